@@ -1,0 +1,94 @@
+import type { Redis } from '@upstash/redis';
+import type { AdmissionStore, AdmitOutcome, AdmitRequest, CampaignDay } from '../../domain/admission';
+
+/**
+ * Keys of one campaign day. The `{...}` hash tag puts all of them in one Redis Cluster slot, which a multi-key
+ * Lua script requires.
+ */
+export function dayKeys(day: CampaignDay) {
+  const tag = `{fcfs:${day.campaignId}:${day.issueDate}}`;
+  return {
+    /** HASH userId -> "rank|requestId". */
+    users: `${tag}:users`,
+    /** ZSET score rank, member "userId|admittedAt": the admission ledger. */
+    ledger: `${tag}:ledger`,
+    /** STRING: highest rank handed out so far. */
+    seq: `${tag}:seq`,
+    /** ZSET of ranks freed by a release, reused lowest first. */
+    free: `${tag}:free`,
+  };
+}
+
+/**
+ * KEYS: users, ledger, seq, free. ARGV: userId, requestId, quota, admittedAt, expireAt (epoch s).
+ * Returns {0, rank} admitted, {1, rank} already admitted, {2, admitted} sold out.
+ */
+export const ADMIT_SCRIPT = `
+local entry = redis.call('HGET', KEYS[1], ARGV[1])
+if entry then
+  local rank, requestId = string.match(entry, '^(%d+)|(.*)$')
+  if requestId == ARGV[2] then return {0, tonumber(rank)} end
+  return {1, tonumber(rank)}
+end
+local admitted = redis.call('HLEN', KEYS[1])
+if admitted >= tonumber(ARGV[3]) then return {2, admitted} end
+local rank
+local freed = redis.call('ZPOPMIN', KEYS[4])
+if freed[1] then rank = tonumber(freed[1]) else rank = redis.call('INCR', KEYS[3]) end
+redis.call('HSET', KEYS[1], ARGV[1], rank .. '|' .. ARGV[2])
+redis.call('ZADD', KEYS[2], rank, ARGV[1] .. '|' .. ARGV[4])
+for i = 1, 4 do redis.call('EXPIREAT', KEYS[i], ARGV[5]) end
+return {0, rank}
+`;
+
+/** KEYS: users, ledger, free. ARGV: userId, rank. Returns 1 when released, 0 when the user no longer held `rank`. */
+export const RELEASE_SCRIPT = `
+local entry = redis.call('HGET', KEYS[1], ARGV[1])
+if not entry or string.match(entry, '^(%d+)|') ~= ARGV[2] then return 0 end
+redis.call('HDEL', KEYS[1], ARGV[1])
+redis.call('ZREMRANGEBYSCORE', KEYS[2], ARGV[2], ARGV[2])
+redis.call('ZADD', KEYS[3], ARGV[2], ARGV[2])
+local ttl = redis.call('TTL', KEYS[1])
+if ttl > 0 then redis.call('EXPIRE', KEYS[3], ttl) end
+return 1
+`;
+
+/**
+ * Redis admission through `@upstash/redis` (REST). One admission is one EVALSHA round trip (falling back to EVAL
+ * when the script is not cached); see {@link ADMIT_SCRIPT}. Errors from Redis or the network are thrown as is.
+ */
+export class RedisAdmissionStore implements AdmissionStore {
+  private readonly admitScript;
+  private readonly releaseScript;
+
+  constructor(private readonly redis: Redis) {
+    this.admitScript = redis.createScript<[number, number]>(ADMIT_SCRIPT);
+    this.releaseScript = redis.createScript<number>(RELEASE_SCRIPT);
+  }
+
+  async admit(request: AdmitRequest): Promise<AdmitOutcome> {
+    const k = dayKeys(request.day);
+    const [status, value] = await this.admitScript.exec(
+      [k.users, k.ledger, k.seq, k.free],
+      [request.userId, request.requestId, String(request.quota), request.admittedAt, String(request.expiresAt)],
+    );
+    if (status === 0) return { kind: 'ADMITTED', rank: value, admittedAt: request.admittedAt };
+    if (status === 1) return { kind: 'ALREADY_ADMITTED', rank: value };
+    return { kind: 'SOLD_OUT' };
+  }
+
+  async release(day: CampaignDay, userId: string, rank: number): Promise<void> {
+    const k = dayKeys(day);
+    await this.releaseScript.exec([k.users, k.ledger, k.free], [userId, String(rank)]);
+  }
+
+  async rankOf(day: CampaignDay, userId: string): Promise<number | undefined> {
+    const entry = await this.redis.hget<string>(dayKeys(day).users, userId);
+    if (entry === null || entry === undefined) return undefined;
+    return Number.parseInt(String(entry).split('|')[0] ?? '', 10);
+  }
+
+  async admittedCount(day: CampaignDay): Promise<number> {
+    return this.redis.hlen(dayKeys(day).users);
+  }
+}

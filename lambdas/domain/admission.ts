@@ -1,0 +1,83 @@
+import { createHash } from 'node:crypto';
+import type { Campaign } from './campaign';
+
+/** The unit that quota and the one-per-user rule apply to: one campaign on one issue day (local date). */
+export interface CampaignDay {
+  readonly campaignId: string;
+  readonly issueDate: string;
+}
+
+/** Result of one atomic admission attempt. `admittedAt` is ISO-8601 UTC. */
+export type AdmitOutcome =
+  | { readonly kind: 'ADMITTED'; readonly rank: number; readonly admittedAt: string }
+  | { readonly kind: 'ALREADY_ADMITTED'; readonly rank: number }
+  | { readonly kind: 'SOLD_OUT' };
+
+/** Request to admit one user, as one atomic step. */
+export interface AdmitRequest {
+  readonly day: CampaignDay;
+  readonly userId: string;
+  /**
+   * Unique id of this request (the Lambda request id). A retry of the same request that finds the user admitted
+   * with the same id answers ADMITTED again, not ALREADY_ADMITTED, so a lost response never strands a user.
+   */
+  readonly requestId: string;
+  /** The day's quota: at most this many distinct users are ever admitted for `day`. */
+  readonly quota: number;
+  /** Admission instant, ISO-8601 UTC; stored in the ledger. */
+  readonly admittedAt: string;
+  /** Epoch seconds after which the day's admission state may be deleted. */
+  readonly expiresAt: number;
+}
+
+/**
+ * Port: the atomic admission counter and ledger of a campaign day (Redis Lua script or DynamoDB transaction).
+ * Guarantees: never more than `quota` admitted users per day, one rank per user per day, and a repeated
+ * `admit` for an admitted user answers `ALREADY_ADMITTED` with the same rank. Ranks are 1..quota; a rank freed
+ * by {@link AdmissionStore.release} is handed out again before new ones, so a full day holds exactly 1..quota.
+ * Every method throws the backend's error on failure (the caller maps it to 503).
+ */
+export interface AdmissionStore {
+  admit(request: AdmitRequest): Promise<AdmitOutcome>;
+  /** Undoes one admission (user -> rank, ledger entry, count) if it is still `rank`; frees the rank. */
+  release(day: CampaignDay, userId: string, rank: number): Promise<void>;
+  /** The user's rank on that day, or undefined when not admitted. */
+  rankOf(day: CampaignDay, userId: string): Promise<number | undefined>;
+  /** Number of users admitted on that day. */
+  admittedCount(day: CampaignDay): Promise<number>;
+}
+
+/** The message an admission sends to the issue queue; the consumer turns it into a coupon. */
+export interface AdmissionMessage {
+  readonly campaignId: string;
+  /** Local date `YYYY-MM-DD` in the campaign's time zone. */
+  readonly issueDate: string;
+  readonly userId: string;
+  /** 1-based position among the day's admitted users. */
+  readonly rank: number;
+  /** ISO-8601 UTC. */
+  readonly admittedAt: string;
+  /** Deterministic id, see {@link couponIdOf}; the consumer's idempotency key. */
+  readonly couponId: string;
+}
+
+/** Port: the queue between admission and the coupon writer. `send` throws when the message was not accepted. */
+export interface AdmissionQueue {
+  send(message: AdmissionMessage): Promise<void>;
+}
+
+/** Port: campaign storage. */
+export interface CampaignRepository {
+  /** The campaign, or undefined when it does not exist. */
+  get(campaignId: string): Promise<Campaign | undefined>;
+  /** Stores a new campaign; throws CampaignExistsError when the id is taken. */
+  create(campaign: Campaign): Promise<void>;
+}
+
+/**
+ * Deterministic coupon id of (campaign, issue day, user): 32 hex characters of SHA-256. Being a pure function
+ * of the admission, it is the idempotency key of the coupon write: any redelivery or replay targets one item.
+ */
+export function couponIdOf(campaignId: string, issueDate: string, userId: string): string {
+  return createHash('sha256').update(`${campaignId}\u0000${issueDate}\u0000${userId}`).digest('hex').slice(0, 32);
+}

@@ -1,0 +1,123 @@
+import { DateTime, IANAZone } from 'luxon';
+import { z } from 'zod';
+
+const LOCAL_DATE = /^\d{4}-\d{2}-\d{2}$/;
+const LOCAL_TIME = /^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$/;
+
+/** Upper bounds that keep a definition sane; not AWS limits. */
+const MAX_DAILY_QUOTA = 10_000_000;
+const MAX_VALIDITY_DAYS = 3_650;
+const MAX_CAMPAIGN_DAYS = 366;
+
+const isRealDate = (value: string) => DateTime.fromISO(value, { zone: 'UTC' }).isValid;
+
+/**
+ * Campaign definition as accepted by `POST /v1/admin/campaigns` (the request body, `campaignId` optional).
+ * Dates are inclusive local dates (`YYYY-MM-DD`) and window times local `HH:MM` in `timezone`; `close` is
+ * exclusive and `"24:00"` means the end of the day. Rules from the source designs (REQUIREMENTS.md, 001):
+ * an event period, a daily window, a daily quota, one coupon per user per day, a validity period after the event.
+ */
+export const campaignDefinitionSchema = z
+  .strictObject({
+    campaignId: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'campaignId must be 1-64 characters of letters, digits, - or _')
+      .optional(),
+    name: z.string().trim().min(1, 'name must not be empty').max(200),
+    timezone: z.string().refine((zone) => IANAZone.isValidZone(zone), 'timezone must be an IANA time zone'),
+    startDate: z.string().regex(LOCAL_DATE, 'startDate must be YYYY-MM-DD').refine(isRealDate, 'startDate is not a date'),
+    endDate: z.string().regex(LOCAL_DATE, 'endDate must be YYYY-MM-DD').refine(isRealDate, 'endDate is not a date'),
+    dailyWindow: z.strictObject({
+      open: z.string().regex(LOCAL_TIME, 'dailyWindow.open must be HH:MM'),
+      close: z.string().regex(LOCAL_TIME, 'dailyWindow.close must be HH:MM or 24:00'),
+    }),
+    dailyQuota: z.number().int('dailyQuota must be an integer').min(1, 'dailyQuota must be at least 1').max(MAX_DAILY_QUOTA),
+    perUserDailyLimit: z.literal(1, 'perUserDailyLimit must be 1 (one coupon per user per day)'),
+    couponValidityDays: z.number().int().min(0).max(MAX_VALIDITY_DAYS),
+    discount: z.discriminatedUnion('type', [
+      z.strictObject({ type: z.literal('PERCENT'), value: z.number().gt(0).max(100) }),
+      z.strictObject({ type: z.literal('AMOUNT'), value: z.number().gt(0).max(1_000_000_000) }),
+    ]),
+  })
+  .superRefine((c, ctx) => {
+    if (c.endDate < c.startDate) {
+      ctx.addIssue({ code: 'custom', path: ['endDate'], message: 'endDate must not be before startDate' });
+    } else if (
+      DateTime.fromISO(c.endDate).diff(DateTime.fromISO(c.startDate), 'days').days >= MAX_CAMPAIGN_DAYS
+    ) {
+      ctx.addIssue({ code: 'custom', path: ['endDate'], message: `a campaign lasts at most ${MAX_CAMPAIGN_DAYS} days` });
+    }
+    if (c.dailyWindow.open === '24:00' || c.dailyWindow.close <= c.dailyWindow.open) {
+      ctx.addIssue({ code: 'custom', path: ['dailyWindow'], message: 'dailyWindow.close must be after dailyWindow.open' });
+    }
+  });
+
+/** A campaign definition before an id is assigned. */
+export type CampaignDefinition = z.infer<typeof campaignDefinitionSchema>;
+
+/** A stored campaign: the definition with its id and creation instant (ISO-8601 UTC). */
+export type Campaign = Omit<CampaignDefinition, 'campaignId'> & { campaignId: string; createdAt: string };
+
+/** Why issuance is closed at an instant. */
+export type ClosedReason = 'BEFORE_PERIOD' | 'AFTER_PERIOD' | 'BEFORE_WINDOW' | 'AFTER_WINDOW';
+
+/** Outcome of {@link evaluateIssuance}: the issue day (local date) and whether issuance is open. */
+export type IssuanceState =
+  | { readonly open: true; readonly issueDate: string }
+  | { readonly open: false; readonly issueDate: string; readonly reason: ClosedReason };
+
+type CampaignRules = Pick<Campaign, 'timezone' | 'startDate' | 'endDate' | 'dailyWindow' | 'couponValidityDays'>;
+
+const minutesOf = (hhmm: string): number => {
+  const [h, m] = hhmm.split(':').map(Number);
+  return (h ?? 0) * 60 + (m ?? 0);
+};
+
+/**
+ * The issue day of `instant`: the local date (`YYYY-MM-DD`) in the campaign's time zone. Quota and per-user
+ * limit reset when it changes, i.e. at local midnight.
+ */
+export function issueDayOf(campaign: Pick<Campaign, 'timezone'>, instant: Date): string {
+  return DateTime.fromJSDate(instant, { zone: campaign.timezone }).toISODate() as string;
+}
+
+/**
+ * Whether coupons may be issued at `instant`: the issue day must lie in startDate..endDate (inclusive) and the
+ * local wall-clock time in [open, close). Wall-clock comparison means that on a DST change the window follows
+ * local clocks: an `open` inside a spring-forward gap opens at the first local time after it, and a window inside
+ * a fall-back overlap lasts as long as local clocks show it.
+ */
+export function evaluateIssuance(campaign: CampaignRules, instant: Date): IssuanceState {
+  const local = DateTime.fromJSDate(instant, { zone: campaign.timezone });
+  const issueDate = local.toISODate() as string;
+  if (issueDate < campaign.startDate) return { open: false, issueDate, reason: 'BEFORE_PERIOD' };
+  if (issueDate > campaign.endDate) return { open: false, issueDate, reason: 'AFTER_PERIOD' };
+  const minute = local.hour * 60 + local.minute;
+  if (minute < minutesOf(campaign.dailyWindow.open)) return { open: false, issueDate, reason: 'BEFORE_WINDOW' };
+  if (minute >= minutesOf(campaign.dailyWindow.close)) return { open: false, issueDate, reason: 'AFTER_WINDOW' };
+  return { open: true, issueDate };
+}
+
+/**
+ * The instant a coupon of this campaign stops being valid (exclusive): the end of local day
+ * `endDate + couponValidityDays` in the campaign's time zone (REQUIREMENTS.md, 001: usable only during a validity
+ * period after the event).
+ */
+export function couponExpiresAt(campaign: CampaignRules): Date {
+  return DateTime.fromISO(campaign.endDate, { zone: campaign.timezone })
+    .plus({ days: campaign.couponValidityDays + 1 })
+    .startOf('day')
+    .toJSDate();
+}
+
+/**
+ * When the admission state of an issue day may be deleted: `retentionDays` after the issue day ends in the
+ * campaign's time zone. Returns epoch seconds (Redis EXPIREAT, DynamoDB TTL).
+ */
+export function admissionExpiresAt(campaign: Pick<Campaign, 'timezone'>, issueDate: string, retentionDays: number) {
+  return Math.floor(
+    DateTime.fromISO(issueDate, { zone: campaign.timezone })
+      .plus({ days: 1 + retentionDays })
+      .toSeconds(),
+  );
+}

@@ -1,0 +1,95 @@
+/**
+ * Domain errors. Every error a client can cause or see has a stable `code` and an HTTP `statusCode`;
+ * the mapping to HTTP happens once, at the edge (`lambdas/shared/http.ts`).
+ */
+export abstract class DomainError extends Error {
+  /** Stable machine-readable code returned to clients, e.g. `SOLD_OUT`. */
+  abstract readonly code: string;
+  /** HTTP status the edge answers with. */
+  abstract readonly statusCode: number;
+  /** Whether `message` may be shown to clients (false for 5xx, whose body stays generic). */
+  readonly expose: boolean = true;
+  /** Extra fields merged into the response body, e.g. `{ rank }` for ALREADY_ISSUED. */
+  readonly details: Readonly<Record<string, unknown>> = {};
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** 400: the request is malformed or violates a schema; the message says what is wrong. */
+export class InvalidRequestError extends DomainError {
+  readonly code = 'INVALID_REQUEST';
+  readonly statusCode = 400;
+}
+
+/** 404: no campaign with this id. */
+export class CampaignNotFoundError extends DomainError {
+  readonly code = 'CAMPAIGN_NOT_FOUND';
+  readonly statusCode = 404;
+  constructor(campaignId: string) {
+    super(`Campaign '${campaignId}' does not exist`);
+  }
+}
+
+/** 409: a campaign with this id already exists (admin create). */
+export class CampaignExistsError extends DomainError {
+  readonly code = 'CAMPAIGN_EXISTS';
+  readonly statusCode = 409;
+  constructor(campaignId: string) {
+    super(`Campaign '${campaignId}' already exists`);
+  }
+}
+
+/** 403: the instant is outside the event period or outside the daily issuance window. */
+export class NotOpenError extends DomainError {
+  readonly code = 'NOT_OPEN';
+  readonly statusCode = 403;
+}
+
+/** 409: today's quota is used up. */
+export class SoldOutError extends DomainError {
+  readonly code = 'SOLD_OUT';
+  readonly statusCode = 409;
+  constructor(campaignId: string, issueDate: string) {
+    super(`The daily quota of campaign '${campaignId}' for ${issueDate} is used up`);
+  }
+}
+
+/** 409: the user already holds a coupon of this campaign for this issue day; carries the existing rank. */
+export class AlreadyIssuedError extends DomainError {
+  readonly code = 'ALREADY_ISSUED';
+  readonly statusCode = 409;
+  override readonly details: Readonly<Record<string, unknown>>;
+  constructor(
+    readonly rank: number,
+    readonly couponId: string,
+    readonly issueDate: string,
+  ) {
+    super(`This user was already admitted on ${issueDate} with rank ${rank}`);
+    this.details = { rank, couponId, issueDate };
+  }
+}
+
+/** 404: no coupon and no admission for this user on this issue day. */
+export class CouponNotFoundError extends DomainError {
+  readonly code = 'COUPON_NOT_FOUND';
+  readonly statusCode = 404;
+}
+
+/**
+ * 503: a backend (Redis, DynamoDB, SQS) failed. Any admission made during the request has been rolled back,
+ * so the client may simply retry.
+ */
+export class UnavailableError extends DomainError {
+  readonly code = 'UNAVAILABLE';
+  readonly statusCode = 503;
+  override readonly expose = false;
+}
+
+/** 413: the request body exceeds the accepted size. */
+export class PayloadTooLargeError extends DomainError {
+  readonly code = 'PAYLOAD_TOO_LARGE';
+  readonly statusCode = 413;
+}

@@ -1,0 +1,104 @@
+import type { AdmissionQueue, AdmissionStore, CampaignDay, CampaignRepository } from './admission';
+import { couponIdOf } from './admission';
+import { admissionExpiresAt, evaluateIssuance } from './campaign';
+import type { Clock } from './clock';
+import { AlreadyIssuedError, CampaignNotFoundError, NotOpenError, SoldOutError, UnavailableError } from './errors';
+import type { SoldOutCache } from './sold-out-cache';
+
+/** Minimal structured logger port (Powertools Logger satisfies it). */
+export interface LogPort {
+  warn(message: string, extra: Record<string, unknown>): void;
+  error(message: string, extra: Record<string, unknown>): void;
+}
+
+/** Dependencies of {@link issueCoupon}. */
+export interface IssueCouponDeps {
+  readonly campaigns: CampaignRepository;
+  readonly admissions: AdmissionStore;
+  readonly queue: AdmissionQueue;
+  readonly soldOut: SoldOutCache;
+  readonly clock: Clock;
+  readonly log: LogPort;
+  /** Days the admission state is kept after the issue day ends (ledger for reconciliation). */
+  readonly admissionRetentionDays: number;
+}
+
+/** A successful admission: the coupon will be written asynchronously by the consumer. */
+export interface IssueResult {
+  readonly rank: number;
+  readonly couponId: string;
+  /** Local date `YYYY-MM-DD`. */
+  readonly issueDate: string;
+}
+
+const CLOSED_MESSAGES = {
+  BEFORE_PERIOD: 'The campaign has not started yet',
+  AFTER_PERIOD: 'The campaign has ended',
+  BEFORE_WINDOW: "Today's issuance window has not opened yet",
+  AFTER_WINDOW: "Today's issuance window has closed",
+} as const;
+
+/**
+ * Admits `userId` to today's quota of `campaignId` and enqueues the coupon write.
+ *
+ * One atomic admission step (no read-then-write race), then one queue send. If the send fails (after the SDK's
+ * retries) the admission is released and UnavailableError is thrown, so a 202 always means a message exists.
+ *
+ * @throws CampaignNotFoundError, NotOpenError, SoldOutError, AlreadyIssuedError (with the existing rank),
+ *   UnavailableError (backend failure; nothing is left admitted).
+ */
+export async function issueCoupon(
+  deps: IssueCouponDeps,
+  request: { readonly campaignId: string; readonly userId: string; readonly requestId: string },
+): Promise<IssueResult> {
+  const { campaignId, userId, requestId } = request;
+  const campaign = await backend(() => deps.campaigns.get(campaignId));
+  if (!campaign) throw new CampaignNotFoundError(campaignId);
+
+  const now = deps.clock();
+  const state = evaluateIssuance(campaign, now);
+  if (!state.open) throw new NotOpenError(CLOSED_MESSAGES[state.reason]);
+
+  const day: CampaignDay = { campaignId, issueDate: state.issueDate };
+  if (deps.soldOut.has(day)) throw new SoldOutError(campaignId, day.issueDate);
+
+  const couponId = couponIdOf(campaignId, day.issueDate, userId);
+  const outcome = await backend(() =>
+    deps.admissions.admit({
+      day,
+      userId,
+      requestId,
+      quota: campaign.dailyQuota,
+      admittedAt: now.toISOString(),
+      expiresAt: admissionExpiresAt(campaign, day.issueDate, deps.admissionRetentionDays),
+    }),
+  );
+  if (outcome.kind === 'SOLD_OUT') {
+    deps.soldOut.mark(day);
+    throw new SoldOutError(campaignId, day.issueDate);
+  }
+  if (outcome.kind === 'ALREADY_ADMITTED') throw new AlreadyIssuedError(outcome.rank, couponId, day.issueDate);
+
+  const { rank, admittedAt } = outcome;
+  try {
+    await deps.queue.send({ campaignId, issueDate: day.issueDate, userId, rank, admittedAt, couponId });
+  } catch (sendError) {
+    try {
+      await deps.admissions.release(day, userId, rank);
+    } catch (releaseError) {
+      // The user stays admitted without a message; reconciliation re-enqueues such ledger entries.
+      deps.log.error('admission release failed after send failure', { ...day, userId, rank, error: releaseError });
+    }
+    deps.log.warn('queue send failed; admission released', { ...day, userId, rank, error: sendError });
+    throw new UnavailableError('Could not enqueue the coupon; please retry', { cause: sendError });
+  }
+  return { rank, couponId, issueDate: day.issueDate };
+}
+
+async function backend<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw new UnavailableError('A backend is unavailable; please retry', { cause: error });
+  }
+}

@@ -1,0 +1,102 @@
+import { randomUUID } from 'node:crypto';
+import type { AdmissionStore, CampaignRepository } from './admission';
+import { couponIdOf } from './admission';
+import type { Campaign, CampaignDefinition } from './campaign';
+import { issueDayOf } from './campaign';
+import type { Clock } from './clock';
+import type { Coupon, CouponStore } from './coupon';
+import { CampaignNotFoundError, CouponNotFoundError } from './errors';
+
+/** Dependencies of the read-side and admin use cases. */
+export interface QueryDeps {
+  readonly campaigns: CampaignRepository;
+  readonly admissions: AdmissionStore;
+  readonly coupons: CouponStore;
+  readonly clock: Clock;
+}
+
+/** Counts of one issue day. `remaining = quota - admitted`; `persisted <= admitted` while coupons are in flight. */
+export interface IssuanceCount {
+  readonly issueDate: string;
+  readonly quota: number;
+  readonly admitted: number;
+  readonly persisted: number;
+  readonly remaining: number;
+}
+
+async function campaignOrThrow(campaigns: Pick<CampaignRepository, 'get'>, campaignId: string): Promise<Campaign> {
+  const campaign = await campaigns.get(campaignId);
+  if (!campaign) throw new CampaignNotFoundError(campaignId);
+  return campaign;
+}
+
+/**
+ * Admission and persistence counts of `issueDate` (default: today in the campaign's time zone).
+ * @throws CampaignNotFoundError
+ */
+export async function issuanceCount(
+  deps: QueryDeps,
+  campaignId: string,
+  issueDate?: string,
+): Promise<IssuanceCount> {
+  const campaign = await campaignOrThrow(deps.campaigns, campaignId);
+  const day = { campaignId, issueDate: issueDate ?? issueDayOf(campaign, deps.clock()) };
+  const [admitted, persisted] = await Promise.all([
+    deps.admissions.admittedCount(day),
+    deps.coupons.persistedCount(day),
+  ]);
+  return {
+    issueDate: day.issueDate,
+    quota: campaign.dailyQuota,
+    admitted,
+    persisted,
+    remaining: Math.max(0, campaign.dailyQuota - admitted),
+  };
+}
+
+/** A user's coupon of one issue day: written (ISSUED) or admitted and still on its way (PENDING). */
+export type UserCouponState =
+  | { readonly status: 'ISSUED'; readonly coupon: Coupon }
+  | { readonly status: 'PENDING'; readonly couponId: string; readonly issueDate: string; readonly rank: number };
+
+/**
+ * The user's coupon of `issueDate` (default: today in the campaign's time zone).
+ * @throws CampaignNotFoundError; CouponNotFoundError when the user was never admitted that day.
+ */
+export async function userCoupon(
+  deps: QueryDeps,
+  campaignId: string,
+  userId: string,
+  issueDate?: string,
+): Promise<UserCouponState> {
+  const campaign = await campaignOrThrow(deps.campaigns, campaignId);
+  const day = { campaignId, issueDate: issueDate ?? issueDayOf(campaign, deps.clock()) };
+  const couponId = couponIdOf(campaignId, day.issueDate, userId);
+  const coupon = await deps.coupons.get(couponId);
+  if (coupon) return { status: 'ISSUED', coupon };
+  const rank = await deps.admissions.rankOf(day, userId);
+  if (rank === undefined) throw new CouponNotFoundError(`No coupon for this user on ${day.issueDate}`);
+  return { status: 'PENDING', couponId, issueDate: day.issueDate, rank };
+}
+
+/**
+ * Stores a new campaign; `campaignId` is generated (UUID) when absent.
+ * @throws CampaignExistsError when the id is taken.
+ */
+export async function createCampaign(
+  deps: Pick<QueryDeps, 'campaigns' | 'clock'>,
+  definition: CampaignDefinition,
+): Promise<Campaign> {
+  const campaign: Campaign = {
+    ...definition,
+    campaignId: definition.campaignId ?? randomUUID(),
+    createdAt: deps.clock().toISOString(),
+  };
+  await deps.campaigns.create(campaign);
+  return campaign;
+}
+
+/** @throws CampaignNotFoundError */
+export async function getCampaign(deps: Pick<QueryDeps, 'campaigns'>, campaignId: string): Promise<Campaign> {
+  return campaignOrThrow(deps.campaigns, campaignId);
+}

@@ -1,0 +1,95 @@
+import type { Clock } from './clock';
+import { type ApplyAdmissionDeps, applyAdmission, PoisonMessageError, parseAdmissionMessage } from './coupon';
+
+/** A message received from the dead-letter queue. */
+export interface DeadLetter {
+  readonly messageId: string;
+  readonly receiptHandle: string;
+  readonly body: string;
+  readonly attributes: Record<string, string>;
+}
+
+/** Port: the dead-letter queue. */
+export interface DeadLetterSource {
+  /** Up to 10 messages, hidden from other receivers for a while; [] when the queue is empty. */
+  receive(): Promise<DeadLetter[]>;
+  delete(message: DeadLetter): Promise<void>;
+}
+
+/** Port: the failed-events table. */
+export interface FailureLog {
+  recordFailure(
+    failure: { failedEventId: string; body: string; error: string; reason: 'POISON' | 'ERROR'; attributes: Record<string, string> },
+    park: boolean,
+    now: Date,
+  ): Promise<number>;
+  park(failedEventId: string, now: Date): Promise<void>;
+  resolve(failedEventId: string): Promise<void>;
+}
+
+/** Dependencies of {@link replayDeadLetters}. */
+export interface ReplayDeps extends ApplyAdmissionDeps {
+  readonly deadLetters: DeadLetterSource;
+  readonly failures: FailureLog;
+  readonly clock: Clock;
+  /** Replay attempts of one message before it is parked (a poison message is parked at once). */
+  readonly maxReplayAttempts: number;
+  /** Whether there is time for another receive (the Lambda's remaining time). */
+  readonly hasTime: () => boolean;
+}
+
+/** What one replay run did. */
+export interface ReplaySummary {
+  /** Applied (or found already applied) and deleted from the dead-letter queue. */
+  replayed: number;
+  /** Given up on: recorded PARKED in the failed-events table, then deleted from the dead-letter queue. */
+  parked: number;
+  /** Failed again and left in the dead-letter queue for the next run. */
+  retained: number;
+}
+
+/**
+ * Drains the dead-letter queue: re-applies each message with the same idempotent coupon write, deletes what
+ * succeeded, and parks what keeps failing. A message is deleted only after it was applied or its PARKED record
+ * was written, so nothing is ever dropped; if parking itself fails the message stays in the queue.
+ */
+export async function replayDeadLetters(deps: ReplayDeps): Promise<ReplaySummary> {
+  const summary: ReplaySummary = { replayed: 0, parked: 0, retained: 0 };
+  const seen = new Set<string>();
+  while (deps.hasTime()) {
+    const batch = (await deps.deadLetters.receive()).filter((m) => !seen.has(m.messageId));
+    if (batch.length === 0) break;
+    await Promise.all(
+      batch.map(async (message) => {
+        seen.add(message.messageId);
+        try {
+          await applyAdmission(deps, parseAdmissionMessage(message.body));
+        } catch (error) {
+          const poison = error instanceof PoisonMessageError;
+          const now = deps.clock();
+          const failure = {
+            failedEventId: message.messageId,
+            body: message.body,
+            error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+            reason: poison ? ('POISON' as const) : ('ERROR' as const),
+            attributes: message.attributes,
+          };
+          const attempts = await deps.failures.recordFailure(failure, poison, now);
+          const park = poison || attempts >= deps.maxReplayAttempts;
+          if (!park) {
+            summary.retained++;
+            return;
+          }
+          if (!poison) await deps.failures.park(message.messageId, now);
+          await deps.deadLetters.delete(message);
+          summary.parked++;
+          return;
+        }
+        await deps.deadLetters.delete(message);
+        await deps.failures.resolve(message.messageId);
+        summary.replayed++;
+      }),
+    );
+  }
+  return summary;
+}

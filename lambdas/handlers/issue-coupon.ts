@@ -1,0 +1,49 @@
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { z } from 'zod';
+import { SqsAdmissionQueue } from '../adapters/sqs/admission-queue';
+import { systemClock } from '../domain/clock';
+import { issueCoupon } from '../domain/issue-coupon';
+import { SoldOutCache } from '../domain/sold-out-cache';
+import { sqsClient } from '../shared/clients';
+import { admissionEnvSchema, loadConfig } from '../shared/config';
+import { httpErrors, identifierSchema, json, parseWith } from '../shared/http';
+import { callerUserId } from '../shared/identity';
+import { logger } from '../shared/powertools';
+import { admissionStoreFactory, campaignRepository } from '../shared/wiring';
+
+const config = loadConfig(
+  admissionEnvSchema.extend({
+    ISSUE_QUEUE_URL: z.string().min(1),
+    ADMISSION_RETENTION_DAYS: z.coerce.number().int().min(1).default(7),
+  }),
+);
+const campaigns = campaignRepository(config);
+const admissions = admissionStoreFactory(config);
+const queue = new SqsAdmissionQueue(sqsClient, config.ISSUE_QUEUE_URL);
+const soldOut = new SoldOutCache(systemClock);
+
+/**
+ * `POST /v1/campaigns/{campaignId}/issue` with `{"userId"}` -> 202 `{code: "ACCEPTED", rank, couponId, issueDate}`;
+ * rejections `{code, message}`: 400 INVALID_REQUEST, 403 NOT_OPEN, 404 CAMPAIGN_NOT_FOUND, 409 ALREADY_ISSUED
+ * (with rank) or SOLD_OUT, 503 UNAVAILABLE.
+ */
+export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
+  .use(httpErrors())
+  .handler(async (event, context: Context) => {
+    const campaignId = parseWith(identifierSchema, event.pathParameters?.campaignId, 'campaignId');
+    const userId = callerUserId(event);
+    const result = await issueCoupon(
+      {
+        campaigns,
+        admissions: await admissions(),
+        queue,
+        soldOut,
+        clock: systemClock,
+        log: logger,
+        admissionRetentionDays: config.ADMISSION_RETENTION_DAYS,
+      },
+      { campaignId, userId, requestId: context.awsRequestId },
+    );
+    return json(202, { code: 'ACCEPTED', ...result });
+  });

@@ -1,0 +1,41 @@
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { z } from 'zod';
+import { DynamoDbCouponStore } from '../adapters/dynamodb/coupon-store';
+import { systemClock } from '../domain/clock';
+import { issuanceCount, userCoupon } from '../domain/queries';
+import { documentClient } from '../shared/clients';
+import { admissionEnvSchema, loadConfig } from '../shared/config';
+import { httpErrors, identifierSchema, json, parseWith } from '../shared/http';
+import { admissionStoreFactory, campaignRepository } from '../shared/wiring';
+
+const config = loadConfig(admissionEnvSchema.extend({ COUPON_TABLE_NAME: z.string().min(1) }));
+const campaigns = campaignRepository(config);
+const admissions = admissionStoreFactory(config);
+const coupons = new DynamoDbCouponStore(documentClient, config.COUPON_TABLE_NAME, config.ADMISSION_TABLE_NAME);
+
+const querySchema = z.object({
+  date: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, 'date must be YYYY-MM-DD')
+    .optional(),
+});
+
+/**
+ * `GET /v1/campaigns/{campaignId}/count` -> `{issueDate, quota, admitted, persisted, remaining}`;
+ * `GET /v1/campaigns/{campaignId}/users/{userId}/coupon` -> `{status: "ISSUED", coupon}` or
+ * `{status: "PENDING", couponId, issueDate, rank}`, 404 when never admitted. Both take `?date=YYYY-MM-DD`
+ * (default: today in the campaign's time zone).
+ */
+export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
+  .use(httpErrors())
+  .handler(async (event) => {
+    const campaignId = parseWith(identifierSchema, event.pathParameters?.campaignId, 'campaignId');
+    const { date } = parseWith(querySchema, event.queryStringParameters ?? {}, 'query');
+    const deps = { campaigns, admissions: await admissions(), coupons, clock: systemClock };
+    if (event.pathParameters?.userId !== undefined) {
+      const userId = parseWith(identifierSchema, event.pathParameters.userId, 'userId');
+      return json(200, await userCoupon(deps, campaignId, userId, date));
+    }
+    return json(200, await issuanceCount(deps, campaignId, date));
+  });

@@ -1,0 +1,45 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { Redis } from '@upstash/redis';
+import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
+import { z } from 'zod';
+
+// Module-scope clients are reused across invocations of one instance. Endpoints come from the SDK's standard
+// resolution, so `AWS_ENDPOINT_URL_*` points them at emulators with no code change.
+
+/** DynamoDB document client (undefined attributes dropped). */
+export const documentClient = DynamoDBDocumentClient.from(new DynamoDBClient({ maxAttempts: 3 }), {
+  marshallOptions: { removeUndefinedValues: true },
+});
+
+/** SQS client; 3 attempts, then the caller decides (the issue path releases the admission). */
+export const sqsClient = new SQSClient({ maxAttempts: 3 });
+
+const upstashSecretSchema = z.object({ url: z.url(), token: z.string().min(1) });
+
+let redis: Promise<Redis> | undefined;
+
+/**
+ * The Upstash client, created on first use from the Secrets Manager secret `secretId` holding
+ * `{"url","token"}`. The secret is cached for the life of the instance (Powertools Parameters); the token never
+ * reaches an environment variable or a log line. Network errors are retried twice, 20-60 ms apart, so a Redis
+ * outage fails closed within the request rather than hanging it.
+ * @throws Error when the secret is missing or malformed.
+ */
+export function redisClient(secretId: string): Promise<Redis> {
+  redis ??= (async () => {
+    const raw = await getSecret(secretId, { transform: 'json', maxAge: 24 * 3600 });
+    const { url, token } = upstashSecretSchema.parse(raw);
+    return new Redis({
+      url,
+      token,
+      retry: { retries: 2, backoff: (attempt) => 20 * (attempt + 1) },
+      enableTelemetry: false,
+    });
+  })().catch((error) => {
+    redis = undefined;
+    throw error;
+  });
+  return redis;
+}

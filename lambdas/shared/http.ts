@@ -1,0 +1,75 @@
+import type { MiddlewareObj } from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { z } from 'zod';
+import { DomainError, InvalidRequestError, PayloadTooLargeError } from '../domain/errors';
+import { logger } from './powertools';
+
+/** Largest accepted JSON body, bytes. A campaign definition is well under 1 KB. */
+export const MAX_BODY_BYTES = 16 * 1024;
+
+/** A JSON response with the given status. */
+export function json(statusCode: number, body: unknown): APIGatewayProxyStructuredResultV2 {
+  return { statusCode, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
+}
+
+/**
+ * Parses and validates the JSON body against `schema`.
+ * @throws InvalidRequestError (400) when the body is missing, not JSON or not matching, saying what is wrong;
+ *   PayloadTooLargeError (413) above {@link MAX_BODY_BYTES}.
+ */
+export function parseJsonBody<S extends z.ZodType>(event: APIGatewayProxyEventV2, schema: S): z.infer<S> {
+  if (event.body === undefined || event.body === null || event.body === '') {
+    throw new InvalidRequestError('request body is required (JSON object)');
+  }
+  const text = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  if (Buffer.byteLength(text, 'utf8') > MAX_BODY_BYTES) {
+    throw new PayloadTooLargeError(`request body exceeds ${MAX_BODY_BYTES} bytes`);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new InvalidRequestError('request body is not valid JSON');
+  }
+  return parseWith(schema, value, 'request body');
+}
+
+/** Validates `value` (path parameters, query) against `schema`. @throws InvalidRequestError saying what is wrong. */
+export function parseWith<S extends z.ZodType>(schema: S, value: unknown, what: string): z.infer<S> {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    throw new InvalidRequestError(`invalid ${what}: ${z.prettifyError(parsed.error).replaceAll('\n', ' ')}`);
+  }
+  return parsed.data;
+}
+
+/** Identifier rule for user and campaign ids in paths and bodies: 1-128 printable characters, no controls. */
+export const identifierSchema = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(128, 'must be at most 128 characters')
+  .regex(/^[^\p{Cc}\p{Cf}\s]+$/u, 'must not contain whitespace or control characters');
+
+/**
+ * Maps errors to responses once, at the edge: a DomainError becomes `{code, message, ...details}` with its status;
+ * anything else is logged and becomes a generic 500 that reveals nothing internal. Bodies of exposed=false
+ * errors (5xx) are generic too.
+ */
+export function httpErrors(): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2> {
+  return {
+    onError: async (request) => {
+      const error = request.error;
+      if (error instanceof DomainError) {
+        if (error.statusCode >= 500) logger.error(error.message, { error, cause: error.cause });
+        request.response = json(error.statusCode, {
+          code: error.code,
+          message: error.expose ? error.message : 'The service is temporarily unavailable; please retry',
+          ...error.details,
+        });
+        return;
+      }
+      logger.error('unhandled error', { error });
+      request.response = json(500, { code: 'INTERNAL_ERROR', message: 'Internal error' });
+    },
+  };
+}
