@@ -1,0 +1,227 @@
+import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { CorsHttpMethod, HttpApi, HttpMethod, HttpStage } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import {
+  AttributeType,
+  BillingMode,
+  type ITable,
+  Table,
+  TableEncryption,
+  type TableProps,
+} from 'aws-cdk-lib/aws-dynamodb';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { CfnOutput } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { AppFunction } from './constructs/app-function';
+
+/** Props of {@link FcfsCouponStack}. */
+export interface FcfsCouponStackProps extends StackProps {
+  /**
+   * Name of a Secrets Manager secret holding `{"url","token"}` of an Upstash Redis database. When set, admission
+   * runs the Redis Lua script; otherwise it runs DynamoDB transactions and the stack needs nothing external.
+   * @default undefined (DynamoDB mode)
+   */
+  readonly upstashSecretName?: string;
+  /** Steady-state request rate of the HTTP API stage, requests/s. @default 5000 */
+  readonly throttleRateLimit?: number;
+  /** Burst capacity of the HTTP API stage, requests. @default 5000 */
+  readonly throttleBurstLimit?: number;
+  /**
+   * Most concurrent consumer invocations the event source mapping may run (2-1000); bounds the write rate on
+   * the coupon table during a drain. @default 10
+   */
+  readonly consumerMaxConcurrency?: number;
+  /** Origins allowed by CORS. @default [] (no CORS) */
+  readonly corsAllowOrigins?: string[];
+}
+
+/**
+ * The whole product: HTTP API -> issue function (atomic admission) -> SQS -> consumer (idempotent coupon write),
+ * with a dead-letter queue drained every minute by the replay function, which parks what keeps failing.
+ */
+export class FcfsCouponStack extends Stack {
+  constructor(scope: Construct, id: string, props: FcfsCouponStackProps = {}) {
+    super(scope, id, props);
+    const redisMode = props.upstashSecretName !== undefined;
+
+    const tableDefaults: Partial<TableProps> = {
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      encryption: TableEncryption.AWS_MANAGED,
+      deletionProtection: false,
+    };
+    const campaignTable = new Table(this, 'CampaignTable', {
+      ...tableDefaults,
+      partitionKey: { name: 'campaignId', type: AttributeType.STRING },
+    });
+    // Per campaign day: the COUNTER and USER#<id> ledger items (DynamoDB mode) and the STATS item (both modes).
+    const admissionTable = new Table(this, 'AdmissionTable', {
+      ...tableDefaults,
+      partitionKey: { name: 'pk', type: AttributeType.STRING },
+      sortKey: { name: 'sk', type: AttributeType.STRING },
+      timeToLiveAttribute: 'expiresAt',
+    });
+    const couponTable = new Table(this, 'CouponTable', {
+      ...tableDefaults,
+      partitionKey: { name: 'couponId', type: AttributeType.STRING },
+    });
+    const failedEventTable = new Table(this, 'FailedEventTable', {
+      ...tableDefaults,
+      partitionKey: { name: 'failedEventId', type: AttributeType.STRING },
+    });
+
+    const consumerTimeout = Duration.seconds(30);
+    const deadLetterQueue = new Queue(this, 'IssueDeadLetterQueue', {
+      retentionPeriod: Duration.days(14),
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+    });
+    const issueQueue = new Queue(this, 'IssueQueue', {
+      // AWS guidance for Lambda event sources: at least 6x the function timeout.
+      visibilityTimeout: Duration.seconds(consumerTimeout.toSeconds() * 6),
+      retentionPeriod: Duration.days(4),
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: 5 },
+    });
+
+    const admissionEnv = {
+      CAMPAIGN_TABLE_NAME: campaignTable.tableName,
+      ADMISSION_TABLE_NAME: admissionTable.tableName,
+      ADMISSION_MODE: redisMode ? 'redis' : 'dynamodb',
+      ...(redisMode ? { UPSTASH_SECRET_ID: props.upstashSecretName as string } : {}),
+    };
+    const upstashSecret = redisMode
+      ? Secret.fromSecretNameV2(this, 'UpstashSecret', props.upstashSecretName as string)
+      : undefined;
+    const grantAdmission = (fn: AppFunction) => {
+      campaignTable.grantReadData(fn);
+      if (redisMode) {
+        upstashSecret?.grantRead(fn);
+        admissionTable.grantReadData(fn);
+      } else {
+        admissionTable.grantReadWriteData(fn);
+      }
+    };
+
+    const issueFunction = new AppFunction(this, 'IssueCouponFunction', {
+      handler: 'issue-coupon',
+      timeout: Duration.seconds(10),
+      memorySize: 1024,
+      environment: { ...admissionEnv, ISSUE_QUEUE_URL: issueQueue.queueUrl, ADMISSION_RETENTION_DAYS: '7' },
+    });
+    grantAdmission(issueFunction);
+    issueQueue.grantSendMessages(issueFunction);
+
+    const queryFunction = new AppFunction(this, 'QueryIssuanceFunction', {
+      handler: 'query-issuance',
+      timeout: Duration.seconds(10),
+      environment: { ...admissionEnv, COUPON_TABLE_NAME: couponTable.tableName },
+    });
+    grantAdmission(queryFunction);
+    grantReadOnly(queryFunction, couponTable, admissionTable);
+
+    const adminFunction = new AppFunction(this, 'AdminCampaignsFunction', {
+      handler: 'admin-campaigns',
+      timeout: Duration.seconds(10),
+      environment: { CAMPAIGN_TABLE_NAME: campaignTable.tableName },
+    });
+    campaignTable.grantReadWriteData(adminFunction);
+
+    const couponWriterEnv = {
+      CAMPAIGN_TABLE_NAME: campaignTable.tableName,
+      COUPON_TABLE_NAME: couponTable.tableName,
+      ADMISSION_TABLE_NAME: admissionTable.tableName,
+    };
+    const consumerFunction = new AppFunction(this, 'ConsumeAdmissionsFunction', {
+      handler: 'consume-admissions',
+      timeout: consumerTimeout,
+      environment: couponWriterEnv,
+    });
+    campaignTable.grantReadData(consumerFunction);
+    couponTable.grantReadWriteData(consumerFunction);
+    admissionTable.grantReadWriteData(consumerFunction);
+    consumerFunction.addEventSource(
+      new SqsEventSource(issueQueue, {
+        batchSize: 25,
+        maxBatchingWindow: Duration.seconds(1),
+        reportBatchItemFailures: true,
+        maxConcurrency: props.consumerMaxConcurrency ?? 10,
+      }),
+    );
+
+    const replayFunction = new AppFunction(this, 'ReplayDeadLettersFunction', {
+      handler: 'replay-dead-letters',
+      timeout: Duration.seconds(50),
+      environment: {
+        ...couponWriterEnv,
+        FAILED_EVENT_TABLE_NAME: failedEventTable.tableName,
+        DEAD_LETTER_QUEUE_URL: deadLetterQueue.queueUrl,
+        MAX_REPLAY_ATTEMPTS: '3',
+      },
+    });
+    campaignTable.grantReadData(replayFunction);
+    couponTable.grantReadWriteData(replayFunction);
+    admissionTable.grantReadWriteData(replayFunction);
+    failedEventTable.grantReadWriteData(replayFunction);
+    deadLetterQueue.grantConsumeMessages(replayFunction);
+    new Rule(this, 'ReplaySchedule', {
+      schedule: Schedule.rate(Duration.minutes(1)),
+      targets: [new LambdaFunction(replayFunction, { retryAttempts: 0 })],
+    });
+
+    const api = new HttpApi(this, 'HttpApi', {
+      createDefaultStage: false,
+      corsPreflight: props.corsAllowOrigins?.length
+        ? { allowOrigins: props.corsAllowOrigins, allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST], allowHeaders: ['content-type', 'authorization'] }
+        : undefined,
+    });
+    new HttpStage(this, 'DefaultStage', {
+      httpApi: api,
+      autoDeploy: true,
+      throttle: { rateLimit: props.throttleRateLimit ?? 5000, burstLimit: props.throttleBurstLimit ?? 5000 },
+    });
+    const route = (method: HttpMethod, path: string, fn: AppFunction, id: string) =>
+      api.addRoutes({ path, methods: [method], integration: new HttpLambdaIntegration(id, fn) });
+    route(HttpMethod.POST, '/v1/campaigns/{campaignId}/issue', issueFunction, 'IssueIntegration');
+    route(HttpMethod.GET, '/v1/campaigns/{campaignId}/count', queryFunction, 'CountIntegration');
+    route(HttpMethod.GET, '/v1/campaigns/{campaignId}/users/{userId}/coupon', queryFunction, 'UserCouponIntegration');
+    route(HttpMethod.POST, '/v1/admin/campaigns', adminFunction, 'CreateCampaignIntegration');
+    route(HttpMethod.GET, '/v1/admin/campaigns/{campaignId}', adminFunction, 'GetCampaignIntegration');
+
+    new Alarm(this, 'DeadLetterQueueAlarm', {
+      alarmDescription: 'Admissions are failing to become coupons and piling up in the dead-letter queue',
+      metric: deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1) }),
+      threshold: 0,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 5,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    new Alarm(this, 'ParkedFailuresAlarm', {
+      alarmDescription: 'Replay parked admissions in the failed-events table; they need an operator',
+      metric: new Metric({
+        namespace: 'FcfsCoupon',
+        metricName: 'Parked',
+        dimensionsMap: { service: 'replay-dead-letters' },
+        statistic: 'Sum',
+        period: Duration.minutes(1),
+      }),
+      threshold: 0,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+
+    new CfnOutput(this, 'ApiUrl', { value: api.apiEndpoint });
+    new CfnOutput(this, 'AdmissionMode', { value: redisMode ? 'redis' : 'dynamodb' });
+  }
+}
+
+function grantReadOnly(fn: AppFunction, ...tables: ITable[]) {
+  for (const table of tables) table.grantReadData(fn);
+}
