@@ -1,0 +1,114 @@
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import Redis from 'ioredis';
+
+/** A running bridge: its REST URL, the bearer token it demands, and how to stop it. */
+export interface UpstashBridge {
+  readonly url: string;
+  readonly token: string;
+  stop(): Promise<void>;
+}
+
+type Reply = Buffer | string | number | null | Reply[];
+
+function encode(reply: Reply | Error | undefined, base64: boolean): unknown {
+  if (reply === undefined || reply === null) return null;
+  if (Buffer.isBuffer(reply)) return base64 ? reply.toString('base64') : reply.toString('utf8');
+  if (typeof reply === 'string') return base64 ? Buffer.from(reply).toString('base64') : reply;
+  if (Array.isArray(reply)) return reply.map((r) => encode(r, base64));
+  return reply;
+}
+
+const isCommand = (value: unknown): value is (string | number)[] =>
+  Array.isArray(value) && value.length > 0 && value.every((v) => typeof v === 'string' || typeof v === 'number');
+
+/**
+ * An Upstash-REST-compatible HTTP front for a redis-server, serving the protocol of SRH (serverless-redis-http):
+ * `POST /` with one command as a JSON array -> `{"result"}` or 400 `{"error"}`; `POST /pipeline` and
+ * `POST /multi-exec` with an array of commands -> an array of `{"result"}` / `{"error"}`; `Authorization: Bearer
+ * <token>` required (401 otherwise); with `Upstash-Encoding: base64` every string in a result is base64, as
+ * `@upstash/redis` asks for. Local tool only: loopback, one shared RESP connection (ioredis auto-pipelining).
+ */
+export async function startUpstashBridge(options: {
+  redisPort: number;
+  token: string;
+  port?: number;
+}): Promise<UpstashBridge> {
+  const redis = new Redis({
+    host: '127.0.0.1',
+    port: options.redisPort,
+    enableAutoPipelining: true,
+    maxRetriesPerRequest: 1,
+    lazyConnect: false,
+  });
+  redis.on('error', () => undefined); // surfaced per request
+
+  const run = async (command: (string | number)[]): Promise<{ result: Reply } | { error: string }> => {
+    const [name, ...args] = command;
+    try {
+      return { result: (await redis.callBuffer(String(name), ...args.map(String))) as Reply };
+    } catch (error) {
+      return { error: error instanceof Error ? error.message : String(error) };
+    }
+  };
+
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', async () => {
+      const send = (status: number, body: unknown) => {
+        const text = JSON.stringify(body);
+        res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+        res.end(text);
+      };
+      if (req.headers.authorization !== `Bearer ${options.token}`) return send(401, { error: 'Unauthorized' });
+      const base64 = String(req.headers['upstash-encoding'] ?? '').toLowerCase() === 'base64';
+      let body: unknown;
+      try {
+        body = chunks.length ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : undefined;
+      } catch {
+        return send(400, { error: 'ERR failed to parse request body as JSON' });
+      }
+      const route = (req.url ?? '/').split('?')[0];
+      const wrap = (r: { result: Reply } | { error: string }) =>
+        'error' in r ? r : { result: encode(r.result, base64) };
+
+      if (req.method === 'POST' && (route === '/pipeline' || route === '/multi-exec')) {
+        if (!Array.isArray(body) || !body.every(isCommand)) return send(400, { error: 'ERR expected an array of commands' });
+        if (route === '/pipeline') return send(200, (await Promise.all(body.map(run))).map(wrap));
+        const multi = redis.multi();
+        for (const [name, ...args] of body) multi.callBuffer(String(name), ...args.map(String));
+        try {
+          const results = (await multi.exec()) ?? [];
+          return send(
+            200,
+            results.map(([err, value]) => (err ? { error: err.message } : { result: encode(value as Reply, base64) })),
+          );
+        } catch (error) {
+          return send(400, { error: error instanceof Error ? error.message : String(error) });
+        }
+      }
+      let command: unknown = body;
+      if (req.method === 'GET' || (req.method === 'POST' && route !== '/' && body === undefined)) {
+        command = (route ?? '/').split('/').filter(Boolean).map(decodeURIComponent);
+      } else if (req.method === 'POST' && route !== '/' && isCommand(body)) {
+        command = [...(route ?? '/').split('/').filter(Boolean).map(decodeURIComponent), ...body];
+      }
+      if (!isCommand(command)) return send(400, { error: 'ERR expected a command as a JSON array' });
+      const result = await run(command);
+      return 'error' in result ? send(400, result) : send(200, wrap(result));
+    });
+  });
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    token: options.token,
+    stop: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      redis.disconnect();
+    },
+  };
+}
