@@ -27,7 +27,7 @@ const isCommand = (value: unknown): value is (string | number)[] =>
  * `POST /` with one command as a JSON array -> `{"result"}` or 400 `{"error"}`; `POST /pipeline` and
  * `POST /multi-exec` with an array of commands -> an array of `{"result"}` / `{"error"}`; `Authorization: Bearer
  * <token>` required (401 otherwise); with `Upstash-Encoding: base64` every string in a result is base64, as
- * `@upstash/redis` asks for. Local tool only: loopback, one shared RESP connection (ioredis auto-pipelining).
+ * `@upstash/redis` asks for. Local tool only: loopback, one shared RESP connection.
  */
 export async function startUpstashBridge(options: {
   redisPort: number;
@@ -37,7 +37,8 @@ export async function startUpstashBridge(options: {
   const redis = new Redis({
     host: '127.0.0.1',
     port: options.redisPort,
-    enableAutoPipelining: true,
+    // Auto-pipelining drops the command name of callBuffer (ioredis 6); plain sends pipeline on the socket anyway.
+    enableAutoPipelining: false,
     maxRetriesPerRequest: 1,
     lazyConnect: false,
   });

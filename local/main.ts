@@ -1,0 +1,40 @@
+import { rmSync } from 'node:fs';
+import { type AdmissionMode, startLocalCloud } from './cloud';
+
+// `npm start`: synthesize the CDK app and run it locally until Ctrl-C or SIGTERM.
+async function main() {
+  const requested = process.env.ADMISSION_MODE;
+  if (requested !== undefined && requested !== 'redis' && requested !== 'dynamodb') {
+    throw new Error(`ADMISSION_MODE must be redis or dynamodb, not '${requested}'`);
+  }
+  const cloud = await startLocalCloud({
+    port: process.env.PORT === undefined ? 3000 : Number(process.env.PORT),
+    admissionMode: requested as AdmissionMode | undefined,
+    cdkOut: process.env.LOCAL_CLOUD_CDK_OUT,
+    stateDir: process.env.LOCAL_CLOUD_STATE_DIR,
+  });
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: stopping the local cloud ...`);
+    await cloud.stop();
+    rmSync(cloud.endpointsFile, { force: true });
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  const { endpoints } = cloud;
+  console.log(`local cloud ready (${endpoints.admissionMode} mode)`);
+  console.log(`  API        ${endpoints.apiUrl}`);
+  console.log(`  DynamoDB   ${endpoints.dynamodbEndpoint}`);
+  console.log(`  SQS        ${endpoints.sqsEndpoint}`);
+  if (endpoints.redisRestUrl) console.log(`  Redis REST ${endpoints.redisRestUrl}`);
+  console.log(`  endpoints  ${cloud.endpointsFile}`);
+  console.log('Ctrl-C to stop.');
+}
+
+main().catch((error) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
