@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import {
   type AttributeDefinition,
@@ -37,6 +37,9 @@ import { startUpstashBridge } from './upstash-bridge';
 /** Name of the Upstash secret the local synth points the stack at (served by the local Secrets Manager). */
 export const LOCAL_UPSTASH_SECRET = 'fcfs-local/upstash';
 
+/** Execution environments per function when neither the template nor the caller says. */
+export const DEFAULT_FUNCTION_CONCURRENCY = 16;
+
 /** Admission mode of a local run. */
 export type AdmissionMode = 'redis' | 'dynamodb';
 
@@ -52,6 +55,11 @@ export interface LocalCloudOptions {
   readonly stateDir?: string;
   /** Skip `cdk synth` and use the assembly already in cdkOut. @default false */
   readonly skipSynth?: boolean;
+  /**
+   * Execution environments per function (Lambda concurrency), unless the template reserves fewer.
+   * @default 16 (LOCAL_LAMBDA_CONCURRENCY)
+   */
+  readonly functionConcurrency?: number;
   /** Progress messages. @default console.log */
   readonly log?: (message: string) => void;
 }
@@ -259,6 +267,9 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         timeoutS: Number(p.Timeout ?? 3),
         memoryMb: memory,
         logFile: path.join(logDir, `${id}.log`),
+        maxConcurrency: Number(
+          (p.ReservedConcurrentExecutions as number | undefined) ?? options.functionConcurrency ?? DEFAULT_FUNCTION_CONCURRENCY,
+        ),
         environment: {
           ...Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, String(v)])),
           PATH: process.env.PATH ?? '/usr/bin:/bin',
@@ -341,10 +352,16 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       }
     }
 
+    const apiLog = createWriteStream(path.join(logDir, 'http-api.log'), { flags: 'a' });
+    stoppers.push(async () => {
+      apiLog.end();
+    });
     const api = await startHttpApi({
       port: options.port ?? 3000,
       routes,
       functions,
+      onInvokeError: (id, error) =>
+        apiLog.write(`${JSON.stringify({ level: 'ERROR', function: id, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) })}\n`),
       control: async (req, body, res) => {
         const url = new URL(req.url ?? '/', 'http://local');
         const invoke = url.pathname.match(/^\/_local\/invoke\/([^/]+)$/);

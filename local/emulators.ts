@@ -103,15 +103,13 @@ export async function startDynamoDbLocal(logDir: string, port?: number): Promise
   return started(child, listen, 'DynamoDB Local', 60_000);
 }
 
-/** fauxqs (SQS emulator) 1.9.x, run through its CLI in its own Node process. */
+/** fauxqs (SQS emulator) 1.9.x in its own Node process, without request logging. */
 export async function startFauxqs(logDir: string, port?: number): Promise<Emulator> {
   const listen = port ?? (await freePort());
-  // fauxqs exports only its ESM entry; its CLI sits beside it.
-  const cli = path.join(projectRoot, 'node_modules', 'fauxqs', 'dist', 'cli.js');
+  const cli = path.join(projectRoot, 'local', 'fauxqs-server.mjs');
   const child = startProcess(process.execPath, [cli], path.join(logDir, 'fauxqs.log'), {
     ...process.env,
     FAUXQS_PORT: String(listen),
-    FAUXQS_LOGGER: 'false',
   });
   return started(child, listen, 'fauxqs', 30_000);
 }

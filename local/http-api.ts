@@ -59,6 +59,8 @@ export async function startHttpApi(options: {
   routes: LocalRoute[];
   functions: Record<string, LocalFunction>;
   control: LocalControl;
+  /** Called when a function invocation fails (API Gateway then answers 500). */
+  onInvokeError?: (functionLogicalId: string, error: unknown) => void;
 }): Promise<{ url: string; port: number; stop(): Promise<void> }> {
   const routes = options.routes.map(compile);
   const server = http.createServer((req, res) => {
@@ -118,7 +120,8 @@ export async function startHttpApi(options: {
         let result: unknown;
         try {
           result = await fn.invoke(event);
-        } catch {
+        } catch (error) {
+          options.onInvokeError?.(route.functionLogicalId, error);
           return send(res, 500, { message: 'Internal Server Error' });
         }
         const structured = result as { statusCode?: number; headers?: Record<string, string>; body?: string; isBase64Encoded?: boolean; cookies?: string[] };

@@ -29,27 +29,29 @@ export interface LocalFunctionSpec {
   /** Fully resolved environment. */
   readonly environment: Record<string, string>;
   readonly logFile: string;
+  /** Most execution environments at once (Lambda's concurrency); further invocations wait for one. */
+  readonly maxConcurrency: number;
 }
 
-interface Pending {
-  resolve(value: unknown): void;
-  reject(error: Error): void;
-  timer: NodeJS.Timeout;
-  worker: ChildProcess;
+interface Environment {
+  readonly process: ChildProcess;
+  busy: boolean;
+  current?: { id: string; resolve(value: unknown): void; reject(error: Error): void; timer: NodeJS.Timeout };
 }
 
 /**
- * One function's execution environment: a worker process running its bundle with the template's environment.
- * Invocations are sent over IPC; the Timeout is enforced by killing the worker, as Lambda tears down an
- * environment whose invocation timed out (other invocations in it fail with it). A dead worker is replaced on the
- * next invocation (a cold start).
+ * One function's execution environments, as Lambda runs them: each is a worker process running the bundle with
+ * the template's environment and serving ONE invocation at a time; new ones start (cold) when all are busy, up to
+ * `maxConcurrency`, and further invocations queue. The Timeout is enforced by killing the environment, as Lambda
+ * does; a crashed environment fails only its own invocation and is replaced on demand.
  */
 export class LocalFunction {
-  private worker: ChildProcess | undefined;
-  private readonly pending = new Map<string, Pending>();
+  private readonly environments: Environment[] = [];
+  private readonly waiting: ((env: Environment) => void)[] = [];
   private readonly log: WriteStream;
-  /** Invocations started since the runtime began. */
-  invocations = 0;
+  private stopped = false;
+  /** Invocations started and cold starts so far. */
+  readonly stats = { invocations: 0, coldStarts: 0 };
 
   constructor(readonly spec: LocalFunctionSpec) {
     mkdirSync(path.dirname(spec.logFile), { recursive: true });
@@ -58,39 +60,75 @@ export class LocalFunction {
 
   /**
    * Runs one invocation and resolves with the handler's result.
-   * @throws InvocationError with errorType `Sandbox.Timedout` on timeout, the handler's error type otherwise.
+   * @throws InvocationError: `Sandbox.Timedout` on timeout, `Runtime.ExitError` when the environment dies,
+   *   else the handler's error type.
    */
-  invoke(event: unknown): Promise<unknown> {
-    const worker = this.ensureWorker();
+  async invoke(event: unknown): Promise<unknown> {
+    if (this.stopped) throw new InvocationError('Runtime.ExitError', 'the local cloud is stopping');
+    const env = await this.acquire();
     const id = randomUUID();
-    const deadline = Date.now() + this.spec.timeoutS * 1000;
-    this.invocations++;
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.pending.delete(id);
-        reject(new InvocationError('Sandbox.Timedout', `Task timed out after ${this.spec.timeoutS.toFixed(2)} seconds`));
-        this.recycle(worker, 'an invocation timed out');
-      }, this.spec.timeoutS * 1000);
-      this.pending.set(id, { resolve, reject, timer, worker });
-      worker.send({ id, event, deadline, requestId: id }, (error) => {
-        if (!error) return;
-        clearTimeout(timer);
-        this.pending.delete(id);
-        reject(new InvocationError('Runtime.ExitError', `could not reach the execution environment: ${error.message}`));
+    this.stats.invocations++;
+    try {
+      return await new Promise((resolve, reject) => {
+        const timer = setTimeout(() => {
+          env.current = undefined;
+          reject(new InvocationError('Sandbox.Timedout', `Task timed out after ${this.spec.timeoutS.toFixed(2)} seconds`));
+          this.kill(env, 'the invocation timed out');
+        }, this.spec.timeoutS * 1000);
+        env.current = { id, resolve, reject, timer };
+        const deadline = Date.now() + this.spec.timeoutS * 1000;
+        env.process.send({ id, event, deadline, requestId: id }, (error) => {
+          if (!error || env.current?.id !== id) return;
+          clearTimeout(timer);
+          env.current = undefined;
+          reject(new InvocationError('Runtime.ExitError', `could not reach the execution environment: ${error.message}`));
+        });
       });
-    });
+    } finally {
+      this.release(env);
+    }
   }
 
-  /** Stops the worker; pending invocations fail. */
+  /** Stops every environment; running and queued invocations fail. */
   async stop(): Promise<void> {
-    const worker = this.worker;
-    if (worker) await this.recycle(worker, 'the local cloud is stopping');
+    this.stopped = true;
+    await Promise.all(this.environments.map((env) => this.kill(env, 'the local cloud is stopping')));
     this.log.end();
   }
 
-  private ensureWorker(): ChildProcess {
-    if (this.worker && this.worker.exitCode === null && this.worker.signalCode === null) return this.worker;
-    const worker = fork(path.join(__dirname, 'lambda-worker.js'), [], {
+  private acquire(): Promise<Environment> {
+    const idle = this.environments.find((e) => !e.busy);
+    if (idle) {
+      idle.busy = true;
+      return Promise.resolve(idle);
+    }
+    if (this.environments.length < this.spec.maxConcurrency) {
+      const env = this.spawn();
+      env.busy = true;
+      return Promise.resolve(env);
+    }
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  private release(env: Environment) {
+    if (!this.environments.includes(env)) {
+      // It died: hand a fresh environment to the next waiter, if any.
+      const next = this.waiting.shift();
+      if (next && !this.stopped) {
+        const fresh = this.spawn();
+        fresh.busy = true;
+        next(fresh);
+      }
+      return;
+    }
+    const next = this.waiting.shift();
+    if (next) next(env);
+    else env.busy = false;
+  }
+
+  private spawn(): Environment {
+    this.stats.coldStarts++;
+    const child = fork(path.join(__dirname, 'lambda-worker.js'), [], {
       env: {
         ...this.spec.environment,
         LOCAL_LAMBDA_ENTRY: this.spec.codeDir,
@@ -100,40 +138,42 @@ export class LocalFunction {
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       serialization: 'advanced',
     });
-    worker.stdout?.pipe(this.log, { end: false });
-    worker.stderr?.pipe(this.log, { end: false });
-    worker.on('message', (message: { id: string; result?: unknown; error?: { errorType: string; errorMessage: string } }) => {
-      const pending = this.pending.get(message.id);
-      if (!pending) return;
-      clearTimeout(pending.timer);
-      this.pending.delete(message.id);
-      if (message.error) pending.reject(new InvocationError(message.error.errorType, message.error.errorMessage));
-      else pending.resolve(message.result);
+    child.stdout?.pipe(this.log, { end: false });
+    child.stderr?.pipe(this.log, { end: false });
+    const env: Environment = { process: child, busy: false };
+    child.on('message', (message: { id: string; result?: unknown; error?: { errorType: string; errorMessage: string } }) => {
+      const current = env.current;
+      if (!current || current.id !== message.id) return;
+      clearTimeout(current.timer);
+      env.current = undefined;
+      if (message.error) current.reject(new InvocationError(message.error.errorType, message.error.errorMessage));
+      else current.resolve(message.result);
     });
-    worker.on('exit', (code, signal) => {
-      if (this.worker === worker) this.worker = undefined;
-      this.failPending(worker, `Runtime exited (code ${code}, signal ${signal})`);
+    child.on('exit', (code, signal) => {
+      this.forget(env);
+      const current = env.current;
+      if (current) {
+        clearTimeout(current.timer);
+        env.current = undefined;
+        current.reject(new InvocationError('Runtime.ExitError', `Runtime exited (code ${code}, signal ${signal})`));
+      }
     });
-    this.worker = worker;
-    return worker;
+    this.environments.push(env);
+    return env;
   }
 
-  private failPending(worker: ChildProcess, reason: string) {
-    for (const [id, pending] of this.pending) {
-      if (pending.worker !== worker) continue;
-      clearTimeout(pending.timer);
-      this.pending.delete(id);
-      pending.reject(new InvocationError('Runtime.ExitError', reason));
-    }
+  private forget(env: Environment) {
+    const index = this.environments.indexOf(env);
+    if (index >= 0) this.environments.splice(index, 1);
   }
 
-  private recycle(worker: ChildProcess, reason: string): Promise<void> {
-    if (this.worker === worker) this.worker = undefined;
-    this.log.write(`${JSON.stringify({ level: 'WARN', message: `recycling execution environment: ${reason}` })}\n`);
+  private kill(env: Environment, reason: string): Promise<void> {
+    this.forget(env);
+    this.log.write(`${JSON.stringify({ level: 'WARN', message: `stopping execution environment: ${reason}` })}\n`);
     return new Promise((resolve) => {
-      if (worker.exitCode !== null || worker.signalCode !== null) return resolve();
-      worker.once('exit', () => resolve());
-      worker.kill('SIGKILL');
+      if (env.process.exitCode !== null || env.process.signalCode !== null) return resolve();
+      env.process.once('exit', () => resolve());
+      env.process.kill('SIGKILL');
     });
   }
 }

@@ -30,10 +30,15 @@ process.on('message', async (message) => {
     callbackWaitsForEmptyEventLoop: true,
     getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
   };
+  const started = performance.now();
+  const report = () =>
+    process.stdout.write(`REPORT RequestId: ${requestId}\tDuration: ${(performance.now() - started).toFixed(2)} ms\n`);
   try {
     const result = await load()(event, context);
+    report();
     process.send({ id, result: result === undefined ? null : result });
   } catch (error) {
+    report();
     const err = error instanceof Error ? error : new Error(String(error));
     console.error(JSON.stringify({ level: 'ERROR', message: 'invocation failed', requestId, error: err.stack }));
     process.send({ id, error: { errorType: err.name, errorMessage: err.message } });

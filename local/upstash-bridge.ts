@@ -16,6 +16,10 @@ function encode(reply: Reply | Error | undefined, base64: boolean): unknown {
   if (Buffer.isBuffer(reply)) return base64 ? reply.toString('base64') : reply.toString('utf8');
   if (typeof reply === 'string') return base64 ? Buffer.from(reply).toString('base64') : reply;
   if (Array.isArray(reply)) return reply.map((r) => encode(r, base64));
+  // ioredis turns some replies (HGETALL) into objects; Upstash sends Redis' flat field/value array.
+  if (typeof reply === 'object') {
+    return Object.entries(reply as unknown as Record<string, Reply>).flatMap(([k, v]) => [encode(k, base64), encode(v, base64)]);
+  }
   return reply;
 }
 

@@ -33,16 +33,19 @@ export interface AdmitRequest {
 /**
  * Port: the atomic admission counter and ledger of a campaign day (Redis Lua script or DynamoDB transaction).
  * Guarantees: never more than `quota` admitted users per day, one rank per user per day, and a repeated
- * `admit` for an admitted user answers `ALREADY_ADMITTED` with the same rank. Ranks are 1..quota; a rank freed
- * by {@link AdmissionStore.release} is handed out again before new ones, so a full day holds exactly 1..quota.
+ * `admit` for an admitted user answers `ALREADY_ADMITTED` with the same rank. Ranks count admissions in order
+ * (1..quota when nothing was released); {@link AdmissionStore.release} returns the unit of quota to later users and
+ * leaves a gap in ranks.
  * Every method throws the backend's error on failure (the caller maps it to 503).
  */
 export interface AdmissionStore {
   admit(request: AdmitRequest): Promise<AdmitOutcome>;
-  /** Undoes one admission (user -> rank, ledger entry, count) if it is still `rank`; frees the rank. */
+  /** Undoes one admission (user -> rank, ledger entry, count) if the user still holds `rank`. */
   release(day: CampaignDay, userId: string, rank: number): Promise<void>;
   /** The user's rank on that day, or undefined when not admitted. */
   rankOf(day: CampaignDay, userId: string): Promise<number | undefined>;
+  /** Every admitted user of that day with their rank (at most `quota` entries). */
+  admittedUsers(day: CampaignDay): Promise<Map<string, number>>;
   /** Number of users admitted on that day. */
   admittedCount(day: CampaignDay): Promise<number>;
 }

@@ -60,9 +60,14 @@ export async function issueCoupon(
   if (!state.open) throw new NotOpenError(CLOSED_MESSAGES[state.reason]);
 
   const day: CampaignDay = { campaignId, issueDate: state.issueDate };
-  if (deps.soldOut.has(day)) throw new SoldOutError(campaignId, day.issueDate);
-
   const couponId = couponIdOf(campaignId, day.issueDate, userId);
+  const soldOut = deps.soldOut.get(day);
+  if (soldOut) {
+    const rank = soldOut.get(userId);
+    if (rank !== undefined) throw new AlreadyIssuedError(rank, couponId, day.issueDate);
+    throw new SoldOutError(campaignId, day.issueDate);
+  }
+
   const outcome = await backend(() =>
     deps.admissions.admit({
       day,
@@ -74,7 +79,12 @@ export async function issueCoupon(
     }),
   );
   if (outcome.kind === 'SOLD_OUT') {
-    deps.soldOut.mark(day);
+    // One read of the day's winners lets this instance answer the rest of the burst from memory.
+    const admitted = await deps.admissions.admittedUsers(day).catch((error: unknown) => {
+      deps.log.warn('could not snapshot admitted users', { ...day, error });
+      return undefined;
+    });
+    if (admitted) deps.soldOut.mark(day, admitted);
     throw new SoldOutError(campaignId, day.issueDate);
   }
   if (outcome.kind === 'ALREADY_ADMITTED') throw new AlreadyIssuedError(outcome.rank, couponId, day.issueDate);

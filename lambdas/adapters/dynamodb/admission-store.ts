@@ -1,121 +1,90 @@
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { AdmissionStore, AdmitOutcome, AdmitRequest, CampaignDay } from '../../domain/admission';
 
 /** Partition key of a campaign day in the admission table: `campaignId#issueDate`. */
 export const dayPk = (day: CampaignDay) => `${day.campaignId}#${day.issueDate}`;
-/** Sort key of the day's counter item (admitted, seq, free ranks, version). */
+/** Sort key of the day's counter item (`admitted`, `seq`). */
 export const COUNTER_SK = 'COUNTER';
-/** Sort key prefix of a user's admission (ledger) item: `USER#<userId>`. */
+/** Sort key of a user's admission (ledger) item: `USER#<userId>`, holding rank, requestId, admittedAt. */
 export const userSk = (userId: string) => `USER#${userId}`;
 
-interface CounterItem {
-  admitted?: number;
-  seq?: number;
-  version?: number;
-  free?: Set<number>;
-}
-
-/** Tuning of {@link DynamoDbAdmissionStore}. */
-export interface DynamoDbAdmissionOptions {
-  /** Attempts of the optimistic transaction before giving up (default 200). */
-  readonly maxAttempts?: number;
-  /** Upper bound of the random backoff between attempts, ms (default 20). */
-  readonly maxBackoffMs?: number;
+interface UserItem {
+  userId: string;
+  rank: number;
+  requestId?: string;
 }
 
 /**
- * DynamoDB admission: one counter item per campaign day and one ledger item per admitted user, changed together
- * by TransactWriteItems. The counter update is conditional on the version read (optimistic concurrency), so two
- * requests can never take the same rank or exceed the quota; the user item is conditional on not existing, so a
- * user is admitted once per day. Conflicts are retried with jitter. Within one process, admissions of one day are
- * serialised: concurrent requests of one Lambda instance would only conflict with each other.
+ * DynamoDB admission in two conditional writes, with no read-modify-write loop:
+ * 1. the day's counter item: `admitted + 1, seq + 1` only if `admitted < quota` (one item, so DynamoDB applies
+ *    concurrent updates one at a time: the quota can never be exceeded, and `seq` is the rank);
+ * 2. the user's ledger item, only if it does not exist (one admission per user per day).
+ * If (2) finds the user already admitted (a concurrent duplicate), (1) is undone and the existing rank returned.
+ * A crash between (1) and (2) leaves one unit of quota counted with no user: it can undersell, never oversell
+ * (reconciliation compares `admitted` with the ledger items). A released admission leaves a gap in ranks.
  */
 export class DynamoDbAdmissionStore implements AdmissionStore {
-  private readonly tails = new Map<string, Promise<unknown>>();
-  private readonly maxAttempts: number;
-  private readonly maxBackoffMs: number;
-
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
-    options: DynamoDbAdmissionOptions = {},
-  ) {
-    this.maxAttempts = options.maxAttempts ?? 200;
-    this.maxBackoffMs = options.maxBackoffMs ?? 20;
-  }
+  ) {}
 
   async admit(request: AdmitRequest): Promise<AdmitOutcome> {
     const pk = dayPk(request.day);
-    // Cheap answers first, outside the per-day queue: repeats and a day already sold out.
-    const [counter, user] = await Promise.all([this.counter(pk), this.user(pk, request.userId)]);
-    if (user) return this.repeat(user, request);
-    if ((counter.admitted ?? 0) >= request.quota) return { kind: 'SOLD_OUT' };
-    return this.serialised(pk, () => this.admitWithRetry(pk, request));
-  }
+    const existing = await this.user(pk, request.userId);
+    if (existing) return this.repeat(existing, request);
 
-  private async admitWithRetry(pk: string, request: AdmitRequest): Promise<AdmitOutcome> {
-    for (let attempt = 1; ; attempt++) {
-      const counter = await this.counter(pk);
-      const admitted = counter.admitted ?? 0;
-      if (admitted >= request.quota) return { kind: 'SOLD_OUT' };
-      const version = counter.version ?? 0;
-      const freed = counter.free ? Math.min(...counter.free) : undefined;
-      const rank = freed ?? (counter.seq ?? 0) + 1;
-      try {
-        await this.client.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              {
-                Update: {
-                  TableName: this.tableName,
-                  Key: { pk, sk: COUNTER_SK },
-                  UpdateExpression:
-                    freed === undefined
-                      ? 'SET admitted = :admitted, seq = :rank, version = :next, expiresAt = :exp'
-                      : 'SET admitted = :admitted, version = :next, expiresAt = :exp DELETE free :freed',
-                  ConditionExpression: version === 0 ? 'attribute_not_exists(pk)' : 'version = :version',
-                  ExpressionAttributeValues: {
-                    ':admitted': admitted + 1,
-                    ':next': version + 1,
-                    ':exp': request.expiresAt,
-                    ...(freed === undefined ? { ':rank': rank } : { ':freed': new Set([freed]) }),
-                    ...(version === 0 ? {} : { ':version': version }),
-                  },
-                },
-              },
-              {
-                Put: {
-                  TableName: this.tableName,
-                  Item: {
-                    pk,
-                    sk: userSk(request.userId),
-                    userId: request.userId,
-                    rank,
-                    requestId: request.requestId,
-                    admittedAt: request.admittedAt,
-                    expiresAt: request.expiresAt,
-                  },
-                  ConditionExpression: 'attribute_not_exists(pk)',
-                  ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-                },
-              },
-            ],
-          }),
-        );
-        return { kind: 'ADMITTED', rank, admittedAt: request.admittedAt };
-      } catch (error) {
-        if (!(error instanceof TransactionCanceledException)) throw error;
-        const [counterReason, userReason] = error.CancellationReasons ?? [];
-        if (userReason?.Code === 'ConditionalCheckFailed') {
-          const existing = await this.user(pk, request.userId);
-          if (existing) return this.repeat(existing, request);
-        }
-        const retryable = ['ConditionalCheckFailed', 'TransactionConflict'];
-        if (!retryable.includes(counterReason?.Code ?? '') && !retryable.includes(userReason?.Code ?? '')) throw error;
-        if (attempt >= this.maxAttempts) throw new Error(`admission still contended after ${attempt} attempts`);
-        await new Promise((resolve) => setTimeout(resolve, Math.random() * this.maxBackoffMs));
-      }
+    let rank: number;
+    try {
+      const { Attributes } = await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk, sk: COUNTER_SK },
+          UpdateExpression: 'SET expiresAt = :exp ADD admitted :one, seq :one',
+          ConditionExpression: 'attribute_not_exists(admitted) OR admitted < :quota',
+          ExpressionAttributeValues: { ':one': 1, ':quota': request.quota, ':exp': request.expiresAt },
+          ReturnValues: 'UPDATED_NEW',
+        }),
+      );
+      rank = Attributes?.seq as number;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return { kind: 'SOLD_OUT' };
+      throw error;
+    }
+
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            pk,
+            sk: userSk(request.userId),
+            userId: request.userId,
+            rank,
+            requestId: request.requestId,
+            admittedAt: request.admittedAt,
+            expiresAt: request.expiresAt,
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+      return { kind: 'ADMITTED', rank, admittedAt: request.admittedAt };
+    } catch (error) {
+      // An ambiguous failure may have written the item: keep the count (undersell at worst, never oversell).
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      await this.uncount(pk);
+      const winner = (error.Item ? unmarshallUser(error.Item) : undefined) ?? (await this.user(pk, request.userId));
+      if (!winner) throw new Error('user item vanished during admission');
+      return this.repeat(winner, request);
     }
   }
 
@@ -138,9 +107,9 @@ export class DynamoDbAdmissionStore implements AdmissionStore {
               Update: {
                 TableName: this.tableName,
                 Key: { pk, sk: COUNTER_SK },
-                UpdateExpression: 'SET admitted = admitted - :one ADD version :one, free :rank',
+                UpdateExpression: 'ADD admitted :minus',
                 ConditionExpression: 'attribute_exists(pk)',
-                ExpressionAttributeValues: { ':one': 1, ':rank': new Set([rank]) },
+                ExpressionAttributeValues: { ':minus': -1 },
               },
             },
           ],
@@ -157,38 +126,63 @@ export class DynamoDbAdmissionStore implements AdmissionStore {
     return (await this.user(dayPk(day), userId))?.rank;
   }
 
-  async admittedCount(day: CampaignDay): Promise<number> {
-    return (await this.counter(dayPk(day))).admitted ?? 0;
+  async admittedUsers(day: CampaignDay): Promise<Map<string, number>> {
+    const admitted = new Map<string, number>();
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :user)',
+          ExpressionAttributeValues: { ':pk': dayPk(day), ':user': 'USER#' },
+          ProjectionExpression: 'userId, #rank',
+          ExpressionAttributeNames: { '#rank': 'rank' },
+          ConsistentRead: true,
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of page.Items ?? []) admitted.set(item.userId as string, item.rank as number);
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return admitted;
   }
 
-  private repeat(user: { rank: number; requestId?: string }, request: AdmitRequest): AdmitOutcome {
+  async admittedCount(day: CampaignDay): Promise<number> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: { pk: dayPk(day), sk: COUNTER_SK }, ConsistentRead: true }),
+    );
+    return (Item?.admitted as number | undefined) ?? 0;
+  }
+
+  private repeat(user: UserItem, request: AdmitRequest): AdmitOutcome {
     return user.requestId === request.requestId
       ? { kind: 'ADMITTED', rank: user.rank, admittedAt: request.admittedAt }
       : { kind: 'ALREADY_ADMITTED', rank: user.rank };
   }
 
-  private async counter(pk: string): Promise<CounterItem> {
-    const { Item } = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: { pk, sk: COUNTER_SK }, ConsistentRead: true }),
+  private async uncount(pk: string): Promise<void> {
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk, sk: COUNTER_SK },
+        UpdateExpression: 'ADD admitted :minus',
+        ExpressionAttributeValues: { ':minus': -1 },
+      }),
     );
-    return (Item ?? {}) as CounterItem;
   }
 
-  private async user(pk: string, userId: string) {
+  private async user(pk: string, userId: string): Promise<UserItem | undefined> {
     const { Item } = await this.client.send(
       new GetCommand({ TableName: this.tableName, Key: { pk, sk: userSk(userId) }, ConsistentRead: true }),
     );
-    return Item as { rank: number; requestId?: string } | undefined;
+    return Item as UserItem | undefined;
   }
+}
 
-  private serialised<T>(key: string, task: () => Promise<T>): Promise<T> {
-    const previous = this.tails.get(key) ?? Promise.resolve();
-    const run = previous.then(task, task);
-    const tail = run.catch(() => undefined);
-    this.tails.set(key, tail);
-    void tail.then(() => {
-      if (this.tails.get(key) === tail) this.tails.delete(key);
-    });
-    return run;
-  }
+/** The low-level item of a failed conditional write, as a user item. */
+function unmarshallUser(item: Record<string, { S?: string; N?: string }>): UserItem | undefined {
+  const rank = item.rank?.N;
+  const userId = item.userId?.S;
+  if (rank === undefined || userId === undefined) return undefined;
+  return { userId, rank: Number(rank), requestId: item.requestId?.S };
 }

@@ -14,13 +14,11 @@ export function dayKeys(day: CampaignDay) {
     ledger: `${tag}:ledger`,
     /** STRING: highest rank handed out so far. */
     seq: `${tag}:seq`,
-    /** ZSET of ranks freed by a release, reused lowest first. */
-    free: `${tag}:free`,
   };
 }
 
 /**
- * KEYS: users, ledger, seq, free. ARGV: userId, requestId, quota, admittedAt, expireAt (epoch s).
+ * KEYS: users, ledger, seq. ARGV: userId, requestId, quota, admittedAt, expireAt (epoch s).
  * Returns {0, rank} admitted, {1, rank} already admitted, {2, admitted} sold out.
  */
 export const ADMIT_SCRIPT = `
@@ -32,24 +30,22 @@ if entry then
 end
 local admitted = redis.call('HLEN', KEYS[1])
 if admitted >= tonumber(ARGV[3]) then return {2, admitted} end
-local rank
-local freed = redis.call('ZPOPMIN', KEYS[4])
-if freed[1] then rank = tonumber(freed[1]) else rank = redis.call('INCR', KEYS[3]) end
+local rank = redis.call('INCR', KEYS[3])
 redis.call('HSET', KEYS[1], ARGV[1], rank .. '|' .. ARGV[2])
 redis.call('ZADD', KEYS[2], rank, ARGV[1] .. '|' .. ARGV[4])
-for i = 1, 4 do redis.call('EXPIREAT', KEYS[i], ARGV[5]) end
+for i = 1, 3 do redis.call('EXPIREAT', KEYS[i], ARGV[5]) end
 return {0, rank}
 `;
 
-/** KEYS: users, ledger, free. ARGV: userId, rank. Returns 1 when released, 0 when the user no longer held `rank`. */
+/**
+ * KEYS: users, ledger. ARGV: userId, rank. Returns 1 when released, 0 when the user no longer held `rank`.
+ * The unit of quota returns (the count is HLEN users); the rank is not reused, leaving a gap.
+ */
 export const RELEASE_SCRIPT = `
 local entry = redis.call('HGET', KEYS[1], ARGV[1])
 if not entry or string.match(entry, '^(%d+)|') ~= ARGV[2] then return 0 end
 redis.call('HDEL', KEYS[1], ARGV[1])
 redis.call('ZREMRANGEBYSCORE', KEYS[2], ARGV[2], ARGV[2])
-redis.call('ZADD', KEYS[3], ARGV[2], ARGV[2])
-local ttl = redis.call('TTL', KEYS[1])
-if ttl > 0 then redis.call('EXPIRE', KEYS[3], ttl) end
 return 1
 `;
 
@@ -69,7 +65,7 @@ export class RedisAdmissionStore implements AdmissionStore {
   async admit(request: AdmitRequest): Promise<AdmitOutcome> {
     const k = dayKeys(request.day);
     const [status, value] = await this.admitScript.exec(
-      [k.users, k.ledger, k.seq, k.free],
+      [k.users, k.ledger, k.seq],
       [request.userId, request.requestId, String(request.quota), request.admittedAt, String(request.expiresAt)],
     );
     if (status === 0) return { kind: 'ADMITTED', rank: value, admittedAt: request.admittedAt };
@@ -79,13 +75,18 @@ export class RedisAdmissionStore implements AdmissionStore {
 
   async release(day: CampaignDay, userId: string, rank: number): Promise<void> {
     const k = dayKeys(day);
-    await this.releaseScript.exec([k.users, k.ledger, k.free], [userId, String(rank)]);
+    await this.releaseScript.exec([k.users, k.ledger], [userId, String(rank)]);
   }
 
   async rankOf(day: CampaignDay, userId: string): Promise<number | undefined> {
     const entry = await this.redis.hget<string>(dayKeys(day).users, userId);
     if (entry === null || entry === undefined) return undefined;
     return Number.parseInt(String(entry).split('|')[0] ?? '', 10);
+  }
+
+  async admittedUsers(day: CampaignDay): Promise<Map<string, number>> {
+    const all = (await this.redis.hgetall<Record<string, string>>(dayKeys(day).users)) ?? {};
+    return new Map(Object.entries(all).map(([userId, entry]) => [userId, Number.parseInt(String(entry), 10)]));
   }
 
   async admittedCount(day: CampaignDay): Promise<number> {

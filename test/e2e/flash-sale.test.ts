@@ -1,0 +1,150 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { call, openCampaign, type RunningCloud, startCloudProcess } from '../support/local-cloud';
+
+jest.setTimeout(300_000);
+
+const QUOTA = 100;
+const DISTINCT_USERS = 1_500;
+const REQUESTS = 2_000;
+
+function tableId(cloud: RunningCloud, prefix: string): string {
+  const id = Object.keys(cloud.endpoints.tables).find((t) => t.startsWith(prefix));
+  if (!id) throw new Error(`no table ${prefix}`);
+  return cloud.endpoints.tables[id] as string;
+}
+
+async function scanAll(client: DynamoDBDocumentClient, table: string) {
+  const items: Record<string, unknown>[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await client.send(new ScanCommand({ TableName: table, ExclusiveStartKey: start, ConsistentRead: true }));
+    items.push(...((page.Items ?? []) as Record<string, unknown>[]));
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return items;
+}
+
+describe.each(['redis', 'dynamodb'] as const)('local cloud, %s admission mode', (mode) => {
+  let cloud: RunningCloud;
+  let api: string;
+
+  beforeAll(async () => {
+    cloud = await startCloudProcess(mode);
+    api = cloud.endpoints.apiUrl;
+  });
+  afterAll(async () => {
+    await cloud?.stop();
+  });
+
+  it('reports the admission mode it runs', () => {
+    expect(cloud.endpoints.admissionMode).toBe(mode);
+  });
+
+  it('admits exactly the quota from a burst with duplicates, and persists exactly those coupons', async () => {
+    // Prepare
+    const campaignId = `burst-${mode}`;
+    const created = await call(`${api}/v1/admin/campaigns`, { body: openCampaign(campaignId, QUOTA) });
+    expect(created.status).toBe(201);
+    // 1,500 distinct users, 500 of them sending twice, shuffled.
+    const users = Array.from({ length: DISTINCT_USERS }, (_, i) => `user-${i}`);
+    const requests = [...users, ...users.slice(0, REQUESTS - DISTINCT_USERS)];
+    for (let i = requests.length - 1; i > 0; i--) {
+      const j = Math.floor(Math.random() * (i + 1));
+      [requests[i], requests[j]] = [requests[j] as string, requests[i] as string];
+    }
+
+    // Act: every request in flight at once.
+    const results = await Promise.all(
+      requests.map(async (userId) => ({
+        userId,
+        ...(await call(`${api}/v1/campaigns/${campaignId}/issue`, { body: { userId } })),
+      })),
+    );
+
+    // Assess: the answers.
+    const fiveHundreds = results.filter((r) => r.status >= 500);
+    expect(fiveHundreds).toEqual([]);
+    const accepted = results.filter((r) => r.body.code === 'ACCEPTED');
+    expect(accepted.every((r) => r.status === 202)).toBe(true);
+    expect(accepted).toHaveLength(QUOTA);
+    expect(accepted.map((r) => r.body.rank).sort((a, b) => Number(a) - Number(b))).toEqual(
+      Array.from({ length: QUOTA }, (_, i) => i + 1),
+    );
+    const winners = new Set(accepted.map((r) => r.userId));
+    expect(winners.size).toBe(QUOTA);
+    for (const r of results) {
+      if (r.body.code === 'ACCEPTED') continue;
+      if (winners.has(r.userId)) {
+        // A winner's other request: ALREADY_ISSUED with the winner's rank.
+        expect(r).toMatchObject({ status: 409, body: { code: 'ALREADY_ISSUED' } });
+        const win = accepted.find((a) => a.userId === r.userId);
+        expect(r.body.rank).toBe(win?.body.rank);
+      } else {
+        expect(r).toMatchObject({ status: 409, body: { code: 'SOLD_OUT' } });
+      }
+    }
+
+    // Assess: once drained, exactly the winners' coupons exist.
+    let count: Record<string, unknown> = {};
+    for (let waited = 0; waited < 60_000; waited += 500) {
+      count = (await call(`${api}/v1/campaigns/${campaignId}/count`)).body;
+      if (count.persisted === QUOTA) break;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    expect(count).toMatchObject({ quota: QUOTA, admitted: QUOTA, persisted: QUOTA, remaining: 0 });
+    const client = DynamoDBDocumentClient.from(
+      new DynamoDBClient({
+        endpoint: cloud.endpoints.dynamodbEndpoint,
+        region: cloud.endpoints.region,
+        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      }),
+    );
+    const coupons = (await scanAll(client, tableId(cloud, 'CouponTable'))).filter((c) => c.campaignId === campaignId);
+    client.destroy();
+    expect(coupons).toHaveLength(QUOTA);
+    expect(new Set(coupons.map((c) => c.userId))).toEqual(winners);
+    for (const coupon of coupons) {
+      const win = accepted.find((a) => a.userId === coupon.userId);
+      expect(coupon).toMatchObject({ status: 'ISSUED', rank: win?.body.rank, couponId: win?.body.couponId });
+    }
+
+    // A winner sees the coupon; a user who lost sees 404.
+    const winner = accepted[0] as (typeof accepted)[number];
+    const mine = await call(`${api}/v1/campaigns/${campaignId}/users/${winner.userId}/coupon`);
+    expect(mine).toMatchObject({ status: 200, body: { status: 'ISSUED', coupon: { userId: winner.userId } } });
+    const loser = users.find((u) => !winners.has(u)) as string;
+    expect((await call(`${api}/v1/campaigns/${campaignId}/users/${loser}/coupon`)).status).toBe(404);
+  });
+
+  it('answers bad input with a 4xx that says what is wrong', async () => {
+    const campaignId = `input-${mode}`;
+    expect((await call(`${api}/v1/admin/campaigns`, { body: openCampaign(campaignId, 5) })).status).toBe(201);
+    expect(await call(`${api}/v1/admin/campaigns`, { body: openCampaign(campaignId, 5) })).toMatchObject({
+      status: 409,
+      body: { code: 'CAMPAIGN_EXISTS' },
+    });
+    const malformed = await call(`${api}/v1/campaigns/${campaignId}/issue`, { raw: '{"userId":' });
+    expect(malformed).toMatchObject({ status: 400, body: { code: 'INVALID_REQUEST', message: 'request body is not valid JSON' } });
+    const wrongType = await call(`${api}/v1/campaigns/${campaignId}/issue`, { body: { userId: 42 } });
+    expect(wrongType.status).toBe(400);
+    expect(String(wrongType.body.message)).toContain('userId');
+    const unknown = await call(`${api}/v1/campaigns/no-such-campaign/issue`, { body: { userId: 'u' } });
+    expect(unknown).toMatchObject({ status: 404, body: { code: 'CAMPAIGN_NOT_FOUND' } });
+    const closed = openCampaign(`closed-${mode}`, 5);
+    closed.startDate = '2020-01-01';
+    closed.endDate = '2020-01-02';
+    expect((await call(`${api}/v1/admin/campaigns`, { body: closed })).status).toBe(201);
+    expect(await call(`${api}/v1/campaigns/closed-${mode}/issue`, { body: { userId: 'u' } })).toMatchObject({
+      status: 403,
+      body: { code: 'NOT_OPEN' },
+    });
+    const backwards = { ...openCampaign(`bad-${mode}`, 5), endDate: '2000-01-01' };
+    const rejected = await call(`${api}/v1/admin/campaigns`, { body: backwards });
+    expect(rejected.status).toBe(400);
+    expect(String(rejected.body.message)).toContain('endDate');
+    expect((await call(`${api}/v1/admin/campaigns/bad-${mode}`)).status).toBe(404);
+    expect((await call(`${api}/v1/campaigns/${campaignId}/count`)).body).toMatchObject({ admitted: 0, persisted: 0 });
+    expect((await call(`${api}/v1/nowhere`)).status).toBe(404);
+  });
+});
