@@ -1,4 +1,4 @@
-import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { CorsHttpMethod, HttpApi, HttpMethod, HttpStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
@@ -15,7 +15,6 @@ import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
-import { CfnOutput } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { AppFunction } from './constructs/app-function';
 
@@ -178,7 +177,11 @@ export class FcfsCouponStack extends Stack {
     const api = new HttpApi(this, 'HttpApi', {
       createDefaultStage: false,
       corsPreflight: props.corsAllowOrigins?.length
-        ? { allowOrigins: props.corsAllowOrigins, allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST], allowHeaders: ['content-type', 'authorization'] }
+        ? {
+            allowOrigins: props.corsAllowOrigins,
+            allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST],
+            allowHeaders: ['content-type', 'authorization'],
+          }
         : undefined,
     });
     new HttpStage(this, 'DefaultStage', {

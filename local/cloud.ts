@@ -104,7 +104,14 @@ export function synthesize(cdkOut: string, mode: AdmissionMode): void {
 const rateMs = (expression: string): number | undefined => {
   const m = expression.match(/^rate\((\d+)\s+(minute|minutes|hour|hours|day|days)\)$/);
   if (!m) return undefined;
-  const unit = { minute: 60_000, minutes: 60_000, hour: 3_600_000, hours: 3_600_000, day: 86_400_000, days: 86_400_000 };
+  const unit = {
+    minute: 60_000,
+    minutes: 60_000,
+    hour: 3_600_000,
+    hours: 3_600_000,
+    day: 86_400_000,
+    days: 86_400_000,
+  };
   return Number(m[1]) * unit[m[2] as keyof typeof unit];
 };
 
@@ -214,13 +221,21 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     // Dead-letter queues first: a redrive policy needs its target's ARN.
     const queues: Record<string, string> = {};
     const queueDefs = resourcesOfType(stack, 'AWS::SQS::Queue').sort(
-      ([, a], [, b]) => Number(a.Properties?.RedrivePolicy !== undefined) - Number(b.Properties?.RedrivePolicy !== undefined),
+      ([, a], [, b]) =>
+        Number(a.Properties?.RedrivePolicy !== undefined) - Number(b.Properties?.RedrivePolicy !== undefined),
     );
     for (const [id, queue] of queueDefs) {
       const p = queue.Properties ?? {};
       const name = (p.QueueName as string | undefined) ?? id;
       const attributes: Record<string, string> = {};
-      for (const key of ['VisibilityTimeout', 'MessageRetentionPeriod', 'DelaySeconds', 'ReceiveMessageWaitTimeSeconds', 'FifoQueue', 'ContentBasedDeduplication']) {
+      for (const key of [
+        'VisibilityTimeout',
+        'MessageRetentionPeriod',
+        'DelaySeconds',
+        'ReceiveMessageWaitTimeSeconds',
+        'FifoQueue',
+        'ContentBasedDeduplication',
+      ]) {
         if (p[key] !== undefined) attributes[key] = String(p[key]);
       }
       if (p.RedrivePolicy) {
@@ -240,10 +255,16 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     const functionDefs = resourcesOfType(stack, 'AWS::Lambda::Function');
     for (const [id, fn] of functionDefs) {
       const name = (fn.Properties?.FunctionName as string | undefined) ?? id;
-      physical[id] = { ref: name, attributes: { Arn: `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${name}` } };
+      physical[id] = {
+        ref: name,
+        attributes: { Arn: `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${name}` },
+      };
     }
     for (const [id] of resourcesOfType(stack, 'AWS::Logs::LogGroup')) {
-      physical[id] = { ref: `/local/${id}`, attributes: { Arn: `arn:aws:logs:${LOCAL_REGION}:${LOCAL_ACCOUNT}:log-group:${id}` } };
+      physical[id] = {
+        ref: `/local/${id}`,
+        attributes: { Arn: `arn:aws:logs:${LOCAL_REGION}:${LOCAL_ACCOUNT}:log-group:${id}` },
+      };
     }
 
     const functions: Record<string, LocalFunction> = {};
@@ -268,7 +289,9 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         memoryMb: memory,
         logFile: path.join(logDir, `${id}.log`),
         maxConcurrency: Number(
-          (p.ReservedConcurrentExecutions as number | undefined) ?? options.functionConcurrency ?? DEFAULT_FUNCTION_CONCURRENCY,
+          (p.ReservedConcurrentExecutions as number | undefined) ??
+            options.functionConcurrency ??
+            DEFAULT_FUNCTION_CONCURRENCY,
         ),
         environment: {
           ...Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, String(v)])),
@@ -301,9 +324,10 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     const routes: LocalRoute[] = [];
     for (const [, route] of resourcesOfType(stack, 'AWS::ApiGatewayV2::Route')) {
       const routeKey = route.Properties?.RouteKey as string;
-      const target = resolveIntrinsics(route.Properties?.Target, Object.fromEntries(
-        Object.keys(integrations).map((i) => [i, { ref: i, attributes: {} }]),
-      )) as string;
+      const target = resolveIntrinsics(
+        route.Properties?.Target,
+        Object.fromEntries(Object.keys(integrations).map((i) => [i, { ref: i, attributes: {} }])),
+      ) as string;
       const functionLogicalId = integrations[target.replace(/^integrations\//, '')];
       if (!functionLogicalId) throw new Error(`route ${routeKey} has no Lambda integration`);
       routes.push({ routeKey, functionLogicalId });
@@ -328,13 +352,17 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
           queueArn: queue.attributes.Arn as string,
           batchSize: Number(p.BatchSize ?? 10),
           batchingWindowS: Number(p.MaximumBatchingWindowInSeconds ?? 0),
-          reportBatchItemFailures: ((p.FunctionResponseTypes as string[] | undefined) ?? []).includes('ReportBatchItemFailures'),
-          maxConcurrency: Number((p.ScalingConfig as { MaximumConcurrency?: number } | undefined)?.MaximumConcurrency ?? 5),
+          reportBatchItemFailures: ((p.FunctionResponseTypes as string[] | undefined) ?? []).includes(
+            'ReportBatchItemFailures',
+          ),
+          maxConcurrency: Number(
+            (p.ScalingConfig as { MaximumConcurrency?: number } | undefined)?.MaximumConcurrency ?? 5,
+          ),
         },
         fn,
       );
       pollers.push(poller);
-      (described[functionId] ??= {}).eventSource = queueId;
+      described[functionId] = { ...described[functionId], eventSource: queueId };
     }
 
     const timers: NodeJS.Timeout[] = [];
@@ -346,7 +374,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       for (const target of (rule.Properties?.Targets as { Arn: { 'Fn::GetAtt'?: [string, string] } }[]) ?? []) {
         const functionId = target.Arn['Fn::GetAtt']?.[0];
         if (!functionId || !functions[functionId]) continue;
-        (described[functionId] ??= {}).schedule = expression;
+        described[functionId] = { ...described[functionId], schedule: expression };
         if (everyMs === undefined) log(`schedule ${expression} of ${functionId} is not emulated (only rate())`);
         else schedules.push({ functionId, ruleId, everyMs });
       }
@@ -361,13 +389,18 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       routes,
       functions,
       onInvokeError: (id, error) =>
-        apiLog.write(`${JSON.stringify({ level: 'ERROR', function: id, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) })}\n`),
+        apiLog.write(
+          `${JSON.stringify({ level: 'ERROR', function: id, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) })}\n`,
+        ),
       control: async (req, body, res) => {
         const url = new URL(req.url ?? '/', 'http://local');
         const invoke = url.pathname.match(/^\/_local\/invoke\/([^/]+)$/);
         if (req.method === 'POST' && invoke) {
           const fn = functions[decodeURIComponent(invoke[1] as string)];
-          if (!fn) return sendJson(res, 404, { message: `no function ${invoke[1]}` }), true;
+          if (!fn) {
+            sendJson(res, 404, { message: `no function ${invoke[1]}` });
+            return true;
+          }
           const event = body.length ? JSON.parse(body.toString('utf8')) : {};
           try {
             sendJson(res, 200, { result: await fn.invoke(event) });

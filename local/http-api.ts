@@ -72,15 +72,15 @@ export async function startHttpApi(options: {
         if (await options.control(req, body, res)) return;
         const url = new URL(req.url ?? '/', 'http://local');
         const method = req.method ?? 'GET';
-        let match: RegExpExecArray | null = null;
-        const route = routes.find((r) => r.method === method && (match = r.pattern.exec(url.pathname)) !== null);
-        if (!route || !match) return send(res, 404, { message: 'Not Found' });
-        const found: RegExpExecArray = match;
+        const route = routes.find((r) => r.method === method && r.pattern.test(url.pathname));
+        const found = route?.pattern.exec(url.pathname);
+        if (!route || !found) return send(res, 404, { message: 'Not Found' });
         const pathParameters = Object.fromEntries(
           route.params.map((name, i) => [name, decodeURIComponent(found[i + 1] as string)]),
         );
         const headers: Record<string, string> = {};
-        for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(',') : v;
+        for (const [k, v] of Object.entries(req.headers))
+          if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(',') : v;
         const query: Record<string, string> = {};
         for (const [k, v] of url.searchParams) query[k] = query[k] === undefined ? v : `${query[k]},${v}`;
         const contentType = headers['content-type'] ?? '';
@@ -124,11 +124,20 @@ export async function startHttpApi(options: {
           options.onInvokeError?.(route.functionLogicalId, error);
           return send(res, 500, { message: 'Internal Server Error' });
         }
-        const structured = result as { statusCode?: number; headers?: Record<string, string>; body?: string; isBase64Encoded?: boolean; cookies?: string[] };
+        const structured = result as {
+          statusCode?: number;
+          headers?: Record<string, string>;
+          body?: string;
+          isBase64Encoded?: boolean;
+          cookies?: string[];
+        };
         if (result === null || typeof result !== 'object' || structured.statusCode === undefined) {
           return send(res, 200, JSON.stringify(result));
         }
-        const payload = structured.body === undefined ? Buffer.alloc(0) : Buffer.from(structured.body, structured.isBase64Encoded ? 'base64' : 'utf8');
+        const payload =
+          structured.body === undefined
+            ? Buffer.alloc(0)
+            : Buffer.from(structured.body, structured.isBase64Encoded ? 'base64' : 'utf8');
         res.writeHead(structured.statusCode, {
           ...(structured.headers ?? {}),
           ...(structured.cookies?.length ? { 'set-cookie': structured.cookies } : {}),

@@ -72,7 +72,9 @@ export class LocalFunction {
       return await new Promise((resolve, reject) => {
         const timer = setTimeout(() => {
           env.current = undefined;
-          reject(new InvocationError('Sandbox.Timedout', `Task timed out after ${this.spec.timeoutS.toFixed(2)} seconds`));
+          reject(
+            new InvocationError('Sandbox.Timedout', `Task timed out after ${this.spec.timeoutS.toFixed(2)} seconds`),
+          );
           this.kill(env, 'the invocation timed out');
         }, this.spec.timeoutS * 1000);
         env.current = { id, resolve, reject, timer };
@@ -81,7 +83,9 @@ export class LocalFunction {
           if (!error || env.current?.id !== id) return;
           clearTimeout(timer);
           env.current = undefined;
-          reject(new InvocationError('Runtime.ExitError', `could not reach the execution environment: ${error.message}`));
+          reject(
+            new InvocationError('Runtime.ExitError', `could not reach the execution environment: ${error.message}`),
+          );
         });
       });
     } finally {
@@ -141,14 +145,17 @@ export class LocalFunction {
     child.stdout?.pipe(this.log, { end: false });
     child.stderr?.pipe(this.log, { end: false });
     const env: Environment = { process: child, busy: false };
-    child.on('message', (message: { id: string; result?: unknown; error?: { errorType: string; errorMessage: string } }) => {
-      const current = env.current;
-      if (!current || current.id !== message.id) return;
-      clearTimeout(current.timer);
-      env.current = undefined;
-      if (message.error) current.reject(new InvocationError(message.error.errorType, message.error.errorMessage));
-      else current.resolve(message.result);
-    });
+    child.on(
+      'message',
+      (message: { id: string; result?: unknown; error?: { errorType: string; errorMessage: string } }) => {
+        const current = env.current;
+        if (!current || current.id !== message.id) return;
+        clearTimeout(current.timer);
+        env.current = undefined;
+        if (message.error) current.reject(new InvocationError(message.error.errorType, message.error.errorMessage));
+        else current.resolve(message.result);
+      },
+    );
     child.on('exit', (code, signal) => {
       this.forget(env);
       const current = env.current;

@@ -1,6 +1,6 @@
 // One Lambda execution environment: loads a bundled handler from cdk.out and runs invocations sent over IPC.
 // Plain CommonJS so it starts as fast as Lambda's own runtime would; the parent enforces the timeout.
-'use strict';
+
 const path = require('node:path');
 
 const entry = process.env.LOCAL_LAMBDA_ENTRY;

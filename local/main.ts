@@ -12,7 +12,9 @@ async function main() {
     admissionMode: requested as AdmissionMode | undefined,
     cdkOut: process.env.LOCAL_CLOUD_CDK_OUT,
     stateDir: process.env.LOCAL_CLOUD_STATE_DIR,
-    functionConcurrency: process.env.LOCAL_LAMBDA_CONCURRENCY ? Number(process.env.LOCAL_LAMBDA_CONCURRENCY) : undefined,
+    functionConcurrency: process.env.LOCAL_LAMBDA_CONCURRENCY
+      ? Number(process.env.LOCAL_LAMBDA_CONCURRENCY)
+      : undefined,
   });
   let stopping = false;
   const stop = async (signal: string) => {

@@ -26,7 +26,10 @@ export async function startLocalSecretsManager(secrets: Record<string, string>):
       const { SecretId } = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as { SecretId?: string };
       const name = Object.keys(secrets).find((n) => SecretId === n || SecretId?.includes(`:secret:${n}`));
       if (!name) {
-        return reply(400, { __type: 'ResourceNotFoundException', message: "Secrets Manager can't find the specified secret." });
+        return reply(400, {
+          __type: 'ResourceNotFoundException',
+          message: "Secrets Manager can't find the specified secret.",
+        });
       }
       reply(200, {
         ARN: `arn:aws:secretsmanager:us-east-1:000000000000:secret:${name}-local`,

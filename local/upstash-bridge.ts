@@ -18,7 +18,10 @@ function encode(reply: Reply | Error | undefined, base64: boolean): unknown {
   if (Array.isArray(reply)) return reply.map((r) => encode(r, base64));
   // ioredis turns some replies (HGETALL) into objects; Upstash sends Redis' flat field/value array.
   if (typeof reply === 'object') {
-    return Object.entries(reply as unknown as Record<string, Reply>).flatMap(([k, v]) => [encode(k, base64), encode(v, base64)]);
+    return Object.entries(reply as unknown as Record<string, Reply>).flatMap(([k, v]) => [
+      encode(k, base64),
+      encode(v, base64),
+    ]);
   }
   return reply;
 }
@@ -79,7 +82,8 @@ export async function startUpstashBridge(options: {
         'error' in r ? r : { result: encode(r.result, base64) };
 
       if (req.method === 'POST' && (route === '/pipeline' || route === '/multi-exec')) {
-        if (!Array.isArray(body) || !body.every(isCommand)) return send(400, { error: 'ERR expected an array of commands' });
+        if (!Array.isArray(body) || !body.every(isCommand))
+          return send(400, { error: 'ERR expected an array of commands' });
         if (route === '/pipeline') return send(200, (await Promise.all(body.map(run))).map(wrap));
         const multi = redis.multi();
         for (const [name, ...args] of body) multi.callBuffer(String(name), ...args.map(String));

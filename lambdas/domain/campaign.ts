@@ -25,13 +25,20 @@ export const campaignDefinitionSchema = z
       .optional(),
     name: z.string().trim().min(1, 'name must not be empty').max(200),
     timezone: z.string().refine((zone) => IANAZone.isValidZone(zone), 'timezone must be an IANA time zone'),
-    startDate: z.string().regex(LOCAL_DATE, 'startDate must be YYYY-MM-DD').refine(isRealDate, 'startDate is not a date'),
+    startDate: z
+      .string()
+      .regex(LOCAL_DATE, 'startDate must be YYYY-MM-DD')
+      .refine(isRealDate, 'startDate is not a date'),
     endDate: z.string().regex(LOCAL_DATE, 'endDate must be YYYY-MM-DD').refine(isRealDate, 'endDate is not a date'),
     dailyWindow: z.strictObject({
       open: z.string().regex(LOCAL_TIME, 'dailyWindow.open must be HH:MM'),
       close: z.string().regex(LOCAL_TIME, 'dailyWindow.close must be HH:MM or 24:00'),
     }),
-    dailyQuota: z.number().int('dailyQuota must be an integer').min(1, 'dailyQuota must be at least 1').max(MAX_DAILY_QUOTA),
+    dailyQuota: z
+      .number()
+      .int('dailyQuota must be an integer')
+      .min(1, 'dailyQuota must be at least 1')
+      .max(MAX_DAILY_QUOTA),
     perUserDailyLimit: z.literal(1, 'perUserDailyLimit must be 1 (one coupon per user per day)'),
     couponValidityDays: z.number().int().min(0).max(MAX_VALIDITY_DAYS),
     discount: z.discriminatedUnion('type', [
@@ -42,13 +49,19 @@ export const campaignDefinitionSchema = z
   .superRefine((c, ctx) => {
     if (c.endDate < c.startDate) {
       ctx.addIssue({ code: 'custom', path: ['endDate'], message: 'endDate must not be before startDate' });
-    } else if (
-      DateTime.fromISO(c.endDate).diff(DateTime.fromISO(c.startDate), 'days').days >= MAX_CAMPAIGN_DAYS
-    ) {
-      ctx.addIssue({ code: 'custom', path: ['endDate'], message: `a campaign lasts at most ${MAX_CAMPAIGN_DAYS} days` });
+    } else if (DateTime.fromISO(c.endDate).diff(DateTime.fromISO(c.startDate), 'days').days >= MAX_CAMPAIGN_DAYS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['endDate'],
+        message: `a campaign lasts at most ${MAX_CAMPAIGN_DAYS} days`,
+      });
     }
     if (c.dailyWindow.open === '24:00' || c.dailyWindow.close <= c.dailyWindow.open) {
-      ctx.addIssue({ code: 'custom', path: ['dailyWindow'], message: 'dailyWindow.close must be after dailyWindow.open' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['dailyWindow'],
+        message: 'dailyWindow.close must be after dailyWindow.open',
+      });
     }
   });
 

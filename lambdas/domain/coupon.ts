@@ -56,7 +56,8 @@ export function parseAdmissionMessage(body: string): AdmissionMessage {
     throw new PoisonMessageError('message body is not JSON', { cause });
   }
   const parsed = admissionMessageSchema.safeParse(json);
-  if (!parsed.success) throw new PoisonMessageError(`message body is not an admission: ${z.prettifyError(parsed.error)}`);
+  if (!parsed.success)
+    throw new PoisonMessageError(`message body is not an admission: ${z.prettifyError(parsed.error)}`);
   return parsed.data;
 }
 
@@ -72,7 +73,10 @@ export interface ApplyAdmissionDeps {
  * conditional on it not existing, so redelivery, replay and reconciliation never create a second coupon.
  * @throws PoisonMessageError when the campaign does not exist; backend errors as thrown.
  */
-export async function applyAdmission(deps: ApplyAdmissionDeps, message: AdmissionMessage): Promise<'CREATED' | 'EXISTS'> {
+export async function applyAdmission(
+  deps: ApplyAdmissionDeps,
+  message: AdmissionMessage,
+): Promise<'CREATED' | 'EXISTS'> {
   const campaign = await deps.campaigns.get(message.campaignId);
   if (!campaign) throw new PoisonMessageError(`campaign '${message.campaignId}' does not exist`);
   return deps.coupons.putIfAbsent({

@@ -34,11 +34,7 @@ async function campaignOrThrow(campaigns: Pick<CampaignRepository, 'get'>, campa
  * Admission and persistence counts of `issueDate` (default: today in the campaign's time zone).
  * @throws CampaignNotFoundError
  */
-export async function issuanceCount(
-  deps: QueryDeps,
-  campaignId: string,
-  issueDate?: string,
-): Promise<IssuanceCount> {
+export async function issuanceCount(deps: QueryDeps, campaignId: string, issueDate?: string): Promise<IssuanceCount> {
   const campaign = await campaignOrThrow(deps.campaigns, campaignId);
   const day = { campaignId, issueDate: issueDate ?? issueDayOf(campaign, deps.clock()) };
   const [admitted, persisted] = await Promise.all([

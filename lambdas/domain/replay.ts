@@ -19,7 +19,13 @@ export interface DeadLetterSource {
 /** Port: the failed-events table. */
 export interface FailureLog {
   recordFailure(
-    failure: { failedEventId: string; body: string; error: string; reason: 'POISON' | 'ERROR'; attributes: Record<string, string> },
+    failure: {
+      failedEventId: string;
+      body: string;
+      error: string;
+      reason: 'POISON' | 'ERROR';
+      attributes: Record<string, string>;
+    },
     park: boolean,
     now: Date,
   ): Promise<number>;

@@ -20,7 +20,12 @@ const config = loadConfig(
   }),
 );
 const deps = {
-  campaigns: new DynamoDbCampaignRepository(documentClient, config.CAMPAIGN_TABLE_NAME, systemClock, CAMPAIGN_CACHE_TTL_MS),
+  campaigns: new DynamoDbCampaignRepository(
+    documentClient,
+    config.CAMPAIGN_TABLE_NAME,
+    systemClock,
+    CAMPAIGN_CACHE_TTL_MS,
+  ),
   coupons: new DynamoDbCouponStore(documentClient, config.COUPON_TABLE_NAME, config.ADMISSION_TABLE_NAME),
   clock: systemClock,
 };

@@ -18,7 +18,9 @@ async function scanAll(client: DynamoDBDocumentClient, table: string) {
   const items: Record<string, unknown>[] = [];
   let start: Record<string, unknown> | undefined;
   do {
-    const page = await client.send(new ScanCommand({ TableName: table, ExclusiveStartKey: start, ConsistentRead: true }));
+    const page = await client.send(
+      new ScanCommand({ TableName: table, ExclusiveStartKey: start, ConsistentRead: true }),
+    );
     items.push(...((page.Items ?? []) as Record<string, unknown>[]));
     start = page.LastEvaluatedKey;
   } while (start);
@@ -125,7 +127,10 @@ describe.each(['redis', 'dynamodb'] as const)('local cloud, %s admission mode', 
       body: { code: 'CAMPAIGN_EXISTS' },
     });
     const malformed = await call(`${api}/v1/campaigns/${campaignId}/issue`, { raw: '{"userId":' });
-    expect(malformed).toMatchObject({ status: 400, body: { code: 'INVALID_REQUEST', message: 'request body is not valid JSON' } });
+    expect(malformed).toMatchObject({
+      status: 400,
+      body: { code: 'INVALID_REQUEST', message: 'request body is not valid JSON' },
+    });
     const wrongType = await call(`${api}/v1/campaigns/${campaignId}/issue`, { body: { userId: 42 } });
     expect(wrongType.status).toBe(400);
     expect(String(wrongType.body.message)).toContain('userId');

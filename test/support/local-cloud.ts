@@ -20,17 +20,21 @@ export async function startCloudProcess(mode: 'redis' | 'dynamodb', timeoutMs = 
   rmSync(stateDir, { recursive: true, force: true });
   mkdirSync(stateDir, { recursive: true });
   const endpointsFile = path.join(stateDir, 'endpoints.json');
-  const child: ChildProcess = spawn(process.execPath, [path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'local/main.ts'], {
-    cwd: root,
-    env: {
-      ...process.env,
-      PORT: '0',
-      ADMISSION_MODE: mode,
-      LOCAL_CLOUD_STATE_DIR: stateDir,
-      LOCAL_CLOUD_CDK_OUT: path.join(root, `cdk.out.test-${mode}`),
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'local/main.ts'],
+    {
+      cwd: root,
+      env: {
+        ...process.env,
+        PORT: '0',
+        ADMISSION_MODE: mode,
+        LOCAL_CLOUD_STATE_DIR: stateDir,
+        LOCAL_CLOUD_CDK_OUT: path.join(root, `cdk.out.test-${mode}`),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  );
   let output = '';
   child.stdout?.on('data', (c: Buffer) => {
     output += c.toString();

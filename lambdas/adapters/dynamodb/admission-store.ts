@@ -117,7 +117,11 @@ export class DynamoDbAdmissionStore implements AdmissionStore {
       );
     } catch (error) {
       // The user no longer holds this rank: nothing to release.
-      if (error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') return;
+      if (
+        error instanceof TransactionCanceledException &&
+        error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed'
+      )
+        return;
       throw error;
     }
   }

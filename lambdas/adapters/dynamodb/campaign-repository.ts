@@ -33,7 +33,11 @@ export class DynamoDbCampaignRepository implements CampaignRepository {
   async create(campaign: Campaign): Promise<void> {
     try {
       await this.client.send(
-        new PutCommand({ TableName: this.tableName, Item: campaign, ConditionExpression: 'attribute_not_exists(campaignId)' }),
+        new PutCommand({
+          TableName: this.tableName,
+          Item: campaign,
+          ConditionExpression: 'attribute_not_exists(campaignId)',
+        }),
       );
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) throw new CampaignExistsError(campaign.campaignId);

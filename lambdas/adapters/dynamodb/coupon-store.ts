@@ -43,7 +43,10 @@ export class DynamoDbCouponStore implements CouponStore {
       );
       return 'CREATED';
     } catch (error) {
-      if (error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') {
+      if (
+        error instanceof TransactionCanceledException &&
+        error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed'
+      ) {
         return 'EXISTS';
       }
       throw error;

@@ -1,0 +1,102 @@
+import { App } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { FcfsCouponStack } from '../../lib/fcfs-coupon-stack';
+
+// Synthesizing bundles five functions with esbuild: do it once per mode.
+const synth = (props: ConstructorParameters<typeof FcfsCouponStack>[2] = {}) =>
+  Template.fromStack(new FcfsCouponStack(new App(), 'Test', props));
+const dynamoMode = synth();
+const redisMode = synth({ upstashSecretName: 'prod/upstash' });
+
+jest.setTimeout(120_000);
+
+describe('infra: FcfsCouponStack', () => {
+  it('runs every function on Node.js 22 arm64 with an explicit timeout and memory', () => {
+    const functions = dynamoMode.findResources('AWS::Lambda::Function');
+    expect(Object.keys(functions)).toHaveLength(5);
+    for (const fn of Object.values(functions)) {
+      expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'] });
+      expect(fn.Properties.Timeout).toBeGreaterThan(0);
+      expect(fn.Properties.MemorySize).toBeGreaterThanOrEqual(512);
+    }
+  });
+
+  it('redrives the issue queue to a dead-letter queue after at least 5 receives', () => {
+    dynamoMode.hasResourceProperties('AWS::SQS::Queue', {
+      RedrivePolicy: { deadLetterTargetArn: Match.anyValue(), maxReceiveCount: Match.anyValue() },
+      VisibilityTimeout: 180,
+    });
+    const queues = Object.values(dynamoMode.findResources('AWS::SQS::Queue'));
+    const redrive = queues.find((q) => q.Properties.RedrivePolicy)?.Properties.RedrivePolicy;
+    expect(redrive.maxReceiveCount).toBeGreaterThanOrEqual(5);
+  });
+
+  it('maps the queue to the consumer with partial batch responses, a batching window and a concurrency cap', () => {
+    dynamoMode.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      BatchSize: 25,
+      MaximumBatchingWindowInSeconds: 1,
+      ScalingConfig: { MaximumConcurrency: 10 },
+    });
+  });
+
+  it('keeps every table on demand with point-in-time recovery, and expires admission state by TTL', () => {
+    const tables = Object.values(dynamoMode.findResources('AWS::DynamoDB::Table'));
+    expect(tables).toHaveLength(4);
+    for (const table of tables) {
+      expect(table.Properties).toMatchObject({
+        BillingMode: 'PAY_PER_REQUEST',
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      });
+    }
+    dynamoMode.hasResourceProperties('AWS::DynamoDB::Table', {
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+    });
+  });
+
+  it('replays the dead-letter queue every minute', () => {
+    dynamoMode.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(1 minute)' });
+  });
+
+  it('throttles the HTTP API stage and routes the documented endpoints', () => {
+    dynamoMode.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      DefaultRouteSettings: { ThrottlingRateLimit: 5000, ThrottlingBurstLimit: 5000 },
+    });
+    const routeKeys = Object.values(dynamoMode.findResources('AWS::ApiGatewayV2::Route')).map(
+      (r) => r.Properties.RouteKey,
+    );
+    expect(routeKeys.sort()).toEqual([
+      'GET /v1/admin/campaigns/{campaignId}',
+      'GET /v1/campaigns/{campaignId}/count',
+      'GET /v1/campaigns/{campaignId}/users/{userId}/coupon',
+      'POST /v1/admin/campaigns',
+      'POST /v1/campaigns/{campaignId}/issue',
+    ]);
+  });
+
+  it('alarms on dead-letter queue depth and on parked failures', () => {
+    dynamoMode.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ApproximateNumberOfMessagesVisible' });
+    dynamoMode.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'Parked', Namespace: 'FcfsCoupon' });
+  });
+
+  it('runs DynamoDB admission by default, with no secret and no Redis settings', () => {
+    dynamoMode.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({ ADMISSION_MODE: 'dynamodb', POWERTOOLS_SERVICE_NAME: 'issue-coupon' }),
+      },
+    });
+    expect(JSON.stringify(dynamoMode.toJSON())).not.toContain('UPSTASH');
+  });
+
+  it('in Redis mode names the Upstash secret, never its contents, and lets only admission functions read it', () => {
+    redisMode.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ ADMISSION_MODE: 'redis', UPSTASH_SECRET_ID: 'prod/upstash' }) },
+    });
+    const json = JSON.stringify(redisMode.toJSON());
+    expect(json).not.toMatch(/UPSTASH_REDIS_REST_(URL|TOKEN)/);
+    const policies = Object.values(redisMode.findResources('AWS::IAM::Policy'));
+    const readers = policies.filter((p) => JSON.stringify(p).includes('secretsmanager:GetSecretValue'));
+    expect(readers).toHaveLength(2);
+  });
+});

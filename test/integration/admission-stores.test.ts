@@ -1,0 +1,112 @@
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { Redis } from '@upstash/redis';
+import { DynamoDbAdmissionStore } from '../../lambdas/adapters/dynamodb/admission-store';
+import { RedisAdmissionStore } from '../../lambdas/adapters/redis/admission-store';
+import type { AdmissionStore } from '../../lambdas/domain/admission';
+import { type Emulator, startDynamoDbLocal, startRedisServer } from '../../local/emulators';
+import { startUpstashBridge, type UpstashBridge } from '../../local/upstash-bridge';
+
+jest.setTimeout(120_000);
+
+let redisServer: Emulator;
+let bridge: UpstashBridge;
+let dynamo: Emulator;
+let dynamoClient: DynamoDBClient;
+const stores: Record<string, () => AdmissionStore> = {};
+
+beforeAll(async () => {
+  [redisServer, dynamo] = await Promise.all([
+    startRedisServer('.local/test-integration'),
+    startDynamoDbLocal('.local/test-integration'),
+  ]);
+  bridge = await startUpstashBridge({ redisPort: redisServer.port, token: 'integration' });
+  dynamoClient = new DynamoDBClient({
+    endpoint: dynamo.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'l', secretAccessKey: 'l' },
+  });
+  await dynamoClient.send(
+    new CreateTableCommand({
+      TableName: 'admission',
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      AttributeDefinitions: [
+        { AttributeName: 'pk', AttributeType: 'S' },
+        { AttributeName: 'sk', AttributeType: 'S' },
+      ],
+    }),
+  );
+  // One client per simulated Lambda instance, as on AWS.
+  stores.redis = () =>
+    new RedisAdmissionStore(new Redis({ url: bridge.url, token: bridge.token, enableTelemetry: false }));
+  stores.dynamodb = () => new DynamoDbAdmissionStore(DynamoDBDocumentClient.from(dynamoClient), 'admission');
+});
+
+afterAll(async () => {
+  dynamoClient?.destroy();
+  await bridge?.stop();
+  await Promise.all([redisServer?.stop(), dynamo?.stop()]);
+});
+
+const request = (
+  day: { campaignId: string; issueDate: string },
+  userId: string,
+  quota: number,
+  requestId = `r-${userId}-${Math.random()}`,
+) => ({
+  day,
+  userId,
+  requestId,
+  quota,
+  admittedAt: new Date().toISOString(),
+  expiresAt: Math.floor(Date.now() / 1000) + 86_400,
+});
+
+describe.each(['redis', 'dynamodb'])('integration: %s admission store', (mode) => {
+  it('admits exactly the quota under concurrency from several instances, one rank per user', async () => {
+    const instances = Array.from({ length: 4 }, () => (stores[mode] as () => AdmissionStore)());
+    const day = { campaignId: `conc-${mode}`, issueDate: '2026-05-01' };
+    const users = Array.from({ length: 300 }, (_, i) => `u${i % 200}`);
+    const outcomes = await Promise.all(
+      users.map((u, i) => (instances[i % 4] as AdmissionStore).admit(request(day, u, 50))),
+    );
+    const admitted = outcomes.filter((o) => o.kind === 'ADMITTED');
+    expect(admitted).toHaveLength(50);
+    expect(admitted.map((o) => (o.kind === 'ADMITTED' ? o.rank : 0)).sort((a, b) => a - b)).toEqual(
+      Array.from({ length: 50 }, (_, i) => i + 1),
+    );
+    const store = instances[0] as AdmissionStore;
+    expect(await store.admittedCount(day)).toBe(50);
+    const winners = await store.admittedUsers(day);
+    expect(winners.size).toBe(50);
+    for (const [i, outcome] of outcomes.entries()) {
+      if (outcome.kind === 'ALREADY_ADMITTED') expect(outcome.rank).toBe(winners.get(users[i] as string));
+    }
+  });
+
+  it('answers a retried request as admitted and another request of the same user as a repeat', async () => {
+    const store = (stores[mode] as () => AdmissionStore)();
+    const day = { campaignId: `retry-${mode}`, issueDate: '2026-05-01' };
+    const first = await store.admit(request(day, 'alice', 5, 'req-1'));
+    expect(await store.admit(request(day, 'alice', 5, 'req-1'))).toMatchObject({
+      kind: 'ADMITTED',
+      rank: (first as { rank: number }).rank,
+    });
+    expect(await store.admit(request(day, 'alice', 5, 'req-2'))).toEqual({ kind: 'ALREADY_ADMITTED', rank: 1 });
+  });
+
+  it('returns a released unit of quota to the next user', async () => {
+    const store = (stores[mode] as () => AdmissionStore)();
+    const day = { campaignId: `release-${mode}`, issueDate: '2026-05-01' };
+    await store.admit(request(day, 'a', 1));
+    expect(await store.admit(request(day, 'b', 1))).toEqual({ kind: 'SOLD_OUT' });
+    await store.release(day, 'a', 1);
+    expect(await store.rankOf(day, 'a')).toBeUndefined();
+    expect(await store.admit(request(day, 'b', 1))).toMatchObject({ kind: 'ADMITTED' });
+    expect(await store.admittedCount(day)).toBe(1);
+  });
+});

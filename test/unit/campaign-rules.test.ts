@@ -1,0 +1,137 @@
+import fc from 'fast-check';
+import {
+  admissionExpiresAt,
+  campaignDefinitionSchema,
+  couponExpiresAt,
+  evaluateIssuance,
+  issueDayOf,
+} from '../../lambdas/domain/campaign';
+
+const seoul = {
+  timezone: 'Asia/Seoul',
+  startDate: '2026-05-01',
+  endDate: '2026-05-05',
+  dailyWindow: { open: '13:00', close: '15:00' },
+  couponValidityDays: 30,
+};
+const at = (iso: string) => new Date(iso);
+
+describe('domain: campaign rules', () => {
+  it('takes the issue day from the campaign time zone, not UTC', () => {
+    // 2026-05-01 23:30 UTC is already 2026-05-02 08:30 in Seoul (UTC+9).
+    expect(issueDayOf(seoul, at('2026-05-01T23:30:00Z'))).toBe('2026-05-02');
+    expect(issueDayOf(seoul, at('2026-05-01T14:59:59Z'))).toBe('2026-05-01');
+    expect(issueDayOf(seoul, at('2026-05-01T15:00:00Z'))).toBe('2026-05-02');
+  });
+
+  it('opens at the window start and closes at the exclusive window end', () => {
+    expect(evaluateIssuance(seoul, at('2026-05-01T03:59:59Z'))).toEqual({
+      open: false,
+      issueDate: '2026-05-01',
+      reason: 'BEFORE_WINDOW',
+    });
+    expect(evaluateIssuance(seoul, at('2026-05-01T04:00:00Z'))).toEqual({ open: true, issueDate: '2026-05-01' });
+    expect(evaluateIssuance(seoul, at('2026-05-01T05:59:59Z'))).toEqual({ open: true, issueDate: '2026-05-01' });
+    expect(evaluateIssuance(seoul, at('2026-05-01T06:00:00Z'))).toMatchObject({ open: false, reason: 'AFTER_WINDOW' });
+  });
+
+  it('is closed outside the event period, inclusive of both ends', () => {
+    expect(evaluateIssuance(seoul, at('2026-04-30T05:00:00Z'))).toMatchObject({ open: false, reason: 'BEFORE_PERIOD' });
+    expect(evaluateIssuance(seoul, at('2026-05-05T05:00:00Z'))).toMatchObject({ open: true, issueDate: '2026-05-05' });
+    expect(evaluateIssuance(seoul, at('2026-05-06T05:00:00Z'))).toMatchObject({ open: false, reason: 'AFTER_PERIOD' });
+  });
+
+  it('treats 24:00 as the end of the local day, so a window can run up to midnight', () => {
+    const lateNight = { ...seoul, dailyWindow: { open: '22:00', close: '24:00' } };
+    expect(evaluateIssuance(lateNight, at('2026-05-01T14:59:59Z'))).toEqual({ open: true, issueDate: '2026-05-01' });
+    // Midnight belongs to the next issue day, where the window is not open yet.
+    expect(evaluateIssuance(lateNight, at('2026-05-01T15:00:00Z'))).toMatchObject({
+      open: false,
+      issueDate: '2026-05-02',
+      reason: 'BEFORE_WINDOW',
+    });
+  });
+
+  it('follows local clocks across a DST change (America/New_York, spring forward 2026-03-08)', () => {
+    const ny = {
+      ...seoul,
+      timezone: 'America/New_York',
+      startDate: '2026-03-01',
+      endDate: '2026-03-31',
+      dailyWindow: { open: '02:30', close: '04:00' },
+    };
+    // 02:30 does not exist that day: clocks jump from 01:59:59 EST to 03:00 EDT, when the window is open.
+    expect(evaluateIssuance(ny, at('2026-03-08T06:59:59Z'))).toMatchObject({ open: false, reason: 'BEFORE_WINDOW' });
+    expect(evaluateIssuance(ny, at('2026-03-08T07:00:00Z'))).toEqual({ open: true, issueDate: '2026-03-08' });
+    // 04:00 EDT is 08:00 UTC.
+    expect(evaluateIssuance(ny, at('2026-03-08T07:59:59Z'))).toMatchObject({ open: true });
+    expect(evaluateIssuance(ny, at('2026-03-08T08:00:00Z'))).toMatchObject({ open: false, reason: 'AFTER_WINDOW' });
+    // The day before, 02:30 EST is 07:30 UTC.
+    expect(evaluateIssuance(ny, at('2026-03-07T07:29:59Z'))).toMatchObject({ open: false });
+    expect(evaluateIssuance(ny, at('2026-03-07T07:30:00Z'))).toMatchObject({ open: true });
+  });
+
+  it('ends coupon validity at the end of endDate + couponValidityDays in the campaign zone', () => {
+    // 2026-05-05 + 30 days = 2026-06-04; valid until 2026-06-05 00:00 Seoul = 2026-06-04T15:00Z.
+    expect(couponExpiresAt(seoul).toISOString()).toBe('2026-06-04T15:00:00.000Z');
+  });
+
+  it('expires admission state a retention period after the issue day ends', () => {
+    expect(admissionExpiresAt(seoul, '2026-05-01', 7)).toBe(Date.parse('2026-05-08T15:00:00Z') / 1000);
+  });
+
+  it('never reports an issue day other than the local date of the instant (property)', () => {
+    const zones = ['UTC', 'Asia/Seoul', 'America/New_York', 'Europe/London', 'Pacific/Chatham', 'Asia/Kolkata'];
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...zones),
+        fc.date({ min: new Date('2020-01-01'), max: new Date('2035-01-01'), noInvalidDate: true }),
+        (zone, instant) => {
+          const local = new Intl.DateTimeFormat('en-CA', {
+            timeZone: zone,
+            year: 'numeric',
+            month: '2-digit',
+            day: '2-digit',
+          }).format(instant);
+          expect(issueDayOf({ timezone: zone }, instant)).toBe(local);
+        },
+      ),
+    );
+  });
+});
+
+describe('domain: campaign definition schema', () => {
+  const valid = {
+    campaignId: 'spring-sale',
+    name: 'Spring sale',
+    timezone: 'Asia/Seoul',
+    startDate: '2026-05-01',
+    endDate: '2026-05-05',
+    dailyWindow: { open: '13:00', close: '15:00' },
+    dailyQuota: 100,
+    perUserDailyLimit: 1,
+    couponValidityDays: 30,
+    discount: { type: 'PERCENT', value: 50 },
+  };
+  const problem = (input: unknown) => {
+    const result = campaignDefinitionSchema.safeParse(input);
+    return result.success ? undefined : result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+  };
+
+  it('accepts the documented example', () => {
+    expect(problem(valid)).toBeUndefined();
+  });
+
+  it.each([
+    ['end before start', { endDate: '2026-04-30' }, 'endDate'],
+    ['window close before open', { dailyWindow: { open: '15:00', close: '13:00' } }, 'dailyWindow'],
+    ['quota 0', { dailyQuota: 0 }, 'dailyQuota'],
+    ['negative quota', { dailyQuota: -5 }, 'dailyQuota'],
+    ['unknown time zone', { timezone: 'Mars/Olympus' }, 'timezone'],
+    ['impossible date', { startDate: '2026-02-30' }, 'startDate'],
+    ['per-user limit other than 1', { perUserDailyLimit: 2 }, 'perUserDailyLimit'],
+    ['unknown field', { surprise: true }, 'surprise'],
+  ])('rejects %s, naming the field', (_, change, field) => {
+    expect(problem({ ...valid, ...change })).toContain(field);
+  });
+});

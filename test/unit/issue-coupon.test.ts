@@ -1,0 +1,151 @@
+import type {
+  AdmissionMessage,
+  AdmissionStore,
+  AdmitOutcome,
+  AdmitRequest,
+  CampaignDay,
+} from '../../lambdas/domain/admission';
+import type { Campaign } from '../../lambdas/domain/campaign';
+import { AlreadyIssuedError, NotOpenError, SoldOutError, UnavailableError } from '../../lambdas/domain/errors';
+import { issueCoupon } from '../../lambdas/domain/issue-coupon';
+import { SoldOutCache } from '../../lambdas/domain/sold-out-cache';
+
+const campaign: Campaign = {
+  campaignId: 'c1',
+  name: 'C1',
+  timezone: 'Asia/Seoul',
+  startDate: '2026-05-01',
+  endDate: '2026-05-05',
+  dailyWindow: { open: '13:00', close: '15:00' },
+  dailyQuota: 2,
+  perUserDailyLimit: 1,
+  couponValidityDays: 30,
+  discount: { type: 'PERCENT', value: 50 },
+  createdAt: '2026-04-01T00:00:00Z',
+};
+
+/** An in-memory admission store with the port's guarantees, counting backend calls. */
+class MemoryAdmissions implements AdmissionStore {
+  readonly users = new Map<string, { rank: number; requestId: string }>();
+  seq = 0;
+  calls = 0;
+  async admit(r: AdmitRequest): Promise<AdmitOutcome> {
+    this.calls++;
+    const existing = this.users.get(r.userId);
+    if (existing)
+      return existing.requestId === r.requestId
+        ? { kind: 'ADMITTED', rank: existing.rank, admittedAt: r.admittedAt }
+        : { kind: 'ALREADY_ADMITTED', rank: existing.rank };
+    if (this.users.size >= r.quota) return { kind: 'SOLD_OUT' };
+    this.seq++;
+    this.users.set(r.userId, { rank: this.seq, requestId: r.requestId });
+    return { kind: 'ADMITTED', rank: this.seq, admittedAt: r.admittedAt };
+  }
+  async release(_: CampaignDay, userId: string, rank: number) {
+    this.calls++;
+    if (this.users.get(userId)?.rank === rank) this.users.delete(userId);
+  }
+  async rankOf(_: CampaignDay, userId: string) {
+    return this.users.get(userId)?.rank;
+  }
+  async admittedUsers() {
+    this.calls++;
+    return new Map([...this.users].map(([u, v]) => [u, v.rank]));
+  }
+  async admittedCount() {
+    return this.users.size;
+  }
+}
+
+function setup(now = '2026-05-01T04:30:00Z') {
+  const admissions = new MemoryAdmissions();
+  const sent: AdmissionMessage[] = [];
+  const queue = {
+    fail: false,
+    send: async (m: AdmissionMessage) => {
+      if (queue.fail) throw new Error('SQS down');
+      sent.push(m);
+    },
+  };
+  const clock = () => new Date(now);
+  const deps = {
+    campaigns: { get: async (id: string) => (id === 'c1' ? campaign : undefined), create: async () => undefined },
+    admissions,
+    queue,
+    soldOut: new SoldOutCache(clock),
+    clock,
+    log: { warn: () => undefined, error: () => undefined },
+    admissionRetentionDays: 7,
+  };
+  const issue = (userId: string, requestId = `req-${userId}-${Math.random()}`) =>
+    issueCoupon(deps, { campaignId: 'c1', userId, requestId });
+  return { admissions, sent, queue, issue };
+}
+
+describe('domain: issueCoupon', () => {
+  it('admits in order, enqueues one message per admission and answers repeats with the existing rank', async () => {
+    const { issue, sent } = setup();
+    await expect(issue('alice')).resolves.toMatchObject({ rank: 1, issueDate: '2026-05-01' });
+    await expect(issue('bob')).resolves.toMatchObject({ rank: 2 });
+    await expect(issue('alice')).rejects.toMatchObject({ code: 'ALREADY_ISSUED', rank: 1 });
+    expect(sent.map((m) => [m.userId, m.rank])).toEqual([
+      ['alice', 1],
+      ['bob', 2],
+    ]);
+  });
+
+  it('answers the same request retried after a lost response as admitted, not as a repeat', async () => {
+    const { issue } = setup();
+    const first = await issue('alice', 'req-1');
+    await expect(issue('alice', 'req-1')).resolves.toEqual(first);
+  });
+
+  it('releases the admission and answers 503 when the queue send fails, so the slot goes to someone else', async () => {
+    const { issue, queue, admissions, sent } = setup();
+    queue.fail = true;
+    await expect(issue('alice')).rejects.toBeInstanceOf(UnavailableError);
+    expect(admissions.users.size).toBe(0);
+    queue.fail = false;
+    await issue('bob');
+    await issue('carol');
+    expect(sent.map((m) => m.userId)).toEqual(['bob', 'carol']);
+  });
+
+  it('answers from memory once sold out: repeats of winners get their rank, others SOLD_OUT, no backend call', async () => {
+    const { issue, admissions } = setup();
+    await issue('alice');
+    await issue('bob');
+    await expect(issue('carol')).rejects.toBeInstanceOf(SoldOutError);
+    const callsAfterSoldOut = admissions.calls;
+    await expect(issue('dave')).rejects.toBeInstanceOf(SoldOutError);
+    const repeat = issue('bob');
+    await expect(repeat).rejects.toBeInstanceOf(AlreadyIssuedError);
+    await expect(repeat).rejects.toMatchObject({ rank: 2 });
+    expect(admissions.calls).toBe(callsAfterSoldOut);
+  });
+
+  it('rejects outside the daily window without touching the backend', async () => {
+    const { issue, admissions } = setup('2026-05-01T06:00:00Z');
+    await expect(issue('alice')).rejects.toBeInstanceOf(NotOpenError);
+    expect(admissions.calls).toBe(0);
+  });
+
+  it('answers CAMPAIGN_NOT_FOUND for an unknown campaign', async () => {
+    const { admissions } = setup();
+    const deps = setup();
+    await expect(
+      issueCoupon(
+        {
+          campaigns: { get: async () => undefined, create: async () => undefined },
+          admissions,
+          queue: deps.queue,
+          soldOut: new SoldOutCache(() => new Date()),
+          clock: () => new Date(),
+          log: { warn: () => undefined, error: () => undefined },
+          admissionRetentionDays: 7,
+        },
+        { campaignId: 'nope', userId: 'u', requestId: 'r' },
+      ),
+    ).rejects.toMatchObject({ code: 'CAMPAIGN_NOT_FOUND', statusCode: 404 });
+  });
+});
