@@ -19,7 +19,8 @@ import {
   startFauxqs,
   startRedisServer,
 } from './emulators';
-import { type LocalRoute, sendJson, startHttpApi } from './http-api';
+import { type LocalRoute, startHttpApi } from './http-api';
+import { sendJson } from './http-server';
 import { LocalFunction } from './lambda-runtime';
 import { startLocalSecretsManager } from './secrets-manager';
 import { startServiceProxy } from './service-proxy';

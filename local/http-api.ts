@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type * as http from 'node:http';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { bufferedServer, listenLocal, sendJson } from './http-server';
 import type { LocalFunction } from './lambda-runtime';
 
 /** One HTTP API route, from an AWS::ApiGatewayV2::Route and its Lambda proxy integration. */
@@ -42,12 +42,6 @@ function compile(route: LocalRoute): CompiledRoute {
   return { ...route, method, params, pattern: new RegExp(`^${pattern}$`) };
 }
 
-function send(res: http.ServerResponse, status: number, body: unknown) {
-  const text = typeof body === 'string' ? body : JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
-  res.end(text);
-}
-
 /**
  * API Gateway HTTP API (payload format 2.0) in front of local functions: route matching with path parameters,
  * the 2.0 event, and the 2.0 response rules (a result without statusCode is a 200 JSON body). A function error
@@ -63,108 +57,88 @@ export async function startHttpApi(options: {
   onInvokeError?: (functionLogicalId: string, error: unknown) => void;
 }): Promise<{ url: string; port: number; stop(): Promise<void> }> {
   const routes = options.routes.map(compile);
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', async () => {
-      const body = Buffer.concat(chunks);
-      try {
-        if (await options.control(req, body, res)) return;
-        const url = new URL(req.url ?? '/', 'http://local');
-        const method = req.method ?? 'GET';
-        const route = routes.find((r) => r.method === method && r.pattern.test(url.pathname));
-        const found = route?.pattern.exec(url.pathname);
-        if (!route || !found) return send(res, 404, { message: 'Not Found' });
-        const pathParameters = Object.fromEntries(
-          route.params.map((name, i) => [name, decodeURIComponent(found[i + 1] as string)]),
-        );
-        const headers: Record<string, string> = {};
-        for (const [k, v] of Object.entries(req.headers))
-          if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(',') : v;
-        const query: Record<string, string> = {};
-        for (const [k, v] of url.searchParams) query[k] = query[k] === undefined ? v : `${query[k]},${v}`;
-        const contentType = headers['content-type'] ?? '';
-        const textual = body.length === 0 || /json|text|xml|urlencoded/.test(contentType) || contentType === '';
-        const now = Date.now();
-        const event: APIGatewayProxyEventV2 = {
-          version: '2.0',
-          routeKey: route.routeKey,
-          rawPath: url.pathname,
-          rawQueryString: url.search.slice(1),
-          headers,
-          ...(Object.keys(query).length ? { queryStringParameters: query } : {}),
-          ...(route.params.length ? { pathParameters } : {}),
-          requestContext: {
-            accountId: '000000000000',
-            apiId: 'local',
-            domainName: headers.host ?? 'localhost',
-            domainPrefix: 'local',
-            http: {
-              method,
-              path: url.pathname,
-              protocol: `HTTP/${req.httpVersion}`,
-              sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
-              userAgent: headers['user-agent'] ?? '',
-            },
-            requestId: randomUUID(),
-            routeKey: route.routeKey,
-            stage: '$default',
-            time: new Date(now).toUTCString(),
-            timeEpoch: now,
+  const server = bufferedServer(async (req, body, res) => {
+    try {
+      if (await options.control(req, body, res)) return;
+      const url = new URL(req.url ?? '/', 'http://local');
+      const method = req.method ?? 'GET';
+      const route = routes.find((r) => r.method === method && r.pattern.test(url.pathname));
+      const found = route?.pattern.exec(url.pathname);
+      if (!route || !found) return sendJson(res, 404, { message: 'Not Found' });
+      const pathParameters = Object.fromEntries(
+        route.params.map((name, i) => [name, decodeURIComponent(found[i + 1] as string)]),
+      );
+      const headers: Record<string, string> = {};
+      for (const [k, v] of Object.entries(req.headers))
+        if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(',') : v;
+      const query: Record<string, string> = {};
+      for (const [k, v] of url.searchParams) query[k] = query[k] === undefined ? v : `${query[k]},${v}`;
+      const contentType = headers['content-type'] ?? '';
+      const textual = body.length === 0 || /json|text|xml|urlencoded/.test(contentType) || contentType === '';
+      const now = Date.now();
+      const event: APIGatewayProxyEventV2 = {
+        version: '2.0',
+        routeKey: route.routeKey,
+        rawPath: url.pathname,
+        rawQueryString: url.search.slice(1),
+        headers,
+        ...(Object.keys(query).length ? { queryStringParameters: query } : {}),
+        ...(route.params.length ? { pathParameters } : {}),
+        requestContext: {
+          accountId: '000000000000',
+          apiId: 'local',
+          domainName: headers.host ?? 'localhost',
+          domainPrefix: 'local',
+          http: {
+            method,
+            path: url.pathname,
+            protocol: `HTTP/${req.httpVersion}`,
+            sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+            userAgent: headers['user-agent'] ?? '',
           },
-          ...(body.length ? { body: textual ? body.toString('utf8') : body.toString('base64') } : {}),
-          isBase64Encoded: !textual,
-        };
-        const fn = options.functions[route.functionLogicalId];
-        if (!fn) return send(res, 500, { message: 'Internal Server Error' });
-        let result: unknown;
-        try {
-          result = await fn.invoke(event);
-        } catch (error) {
-          options.onInvokeError?.(route.functionLogicalId, error);
-          return send(res, 500, { message: 'Internal Server Error' });
-        }
-        const structured = result as {
-          statusCode?: number;
-          headers?: Record<string, string>;
-          body?: string;
-          isBase64Encoded?: boolean;
-          cookies?: string[];
-        };
-        if (result === null || typeof result !== 'object' || structured.statusCode === undefined) {
-          return send(res, 200, JSON.stringify(result));
-        }
-        const payload =
-          structured.body === undefined
-            ? Buffer.alloc(0)
-            : Buffer.from(structured.body, structured.isBase64Encoded ? 'base64' : 'utf8');
-        res.writeHead(structured.statusCode, {
-          ...(structured.headers ?? {}),
-          ...(structured.cookies?.length ? { 'set-cookie': structured.cookies } : {}),
-          'content-length': payload.length,
-        });
-        res.end(payload);
+          requestId: randomUUID(),
+          routeKey: route.routeKey,
+          stage: '$default',
+          time: new Date(now).toUTCString(),
+          timeEpoch: now,
+        },
+        ...(body.length ? { body: textual ? body.toString('utf8') : body.toString('base64') } : {}),
+        isBase64Encoded: !textual,
+      };
+      const fn = options.functions[route.functionLogicalId];
+      if (!fn) return sendJson(res, 500, { message: 'Internal Server Error' });
+      let result: unknown;
+      try {
+        result = await fn.invoke(event);
       } catch (error) {
-        send(res, 500, { message: `local cloud error: ${error instanceof Error ? error.message : String(error)}` });
+        options.onInvokeError?.(route.functionLogicalId, error);
+        return sendJson(res, 500, { message: 'Internal Server Error' });
       }
-    });
+      const structured = result as {
+        statusCode?: number;
+        headers?: Record<string, string>;
+        body?: string;
+        isBase64Encoded?: boolean;
+        cookies?: string[];
+      };
+      if (result === null || typeof result !== 'object' || structured.statusCode === undefined) {
+        return sendJson(res, 200, JSON.stringify(result));
+      }
+      const payload =
+        structured.body === undefined
+          ? Buffer.alloc(0)
+          : Buffer.from(structured.body, structured.isBase64Encoded ? 'base64' : 'utf8');
+      res.writeHead(structured.statusCode, {
+        ...(structured.headers ?? {}),
+        ...(structured.cookies?.length ? { 'set-cookie': structured.cookies } : {}),
+        'content-length': payload.length,
+      });
+      res.end(payload);
+    } catch (error) {
+      sendJson(res, 500, { message: `local cloud error: ${error instanceof Error ? error.message : String(error)}` });
+    }
   });
-  server.keepAliveTimeout = 65_000;
   server.maxConnections = 10_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, '127.0.0.1', resolve);
-  });
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    port,
-    stop: async () => {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
+  const listener = await listenLocal(server, options.port);
+  return { url: listener.url, port: listener.port, stop: listener.close };
 }
-
-/** Sends a JSON reply; for the `/_local/` control endpoints. */
-export const sendJson = send;

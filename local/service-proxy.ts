@@ -1,5 +1,5 @@
 import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { bufferedServer, listenLocal } from './http-server';
 
 /** A running reverse proxy in front of one emulator. */
 export interface ServiceProxy {
@@ -24,41 +24,33 @@ export async function startServiceProxy(options: {
   const replaceAll = (text: string, from: 0 | 1) =>
     pairs.reduce((acc, pair) => acc.split(pair[from]).join(pair[from === 0 ? 1 : 0]), text);
 
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const body = Buffer.from(replaceAll(Buffer.concat(chunks).toString('utf8'), 0));
-      const headers = { ...req.headers, host: target.host, 'content-length': String(body.length) };
-      const upstream = http.request(
-        { host: target.hostname, port: target.port, method: req.method, path: req.url, headers, agent },
-        (up) => {
-          const out: Buffer[] = [];
-          up.on('data', (c: Buffer) => out.push(c));
-          up.on('end', () => {
-            const text = Buffer.from(replaceAll(Buffer.concat(out).toString('utf8'), 1));
-            res.writeHead(up.statusCode ?? 502, { ...up.headers, 'content-length': String(text.length) });
-            res.end(text);
-          });
-        },
-      );
-      upstream.on('error', (error) => {
-        res.writeHead(502, { 'content-type': 'text/plain' });
-        res.end(`proxy error: ${error.message}`);
-      });
-      upstream.end(body);
+  const server = bufferedServer((req, raw, res) => {
+    const body = Buffer.from(replaceAll(raw.toString('utf8'), 0));
+    const headers = { ...req.headers, host: target.host, 'content-length': String(body.length) };
+    const upstream = http.request(
+      { host: target.hostname, port: target.port, method: req.method, path: req.url, headers, agent },
+      (up) => {
+        const out: Buffer[] = [];
+        up.on('data', (c: Buffer) => out.push(c));
+        up.on('end', () => {
+          const text = Buffer.from(replaceAll(Buffer.concat(out).toString('utf8'), 1));
+          res.writeHead(up.statusCode ?? 502, { ...up.headers, 'content-length': String(text.length) });
+          res.end(text);
+        });
+      },
+    );
+    upstream.on('error', (error) => {
+      res.writeHead(502, { 'content-type': 'text/plain' });
+      res.end(`proxy error: ${error.message}`);
     });
+    upstream.end(body);
   });
-  server.keepAliveTimeout = 65_000;
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  const endpoint = `http://127.0.0.1:${port}`;
-  pairs = options.rewrites?.(endpoint) ?? [];
+  const listener = await listenLocal(server);
+  pairs = options.rewrites?.(listener.url) ?? [];
   return {
-    endpoint,
+    endpoint: listener.url,
     stop: async () => {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await listener.close();
       agent.destroy();
     },
   };

@@ -1,6 +1,5 @@
-import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import Redis from 'ioredis';
+import { bufferedServer, listenLocal, sendJson } from './http-server';
 
 /** A running bridge: its REST URL, the bearer token it demands, and how to stop it. */
 export interface UpstashBridge {
@@ -60,63 +59,52 @@ export async function startUpstashBridge(options: {
     }
   };
 
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', async () => {
-      const send = (status: number, body: unknown) => {
-        const text = JSON.stringify(body);
-        res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
-        res.end(text);
-      };
-      if (req.headers.authorization !== `Bearer ${options.token}`) return send(401, { error: 'Unauthorized' });
-      const base64 = String(req.headers['upstash-encoding'] ?? '').toLowerCase() === 'base64';
-      let body: unknown;
-      try {
-        body = chunks.length ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : undefined;
-      } catch {
-        return send(400, { error: 'ERR failed to parse request body as JSON' });
-      }
-      const route = (req.url ?? '/').split('?')[0];
-      const wrap = (r: { result: Reply } | { error: string }) =>
-        'error' in r ? r : { result: encode(r.result, base64) };
+  const server = bufferedServer(async (req, raw, res) => {
+    const send = (status: number, body: unknown) => sendJson(res, status, body);
+    if (req.headers.authorization !== `Bearer ${options.token}`) return send(401, { error: 'Unauthorized' });
+    const base64 = String(req.headers['upstash-encoding'] ?? '').toLowerCase() === 'base64';
+    let body: unknown;
+    try {
+      body = raw.length ? JSON.parse(raw.toString('utf8')) : undefined;
+    } catch {
+      return send(400, { error: 'ERR failed to parse request body as JSON' });
+    }
+    const route = (req.url ?? '/').split('?')[0];
+    const wrap = (r: { result: Reply } | { error: string }) =>
+      'error' in r ? r : { result: encode(r.result, base64) };
 
-      if (req.method === 'POST' && (route === '/pipeline' || route === '/multi-exec')) {
-        if (!Array.isArray(body) || !body.every(isCommand))
-          return send(400, { error: 'ERR expected an array of commands' });
-        if (route === '/pipeline') return send(200, (await Promise.all(body.map(run))).map(wrap));
-        const multi = redis.multi();
-        for (const [name, ...args] of body) multi.callBuffer(String(name), ...args.map(String));
-        try {
-          const results = (await multi.exec()) ?? [];
-          return send(
-            200,
-            results.map(([err, value]) => (err ? { error: err.message } : { result: encode(value as Reply, base64) })),
-          );
-        } catch (error) {
-          return send(400, { error: error instanceof Error ? error.message : String(error) });
-        }
+    if (req.method === 'POST' && (route === '/pipeline' || route === '/multi-exec')) {
+      if (!Array.isArray(body) || !body.every(isCommand))
+        return send(400, { error: 'ERR expected an array of commands' });
+      if (route === '/pipeline') return send(200, (await Promise.all(body.map(run))).map(wrap));
+      const multi = redis.multi();
+      for (const [name, ...args] of body) multi.callBuffer(String(name), ...args.map(String));
+      try {
+        const results = (await multi.exec()) ?? [];
+        return send(
+          200,
+          results.map(([err, value]) => (err ? { error: err.message } : { result: encode(value as Reply, base64) })),
+        );
+      } catch (error) {
+        return send(400, { error: error instanceof Error ? error.message : String(error) });
       }
-      let command: unknown = body;
-      if (req.method === 'GET' || (req.method === 'POST' && route !== '/' && body === undefined)) {
-        command = (route ?? '/').split('/').filter(Boolean).map(decodeURIComponent);
-      } else if (req.method === 'POST' && route !== '/' && isCommand(body)) {
-        command = [...(route ?? '/').split('/').filter(Boolean).map(decodeURIComponent), ...body];
-      }
-      if (!isCommand(command)) return send(400, { error: 'ERR expected a command as a JSON array' });
-      const result = await run(command);
-      return 'error' in result ? send(400, result) : send(200, wrap(result));
-    });
+    }
+    let command: unknown = body;
+    if (req.method === 'GET' || (req.method === 'POST' && route !== '/' && body === undefined)) {
+      command = (route ?? '/').split('/').filter(Boolean).map(decodeURIComponent);
+    } else if (req.method === 'POST' && route !== '/' && isCommand(body)) {
+      command = [...(route ?? '/').split('/').filter(Boolean).map(decodeURIComponent), ...body];
+    }
+    if (!isCommand(command)) return send(400, { error: 'ERR expected a command as a JSON array' });
+    const result = await run(command);
+    return 'error' in result ? send(400, result) : send(200, wrap(result));
   });
-  server.keepAliveTimeout = 65_000;
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const listener = await listenLocal(server, options.port);
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: listener.url,
     token: options.token,
     stop: async () => {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await listener.close();
       redis.disconnect();
     },
   };

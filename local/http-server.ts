@@ -1,0 +1,60 @@
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** Handles one request whose body has been read whole. */
+export type BufferedHandler = (req: http.IncomingMessage, body: Buffer, res: http.ServerResponse) => unknown;
+
+/** An HTTP server that reads each request body whole before calling `handle` (the local tools' bodies are small). */
+export function bufferedServer(handle: BufferedHandler): http.Server {
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => void handle(req, Buffer.concat(chunks), res));
+  });
+  server.keepAliveTimeout = 65_000;
+  return server;
+}
+
+/** A server listening on loopback. */
+export interface LocalListener {
+  readonly port: number;
+  /** `http://127.0.0.1:<port>` */
+  readonly url: string;
+  /** Drops open connections and stops listening. */
+  close(): Promise<void>;
+}
+
+/**
+ * Listens on 127.0.0.1:`port` (0 picks a free port).
+ * @throws the listen error (e.g. EADDRINUSE).
+ */
+export async function listenLocal(server: http.Server, port = 0): Promise<LocalListener> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const actual = (server.address() as AddressInfo).port;
+  return {
+    port: actual,
+    url: `http://127.0.0.1:${actual}`,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** Answers with `body` as JSON (a string is sent as is). */
+export function sendJson(
+  res: http.ServerResponse,
+  status: number,
+  body: unknown,
+  contentType = 'application/json',
+): void {
+  const text = typeof body === 'string' ? body : JSON.stringify(body);
+  res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
