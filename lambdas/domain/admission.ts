@@ -7,6 +7,9 @@ export interface CampaignDay {
   readonly issueDate: string;
 }
 
+/** Stable string key of a campaign day, `campaignId#issueDate` (also the admission table's partition key). */
+export const campaignDayKey = (day: CampaignDay): string => `${day.campaignId}#${day.issueDate}`;
+
 /** Result of one atomic admission attempt. `admittedAt` is ISO-8601 UTC. */
 export type AdmitOutcome =
   | { readonly kind: 'ADMITTED'; readonly rank: number; readonly admittedAt: string }

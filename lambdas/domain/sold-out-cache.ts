@@ -1,4 +1,4 @@
-import type { CampaignDay } from './admission';
+import { type CampaignDay, campaignDayKey } from './admission';
 import type { Clock } from './clock';
 
 /**
@@ -18,7 +18,7 @@ export class SoldOutCache {
 
   /** The admitted users of `day` when it was marked sold out less than `ttlMs` ago, else undefined. */
   get(day: CampaignDay): ReadonlyMap<string, number> | undefined {
-    const key = `${day.campaignId}#${day.issueDate}`;
+    const key = campaignDayKey(day);
     const entry = this.entries.get(key);
     if (entry === undefined) return undefined;
     if (entry.until > this.clock().getTime()) return entry.admitted;
@@ -28,6 +28,6 @@ export class SoldOutCache {
 
   /** Remembers that `day` answered SOLD_OUT now, with its admitted users (userId -> rank). */
   mark(day: CampaignDay, admitted: ReadonlyMap<string, number>): void {
-    this.entries.set(`${day.campaignId}#${day.issueDate}`, { until: this.clock().getTime() + this.ttlMs, admitted });
+    this.entries.set(campaignDayKey(day), { until: this.clock().getTime() + this.ttlMs, admitted });
   }
 }

@@ -2,7 +2,6 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { z } from 'zod';
-import { DynamoDbCampaignRepository } from '../adapters/dynamodb/campaign-repository';
 import { DynamoDbCouponStore } from '../adapters/dynamodb/coupon-store';
 import { systemClock } from '../domain/clock';
 import { applyAdmission, parseAdmissionMessage } from '../domain/coupon';
@@ -10,7 +9,7 @@ import { documentClient } from '../shared/clients';
 import { loadConfig } from '../shared/config';
 import { metrics } from '../shared/metrics';
 import { logger } from '../shared/powertools';
-import { CAMPAIGN_CACHE_TTL_MS } from '../shared/wiring';
+import { campaignRepository } from '../shared/wiring';
 
 const config = loadConfig(
   z.object({
@@ -20,12 +19,7 @@ const config = loadConfig(
   }),
 );
 const deps = {
-  campaigns: new DynamoDbCampaignRepository(
-    documentClient,
-    config.CAMPAIGN_TABLE_NAME,
-    systemClock,
-    CAMPAIGN_CACHE_TTL_MS,
-  ),
+  campaigns: campaignRepository(config),
   coupons: new DynamoDbCouponStore(documentClient, config.COUPON_TABLE_NAME, config.ADMISSION_TABLE_NAME),
   clock: systemClock,
 };

@@ -14,7 +14,7 @@ type AdmissionEnv = z.infer<typeof admissionEnvSchema>;
 export const CAMPAIGN_CACHE_TTL_MS = 10_000;
 
 /** The campaign repository with the per-instance read cache. */
-export function campaignRepository(config: AdmissionEnv) {
+export function campaignRepository(config: Pick<AdmissionEnv, 'CAMPAIGN_TABLE_NAME'>) {
   return new DynamoDbCampaignRepository(documentClient, config.CAMPAIGN_TABLE_NAME, systemClock, CAMPAIGN_CACHE_TTL_MS);
 }
 

@@ -7,10 +7,17 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { AdmissionStore, AdmitOutcome, AdmitRequest, CampaignDay } from '../../domain/admission';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import {
+  type AdmissionStore,
+  type AdmitOutcome,
+  type AdmitRequest,
+  type CampaignDay,
+  campaignDayKey,
+} from '../../domain/admission';
 
 /** Partition key of a campaign day in the admission table: `campaignId#issueDate`. */
-export const dayPk = (day: CampaignDay) => `${day.campaignId}#${day.issueDate}`;
+export const dayPk = campaignDayKey;
 /** Sort key of the day's counter item (`admitted`, `seq`). */
 export const COUNTER_SK = 'COUNTER';
 /** Sort key of a user's admission (ledger) item: `USER#<userId>`, holding rank, requestId, admittedAt. */
@@ -82,7 +89,8 @@ export class DynamoDbAdmissionStore implements AdmissionStore {
       // An ambiguous failure may have written the item: keep the count (undersell at worst, never oversell).
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
       await this.uncount(pk);
-      const winner = (error.Item ? unmarshallUser(error.Item) : undefined) ?? (await this.user(pk, request.userId));
+      const winner =
+        (error.Item ? (unmarshall(error.Item) as UserItem) : undefined) ?? (await this.user(pk, request.userId));
       if (!winner) throw new Error('user item vanished during admission');
       return this.repeat(winner, request);
     }
@@ -103,15 +111,7 @@ export class DynamoDbAdmissionStore implements AdmissionStore {
                 ExpressionAttributeValues: { ':rank': rank },
               },
             },
-            {
-              Update: {
-                TableName: this.tableName,
-                Key: { pk, sk: COUNTER_SK },
-                UpdateExpression: 'ADD admitted :minus',
-                ConditionExpression: 'attribute_exists(pk)',
-                ExpressionAttributeValues: { ':minus': -1 },
-              },
-            },
+            { Update: { ...this.uncountInput(pk), ConditionExpression: 'attribute_exists(pk)' } },
           ],
         }),
       );
@@ -164,15 +164,18 @@ export class DynamoDbAdmissionStore implements AdmissionStore {
       : { kind: 'ALREADY_ADMITTED', rank: user.rank };
   }
 
+  /** Gives one unit of quota back to the day's counter (the rank is not reused). */
+  private uncountInput(pk: string) {
+    return {
+      TableName: this.tableName,
+      Key: { pk, sk: COUNTER_SK },
+      UpdateExpression: 'ADD admitted :minus',
+      ExpressionAttributeValues: { ':minus': -1 },
+    };
+  }
+
   private async uncount(pk: string): Promise<void> {
-    await this.client.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: { pk, sk: COUNTER_SK },
-        UpdateExpression: 'ADD admitted :minus',
-        ExpressionAttributeValues: { ':minus': -1 },
-      }),
-    );
+    await this.client.send(new UpdateCommand(this.uncountInput(pk)));
   }
 
   private async user(pk: string, userId: string): Promise<UserItem | undefined> {
@@ -181,12 +184,4 @@ export class DynamoDbAdmissionStore implements AdmissionStore {
     );
     return Item as UserItem | undefined;
   }
-}
-
-/** The low-level item of a failed conditional write, as a user item. */
-function unmarshallUser(item: Record<string, { S?: string; N?: string }>): UserItem | undefined {
-  const rank = item.rank?.N;
-  const userId = item.userId?.S;
-  if (rank === undefined || userId === undefined) return undefined;
-  return { userId, rank: Number(rank), requestId: item.requestId?.S };
 }
