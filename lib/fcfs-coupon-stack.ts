@@ -2,14 +2,7 @@ import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { CorsHttpMethod, HttpApi, HttpMethod, HttpStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
-import {
-  AttributeType,
-  BillingMode,
-  type ITable,
-  Table,
-  TableEncryption,
-  type TableProps,
-} from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, BillingMode, Table, TableEncryption, type TableProps } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -98,14 +91,18 @@ export class FcfsCouponStack extends Stack {
     const upstashSecret = redisMode
       ? Secret.fromSecretNameV2(this, 'UpstashSecret', props.upstashSecretName as string)
       : undefined;
-    const grantAdmission = (fn: AppFunction) => {
+    // Admission state lives in Redis (secret) or in the admission table; only the issue function writes it.
+    const grantAdmission = (fn: AppFunction, access: 'admit' | 'read') => {
       campaignTable.grantReadData(fn);
-      if (redisMode) {
-        upstashSecret?.grantRead(fn);
-        admissionTable.grantReadData(fn);
-      } else {
-        admissionTable.grantReadWriteData(fn);
-      }
+      upstashSecret?.grantRead(fn);
+      if (access === 'admit' && !redisMode) admissionTable.grantReadWriteData(fn);
+      else admissionTable.grantReadData(fn);
+    };
+    // The consumer and replay write coupons and the day's persisted count, reading the campaign.
+    const grantCouponWrites = (fn: AppFunction) => {
+      campaignTable.grantReadData(fn);
+      couponTable.grantReadWriteData(fn);
+      admissionTable.grantReadWriteData(fn);
     };
 
     const issueFunction = new AppFunction(this, 'IssueCouponFunction', {
@@ -114,7 +111,7 @@ export class FcfsCouponStack extends Stack {
       memorySize: 1024,
       environment: { ...admissionEnv, ISSUE_QUEUE_URL: issueQueue.queueUrl, ADMISSION_RETENTION_DAYS: '7' },
     });
-    grantAdmission(issueFunction);
+    grantAdmission(issueFunction, 'admit');
     issueQueue.grantSendMessages(issueFunction);
 
     const queryFunction = new AppFunction(this, 'QueryIssuanceFunction', {
@@ -122,8 +119,8 @@ export class FcfsCouponStack extends Stack {
       timeout: Duration.seconds(10),
       environment: { ...admissionEnv, COUPON_TABLE_NAME: couponTable.tableName },
     });
-    grantAdmission(queryFunction);
-    grantReadOnly(queryFunction, couponTable, admissionTable);
+    grantAdmission(queryFunction, 'read');
+    couponTable.grantReadData(queryFunction);
 
     const adminFunction = new AppFunction(this, 'AdminCampaignsFunction', {
       handler: 'admin-campaigns',
@@ -142,9 +139,7 @@ export class FcfsCouponStack extends Stack {
       timeout: consumerTimeout,
       environment: couponWriterEnv,
     });
-    campaignTable.grantReadData(consumerFunction);
-    couponTable.grantReadWriteData(consumerFunction);
-    admissionTable.grantReadWriteData(consumerFunction);
+    grantCouponWrites(consumerFunction);
     consumerFunction.addEventSource(
       new SqsEventSource(issueQueue, {
         batchSize: 25,
@@ -164,9 +159,7 @@ export class FcfsCouponStack extends Stack {
         MAX_REPLAY_ATTEMPTS: '3',
       },
     });
-    campaignTable.grantReadData(replayFunction);
-    couponTable.grantReadWriteData(replayFunction);
-    admissionTable.grantReadWriteData(replayFunction);
+    grantCouponWrites(replayFunction);
     failedEventTable.grantReadWriteData(replayFunction);
     deadLetterQueue.grantConsumeMessages(replayFunction);
     new Rule(this, 'ReplaySchedule', {
@@ -223,8 +216,4 @@ export class FcfsCouponStack extends Stack {
     new CfnOutput(this, 'ApiUrl', { value: api.apiEndpoint });
     new CfnOutput(this, 'AdmissionMode', { value: redisMode ? 'redis' : 'dynamodb' });
   }
-}
-
-function grantReadOnly(fn: AppFunction, ...tables: ITable[]) {
-  for (const table of tables) table.grantReadData(fn);
 }
