@@ -6,14 +6,9 @@ import {
   evaluateIssuance,
   issueDayOf,
 } from '../../lambdas/domain/campaign';
+import { springSaleDefinition } from '../support/fixtures';
 
-const seoul = {
-  timezone: 'Asia/Seoul',
-  startDate: '2026-05-01',
-  endDate: '2026-05-05',
-  dailyWindow: { open: '13:00', close: '15:00' },
-  couponValidityDays: 30,
-};
+const seoul = springSaleDefinition;
 const at = (iso: string) => new Date(iso);
 
 describe('domain: campaign rules', () => {
@@ -101,18 +96,7 @@ describe('domain: campaign rules', () => {
 });
 
 describe('domain: campaign definition schema', () => {
-  const valid = {
-    campaignId: 'spring-sale',
-    name: 'Spring sale',
-    timezone: 'Asia/Seoul',
-    startDate: '2026-05-01',
-    endDate: '2026-05-05',
-    dailyWindow: { open: '13:00', close: '15:00' },
-    dailyQuota: 100,
-    perUserDailyLimit: 1,
-    couponValidityDays: 30,
-    discount: { type: 'PERCENT', value: 50 },
-  };
+  const valid = springSaleDefinition;
   const problem = (input: unknown) => {
     const result = campaignDefinitionSchema.safeParse(input);
     return result.success ? undefined : result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');

@@ -9,18 +9,13 @@ import type { Campaign } from '../../lambdas/domain/campaign';
 import { AlreadyIssuedError, NotOpenError, SoldOutError, UnavailableError } from '../../lambdas/domain/errors';
 import { issueCoupon } from '../../lambdas/domain/issue-coupon';
 import { SoldOutCache } from '../../lambdas/domain/sold-out-cache';
+import { springSaleDefinition } from '../support/fixtures';
 
 const campaign: Campaign = {
+  ...springSaleDefinition,
   campaignId: 'c1',
   name: 'C1',
-  timezone: 'Asia/Seoul',
-  startDate: '2026-05-01',
-  endDate: '2026-05-05',
-  dailyWindow: { open: '13:00', close: '15:00' },
   dailyQuota: 2,
-  perUserDailyLimit: 1,
-  couponValidityDays: 30,
-  discount: { type: 'PERCENT', value: 50 },
   createdAt: '2026-04-01T00:00:00Z',
 };
 

@@ -1,0 +1,13 @@
+/** The campaign definition of the issue's example (`POST /v1/admin/campaigns`): Seoul, May 1-5, 13:00-15:00. */
+export const springSaleDefinition = {
+  campaignId: 'spring-sale',
+  name: 'Spring sale',
+  timezone: 'Asia/Seoul',
+  startDate: '2026-05-01',
+  endDate: '2026-05-05',
+  dailyWindow: { open: '13:00', close: '15:00' },
+  dailyQuota: 100,
+  perUserDailyLimit: 1,
+  couponValidityDays: 30,
+  discount: { type: 'PERCENT', value: 50 },
+} as const;
