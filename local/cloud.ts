@@ -11,6 +11,8 @@ import {
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { z } from 'zod';
+import { Chaos } from './chaos';
 import {
   type Emulator,
   hasRedisServer,
@@ -61,6 +63,15 @@ export interface LocalCloudOptions {
    * @default 16 (LOCAL_LAMBDA_CONCURRENCY)
    */
   readonly functionConcurrency?: number;
+  /** Faults injected from the start (LOCAL_CLOUD_CHAOS); see chaosConfigSchema. @default {} */
+  readonly chaos?: unknown;
+  /**
+   * Overrides every queue's VisibilityTimeout, seconds, so that failed messages reach the dead-letter queue in
+   * seconds rather than minutes (fault tests; LOCAL_CLOUD_VISIBILITY_TIMEOUT). @default the template's
+   */
+  readonly queueVisibilityTimeoutS?: number;
+  /** Extra CDK context for the synth, e.g. `{ reconcileGraceSeconds: '5' }` (LOCAL_CLOUD_CONTEXT). */
+  readonly context?: Record<string, string>;
   /** Progress messages. @default console.log */
   readonly log?: (message: string) => void;
 }
@@ -91,9 +102,10 @@ export interface LocalCloud {
  * pointing the stack at the local Upstash secret.
  * @throws Error when `cdk synth` fails.
  */
-export function synthesize(cdkOut: string, mode: AdmissionMode): void {
+export function synthesize(cdkOut: string, mode: AdmissionMode, context: Record<string, string> = {}): void {
   const args = ['synth', '--quiet', '--output', cdkOut];
   if (mode === 'redis') args.push('--context', `upstashSecretName=${LOCAL_UPSTASH_SECRET}`);
+  for (const [key, value] of Object.entries(context)) args.push('--context', `${key}=${value}`);
   const result = spawnSync(path.join(projectRoot, 'node_modules', '.bin', 'cdk'), args, {
     cwd: projectRoot,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -138,8 +150,9 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
 
   if (!options.skipSynth) {
     log(`synthesizing the CDK app into ${path.relative(projectRoot, cdkOut) || cdkOut} ...`);
-    synthesize(cdkOut, mode);
+    synthesize(cdkOut, mode, options.context);
   }
+  const chaos = new Chaos(options.chaos ?? {});
   const stack = loadStack(cdkOut);
 
   const stoppers: (() => Promise<void>)[] = [];
@@ -158,14 +171,24 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     if (redis) stoppers.push(redis.stop);
 
     const fauxqsPort = new URL(fauxqs.endpoint).port;
-    const sqsProxy = await startServiceProxy({
-      target: fauxqs.endpoint,
-      rewrites: (publicUrl) => [[publicUrl, `http://sqs.${LOCAL_REGION}.localhost:${fauxqsPort}`]],
-    });
+    const sqsRewrites = (publicUrl: string): [string, string][] => [
+      [publicUrl, `http://sqs.${LOCAL_REGION}.localhost:${fauxqsPort}`],
+    ];
+    // The local cloud's own clients (setup, event source pollers) use sqsProxy; the functions reach the
+    // emulators through the chaos proxies, where faults are injected.
+    const sqsProxy = await startServiceProxy({ target: fauxqs.endpoint, rewrites: sqsRewrites });
     stoppers.push(sqsProxy.stop);
+    const functionSqs = await startServiceProxy({
+      target: fauxqs.endpoint,
+      rewrites: sqsRewrites,
+      chaos: { chaos, service: 'sqs' },
+    });
+    stoppers.push(functionSqs.stop);
+    const functionDynamo = await startServiceProxy({ target: dynamo.endpoint, chaos: { chaos, service: 'dynamodb' } });
+    stoppers.push(functionDynamo.stop);
 
     const bridge = redis
-      ? await startUpstashBridge({ redisPort: redis.port, token: randomBytes(24).toString('base64url') })
+      ? await startUpstashBridge({ redisPort: redis.port, token: randomBytes(24).toString('base64url'), chaos })
       : undefined;
     if (bridge) stoppers.push(bridge.stop);
     const secrets = await startLocalSecretsManager(
@@ -239,6 +262,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       ]) {
         if (p[key] !== undefined) attributes[key] = String(p[key]);
       }
+      if (options.queueVisibilityTimeoutS !== undefined)
+        attributes.VisibilityTimeout = String(options.queueVisibilityTimeoutS);
       if (p.RedrivePolicy) {
         const redrive = resolveIntrinsics(p.RedrivePolicy, physical) as Record<string, unknown>;
         attributes.RedrivePolicy = JSON.stringify({
@@ -280,38 +305,41 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       ) as Record<string, unknown>;
       const name = physical[id]?.ref as string;
       const memory = Number(p.MemorySize ?? 128);
-      functions[id] = new LocalFunction({
-        logicalId: id,
-        functionName: name,
-        arn: physical[id]?.attributes.Arn as string,
-        codeDir: path.join(cdkOut, assetPath),
-        handler: String(p.Handler ?? 'index.handler'),
-        timeoutS: Number(p.Timeout ?? 3),
-        memoryMb: memory,
-        logFile: path.join(logDir, `${id}.log`),
-        maxConcurrency: Number(
-          (p.ReservedConcurrentExecutions as number | undefined) ??
-            options.functionConcurrency ??
-            DEFAULT_FUNCTION_CONCURRENCY,
-        ),
-        environment: {
-          ...Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, String(v)])),
-          PATH: process.env.PATH ?? '/usr/bin:/bin',
-          TZ: 'UTC',
-          AWS_REGION: LOCAL_REGION,
-          AWS_DEFAULT_REGION: LOCAL_REGION,
-          AWS_ACCESS_KEY_ID: credentials.accessKeyId,
-          AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
-          AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-          AWS_ENDPOINT_URL_SQS: sqsProxy.endpoint,
-          AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint,
-          AWS_LAMBDA_FUNCTION_NAME: name,
-          AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(memory),
-          AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
-          AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
-          AWS_SDK_JS_SUPPRESS_NODEJS_VERSION_WARNING: '1',
+      functions[id] = new LocalFunction(
+        {
+          logicalId: id,
+          functionName: name,
+          arn: physical[id]?.attributes.Arn as string,
+          codeDir: path.join(cdkOut, assetPath),
+          handler: String(p.Handler ?? 'index.handler'),
+          timeoutS: Number(p.Timeout ?? 3),
+          memoryMb: memory,
+          logFile: path.join(logDir, `${id}.log`),
+          maxConcurrency: Number(
+            (p.ReservedConcurrentExecutions as number | undefined) ??
+              options.functionConcurrency ??
+              DEFAULT_FUNCTION_CONCURRENCY,
+          ),
+          environment: {
+            ...Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, String(v)])),
+            PATH: process.env.PATH ?? '/usr/bin:/bin',
+            TZ: 'UTC',
+            AWS_REGION: LOCAL_REGION,
+            AWS_DEFAULT_REGION: LOCAL_REGION,
+            AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+            AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+            AWS_ENDPOINT_URL_DYNAMODB: functionDynamo.endpoint,
+            AWS_ENDPOINT_URL_SQS: functionSqs.endpoint,
+            AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint,
+            AWS_LAMBDA_FUNCTION_NAME: name,
+            AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(memory),
+            AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+            AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
+            AWS_SDK_JS_SUPPRESS_NODEJS_VERSION_WARNING: '1',
+          },
         },
-      });
+        chaos,
+      );
       described[id] = {};
       stoppers.push(() => (functions[id] as LocalFunction).stop());
     }
@@ -409,6 +437,24 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
             const e = error as { errorType?: string; message: string };
             sendJson(res, 200, { errorType: e.errorType ?? 'Error', errorMessage: e.message });
           }
+          return true;
+        }
+        if (url.pathname === '/_local/chaos' && (req.method === 'GET' || req.method === 'POST')) {
+          if (req.method === 'POST') {
+            let config: unknown;
+            try {
+              config = JSON.parse(body.toString('utf8') || '{}');
+              chaos.set(config);
+            } catch (error) {
+              const message =
+                error instanceof z.ZodError ? z.prettifyError(error) : `body is not JSON: ${(error as Error).message}`;
+              sendJson(res, 400, { message: `invalid chaos configuration: ${message}` });
+              return true;
+            }
+            log(`chaos: ${JSON.stringify(chaos.get())}`);
+          }
+          const crashes = Object.fromEntries(Object.entries(functions).map(([id, fn]) => [id, fn.stats.crashes]));
+          sendJson(res, 200, { config: chaos.get(), injected: chaos.injected, crashes });
           return true;
         }
         if (req.method === 'GET' && url.pathname === '/_local/health') {

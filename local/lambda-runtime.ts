@@ -2,6 +2,7 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import * as path from 'node:path';
+import type { Chaos } from './chaos';
 
 /** How a function failed, as Lambda reports it. */
 export class InvocationError extends Error {
@@ -36,14 +37,23 @@ export interface LocalFunctionSpec {
 interface Environment {
   readonly process: ChildProcess;
   busy: boolean;
-  current?: { id: string; resolve(value: unknown): void; reject(error: Error): void; timer: NodeJS.Timeout };
+  current?: {
+    id: string;
+    resolve(value: unknown): void;
+    reject(error: Error): void;
+    timer: NodeJS.Timeout;
+    /** Injected crash pending: the environment dies before this invocation's result is returned. */
+    crash?: NodeJS.Timeout | true;
+  };
 }
 
 /**
  * One function's execution environments, as Lambda runs them: each is a worker process running the bundle with
  * the template's environment and serving ONE invocation at a time; new ones start (cold) when all are busy, up to
  * `maxConcurrency`, and further invocations queue. The Timeout is enforced by killing the environment, as Lambda
- * does; a crashed environment fails only its own invocation and is replaced on demand.
+ * does; a crashed environment fails only its own invocation and is replaced on demand. With `chaos`, an
+ * invocation may be made to crash (SIGKILL of its environment) mid-way or after its work, as an instance dies on
+ * timeout or out of memory: the caller gets `Runtime.ExitError`, whatever the handler had already done stays done.
  */
 export class LocalFunction {
   private readonly environments: Environment[] = [];
@@ -51,9 +61,14 @@ export class LocalFunction {
   private readonly log: WriteStream;
   private stopped = false;
   /** Invocations started and cold starts so far. */
-  readonly stats = { invocations: 0, coldStarts: 0 };
+  readonly stats = { invocations: 0, coldStarts: 0, crashes: 0 };
+  /** Moving average of invocation durations, ms: the span over which a `random` crash point is drawn. */
+  private typicalMs = 50;
 
-  constructor(readonly spec: LocalFunctionSpec) {
+  constructor(
+    readonly spec: LocalFunctionSpec,
+    private readonly chaos?: Chaos,
+  ) {
     mkdirSync(path.dirname(spec.logFile), { recursive: true });
     this.log = createWriteStream(spec.logFile, { flags: 'a' });
   }
@@ -68,6 +83,8 @@ export class LocalFunction {
     const env = await this.acquire();
     const id = randomUUID();
     this.stats.invocations++;
+    const started = performance.now();
+    const crash = this.chaos?.crash(this.spec.logicalId);
     try {
       return await new Promise((resolve, reject) => {
         const timer = setTimeout(() => {
@@ -78,6 +95,15 @@ export class LocalFunction {
           this.kill(env, 'the invocation timed out');
         }, this.spec.timeoutS * 1000);
         env.current = { id, resolve, reject, timer };
+        if (crash === 'end') env.current.crash = true;
+        if (crash === 'random') {
+          env.current.crash = setTimeout(
+            () => {
+              if (env.current?.id === id) this.crash(env);
+            },
+            (this.chaos as Chaos).uniform() * this.typicalMs,
+          );
+        }
         const deadline = Date.now() + this.spec.timeoutS * 1000;
         env.process.send({ id, event, deadline, requestId: id }, (error) => {
           if (!error || env.current?.id !== id) return;
@@ -89,8 +115,23 @@ export class LocalFunction {
         });
       });
     } finally {
+      this.typicalMs = 0.9 * this.typicalMs + 0.1 * (performance.now() - started);
       this.release(env);
     }
+  }
+
+  /** Kills `env` during its current invocation, which fails with `Runtime.ExitError` (an injected crash). */
+  private crash(env: Environment) {
+    const current = env.current;
+    if (!current) return;
+    clearTimeout(current.timer);
+    if (current.crash !== true) clearTimeout(current.crash);
+    env.current = undefined;
+    this.stats.crashes++;
+    current.reject(
+      new InvocationError('Runtime.ExitError', 'Runtime exited with error: signal: killed (injected crash)'),
+    );
+    void this.kill(env, 'injected crash');
   }
 
   /** Stops every environment; running and queued invocations fail. */
@@ -150,6 +191,7 @@ export class LocalFunction {
       (message: { id: string; result?: unknown; error?: { errorType: string; errorMessage: string } }) => {
         const current = env.current;
         if (!current || current.id !== message.id) return;
+        if (current.crash) return this.crash(env); // the work is done; the result never leaves the instance
         clearTimeout(current.timer);
         env.current = undefined;
         if (message.error) current.reject(new InvocationError(message.error.errorType, message.error.errorMessage));

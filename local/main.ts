@@ -7,6 +7,16 @@ async function main() {
   if (requested !== undefined && requested !== 'redis' && requested !== 'dynamodb') {
     throw new Error(`ADMISSION_MODE must be redis or dynamodb, not '${requested}'`);
   }
+  const json = (name: string): unknown => {
+    const raw = process.env[name];
+    if (!raw) return undefined;
+    try {
+      return JSON.parse(raw);
+    } catch (error) {
+      throw new Error(`${name} is not JSON: ${(error as Error).message}`);
+    }
+  };
+  const visibility = process.env.LOCAL_CLOUD_VISIBILITY_TIMEOUT;
   const cloud = await startLocalCloud({
     port: process.env.PORT === undefined ? 3000 : Number(process.env.PORT),
     admissionMode: requested as AdmissionMode | undefined,
@@ -15,6 +25,9 @@ async function main() {
     functionConcurrency: process.env.LOCAL_LAMBDA_CONCURRENCY
       ? Number(process.env.LOCAL_LAMBDA_CONCURRENCY)
       : undefined,
+    chaos: json('LOCAL_CLOUD_CHAOS'),
+    queueVisibilityTimeoutS: visibility === undefined ? undefined : Number(visibility),
+    context: json('LOCAL_CLOUD_CONTEXT') as Record<string, string> | undefined,
   });
   let stopping = false;
   const stop = async (signal: string) => {

@@ -1,4 +1,5 @@
 import * as http from 'node:http';
+import { type Chaos, type ChaosService, operationOf } from './chaos';
 import { bufferedServer, listenLocal } from './http-server';
 
 /** A running reverse proxy in front of one emulator. */
@@ -11,12 +12,16 @@ export interface ServiceProxy {
  * A buffering HTTP reverse proxy from 127.0.0.1 to an emulator, rewriting bodies both ways with plain string
  * substitution. It is the network between the functions and an emulator: fauxqs keys queues by a URL whose
  * host (`sqs.<region>.localhost`) does not resolve here, so the proxy lets functions use resolvable
- * `http://127.0.0.1:<port>/<account>/<queue>` URLs. Fault injection (another issue) belongs here too.
+ * `http://127.0.0.1:<port>/<account>/<queue>` URLs. With `chaos`, it is also where faults are injected: per
+ * operation (from `X-Amz-Target`) it adds latency, answers the service's own retryable error without forwarding,
+ * or holds the request unanswered (blackhole) until the caller gives up.
  */
 export async function startServiceProxy(options: {
   target: string;
   /** Pairs [public, upstream]: `public` is replaced by `upstream` in requests and back in responses. */
   rewrites?: (publicUrl: string) => [string, string][];
+  /** Faults to inject, as the named service. */
+  chaos?: { readonly chaos: Chaos; readonly service: ChaosService };
 }): Promise<ServiceProxy> {
   const target = new URL(options.target);
   const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
@@ -24,8 +29,19 @@ export async function startServiceProxy(options: {
   const replaceAll = (text: string, from: 0 | 1) =>
     pairs.reduce((acc, pair) => acc.split(pair[from]).join(pair[from === 0 ? 1 : 0]), text);
 
-  const server = bufferedServer((req, raw, res) => {
-    const body = Buffer.from(replaceAll(raw.toString('utf8'), 0));
+  const server = bufferedServer(async (req, raw, res) => {
+    const text = raw.toString('utf8');
+    if (options.chaos) {
+      const verdict = options.chaos.chaos.verdict(options.chaos.service, operationOf(req.headers, text));
+      if (verdict.kind === 'blackhole') return; // never answered; the caller times out or goes away
+      if (verdict.kind === 'error') {
+        res.writeHead(verdict.status, { ...verdict.headers, 'content-length': Buffer.byteLength(verdict.body) });
+        res.end(verdict.body);
+        return;
+      }
+      if (verdict.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, verdict.latencyMs));
+    }
+    const body = Buffer.from(replaceAll(text, 0));
     const headers = { ...req.headers, host: target.host, 'content-length': String(body.length) };
     const upstream = http.request(
       { host: target.hostname, port: target.port, method: req.method, path: req.url, headers, agent },

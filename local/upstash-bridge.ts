@@ -1,4 +1,5 @@
 import Redis from 'ioredis';
+import type { Chaos } from './chaos';
 import { bufferedServer, listenLocal, sendJson } from './http-server';
 
 /** A running bridge: its REST URL, the bearer token it demands, and how to stop it. */
@@ -34,11 +35,14 @@ const isCommand = (value: unknown): value is (string | number)[] =>
  * `POST /multi-exec` with an array of commands -> an array of `{"result"}` / `{"error"}`; `Authorization: Bearer
  * <token>` required (401 otherwise); with `Upstash-Encoding: base64` every string in a result is base64, as
  * `@upstash/redis` asks for. Local tool only: loopback, one shared RESP connection.
+ * With `chaos`: while Redis is `down` every connection is destroyed unanswered (the client sees a network
+ * failure, as with an unreachable database), and `latencyMs` delays each request.
  */
 export async function startUpstashBridge(options: {
   redisPort: number;
   token: string;
   port?: number;
+  chaos?: Chaos;
 }): Promise<UpstashBridge> {
   const redis = new Redis({
     host: '127.0.0.1',
@@ -60,6 +64,11 @@ export async function startUpstashBridge(options: {
   };
 
   const server = bufferedServer(async (req, raw, res) => {
+    if (options.chaos) {
+      const { down, latencyMs } = options.chaos.redis();
+      if (down) return req.socket.destroy();
+      if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs));
+    }
     const send = (status: number, body: unknown) => sendJson(res, status, body);
     if (req.headers.authorization !== `Bearer ${options.token}`) return send(401, { error: 'Unauthorized' });
     const base64 = String(req.headers['upstash-encoding'] ?? '').toLowerCase() === 'base64';
@@ -99,6 +108,15 @@ export async function startUpstashBridge(options: {
     const result = await run(command);
     return 'error' in result ? send(400, result) : send(200, wrap(result));
   });
+  if (options.chaos) {
+    const chaos = options.chaos;
+    server.on('connection', (socket) => {
+      if (chaos.get().redis?.down) socket.destroy();
+    });
+    chaos.onChange((config) => {
+      if (config.redis?.down) server.closeAllConnections();
+    });
+  }
   const listener = await listenLocal(server, options.port);
   return {
     url: listener.url,

@@ -67,9 +67,21 @@ export interface AdmissionMessage {
   readonly couponId: string;
 }
 
-/** Port: the queue between admission and the coupon writer. `send` throws when the message was not accepted. */
+/**
+ * Port: the queue between admission and the coupon writer. `send` resolves when the message was accepted,
+ * throws {@link MessageRejectedError} when the queue answered that it was not, and throws anything else when the
+ * outcome is unknown (a timeout: the message may have been enqueued).
+ */
 export interface AdmissionQueue {
   send(message: AdmissionMessage): Promise<void>;
+}
+
+/** The queue answered that it did not accept the message (after the client's retries). */
+export class MessageRejectedError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'MessageRejectedError';
+  }
 }
 
 /** Port: campaign storage. */

@@ -1,5 +1,5 @@
 import type { AdmissionQueue, AdmissionStore, CampaignDay, CampaignRepository } from './admission';
-import { couponIdOf } from './admission';
+import { couponIdOf, MessageRejectedError } from './admission';
 import { admissionExpiresAt, evaluateIssuance } from './campaign';
 import type { Clock } from './clock';
 import { AlreadyIssuedError, CampaignNotFoundError, NotOpenError, SoldOutError, UnavailableError } from './errors';
@@ -41,8 +41,11 @@ const CLOSED_MESSAGES = {
 /**
  * Admits `userId` to today's quota of `campaignId` and enqueues the coupon write.
  *
- * One atomic admission step (no read-then-write race), then one queue send. If the send fails (after the SDK's
- * retries) the admission is released and UnavailableError is thrown, so a 202 always means a message exists.
+ * One atomic admission step (no read-then-write race), then one queue send. If the queue rejects the message
+ * (after the SDK's retries) the admission is released and UnavailableError is thrown: the user is not admitted
+ * and may retry. If the send's outcome is unknown (a timeout: the message may be in the queue), releasing could
+ * oversell, so the admission stands and the result is returned as usual: the ledger entry is the promise, and
+ * reconciliation re-enqueues any admitted user without a coupon after its grace period (see reconcile.ts).
  *
  * @throws CampaignNotFoundError, NotOpenError, SoldOutError, AlreadyIssuedError (with the existing rank),
  *   UnavailableError (backend failure; nothing is left admitted).
@@ -93,6 +96,15 @@ export async function issueCoupon(
   try {
     await deps.queue.send({ campaignId, issueDate: day.issueDate, userId, rank, admittedAt, couponId });
   } catch (sendError) {
+    if (!(sendError instanceof MessageRejectedError)) {
+      deps.log.warn('queue send outcome unknown; admission kept for reconciliation', {
+        ...day,
+        userId,
+        rank,
+        error: sendError,
+      });
+      return { rank, couponId, issueDate: day.issueDate };
+    }
     try {
       await deps.admissions.release(day, userId, rank);
     } catch (releaseError) {

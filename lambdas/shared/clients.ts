@@ -8,13 +8,23 @@ import { z } from 'zod';
 // Module-scope clients are reused across invocations of one instance. Endpoints come from the SDK's standard
 // resolution, so `AWS_ENDPOINT_URL_*` points them at emulators with no code change.
 
-/** DynamoDB document client (undefined attributes dropped). */
-export const documentClient = DynamoDBDocumentClient.from(new DynamoDBClient({ maxAttempts: 3 }), {
-  marshallOptions: { removeUndefinedValues: true },
-});
+/**
+ * DynamoDB document client (undefined attributes dropped). 3 attempts; a request unanswered for 3 s is abandoned
+ * and retried (single-item calls take milliseconds), so a hung connection fails the call instead of the Lambda.
+ */
+export const documentClient = DynamoDBDocumentClient.from(
+  new DynamoDBClient({ maxAttempts: 3, requestHandler: { connectionTimeout: 1_000, requestTimeout: 3_000 } }),
+  { marshallOptions: { removeUndefinedValues: true } },
+);
 
-/** SQS client; 3 attempts, then the caller decides (the issue path releases the admission). */
-export const sqsClient = new SQSClient({ maxAttempts: 3 });
+/**
+ * SQS client: 3 attempts, each abandoned after 1.5 s without an answer, so the issue function (10 s timeout)
+ * always gets to decide: release on a rejection, keep the admission on an unknown outcome.
+ */
+export const sqsClient = new SQSClient({
+  maxAttempts: 3,
+  requestHandler: { connectionTimeout: 1_000, requestTimeout: 1_500 },
+});
 
 const upstashSecretSchema = z.object({ url: z.url(), token: z.string().min(1) });
 

@@ -5,6 +5,7 @@ import type {
   AdmitRequest,
   CampaignDay,
 } from '../../lambdas/domain/admission';
+import { MessageRejectedError } from '../../lambdas/domain/admission';
 import type { Campaign } from '../../lambdas/domain/campaign';
 import { AlreadyIssuedError, NotOpenError, SoldOutError, UnavailableError } from '../../lambdas/domain/errors';
 import { issueCoupon } from '../../lambdas/domain/issue-coupon';
@@ -56,9 +57,10 @@ function setup(now = '2026-05-01T04:30:00Z') {
   const admissions = new MemoryAdmissions();
   const sent: AdmissionMessage[] = [];
   const queue = {
-    fail: false,
+    fail: false as false | 'rejected' | 'unknown',
     send: async (m: AdmissionMessage) => {
-      if (queue.fail) throw new Error('SQS down');
+      if (queue.fail === 'rejected') throw new MessageRejectedError('SQS answered 500');
+      if (queue.fail === 'unknown') throw Object.assign(new Error('socket timeout'), { name: 'TimeoutError' });
       sent.push(m);
     },
   };
@@ -95,15 +97,27 @@ describe('domain: issueCoupon', () => {
     await expect(issue('alice', 'req-1')).resolves.toEqual(first);
   });
 
-  it('releases the admission and answers 503 when the queue send fails, so the slot goes to someone else', async () => {
+  it('releases the admission and answers 503 when the queue rejects the message, so the slot goes to someone else', async () => {
     const { issue, queue, admissions, sent } = setup();
-    queue.fail = true;
+    queue.fail = 'rejected';
     await expect(issue('alice')).rejects.toBeInstanceOf(UnavailableError);
     expect(admissions.users.size).toBe(0);
     queue.fail = false;
     await issue('bob');
     await issue('carol');
     expect(sent.map((m) => m.userId)).toEqual(['bob', 'carol']);
+  });
+
+  it('keeps the admission when the send outcome is unknown (a timeout), so a message SQS did take never oversells', async () => {
+    const { issue, queue, admissions, sent } = setup();
+    queue.fail = 'unknown';
+    await expect(issue('alice')).resolves.toMatchObject({ rank: 1 });
+    expect(admissions.users.get('alice')?.rank).toBe(1);
+    queue.fail = false;
+    await issue('bob');
+    // The quota (2) is used up by alice (left to reconciliation) and bob: nobody else gets alice's unit.
+    await expect(issue('carol')).rejects.toBeInstanceOf(SoldOutError);
+    expect(sent.map((m) => m.userId)).toEqual(['bob']);
   });
 
   it('answers from memory once sold out: repeats of winners get their rank, others SOLD_OUT, no backend call', async () => {

@@ -1,7 +1,15 @@
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import type { AdmissionMessage, AdmissionQueue } from '../../domain/admission';
+import { type AdmissionMessage, type AdmissionQueue, MessageRejectedError } from '../../domain/admission';
 
-/** The issue queue (standard SQS). `send` resolves once SQS has accepted the message and throws otherwise. */
+/** Whether SQS itself answered (an HTTP status came back), as opposed to a timeout or a broken connection. */
+const serviceAnswered = (error: unknown): boolean =>
+  typeof (error as { $metadata?: { httpStatusCode?: unknown } })?.$metadata?.httpStatusCode === 'number';
+
+/**
+ * The issue queue (standard SQS). `send` resolves once SQS has accepted the message. When SQS answered every
+ * attempt with an error it throws {@link MessageRejectedError} (the message was not enqueued); any other failure
+ * (timeout, reset connection) is rethrown as is: the message may or may not have been enqueued.
+ */
 export class SqsAdmissionQueue implements AdmissionQueue {
   constructor(
     private readonly client: SQSClient,
@@ -9,6 +17,11 @@ export class SqsAdmissionQueue implements AdmissionQueue {
   ) {}
 
   async send(message: AdmissionMessage): Promise<void> {
-    await this.client.send(new SendMessageCommand({ QueueUrl: this.queueUrl, MessageBody: JSON.stringify(message) }));
+    try {
+      await this.client.send(new SendMessageCommand({ QueueUrl: this.queueUrl, MessageBody: JSON.stringify(message) }));
+    } catch (error) {
+      if (serviceAnswered(error)) throw new MessageRejectedError('SQS rejected the message', { cause: error });
+      throw error;
+    }
   }
 }

@@ -1,0 +1,222 @@
+import { z } from 'zod';
+
+// Fault injection for the local cloud. Faults live where the network is (the proxies in front of DynamoDB Local
+// and fauxqs, the Upstash bridge) and in the Lambda runtime; product code has no chaos flags.
+
+const rate = z.number().min(0).max(1);
+
+/** Faults of one service operation (e.g. DynamoDB `TransactWriteItems`, SQS `SendMessage`). */
+const operationFaultSchema = z.strictObject({
+  /** Share of requests (0..1) answered with `error` instead of being forwarded. */
+  errorRate: rate.optional(),
+  /**
+   * The error returned; a retryable error the real service returns. DynamoDB: InternalServerError (500, the
+   * default) or ProvisionedThroughputExceededException / ThrottlingException (400). SQS: InternalError (500, the
+   * default) or ServiceUnavailable (503).
+   */
+  error: z
+    .enum([
+      'InternalServerError',
+      'ProvisionedThroughputExceededException',
+      'ThrottlingException',
+      'InternalError',
+      'ServiceUnavailable',
+    ])
+    .optional(),
+  /** Added before forwarding, ms. */
+  latencyMs: z.number().int().min(0).max(120_000).optional(),
+  /** Hold matching requests without an answer until the caller gives up (times out or dies). */
+  blackhole: z.boolean().optional(),
+  /** Share of requests (0..1) blackholed; `blackhole: true` means 1. */
+  blackholeRate: rate.optional(),
+});
+
+/** Operation name -> faults; `*` applies to every operation of the service without its own entry. */
+const serviceFaultsSchema = z.record(z.string().min(1), operationFaultSchema);
+
+/** Faults of one function's execution environments. */
+const lambdaFaultSchema = z.strictObject({
+  /** Share of invocations (0..1) whose environment is killed (SIGKILL) during the invocation. */
+  crashRate: rate,
+  /**
+   * `random` (default): at a uniformly random point of a typical invocation (or, if the handler finishes first,
+   * after it did its work and before its result is returned); `end`: always after the work, before the result.
+   */
+  crashAt: z.enum(['random', 'end']).optional(),
+});
+
+/**
+ * The chaos configuration: `POST /_local/chaos` body, `GET /_local/chaos` and `LOCAL_CLOUD_CHAOS`. `{}` clears
+ * every fault. Example: `{"dynamodb":{"PutItem":{"errorRate":0.5}},"sqs":{"SendMessage":{"blackhole":true}},
+ * "redis":{"down":false},"lambda":{"IssueCouponFunctionDD2E9710":{"crashRate":0.1}}}`.
+ */
+export const chaosConfigSchema = z.strictObject({
+  dynamodb: serviceFaultsSchema.optional(),
+  sqs: serviceFaultsSchema.optional(),
+  redis: z
+    .strictObject({
+      /** The Upstash bridge drops every connection, as an unreachable database would. */
+      down: z.boolean().optional(),
+      /** Added to every bridge request, ms. */
+      latencyMs: z.number().int().min(0).max(120_000).optional(),
+    })
+    .optional(),
+  /** Function logical id -> faults. */
+  lambda: z.record(z.string().min(1), lambdaFaultSchema).optional(),
+});
+
+export type ChaosConfig = z.infer<typeof chaosConfigSchema>;
+export type OperationFault = z.infer<typeof operationFaultSchema>;
+export type LambdaFault = z.infer<typeof lambdaFaultSchema>;
+
+/** What a proxy does with one request. */
+export type ProxyVerdict =
+  | { readonly kind: 'forward'; readonly latencyMs: number }
+  | { readonly kind: 'blackhole' }
+  | {
+      readonly kind: 'error';
+      readonly status: number;
+      readonly headers: Record<string, string>;
+      readonly body: string;
+    };
+
+/** A proxied AWS service. */
+export type ChaosService = 'dynamodb' | 'sqs';
+
+const DYNAMODB_ERRORS: Record<string, { status: number; message: string }> = {
+  InternalServerError: { status: 500, message: 'Internal server error (injected by the local cloud)' },
+  ProvisionedThroughputExceededException: {
+    status: 400,
+    message: 'The level of configured provisioned throughput for the table was exceeded (injected)',
+  },
+  ThrottlingException: { status: 400, message: 'Rate of requests exceeds the allowed throughput (injected)' },
+};
+
+const SQS_ERRORS: Record<string, { status: number; message: string }> = {
+  InternalError: { status: 500, message: 'We encountered an internal error. Please try again. (injected)' },
+  ServiceUnavailable: { status: 503, message: 'The request has failed due to a temporary failure (injected)' },
+};
+
+/**
+ * The operation an AWS JSON-protocol request calls: `X-Amz-Target: DynamoDB_20120810.PutItem` -> `PutItem`,
+ * or the query protocol's `Action=` form field.
+ */
+export function operationOf(headers: Record<string, string | string[] | undefined>, body: string): string {
+  const target = headers['x-amz-target'];
+  if (typeof target === 'string' && target.includes('.')) return target.slice(target.lastIndexOf('.') + 1);
+  const action = /(?:^|&)Action=([A-Za-z]+)/.exec(body);
+  return action?.[1] ?? 'Unknown';
+}
+
+/**
+ * The error response an AWS SDK v3 client receives from `service` for `name` (JSON protocol, as DynamoDB and
+ * SQS speak to the SDK): the status, `x-amzn-ErrorType` / `x-amzn-query-error` and the `__type` body field.
+ */
+export function serviceError(
+  service: ChaosService,
+  name: string | undefined,
+): Omit<ProxyVerdict & { kind: 'error' }, 'kind'> {
+  if (service === 'dynamodb') {
+    const code = name && DYNAMODB_ERRORS[name] ? name : 'InternalServerError';
+    const { status, message } = DYNAMODB_ERRORS[code] as { status: number; message: string };
+    return {
+      status,
+      headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-errortype': code },
+      body: JSON.stringify({ __type: `com.amazonaws.dynamodb.v20120810#${code}`, message }),
+    };
+  }
+  const code = name && SQS_ERRORS[name] ? name : 'InternalError';
+  const { status, message } = SQS_ERRORS[code] as { status: number; message: string };
+  return {
+    status,
+    headers: {
+      'content-type': 'application/x-amz-json-1.0',
+      'x-amzn-query-error': `${code};Receiver`,
+      'x-amzn-errortype': code,
+    },
+    body: JSON.stringify({ __type: `com.amazonaws.sqs#${code}`, message }),
+  };
+}
+
+/** Counts of injected faults, by `service.operation.kind` (kind: error, blackhole, latency, crash, down). */
+export type InjectedCounts = Record<string, number>;
+
+/**
+ * The local cloud's current faults, shared by the proxies, the Upstash bridge and the Lambda runtime, with
+ * counts of what was injected so tests can reconcile what they saw with what was done to them.
+ * `random` is injectable for tests.
+ */
+export class Chaos {
+  private config: ChaosConfig = {};
+  readonly injected: InjectedCounts = {};
+  private readonly listeners: ((config: ChaosConfig) => void)[] = [];
+
+  constructor(
+    initial: ChaosConfig = {},
+    private readonly random: () => number = Math.random,
+  ) {
+    this.set(initial);
+  }
+
+  /**
+   * Replaces the whole configuration (`{}` clears every fault).
+   * @throws z.ZodError when `config` does not match {@link chaosConfigSchema}.
+   */
+  set(config: unknown): ChaosConfig {
+    this.config = chaosConfigSchema.parse(config);
+    for (const listener of this.listeners) listener(this.config);
+    return this.config;
+  }
+
+  get(): ChaosConfig {
+    return this.config;
+  }
+
+  /** Calls `listener` on every change (the bridge drops its connections when Redis goes down). */
+  onChange(listener: (config: ChaosConfig) => void): void {
+    this.listeners.push(listener);
+  }
+
+  /** What the proxy in front of `service` does with a request for `operation`. */
+  verdict(service: ChaosService, operation: string): ProxyVerdict {
+    const faults = this.config[service];
+    const fault = faults?.[operation] ?? faults?.['*'];
+    if (!fault) return { kind: 'forward', latencyMs: 0 };
+    const blackholeRate = fault.blackhole ? 1 : (fault.blackholeRate ?? 0);
+    if (blackholeRate > 0 && this.random() < blackholeRate) {
+      this.count(`${service}.${operation}.blackhole`);
+      return { kind: 'blackhole' };
+    }
+    if ((fault.errorRate ?? 0) > 0 && this.random() < (fault.errorRate ?? 0)) {
+      this.count(`${service}.${operation}.error`);
+      return { kind: 'error', ...serviceError(service, fault.error) };
+    }
+    if (fault.latencyMs) this.count(`${service}.${operation}.latency`);
+    return { kind: 'forward', latencyMs: fault.latencyMs ?? 0 };
+  }
+
+  /** The Upstash bridge's state: whether to drop the request, and added latency in ms. */
+  redis(): { down: boolean; latencyMs: number } {
+    const redis = this.config.redis ?? {};
+    if (redis.down) this.count('redis.down');
+    else if (redis.latencyMs) this.count('redis.latency');
+    return { down: redis.down ?? false, latencyMs: redis.latencyMs ?? 0 };
+  }
+
+  /** Whether this invocation of `logicalId` crashes, and where. */
+  crash(logicalId: string): 'random' | 'end' | undefined {
+    const fault = this.config.lambda?.[logicalId];
+    if (!fault || fault.crashRate <= 0 || this.random() >= fault.crashRate) return undefined;
+    this.count(`lambda.${logicalId}.crash`);
+    return fault.crashAt ?? 'random';
+  }
+
+  /** A random number in [0, 1), from the injectable source. */
+  uniform(): number {
+    return this.random();
+  }
+
+  private count(key: string) {
+    this.injected[key] = (this.injected[key] ?? 0) + 1;
+  }
+}
