@@ -11,6 +11,7 @@ new FcfsCouponStack(app, context('stackName') ?? 'FcfsCoupon', {
   throttleRateLimit: number('throttleRateLimit'),
   throttleBurstLimit: number('throttleBurstLimit'),
   consumerMaxConcurrency: number('consumerMaxConcurrency'),
+  reconcileGraceSeconds: number('reconcileGraceSeconds'),
   corsAllowOrigins: context('corsAllowOrigins')?.split(',').filter(Boolean),
   env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
 });

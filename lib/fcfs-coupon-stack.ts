@@ -28,13 +28,19 @@ export interface FcfsCouponStackProps extends StackProps {
    * the coupon table during a drain. @default 10
    */
   readonly consumerMaxConcurrency?: number;
+  /**
+   * Seconds an admitted user may lack a coupon before reconciliation re-enqueues the admission. Longer than the
+   * issue queue's visibility timeout (180 s) so a message being retried normally lands first. @default 300
+   */
+  readonly reconcileGraceSeconds?: number;
   /** Origins allowed by CORS. @default [] (no CORS) */
   readonly corsAllowOrigins?: string[];
 }
 
 /**
  * The whole product: HTTP API -> issue function (atomic admission) -> SQS -> consumer (idempotent coupon write),
- * with a dead-letter queue drained every minute by the replay function, which parks what keeps failing.
+ * with a dead-letter queue drained every minute by the replay function, which parks what keeps failing and
+ * reconciles the admission ledger with the coupons.
  */
 export class FcfsCouponStack extends Stack {
   constructor(scope: Construct, id: string, props: FcfsCouponStackProps = {}) {
@@ -153,15 +159,21 @@ export class FcfsCouponStack extends Stack {
       handler: 'replay-dead-letters',
       timeout: Duration.seconds(50),
       environment: {
-        ...couponWriterEnv,
+        ...admissionEnv,
+        COUPON_TABLE_NAME: couponTable.tableName,
         FAILED_EVENT_TABLE_NAME: failedEventTable.tableName,
         DEAD_LETTER_QUEUE_URL: deadLetterQueue.queueUrl,
+        ISSUE_QUEUE_URL: issueQueue.queueUrl,
         MAX_REPLAY_ATTEMPTS: '3',
+        RECONCILE_GRACE_SECONDS: String(props.reconcileGraceSeconds ?? 300),
       },
     });
+    // Replay writes coupons; reconciliation reads the ledger and the campaigns and re-enqueues admissions.
     grantCouponWrites(replayFunction);
+    grantAdmission(replayFunction, 'read');
     failedEventTable.grantReadWriteData(replayFunction);
     deadLetterQueue.grantConsumeMessages(replayFunction);
+    issueQueue.grantSendMessages(replayFunction);
     new Rule(this, 'ReplaySchedule', {
       schedule: Schedule.rate(Duration.minutes(1)),
       targets: [new LambdaFunction(replayFunction, { retryAttempts: 0 })],
@@ -196,6 +208,22 @@ export class FcfsCouponStack extends Stack {
       threshold: 0,
       comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
       evaluationPeriods: 5,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    new Alarm(this, 'InvariantViolationAlarm', {
+      alarmDescription:
+        'Reconciliation found a campaign day breaking persisted <= admitted <= quota (an oversell or a coupon ' +
+        'without an admission); see the replay function log line "invariant violated"',
+      metric: new Metric({
+        namespace: 'FcfsCoupon',
+        metricName: 'InvariantViolations',
+        dimensionsMap: { service: 'replay-dead-letters' },
+        statistic: 'Maximum',
+        period: Duration.minutes(1),
+      }),
+      threshold: 0,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
       treatMissingData: TreatMissingData.NOT_BREACHING,
     });
     new Alarm(this, 'ParkedFailuresAlarm', {

@@ -51,6 +51,15 @@ export interface AdmissionStore {
   admittedUsers(day: CampaignDay): Promise<Map<string, number>>;
   /** Number of users admitted on that day. */
   admittedCount(day: CampaignDay): Promise<number>;
+  /** The day's admission ledger, in rank order (reconciliation reads it). */
+  ledger(day: CampaignDay): Promise<LedgerEntry[]>;
+}
+
+/** One admitted user in a day's ledger. `admittedAt` is ISO-8601 UTC. */
+export interface LedgerEntry {
+  readonly userId: string;
+  readonly rank: number;
+  readonly admittedAt: string;
 }
 
 /** The message an admission sends to the issue queue; the consumer turns it into a coupon. */
@@ -90,6 +99,8 @@ export interface CampaignRepository {
   get(campaignId: string): Promise<Campaign | undefined>;
   /** Stores a new campaign; throws CampaignExistsError when the id is taken. */
   create(campaign: Campaign): Promise<void>;
+  /** Every campaign (a full read: for scheduled jobs, not the request path). */
+  list(): Promise<Campaign[]>;
 }
 
 /**

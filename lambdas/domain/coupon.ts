@@ -35,6 +35,8 @@ export interface CouponStore {
    */
   putIfAbsent(coupon: Coupon): Promise<'CREATED' | 'EXISTS'>;
   get(couponId: string): Promise<Coupon | undefined>;
+  /** The subset of `couponIds` that exist. */
+  existing(couponIds: readonly string[]): Promise<Set<string>>;
   /** Coupons persisted for the day. */
   persistedCount(day: CampaignDay): Promise<number>;
 }

@@ -68,13 +68,14 @@ export async function replayDeadLetters(deps: ReplayDeps): Promise<ReplaySummary
     await Promise.all(
       batch.map(async (message) => {
         seen.add(message.messageId);
+        const failedEventId = failedEventIdOf(message);
         try {
           await applyAdmission(deps, parseAdmissionMessage(message.body));
         } catch (error) {
           const poison = error instanceof PoisonMessageError;
           const now = deps.clock();
           const failure = {
-            failedEventId: message.messageId,
+            failedEventId,
             body: message.body,
             error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
             reason: poison ? ('POISON' as const) : ('ERROR' as const),
@@ -86,16 +87,28 @@ export async function replayDeadLetters(deps: ReplayDeps): Promise<ReplaySummary
             summary.retained++;
             return;
           }
-          if (!poison) await deps.failures.park(message.messageId, now);
+          if (!poison) await deps.failures.park(failedEventId, now);
           await deps.deadLetters.delete(message);
           summary.parked++;
           return;
         }
         await deps.deadLetters.delete(message);
-        await deps.failures.resolve(message.messageId);
+        await deps.failures.resolve(failedEventId);
         summary.replayed++;
       }),
     );
   }
   return summary;
+}
+
+/**
+ * The failure record id of a dead letter: the coupon id of the admission it carries, so every copy of one
+ * admission shares a record and reconciliation can find it; `message#<messageId>` when the body is no admission.
+ */
+export function failedEventIdOf(message: Pick<DeadLetter, 'messageId' | 'body'>): string {
+  try {
+    return parseAdmissionMessage(message.body).couponId;
+  } catch {
+    return `message#${message.messageId}`;
+  }
 }

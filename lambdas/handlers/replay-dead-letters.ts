@@ -4,38 +4,55 @@ import { z } from 'zod';
 import { DynamoDbCampaignRepository } from '../adapters/dynamodb/campaign-repository';
 import { DynamoDbCouponStore } from '../adapters/dynamodb/coupon-store';
 import { DynamoDbFailedEventStore } from '../adapters/dynamodb/failed-event-store';
+import { SqsAdmissionQueue } from '../adapters/sqs/admission-queue';
 import { SqsDeadLetterSource } from '../adapters/sqs/dead-letter-source';
 import { systemClock } from '../domain/clock';
+import { type DayReconciliation, reconcile } from '../domain/reconcile';
 import { type ReplaySummary, replayDeadLetters } from '../domain/replay';
 import { documentClient, sqsClient } from '../shared/clients';
-import { loadConfig } from '../shared/config';
+import { admissionEnvSchema, loadConfig } from '../shared/config';
 import { metrics } from '../shared/metrics';
 import { logger } from '../shared/powertools';
+import { admissionStoreFactory } from '../shared/wiring';
 
 const config = loadConfig(
-  z.object({
-    CAMPAIGN_TABLE_NAME: z.string().min(1),
+  admissionEnvSchema.extend({
     COUPON_TABLE_NAME: z.string().min(1),
-    ADMISSION_TABLE_NAME: z.string().min(1),
     FAILED_EVENT_TABLE_NAME: z.string().min(1),
     DEAD_LETTER_QUEUE_URL: z.string().min(1),
+    ISSUE_QUEUE_URL: z.string().min(1),
     /** Replay attempts before a message is parked; default 3 (one per scheduled run, so ~3 minutes). */
     MAX_REPLAY_ATTEMPTS: z.coerce.number().int().min(1).default(3),
+    /** Seconds an admitted user may lack a coupon before reconciliation re-enqueues it; default 300. */
+    RECONCILE_GRACE_SECONDS: z.coerce.number().int().min(0).default(300),
   }),
 );
 const campaigns = new DynamoDbCampaignRepository(documentClient, config.CAMPAIGN_TABLE_NAME, systemClock);
 const coupons = new DynamoDbCouponStore(documentClient, config.COUPON_TABLE_NAME, config.ADMISSION_TABLE_NAME);
 const deadLetters = new SqsDeadLetterSource(sqsClient, config.DEAD_LETTER_QUEUE_URL);
 const failures = new DynamoDbFailedEventStore(documentClient, config.FAILED_EVENT_TABLE_NAME);
+const queue = new SqsAdmissionQueue(sqsClient, config.ISSUE_QUEUE_URL);
+const admissions = admissionStoreFactory(config);
 
-/** Time kept in reserve after the last receive, ms. */
-const RESERVE_MS = 10_000;
+/** Time kept in reserve after the last dead-letter receive for reconciliation, ms. */
+const RESERVE_MS = 20_000;
+/** Issue days reconciled: today's and the one this long ago (a day is checked once more after it ends). */
+const LOOKBACK_MS = 24 * 3600 * 1000;
+
+/** What one scheduled run did. */
+export interface ReplayRun extends ReplaySummary {
+  readonly days: DayReconciliation[];
+  readonly deadLetterDepth: number;
+}
 
 /**
- * Scheduled (EventBridge, every minute) replay of the dead-letter queue; see replayDeadLetters. Returns what it
- * did and emits Replayed / Parked / Retained metrics (the stack alarms on Parked).
+ * Scheduled (EventBridge, every minute): replays the dead-letter queue (see replayDeadLetters), then reconciles
+ * recent campaign days (see reconcile). Emits EMF metrics: Replayed / Parked / Retained for the replay;
+ * Admitted, Persisted, ParkedAdmissions, Reconciled, DeadLetterDepth and InvariantViolations (days breaking
+ * `persisted <= admitted <= quota`) for reconciliation. The stack alarms on Parked and InvariantViolations.
+ * @throws when the campaign listing or the admission store is unreachable (the next run tries again).
  */
-export const handler = async (_event: unknown, context: Context): Promise<ReplaySummary> => {
+export const handler = async (_event: unknown, context: Context): Promise<ReplayRun> => {
   try {
     const summary = await replayDeadLetters({
       campaigns,
@@ -50,7 +67,31 @@ export const handler = async (_event: unknown, context: Context): Promise<Replay
     metrics.addMetric('Replayed', MetricUnit.Count, summary.replayed);
     metrics.addMetric('Parked', MetricUnit.Count, summary.parked);
     metrics.addMetric('Retained', MetricUnit.Count, summary.retained);
-    return summary;
+
+    const [days, deadLetterDepth] = await Promise.all([
+      reconcile({
+        campaigns,
+        admissions: await admissions(),
+        coupons,
+        failures,
+        queue,
+        clock: systemClock,
+        log: logger,
+        graceMs: config.RECONCILE_GRACE_SECONDS * 1000,
+        lookbackMs: LOOKBACK_MS,
+      }),
+      deadLetters.depth(),
+    ]);
+    const total = (key: keyof DayReconciliation) => days.reduce((sum, d) => sum + Number(d[key]), 0);
+    const violations = days.filter((d) => d.violations.length > 0);
+    for (const d of violations) logger.error('invariant violated: persisted <= admitted <= quota', { ...d });
+    metrics.addMetric('Admitted', MetricUnit.Count, total('admitted'));
+    metrics.addMetric('Persisted', MetricUnit.Count, total('persisted'));
+    metrics.addMetric('ParkedAdmissions', MetricUnit.Count, total('parked'));
+    metrics.addMetric('Reconciled', MetricUnit.Count, total('reconciled'));
+    metrics.addMetric('DeadLetterDepth', MetricUnit.Count, deadLetterDepth);
+    metrics.addMetric('InvariantViolations', MetricUnit.Count, violations.length);
+    return { ...summary, days, deadLetterDepth };
   } finally {
     metrics.publishStoredMetrics();
   }

@@ -89,14 +89,34 @@ describe('infra: FcfsCouponStack', () => {
     expect(JSON.stringify(dynamoMode.toJSON())).not.toContain('UPSTASH');
   });
 
-  it('in Redis mode names the Upstash secret, never its contents, and lets only admission functions read it', () => {
+  it('in Redis mode names the Upstash secret, never its contents, and lets only the ledger readers read it', () => {
     redisMode.hasResourceProperties('AWS::Lambda::Function', {
       Environment: { Variables: Match.objectLike({ ADMISSION_MODE: 'redis', UPSTASH_SECRET_ID: 'prod/upstash' }) },
     });
     const json = JSON.stringify(redisMode.toJSON());
     expect(json).not.toMatch(/UPSTASH_REDIS_REST_(URL|TOKEN)/);
     const policies = Object.values(redisMode.findResources('AWS::IAM::Policy'));
-    const readers = policies.filter((p) => JSON.stringify(p).includes('secretsmanager:GetSecretValue'));
-    expect(readers).toHaveLength(2);
+    const readers = policies
+      .filter((p) => JSON.stringify(p).includes('secretsmanager:GetSecretValue'))
+      .map((p) => String(p.Properties.PolicyName).replace(/ServiceRole.*$/, ''));
+    expect(readers.sort()).toEqual(['IssueCouponFunction', 'QueryIssuanceFunction', 'ReplayDeadLettersFunction']);
+  });
+
+  it('lets the replay function re-enqueue admissions (reconciliation) and alarms on invariant violations', () => {
+    const policies = Object.entries(redisMode.findResources('AWS::IAM::Policy'));
+    const senders = policies
+      .filter(([, p]) => JSON.stringify(p).includes('sqs:SendMessage'))
+      .map(([, p]) => String(p.Properties.PolicyName).replace(/ServiceRole.*$/, ''));
+    expect(senders.sort()).toEqual(['IssueCouponFunction', 'ReplayDeadLettersFunction']);
+    redisMode.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'InvariantViolations',
+      Namespace: 'FcfsCoupon',
+      Threshold: 0,
+    });
+    redisMode.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({ RECONCILE_GRACE_SECONDS: '300', ISSUE_QUEUE_URL: Match.anyValue() }),
+      },
+    });
   });
 });

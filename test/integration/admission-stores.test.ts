@@ -109,4 +109,19 @@ describe.each(['redis', 'dynamodb'])('integration: %s admission store', (mode) =
     expect(await store.admit(request(day, 'b', 1))).toMatchObject({ kind: 'ADMITTED' });
     expect(await store.admittedCount(day)).toBe(1);
   });
+
+  it('lists the ledger in rank order with each admission instant, without released users', async () => {
+    const store = (stores[mode] as () => AdmissionStore)();
+    const day = { campaignId: `ledger-${mode}`, issueDate: '2026-05-01' };
+    const at = (s: number) => new Date(Date.UTC(2026, 4, 1, 4, 0, s)).toISOString();
+    for (const [i, userId] of ['x|1', 'b', 'c'].entries()) {
+      await store.admit({ ...request(day, userId, 10), admittedAt: at(i) });
+    }
+    await store.release(day, 'b', 2);
+    expect(await store.ledger(day)).toEqual([
+      { userId: 'x|1', rank: 1, admittedAt: at(0) },
+      { userId: 'c', rank: 3, admittedAt: at(2) },
+    ]);
+    expect(await store.ledger({ ...day, issueDate: '2026-05-02' })).toEqual([]);
+  });
 });

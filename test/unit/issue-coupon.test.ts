@@ -1,15 +1,10 @@
-import type {
-  AdmissionMessage,
-  AdmissionStore,
-  AdmitOutcome,
-  AdmitRequest,
-  CampaignDay,
-} from '../../lambdas/domain/admission';
+import type { AdmissionMessage } from '../../lambdas/domain/admission';
 import { MessageRejectedError } from '../../lambdas/domain/admission';
 import type { Campaign } from '../../lambdas/domain/campaign';
 import { AlreadyIssuedError, NotOpenError, SoldOutError, UnavailableError } from '../../lambdas/domain/errors';
 import { issueCoupon } from '../../lambdas/domain/issue-coupon';
 import { SoldOutCache } from '../../lambdas/domain/sold-out-cache';
+import { MemoryAdmissions } from '../support/fakes';
 import { springSaleDefinition } from '../support/fixtures';
 
 const campaign: Campaign = {
@@ -19,39 +14,6 @@ const campaign: Campaign = {
   dailyQuota: 2,
   createdAt: '2026-04-01T00:00:00Z',
 };
-
-/** An in-memory admission store with the port's guarantees, counting backend calls. */
-class MemoryAdmissions implements AdmissionStore {
-  readonly users = new Map<string, { rank: number; requestId: string }>();
-  seq = 0;
-  calls = 0;
-  async admit(r: AdmitRequest): Promise<AdmitOutcome> {
-    this.calls++;
-    const existing = this.users.get(r.userId);
-    if (existing)
-      return existing.requestId === r.requestId
-        ? { kind: 'ADMITTED', rank: existing.rank, admittedAt: r.admittedAt }
-        : { kind: 'ALREADY_ADMITTED', rank: existing.rank };
-    if (this.users.size >= r.quota) return { kind: 'SOLD_OUT' };
-    this.seq++;
-    this.users.set(r.userId, { rank: this.seq, requestId: r.requestId });
-    return { kind: 'ADMITTED', rank: this.seq, admittedAt: r.admittedAt };
-  }
-  async release(_: CampaignDay, userId: string, rank: number) {
-    this.calls++;
-    if (this.users.get(userId)?.rank === rank) this.users.delete(userId);
-  }
-  async rankOf(_: CampaignDay, userId: string) {
-    return this.users.get(userId)?.rank;
-  }
-  async admittedUsers() {
-    this.calls++;
-    return new Map([...this.users].map(([u, v]) => [u, v.rank]));
-  }
-  async admittedCount() {
-    return this.users.size;
-  }
-}
 
 function setup(now = '2026-05-01T04:30:00Z') {
   const admissions = new MemoryAdmissions();
@@ -66,7 +28,11 @@ function setup(now = '2026-05-01T04:30:00Z') {
   };
   const clock = () => new Date(now);
   const deps = {
-    campaigns: { get: async (id: string) => (id === 'c1' ? campaign : undefined), create: async () => undefined },
+    campaigns: {
+      get: async (id: string) => (id === 'c1' ? campaign : undefined),
+      create: async () => undefined,
+      list: async () => [],
+    },
     admissions,
     queue,
     soldOut: new SoldOutCache(clock),
@@ -145,7 +111,7 @@ describe('domain: issueCoupon', () => {
     await expect(
       issueCoupon(
         {
-          campaigns: { get: async () => undefined, create: async () => undefined },
+          campaigns: { get: async () => undefined, create: async () => undefined, list: async () => [] },
           admissions,
           queue: deps.queue,
           soldOut: new SoldOutCache(() => new Date()),

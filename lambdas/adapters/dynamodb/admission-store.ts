@@ -14,6 +14,7 @@ import {
   type AdmitRequest,
   type CampaignDay,
   campaignDayKey,
+  type LedgerEntry,
 } from '../../domain/admission';
 
 /** Partition key of a campaign day in the admission table: `campaignId#issueDate`. */
@@ -131,7 +132,11 @@ export class DynamoDbAdmissionStore implements AdmissionStore {
   }
 
   async admittedUsers(day: CampaignDay): Promise<Map<string, number>> {
-    const admitted = new Map<string, number>();
+    return new Map((await this.ledger(day)).map((entry) => [entry.userId, entry.rank]));
+  }
+
+  async ledger(day: CampaignDay): Promise<LedgerEntry[]> {
+    const entries: LedgerEntry[] = [];
     let start: Record<string, unknown> | undefined;
     do {
       const page = await this.client.send(
@@ -139,16 +144,22 @@ export class DynamoDbAdmissionStore implements AdmissionStore {
           TableName: this.tableName,
           KeyConditionExpression: 'pk = :pk AND begins_with(sk, :user)',
           ExpressionAttributeValues: { ':pk': dayPk(day), ':user': 'USER#' },
-          ProjectionExpression: 'userId, #rank',
+          ProjectionExpression: 'userId, #rank, admittedAt',
           ExpressionAttributeNames: { '#rank': 'rank' },
           ConsistentRead: true,
           ExclusiveStartKey: start,
         }),
       );
-      for (const item of page.Items ?? []) admitted.set(item.userId as string, item.rank as number);
+      for (const item of page.Items ?? []) {
+        entries.push({
+          userId: item.userId as string,
+          rank: item.rank as number,
+          admittedAt: item.admittedAt as string,
+        });
+      }
       start = page.LastEvaluatedKey;
     } while (start);
-    return admitted;
+    return entries.sort((a, b) => a.rank - b.rank);
   }
 
   async admittedCount(day: CampaignDay): Promise<number> {

@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { CampaignRepository } from '../../domain/admission';
 import type { Campaign } from '../../domain/campaign';
 import type { Clock } from '../../domain/clock';
@@ -43,5 +43,16 @@ export class DynamoDbCampaignRepository implements CampaignRepository {
       if (error instanceof ConditionalCheckFailedException) throw new CampaignExistsError(campaign.campaignId);
       throw error;
     }
+  }
+
+  async list(): Promise<Campaign[]> {
+    const campaigns: Campaign[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(new ScanCommand({ TableName: this.tableName, ExclusiveStartKey: start }));
+      campaigns.push(...((page.Items ?? []) as Campaign[]));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return campaigns;
   }
 }

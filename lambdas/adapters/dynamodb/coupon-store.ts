@@ -1,5 +1,5 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { CampaignDay } from '../../domain/admission';
 import type { Coupon, CouponStore } from '../../domain/coupon';
 import { dayPk } from './admission-store';
@@ -58,10 +58,58 @@ export class DynamoDbCouponStore implements CouponStore {
     return Item as Coupon | undefined;
   }
 
+  async existing(couponIds: readonly string[]): Promise<Set<string>> {
+    return new Set(
+      (await batchGetKeys(this.client, this.couponTable, 'couponId', couponIds)).map((item) => item.couponId as string),
+    );
+  }
+
   async persistedCount(day: CampaignDay): Promise<number> {
     const { Item } = await this.client.send(
       new GetCommand({ TableName: this.admissionTable, Key: { pk: dayPk(day), sk: STATS_SK }, ConsistentRead: true }),
     );
     return (Item?.persisted as number | undefined) ?? 0;
   }
+}
+
+/** BatchGetItem size limit (keys per request). */
+const BATCH_GET_LIMIT = 100;
+
+/**
+ * Reads the items with `key` in `values` from `table` (eventually consistent), 100 keys per BatchGetItem and
+ * unprocessed keys retried with backoff. Returns only the key attribute of the items found.
+ * @throws the backend error, or Error when keys stay unprocessed after 8 rounds.
+ */
+export async function batchGetKeys(
+  client: DynamoDBDocumentClient,
+  table: string,
+  key: string,
+  values: readonly string[],
+  projection: string[] = [key],
+): Promise<Record<string, unknown>[]> {
+  const found: Record<string, unknown>[] = [];
+  const names = Object.fromEntries(projection.map((p, i) => [`#p${i}`, p]));
+  for (let i = 0; i < values.length; i += BATCH_GET_LIMIT) {
+    let keys: Record<string, unknown>[] | undefined = [...new Set(values.slice(i, i + BATCH_GET_LIMIT))].map((v) => ({
+      [key]: v,
+    }));
+    for (let round = 0; keys && keys.length > 0; round++) {
+      if (round === 8) throw new Error(`BatchGetItem on ${table} left ${keys.length} keys unprocessed`);
+      if (round > 0) await new Promise((resolve) => setTimeout(resolve, 25 * 2 ** round));
+      const page = await client.send(
+        new BatchGetCommand({
+          RequestItems: {
+            [table]: {
+              Keys: keys,
+              ProjectionExpression: Object.keys(names).join(', '),
+              ExpressionAttributeNames: names,
+            },
+          },
+        }),
+      );
+      found.push(...(page.Responses?.[table] ?? []));
+      keys = page.UnprocessedKeys?.[table]?.Keys as Record<string, unknown>[] | undefined;
+    }
+  }
+  return found;
 }

@@ -1,8 +1,11 @@
 import { DeleteCommand, type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { FailureStatus } from '../../domain/reconcile';
+import { batchGetKeys } from './coupon-store';
 
 /**
  * A dead-lettered message that replay could not apply (the "FailedEvent" of the source designs), keyed by the
- * SQS message id. `status` is RETRYING while replay still tries it and PARKED once it gave up (the message then
+ * coupon id of the admission it carries (so reconciliation can look it up), or `message#<SQS message id>` for a
+ * body that is not an admission. `status` is RETRYING while replay still tries it and PARKED once it gave up (the message then
  * lives only here, with its original body and last error).
  */
 export interface FailureRecord {
@@ -62,6 +65,15 @@ export class DynamoDbFailedEventStore {
         ExpressionAttributeValues: { ':parked': 'PARKED', ':now': now.toISOString() },
       }),
     );
+  }
+
+  /** Status of each existing record among `failedEventIds`. */
+  async statuses(failedEventIds: readonly string[]): Promise<Map<string, FailureStatus>> {
+    const items = await batchGetKeys(this.client, this.tableName, 'failedEventId', failedEventIds, [
+      'failedEventId',
+      'status',
+    ]);
+    return new Map(items.map((item) => [item.failedEventId as string, item.status as FailureStatus]));
   }
 
   /** Removes the record of a message that a later replay applied. */

@@ -1,5 +1,5 @@
 import type { Redis } from '@upstash/redis';
-import type { AdmissionStore, AdmitOutcome, AdmitRequest, CampaignDay } from '../../domain/admission';
+import type { AdmissionStore, AdmitOutcome, AdmitRequest, CampaignDay, LedgerEntry } from '../../domain/admission';
 
 /**
  * Keys of one campaign day. The `{...}` hash tag puts all of them in one Redis Cluster slot, which a multi-key
@@ -91,5 +91,16 @@ export class RedisAdmissionStore implements AdmissionStore {
 
   async admittedCount(day: CampaignDay): Promise<number> {
     return this.redis.hlen(dayKeys(day).users);
+  }
+
+  async ledger(day: CampaignDay): Promise<LedgerEntry[]> {
+    const flat = await this.redis.zrange<(string | number)[]>(dayKeys(day).ledger, 0, -1, { withScores: true });
+    const entries: LedgerEntry[] = [];
+    for (let i = 0; i + 1 < flat.length; i += 2) {
+      const member = String(flat[i]);
+      const cut = member.lastIndexOf('|'); // user ids may contain '|'; ISO instants do not
+      entries.push({ userId: member.slice(0, cut), admittedAt: member.slice(cut + 1), rank: Number(flat[i + 1]) });
+    }
+    return entries;
   }
 }

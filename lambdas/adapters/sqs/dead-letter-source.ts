@@ -1,4 +1,9 @@
-import { DeleteMessageCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import {
+  DeleteMessageCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
 import type { DeadLetter, DeadLetterSource } from '../../domain/replay';
 
 /** The dead-letter queue, read in batches of 10 with a short long-poll. */
@@ -32,5 +37,19 @@ export class SqsDeadLetterSource implements DeadLetterSource {
 
   async delete(message: DeadLetter): Promise<void> {
     await this.client.send(new DeleteMessageCommand({ QueueUrl: this.queueUrl, ReceiptHandle: message.receiptHandle }));
+  }
+
+  /** Approximate number of messages in the queue, visible or being worked on (SQS's approximate counts). */
+  async depth(): Promise<number> {
+    const { Attributes } = await this.client.send(
+      new GetQueueAttributesCommand({
+        QueueUrl: this.queueUrl,
+        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+      }),
+    );
+    return (
+      Number(Attributes?.ApproximateNumberOfMessages ?? 0) +
+      Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0)
+    );
   }
 }

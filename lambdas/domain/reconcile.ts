@@ -1,0 +1,164 @@
+import type { AdmissionQueue, CampaignDay, LedgerEntry } from './admission';
+import { couponIdOf } from './admission';
+import { type Campaign, issueDayOf } from './campaign';
+import type { Clock } from './clock';
+import type { LogPort } from './issue-coupon';
+
+/** Status of a failure record: still being replayed from the dead-letter queue, or given up on. */
+export type FailureStatus = 'RETRYING' | 'PARKED';
+
+/** Dependencies of {@link reconcile}. */
+export interface ReconcileDeps {
+  readonly campaigns: { list(): Promise<Campaign[]> };
+  /** The admission ledger: who was admitted, with rank and instant. */
+  readonly admissions: { ledger(day: CampaignDay): Promise<LedgerEntry[]> };
+  readonly coupons: {
+    /** The subset of `couponIds` that exist. */
+    existing(couponIds: readonly string[]): Promise<Set<string>>;
+    /** The day's persisted count (kept in the coupon write's transaction). */
+    persistedCount(day: CampaignDay): Promise<number>;
+  };
+  /** Failure records by id (the coupon id for admission messages). */
+  readonly failures: { statuses(failedEventIds: readonly string[]): Promise<Map<string, FailureStatus>> };
+  readonly queue: AdmissionQueue;
+  readonly clock: Clock;
+  readonly log: LogPort;
+  /**
+   * How long an admitted user may go without a coupon before being re-enqueued, ms. Longer than the issue queue's
+   * visibility timeout, so a message that is merely being retried normally lands first; a re-enqueued duplicate
+   * is harmless anyway (the coupon write is idempotent).
+   */
+  readonly graceMs: number;
+  /** How far back issue days are still reconciled, ms (a day that ended within it is checked once more). */
+  readonly lookbackMs: number;
+}
+
+/** Violations of `persisted <= admitted <= quota` for one campaign day. */
+export type InvariantViolation = 'ADMITTED_OVER_QUOTA' | 'PERSISTED_OVER_ADMITTED';
+
+/**
+ * One campaign day as reconciliation found it. Counts are users: `admitted` = ledger entries; of those,
+ * `persisted` have a coupon, `parked` and `retrying` have a failure record, `pending` are younger than the grace
+ * period (normally in flight), and `reconciled` were re-enqueued by this run. `persistedCount` is the day's
+ * STATS counter (every coupon written, so it exceeding `admitted` means a coupon without an admission).
+ */
+export interface DayReconciliation extends CampaignDay {
+  readonly quota: number;
+  readonly admitted: number;
+  readonly persisted: number;
+  readonly persistedCount: number;
+  readonly parked: number;
+  readonly retrying: number;
+  readonly pending: number;
+  readonly reconciled: number;
+  /** Re-enqueues that failed (left for the next run). */
+  readonly reconcileFailures: number;
+  readonly violations: readonly InvariantViolation[];
+}
+
+/** Parallel sends per day (SQS answers in milliseconds; this bounds a large catch-up). */
+const SEND_CONCURRENCY = 16;
+
+/**
+ * The issue days of `campaign` worth reconciling at `now`: today's and the one `lookbackMs` ago, in the
+ * campaign's time zone, kept to the event period. Ascending, without duplicates.
+ */
+export function reconcilableDays(campaign: Campaign, now: Date, lookbackMs: number): string[] {
+  const days = new Set([issueDayOf(campaign, new Date(now.getTime() - lookbackMs)), issueDayOf(campaign, now)]);
+  return [...days].filter((d) => d >= campaign.startDate && d <= campaign.endDate).sort();
+}
+
+/**
+ * Reconciliation: every admitted user of a recent campaign day (from the admission ledger) who has no coupon,
+ * no failure record (retrying in the dead-letter queue or parked) and was admitted longer than the grace period
+ * ago is re-enqueued with the same message the issue path sends, so the idempotent consumer writes the one
+ * coupon. This repairs an issue function that died between admission and send, and a send whose outcome was
+ * unknown. When the day's persisted count equals its ledger size nothing is missing and no per-user read is
+ * made. Also checks `persisted <= admitted <= quota` per day.
+ * @throws backend errors of the campaign listing; a failing day is logged and skipped.
+ */
+export async function reconcile(deps: ReconcileDeps): Promise<DayReconciliation[]> {
+  const now = deps.clock();
+  const reports: DayReconciliation[] = [];
+  for (const campaign of await deps.campaigns.list()) {
+    for (const issueDate of reconcilableDays(campaign, now, deps.lookbackMs)) {
+      const day = { campaignId: campaign.campaignId, issueDate };
+      try {
+        reports.push(await reconcileDay(deps, campaign, day, now));
+      } catch (error) {
+        deps.log.error('reconciliation of a day failed; the next run retries', { ...day, error });
+      }
+    }
+  }
+  return reports;
+}
+
+async function reconcileDay(
+  deps: ReconcileDeps,
+  campaign: Campaign,
+  day: CampaignDay,
+  now: Date,
+): Promise<DayReconciliation> {
+  const [ledger, persistedCount] = await Promise.all([deps.admissions.ledger(day), deps.coupons.persistedCount(day)]);
+  const violations: InvariantViolation[] = [];
+  if (ledger.length > campaign.dailyQuota) violations.push('ADMITTED_OVER_QUOTA');
+  if (persistedCount > ledger.length) violations.push('PERSISTED_OVER_ADMITTED');
+  const base = { ...day, quota: campaign.dailyQuota, admitted: ledger.length, persistedCount, violations };
+  if (persistedCount === ledger.length) {
+    return {
+      ...base,
+      persisted: ledger.length,
+      parked: 0,
+      retrying: 0,
+      pending: 0,
+      reconciled: 0,
+      reconcileFailures: 0,
+    };
+  }
+
+  const entries = ledger.map((entry) => ({
+    ...entry,
+    couponId: couponIdOf(day.campaignId, day.issueDate, entry.userId),
+  }));
+  const existing = await deps.coupons.existing(entries.map((e) => e.couponId));
+  const missing = entries.filter((e) => !existing.has(e.couponId));
+  const statuses = await deps.failures.statuses(missing.map((e) => e.couponId));
+  const cutoff = now.getTime() - deps.graceMs;
+  let parked = 0;
+  let retrying = 0;
+  let pending = 0;
+  const due: typeof missing = [];
+  for (const entry of missing) {
+    const status = statuses.get(entry.couponId);
+    if (status === 'PARKED') parked++;
+    else if (status === 'RETRYING') retrying++;
+    else if (Date.parse(entry.admittedAt) > cutoff) pending++;
+    else due.push(entry);
+  }
+
+  let reconciled = 0;
+  let reconcileFailures = 0;
+  for (let i = 0; i < due.length; i += SEND_CONCURRENCY) {
+    await Promise.all(
+      due.slice(i, i + SEND_CONCURRENCY).map(async (entry) => {
+        try {
+          await deps.queue.send({
+            ...day,
+            userId: entry.userId,
+            rank: entry.rank,
+            admittedAt: entry.admittedAt,
+            couponId: entry.couponId,
+          });
+          reconciled++;
+        } catch (error) {
+          reconcileFailures++;
+          deps.log.warn('re-enqueue failed; the next run retries', { ...day, userId: entry.userId, error });
+        }
+      }),
+    );
+  }
+  if (reconciled > 0) {
+    deps.log.warn('re-enqueued admitted users without a coupon', { ...day, reconciled, graceMs: deps.graceMs });
+  }
+  return { ...base, persisted: existing.size, parked, retrying, pending, reconciled, reconcileFailures };
+}

@@ -1,0 +1,47 @@
+import type {
+  AdmissionStore,
+  AdmitOutcome,
+  AdmitRequest,
+  CampaignDay,
+  LedgerEntry,
+} from '../../lambdas/domain/admission';
+
+// In-memory stand-ins for the domain's ports, with the ports' guarantees (one day only).
+
+/** An in-memory admission store with the port's guarantees, counting backend calls. */
+export class MemoryAdmissions implements AdmissionStore {
+  readonly users = new Map<string, { rank: number; requestId: string; admittedAt: string }>();
+  seq = 0;
+  calls = 0;
+  async admit(r: AdmitRequest): Promise<AdmitOutcome> {
+    this.calls++;
+    const existing = this.users.get(r.userId);
+    if (existing)
+      return existing.requestId === r.requestId
+        ? { kind: 'ADMITTED', rank: existing.rank, admittedAt: r.admittedAt }
+        : { kind: 'ALREADY_ADMITTED', rank: existing.rank };
+    if (this.users.size >= r.quota) return { kind: 'SOLD_OUT' };
+    this.seq++;
+    this.users.set(r.userId, { rank: this.seq, requestId: r.requestId, admittedAt: r.admittedAt });
+    return { kind: 'ADMITTED', rank: this.seq, admittedAt: r.admittedAt };
+  }
+  async release(_: CampaignDay, userId: string, rank: number) {
+    this.calls++;
+    if (this.users.get(userId)?.rank === rank) this.users.delete(userId);
+  }
+  async rankOf(_: CampaignDay, userId: string) {
+    return this.users.get(userId)?.rank;
+  }
+  async admittedUsers() {
+    this.calls++;
+    return new Map([...this.users].map(([u, v]) => [u, v.rank]));
+  }
+  async admittedCount() {
+    return this.users.size;
+  }
+  async ledger(): Promise<LedgerEntry[]> {
+    return [...this.users]
+      .map(([userId, v]) => ({ userId, rank: v.rank, admittedAt: v.admittedAt }))
+      .sort((a, b) => a.rank - b.rank);
+  }
+}
