@@ -29,8 +29,8 @@ export interface FcfsCouponStackProps extends StackProps {
    */
   readonly consumerMaxConcurrency?: number;
   /**
-   * Seconds an admitted user may lack a coupon before reconciliation re-enqueues the admission. Longer than the
-   * issue queue's visibility timeout (180 s) so a message being retried normally lands first. @default 300
+   * Seconds an admitted user may lack a coupon before reconciliation re-enqueues the admission (when the issue
+   * queue is empty; otherwise after visibility timeout x maxReceiveCount = 900 s). @default 300
    */
   readonly reconcileGraceSeconds?: number;
   /** Origins allowed by CORS. @default [] (no CORS) */
@@ -79,13 +79,15 @@ export class FcfsCouponStack extends Stack {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
     });
+    // AWS guidance for Lambda event sources: a visibility timeout of at least 6x the function timeout.
+    const issueVisibility = Duration.seconds(consumerTimeout.toSeconds() * 6);
+    const maxReceiveCount = 5;
     const issueQueue = new Queue(this, 'IssueQueue', {
-      // AWS guidance for Lambda event sources: at least 6x the function timeout.
-      visibilityTimeout: Duration.seconds(consumerTimeout.toSeconds() * 6),
+      visibilityTimeout: issueVisibility,
       retentionPeriod: Duration.days(4),
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
-      deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: 5 },
+      deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount },
     });
 
     const admissionEnv = {
@@ -166,6 +168,7 @@ export class FcfsCouponStack extends Stack {
         ISSUE_QUEUE_URL: issueQueue.queueUrl,
         MAX_REPLAY_ATTEMPTS: '3',
         RECONCILE_GRACE_SECONDS: String(props.reconcileGraceSeconds ?? 300),
+        ISSUE_QUEUE_MAX_MESSAGE_AGE_SECONDS: String(issueVisibility.toSeconds() * maxReceiveCount),
       },
     });
     // Replay writes coupons; reconciliation reads the ledger and the campaigns and re-enqueues admissions.

@@ -21,6 +21,13 @@ export interface ReconcileDeps {
   /** Failure records by id (the coupon id for admission messages). */
   readonly failures: { statuses(failedEventIds: readonly string[]): Promise<Map<string, FailureStatus>> };
   readonly queue: AdmissionQueue;
+  /** Messages in the issue queue, visible or being processed (approximate, as SQS reports them). */
+  readonly queueDepth: () => Promise<number>;
+  /**
+   * The longest an admission's message can stay in the issue queue before it is dead-lettered, ms (visibility
+   * timeout x maxReceiveCount). Past it, a missing coupon cannot be a message still in flight.
+   */
+  readonly maxMessageAgeMs: number;
   readonly clock: Clock;
   readonly log: LogPort;
   /**
@@ -38,8 +45,8 @@ export type InvariantViolation = 'ADMITTED_OVER_QUOTA' | 'PERSISTED_OVER_ADMITTE
 
 /**
  * One campaign day as reconciliation found it. Counts are users: `admitted` = ledger entries; of those,
- * `persisted` have a coupon, `parked` and `retrying` have a failure record, `pending` are younger than the grace
- * period (normally in flight), and `reconciled` were re-enqueued by this run. `persistedCount` is the day's
+ * `persisted` have a coupon, `parked` and `retrying` have a failure record, `pending` may still have a message
+ * in flight (admitted within the grace period, or while the issue queue was busy), and `reconciled` were re-enqueued by this run. `persistedCount` is the day's
  * STATS counter (every coupon written, so it exceeding `admitted` means a coupon without an admission).
  */
 export interface DayReconciliation extends CampaignDay {
@@ -70,21 +77,28 @@ export function reconcilableDays(campaign: Campaign, now: Date, lookbackMs: numb
 
 /**
  * Reconciliation: every admitted user of a recent campaign day (from the admission ledger) who has no coupon,
- * no failure record (retrying in the dead-letter queue or parked) and was admitted longer than the grace period
- * ago is re-enqueued with the same message the issue path sends, so the idempotent consumer writes the one
- * coupon. This repairs an issue function that died between admission and send, and a send whose outcome was
- * unknown. When the day's persisted count equals its ledger size nothing is missing and no per-user read is
- * made. Also checks `persisted <= admitted <= quota` per day.
+ * no failure record (retrying in the dead-letter queue or parked) and no message in flight is re-enqueued with
+ * the same message the issue path sends, so the idempotent consumer writes the one coupon. This repairs an issue
+ * function that died between admission and send, and a send whose outcome was unknown.
+ *
+ * "No message in flight" is known for sure when the issue queue is empty, or when the admission is older than
+ * `maxMessageAgeMs` (its message would have been dead-lettered by now); only users admitted longer than
+ * `graceMs` ago are considered at all. A duplicate message is harmless (the coupon write is idempotent); the
+ * rule only keeps a consumer outage from multiplying messages. When the day's persisted count equals its ledger
+ * size nothing is missing and no per-user read is made. Also checks `persisted <= admitted <= quota` per day.
  * @throws backend errors of the campaign listing; a failing day is logged and skipped.
  */
 export async function reconcile(deps: ReconcileDeps): Promise<DayReconciliation[]> {
   const now = deps.clock();
   const reports: DayReconciliation[] = [];
-  for (const campaign of await deps.campaigns.list()) {
+  const campaigns = await deps.campaigns.list();
+  const queueIdle = campaigns.length > 0 && (await deps.queueDepth()) === 0;
+  const cutoff = now.getTime() - (queueIdle ? deps.graceMs : Math.max(deps.graceMs, deps.maxMessageAgeMs));
+  for (const campaign of campaigns) {
     for (const issueDate of reconcilableDays(campaign, now, deps.lookbackMs)) {
       const day = { campaignId: campaign.campaignId, issueDate };
       try {
-        reports.push(await reconcileDay(deps, campaign, day, now));
+        reports.push(await reconcileDay(deps, campaign, day, cutoff));
       } catch (error) {
         deps.log.error('reconciliation of a day failed; the next run retries', { ...day, error });
       }
@@ -97,7 +111,8 @@ async function reconcileDay(
   deps: ReconcileDeps,
   campaign: Campaign,
   day: CampaignDay,
-  now: Date,
+  /** Epoch ms: users admitted after it are left alone (pending). */
+  cutoff: number,
 ): Promise<DayReconciliation> {
   const [ledger, persistedCount] = await Promise.all([deps.admissions.ledger(day), deps.coupons.persistedCount(day)]);
   const violations: InvariantViolation[] = [];
@@ -123,7 +138,6 @@ async function reconcileDay(
   const existing = await deps.coupons.existing(entries.map((e) => e.couponId));
   const missing = entries.filter((e) => !existing.has(e.couponId));
   const statuses = await deps.failures.statuses(missing.map((e) => e.couponId));
-  const cutoff = now.getTime() - deps.graceMs;
   let parked = 0;
   let retrying = 0;
   let pending = 0;

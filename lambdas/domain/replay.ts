@@ -52,16 +52,23 @@ export interface ReplaySummary {
   parked: number;
   /** Failed again and left in the dead-letter queue for the next run. */
   retained: number;
+  /**
+   * Further copies of an admission handled earlier in the run (redelivery, re-enqueue), deleted once that first
+   * copy was applied, parked or retained: one admission is one failure record and one attempt per run.
+   */
+  duplicates: number;
 }
 
 /**
  * Drains the dead-letter queue: re-applies each message with the same idempotent coupon write, deletes what
  * succeeded, and parks what keeps failing. A message is deleted only after it was applied or its PARKED record
- * was written, so nothing is ever dropped; if parking itself fails the message stays in the queue.
+ * was written, so nothing is ever dropped; if parking itself fails the message stays in the queue. Copies of one
+ * admission count as one: the first is handled, the others deleted after it (see ReplaySummary.duplicates).
  */
 export async function replayDeadLetters(deps: ReplayDeps): Promise<ReplaySummary> {
-  const summary: ReplaySummary = { replayed: 0, parked: 0, retained: 0 };
+  const summary: ReplaySummary = { replayed: 0, parked: 0, retained: 0, duplicates: 0 };
   const seen = new Set<string>();
+  const handled = new Map<string, Promise<void>>();
   while (deps.hasTime()) {
     const batch = (await deps.deadLetters.receive()).filter((m) => !seen.has(m.messageId));
     if (batch.length === 0) break;
@@ -69,36 +76,49 @@ export async function replayDeadLetters(deps: ReplayDeps): Promise<ReplaySummary
       batch.map(async (message) => {
         seen.add(message.messageId);
         const failedEventId = failedEventIdOf(message);
-        try {
-          await applyAdmission(deps, parseAdmissionMessage(message.body));
-        } catch (error) {
-          const poison = error instanceof PoisonMessageError;
-          const now = deps.clock();
-          const failure = {
-            failedEventId,
-            body: message.body,
-            error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
-            reason: poison ? ('POISON' as const) : ('ERROR' as const),
-            attributes: message.attributes,
-          };
-          const attempts = await deps.failures.recordFailure(failure, poison, now);
-          const park = poison || attempts >= deps.maxReplayAttempts;
-          if (!park) {
-            summary.retained++;
-            return;
-          }
-          if (!poison) await deps.failures.park(failedEventId, now);
+        const first = handled.get(failedEventId);
+        if (first) {
+          await first.catch(() => undefined);
           await deps.deadLetters.delete(message);
-          summary.parked++;
+          summary.duplicates++;
           return;
         }
-        await deps.deadLetters.delete(message);
-        await deps.failures.resolve(failedEventId);
-        summary.replayed++;
+        const done = replayOne(message, failedEventId);
+        handled.set(failedEventId, done);
+        await done;
       }),
     );
   }
   return summary;
+
+  async function replayOne(message: DeadLetter, failedEventId: string): Promise<void> {
+    try {
+      await applyAdmission(deps, parseAdmissionMessage(message.body));
+    } catch (error) {
+      const poison = error instanceof PoisonMessageError;
+      const now = deps.clock();
+      const failure = {
+        failedEventId,
+        body: message.body,
+        error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+        reason: poison ? ('POISON' as const) : ('ERROR' as const),
+        attributes: message.attributes,
+      };
+      const attempts = await deps.failures.recordFailure(failure, poison, now);
+      const park = poison || attempts >= deps.maxReplayAttempts;
+      if (!park) {
+        summary.retained++;
+        return;
+      }
+      if (!poison) await deps.failures.park(failedEventId, now);
+      await deps.deadLetters.delete(message);
+      summary.parked++;
+      return;
+    }
+    await deps.deadLetters.delete(message);
+    await deps.failures.resolve(failedEventId);
+    summary.replayed++;
+  }
 }
 
 /**

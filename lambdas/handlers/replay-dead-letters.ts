@@ -5,7 +5,7 @@ import { DynamoDbCampaignRepository } from '../adapters/dynamodb/campaign-reposi
 import { DynamoDbCouponStore } from '../adapters/dynamodb/coupon-store';
 import { DynamoDbFailedEventStore } from '../adapters/dynamodb/failed-event-store';
 import { SqsAdmissionQueue } from '../adapters/sqs/admission-queue';
-import { SqsDeadLetterSource } from '../adapters/sqs/dead-letter-source';
+import { queueDepth, SqsDeadLetterSource } from '../adapters/sqs/dead-letter-source';
 import { systemClock } from '../domain/clock';
 import { type DayReconciliation, reconcile } from '../domain/reconcile';
 import { type ReplaySummary, replayDeadLetters } from '../domain/replay';
@@ -25,6 +25,8 @@ const config = loadConfig(
     MAX_REPLAY_ATTEMPTS: z.coerce.number().int().min(1).default(3),
     /** Seconds an admitted user may lack a coupon before reconciliation re-enqueues it; default 300. */
     RECONCILE_GRACE_SECONDS: z.coerce.number().int().min(0).default(300),
+    /** Visibility timeout x maxReceiveCount of the issue queue, s: how long a message can stay in it. */
+    ISSUE_QUEUE_MAX_MESSAGE_AGE_SECONDS: z.coerce.number().int().min(0),
   }),
 );
 const campaigns = new DynamoDbCampaignRepository(documentClient, config.CAMPAIGN_TABLE_NAME, systemClock);
@@ -75,6 +77,8 @@ export const handler = async (_event: unknown, context: Context): Promise<Replay
         coupons,
         failures,
         queue,
+        queueDepth: () => queueDepth(sqsClient, config.ISSUE_QUEUE_URL),
+        maxMessageAgeMs: config.ISSUE_QUEUE_MAX_MESSAGE_AGE_SECONDS * 1000,
         clock: systemClock,
         log: logger,
         graceMs: config.RECONCILE_GRACE_SECONDS * 1000,

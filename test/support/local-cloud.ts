@@ -8,15 +8,32 @@ const root = path.resolve(__dirname, '..', '..');
 /** A local cloud started the way `npm start` starts it, in its own process. */
 export interface RunningCloud {
   readonly endpoints: LocalEndpoints;
+  /** Where the cloud writes its logs (`<stateDir>/logs`). */
+  readonly logDir: string;
   stop(): Promise<void>;
+}
+
+/** Options of {@link startCloudProcess}. */
+export interface CloudProcessOptions {
+  /** Names the state directory and cdk.out (`.local/test-<tag>`, `cdk.out.test-<tag>`). @default the mode */
+  readonly tag?: string;
+  /** Extra environment, e.g. LOCAL_CLOUD_VISIBILITY_TIMEOUT or LOCAL_CLOUD_CONTEXT. */
+  readonly env?: Record<string, string>;
+  /** @default 240 s */
+  readonly timeoutMs?: number;
 }
 
 /**
  * Starts `tsx local/main.ts` with its own cdk.out and state directory and waits for its endpoints.json.
  * @throws Error (with the process output) when it exits or does not become ready within `timeoutMs`.
  */
-export async function startCloudProcess(mode: 'redis' | 'dynamodb', timeoutMs = 240_000): Promise<RunningCloud> {
-  const stateDir = path.join(root, '.local', `test-${mode}`);
+export async function startCloudProcess(
+  mode: 'redis' | 'dynamodb',
+  options: CloudProcessOptions = {},
+): Promise<RunningCloud> {
+  const tag = options.tag ?? mode;
+  const timeoutMs = options.timeoutMs ?? 240_000;
+  const stateDir = path.join(root, '.local', `test-${tag}`);
   rmSync(stateDir, { recursive: true, force: true });
   mkdirSync(stateDir, { recursive: true });
   const endpointsFile = path.join(stateDir, 'endpoints.json');
@@ -30,7 +47,8 @@ export async function startCloudProcess(mode: 'redis' | 'dynamodb', timeoutMs = 
         PORT: '0',
         ADMISSION_MODE: mode,
         LOCAL_CLOUD_STATE_DIR: stateDir,
-        LOCAL_CLOUD_CDK_OUT: path.join(root, `cdk.out.test-${mode}`),
+        LOCAL_CLOUD_CDK_OUT: path.join(root, `cdk.out.test-${tag}`),
+        ...options.env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
@@ -54,6 +72,7 @@ export async function startCloudProcess(mode: 'redis' | 'dynamodb', timeoutMs = 
   const endpoints = JSON.parse(readFileSync(endpointsFile, 'utf8')) as LocalEndpoints;
   return {
     endpoints,
+    logDir: path.join(stateDir, 'logs'),
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();

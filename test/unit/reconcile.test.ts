@@ -31,6 +31,7 @@ async function setup(admitted: { userId: string; minutesAgo: number }[]) {
   const failures = new Map<string, FailureStatus>();
   const sent: AdmissionMessage[] = [];
   const calls = { existing: 0 };
+  const issueQueue = { depth: 0 };
   const queue = {
     failFor: new Set<string>(),
     send: async (m: AdmissionMessage) => {
@@ -53,13 +54,15 @@ async function setup(admitted: { userId: string; minutesAgo: number }[]) {
         new Map(ids.flatMap((id) => (failures.has(id) ? [[id, failures.get(id) as FailureStatus] as const] : []))),
     },
     queue,
+    queueDepth: async () => issueQueue.depth,
+    maxMessageAgeMs: 15 * MINUTE,
     clock: () => NOW,
     log: { warn: () => undefined, error: () => undefined },
     graceMs: 5 * MINUTE,
     lookbackMs: 24 * 60 * MINUTE,
   };
   const idOf = (userId: string) => couponIdOf('c1', '2026-05-01', userId);
-  return { deps, coupons, failures, sent, calls, queue, idOf };
+  return { deps, coupons, failures, sent, calls, queue, idOf, issueQueue };
 }
 
 describe('domain: reconcile', () => {
@@ -100,6 +103,18 @@ describe('domain: reconcile', () => {
       reconcileFailures: 0,
       violations: [],
     });
+  });
+
+  it('while the issue queue holds messages, leaves alone users whose message could still be in it', async () => {
+    const { deps, sent, issueQueue } = await setup([
+      { userId: 'recent', minutesAgo: 10 },
+      { userId: 'old', minutesAgo: 20 },
+    ]);
+    issueQueue.depth = 7;
+    const [report] = await reconcile(deps);
+    // 10 minutes is past the grace period (5) but within the longest a message can stay queued (15).
+    expect(sent.map((m) => m.userId)).toEqual(['old']);
+    expect(report).toMatchObject({ pending: 1, reconciled: 1 });
   });
 
   it('makes no per-user read when the persisted count equals the ledger', async () => {

@@ -39,17 +39,25 @@ export class SqsDeadLetterSource implements DeadLetterSource {
     await this.client.send(new DeleteMessageCommand({ QueueUrl: this.queueUrl, ReceiptHandle: message.receiptHandle }));
   }
 
-  /** Approximate number of messages in the queue, visible or being worked on (SQS's approximate counts). */
-  async depth(): Promise<number> {
-    const { Attributes } = await this.client.send(
-      new GetQueueAttributesCommand({
-        QueueUrl: this.queueUrl,
-        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-      }),
-    );
-    return (
-      Number(Attributes?.ApproximateNumberOfMessages ?? 0) +
-      Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0)
-    );
+  /** Approximate number of messages in the queue, visible or being worked on. */
+  depth(): Promise<number> {
+    return queueDepth(this.client, this.queueUrl);
   }
+}
+
+/**
+ * Approximate number of messages in a queue, visible or in flight (SQS's ApproximateNumberOfMessages +
+ * ApproximateNumberOfMessagesNotVisible).
+ */
+export async function queueDepth(client: SQSClient, queueUrl: string): Promise<number> {
+  const { Attributes } = await client.send(
+    new GetQueueAttributesCommand({
+      QueueUrl: queueUrl,
+      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+    }),
+  );
+  return (
+    Number(Attributes?.ApproximateNumberOfMessages ?? 0) +
+    Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0)
+  );
 }

@@ -1,0 +1,229 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { Redis } from '@upstash/redis';
+import { DynamoDbAdmissionStore } from '../../lambdas/adapters/dynamodb/admission-store';
+import { STATS_SK } from '../../lambdas/adapters/dynamodb/coupon-store';
+import { RedisAdmissionStore } from '../../lambdas/adapters/redis/admission-store';
+import type { AdmissionStore, CampaignDay, LedgerEntry } from '../../lambdas/domain/admission';
+import { call, type RunningCloud } from './local-cloud';
+
+/** One reading of the pipeline's state for a campaign day, see {@link PipelineProbe.sample}. */
+export interface PipelineSample {
+  /** Users in the admission ledger. */
+  readonly admitted: number;
+  /** Messages in the issue queue (visible or being processed), all campaigns. */
+  readonly inFlight: number;
+  /** Messages in the dead-letter queue, all campaigns. */
+  readonly deadLetters: number;
+  /** PARKED failure records of this campaign. */
+  readonly parked: number;
+  /** The day's persisted count (coupons written). */
+  readonly persisted: number;
+}
+
+/** The outcome of one HTTP issue request. */
+export interface IssueAnswer {
+  readonly userId: string;
+  readonly status: number;
+  readonly body: Record<string, unknown>;
+}
+
+/**
+ * Reads a running local cloud's state straight from the emulators (never through the chaos proxies), so a test
+ * can check the guarantees while faults are injected: the admission ledger, the coupons, the queues, the
+ * failure records.
+ */
+export class PipelineProbe {
+  readonly api: string;
+  readonly documents: DynamoDBDocumentClient;
+  readonly sqs: SQSClient;
+  readonly admissions: AdmissionStore;
+  readonly replayFunctionId: string;
+
+  constructor(readonly cloud: RunningCloud) {
+    const e = cloud.endpoints;
+    this.api = e.apiUrl;
+    const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+    this.documents = DynamoDBDocumentClient.from(
+      new DynamoDBClient({ endpoint: e.dynamodbEndpoint, region: e.region, credentials }),
+    );
+    this.sqs = new SQSClient({ endpoint: e.sqsEndpoint, region: e.region, credentials });
+    this.admissions =
+      e.admissionMode === 'redis'
+        ? new RedisAdmissionStore(
+            new Redis({
+              url: e.redisRestUrl as string,
+              token: e.redisRestToken as string,
+              enableTelemetry: false,
+              retry: false,
+            }),
+          )
+        : new DynamoDbAdmissionStore(this.documents, this.table('AdmissionTable'));
+    this.replayFunctionId = this.functionId('ReplayDeadLettersFunction');
+  }
+
+  table(prefix: string): string {
+    const id = Object.keys(this.cloud.endpoints.tables).find((t) => t.startsWith(prefix));
+    if (!id) throw new Error(`no table ${prefix}`);
+    return this.cloud.endpoints.tables[id] as string;
+  }
+
+  queue(prefix: 'IssueQueue' | 'IssueDeadLetterQueue'): string {
+    const id = Object.keys(this.cloud.endpoints.queues).find((q) => q.startsWith(prefix));
+    if (!id) throw new Error(`no queue ${prefix}`);
+    return this.cloud.endpoints.queues[id] as string;
+  }
+
+  functionId(prefix: string): string {
+    const id = Object.keys(this.cloud.endpoints.functions).find((f) => f.startsWith(prefix));
+    if (!id) throw new Error(`no function ${prefix}`);
+    return id;
+  }
+
+  /** Replaces the cloud's faults (`{}` clears them) and returns what the cloud reports. */
+  async chaos(config: unknown): Promise<{ injected: Record<string, number>; crashes: Record<string, number> }> {
+    const { status, body } = await call(`${this.api}/_local/chaos`, { body: config });
+    if (status !== 200) throw new Error(`chaos rejected: ${JSON.stringify(body)}`);
+    return body as { injected: Record<string, number>; crashes: Record<string, number> };
+  }
+
+  /** Runs the scheduled replay-and-reconcile job once, now, and returns its result. */
+  async runReplay(): Promise<{
+    replayed: number;
+    parked: number;
+    retained: number;
+    days: { campaignId: string; reconciled: number }[];
+  }> {
+    const { body } = await call(`${this.api}/_local/invoke/${this.replayFunctionId}`, { body: {} });
+    if (body.errorType) throw new Error(`replay failed: ${body.errorType}: ${body.errorMessage}`);
+    return body.result as never;
+  }
+
+  /** Creates a campaign open all day today; fails the test when the admin API refuses. */
+  async createCampaign(definition: Record<string, unknown>): Promise<void> {
+    const { status, body } = await call(`${this.api}/v1/admin/campaigns`, { body: definition });
+    if (status !== 201) throw new Error(`campaign not created: ${status} ${JSON.stringify(body)}`);
+  }
+
+  /** Sends one issue request per user id with at most `concurrency` in flight. */
+  async issue(campaignId: string, userIds: readonly string[], concurrency = 32): Promise<IssueAnswer[]> {
+    const answers: IssueAnswer[] = new Array(userIds.length);
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: Math.min(concurrency, userIds.length) }, async () => {
+        while (next < userIds.length) {
+          const i = next++;
+          const userId = userIds[i] as string;
+          answers[i] = {
+            userId,
+            ...(await call(`${this.api}/v1/campaigns/${campaignId}/issue`, { body: { userId } })),
+          };
+        }
+      }),
+    );
+    return answers;
+  }
+
+  async ledger(day: CampaignDay): Promise<LedgerEntry[]> {
+    return this.admissions.ledger(day);
+  }
+
+  /** Every coupon of a campaign (a scan). */
+  async coupons(campaignId: string): Promise<Record<string, unknown>[]> {
+    return (await this.scan(this.table('CouponTable'))).filter((c) => c.campaignId === campaignId);
+  }
+
+  /** Failure records whose body mentions the campaign (a scan). */
+  async failures(campaignId?: string): Promise<Record<string, unknown>[]> {
+    const all = await this.scan(this.table('FailedEventTable'));
+    return campaignId === undefined ? all : all.filter((f) => String(f.body).includes(`"${campaignId}"`));
+  }
+
+  async queueDepth(prefix: 'IssueQueue' | 'IssueDeadLetterQueue'): Promise<number> {
+    const { Attributes } = await this.sqs.send(
+      new GetQueueAttributesCommand({
+        QueueUrl: this.queue(prefix),
+        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+      }),
+    );
+    return (
+      Number(Attributes?.ApproximateNumberOfMessages ?? 0) +
+      Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0)
+    );
+  }
+
+  async sendRaw(body: string): Promise<void> {
+    await this.sqs.send(new SendMessageCommand({ QueueUrl: this.queue('IssueQueue'), MessageBody: body }));
+  }
+
+  async persistedCount(day: CampaignDay): Promise<number> {
+    const { Item } = await this.documents.send(
+      new GetCommand({
+        TableName: this.table('AdmissionTable'),
+        Key: { pk: `${day.campaignId}#${day.issueDate}`, sk: STATS_SK },
+        ConsistentRead: true,
+      }),
+    );
+    return (Item?.persisted as number | undefined) ?? 0;
+  }
+
+  /**
+   * Reads the pipeline in an order that never misses a moving admission: the ledger first, then the issue
+   * queue, the dead-letter queue, the parked records and the persisted count last (a message that moves during
+   * the reading is counted twice, never zero times). So, with no issue request running,
+   * `persisted + inFlight + deadLetters + parked >= admitted` must hold at every sample.
+   */
+  async sample(day: CampaignDay): Promise<PipelineSample> {
+    const admitted = (await this.ledger(day)).length;
+    const inFlight = await this.queueDepth('IssueQueue');
+    const deadLetters = await this.queueDepth('IssueDeadLetterQueue');
+    const parked = (await this.failures(day.campaignId)).filter((f) => f.status === 'PARKED').length;
+    const persisted = await this.persistedCount(day);
+    return { admitted, inFlight, deadLetters, parked, persisted };
+  }
+
+  /** Polls `check` every `everyMs` until it returns true. @throws Error after `timeoutMs`. */
+  async until(what: string, check: () => Promise<boolean>, timeoutMs = 120_000, everyMs = 1_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!(await check())) {
+      if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+      await new Promise((resolve) => setTimeout(resolve, everyMs));
+    }
+  }
+
+  /**
+   * The end state every fault test demands: the ledger holds exactly `quota` users, the coupon table exactly one
+   * coupon per ledger user and nothing else, and the persisted count agrees. Returns the ledger.
+   */
+  async expectExact(day: CampaignDay, quota: number): Promise<LedgerEntry[]> {
+    const ledger = await this.ledger(day);
+    const coupons = await this.coupons(day.campaignId);
+    expect(ledger).toHaveLength(quota);
+    expect(coupons.map((c) => c.userId).sort()).toEqual(ledger.map((e) => e.userId).sort());
+    expect(new Set(coupons.map((c) => c.couponId)).size).toBe(coupons.length);
+    for (const coupon of coupons) {
+      expect(coupon.rank).toBe(ledger.find((e) => e.userId === coupon.userId)?.rank);
+    }
+    expect(await this.persistedCount(day)).toBe(quota);
+    return ledger;
+  }
+
+  async scan(table: string): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.documents.send(
+        new ScanCommand({ TableName: table, ExclusiveStartKey: start, ConsistentRead: true }),
+      );
+      items.push(...((page.Items ?? []) as Record<string, unknown>[]));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return items;
+  }
+
+  close(): void {
+    this.documents.destroy();
+    this.sqs.destroy();
+  }
+}

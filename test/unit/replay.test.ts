@@ -1,0 +1,116 @@
+import { couponIdOf } from '../../lambdas/domain/admission';
+import type { Campaign } from '../../lambdas/domain/campaign';
+import type { Coupon } from '../../lambdas/domain/coupon';
+import { type DeadLetter, type FailureLog, failedEventIdOf, replayDeadLetters } from '../../lambdas/domain/replay';
+import { springSaleDefinition } from '../support/fixtures';
+
+const campaign: Campaign = { ...springSaleDefinition, campaignId: 'c1', name: 'C1', createdAt: '2026-04-01T00:00:00Z' };
+
+const admission = (userId: string) =>
+  JSON.stringify({
+    campaignId: 'c1',
+    issueDate: '2026-05-01',
+    userId,
+    rank: 1,
+    admittedAt: '2026-05-01T04:00:00.000Z',
+    couponId: couponIdOf('c1', '2026-05-01', userId),
+  });
+
+function setup(bodies: string[], options: { failWrites?: boolean } = {}) {
+  const queue: DeadLetter[] = bodies.map((body, i) => ({
+    messageId: `m${i}`,
+    receiptHandle: `h${i}`,
+    body,
+    attributes: {},
+  }));
+  const coupons = new Map<string, Coupon>();
+  const records = new Map<string, { attempts: number; status: string; reason: string; error: string }>();
+  const failures: FailureLog = {
+    recordFailure: async (f, park) => {
+      const r = records.get(f.failedEventId) ?? { attempts: 0, status: '', reason: f.reason, error: '' };
+      r.attempts++;
+      r.status = park ? 'PARKED' : 'RETRYING';
+      r.error = f.error;
+      records.set(f.failedEventId, r);
+      return r.attempts;
+    },
+    park: async (id) => {
+      (records.get(id) as { status: string }).status = 'PARKED';
+    },
+    resolve: async (id) => {
+      records.delete(id);
+    },
+  };
+  let delivered = 0;
+  const deps = {
+    campaigns: { get: async (id: string) => (id === 'c1' ? campaign : undefined) },
+    coupons: {
+      putIfAbsent: async (c: Coupon) => {
+        if (options.failWrites) throw new Error('DynamoDB 500');
+        if (coupons.has(c.couponId)) return 'EXISTS' as const;
+        coupons.set(c.couponId, c);
+        return 'CREATED' as const;
+      },
+      get: async () => undefined,
+      existing: async () => new Set<string>(),
+      persistedCount: async () => coupons.size,
+    },
+    deadLetters: {
+      // Everything not deleted is visible again on the next run, 10 per receive.
+      receive: async () => {
+        const batch = queue.slice(delivered, delivered + 10);
+        delivered += batch.length;
+        return batch;
+      },
+      delete: async (m: DeadLetter) => {
+        queue.splice(queue.indexOf(m), 1);
+        delivered--;
+      },
+    },
+    failures,
+    clock: () => new Date('2026-05-01T05:00:00Z'),
+    maxReplayAttempts: 3,
+    hasTime: () => true,
+  };
+  const run = () => {
+    delivered = 0;
+    return replayDeadLetters(deps);
+  };
+  return { run, queue, coupons, records, deps };
+}
+
+describe('domain: replayDeadLetters', () => {
+  it('applies each admission once, deletes it and any copies, and leaves no failure record', async () => {
+    const { run, queue, coupons, records } = setup([admission('a'), admission('b'), admission('a'), admission('a')]);
+    expect(await run()).toEqual({ replayed: 2, parked: 0, retained: 0, duplicates: 2 });
+    expect(queue).toEqual([]);
+    expect(coupons.size).toBe(2);
+    expect(records.size).toBe(0);
+  });
+
+  it('keeps a failing admission in the queue, one attempt per run however many copies, and parks it on the third', async () => {
+    const { run, queue, records } = setup([admission('a'), admission('a')], { failWrites: true });
+    const id = couponIdOf('c1', '2026-05-01', 'a');
+    expect(await run()).toMatchObject({ retained: 1, duplicates: 1 });
+    expect(queue).toHaveLength(1);
+    expect(records.get(id)).toMatchObject({ attempts: 1, status: 'RETRYING' });
+    await run();
+    expect(await run()).toMatchObject({ parked: 1, retained: 0 });
+    expect(queue).toEqual([]);
+    expect(records.get(id)).toMatchObject({
+      attempts: 3,
+      status: 'PARKED',
+      reason: 'ERROR',
+      error: 'Error: DynamoDB 500',
+    });
+  });
+
+  it('parks a poison message at once, keyed by message id when it carries no admission', async () => {
+    const unknown = admission('z').replace('"c1"', '"nope"');
+    const { run, queue, records } = setup(['not json', unknown]);
+    expect(await run()).toMatchObject({ parked: 2, replayed: 0 });
+    expect(queue).toEqual([]);
+    expect(records.get('message#m0')).toMatchObject({ status: 'PARKED', reason: 'POISON' });
+    expect(records.get(failedEventIdOf({ messageId: 'm1', body: unknown }))?.error).toMatch(/does not exist/);
+  });
+});
