@@ -275,7 +275,9 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       const url = QueueUrl as string;
       const arn = `arn:aws:sqs:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${name}`;
       queues[id] = url;
-      physical[id] = { ref: url, attributes: { Arn: arn, QueueUrl: url, QueueName: name } };
+      // Functions see the queue behind the chaos proxy (the SDK sends to the queue URL's host).
+      const functionUrl = url.replace(sqsProxy.endpoint, functionSqs.endpoint);
+      physical[id] = { ref: functionUrl, attributes: { Arn: arn, QueueUrl: functionUrl, QueueName: name } };
     }
 
     const functionDefs = resourcesOfType(stack, 'AWS::Lambda::Function');
@@ -377,7 +379,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         sqsClient,
         {
           functionLogicalId: functionId,
-          queueUrl: queue.ref,
+          queueUrl: queues[queueId] as string,
           queueArn: queue.attributes.Arn as string,
           batchSize: Number(p.BatchSize ?? 10),
           batchingWindowS: Number(p.MaximumBatchingWindowInSeconds ?? 0),

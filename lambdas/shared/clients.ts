@@ -13,7 +13,10 @@ import { z } from 'zod';
  * and retried (single-item calls take milliseconds), so a hung connection fails the call instead of the Lambda.
  */
 export const documentClient = DynamoDBDocumentClient.from(
-  new DynamoDBClient({ maxAttempts: 3, requestHandler: { connectionTimeout: 1_000, requestTimeout: 3_000 } }),
+  new DynamoDBClient({
+    maxAttempts: 3,
+    requestHandler: { connectionTimeout: 1_000, requestTimeout: 3_000, throwOnRequestTimeout: true },
+  }),
   { marshallOptions: { removeUndefinedValues: true } },
 );
 
@@ -23,7 +26,7 @@ export const documentClient = DynamoDBDocumentClient.from(
  */
 export const sqsClient = new SQSClient({
   maxAttempts: 3,
-  requestHandler: { connectionTimeout: 1_000, requestTimeout: 1_500 },
+  requestHandler: { connectionTimeout: 1_000, requestTimeout: 1_500, throwOnRequestTimeout: true },
 });
 
 const upstashSecretSchema = z.object({ url: z.url(), token: z.string().min(1) });
