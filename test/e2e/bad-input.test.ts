@@ -1,0 +1,203 @@
+import * as fc from 'fast-check';
+import { call, openCampaign, type RunningCloud, startCloudProcess } from '../support/local-cloud';
+import { PipelineProbe } from '../support/pipeline';
+
+// Fuzzing the HTTP API through the local cloud: every bad request gets a 4xx that says what is wrong, never a
+// 5xx, and changes nothing (every table, both queues and the admission ledger are compared before and after).
+
+jest.setTimeout(600_000);
+
+const RUNS = 150;
+const CAMPAIGN = 'fuzz-target';
+
+/** A 4xx with a JSON body that names the problem. */
+function expectClearRejection(answer: { status: number; body: Record<string, unknown> }, context: unknown) {
+  if (answer.status < 400 || answer.status >= 500) {
+    throw new Error(
+      `expected a 4xx for ${JSON.stringify(context).slice(0, 300)}, got ${answer.status} ${JSON.stringify(answer.body)}`,
+    );
+  }
+  expect(typeof (answer.body.message ?? answer.body.code)).toBe('string');
+}
+
+const controlChar = fc.integer({ min: 0, max: 31 }).map((c) => String.fromCharCode(c));
+/** User ids the API must refuse: empty, too long, with whitespace or control characters, or not strings. */
+const badUserId = fc.oneof(
+  fc.constant(''),
+  fc.string({ minLength: 129, maxLength: 400 }).map((s) => `u${s.replace(/\s/g, 'x')}`.padEnd(129, 'x')),
+  fc.tuple(fc.string({ maxLength: 10 }), controlChar, fc.string({ maxLength: 10 })).map(([a, c, b]) => `${a}${c}${b}`),
+  fc.tuple(fc.string({ maxLength: 10 }), fc.constantFrom(' ', '\t', '\u00a0', '\u2028')).map(([a, w]) => `${a}${w}x`),
+  fc.oneof(
+    fc.integer(),
+    fc.boolean(),
+    fc.constant(null),
+    fc.array(fc.string()),
+    fc.dictionary(fc.string(), fc.string()),
+  ),
+);
+/** Bodies of an issue request that can never admit anyone. */
+const badIssueBody: fc.Arbitrary<string> = fc.oneof(
+  // Not JSON at all, or cut short.
+  fc.string({ maxLength: 200 }).filter((s) => {
+    try {
+      JSON.parse(s);
+      return false;
+    } catch {
+      return true;
+    }
+  }),
+  fc.constantFrom('', '{', '{"userId":', 'null', '[]', '"userId"', '{"userId":"a"', '\u0000'),
+  // JSON, but not an object with one valid userId.
+  fc
+    .jsonValue()
+    .filter((v) => typeof v !== 'object' || v === null || Array.isArray(v))
+    .map((v) => JSON.stringify(v)),
+  badUserId.map((userId) => JSON.stringify({ userId })),
+  fc
+    .tuple(
+      fc.string({ minLength: 1, maxLength: 20 }).filter((k) => k !== 'userId'),
+      fc.jsonValue(),
+    )
+    .map(([key, value]) => JSON.stringify({ userId: 'fuzz-user', [key]: value })),
+  fc.constant(JSON.stringify({})),
+);
+
+/** Campaign definitions that make no sense, each with the field the answer must name. */
+const badDefinition: fc.Arbitrary<{ definition: Record<string, unknown>; field: string }> = fc.oneof(
+  fc.constant({
+    definition: { ...openCampaign('fuzz-a', 5), startDate: '2026-06-10', endDate: '2026-06-01' },
+    field: 'endDate',
+  }),
+  fc.tuple(fc.integer({ min: 1, max: 23 }), fc.integer({ min: 0, max: 59 })).map(([h, m]) => {
+    const open = `${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}`;
+    const close = `${String(h - 1).padStart(2, '0')}:${String(m).padStart(2, '0')}`;
+    return { definition: { ...openCampaign('fuzz-b', 5), dailyWindow: { open, close } }, field: 'dailyWindow' };
+  }),
+  fc
+    .oneof(
+      fc.integer({ min: -1_000_000, max: 0 }),
+      fc.double({ min: 0.01, max: 100, noInteger: true }),
+      fc.constant('10'),
+    )
+    .map((dailyQuota) => ({ definition: { ...openCampaign('fuzz-c', 5), dailyQuota }, field: 'dailyQuota' })),
+  fc
+    .constantFrom('Mars/Olympus_Mons', 'UTC+25', 'Asia/Seoul ', '', 'America/NewYork', 42)
+    .map((timezone) => ({ definition: { ...openCampaign('fuzz-d', 5), timezone }, field: 'timezone' })),
+  fc
+    .constantFrom('2026-02-30', '2026-13-01', 'tomorrow', '2026/06/01')
+    .map((startDate) => ({ definition: { ...openCampaign('fuzz-e', 5), startDate }, field: 'startDate' })),
+  fc.constantFrom('name', 'timezone', 'startDate', 'endDate', 'dailyWindow', 'dailyQuota', 'discount').map((field) => {
+    const definition: Record<string, unknown> = { ...openCampaign('fuzz-f', 5) };
+    delete definition[field];
+    return { definition, field };
+  }),
+  fc
+    .stringMatching(/^[a-zA-Z][a-zA-Z0-9_]{0,11}$/)
+    .filter((k) => !(k in openCampaign('x', 1)))
+    .map((key) => ({ definition: { ...openCampaign('fuzz-g', 5), [key]: true }, field: key })),
+  badUserId
+    .filter((id) => typeof id !== 'string' || id.length > 0)
+    .map((campaignId) => ({ definition: { ...openCampaign('x', 5), campaignId }, field: 'campaignId' })),
+);
+
+describe('bad input through the local cloud', () => {
+  let cloud: RunningCloud;
+  let probe: PipelineProbe;
+  let api: string;
+  let before: unknown;
+
+  /** Everything a request could change. */
+  async function state() {
+    const tables = await Promise.all(
+      ['CampaignTable', 'AdmissionTable', 'CouponTable', 'FailedEventTable'].map(async (t) =>
+        (await probe.scan(probe.table(t))).map((item) => JSON.stringify(item)).sort(),
+      ),
+    );
+    const ledger = await probe.ledger({ campaignId: CAMPAIGN, issueDate: new Date().toISOString().slice(0, 10) });
+    const queues = [await probe.queueDepth('IssueQueue'), await probe.queueDepth('IssueDeadLetterQueue')];
+    return { tables, ledger, queues };
+  }
+
+  beforeAll(async () => {
+    cloud = await startCloudProcess('redis', { tag: 'input' });
+    probe = new PipelineProbe(cloud);
+    api = cloud.endpoints.apiUrl;
+    await probe.createCampaign(openCampaign(CAMPAIGN, 1_000, 'UTC'));
+    before = await state();
+  });
+  afterAll(async () => {
+    probe?.close();
+    await cloud?.stop();
+  });
+
+  it('answers malformed, mistyped and oversized issue bodies with 400/413 and admits nobody', async () => {
+    await fc.assert(
+      fc.asyncProperty(badIssueBody, async (raw) => {
+        const answer = await call(`${api}/v1/campaigns/${CAMPAIGN}/issue`, { raw });
+        expectClearRejection(answer, raw);
+        expect([400, 413]).toContain(answer.status);
+      }),
+      { numRuns: RUNS },
+    );
+    const huge = await call(`${api}/v1/campaigns/${CAMPAIGN}/issue`, {
+      raw: JSON.stringify({ userId: 'big', pad: 'x'.repeat(1024 * 1024) }),
+    });
+    expect(huge).toMatchObject({ status: 413, body: { code: 'PAYLOAD_TOO_LARGE' } });
+    const empty = await call(`${api}/v1/campaigns/${CAMPAIGN}/issue`, { raw: '' });
+    expect(empty).toMatchObject({ status: 400, body: { message: 'request body is required (JSON object)' } });
+    const extra = await call(`${api}/v1/campaigns/${CAMPAIGN}/issue`, { body: { userId: 'u', admin: true } });
+    expect(extra.status).toBe(400);
+    expect(String(extra.body.message)).toContain('admin');
+  });
+
+  it('answers bad or unknown campaign ids in the path with 400/404', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          badUserId.filter((id): id is string => typeof id === 'string' && id.length > 0),
+          fc.stringMatching(/^[a-z0-9-]{1,40}$/).map((id) => `missing-${id}`),
+        ),
+        async (campaignId) => {
+          const answer = await call(`${api}/v1/campaigns/${encodeURIComponent(campaignId)}/issue`, {
+            body: { userId: 'fuzz-user' },
+          });
+          expectClearRejection(answer, campaignId);
+          expect([400, 404]).toContain(answer.status);
+        },
+      ),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('answers unknown routes and methods with 404', async () => {
+    const routes: [string, string][] = [
+      ['GET', `/v1/campaigns/${CAMPAIGN}/issue`],
+      ['PUT', `/v1/campaigns/${CAMPAIGN}/issue`],
+      ['DELETE', '/v1/admin/campaigns'],
+      ['POST', '/v1/campaigns'],
+      ['GET', '/'],
+      ['PATCH', `/v1/admin/campaigns/${CAMPAIGN}`],
+      ['POST', `/v1/campaigns/${CAMPAIGN}/issue/extra`],
+    ];
+    for (const [method, route] of routes) {
+      const answer = await call(`${api}${route}`, { method, ...(method === 'GET' ? {} : { body: { userId: 'x' } }) });
+      expect([method, route, answer.status]).toEqual([method, route, 404]);
+    }
+  });
+
+  it('refuses campaign definitions that make no sense, naming the field, and creates nothing', async () => {
+    await fc.assert(
+      fc.asyncProperty(badDefinition, async ({ definition, field }) => {
+        const answer = await call(`${api}/v1/admin/campaigns`, { body: definition });
+        expectClearRejection(answer, definition);
+        expect(answer.status).toBe(400);
+        expect(String(answer.body.message)).toContain(field);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('left every table, queue and the ledger exactly as they were', async () => {
+    expect(await state()).toEqual(before);
+  });
+});
