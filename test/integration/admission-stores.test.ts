@@ -1,6 +1,7 @@
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { Redis } from '@upstash/redis';
+import fc from 'fast-check';
 import { DynamoDbAdmissionStore } from '../../lambdas/adapters/dynamodb/admission-store';
 import { RedisAdmissionStore } from '../../lambdas/adapters/redis/admission-store';
 import type { AdmissionStore } from '../../lambdas/domain/admission';
@@ -108,6 +109,51 @@ describe.each(['redis', 'dynamodb'])('integration: %s admission store', (mode) =
     expect(await store.rankOf(day, 'a')).toBeUndefined();
     expect(await store.admit(request(day, 'b', 1))).toMatchObject({ kind: 'ADMITTED' });
     expect(await store.admittedCount(day)).toBe(1);
+  });
+
+  it('never admits more than the quota nor a user twice, and uses up the quota, for any request mix (property)', async () => {
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 12 }),
+        fc.array(fc.integer({ min: 0, max: 19 }), { minLength: 1, maxLength: 40 }),
+        async (quota, picks) => {
+          const instances = Array.from({ length: 3 }, () => (stores[mode] as () => AdmissionStore)());
+          const day = { campaignId: `prop-${mode}-${run++}`, issueDate: '2026-05-01' };
+          const outcomes = await Promise.all(
+            picks.map((u, i) => (instances[i % 3] as AdmissionStore).admit(request(day, `u${u}`, quota))),
+          );
+          const expected = Math.min(quota, new Set(picks).size);
+          const admitted = outcomes.flatMap((o, i) => (o.kind === 'ADMITTED' ? [[picks[i], o.rank] as const] : []));
+          const ranks = new Map(admitted);
+          expect(ranks.size).toBe(admitted.length); // nobody twice
+          expect(new Set(ranks.values()).size).toBe(admitted.length); // one rank per user
+          for (const [i, o] of outcomes.entries()) {
+            if (o.kind === 'ALREADY_ADMITTED') expect(o.rank).toBe(ranks.get(picks[i] as number));
+          }
+          if (mode === 'redis') {
+            // One script per request: exact at once, ranks 1..n, SOLD_OUT only when full and never for a winner.
+            expect(admitted).toHaveLength(expected);
+            expect([...ranks.values()].sort((a, b) => a - b)).toEqual(
+              Array.from({ length: expected }, (_, i) => i + 1),
+            );
+            for (const [i, o] of outcomes.entries()) {
+              if (o.kind === 'SOLD_OUT') expect(ranks.has(picks[i] as number)).toBe(false);
+            }
+          } else {
+            // Two writes per request: a concurrent duplicate holds a unit for a moment (a neighbour may be turned
+            // away meanwhile, and its rank is skipped), but never beyond the quota ...
+            expect(admitted.length).toBeLessThanOrEqual(expected);
+          }
+          // ... and every unit is used once the users try again.
+          for (const u of new Set(picks)) await (instances[0] as AdmissionStore).admit(request(day, `u${u}`, quota));
+          const ledger = (await instances[0]?.ledger(day)) ?? [];
+          expect(ledger).toHaveLength(expected);
+          expect(await instances[0]?.admittedCount(day)).toBe(expected);
+        },
+      ),
+      { numRuns: 30 },
+    );
   });
 
   it('lists the ledger in rank order with each admission instant, without released users', async () => {

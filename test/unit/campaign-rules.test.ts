@@ -95,6 +95,100 @@ describe('domain: campaign rules', () => {
   });
 });
 
+/** Local wall clock of `instant` in `zone` by Intl (an implementation independent of Luxon's). */
+function wallClock(zone: string, instant: Date) {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-CA', {
+      timeZone: zone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    })
+      .formatToParts(instant)
+      .map((p) => [p.type, p.value]),
+  );
+  return { date: `${parts.year}-${parts.month}-${parts.day}`, minute: Number(parts.hour) * 60 + Number(parts.minute) };
+}
+
+const hhmm = (minute: number) =>
+  `${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`;
+
+// DST zones with 1-hour, 30-minute (Lord Howe) and at-midnight (Santiago) changes, a 45-minute offset
+// (Chatham) and zones without DST.
+const ZONES = [
+  'UTC',
+  'Asia/Seoul',
+  'America/New_York',
+  'Europe/London',
+  'Australia/Lord_Howe',
+  'Pacific/Chatham',
+  'America/Santiago',
+  'Asia/Kolkata',
+];
+const instants = fc.date({ min: new Date('2025-01-01'), max: new Date('2028-12-31'), noInvalidDate: true });
+
+describe('domain: campaign rules (properties)', () => {
+  it('is open exactly when the local date is in the period and the local time in [open, close)', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...ZONES),
+        fc
+          .integer({ min: 0, max: 1439 })
+          .chain((open) => fc.tuple(fc.constant(open), fc.integer({ min: open + 1, max: 1440 }))),
+        fc.tuple(fc.integer({ min: -3, max: 3 }), fc.integer({ min: 0, max: 5 })),
+        instants,
+        (timezone, [open, close], [startShift, length], instant) => {
+          const local = wallClock(timezone, instant);
+          const day = (shift: number) =>
+            new Date(Date.parse(local.date) + shift * 86_400_000).toISOString().slice(0, 10);
+          const campaign = {
+            ...seoul,
+            timezone,
+            startDate: day(startShift),
+            endDate: day(startShift + length),
+            dailyWindow: { open: hhmm(open), close: close === 1440 ? '24:00' : hhmm(close) },
+          };
+          const inPeriod = local.date >= campaign.startDate && local.date <= campaign.endDate;
+          const inWindow = local.minute >= open && local.minute < close;
+          const state = evaluateIssuance(campaign, instant);
+          expect(state.issueDate).toBe(local.date);
+          expect(state.open).toBe(inPeriod && inWindow);
+          if (!state.open) {
+            const expected = !inPeriod
+              ? local.date < campaign.startDate
+                ? 'BEFORE_PERIOD'
+                : 'AFTER_PERIOD'
+              : local.minute < open
+                ? 'BEFORE_WINDOW'
+                : 'AFTER_WINDOW';
+            expect(state.reason).toBe(expected);
+          }
+        },
+      ),
+      { numRuns: 2_000 },
+    );
+  });
+
+  it('changes the issue day only at local midnight, one day at a time, in every zone', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...ZONES), instants, fc.integer({ min: 1, max: 3_600_000 }), (zone, t, stepMs) => {
+        const before = issueDayOf({ timezone: zone }, t);
+        const afterInstant = new Date(t.getTime() + stepMs);
+        const after = issueDayOf({ timezone: zone }, afterInstant);
+        if (before === after) return;
+        // The next day, reached within the step: local midnight (or the first minute after a skipped midnight).
+        expect(after).toBe(new Date(Date.parse(before) + 86_400_000).toISOString().slice(0, 10));
+        const localAfter = wallClock(zone, afterInstant);
+        expect(localAfter.minute).toBeLessThan(stepMs / 60_000 + 61);
+      }),
+      { numRuns: 2_000 },
+    );
+  });
+});
+
 describe('domain: campaign definition schema', () => {
   const valid = springSaleDefinition;
   const problem = (input: unknown) => {

@@ -38,6 +38,10 @@ interface UserItem {
  * If (2) finds the user already admitted (a concurrent duplicate), (1) is undone and the existing rank returned.
  * A crash between (1) and (2) leaves one unit of quota counted with no user: it can undersell, never oversell
  * (reconciliation compares `admitted` with the ledger items). A released admission leaves a gap in ranks.
+ * Concurrent requests of one user: one is ADMITTED, the others ALREADY_ADMITTED; each counted a unit at (1)
+ * that it gives back when (2) finds the winner, so for that moment another user may be told SOLD_OUT while a
+ * unit is about to free up (never an oversell), and the duplicate's rank is skipped. A duplicate that saw
+ * SOLD_OUT re-reads the user, answering ALREADY_ADMITTED unless the winner is between its (1) and (2).
  */
 export class DynamoDbAdmissionStore implements AdmissionStore {
   constructor(
@@ -64,8 +68,10 @@ export class DynamoDbAdmissionStore implements AdmissionStore {
       );
       rank = Attributes?.seq as number;
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return { kind: 'SOLD_OUT' };
-      throw error;
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      // Sold out, unless a concurrent request of the same user took the last unit: then it is a repeat.
+      const winner = await this.user(pk, request.userId);
+      return winner ? this.repeat(winner, request) : { kind: 'SOLD_OUT' };
     }
 
     try {
