@@ -1,4 +1,4 @@
-/** Separate jest projects so `npm test` runs every layer and each can be run alone (`--selectProjects`). */
+/** Separate jest projects so `npm test` runs every layer but the soak and each can be run alone (`--selectProjects`). */
 const transform = { '^.+\\.tsx?$': ['@swc/jest'] };
 const base = { transform, testEnvironment: 'node', moduleFileExtensions: ['ts', 'js', 'json'] };
 module.exports = {
@@ -7,5 +7,7 @@ module.exports = {
     { ...base, displayName: 'infra', testMatch: ['<rootDir>/test/infra/**/*.test.ts'] },
     { ...base, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.test.ts'] },
     { ...base, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'] },
+    // Long load under faults: `npm run test:soak` (CI runs it after `npm test`).
+    { ...base, displayName: 'soak', testMatch: ['<rootDir>/test/soak/**/*.test.ts'] },
   ],
 };

@@ -50,9 +50,13 @@ export const identifierSchema = z
   .max(128, 'must be at most 128 characters')
   .regex(/^[^\p{Cc}\p{Cf}\s]+$/u, 'must not contain whitespace or control characters');
 
+/** Middy's early-timeout error (thrown when the remaining time runs out), told apart from AWS SDK timeouts. */
+const isMiddyTimeout = (error: Error) => (error.cause as { package?: string } | undefined)?.package === '@middy/core';
+
 /**
  * Maps errors to responses once, at the edge: a DomainError becomes `{code, message, ...details}` with its status;
- * anything else is logged and becomes a generic 500 that reveals nothing internal. Bodies of exposed=false
+ * middy's early timeout becomes 503 UNAVAILABLE; anything else is logged and becomes a generic 500 that
+ * reveals nothing internal. Bodies of exposed=false
  * errors (5xx) are generic too.
  */
 export function httpErrors(): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2> {
@@ -65,6 +69,16 @@ export function httpErrors(): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayPr
           code: error.code,
           message: error.expose ? error.message : 'The service is temporarily unavailable; please retry',
           ...error.details,
+        });
+        return;
+      }
+      if (error instanceof Error && error.name === 'TimeoutError' && isMiddyTimeout(error)) {
+        // Middy answers just before the function's deadline: whatever the handler was doing may or may not have
+        // happened, and a retry is safe (an admitted user gets ALREADY_ISSUED), so this is a 503.
+        logger.error('handler ran out of time', { error });
+        request.response = json(503, {
+          code: 'UNAVAILABLE',
+          message: 'The service is temporarily unavailable; please retry',
         });
         return;
       }
