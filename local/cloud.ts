@@ -455,8 +455,14 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
             }
             log(`chaos: ${JSON.stringify(chaos.get())}`);
           }
-          const crashes = Object.fromEntries(Object.entries(functions).map(([id, fn]) => [id, fn.stats.crashes]));
-          sendJson(res, 200, { config: chaos.get(), injected: chaos.injected, crashes });
+          const stat = (key: 'crashes' | 'timeouts') =>
+            Object.fromEntries(Object.entries(functions).map(([id, fn]) => [id, fn.stats[key]]));
+          sendJson(res, 200, {
+            config: chaos.get(),
+            injected: chaos.injected,
+            crashes: stat('crashes'),
+            timeouts: stat('timeouts'),
+          });
           return true;
         }
         if (req.method === 'GET' && url.pathname === '/_local/health') {

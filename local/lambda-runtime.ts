@@ -61,7 +61,7 @@ export class LocalFunction {
   private readonly log: WriteStream;
   private stopped = false;
   /** Invocations started and cold starts so far. */
-  readonly stats = { invocations: 0, coldStarts: 0, crashes: 0 };
+  readonly stats = { invocations: 0, coldStarts: 0, crashes: 0, timeouts: 0 };
   /** Moving average of invocation durations, ms: the span over which a `random` crash point is drawn. */
   private typicalMs = 50;
 
@@ -89,6 +89,7 @@ export class LocalFunction {
       return await new Promise((resolve, reject) => {
         const timer = setTimeout(() => {
           env.current = undefined;
+          this.stats.timeouts++;
           reject(
             new InvocationError('Sandbox.Timedout', `Task timed out after ${this.spec.timeoutS.toFixed(2)} seconds`),
           );

@@ -82,10 +82,14 @@ export class PipelineProbe {
   }
 
   /** Replaces the cloud's faults (`{}` clears them) and returns what the cloud reports. */
-  async chaos(config: unknown): Promise<{ injected: Record<string, number>; crashes: Record<string, number> }> {
+  async chaos(config: unknown): Promise<{
+    injected: Record<string, number>;
+    crashes: Record<string, number>;
+    timeouts: Record<string, number>;
+  }> {
     const { status, body } = await call(`${this.api}/_local/chaos`, { body: config });
     if (status !== 200) throw new Error(`chaos rejected: ${JSON.stringify(body)}`);
-    return body as { injected: Record<string, number>; crashes: Record<string, number> };
+    return body as never;
   }
 
   /** Runs the scheduled replay-and-reconcile job once, now, and returns its result. */
