@@ -5,7 +5,8 @@ import { DynamoDbCampaignRepository } from '../adapters/dynamodb/campaign-reposi
 import { DynamoDbCouponStore } from '../adapters/dynamodb/coupon-store';
 import { DynamoDbFailedEventStore } from '../adapters/dynamodb/failed-event-store';
 import { SqsAdmissionQueue } from '../adapters/sqs/admission-queue';
-import { queueDepth, SqsDeadLetterSource } from '../adapters/sqs/dead-letter-source';
+import { SqsDeadLetterSource } from '../adapters/sqs/dead-letter-source';
+import { queueDepth } from '../adapters/sqs/queue-depth';
 import { systemClock } from '../domain/clock';
 import { type DayReconciliation, reconcile } from '../domain/reconcile';
 import { type ReplaySummary, replayDeadLetters } from '../domain/replay';

@@ -1,6 +1,6 @@
 import { DeleteCommand, type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { FailureStatus } from '../../domain/reconcile';
-import { batchGetKeys } from './coupon-store';
+import { batchGetKeys } from './batch-get';
 
 /**
  * A dead-lettered message that replay could not apply (the "FailedEvent" of the source designs), keyed by the

@@ -1,10 +1,6 @@
-import {
-  DeleteMessageCommand,
-  GetQueueAttributesCommand,
-  ReceiveMessageCommand,
-  type SQSClient,
-} from '@aws-sdk/client-sqs';
+import { DeleteMessageCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { DeadLetter, DeadLetterSource } from '../../domain/replay';
+import { queueDepth } from './queue-depth';
 
 /** The dead-letter queue, read in batches of 10 with a short long-poll. */
 export class SqsDeadLetterSource implements DeadLetterSource {
@@ -43,21 +39,4 @@ export class SqsDeadLetterSource implements DeadLetterSource {
   depth(): Promise<number> {
     return queueDepth(this.client, this.queueUrl);
   }
-}
-
-/**
- * Approximate number of messages in a queue, visible or in flight (SQS's ApproximateNumberOfMessages +
- * ApproximateNumberOfMessagesNotVisible).
- */
-export async function queueDepth(client: SQSClient, queueUrl: string): Promise<number> {
-  const { Attributes } = await client.send(
-    new GetQueueAttributesCommand({
-      QueueUrl: queueUrl,
-      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-    }),
-  );
-  return (
-    Number(Attributes?.ApproximateNumberOfMessages ?? 0) +
-    Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0)
-  );
 }
