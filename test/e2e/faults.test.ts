@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import type { CampaignDay } from '../../lambdas/domain/admission';
+import { type CampaignDay, couponIdOf } from '../../lambdas/domain/admission';
 import { openCampaign, type RunningCloud, startCloudProcess } from '../support/local-cloud';
-import { type IssueAnswer, PipelineProbe, type PipelineSample } from '../support/pipeline';
+import { countByCode, type IssueAnswer, PipelineProbe, type PipelineSample } from '../support/pipeline';
 
 // Faults injected between the Lambdas and the emulators (POST /_local/chaos); the product code is untouched.
 // Each test ends with exactly quota coupons, one per user, no duplicates (PipelineProbe.expectExact).
@@ -16,17 +16,11 @@ const GRACE_S = 8;
 
 const users = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}-${i}`);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const byCode = (answers: IssueAnswer[]) =>
-  answers.reduce<Record<string, number>>((acc, a) => {
-    const key = `${a.status} ${String(a.body.code ?? a.body.message)}`;
-    acc[key] = (acc[key] ?? 0) + 1;
-    return acc;
-  }, {});
 
 /** The issue day the API reported for the accepted requests. */
 function dayOf(campaignId: string, answers: IssueAnswer[]): CampaignDay {
   const accepted = answers.find((a) => a.body.code === 'ACCEPTED');
-  if (!accepted) throw new Error(`nobody accepted: ${JSON.stringify(byCode(answers))}`);
+  if (!accepted) throw new Error(`nobody accepted: ${JSON.stringify(countByCode(answers))}`);
   return { campaignId, issueDate: String(accepted.body.issueDate) };
 }
 
@@ -60,10 +54,8 @@ describe('faults in the local cloud (redis admission mode)', () => {
   beforeAll(async () => {
     cloud = await startCloudProcess('redis', {
       tag: 'faults',
-      env: {
-        LOCAL_CLOUD_VISIBILITY_TIMEOUT: String(VISIBILITY_S),
-        LOCAL_CLOUD_CONTEXT: JSON.stringify({ reconcileGraceSeconds: String(GRACE_S) }),
-      },
+      visibilityTimeoutS: VISIBILITY_S,
+      reconcileGraceS: GRACE_S,
     });
     probe = new PipelineProbe(cloud);
   });
@@ -210,7 +202,7 @@ describe('faults in the local cloud (redis admission mode)', () => {
             userId: e.userId,
             rank: e.rank,
             admittedAt: e.admittedAt,
-            couponId: couponOf(answers, e.userId),
+            couponId: couponIdOf(day.campaignId, day.issueDate, e.userId),
           }),
         );
       }
@@ -269,10 +261,4 @@ function logLines(cloud: RunningCloud, functionId: string): Record<string, unkno
         return []; // a line cut by a killed environment
       }
     });
-}
-
-function couponOf(answers: IssueAnswer[], userId: string): string {
-  const answer = answers.find((a) => a.userId === userId && a.body.couponId);
-  if (!answer) throw new Error(`no coupon id for ${userId}`);
-  return String(answer.body.couponId);
 }

@@ -1,31 +1,11 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { call, openCampaign, type RunningCloud, startCloudProcess } from '../support/local-cloud';
+import { PipelineProbe } from '../support/pipeline';
 
 jest.setTimeout(300_000);
 
 const QUOTA = 100;
 const DISTINCT_USERS = 1_500;
 const REQUESTS = 2_000;
-
-function tableId(cloud: RunningCloud, prefix: string): string {
-  const id = Object.keys(cloud.endpoints.tables).find((t) => t.startsWith(prefix));
-  if (!id) throw new Error(`no table ${prefix}`);
-  return cloud.endpoints.tables[id] as string;
-}
-
-async function scanAll(client: DynamoDBDocumentClient, table: string) {
-  const items: Record<string, unknown>[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await client.send(
-      new ScanCommand({ TableName: table, ExclusiveStartKey: start, ConsistentRead: true }),
-    );
-    items.push(...((page.Items ?? []) as Record<string, unknown>[]));
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return items;
-}
 
 describe.each(['redis', 'dynamodb'] as const)('local cloud, %s admission mode', (mode) => {
   let cloud: RunningCloud;
@@ -95,15 +75,9 @@ describe.each(['redis', 'dynamodb'] as const)('local cloud, %s admission mode', 
       await new Promise((r) => setTimeout(r, 500));
     }
     expect(count).toMatchObject({ quota: QUOTA, admitted: QUOTA, persisted: QUOTA, remaining: 0 });
-    const client = DynamoDBDocumentClient.from(
-      new DynamoDBClient({
-        endpoint: cloud.endpoints.dynamodbEndpoint,
-        region: cloud.endpoints.region,
-        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-      }),
-    );
-    const coupons = (await scanAll(client, tableId(cloud, 'CouponTable'))).filter((c) => c.campaignId === campaignId);
-    client.destroy();
+    const probe = new PipelineProbe(cloud);
+    const coupons = await probe.coupons(campaignId);
+    probe.close();
     expect(coupons).toHaveLength(QUOTA);
     expect(new Set(coupons.map((c) => c.userId))).toEqual(winners);
     for (const coupon of coupons) {

@@ -1,5 +1,5 @@
 import { call, openCampaign, type RunningCloud, startCloudProcess } from '../support/local-cloud';
-import { type IssueAnswer, PipelineProbe, type PipelineSample } from '../support/pipeline';
+import { countByCode, type IssueAnswer, PipelineProbe, type PipelineSample } from '../support/pipeline';
 
 // `npm run test:soak`: 20,000 issue requests offered at 1,000/s from 10,000 users (each twice) against the local
 // cloud, with 10% of the consumer's coupon writes failing and 5% of issue invocations crashing their instance.
@@ -19,13 +19,7 @@ describe('load held under faults (soak)', () => {
   let probe: PipelineProbe;
 
   beforeAll(async () => {
-    cloud = await startCloudProcess('redis', {
-      tag: 'soak',
-      env: {
-        LOCAL_CLOUD_VISIBILITY_TIMEOUT: '2',
-        LOCAL_CLOUD_CONTEXT: JSON.stringify({ reconcileGraceSeconds: String(GRACE_S) }),
-      },
-    });
+    cloud = await startCloudProcess('redis', { tag: 'soak', visibilityTimeoutS: 2, reconcileGraceS: GRACE_S });
     probe = new PipelineProbe(cloud);
   });
   afterAll(async () => {
@@ -91,11 +85,7 @@ describe('load held under faults (soak)', () => {
 
     // The answers: every 5xx is an injected crash or an invocation timing out under the load (API Gateway's
     // 500 for both) or a deliberate 503.
-    const codes = answers.reduce<Record<string, number>>((acc, a) => {
-      const key = `${a.status} ${String(a.body.code ?? a.body.message)}`;
-      acc[key] = (acc[key] ?? 0) + 1;
-      return acc;
-    }, {});
+    const codes = countByCode(answers);
     latencies.sort((a, b) => a - b);
     const pct = (p: number) => Math.round(latencies[Math.floor((latencies.length - 1) * p)] ?? 0);
     console.log(

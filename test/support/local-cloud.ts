@@ -17,8 +17,10 @@ export interface RunningCloud {
 export interface CloudProcessOptions {
   /** Names the state directory and cdk.out (`.local/test-<tag>`, `cdk.out.test-<tag>`). @default the mode */
   readonly tag?: string;
-  /** Extra environment, e.g. LOCAL_CLOUD_VISIBILITY_TIMEOUT or LOCAL_CLOUD_CONTEXT. */
-  readonly env?: Record<string, string>;
+  /** Every queue's visibility timeout, s, so failing messages reach the DLQ in seconds (LOCAL_CLOUD_VISIBILITY_TIMEOUT). */
+  readonly visibilityTimeoutS?: number;
+  /** The stack's reconciliation grace period, s (CDK context `reconcileGraceSeconds` via LOCAL_CLOUD_CONTEXT). */
+  readonly reconcileGraceS?: number;
   /** @default 240 s */
   readonly timeoutMs?: number;
 }
@@ -48,7 +50,12 @@ export async function startCloudProcess(
         ADMISSION_MODE: mode,
         LOCAL_CLOUD_STATE_DIR: stateDir,
         LOCAL_CLOUD_CDK_OUT: path.join(root, `cdk.out.test-${tag}`),
-        ...options.env,
+        ...(options.visibilityTimeoutS === undefined
+          ? {}
+          : { LOCAL_CLOUD_VISIBILITY_TIMEOUT: String(options.visibilityTimeoutS) }),
+        ...(options.reconcileGraceS === undefined
+          ? {}
+          : { LOCAL_CLOUD_CONTEXT: JSON.stringify({ reconcileGraceSeconds: String(options.reconcileGraceS) }) }),
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     },

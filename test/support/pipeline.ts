@@ -1,10 +1,11 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { Redis } from '@upstash/redis';
 import { DynamoDbAdmissionStore } from '../../lambdas/adapters/dynamodb/admission-store';
-import { STATS_SK } from '../../lambdas/adapters/dynamodb/coupon-store';
+import { DynamoDbCouponStore } from '../../lambdas/adapters/dynamodb/coupon-store';
 import { RedisAdmissionStore } from '../../lambdas/adapters/redis/admission-store';
+import { queueDepth } from '../../lambdas/adapters/sqs/queue-depth';
 import type { AdmissionStore, CampaignDay, LedgerEntry } from '../../lambdas/domain/admission';
 import { call, type RunningCloud } from './local-cloud';
 
@@ -29,6 +30,16 @@ export interface IssueAnswer {
   readonly body: Record<string, unknown>;
 }
 
+/** Answers counted by `<status> <code or message>`, e.g. `{"202 ACCEPTED": 100, "409 SOLD_OUT": 900}`. */
+export function countByCode(answers: readonly IssueAnswer[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const a of answers) {
+    const key = `${a.status} ${String(a.body.code ?? a.body.message)}`;
+    counts[key] = (counts[key] ?? 0) + 1;
+  }
+  return counts;
+}
+
 /**
  * Reads a running local cloud's state straight from the emulators (never through the chaos proxies), so a test
  * can check the guarantees while faults are injected: the admission ledger, the coupons, the queues, the
@@ -39,6 +50,7 @@ export class PipelineProbe {
   readonly documents: DynamoDBDocumentClient;
   readonly sqs: SQSClient;
   readonly admissions: AdmissionStore;
+  readonly couponStore: DynamoDbCouponStore;
   readonly replayFunctionId: string;
 
   constructor(readonly cloud: RunningCloud) {
@@ -60,6 +72,7 @@ export class PipelineProbe {
             }),
           )
         : new DynamoDbAdmissionStore(this.documents, this.table('AdmissionTable'));
+    this.couponStore = new DynamoDbCouponStore(this.documents, this.table('CouponTable'), this.table('AdmissionTable'));
     this.replayFunctionId = this.functionId('ReplayDeadLettersFunction');
   }
 
@@ -145,16 +158,7 @@ export class PipelineProbe {
   }
 
   async queueDepth(prefix: 'IssueQueue' | 'IssueDeadLetterQueue'): Promise<number> {
-    const { Attributes } = await this.sqs.send(
-      new GetQueueAttributesCommand({
-        QueueUrl: this.queue(prefix),
-        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-      }),
-    );
-    return (
-      Number(Attributes?.ApproximateNumberOfMessages ?? 0) +
-      Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0)
-    );
+    return queueDepth(this.sqs, this.queue(prefix));
   }
 
   async sendRaw(body: string): Promise<void> {
@@ -162,14 +166,7 @@ export class PipelineProbe {
   }
 
   async persistedCount(day: CampaignDay): Promise<number> {
-    const { Item } = await this.documents.send(
-      new GetCommand({
-        TableName: this.table('AdmissionTable'),
-        Key: { pk: `${day.campaignId}#${day.issueDate}`, sk: STATS_SK },
-        ConsistentRead: true,
-      }),
-    );
-    return (Item?.persisted as number | undefined) ?? 0;
+    return this.couponStore.persistedCount(day);
   }
 
   /**
