@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 // Fault injection for the local cloud. Faults live where the network is (the proxies in front of DynamoDB Local
 // and fauxqs, the Upstash bridge) and in the Lambda runtime; product code has no chaos flags.

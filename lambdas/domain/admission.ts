@@ -27,6 +27,11 @@ export interface AdmitRequest {
   readonly requestId: string;
   /** The day's quota: at most this many distinct users are ever admitted for `day`. */
   readonly quota: number;
+  /**
+   * Counter items the quota is split over (the campaign's `counterShards`; DynamoDB mode, the Redis store
+   * ignores it). @default 1
+   */
+  readonly counterShards?: number;
   /** Admission instant, ISO-8601 UTC; stored in the ledger. */
   readonly admittedAt: string;
   /** Epoch seconds after which the day's admission state may be deleted. */

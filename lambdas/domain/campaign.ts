@@ -1,5 +1,6 @@
 import { DateTime, IANAZone } from 'luxon';
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import './zod-messages';
 
 const LOCAL_DATE = /^\d{4}-\d{2}-\d{2}$/;
 const LOCAL_TIME = /^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$/;
@@ -8,6 +9,8 @@ const LOCAL_TIME = /^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$/;
 const MAX_DAILY_QUOTA = 10_000_000;
 const MAX_VALIDITY_DAYS = 3_650;
 const MAX_CAMPAIGN_DAYS = 366;
+/** Most counter shards a day's quota may be split over (DynamoDB mode); 100 x ~1,000 writes/s is beyond need. */
+export const MAX_COUNTER_SHARDS = 100;
 
 const isRealDate = (value: string) => DateTime.fromISO(value, { zone: 'UTC' }).isValid;
 
@@ -19,51 +22,60 @@ const isRealDate = (value: string) => DateTime.fromISO(value, { zone: 'UTC' }).i
  */
 export const campaignDefinitionSchema = z
   .strictObject({
-    campaignId: z
-      .string()
-      .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'campaignId must be 1-64 characters of letters, digits, - or _')
-      .optional(),
-    name: z.string().trim().min(1, 'name must not be empty').max(200),
-    timezone: z.string().refine((zone) => IANAZone.isValidZone(zone), 'timezone must be an IANA time zone'),
+    campaignId: z.optional(
+      z
+        .string()
+        .check(
+          z.regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'campaignId must be 1-64 characters of letters, digits, - or _'),
+        ),
+    ),
+    name: z.string().check(z.trim(), z.minLength(1, 'name must not be empty'), z.maxLength(200)),
+    timezone: z.string().check(z.refine((zone) => IANAZone.isValidZone(zone), 'timezone must be an IANA time zone')),
     startDate: z
       .string()
-      .regex(LOCAL_DATE, 'startDate must be YYYY-MM-DD')
-      .refine(isRealDate, 'startDate is not a date'),
-    endDate: z.string().regex(LOCAL_DATE, 'endDate must be YYYY-MM-DD').refine(isRealDate, 'endDate is not a date'),
+      .check(z.regex(LOCAL_DATE, 'startDate must be YYYY-MM-DD'), z.refine(isRealDate, 'startDate is not a date')),
+    endDate: z
+      .string()
+      .check(z.regex(LOCAL_DATE, 'endDate must be YYYY-MM-DD'), z.refine(isRealDate, 'endDate is not a date')),
     dailyWindow: z.strictObject({
-      open: z.string().regex(LOCAL_TIME, 'dailyWindow.open must be HH:MM'),
-      close: z.string().regex(LOCAL_TIME, 'dailyWindow.close must be HH:MM or 24:00'),
+      open: z.string().check(z.regex(LOCAL_TIME, 'dailyWindow.open must be HH:MM')),
+      close: z.string().check(z.regex(LOCAL_TIME, 'dailyWindow.close must be HH:MM or 24:00')),
     }),
     dailyQuota: z
-      .number()
       .int('dailyQuota must be an integer')
-      .min(1, 'dailyQuota must be at least 1')
-      .max(MAX_DAILY_QUOTA),
+      .check(z.gte(1, 'dailyQuota must be at least 1'), z.lte(MAX_DAILY_QUOTA)),
     perUserDailyLimit: z.literal(1, 'perUserDailyLimit must be 1 (one coupon per user per day)'),
-    couponValidityDays: z.number().int().min(0).max(MAX_VALIDITY_DAYS),
+    couponValidityDays: z.int().check(z.gte(0), z.lte(MAX_VALIDITY_DAYS)),
+    /**
+     * DynamoDB mode: the daily quota is split over this many counter items, so admissions are not capped by one
+     * item's write rate (about 1,000 writes/s on AWS). Fixed for the campaign's life. Ignored in Redis mode.
+     */
+    counterShards: z._default(z.int('counterShards must be an integer').check(z.gte(1), z.lte(MAX_COUNTER_SHARDS)), 1),
     discount: z.discriminatedUnion('type', [
-      z.strictObject({ type: z.literal('PERCENT'), value: z.number().gt(0).max(100) }),
-      z.strictObject({ type: z.literal('AMOUNT'), value: z.number().gt(0).max(1_000_000_000) }),
+      z.strictObject({ type: z.literal('PERCENT'), value: z.number().check(z.gt(0), z.lte(100)) }),
+      z.strictObject({ type: z.literal('AMOUNT'), value: z.number().check(z.gt(0), z.lte(1_000_000_000)) }),
     ]),
   })
-  .superRefine((c, ctx) => {
-    if (c.endDate < c.startDate) {
-      ctx.addIssue({ code: 'custom', path: ['endDate'], message: 'endDate must not be before startDate' });
-    } else if (DateTime.fromISO(c.endDate).diff(DateTime.fromISO(c.startDate), 'days').days >= MAX_CAMPAIGN_DAYS) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['endDate'],
-        message: `a campaign lasts at most ${MAX_CAMPAIGN_DAYS} days`,
-      });
-    }
-    if (c.dailyWindow.open === '24:00' || c.dailyWindow.close <= c.dailyWindow.open) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['dailyWindow'],
-        message: 'dailyWindow.close must be after dailyWindow.open',
-      });
-    }
-  });
+  .check(
+    z.superRefine((c, ctx) => {
+      if (c.endDate < c.startDate) {
+        ctx.addIssue({ code: 'custom', path: ['endDate'], message: 'endDate must not be before startDate' });
+      } else if (DateTime.fromISO(c.endDate).diff(DateTime.fromISO(c.startDate), 'days').days >= MAX_CAMPAIGN_DAYS) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['endDate'],
+          message: `a campaign lasts at most ${MAX_CAMPAIGN_DAYS} days`,
+        });
+      }
+      if (c.dailyWindow.open === '24:00' || c.dailyWindow.close <= c.dailyWindow.open) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['dailyWindow'],
+          message: 'dailyWindow.close must be after dailyWindow.open',
+        });
+      }
+    }),
+  );
 
 /** A campaign definition before an id is assigned. */
 export type CampaignDefinition = z.infer<typeof campaignDefinitionSchema>;

@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import './zod-messages';
 import type { AdmissionMessage, CampaignDay } from './admission';
 import { type Campaign, couponExpiresAt } from './campaign';
 
@@ -19,12 +20,12 @@ export interface Coupon {
 
 /** Schema of the queue message body; a body that fails it is a poison message. */
 export const admissionMessageSchema = z.strictObject({
-  campaignId: z.string().min(1),
-  issueDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
-  userId: z.string().min(1),
-  rank: z.number().int().min(1),
+  campaignId: z.string().check(z.minLength(1)),
+  issueDate: z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/)),
+  userId: z.string().check(z.minLength(1)),
+  rank: z.int().check(z.gte(1)),
   admittedAt: z.iso.datetime(),
-  couponId: z.string().regex(/^[0-9a-f]{32}$/),
+  couponId: z.string().check(z.regex(/^[0-9a-f]{32}$/)),
 });
 
 /** Port: coupon storage. */

@@ -77,6 +77,7 @@ export async function issueCoupon(
       userId,
       requestId,
       quota: campaign.dailyQuota,
+      counterShards: campaign.counterShards,
       admittedAt: now.toISOString(),
       expiresAt: admissionExpiresAt(campaign, day.issueDate, deps.admissionRetentionDays),
     }),

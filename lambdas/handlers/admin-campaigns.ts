@@ -1,15 +1,15 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { DynamoDbCampaignRepository } from '../adapters/dynamodb/campaign-repository';
 import { campaignDefinitionSchema } from '../domain/campaign';
 import { systemClock } from '../domain/clock';
 import { createCampaign, getCampaign } from '../domain/queries';
 import { documentClient } from '../shared/clients';
-import { loadConfig } from '../shared/config';
+import { loadConfig, requiredString } from '../shared/config';
 import { httpErrors, identifierSchema, json, parseJsonBody, parseWith } from '../shared/http';
 
-const config = loadConfig(z.object({ CAMPAIGN_TABLE_NAME: z.string().min(1) }));
+const config = loadConfig(z.object({ CAMPAIGN_TABLE_NAME: requiredString() }));
 const campaigns = new DynamoDbCampaignRepository(documentClient, config.CAMPAIGN_TABLE_NAME, systemClock);
 
 /**

@@ -1,21 +1,21 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { DynamoDbCouponStore } from '../adapters/dynamodb/coupon-store';
 import { systemClock } from '../domain/clock';
 import { applyAdmission, parseAdmissionMessage } from '../domain/coupon';
 import { documentClient } from '../shared/clients';
-import { loadConfig } from '../shared/config';
+import { loadConfig, requiredString } from '../shared/config';
 import { metrics } from '../shared/metrics';
 import { logger } from '../shared/powertools';
 import { campaignRepository } from '../shared/wiring';
 
 const config = loadConfig(
   z.object({
-    CAMPAIGN_TABLE_NAME: z.string().min(1),
-    COUPON_TABLE_NAME: z.string().min(1),
-    ADMISSION_TABLE_NAME: z.string().min(1),
+    CAMPAIGN_TABLE_NAME: requiredString(),
+    COUPON_TABLE_NAME: requiredString(),
+    ADMISSION_TABLE_NAME: requiredString(),
   }),
 );
 const deps = {

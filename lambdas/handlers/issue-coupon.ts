@@ -1,21 +1,21 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { SqsAdmissionQueue } from '../adapters/sqs/admission-queue';
 import { systemClock } from '../domain/clock';
 import { issueCoupon } from '../domain/issue-coupon';
 import { SoldOutCache } from '../domain/sold-out-cache';
 import { sqsClient } from '../shared/clients';
-import { admissionEnvSchema, loadConfig } from '../shared/config';
+import { admissionEnvSchema, integerVariable, loadConfig, requiredString } from '../shared/config';
 import { httpErrors, identifierSchema, json, parseWith } from '../shared/http';
 import { callerUserId } from '../shared/identity';
 import { logger } from '../shared/powertools';
 import { admissionStoreFactory, campaignRepository } from '../shared/wiring';
 
 const config = loadConfig(
-  admissionEnvSchema.extend({
-    ISSUE_QUEUE_URL: z.string().min(1),
-    ADMISSION_RETENTION_DAYS: z.coerce.number().int().min(1).default(7),
+  z.extend(admissionEnvSchema, {
+    ISSUE_QUEUE_URL: requiredString(),
+    ADMISSION_RETENTION_DAYS: integerVariable(1, 7),
   }),
 );
 const campaigns = campaignRepository(config);

@@ -1,24 +1,21 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { DynamoDbCouponStore } from '../adapters/dynamodb/coupon-store';
 import { systemClock } from '../domain/clock';
 import { issuanceCount, userCoupon } from '../domain/queries';
 import { documentClient } from '../shared/clients';
-import { admissionEnvSchema, loadConfig } from '../shared/config';
+import { admissionEnvSchema, loadConfig, requiredString } from '../shared/config';
 import { httpErrors, identifierSchema, json, parseWith } from '../shared/http';
 import { admissionStoreFactory, campaignRepository } from '../shared/wiring';
 
-const config = loadConfig(admissionEnvSchema.extend({ COUPON_TABLE_NAME: z.string().min(1) }));
+const config = loadConfig(z.extend(admissionEnvSchema, { COUPON_TABLE_NAME: requiredString() }));
 const campaigns = campaignRepository(config);
 const admissions = admissionStoreFactory(config);
 const coupons = new DynamoDbCouponStore(documentClient, config.COUPON_TABLE_NAME, config.ADMISSION_TABLE_NAME);
 
 const querySchema = z.object({
-  date: z
-    .string()
-    .regex(/^\d{4}-\d{2}-\d{2}$/, 'date must be YYYY-MM-DD')
-    .optional(),
+  date: z.optional(z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/, 'date must be YYYY-MM-DD'))),
 });
 
 /**

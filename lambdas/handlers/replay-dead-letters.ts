@@ -1,6 +1,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { DynamoDbCampaignRepository } from '../adapters/dynamodb/campaign-repository';
 import { DynamoDbCouponStore } from '../adapters/dynamodb/coupon-store';
 import { DynamoDbFailedEventStore } from '../adapters/dynamodb/failed-event-store';
@@ -11,23 +11,23 @@ import { systemClock } from '../domain/clock';
 import { type DayReconciliation, reconcile } from '../domain/reconcile';
 import { type ReplaySummary, replayDeadLetters } from '../domain/replay';
 import { documentClient, sqsClient } from '../shared/clients';
-import { admissionEnvSchema, loadConfig } from '../shared/config';
+import { admissionEnvSchema, integerVariable, loadConfig, requiredString } from '../shared/config';
 import { metrics } from '../shared/metrics';
 import { logger } from '../shared/powertools';
 import { admissionStoreFactory } from '../shared/wiring';
 
 const config = loadConfig(
-  admissionEnvSchema.extend({
-    COUPON_TABLE_NAME: z.string().min(1),
-    FAILED_EVENT_TABLE_NAME: z.string().min(1),
-    DEAD_LETTER_QUEUE_URL: z.string().min(1),
-    ISSUE_QUEUE_URL: z.string().min(1),
+  z.extend(admissionEnvSchema, {
+    COUPON_TABLE_NAME: requiredString(),
+    FAILED_EVENT_TABLE_NAME: requiredString(),
+    DEAD_LETTER_QUEUE_URL: requiredString(),
+    ISSUE_QUEUE_URL: requiredString(),
     /** Replay attempts before a message is parked; default 3 (one per scheduled run, so ~3 minutes). */
-    MAX_REPLAY_ATTEMPTS: z.coerce.number().int().min(1).default(3),
+    MAX_REPLAY_ATTEMPTS: integerVariable(1, 3),
     /** Seconds an admitted user may lack a coupon before reconciliation re-enqueues it; default 300. */
-    RECONCILE_GRACE_SECONDS: z.coerce.number().int().min(0).default(300),
+    RECONCILE_GRACE_SECONDS: integerVariable(0, 300),
     /** Visibility timeout x maxReceiveCount of the issue queue, s: how long a message can stay in it. */
-    ISSUE_QUEUE_MAX_MESSAGE_AGE_SECONDS: z.coerce.number().int().min(0),
+    ISSUE_QUEUE_MAX_MESSAGE_AGE_SECONDS: z.pipe(z.coerce.number(), z.int().check(z.gte(0))),
   }),
 );
 const campaigns = new DynamoDbCampaignRepository(documentClient, config.CAMPAIGN_TABLE_NAME, systemClock);

@@ -3,7 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { Redis } from '@upstash/redis';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 // Module-scope clients are reused across invocations of one instance. Endpoints come from the SDK's standard
 // resolution, so `AWS_ENDPOINT_URL_*` points them at emulators with no code change.
@@ -29,7 +29,7 @@ export const sqsClient = new SQSClient({
   requestHandler: { connectionTimeout: 1_000, requestTimeout: 1_500, throwOnRequestTimeout: true },
 });
 
-const upstashSecretSchema = z.object({ url: z.url(), token: z.string().min(1) });
+const upstashSecretSchema = z.object({ url: z.url(), token: z.string().check(z.minLength(1)) });
 
 let redis: Promise<Redis> | undefined;
 

@@ -1,6 +1,7 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import '../domain/zod-messages';
 import { DomainError, InvalidRequestError, PayloadTooLargeError } from '../domain/errors';
 import { logger } from './powertools';
 
@@ -17,7 +18,7 @@ export function json(statusCode: number, body: unknown): APIGatewayProxyStructur
  * @throws InvalidRequestError (400) when the body is missing, not JSON or not matching, saying what is wrong;
  *   PayloadTooLargeError (413) above {@link MAX_BODY_BYTES}.
  */
-export function parseJsonBody<S extends z.ZodType>(event: APIGatewayProxyEventV2, schema: S): z.infer<S> {
+export function parseJsonBody<S extends z.ZodMiniType>(event: APIGatewayProxyEventV2, schema: S): z.infer<S> {
   if (event.body === undefined || event.body === null || event.body === '') {
     throw new InvalidRequestError('request body is required (JSON object)');
   }
@@ -35,7 +36,7 @@ export function parseJsonBody<S extends z.ZodType>(event: APIGatewayProxyEventV2
 }
 
 /** Validates `value` (path parameters, query) against `schema`. @throws InvalidRequestError saying what is wrong. */
-export function parseWith<S extends z.ZodType>(schema: S, value: unknown, what: string): z.infer<S> {
+export function parseWith<S extends z.ZodMiniType>(schema: S, value: unknown, what: string): z.infer<S> {
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
     throw new InvalidRequestError(`invalid ${what}: ${z.prettifyError(parsed.error).replaceAll('\n', ' ')}`);
@@ -46,9 +47,11 @@ export function parseWith<S extends z.ZodType>(schema: S, value: unknown, what: 
 /** Identifier rule for user and campaign ids in paths and bodies: 1-128 printable characters, no controls. */
 export const identifierSchema = z
   .string()
-  .min(1, 'must not be empty')
-  .max(128, 'must be at most 128 characters')
-  .regex(/^[^\p{Cc}\p{Cf}\s]+$/u, 'must not contain whitespace or control characters');
+  .check(
+    z.minLength(1, 'must not be empty'),
+    z.maxLength(128, 'must be at most 128 characters'),
+    z.regex(/^[^\p{Cc}\p{Cf}\s]+$/u, 'must not contain whitespace or control characters'),
+  );
 
 /** Middy's early-timeout error (thrown when the remaining time runs out), told apart from AWS SDK timeouts. */
 const isMiddyTimeout = (error: Error) => (error.cause as { package?: string } | undefined)?.package === '@middy/core';

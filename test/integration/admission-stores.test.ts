@@ -171,3 +171,45 @@ describe.each(['redis', 'dynamodb'])('integration: %s admission store', (mode) =
     expect(await store.ledger({ ...day, issueDate: '2026-05-02' })).toEqual([]);
   });
 });
+
+describe.each([1, 8])('integration: dynamodb admission store with %i counter shard(s)', (shards) => {
+  const sharded = (day: { campaignId: string; issueDate: string }, userId: string, quota: number) => ({
+    ...request(day, userId, quota),
+    counterShards: shards,
+  });
+
+  it('never exceeds the quota and uses every unit under concurrency from several instances', async () => {
+    // Prepare: 8 instances, 400 distinct users for a quota of 61 (not a multiple of 8: uneven shard shares).
+    const instances = Array.from({ length: 8 }, () => (stores.dynamodb as () => AdmissionStore)());
+    const day = { campaignId: `sharded-${shards}`, issueDate: '2026-05-01' };
+    const quota = 61;
+    // Act
+    const outcomes = await Promise.all(
+      Array.from({ length: 400 }, (_, i) => (instances[i % 8] as AdmissionStore).admit(sharded(day, `u${i}`, quota))),
+    );
+    // Assess: exactly the quota admitted, unique ranks, ledger and counters agree.
+    const ranks = outcomes.flatMap((o) => (o.kind === 'ADMITTED' ? [o.rank] : []));
+    expect(ranks).toHaveLength(quota);
+    expect(new Set(ranks).size).toBe(quota);
+    expect(outcomes.filter((o) => o.kind === 'SOLD_OUT')).toHaveLength(400 - quota);
+    const store = instances[0] as AdmissionStore;
+    expect(await store.admittedCount(day)).toBe(quota);
+    expect((await store.ledger(day)).map((e) => e.rank).sort((a, b) => a - b)).toEqual(ranks.sort((a, b) => a - b));
+  });
+
+  it('falls over to the other shards until the last unit is used, then answers SOLD_OUT', async () => {
+    // A quota smaller than the shard count leaves some shards with no share at all.
+    const store = (stores.dynamodb as () => AdmissionStore)();
+    const day = { campaignId: `fallover-${shards}`, issueDate: '2026-05-01' };
+    const quota = 5;
+    for (let i = 0; i < quota; i++) {
+      expect(await store.admit(sharded(day, `u${i}`, quota))).toMatchObject({ kind: 'ADMITTED' });
+    }
+    expect(await store.admit(sharded(day, 'late', quota))).toEqual({ kind: 'SOLD_OUT' });
+    // A released unit goes back to its own shard and is found again (no shard is skipped for good).
+    const [first] = await store.ledger(day);
+    await store.release(day, first?.userId as string, first?.rank as number);
+    expect(await store.admit(sharded(day, 'late', quota))).toMatchObject({ kind: 'ADMITTED' });
+    expect(await store.admittedCount(day)).toBe(quota);
+  });
+});

@@ -9,5 +9,6 @@ export const springSaleDefinition = {
   dailyQuota: 100,
   perUserDailyLimit: 1,
   couponValidityDays: 30,
+  counterShards: 1,
   discount: { type: 'PERCENT', value: 50 },
 } as const;

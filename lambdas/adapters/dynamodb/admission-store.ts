@@ -19,8 +19,26 @@ import {
 
 /** Partition key of a campaign day in the admission table: `campaignId#issueDate`. */
 export const dayPk = campaignDayKey;
-/** Sort key of the day's counter item (`admitted`, `seq`). */
+/** Sort key of the day's counter item (`admitted`, `seq`) when the quota is not sharded. */
 export const COUNTER_SK = 'COUNTER';
+/**
+ * Sort key of counter shard `shard` of `shards`: `COUNTER` for an unsharded day, else `COUNTER#<shard>`. Every
+ * counter key begins with `COUNTER`, so one query sums a day's admissions whatever the shard count.
+ */
+export const counterSk = (shard: number, shards: number) => (shards === 1 ? COUNTER_SK : `${COUNTER_SK}#${shard}`);
+
+/**
+ * Quota of shard `shard` when `quota` is split over `shards` items: the remainder goes to the first shards, so
+ * the shares sum to the quota exactly (a shard may get 0 when quota < shards).
+ */
+export const shardQuota = (quota: number, shard: number, shards: number) =>
+  Math.floor(quota / shards) + (shard < quota % shards ? 1 : 0);
+
+/**
+ * A shard an instance saw exhausted is skipped for this long, ms, so a sold-out day does not cost K rejected
+ * conditional writes (which consume write capacity) per request; a unit released meanwhile is found after it.
+ */
+export const EXHAUSTED_SHARD_TTL_MS = 1_000;
 /** Sort key of a user's admission (ledger) item: `USER#<userId>`, holding rank, requestId, admittedAt. */
 export const userSk = (userId: string) => `USER#${userId}`;
 
@@ -28,13 +46,20 @@ interface UserItem {
   userId: string;
   rank: number;
   requestId?: string;
+  /** Sort key of the counter shard that counted this admission (absent on items written before sharding). */
+  counter?: string;
 }
 
 /**
  * DynamoDB admission in two conditional writes, with no read-modify-write loop:
- * 1. the day's counter item: `admitted + 1, seq + 1` only if `admitted < quota` (one item, so DynamoDB applies
- *    concurrent updates one at a time: the quota can never be exceeded, and `seq` is the rank);
+ * 1. a counter item of the day: `admitted + 1, seq + 1` only if `admitted` is below its share of the quota (each
+ *    item applies concurrent updates one at a time, and the shares sum to the quota, so the quota can never be
+ *    exceeded);
  * 2. the user's ledger item, only if it does not exist (one admission per user per day).
+ * With `counterShards` K > 1 the quota is split over K items (on AWS one item takes about 1,000 writes/s): a
+ * request tries a random shard first and falls over to the others in turn when it is exhausted, so every unit of
+ * quota is used before SOLD_OUT. The rank is `shard + 1 + K x (seq - 1)`: unique per day, in arrival order within a
+ * shard (with K = 1 it is simply the arrival order).
  * If (2) finds the user already admitted (a concurrent duplicate), (1) is undone and the existing rank returned.
  * A crash between (1) and (2) leaves one unit of quota counted with no user: it can undersell, never oversell
  * (reconciliation compares `admitted` with the ledger items). A released admission leaves a gap in ranks.
@@ -44,9 +69,13 @@ interface UserItem {
  * SOLD_OUT re-reads the user, answering ALREADY_ADMITTED unless the winner is between its (1) and (2).
  */
 export class DynamoDbAdmissionStore implements AdmissionStore {
+  /** Shards this instance saw exhausted (`pk#sk`) -> when to try them again, epoch ms. */
+  private readonly exhausted = new Map<string, number>();
+
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
+    private readonly now: () => number = Date.now,
   ) {}
 
   async admit(request: AdmitRequest): Promise<AdmitOutcome> {
@@ -54,25 +83,13 @@ export class DynamoDbAdmissionStore implements AdmissionStore {
     const existing = await this.user(pk, request.userId);
     if (existing) return this.repeat(existing, request);
 
-    let rank: number;
-    try {
-      const { Attributes } = await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { pk, sk: COUNTER_SK },
-          UpdateExpression: 'SET expiresAt = :exp ADD admitted :one, seq :one',
-          ConditionExpression: 'attribute_not_exists(admitted) OR admitted < :quota',
-          ExpressionAttributeValues: { ':one': 1, ':quota': request.quota, ':exp': request.expiresAt },
-          ReturnValues: 'UPDATED_NEW',
-        }),
-      );
-      rank = Attributes?.seq as number;
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    const counted = await this.count(pk, request);
+    if (!counted) {
       // Sold out, unless a concurrent request of the same user took the last unit: then it is a repeat.
       const winner = await this.user(pk, request.userId);
       return winner ? this.repeat(winner, request) : { kind: 'SOLD_OUT' };
     }
+    const { rank, counter } = counted;
 
     try {
       await this.client.send(
@@ -83,6 +100,7 @@ export class DynamoDbAdmissionStore implements AdmissionStore {
             sk: userSk(request.userId),
             userId: request.userId,
             rank,
+            counter,
             requestId: request.requestId,
             admittedAt: request.admittedAt,
             expiresAt: request.expiresAt,
@@ -95,7 +113,7 @@ export class DynamoDbAdmissionStore implements AdmissionStore {
     } catch (error) {
       // An ambiguous failure may have written the item: keep the count (undersell at worst, never oversell).
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      await this.uncount(pk);
+      await this.uncount(pk, counter);
       const winner =
         (error.Item ? (unmarshall(error.Item) as UserItem) : undefined) ?? (await this.user(pk, request.userId));
       if (!winner) throw new Error('user item vanished during admission');
@@ -105,6 +123,9 @@ export class DynamoDbAdmissionStore implements AdmissionStore {
 
   async release(day: CampaignDay, userId: string, rank: number): Promise<void> {
     const pk = dayPk(day);
+    const holder = await this.user(pk, userId);
+    if (holder?.rank !== rank) return; // the user no longer holds this rank: nothing to release
+    const counter = holder.counter ?? COUNTER_SK;
     try {
       await this.client.send(
         new TransactWriteCommand({
@@ -118,7 +139,7 @@ export class DynamoDbAdmissionStore implements AdmissionStore {
                 ExpressionAttributeValues: { ':rank': rank },
               },
             },
-            { Update: { ...this.uncountInput(pk), ConditionExpression: 'attribute_exists(pk)' } },
+            { Update: { ...this.uncountInput(pk, counter), ConditionExpression: 'attribute_exists(pk)' } },
           ],
         }),
       );
@@ -168,11 +189,55 @@ export class DynamoDbAdmissionStore implements AdmissionStore {
     return entries.sort((a, b) => a.rank - b.rank);
   }
 
+  /** The sum of the day's counter shards (one item unless the campaign is sharded). */
   async admittedCount(day: CampaignDay): Promise<number> {
-    const { Item } = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: { pk: dayPk(day), sk: COUNTER_SK }, ConsistentRead: true }),
+    const { Items } = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :counter)',
+        ExpressionAttributeValues: { ':pk': dayPk(day), ':counter': COUNTER_SK },
+        ProjectionExpression: 'admitted',
+        ConsistentRead: true,
+      }),
     );
-    return (Item?.admitted as number | undefined) ?? 0;
+    return (Items ?? []).reduce((sum, item) => sum + ((item.admitted as number | undefined) ?? 0), 0);
+  }
+
+  /**
+   * Counts one admission on a shard with quota left, starting at a random one and falling over to the next ones;
+   * undefined when every shard is exhausted (sold out). A shard seen exhausted is skipped for
+   * {@link EXHAUSTED_SHARD_TTL_MS}, but tried last rather than never, so no unit of quota is stranded.
+   */
+  private async count(pk: string, request: AdmitRequest): Promise<{ rank: number; counter: string } | undefined> {
+    const shards = request.counterShards ?? 1;
+    const first = shards === 1 ? 0 : Math.floor(Math.random() * shards);
+    const order = Array.from({ length: shards }, (_, i) => (first + i) % shards);
+    const now = this.now();
+    const fresh = order.filter((shard) => (this.exhausted.get(`${pk}#${shard}`) ?? 0) <= now);
+    const stale = order.filter((shard) => !fresh.includes(shard));
+    for (const shard of [...fresh, ...stale]) {
+      const quota = shardQuota(request.quota, shard, shards);
+      if (quota === 0) continue;
+      const counter = counterSk(shard, shards);
+      try {
+        const { Attributes } = await this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: { pk, sk: counter },
+            UpdateExpression: 'SET expiresAt = :exp ADD admitted :one, seq :one',
+            ConditionExpression: 'attribute_not_exists(admitted) OR admitted < :quota',
+            ExpressionAttributeValues: { ':one': 1, ':quota': quota, ':exp': request.expiresAt },
+            ReturnValues: 'UPDATED_NEW',
+          }),
+        );
+        this.exhausted.delete(`${pk}#${shard}`);
+        return { rank: shard + 1 + shards * ((Attributes?.seq as number) - 1), counter };
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        this.exhausted.set(`${pk}#${shard}`, now + EXHAUSTED_SHARD_TTL_MS);
+      }
+    }
+    return undefined;
   }
 
   private repeat(user: UserItem, request: AdmitRequest): AdmitOutcome {
@@ -181,18 +246,18 @@ export class DynamoDbAdmissionStore implements AdmissionStore {
       : { kind: 'ALREADY_ADMITTED', rank: user.rank };
   }
 
-  /** Gives one unit of quota back to the day's counter (the rank is not reused). */
-  private uncountInput(pk: string) {
+  /** Gives one unit of quota back to the counter shard `counter` (the rank is not reused). */
+  private uncountInput(pk: string, counter: string) {
     return {
       TableName: this.tableName,
-      Key: { pk, sk: COUNTER_SK },
+      Key: { pk, sk: counter },
       UpdateExpression: 'ADD admitted :minus',
       ExpressionAttributeValues: { ':minus': -1 },
     };
   }
 
-  private async uncount(pk: string): Promise<void> {
-    await this.client.send(new UpdateCommand(this.uncountInput(pk)));
+  private async uncount(pk: string, counter: string): Promise<void> {
+    await this.client.send(new UpdateCommand(this.uncountInput(pk, counter)));
   }
 
   private async user(pk: string, userId: string): Promise<UserItem | undefined> {

@@ -1,0 +1,13 @@
+import { fromEnv } from '@aws-sdk/credential-provider-env';
+
+/**
+ * Stands in for `@aws-sdk/credential-provider-node` in the Lambda bundles (an esbuild alias set by `AppFunction`).
+ *
+ * Lambda hands every execution environment its role's credentials in `AWS_ACCESS_KEY_ID`,
+ * `AWS_SECRET_ACCESS_KEY` and `AWS_SESSION_TOKEN` (AWS Lambda Developer Guide, "Defined runtime environment
+ * variables"), and the local cloud does the same, so the SDK's full Node chain (SSO, INI files, STS web identity,
+ * process, IMDS: about 100 KB minified, and module init time on every cold start) is never used there.
+ * Same signature as the package's `defaultProvider`.
+ * @throws CredentialsProviderError (when called) if the variables are missing.
+ */
+export const defaultProvider = (init: Parameters<typeof fromEnv>[0] = {}) => fromEnv(init);
