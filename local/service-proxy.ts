@@ -50,7 +50,10 @@ export async function startServiceProxy(options: {
         up.on('data', (c: Buffer) => out.push(c));
         up.on('end', () => {
           const text = Buffer.from(replaceAll(Buffer.concat(out).toString('utf8'), 1));
-          res.writeHead(up.statusCode ?? 502, { ...up.headers, 'content-length': String(text.length) });
+          // The body is re-sent whole: a chunked upstream answer (DynamoDB Local's large Query pages) must not
+          // keep its Transfer-Encoding next to the new Content-Length, which clients reject as a parse error.
+          const { 'transfer-encoding': _chunked, ...upHeaders } = up.headers;
+          res.writeHead(up.statusCode ?? 502, { ...upHeaders, 'content-length': String(text.length) });
           res.end(text);
         });
       },
