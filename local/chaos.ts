@@ -149,6 +149,11 @@ export type InjectedCounts = Record<string, number>;
 export class Chaos {
   private config: ChaosConfig = {};
   readonly injected: InjectedCounts = {};
+  /**
+   * Every request the functions made to a backend, by `dynamodb.<Operation>`, `sqs.<Operation>` and `redis` (one
+   * per REST request to the bridge): what `GET /_local/stats` reports, so a benchmark can prove a path made none.
+   */
+  readonly calls: Record<string, number> = {};
   private readonly listeners: ((config: ChaosConfig) => void)[] = [];
 
   constructor(
@@ -179,6 +184,7 @@ export class Chaos {
 
   /** What the proxy in front of `service` does with a request for `operation`. */
   verdict(service: ChaosService, operation: string): ProxyVerdict {
+    this.calls[`${service}.${operation}`] = (this.calls[`${service}.${operation}`] ?? 0) + 1;
     const faults = this.config[service];
     const fault = faults?.[operation] ?? faults?.['*'];
     if (!fault) return { kind: 'forward', latencyMs: 0 };
@@ -197,6 +203,7 @@ export class Chaos {
 
   /** The Upstash bridge's state: whether to drop the request, and added latency in ms. */
   redis(): { down: boolean; latencyMs: number } {
+    this.calls.redis = (this.calls.redis ?? 0) + 1;
     const redis = this.config.redis ?? {};
     if (redis.down) this.count('redis.down');
     else if (redis.latencyMs) this.count('redis.latency');

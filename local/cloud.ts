@@ -465,6 +465,13 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
           });
           return true;
         }
+        if (req.method === 'GET' && url.pathname === '/_local/stats') {
+          sendJson(res, 200, {
+            calls: chaos.calls,
+            functions: Object.fromEntries(Object.entries(functions).map(([id, fn]) => [id, fn.stats])),
+          });
+          return true;
+        }
         if (req.method === 'GET' && url.pathname === '/_local/health') {
           sendJson(res, 200, { ok: true, pollers: pollers.map((p) => p.stats) });
           return true;

@@ -183,6 +183,8 @@ export class LocalFunction {
       },
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       serialization: 'advanced',
+      // A plain Node process, as Lambda's runtime: not the cloud's own tsx loader hooks (inherited by default).
+      execArgv: [],
     });
     child.stdout?.pipe(this.log, { end: false });
     child.stderr?.pipe(this.log, { end: false });
