@@ -2,7 +2,7 @@ import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { Redis } from '@upstash/redis';
 import fc from 'fast-check';
-import { DynamoDbAdmissionStore } from '../../lambdas/adapters/dynamodb/admission-store';
+import { DynamoDbAdmissionStore, EXHAUSTED_SHARD_TTL_MS } from '../../lambdas/adapters/dynamodb/admission-store';
 import { RedisAdmissionStore } from '../../lambdas/adapters/redis/admission-store';
 import type { AdmissionStore } from '../../lambdas/domain/admission';
 import { type Emulator, startDynamoDbLocal, startRedisServer } from '../../local/emulators';
@@ -199,16 +199,20 @@ describe.each([1, 8])('integration: dynamodb admission store with %i counter sha
 
   it('falls over to the other shards until the last unit is used, then answers SOLD_OUT', async () => {
     // A quota smaller than the shard count leaves some shards with no share at all.
-    const store = (stores.dynamodb as () => AdmissionStore)();
+    let now = Date.UTC(2026, 4, 1, 4);
+    const store = new DynamoDbAdmissionStore(DynamoDBDocumentClient.from(dynamoClient), 'admission', () => now);
     const day = { campaignId: `fallover-${shards}`, issueDate: '2026-05-01' };
     const quota = 5;
     for (let i = 0; i < quota; i++) {
       expect(await store.admit(sharded(day, `u${i}`, quota))).toMatchObject({ kind: 'ADMITTED' });
     }
     expect(await store.admit(sharded(day, 'late', quota))).toEqual({ kind: 'SOLD_OUT' });
-    // A released unit goes back to its own shard and is found again (no shard is skipped for good).
+    // A released unit goes back to its own shard; this instance skips shards it saw exhausted for a moment ...
     const [first] = await store.ledger(day);
     await store.release(day, first?.userId as string, first?.rank as number);
+    expect(await store.admit(sharded(day, 'late', quota))).toEqual({ kind: 'SOLD_OUT' });
+    // ... and finds the unit once that moment has passed (no shard is skipped for good).
+    now += EXHAUSTED_SHARD_TTL_MS + 1;
     expect(await store.admit(sharded(day, 'late', quota))).toMatchObject({ kind: 'ADMITTED' });
     expect(await store.admittedCount(day)).toBe(quota);
   });

@@ -209,7 +209,15 @@ describe('domain: campaign definition schema', () => {
     ['impossible date', { startDate: '2026-02-30' }, 'startDate'],
     ['per-user limit other than 1', { perUserDailyLimit: 2 }, 'perUserDailyLimit'],
     ['unknown field', { surprise: true }, 'surprise'],
+    ['no counter shard', { counterShards: 0 }, 'counterShards'],
+    ['more than 100 counter shards', { counterShards: 101 }, 'counterShards'],
+    ['fractional counter shards', { counterShards: 2.5 }, 'counterShards'],
   ])('rejects %s, naming the field', (_, change, field) => {
     expect(problem({ ...valid, ...change })).toContain(field);
+  });
+
+  it('defaults to one counter shard', () => {
+    const { counterShards: _, ...withoutShards } = valid;
+    expect(campaignDefinitionSchema.parse(withoutShards).counterShards).toBe(1);
   });
 });

@@ -205,17 +205,17 @@ export class DynamoDbAdmissionStore implements AdmissionStore {
 
   /**
    * Counts one admission on a shard with quota left, starting at a random one and falling over to the next ones;
-   * undefined when every shard is exhausted (sold out). A shard seen exhausted is skipped for
-   * {@link EXHAUSTED_SHARD_TTL_MS}, but tried last rather than never, so no unit of quota is stranded.
+   * undefined when every shard is exhausted (sold out). A shard this instance saw exhausted is skipped for
+   * {@link EXHAUSTED_SHARD_TTL_MS}: a unit given back meanwhile is found by other instances at once and by this
+   * one after that, so no unit of quota is stranded.
    */
   private async count(pk: string, request: AdmitRequest): Promise<{ rank: number; counter: string } | undefined> {
     const shards = request.counterShards ?? 1;
     const first = shards === 1 ? 0 : Math.floor(Math.random() * shards);
     const order = Array.from({ length: shards }, (_, i) => (first + i) % shards);
     const now = this.now();
-    const fresh = order.filter((shard) => (this.exhausted.get(`${pk}#${shard}`) ?? 0) <= now);
-    const stale = order.filter((shard) => !fresh.includes(shard));
-    for (const shard of [...fresh, ...stale]) {
+    for (const shard of order) {
+      if ((this.exhausted.get(`${pk}#${shard}`) ?? 0) > now) continue;
       const quota = shardQuota(request.quota, shard, shards);
       if (quota === 0) continue;
       const counter = counterSk(shard, shards);
