@@ -35,8 +35,8 @@ export const shardQuota = (quota: number, shard: number, shards: number) =>
   Math.floor(quota / shards) + (shard < quota % shards ? 1 : 0);
 
 /**
- * A shard an instance saw exhausted is skipped for this long, ms, so a sold-out day does not cost K rejected
- * conditional writes (which consume write capacity) per request; a unit released meanwhile is found after it.
+ * A shard an instance saw exhausted is tried last for this long, ms, so the fall-over does not keep paying rejected
+ * conditional writes (which consume write capacity) on shards known to be full.
  */
 export const EXHAUSTED_SHARD_TTL_MS = 1_000;
 /** Sort key of a user's admission (ledger) item: `USER#<userId>`, holding rank, requestId, admittedAt. */
@@ -205,17 +205,18 @@ export class DynamoDbAdmissionStore implements AdmissionStore {
 
   /**
    * Counts one admission on a shard with quota left, starting at a random one and falling over to the next ones;
-   * undefined when every shard is exhausted (sold out). A shard this instance saw exhausted is skipped for
-   * {@link EXHAUSTED_SHARD_TTL_MS}: a unit given back meanwhile is found by other instances at once and by this
-   * one after that, so no unit of quota is stranded.
+   * undefined when every shard is exhausted (sold out). A shard this instance saw exhausted within
+   * {@link EXHAUSTED_SHARD_TTL_MS} is tried after the others rather than first, and never skipped, so a unit given
+   * back is always found. A sold-out day costs K rejected writes per request only until the issue function's
+   * sold-out cache answers from memory (one such request per instance per 2 s).
    */
   private async count(pk: string, request: AdmitRequest): Promise<{ rank: number; counter: string } | undefined> {
     const shards = request.counterShards ?? 1;
     const first = shards === 1 ? 0 : Math.floor(Math.random() * shards);
     const order = Array.from({ length: shards }, (_, i) => (first + i) % shards);
     const now = this.now();
-    for (const shard of order) {
-      if ((this.exhausted.get(`${pk}#${shard}`) ?? 0) > now) continue;
+    const seenExhausted = (shard: number) => (this.exhausted.get(`${pk}#${shard}`) ?? 0) > now;
+    for (const shard of [...order.filter((s) => !seenExhausted(s)), ...order.filter(seenExhausted)]) {
       const quota = shardQuota(request.quota, shard, shards);
       if (quota === 0) continue;
       const counter = counterSk(shard, shards);

@@ -1,0 +1,87 @@
+import { spawnSync } from 'node:child_process';
+import { statSync } from 'node:fs';
+import * as path from 'node:path';
+import { synthesize } from '../local/cloud';
+import { projectRoot } from '../local/emulators';
+import { LOCAL_REGION, loadStack, resourcesOfType } from '../local/template';
+import { median } from './stats';
+
+/** Cold-start figures of one function. */
+export interface ColdStartResult {
+  /** Logical id in the template, e.g. `IssueCouponFunctionDD2E9710`. */
+  readonly function: string;
+  /** Minified bundle (`index.js`), bytes; source map excluded (it is not loaded at run time). */
+  readonly bundleBytes: number;
+  /** Median of `runs` module init times (require of the bundle in a fresh Node process), ms. */
+  readonly initMs: number;
+  /** Every run's init time, ms. */
+  readonly initRunsMs: number[];
+}
+
+/** Goals of the issue: every bundle <= 500 KB (KiB, as esbuild and Lambda's console count), issue init <= 100 ms. */
+export const COLD_START_GOALS = { bundleBytes: 500 * 1024, issueInitMs: 100 } as const;
+
+const PLACEHOLDER = 'bench-placeholder';
+
+/**
+ * The function's environment as the template sets it, with references (table names, queue URLs) replaced by a
+ * placeholder: init only reads configuration and creates clients, it makes no call.
+ */
+function environmentOf(variables: Record<string, unknown>): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(variables)) env[key] = typeof value === 'string' ? value : PLACEHOLDER;
+  return env;
+}
+
+/**
+ * Time to load one bundle in a fresh Node process (the function's NODE_OPTIONS, if any), ms: what Lambda's INIT
+ * phase spends on module code, without the runtime's own start.
+ */
+function initOnce(file: string, env: Record<string, string>): number {
+  const result = spawnSync(
+    process.execPath,
+    ['-e', 'const t0 = performance.now(); require(process.argv[1]); console.log(performance.now() - t0)', file],
+    {
+      env: {
+        PATH: process.env.PATH ?? '',
+        ...env,
+        AWS_REGION: LOCAL_REGION,
+        AWS_ACCESS_KEY_ID: PLACEHOLDER,
+        AWS_SECRET_ACCESS_KEY: PLACEHOLDER,
+        AWS_LAMBDA_FUNCTION_NAME: 'bench',
+      },
+      encoding: 'utf8',
+    },
+  );
+  if (result.status !== 0) throw new Error(`loading ${file} failed:\n${result.stderr}`);
+  return Number(result.stdout.trim().split('\n').at(-1));
+}
+
+/**
+ * Synthesizes the app (Redis mode, every function bundled as a deploy would) into `.local/bench/cdk.out` and
+ * measures each function's bundle size and module init time (median of `runs` fresh processes).
+ * @throws Error when the synth fails or a bundle does not load.
+ */
+export async function benchColdStart(options: { runs: number }): Promise<ColdStartResult[]> {
+  const cdkOut = path.join(projectRoot, '.local', 'bench', 'cdk.out');
+  synthesize(cdkOut, 'redis');
+  const stack = loadStack(cdkOut);
+  const results: ColdStartResult[] = [];
+  for (const [logicalId, fn] of resourcesOfType(stack, 'AWS::Lambda::Function')) {
+    const asset = fn.Metadata?.['aws:asset:path'] as string | undefined;
+    if (!asset) continue; // CDK's own helper functions
+    const file = path.join(cdkOut, asset, 'index.js');
+    const variables = ((fn.Properties?.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ??
+      {}) as Record<string, unknown>;
+    const env = environmentOf(variables);
+    initOnce(file, env); // warm the OS file cache; Lambda reads the bundle from local disk too
+    const runs = Array.from({ length: options.runs }, () => initOnce(file, env));
+    results.push({
+      function: logicalId,
+      bundleBytes: statSync(file).size,
+      initMs: Math.round(median(runs) * 10) / 10,
+      initRunsMs: runs.map((ms) => Math.round(ms * 10) / 10),
+    });
+  }
+  return results.sort((a, b) => a.function.localeCompare(b.function));
+}

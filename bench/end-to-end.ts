@@ -1,0 +1,199 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import autocannon from 'autocannon';
+import { call, openCampaign, type RunningCloud, startCloudProcess } from '../test/support/local-cloud';
+import { type Latency, latency } from './stats';
+
+/** One load run through HTTP with autocannon. */
+export interface HttpRun {
+  readonly requests: number;
+  readonly requestsPerSecond: number;
+  readonly latencyMs: Latency;
+  /** Answers by HTTP status, e.g. `{"202": 1000, "409": 9000}`; `errors` counts connection errors and timeouts. */
+  readonly byStatus: Record<string, number>;
+  readonly non2xx: number;
+  readonly errors: number;
+  readonly elapsedMs: number;
+}
+
+/** Sizes of the end-to-end benchmark; the issue's are the defaults. */
+export interface EndToEndOptions {
+  /** Distinct users in the burst (one request each). */
+  readonly users: number;
+  readonly quota: number;
+  /** autocannon connections, the same for the bare server and the local cloud. */
+  readonly connections: number;
+  readonly modes: readonly ('redis' | 'dynamodb')[];
+}
+
+/** The issue's burst: 10,000 users against a quota of 1,000, 64 connections, both admission modes. */
+export const END_TO_END_DEFAULTS: EndToEndOptions = {
+  users: 10_000,
+  quota: 1_000,
+  connections: 64,
+  modes: ['redis', 'dynamodb'],
+};
+
+/** The burst in one admission mode, and the same load again after SOLD_OUT. */
+export interface ModeResult {
+  readonly mode: 'redis' | 'dynamodb';
+  readonly burst: HttpRun;
+  /** First request until the last of the quota's coupons is persisted (polled every 50 ms), ms. */
+  readonly drainMs: number;
+  readonly afterSoldOut: HttpRun;
+  /**
+   * Backend requests made by the functions while the after-SOLD_OUT load ran (`redis`, `dynamodb.<Op>`,
+   * `sqs.<Op>`), from the local cloud's counters: the in-memory fast path should make (almost) none.
+   */
+  readonly backendCallsAfterSoldOut: Record<string, number>;
+}
+
+/** Every figure of the end-to-end benchmark, with the bare server's baseline measured in the same run. */
+export interface EndToEndResult {
+  readonly bareServer: HttpRun;
+  readonly modes: ModeResult[];
+}
+
+/**
+ * Fires `amount` POST requests at `url` over `connections` connections, each with the next body from `body(i)`,
+ * and records every answer's status and latency.
+ */
+export async function fire(
+  url: string,
+  amount: number,
+  connections: number,
+  body: (index: number) => string,
+): Promise<HttpRun> {
+  const samples: number[] = [];
+  const byStatus: Record<string, number> = {};
+  let sent = 0;
+  const started = performance.now();
+  let finish: (result: autocannon.Result) => void = () => undefined;
+  let fail: (error: Error) => void = () => undefined;
+  const done = new Promise<autocannon.Result>((resolve, reject) => {
+    finish = resolve;
+    fail = reject;
+  });
+  const instance = autocannon(
+    {
+      url,
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      connections,
+      amount,
+      timeout: 30,
+      requests: [{ setupRequest: (request) => ({ ...request, body: body(sent++) }) }],
+    },
+    (error, result) => (error ? fail(error) : finish(result)),
+  );
+  instance.on('response', (_client, statusCode, _bytes, responseTime) => {
+    byStatus[statusCode] = (byStatus[statusCode] ?? 0) + 1;
+    samples.push(responseTime);
+  });
+  const result = await done;
+  const elapsedMs = performance.now() - started;
+  const answered = samples.length;
+  return {
+    requests: answered,
+    requestsPerSecond: Math.round((answered / elapsedMs) * 1000),
+    latencyMs: latency(samples),
+    byStatus,
+    non2xx: Object.entries(byStatus)
+      .filter(([status]) => !status.startsWith('2'))
+      .reduce((sum, [, n]) => sum + n, 0),
+    errors: result.errors + result.timeouts,
+    elapsedMs: Math.round(elapsedMs),
+  };
+}
+
+/**
+ * A bare Node HTTP server in its own process answering every request as the issue API accepts one (202 with a
+ * JSON body of the same shape): the ceiling of this machine, the tool and the connections.
+ */
+async function startBareServer(): Promise<{ url: string; stop(): void }> {
+  const source = `
+    const body = JSON.stringify({ code: 'ACCEPTED', rank: 1, couponId: '0'.repeat(32), issueDate: '2026-05-01' });
+    require('node:http').createServer((req, res) => {
+      req.resume();
+      req.on('end', () => { res.writeHead(202, { 'content-type': 'application/json' }); res.end(body); });
+    }).listen(0, '127.0.0.1', function () { process.stdout.write(String(this.address().port) + '\\n'); });`;
+  const child: ChildProcess = spawn(process.execPath, ['-e', source], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise<string>((resolve, reject) => {
+    child.stdout?.once('data', (chunk: Buffer) => resolve(chunk.toString().trim()));
+    child.once('exit', (code) => reject(new Error(`bare server exited (${code})`)));
+  });
+  return { url: `http://127.0.0.1:${port}/v1/campaigns/bare/issue`, stop: () => child.kill() };
+}
+
+async function localStats(cloud: RunningCloud): Promise<Record<string, number>> {
+  const { body } = await call(`${cloud.endpoints.apiUrl}/_local/stats`);
+  return body.calls as Record<string, number>;
+}
+
+function diff(after: Record<string, number>, before: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(
+    Object.entries(after)
+      .map(([key, n]) => [key, n - (before[key] ?? 0)] as const)
+      .filter(([, n]) => n > 0),
+  );
+}
+
+/** Polls the campaign's count until `persisted` reaches `quota`; resolves with the instant it was seen (ms). */
+async function persistedAt(apiUrl: string, campaignId: string, quota: number, timeoutMs: number): Promise<number> {
+  const deadline = performance.now() + timeoutMs;
+  while (performance.now() < deadline) {
+    const { body } = await call(`${apiUrl}/v1/campaigns/${campaignId}/count`);
+    if (Number(body.persisted) >= quota) return performance.now();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`campaign ${campaignId}: fewer than ${quota} coupons persisted after ${timeoutMs} ms`);
+}
+
+async function benchMode(mode: 'redis' | 'dynamodb', options: EndToEndOptions, log: (line: string) => void) {
+  const cloud = await startCloudProcess(mode, { tag: `bench-${mode}` });
+  try {
+    const api = cloud.endpoints.apiUrl;
+    const campaignId = `bench-${mode}-${Date.now().toString(36)}`;
+    const created = await call(`${api}/v1/admin/campaigns`, { body: openCampaign(campaignId, options.quota) });
+    if (created.status !== 201) throw new Error(`creating the campaign failed: ${JSON.stringify(created)}`);
+    const url = `${api}/v1/campaigns/${campaignId}/issue`;
+
+    const started = performance.now();
+    const drained = persistedAt(api, campaignId, options.quota, 300_000);
+    const burst = await fire(url, options.users, options.connections, (i) => JSON.stringify({ userId: `u${i}` }));
+    const drainMs = Math.round((await drained) - started);
+    log(`${mode}: burst ${burst.requestsPerSecond} req/s, p99 ${burst.latencyMs.p99} ms, drain ${drainMs} ms`);
+
+    const before = await localStats(cloud);
+    const afterSoldOut = await fire(url, options.users, options.connections, (i) =>
+      JSON.stringify({ userId: `late-${i}` }),
+    );
+    const backendCallsAfterSoldOut = diff(await localStats(cloud), before);
+    log(`${mode}: after SOLD_OUT ${afterSoldOut.requestsPerSecond} req/s, p99 ${afterSoldOut.latencyMs.p99} ms`);
+    return { mode, burst, drainMs, afterSoldOut, backendCallsAfterSoldOut };
+  } finally {
+    await cloud.stop();
+  }
+}
+
+/**
+ * Measures the bare server, then for each admission mode starts the local cloud (as `npm start` does), runs the
+ * burst of `users` distinct users at a fresh campaign with `quota`, waits for the coupons to drain, and runs the
+ * same load again once sold out.
+ * @throws Error when the cloud does not start or the quota's coupons are not persisted within 5 minutes.
+ */
+export async function benchEndToEnd(
+  options: EndToEndOptions = END_TO_END_DEFAULTS,
+  log: (line: string) => void = () => undefined,
+): Promise<EndToEndResult> {
+  const bare = await startBareServer();
+  let bareServer: HttpRun;
+  try {
+    bareServer = await fire(bare.url, options.users, options.connections, (i) => JSON.stringify({ userId: `u${i}` }));
+  } finally {
+    bare.stop();
+  }
+  log(`bare server: ${bareServer.requestsPerSecond} req/s, p99 ${bareServer.latencyMs.p99} ms`);
+  const modes: ModeResult[] = [];
+  for (const mode of options.modes) modes.push(await benchMode(mode, options, log));
+  return { bareServer, modes };
+}
