@@ -1,6 +1,8 @@
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbAdmissionStore } from '../lambdas/adapters/dynamodb/admission-store';
 import type { AdmitOutcome } from '../lambdas/domain/admission';
+import { systemClock } from '../lambdas/domain/clock';
+import { SoldOutCache } from '../lambdas/domain/sold-out-cache';
 import { startDynamoDbLocal } from '../local/emulators';
 import { createAdmissionTable, localDynamoDbClient } from '../test/support/dynamodb';
 import { workload } from './admission-strategies';
@@ -44,8 +46,8 @@ export const COUNTER_SHARD_DEFAULTS: CounterShardOptions = {
 };
 
 /**
- * Runs the product's DynamoDB admission store against DynamoDB Local with 1 and K counter shards, one store (one
- * "instance") per concurrent caller. DynamoDB Local has no per-item write limit, so this measures the cost of the
+ * Runs the product's DynamoDB admission store against DynamoDB Local with 1 and K counter shards, one store and
+ * one sold-out cache (one "instance") per concurrent caller. DynamoDB Local has no per-item write limit, so this measures the cost of the
  * fall-over logic here; the gain on AWS (K x ~1,000 writes/s) is in BENCHMARKS.md's capacity model.
  */
 export async function benchCounterShards(
@@ -65,9 +67,16 @@ export async function benchCounterShards(
         () => new DynamoDbAdmissionStore(documents, 'admission'),
       );
       const day = { campaignId: `shards-${shards}-${Date.now().toString(36)}`, issueDate: '2026-05-01' };
+      // As the issue function does: an instance that saw SOLD_OUT answers from memory for 2 s.
+      const soldOut = stores.map(() => new SoldOutCache(systemClock));
       const outcomes: (AdmitOutcome | undefined)[] = new Array(requests.length);
       let errors = 0;
       const { elapsedMs, samples } = await closedLoop(requests.length, options.concurrency, async (i, w) => {
+        const cache = soldOut[w] as SoldOutCache;
+        if (cache.get(day)) {
+          outcomes[i] = { kind: 'SOLD_OUT' };
+          return;
+        }
         outcomes[i] = await (stores[w] as DynamoDbAdmissionStore)
           .admit({
             day,
@@ -82,6 +91,7 @@ export async function benchCounterShards(
             errors++;
             return undefined;
           });
+        if (outcomes[i]?.kind === 'SOLD_OUT') cache.mark(day, new Map());
       });
       const admitted = new Set(requests.filter((_, i) => outcomes[i]?.kind === 'ADMITTED')).size;
       const ledger = await (stores[0] as DynamoDbAdmissionStore).ledger(day);
