@@ -11,7 +11,7 @@ import { systemClock } from '../domain/clock';
 import { type DayReconciliation, reconcile } from '../domain/reconcile';
 import { type ReplaySummary, replayDeadLetters } from '../domain/replay';
 import { documentClient, sqsClient } from '../shared/clients';
-import { admissionEnvSchema, integerVariable, loadConfig, requiredString } from '../shared/config';
+import { admissionEnvSchema, integerVariable, loadConfig, requiredInteger, requiredString } from '../shared/config';
 import { metrics } from '../shared/metrics';
 import { logger } from '../shared/powertools';
 import { admissionStoreFactory } from '../shared/wiring';
@@ -27,7 +27,7 @@ const config = loadConfig(
     /** Seconds an admitted user may lack a coupon before reconciliation re-enqueues it; default 300. */
     RECONCILE_GRACE_SECONDS: integerVariable(0, 300),
     /** Visibility timeout x maxReceiveCount of the issue queue, s: how long a message can stay in it. */
-    ISSUE_QUEUE_MAX_MESSAGE_AGE_SECONDS: z.pipe(z.coerce.number(), z.int().check(z.gte(0))),
+    ISSUE_QUEUE_MAX_MESSAGE_AGE_SECONDS: requiredInteger(0),
   }),
 );
 const campaigns = new DynamoDbCampaignRepository(documentClient, config.CAMPAIGN_TABLE_NAME, systemClock);

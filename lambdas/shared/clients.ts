@@ -4,6 +4,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { Redis } from '@upstash/redis';
 import * as z from 'zod/mini';
+import { requiredString } from './config';
 
 // Module-scope clients are reused across invocations of one instance. Endpoints come from the SDK's standard
 // resolution, so `AWS_ENDPOINT_URL_*` points them at emulators with no code change.
@@ -29,7 +30,7 @@ export const sqsClient = new SQSClient({
   requestHandler: { connectionTimeout: 1_000, requestTimeout: 1_500, throwOnRequestTimeout: true },
 });
 
-const upstashSecretSchema = z.object({ url: z.url(), token: z.string().check(z.minLength(1)) });
+const upstashSecretSchema = z.object({ url: z.url(), token: requiredString() });
 
 let redis: Promise<Redis> | undefined;
 

@@ -17,9 +17,14 @@ export function requiredString() {
   return z.string().check(z.minLength(1));
 }
 
+/** An integer variable `>= min`, parsed from its string; required. */
+export function requiredInteger(min: number) {
+  return z.pipe(z.coerce.number(), z.int().check(z.gte(min)));
+}
+
 /** An integer variable `>= min`, parsed from its string; `fallback` when unset. */
 export function integerVariable(min: number, fallback: number) {
-  return z._default(z.pipe(z.coerce.number(), z.int().check(z.gte(min))), fallback);
+  return z._default(requiredInteger(min), fallback);
 }
 
 /** `ADMISSION_MODE`: `redis` (Upstash Lua script) or `dynamodb` (conditional transaction). */

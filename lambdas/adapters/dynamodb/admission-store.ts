@@ -38,7 +38,7 @@ export const shardQuota = (quota: number, shard: number, shards: number) =>
  * A shard an instance saw exhausted is tried last for this long, ms, so the fall-over does not keep paying rejected
  * conditional writes (which consume write capacity) on shards known to be full.
  */
-export const EXHAUSTED_SHARD_TTL_MS = 1_000;
+const EXHAUSTED_SHARD_TTL_MS = 1_000;
 /** Sort key of a user's admission (ledger) item: `USER#<userId>`, holding rank, requestId, admittedAt. */
 export const userSk = (userId: string) => `USER#${userId}`;
 
@@ -75,7 +75,6 @@ export class DynamoDbAdmissionStore implements AdmissionStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
-    private readonly now: () => number = Date.now,
   ) {}
 
   async admit(request: AdmitRequest): Promise<AdmitOutcome> {
@@ -212,9 +211,9 @@ export class DynamoDbAdmissionStore implements AdmissionStore {
    */
   private async count(pk: string, request: AdmitRequest): Promise<{ rank: number; counter: string } | undefined> {
     const shards = request.counterShards ?? 1;
-    const first = shards === 1 ? 0 : Math.floor(Math.random() * shards);
+    const first = Math.floor(Math.random() * shards);
     const order = Array.from({ length: shards }, (_, i) => (first + i) % shards);
-    const now = this.now();
+    const now = Date.now();
     const seenExhausted = (shard: number) => (this.exhausted.get(`${pk}#${shard}`) ?? 0) > now;
     for (const shard of [...order.filter((s) => !seenExhausted(s)), ...order.filter(seenExhausted)]) {
       const quota = shardQuota(request.quota, shard, shards);
