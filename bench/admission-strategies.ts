@@ -185,6 +185,7 @@ export const STRATEGIES: readonly Strategy[] = [
             admittedAt: new Date().toISOString(),
             expiresAt: Number(expiresAt),
           });
+          if (outcome.kind === 'CLOSED') throw new Error('the benchmark never closes a day');
           return outcome.kind;
         };
       }
@@ -192,7 +193,7 @@ export const STRATEGIES: readonly Strategy[] = [
       const k = dayKeys(day);
       return async (userId) => {
         const [status] = (await admit(
-          [k.users, k.ledger, k.seq],
+          [k.users, k.ledger, k.seq, k.closed],
           [userId, randomUUID(), String(quota), new Date().toISOString(), expiresAt],
         )) as [number, number];
         return answer(status);

@@ -68,6 +68,18 @@ export class FcfsCouponStack extends Stack {
       ...tableDefaults,
       partitionKey: { name: 'couponId', type: AttributeType.STRING },
     });
+    // GET /v1/users/me/coupons: a user's coupons, newest admission first (USER_COUPONS_INDEX of the coupon store).
+    couponTable.addGlobalSecondaryIndex({
+      indexName: 'byUser',
+      partitionKey: { name: 'userId', type: AttributeType.STRING },
+      sortKey: { name: 'admittedAt', type: AttributeType.STRING },
+    });
+    // Per vendor: the PROFILE item (with the settlement balance) and one CREDIT#<redeemedAt>#<couponId> per redemption.
+    const vendorTable = new Table(this, 'VendorTable', {
+      ...tableDefaults,
+      partitionKey: { name: 'vendorId', type: AttributeType.STRING },
+      sortKey: { name: 'sk', type: AttributeType.STRING },
+    });
     const failedEventTable = new Table(this, 'FailedEventTable', {
       ...tableDefaults,
       partitionKey: { name: 'failedEventId', type: AttributeType.STRING },
@@ -132,10 +144,42 @@ export class FcfsCouponStack extends Stack {
 
     const adminFunction = new AppFunction(this, 'AdminCampaignsFunction', {
       handler: 'admin-campaigns',
-      timeout: Duration.seconds(10),
-      environment: { CAMPAIGN_TABLE_NAME: campaignTable.tableName },
+      timeout: Duration.seconds(20),
+      environment: {
+        ...admissionEnv,
+        VENDOR_TABLE_NAME: vendorTable.tableName,
+        COUPON_TABLE_NAME: couponTable.tableName,
+        FAILED_EVENT_TABLE_NAME: failedEventTable.tableName,
+        ADMISSION_RETENTION_DAYS: '7',
+      },
     });
+    // Writes campaigns and closes admission days (the kill switch); reads vendors and, for stats, coupons and failures.
     campaignTable.grantReadWriteData(adminFunction);
+    grantAdmission(adminFunction, 'admit');
+    vendorTable.grantReadData(adminFunction);
+    couponTable.grantReadData(adminFunction);
+    failedEventTable.grantReadData(adminFunction);
+
+    const vendorFunction = new AppFunction(this, 'AdminVendorsFunction', {
+      handler: 'admin-vendors',
+      timeout: Duration.seconds(10),
+      environment: { VENDOR_TABLE_NAME: vendorTable.tableName },
+    });
+    vendorTable.grantReadWriteData(vendorFunction);
+
+    // Redemption: the coupon's state, the vendor's credit and balance, and the day's redeemed count, in one transaction.
+    const userCouponsFunction = new AppFunction(this, 'UserCouponsFunction', {
+      handler: 'user-coupons',
+      timeout: Duration.seconds(10),
+      environment: {
+        COUPON_TABLE_NAME: couponTable.tableName,
+        ADMISSION_TABLE_NAME: admissionTable.tableName,
+        VENDOR_TABLE_NAME: vendorTable.tableName,
+      },
+    });
+    couponTable.grantReadWriteData(userCouponsFunction);
+    vendorTable.grantReadWriteData(userCouponsFunction);
+    admissionTable.grantReadWriteData(userCouponsFunction);
 
     const couponWriterEnv = {
       CAMPAIGN_TABLE_NAME: campaignTable.tableName,
@@ -187,7 +231,7 @@ export class FcfsCouponStack extends Stack {
       corsPreflight: props.corsAllowOrigins?.length
         ? {
             allowOrigins: props.corsAllowOrigins,
-            allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST],
+            allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST, CorsHttpMethod.PATCH],
             allowHeaders: ['content-type', 'authorization'],
           }
         : undefined,
@@ -202,8 +246,16 @@ export class FcfsCouponStack extends Stack {
     route(HttpMethod.POST, '/v1/campaigns/{campaignId}/issue', issueFunction, 'IssueIntegration');
     route(HttpMethod.GET, '/v1/campaigns/{campaignId}/count', queryFunction, 'CountIntegration');
     route(HttpMethod.GET, '/v1/campaigns/{campaignId}/users/{userId}/coupon', queryFunction, 'UserCouponIntegration');
+    route(HttpMethod.POST, '/v1/coupons/{couponId}/redeem', userCouponsFunction, 'RedeemIntegration');
+    route(HttpMethod.GET, '/v1/users/me/coupons', userCouponsFunction, 'UserCouponsIntegration');
     route(HttpMethod.POST, '/v1/admin/campaigns', adminFunction, 'CreateCampaignIntegration');
+    route(HttpMethod.GET, '/v1/admin/campaigns', adminFunction, 'ListCampaignsIntegration');
     route(HttpMethod.GET, '/v1/admin/campaigns/{campaignId}', adminFunction, 'GetCampaignIntegration');
+    route(HttpMethod.PATCH, '/v1/admin/campaigns/{campaignId}', adminFunction, 'UpdateCampaignIntegration');
+    route(HttpMethod.POST, '/v1/admin/campaigns/{campaignId}/close', adminFunction, 'CloseCampaignIntegration');
+    route(HttpMethod.GET, '/v1/admin/campaigns/{campaignId}/stats', adminFunction, 'CampaignStatsIntegration');
+    route(HttpMethod.POST, '/v1/admin/vendors', vendorFunction, 'CreateVendorIntegration');
+    route(HttpMethod.GET, '/v1/admin/vendors/{vendorId}', vendorFunction, 'GetVendorIntegration');
 
     new Alarm(this, 'DeadLetterQueueAlarm', {
       alarmDescription: 'Admissions are failing to become coupons and piling up in the dead-letter queue',

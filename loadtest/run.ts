@@ -16,11 +16,20 @@ async function main() {
   const quota = Number(process.argv[3] ?? 100);
   const campaignId = `load-${Date.now()}`;
   const today = new Date().toISOString().slice(0, 10);
+  const vendor = await fetch(`${apiUrl}/v1/admin/vendors`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ vendorId: 'load-test', name: 'Load test vendor', currency: 'USD' }),
+  });
+  if (vendor.status !== 201 && vendor.status !== 409) {
+    throw new Error(`vendor not created: ${vendor.status} ${await vendor.text()}`);
+  }
   const created = await fetch(`${apiUrl}/v1/admin/campaigns`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({
       campaignId,
+      vendorId: 'load-test',
       name: 'Load test',
       timezone: 'UTC',
       startDate: today,

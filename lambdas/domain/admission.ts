@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Campaign } from './campaign';
+import type { Page } from './vendor';
 
 /** The unit that quota and the one-per-user rule apply to: one campaign on one issue day (local date). */
 export interface CampaignDay {
@@ -10,11 +11,15 @@ export interface CampaignDay {
 /** Stable string key of a campaign day, `campaignId#issueDate` (also the admission table's partition key). */
 export const campaignDayKey = (day: CampaignDay): string => `${day.campaignId}#${day.issueDate}`;
 
-/** Result of one atomic admission attempt. `admittedAt` is ISO-8601 UTC. */
+/**
+ * Result of one atomic admission attempt. `admittedAt` is ISO-8601 UTC. `CLOSED`: the day was closed by
+ * {@link AdmissionStore.close} (the campaign's kill switch).
+ */
 export type AdmitOutcome =
   | { readonly kind: 'ADMITTED'; readonly rank: number; readonly admittedAt: string }
   | { readonly kind: 'ALREADY_ADMITTED'; readonly rank: number }
-  | { readonly kind: 'SOLD_OUT' };
+  | { readonly kind: 'SOLD_OUT' }
+  | { readonly kind: 'CLOSED' };
 
 /** Request to admit one user, as one atomic step. */
 export interface AdmitRequest {
@@ -58,6 +63,12 @@ export interface AdmissionStore {
   admittedCount(day: CampaignDay): Promise<number>;
   /** The day's admission ledger, in rank order (reconciliation reads it). */
   ledger(day: CampaignDay): Promise<LedgerEntry[]>;
+  /**
+   * Closes the day: from the moment this resolves, every `admit` of a user not yet admitted answers CLOSED
+   * (checked in the same atomic step as the quota, so no request admitted from a stale campaign cache slips
+   * through). Idempotent. Users admitted before keep their rank.
+   */
+  close(day: CampaignDay, options: { readonly counterShards?: number; readonly expiresAt: number }): Promise<void>;
 }
 
 /** One admitted user in a day's ledger. `admittedAt` is ISO-8601 UTC. */
@@ -106,6 +117,18 @@ export interface CampaignRepository {
   create(campaign: Campaign): Promise<void>;
   /** Every campaign (a full read: for scheduled jobs, not the request path). */
   list(): Promise<Campaign[]>;
+  /** One page of campaigns, in no particular order. @throws InvalidRequestError for a foreign cursor. */
+  page(page: { limit: number; cursor?: string }): Promise<Page<Campaign>>;
+  /**
+   * Replaces a stored campaign if its version is still `campaign.version - 1`.
+   * @throws CampaignConflictError when it changed meanwhile (or no longer exists).
+   */
+  replace(campaign: Campaign): Promise<void>;
+  /**
+   * Sets `closedAt` unless already set, and returns the campaign as stored after it.
+   * @throws CampaignNotFoundError
+   */
+  close(campaignId: string, closedAt: string): Promise<Campaign>;
 }
 
 /**

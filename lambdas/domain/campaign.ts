@@ -14,84 +14,127 @@ export const MAX_COUNTER_SHARDS = 100;
 
 const isRealDate = (value: string) => DateTime.fromISO(value, { zone: 'UTC' }).isValid;
 
+/** Identifier rule for campaign and vendor ids: 1-64 characters of letters, digits, `-` or `_`. */
+export const entityIdSchema = (field: string) =>
+  z
+    .string()
+    .check(z.regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, `${field} must be 1-64 characters of letters, digits, - or _`));
+
+/** Largest money amount, minor units (1e12: ten billion in a two-decimal currency). */
+export const MAX_MINOR_UNITS = 1_000_000_000_000;
+
+/** A money amount in the vendor currency's minor units (cents for USD, won for KRW): a positive integer. */
+export const minorUnitsSchema = (field: string) =>
+  z
+    .int(`${field} must be an integer (minor units)`)
+    .check(z.gte(1, `${field} must be at least 1`), z.lte(MAX_MINOR_UNITS));
+
+/**
+ * The discount a coupon gives, which is also what the vendor is credited when it is redeemed (REQUIREMENTS.md,
+ * 002: `useCoupon` -> `payToVendor`). `AMOUNT`: a fixed amount in minor units of the vendor's currency.
+ * `PERCENT`: a share of the order amount, optionally capped at `maxAmount` minor units.
+ */
+export const discountSchema = z.discriminatedUnion('type', [
+  z.strictObject({
+    type: z.literal('PERCENT'),
+    value: z.number().check(z.gt(0, 'discount.value must be above 0'), z.lte(100, 'discount.value is at most 100')),
+    maxAmount: z.optional(minorUnitsSchema('discount.maxAmount')),
+  }),
+  z.strictObject({ type: z.literal('AMOUNT'), value: minorUnitsSchema('discount.value') }),
+]);
+
+/** The fields of a campaign definition, without the rules that relate them (see {@link campaignDefinitionSchema}). */
+const campaignFields = z.strictObject({
+  campaignId: z.optional(entityIdSchema('campaignId')),
+  /** The vendor that funds the discount and is credited on redemption; must exist (`POST /v1/admin/vendors`). */
+  vendorId: entityIdSchema('vendorId'),
+  name: z.string().check(z.trim(), z.minLength(1, 'name must not be empty'), z.maxLength(200)),
+  timezone: z.string().check(z.refine((zone) => IANAZone.isValidZone(zone), 'timezone must be an IANA time zone')),
+  startDate: z
+    .string()
+    .check(z.regex(LOCAL_DATE, 'startDate must be YYYY-MM-DD'), z.refine(isRealDate, 'startDate is not a date')),
+  endDate: z
+    .string()
+    .check(z.regex(LOCAL_DATE, 'endDate must be YYYY-MM-DD'), z.refine(isRealDate, 'endDate is not a date')),
+  dailyWindow: z.strictObject({
+    open: z.string().check(z.regex(LOCAL_TIME, 'dailyWindow.open must be HH:MM')),
+    close: z.string().check(z.regex(LOCAL_TIME, 'dailyWindow.close must be HH:MM or 24:00')),
+  }),
+  dailyQuota: z
+    .int('dailyQuota must be an integer')
+    .check(z.gte(1, 'dailyQuota must be at least 1'), z.lte(MAX_DAILY_QUOTA)),
+  perUserDailyLimit: z.literal(1, 'perUserDailyLimit must be 1 (one coupon per user per day)'),
+  couponValidityDays: z.int().check(z.gte(0), z.lte(MAX_VALIDITY_DAYS)),
+  /**
+   * DynamoDB mode: the daily quota is split over this many counter items, so admissions are not capped by one
+   * item's write rate (about 1,000 writes/s on AWS). Fixed once the campaign starts. Ignored in Redis mode.
+   */
+  counterShards: z._default(z.int('counterShards must be an integer').check(z.gte(1), z.lte(MAX_COUNTER_SHARDS)), 1),
+  discount: discountSchema,
+});
+
 /**
  * Campaign definition as accepted by `POST /v1/admin/campaigns` (the request body, `campaignId` optional).
  * Dates are inclusive local dates (`YYYY-MM-DD`) and window times local `HH:MM` in `timezone`; `close` is
  * exclusive and `"24:00"` means the end of the day. Rules from the source designs (REQUIREMENTS.md, 001):
  * an event period, a daily window, a daily quota, one coupon per user per day, a validity period after the event.
  */
-export const campaignDefinitionSchema = z
-  .strictObject({
-    campaignId: z.optional(
-      z
-        .string()
-        .check(
-          z.regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'campaignId must be 1-64 characters of letters, digits, - or _'),
-        ),
-    ),
-    name: z.string().check(z.trim(), z.minLength(1, 'name must not be empty'), z.maxLength(200)),
-    timezone: z.string().check(z.refine((zone) => IANAZone.isValidZone(zone), 'timezone must be an IANA time zone')),
-    startDate: z
-      .string()
-      .check(z.regex(LOCAL_DATE, 'startDate must be YYYY-MM-DD'), z.refine(isRealDate, 'startDate is not a date')),
-    endDate: z
-      .string()
-      .check(z.regex(LOCAL_DATE, 'endDate must be YYYY-MM-DD'), z.refine(isRealDate, 'endDate is not a date')),
-    dailyWindow: z.strictObject({
-      open: z.string().check(z.regex(LOCAL_TIME, 'dailyWindow.open must be HH:MM')),
-      close: z.string().check(z.regex(LOCAL_TIME, 'dailyWindow.close must be HH:MM or 24:00')),
-    }),
-    dailyQuota: z
-      .int('dailyQuota must be an integer')
-      .check(z.gte(1, 'dailyQuota must be at least 1'), z.lte(MAX_DAILY_QUOTA)),
-    perUserDailyLimit: z.literal(1, 'perUserDailyLimit must be 1 (one coupon per user per day)'),
-    couponValidityDays: z.int().check(z.gte(0), z.lte(MAX_VALIDITY_DAYS)),
-    /**
-     * DynamoDB mode: the daily quota is split over this many counter items, so admissions are not capped by one
-     * item's write rate (about 1,000 writes/s on AWS). Fixed for the campaign's life. Ignored in Redis mode.
-     */
-    counterShards: z._default(z.int('counterShards must be an integer').check(z.gte(1), z.lte(MAX_COUNTER_SHARDS)), 1),
-    discount: z.discriminatedUnion('type', [
-      z.strictObject({ type: z.literal('PERCENT'), value: z.number().check(z.gt(0), z.lte(100)) }),
-      z.strictObject({ type: z.literal('AMOUNT'), value: z.number().check(z.gt(0), z.lte(1_000_000_000)) }),
-    ]),
-  })
-  .check(
-    z.superRefine((c, ctx) => {
-      if (c.endDate < c.startDate) {
-        ctx.addIssue({ code: 'custom', path: ['endDate'], message: 'endDate must not be before startDate' });
-      } else if (DateTime.fromISO(c.endDate).diff(DateTime.fromISO(c.startDate), 'days').days >= MAX_CAMPAIGN_DAYS) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['endDate'],
-          message: `a campaign lasts at most ${MAX_CAMPAIGN_DAYS} days`,
-        });
-      }
-      if (c.dailyWindow.open === '24:00' || c.dailyWindow.close <= c.dailyWindow.open) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['dailyWindow'],
-          message: 'dailyWindow.close must be after dailyWindow.open',
-        });
-      }
-    }),
-  );
+export const campaignDefinitionSchema = campaignFields.check(
+  z.superRefine((c, ctx) => {
+    if (c.endDate < c.startDate) {
+      ctx.addIssue({ code: 'custom', path: ['endDate'], message: 'endDate must not be before startDate' });
+    } else if (DateTime.fromISO(c.endDate).diff(DateTime.fromISO(c.startDate), 'days').days >= MAX_CAMPAIGN_DAYS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['endDate'],
+        message: `a campaign lasts at most ${MAX_CAMPAIGN_DAYS} days`,
+      });
+    }
+    if (c.dailyWindow.open === '24:00' || c.dailyWindow.close <= c.dailyWindow.open) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['dailyWindow'],
+        message: 'dailyWindow.close must be after dailyWindow.open',
+      });
+    }
+  }),
+);
+
+/**
+ * Body of `PATCH /v1/admin/campaigns/{campaignId}`: any definition fields but `campaignId`, replacing the stored
+ * ones (a nested object such as `dailyWindow` or `discount` is replaced whole). The merged definition must pass
+ * {@link campaignDefinitionSchema}.
+ */
+export const campaignUpdateSchema = z.partial(z.omit(campaignFields, { campaignId: true }));
+
+/** A campaign update before it is merged. */
+export type CampaignUpdate = z.infer<typeof campaignUpdateSchema>;
 
 /** A campaign definition before an id is assigned. */
 export type CampaignDefinition = z.infer<typeof campaignDefinitionSchema>;
 
-/** A stored campaign: the definition with its id and creation instant (ISO-8601 UTC). */
-export type Campaign = Omit<CampaignDefinition, 'campaignId'> & { campaignId: string; createdAt: string };
+/**
+ * A stored campaign: the definition with its id and instants (ISO-8601 UTC). `version` counts writes (1 at
+ * creation), for conditional updates; `closedAt` is set when an admin closed it early (the kill switch).
+ */
+export type Campaign = Omit<CampaignDefinition, 'campaignId'> & {
+  campaignId: string;
+  createdAt: string;
+  updatedAt?: string;
+  closedAt?: string;
+  version?: number;
+};
 
-/** Why issuance is closed at an instant. */
-export type ClosedReason = 'BEFORE_PERIOD' | 'AFTER_PERIOD' | 'BEFORE_WINDOW' | 'AFTER_WINDOW';
+/** Why issuance is closed at an instant. `CLOSED`: an admin closed the campaign early. */
+export type ClosedReason = 'BEFORE_PERIOD' | 'AFTER_PERIOD' | 'BEFORE_WINDOW' | 'AFTER_WINDOW' | 'CLOSED';
 
 /** Outcome of {@link evaluateIssuance}: the issue day (local date) and whether issuance is open. */
 export type IssuanceState =
   | { readonly open: true; readonly issueDate: string }
   | { readonly open: false; readonly issueDate: string; readonly reason: ClosedReason };
 
-type CampaignRules = Pick<Campaign, 'timezone' | 'startDate' | 'endDate' | 'dailyWindow' | 'couponValidityDays'>;
+type CampaignRules = Pick<Campaign, 'timezone' | 'startDate' | 'endDate' | 'dailyWindow' | 'couponValidityDays'> &
+  Partial<Pick<Campaign, 'closedAt'>>;
 
 const minutesOf = (hhmm: string): number => {
   const [h, m] = hhmm.split(':').map(Number);
@@ -107,7 +150,7 @@ export function issueDayOf(campaign: Pick<Campaign, 'timezone'>, instant: Date):
 }
 
 /**
- * Whether coupons may be issued at `instant`: the issue day must lie in startDate..endDate (inclusive) and the
+ * Whether coupons may be issued at `instant`: the campaign must not have been closed at or before it, the issue day must lie in startDate..endDate (inclusive) and the
  * local wall-clock time in [open, close). Wall-clock comparison means that on a DST change the window follows
  * local clocks: an `open` inside a spring-forward gap opens at the first local time after it, and a window inside
  * a fall-back overlap lasts as long as local clocks show it.
@@ -115,6 +158,9 @@ export function issueDayOf(campaign: Pick<Campaign, 'timezone'>, instant: Date):
 export function evaluateIssuance(campaign: CampaignRules, instant: Date): IssuanceState {
   const local = DateTime.fromJSDate(instant, { zone: campaign.timezone });
   const issueDate = local.toISODate() as string;
+  if (campaign.closedAt !== undefined && instant.getTime() >= Date.parse(campaign.closedAt)) {
+    return { open: false, issueDate, reason: 'CLOSED' };
+  }
   if (issueDate < campaign.startDate) return { open: false, issueDate, reason: 'BEFORE_PERIOD' };
   if (issueDate > campaign.endDate) return { open: false, issueDate, reason: 'AFTER_PERIOD' };
   const minute = local.hour * 60 + local.minute;
@@ -145,4 +191,37 @@ export function admissionExpiresAt(campaign: Pick<Campaign, 'timezone'>, issueDa
       .plus({ days: 1 + retentionDays })
       .toSeconds(),
   );
+}
+
+/**
+ * How long before a campaign starts it stops accepting updates, ms. Longer than the issue function's campaign
+ * cache (CAMPAIGN_CACHE_TTL_MS, 10 s), so no instance can still hold the old definition when issuance begins.
+ */
+export const UPDATE_LEAD_MS = 60_000;
+
+/** The instant a campaign starts: the beginning of its `startDate` in its time zone. */
+export function campaignStartsAt(campaign: Pick<Campaign, 'timezone' | 'startDate'>): Date {
+  return DateTime.fromISO(campaign.startDate, { zone: campaign.timezone }).startOf('day').toJSDate();
+}
+
+/**
+ * Whether a campaign definition may still be changed at `instant`: not closed, and more than
+ * {@link UPDATE_LEAD_MS} before it starts.
+ */
+export function isUpdatable(campaign: Pick<Campaign, 'timezone' | 'startDate' | 'closedAt'>, instant: Date): boolean {
+  return campaign.closedAt === undefined && instant.getTime() < campaignStartsAt(campaign).getTime() - UPDATE_LEAD_MS;
+}
+
+/** The local dates `from`..`to` (inclusive, `YYYY-MM-DD`), ascending. */
+export function datesBetween(from: string, to: string): string[] {
+  const dates: string[] = [];
+  for (let d = DateTime.fromISO(from, { zone: 'UTC' }); (d.toISODate() as string) <= to; d = d.plus({ days: 1 })) {
+    dates.push(d.toISODate() as string);
+  }
+  return dates;
+}
+
+/** The issue day after `issueDate` (`YYYY-MM-DD`). */
+export function nextIssueDay(issueDate: string): string {
+  return DateTime.fromISO(issueDate, { zone: 'UTC' }).plus({ days: 1 }).toISODate() as string;
 }

@@ -2,11 +2,27 @@ import * as z from 'zod/mini';
 import './zod-messages';
 import type { AdmissionMessage, CampaignDay } from './admission';
 import { type Campaign, couponExpiresAt } from './campaign';
+import type { Page } from './vendor';
 
-/** A coupon as stored. Instants are ISO-8601 UTC; `issueDate` is the local issue day. */
+/** How a coupon was used: the order, what the vendor was credited (minor units) and when (ISO-8601 UTC). */
+export interface Redemption {
+  readonly orderId: string;
+  /** The order amount the client sent, minor units (absent when not sent). */
+  readonly orderAmount?: number;
+  /** The credit to the vendor's settlement ledger, minor units of the vendor's currency. */
+  readonly amount: number;
+  readonly redeemedAt: string;
+}
+
+/**
+ * A coupon as stored. Instants are ISO-8601 UTC; `issueDate` is the local issue day. `status` moves
+ * ISSUED -> REDEEMED once (with `redemption`); expiry is not stored but read from `expiresAt` (see couponView).
+ */
 export interface Coupon {
   readonly couponId: string;
   readonly campaignId: string;
+  /** The campaign's vendor, credited on redemption (absent on coupons written before vendors existed). */
+  readonly vendorId?: string;
   readonly issueDate: string;
   readonly userId: string;
   readonly rank: number;
@@ -14,8 +30,18 @@ export interface Coupon {
   readonly issuedAt: string;
   /** Exclusive end of validity, see couponExpiresAt. */
   readonly expiresAt: string;
-  readonly status: 'ISSUED';
+  readonly status: 'ISSUED' | 'REDEEMED';
   readonly discount: Campaign['discount'];
+  readonly redemption?: Redemption;
+}
+
+/** A coupon as shown to its owner: `EXPIRED` when an ISSUED coupon's validity has ended at `now`. */
+export type CouponView = Omit<Coupon, 'status'> & { readonly status: 'ISSUED' | 'REDEEMED' | 'EXPIRED' };
+
+/** The coupon's status at `now` (ISSUED, REDEEMED, or EXPIRED once `expiresAt` has passed unredeemed). */
+export function couponView(coupon: Coupon, now: Date): CouponView {
+  const expired = coupon.status === 'ISSUED' && now.getTime() >= Date.parse(coupon.expiresAt);
+  return { ...coupon, status: expired ? 'EXPIRED' : coupon.status };
 }
 
 /** Schema of the queue message body; a body that fails it is a poison message. */
@@ -35,11 +61,26 @@ export interface CouponStore {
    * transaction. Returns 'CREATED' or 'EXISTS'; throws on backend failure.
    */
   putIfAbsent(coupon: Coupon): Promise<'CREATED' | 'EXISTS'>;
+  /** The coupon (strongly consistent read), or undefined. */
   get(couponId: string): Promise<Coupon | undefined>;
   /** The subset of `couponIds` that exist. */
   existing(couponIds: readonly string[]): Promise<Set<string>>;
   /** Coupons persisted for the day. */
   persistedCount(day: CampaignDay): Promise<number>;
+  /** Coupons persisted and redeemed for the day (the day's STATS counters). */
+  dayCounts(day: CampaignDay): Promise<{ persisted: number; redeemed: number }>;
+  /**
+   * ISSUED -> REDEEMED in one transaction with the vendor's credit: the coupon update is conditional on it being
+   * ISSUED, owned by `coupon.userId` and unexpired at `redemption.redeemedAt`; the same transaction appends the
+   * settlement entry, adds `amount` to the vendor's balance and counts the day's redemption. 'CONFLICT' when the
+   * coupon's condition failed (redeemed or expired meanwhile: read it again); throws on backend failure.
+   */
+  redeem(coupon: Coupon & { vendorId: string }, redemption: Redemption): Promise<'REDEEMED' | 'CONFLICT'>;
+  /**
+   * The user's coupons, newest admission first.
+   * @throws InvalidRequestError for a cursor this listing did not issue for this user.
+   */
+  listByUser(userId: string, page: { limit: number; cursor?: string }): Promise<Page<Coupon>>;
 }
 
 /** Error for a message that can never be applied (bad body, unknown campaign): it is parked, not retried forever. */
@@ -67,7 +108,7 @@ export function parseAdmissionMessage(body: string): AdmissionMessage {
 /** Dependencies of {@link applyAdmission}. */
 export interface ApplyAdmissionDeps {
   readonly campaigns: { get(campaignId: string): Promise<Campaign | undefined> };
-  readonly coupons: CouponStore;
+  readonly coupons: Pick<CouponStore, 'putIfAbsent'>;
   readonly clock: () => Date;
 }
 
@@ -85,6 +126,7 @@ export async function applyAdmission(
   return deps.coupons.putIfAbsent({
     ...message,
     issuedAt: deps.clock().toISOString(),
+    vendorId: campaign.vendorId,
     expiresAt: couponExpiresAt(campaign).toISOString(),
     status: 'ISSUED',
     discount: campaign.discount,

@@ -93,3 +93,80 @@ export class PayloadTooLargeError extends DomainError {
   readonly code = 'PAYLOAD_TOO_LARGE';
   readonly statusCode = 413;
 }
+
+/** 404: no vendor with this id. */
+export class VendorNotFoundError extends DomainError {
+  readonly code = 'VENDOR_NOT_FOUND';
+  readonly statusCode = 404;
+  constructor(vendorId: string) {
+    super(`Vendor '${vendorId}' does not exist`);
+  }
+}
+
+/** 409: a vendor with this id already exists (admin create). */
+export class VendorExistsError extends DomainError {
+  readonly code = 'VENDOR_EXISTS';
+  readonly statusCode = 409;
+  constructor(vendorId: string) {
+    super(`Vendor '${vendorId}' already exists`);
+  }
+}
+
+/** 422: a campaign names a vendor that does not exist. */
+export class UnknownVendorError extends DomainError {
+  readonly code = 'UNKNOWN_VENDOR';
+  readonly statusCode = 422;
+  constructor(vendorId: string) {
+    super(`vendorId '${vendorId}' does not exist; create the vendor first (POST /v1/admin/vendors)`);
+  }
+}
+
+/** 409: the campaign has started (or is about to) or was closed, so its definition can no longer change. */
+export class CampaignStartedError extends DomainError {
+  readonly code = 'CAMPAIGN_STARTED';
+  readonly statusCode = 409;
+}
+
+/** 409: the campaign changed between read and write (a concurrent update); read it again and retry. */
+export class CampaignConflictError extends DomainError {
+  readonly code = 'CONFLICT';
+  readonly statusCode = 409;
+  constructor(campaignId: string) {
+    super(`Campaign '${campaignId}' was changed concurrently; read it again and retry`);
+  }
+}
+
+/** 410: the coupon's validity period has ended. */
+export class CouponExpiredError extends DomainError {
+  readonly code = 'EXPIRED';
+  readonly statusCode = 410;
+  override readonly details: Readonly<Record<string, unknown>>;
+  constructor(couponId: string, expiresAt: string) {
+    super(`Coupon '${couponId}' expired at ${expiresAt}`);
+    this.details = { expiresAt };
+  }
+}
+
+/** 409: the coupon was already redeemed with another order; carries that order id. */
+export class AlreadyRedeemedError extends DomainError {
+  readonly code = 'ALREADY_REDEEMED';
+  readonly statusCode = 409;
+  override readonly details: Readonly<Record<string, unknown>>;
+  constructor(couponId: string, orderId: string) {
+    super(`Coupon '${couponId}' was already redeemed with another order`);
+    this.details = { orderId };
+  }
+}
+
+/**
+ * Runs a backend call, turning any failure into UnavailableError (503) with the cause kept for the log; a
+ * DomainError (e.g. a bad cursor found by the adapter) passes through unchanged.
+ */
+export async function backendCall<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (error instanceof DomainError) throw error;
+    throw new UnavailableError('A backend is unavailable; please retry', { cause: error });
+  }
+}

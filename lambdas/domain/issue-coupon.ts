@@ -2,7 +2,14 @@ import type { AdmissionQueue, AdmissionStore, CampaignDay, CampaignRepository } 
 import { couponIdOf, MessageRejectedError } from './admission';
 import { admissionExpiresAt, evaluateIssuance } from './campaign';
 import type { Clock } from './clock';
-import { AlreadyIssuedError, CampaignNotFoundError, NotOpenError, SoldOutError, UnavailableError } from './errors';
+import {
+  AlreadyIssuedError,
+  backendCall,
+  CampaignNotFoundError,
+  NotOpenError,
+  SoldOutError,
+  UnavailableError,
+} from './errors';
 import type { SoldOutCache } from './sold-out-cache';
 
 /** Minimal structured logger port (Powertools Logger satisfies it). */
@@ -13,7 +20,7 @@ export interface LogPort {
 
 /** Dependencies of {@link issueCoupon}. */
 export interface IssueCouponDeps {
-  readonly campaigns: CampaignRepository;
+  readonly campaigns: Pick<CampaignRepository, 'get'>;
   readonly admissions: AdmissionStore;
   readonly queue: AdmissionQueue;
   readonly soldOut: SoldOutCache;
@@ -36,6 +43,7 @@ const CLOSED_MESSAGES = {
   AFTER_PERIOD: 'The campaign has ended',
   BEFORE_WINDOW: "Today's issuance window has not opened yet",
   AFTER_WINDOW: "Today's issuance window has closed",
+  CLOSED: 'The campaign was closed',
 } as const;
 
 /**
@@ -55,7 +63,7 @@ export async function issueCoupon(
   request: { readonly campaignId: string; readonly userId: string; readonly requestId: string },
 ): Promise<IssueResult> {
   const { campaignId, userId, requestId } = request;
-  const campaign = await backend(() => deps.campaigns.get(campaignId));
+  const campaign = await backendCall(() => deps.campaigns.get(campaignId));
   if (!campaign) throw new CampaignNotFoundError(campaignId);
 
   const now = deps.clock();
@@ -71,7 +79,7 @@ export async function issueCoupon(
     throw new SoldOutError(campaignId, day.issueDate);
   }
 
-  const outcome = await backend(() =>
+  const outcome = await backendCall(() =>
     deps.admissions.admit({
       day,
       userId,
@@ -91,6 +99,7 @@ export async function issueCoupon(
     if (admitted) deps.soldOut.mark(day, admitted);
     throw new SoldOutError(campaignId, day.issueDate);
   }
+  if (outcome.kind === 'CLOSED') throw new NotOpenError(CLOSED_MESSAGES.CLOSED);
   if (outcome.kind === 'ALREADY_ADMITTED') throw new AlreadyIssuedError(outcome.rank, couponId, day.issueDate);
 
   const { rank, admittedAt } = outcome;
@@ -116,12 +125,4 @@ export async function issueCoupon(
     throw new UnavailableError('Could not enqueue the coupon; please retry', { cause: sendError });
   }
   return { rank, couponId, issueDate: day.issueDate };
-}
-
-async function backend<T>(call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
-    throw new UnavailableError('A backend is unavailable; please retry', { cause: error });
-  }
 }

@@ -1,17 +1,16 @@
-import { randomUUID } from 'node:crypto';
 import type { AdmissionStore, CampaignRepository } from './admission';
 import { couponIdOf } from './admission';
-import type { Campaign, CampaignDefinition } from './campaign';
+import type { Campaign } from './campaign';
 import { issueDayOf } from './campaign';
 import type { Clock } from './clock';
-import type { Coupon, CouponStore } from './coupon';
+import { type CouponStore, type CouponView, couponView } from './coupon';
 import { CampaignNotFoundError, CouponNotFoundError } from './errors';
 
 /** Dependencies of the read-side and admin use cases. */
 export interface QueryDeps {
-  readonly campaigns: CampaignRepository;
+  readonly campaigns: Pick<CampaignRepository, 'get'>;
   readonly admissions: AdmissionStore;
-  readonly coupons: CouponStore;
+  readonly coupons: Pick<CouponStore, 'get' | 'persistedCount'>;
   readonly clock: Clock;
 }
 
@@ -24,7 +23,11 @@ export interface IssuanceCount {
   readonly remaining: number;
 }
 
-async function campaignOrThrow(campaigns: Pick<CampaignRepository, 'get'>, campaignId: string): Promise<Campaign> {
+/** @throws CampaignNotFoundError */
+export async function campaignOrThrow(
+  campaigns: Pick<CampaignRepository, 'get'>,
+  campaignId: string,
+): Promise<Campaign> {
   const campaign = await campaigns.get(campaignId);
   if (!campaign) throw new CampaignNotFoundError(campaignId);
   return campaign;
@@ -50,9 +53,12 @@ export async function issuanceCount(deps: QueryDeps, campaignId: string, issueDa
   };
 }
 
-/** A user's coupon of one issue day: written (ISSUED) or admitted and still on its way (PENDING). */
+/**
+ * A user's coupon of one issue day: written (ISSUED, or REDEEMED / EXPIRED later) or admitted and still on its
+ * way (PENDING).
+ */
 export type UserCouponState =
-  | { readonly status: 'ISSUED'; readonly coupon: Coupon }
+  | { readonly status: 'ISSUED' | 'REDEEMED' | 'EXPIRED'; readonly coupon: CouponView }
   | { readonly status: 'PENDING'; readonly couponId: string; readonly issueDate: string; readonly rank: number };
 
 /**
@@ -69,30 +75,11 @@ export async function userCoupon(
   const day = { campaignId, issueDate: issueDate ?? issueDayOf(campaign, deps.clock()) };
   const couponId = couponIdOf(campaignId, day.issueDate, userId);
   const coupon = await deps.coupons.get(couponId);
-  if (coupon) return { status: 'ISSUED', coupon };
+  if (coupon) {
+    const view = couponView(coupon, deps.clock());
+    return { status: view.status, coupon: view };
+  }
   const rank = await deps.admissions.rankOf(day, userId);
   if (rank === undefined) throw new CouponNotFoundError(`No coupon for this user on ${day.issueDate}`);
   return { status: 'PENDING', couponId, issueDate: day.issueDate, rank };
-}
-
-/**
- * Stores a new campaign; `campaignId` is generated (UUID) when absent.
- * @throws CampaignExistsError when the id is taken.
- */
-export async function createCampaign(
-  deps: Pick<QueryDeps, 'campaigns' | 'clock'>,
-  definition: CampaignDefinition,
-): Promise<Campaign> {
-  const campaign: Campaign = {
-    ...definition,
-    campaignId: definition.campaignId ?? randomUUID(),
-    createdAt: deps.clock().toISOString(),
-  };
-  await deps.campaigns.create(campaign);
-  return campaign;
-}
-
-/** @throws CampaignNotFoundError */
-export async function getCampaign(deps: Pick<QueryDeps, 'campaigns'>, campaignId: string): Promise<Campaign> {
-  return campaignOrThrow(deps.campaigns, campaignId);
 }

@@ -90,3 +90,34 @@ export function httpErrors(): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayPr
     },
   };
 }
+
+/** Most items one page of a listing returns; `limit` defaults to {@link DEFAULT_PAGE_SIZE}. */
+export const MAX_PAGE_SIZE = 100;
+export const DEFAULT_PAGE_SIZE = 20;
+
+/** Query fields of a paginated listing: `limit` (1-100, default 20) and `cursor` (a previous `nextCursor`). */
+export const pageQueryFields = {
+  limit: z._default(
+    z.pipe(
+      z.string().check(z.regex(/^\d{1,3}$/, `limit must be an integer from 1 to ${MAX_PAGE_SIZE}`)),
+      z.transform(Number),
+    ),
+    DEFAULT_PAGE_SIZE,
+  ),
+  cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(2048, 'cursor is too long'))),
+};
+
+/**
+ * The page request of a listing's query string.
+ * @throws InvalidRequestError for a limit outside 1-100 or a malformed cursor.
+ */
+export function parsePageQuery(query: Record<string, string | undefined> | undefined): {
+  limit: number;
+  cursor?: string;
+} {
+  const { limit, cursor } = parseWith(z.object(pageQueryFields), query ?? {}, 'query');
+  if (limit < 1 || limit > MAX_PAGE_SIZE) {
+    throw new InvalidRequestError(`invalid query: limit must be an integer from 1 to ${MAX_PAGE_SIZE}`);
+  }
+  return cursor === undefined ? { limit } : { limit, cursor };
+}

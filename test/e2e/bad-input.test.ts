@@ -176,7 +176,7 @@ describe('bad input through the local cloud', () => {
       ['DELETE', '/v1/admin/campaigns'],
       ['POST', '/v1/campaigns'],
       ['GET', '/'],
-      ['PATCH', `/v1/admin/campaigns/${CAMPAIGN}`],
+      ['PUT', `/v1/admin/campaigns/${CAMPAIGN}`],
       ['POST', `/v1/campaigns/${CAMPAIGN}/issue/extra`],
     ];
     for (const [method, route] of routes) {

@@ -1,8 +1,9 @@
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { USER_COUPONS_INDEX } from '../../lambdas/adapters/dynamodb/coupon-store';
 import { FcfsCouponStack } from '../../lib/fcfs-coupon-stack';
 
-// Synthesizing bundles five functions with esbuild: do it once per mode.
+// Synthesizing bundles seven functions with esbuild: do it once per mode.
 const synth = (props: ConstructorParameters<typeof FcfsCouponStack>[2] = {}) =>
   Template.fromStack(new FcfsCouponStack(new App(), 'Test', props));
 const dynamoMode = synth();
@@ -13,7 +14,7 @@ jest.setTimeout(120_000);
 describe('infra: FcfsCouponStack', () => {
   it('runs every function on Node.js 22 arm64 with an explicit timeout and memory', () => {
     const functions = dynamoMode.findResources('AWS::Lambda::Function');
-    expect(Object.keys(functions)).toHaveLength(5);
+    expect(Object.keys(functions)).toHaveLength(7);
     for (const fn of Object.values(functions)) {
       expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'] });
       expect(fn.Properties.Timeout).toBeGreaterThan(0);
@@ -42,7 +43,7 @@ describe('infra: FcfsCouponStack', () => {
 
   it('keeps every table on demand with point-in-time recovery, and expires admission state by TTL', () => {
     const tables = Object.values(dynamoMode.findResources('AWS::DynamoDB::Table'));
-    expect(tables).toHaveLength(4);
+    expect(tables).toHaveLength(5);
     for (const table of tables) {
       expect(table.Properties).toMatchObject({
         BillingMode: 'PAY_PER_REQUEST',
@@ -51,6 +52,21 @@ describe('infra: FcfsCouponStack', () => {
     }
     dynamoMode.hasResourceProperties('AWS::DynamoDB::Table', {
       TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+    });
+  });
+
+  it("indexes coupons by user and admission instant for a user's coupon list", () => {
+    dynamoMode.hasResourceProperties('AWS::DynamoDB::Table', {
+      GlobalSecondaryIndexes: [
+        Match.objectLike({
+          IndexName: USER_COUPONS_INDEX,
+          KeySchema: [
+            { AttributeName: 'userId', KeyType: 'HASH' },
+            { AttributeName: 'admittedAt', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        }),
+      ],
     });
   });
 
@@ -67,11 +83,19 @@ describe('infra: FcfsCouponStack', () => {
       (r) => r.Properties.RouteKey,
     );
     expect(routeKeys.sort()).toEqual([
+      'GET /v1/admin/campaigns',
       'GET /v1/admin/campaigns/{campaignId}',
+      'GET /v1/admin/campaigns/{campaignId}/stats',
+      'GET /v1/admin/vendors/{vendorId}',
       'GET /v1/campaigns/{campaignId}/count',
       'GET /v1/campaigns/{campaignId}/users/{userId}/coupon',
+      'GET /v1/users/me/coupons',
+      'PATCH /v1/admin/campaigns/{campaignId}',
       'POST /v1/admin/campaigns',
+      'POST /v1/admin/campaigns/{campaignId}/close',
+      'POST /v1/admin/vendors',
       'POST /v1/campaigns/{campaignId}/issue',
+      'POST /v1/coupons/{couponId}/redeem',
     ]);
   });
 
@@ -99,7 +123,28 @@ describe('infra: FcfsCouponStack', () => {
     const readers = policies
       .filter((p) => JSON.stringify(p).includes('secretsmanager:GetSecretValue'))
       .map((p) => String(p.Properties.PolicyName).replace(/ServiceRole.*$/, ''));
-    expect(readers.sort()).toEqual(['IssueCouponFunction', 'QueryIssuanceFunction', 'ReplayDeadLettersFunction']);
+    expect(readers.sort()).toEqual([
+      'AdminCampaignsFunction',
+      'IssueCouponFunction',
+      'QueryIssuanceFunction',
+      'ReplayDeadLettersFunction',
+    ]);
+  });
+
+  it('writes the vendor ledger only from redemption, and the vendors only from the vendor admin', () => {
+    const policies = Object.values(dynamoMode.findResources('AWS::IAM::Policy'));
+    const vendorTable = Object.keys(dynamoMode.findResources('AWS::DynamoDB::Table')).find((id) =>
+      id.startsWith('VendorTable'),
+    );
+    const writers = policies
+      .filter((p) =>
+        (p.Properties.PolicyDocument.Statement as { Action: string[]; Resource: unknown }[]).some(
+          (st) =>
+            [st.Action].flat().includes('dynamodb:PutItem') && JSON.stringify(st.Resource).includes(`${vendorTable}`),
+        ),
+      )
+      .map((p) => String(p.Properties.PolicyName).replace(/ServiceRole.*$/, ''));
+    expect(writers.sort()).toEqual(['AdminVendorsFunction', 'UserCouponsFunction']);
   });
 
   it('lets the replay function re-enqueue admissions (reconciliation) and alarms on invariant violations', () => {

@@ -36,6 +36,9 @@ export class MemoryAdmissions implements AdmissionStore {
     this.calls++;
     return new Map([...this.users].map(([u, v]) => [u, v.rank]));
   }
+  async close() {
+    throw new Error('MemoryAdmissions does not close days');
+  }
   async admittedCount() {
     return this.users.size;
   }

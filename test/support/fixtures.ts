@@ -1,6 +1,7 @@
 /** The campaign definition of the issue's example (`POST /v1/admin/campaigns`): Seoul, May 1-5, 13:00-15:00. */
 export const springSaleDefinition = {
   campaignId: 'spring-sale',
+  vendorId: 'acme',
   name: 'Spring sale',
   timezone: 'Asia/Seoul',
   startDate: '2026-05-01',

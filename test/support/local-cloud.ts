@@ -77,6 +77,8 @@ export async function startCloudProcess(
     await new Promise((r) => setTimeout(r, 250));
   }
   const endpoints = JSON.parse(readFileSync(endpointsFile, 'utf8')) as LocalEndpoints;
+  const vendor = await call(`${endpoints.apiUrl}/v1/admin/vendors`, { body: TEST_VENDOR });
+  if (vendor.status !== 201) throw new Error(`test vendor not created: ${vendor.status} ${JSON.stringify(vendor.body)}`);
   return {
     endpoints,
     logDir: path.join(stateDir, 'logs'),
@@ -106,12 +108,16 @@ export function middayZone(now = new Date()): string {
   return `Etc/GMT${offset > 0 ? '-' : '+'}${Math.abs(offset)}`;
 }
 
-/** A campaign definition open all day today in `timezone`. */
+/** The vendor every test cloud starts with; {@link openCampaign} belongs to it. */
+export const TEST_VENDOR = { vendorId: 'test-vendor', name: 'Test vendor', currency: 'KRW' } as const;
+
+/** A campaign definition open all day today in `timezone`, of {@link TEST_VENDOR}. */
 export function openCampaign(campaignId: string, dailyQuota: number, timezone = middayZone()) {
   const today = new Date().toISOString().slice(0, 10);
   const shift = (days: number) => new Date(Date.parse(today) + days * 86_400_000).toISOString().slice(0, 10);
   return {
     campaignId,
+    vendorId: TEST_VENDOR.vendorId,
     name: `Test ${campaignId}`,
     timezone,
     startDate: shift(-1),

@@ -30,8 +30,6 @@ function setup(now = '2026-05-01T04:30:00Z') {
   const deps = {
     campaigns: {
       get: async (id: string) => (id === 'c1' ? campaign : undefined),
-      create: async () => undefined,
-      list: async () => [],
     },
     admissions,
     queue,
@@ -111,7 +109,7 @@ describe('domain: issueCoupon', () => {
     await expect(
       issueCoupon(
         {
-          campaigns: { get: async () => undefined, create: async () => undefined, list: async () => [] },
+          campaigns: { get: async () => undefined },
           admissions,
           queue: deps.queue,
           soldOut: new SoldOutCache(() => new Date()),

@@ -83,6 +83,7 @@ export class DynamoDbAdmissionStore implements AdmissionStore {
     if (existing) return this.repeat(existing, request);
 
     const counted = await this.count(pk, request);
+    if (counted === 'CLOSED') return { kind: 'CLOSED' };
     if (!counted) {
       // Sold out, unless a concurrent request of the same user took the last unit: then it is a repeat.
       const winner = await this.user(pk, request.userId);
@@ -153,6 +154,29 @@ export class DynamoDbAdmissionStore implements AdmissionStore {
     }
   }
 
+  /**
+   * Marks every counter shard of the day `closed` (creating the items when the day has not started), so the
+   * counting write's condition rejects every later admission. Idempotent.
+   */
+  async close(
+    day: CampaignDay,
+    options: { readonly counterShards?: number; readonly expiresAt: number },
+  ): Promise<void> {
+    const shards = options.counterShards ?? 1;
+    await Promise.all(
+      Array.from({ length: shards }, (_, shard) =>
+        this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: { pk: dayPk(day), sk: counterSk(shard, shards) },
+            UpdateExpression: 'SET closed = :true, expiresAt = if_not_exists(expiresAt, :exp)',
+            ExpressionAttributeValues: { ':true': true, ':exp': options.expiresAt },
+          }),
+        ),
+      ),
+    );
+  }
+
   async rankOf(day: CampaignDay, userId: string): Promise<number | undefined> {
     return (await this.user(dayPk(day), userId))?.rank;
   }
@@ -209,7 +233,10 @@ export class DynamoDbAdmissionStore implements AdmissionStore {
    * back is always found. A sold-out day costs K rejected writes per request only until the issue function's
    * sold-out cache answers from memory (one such request per instance per 2 s).
    */
-  private async count(pk: string, request: AdmitRequest): Promise<{ rank: number; counter: string } | undefined> {
+  private async count(
+    pk: string,
+    request: AdmitRequest,
+  ): Promise<{ rank: number; counter: string } | 'CLOSED' | undefined> {
     const shards = request.counterShards ?? 1;
     const first = Math.floor(Math.random() * shards);
     const order = Array.from({ length: shards }, (_, i) => (first + i) % shards);
@@ -225,15 +252,18 @@ export class DynamoDbAdmissionStore implements AdmissionStore {
             TableName: this.tableName,
             Key: { pk, sk: counter },
             UpdateExpression: 'SET expiresAt = :exp ADD admitted :one, seq :one',
-            ConditionExpression: 'attribute_not_exists(admitted) OR admitted < :quota',
+            ConditionExpression:
+              'attribute_not_exists(closed) AND (attribute_not_exists(admitted) OR admitted < :quota)',
             ExpressionAttributeValues: { ':one': 1, ':quota': quota, ':exp': request.expiresAt },
             ReturnValues: 'UPDATED_NEW',
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
           }),
         );
         this.exhausted.delete(`${pk}#${shard}`);
         return { rank: shard + 1 + shards * ((Attributes?.seq as number) - 1), counter };
       } catch (error) {
         if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        if (error.Item?.closed) return 'CLOSED';
         this.exhausted.set(`${pk}#${shard}`, now + EXHAUSTED_SHARD_TTL_MS);
       }
     }

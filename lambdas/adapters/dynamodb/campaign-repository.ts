@@ -1,9 +1,11 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { CampaignRepository } from '../../domain/admission';
 import type { Campaign } from '../../domain/campaign';
 import type { Clock } from '../../domain/clock';
-import { CampaignExistsError } from '../../domain/errors';
+import { CampaignConflictError, CampaignExistsError, CampaignNotFoundError } from '../../domain/errors';
+import type { Page } from '../../domain/vendor';
+import { decodeCursor, encodeCursor } from './cursor';
 
 /** Campaigns in DynamoDB (key `campaignId`), with an optional per-instance read cache. */
 export class DynamoDbCampaignRepository implements CampaignRepository {
@@ -54,5 +56,59 @@ export class DynamoDbCampaignRepository implements CampaignRepository {
       start = page.LastEvaluatedKey;
     } while (start);
     return campaigns;
+  }
+
+  async page(page: { limit: number; cursor?: string }): Promise<Page<Campaign>> {
+    const { Items, LastEvaluatedKey } = await this.client.send(
+      new ScanCommand({
+        TableName: this.tableName,
+        Limit: page.limit,
+        ExclusiveStartKey: decodeCursor(page.cursor, ['campaignId']),
+      }),
+    );
+    const nextCursor = encodeCursor(LastEvaluatedKey);
+    return { items: (Items ?? []) as Campaign[], ...(nextCursor ? { nextCursor } : {}) };
+  }
+
+  async replace(campaign: Campaign): Promise<void> {
+    const previous = (campaign.version ?? 1) - 1;
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: campaign,
+          // Campaigns stored before versions existed count as version 0.
+          ConditionExpression:
+            'attribute_exists(campaignId) AND attribute_not_exists(closedAt) AND ' +
+            (previous === 0 ? '(attribute_not_exists(version) OR version = :v)' : 'version = :v'),
+          ExpressionAttributeValues: { ':v': previous },
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) throw new CampaignConflictError(campaign.campaignId);
+      throw error;
+    }
+    this.cache.delete(campaign.campaignId);
+  }
+
+  async close(campaignId: string, closedAt: string): Promise<Campaign> {
+    try {
+      const { Attributes } = await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { campaignId },
+          UpdateExpression:
+            'SET closedAt = if_not_exists(closedAt, :now), version = if_not_exists(version, :zero) + :one',
+          ConditionExpression: 'attribute_exists(campaignId)',
+          ExpressionAttributeValues: { ':now': closedAt, ':zero': 0, ':one': 1 },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      this.cache.delete(campaignId);
+      return Attributes as Campaign;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) throw new CampaignNotFoundError(campaignId);
+      throw error;
+    }
   }
 }

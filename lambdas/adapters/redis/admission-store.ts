@@ -14,12 +14,14 @@ export function dayKeys(day: CampaignDay) {
     ledger: `${tag}:ledger`,
     /** STRING: highest rank handed out so far. */
     seq: `${tag}:seq`,
+    /** STRING, present once the day was closed (the campaign's kill switch). */
+    closed: `${tag}:closed`,
   };
 }
 
 /**
- * KEYS: users, ledger, seq. ARGV: userId, requestId, quota, admittedAt, expireAt (epoch s).
- * Returns {0, rank} admitted, {1, rank} already admitted, {2, admitted} sold out.
+ * KEYS: users, ledger, seq, closed. ARGV: userId, requestId, quota, admittedAt, expireAt (epoch s).
+ * Returns {0, rank} admitted, {1, rank} already admitted, {2, admitted} sold out, {3, 0} closed.
  */
 export const ADMIT_SCRIPT = `
 local entry = redis.call('HGET', KEYS[1], ARGV[1])
@@ -28,6 +30,7 @@ if entry then
   if requestId == ARGV[2] then return {0, tonumber(rank)} end
   return {1, tonumber(rank)}
 end
+if redis.call('EXISTS', KEYS[4]) == 1 then return {3, 0} end
 local admitted = redis.call('HLEN', KEYS[1])
 if admitted >= tonumber(ARGV[3]) then return {2, admitted} end
 local rank = redis.call('INCR', KEYS[3])
@@ -65,17 +68,22 @@ export class RedisAdmissionStore implements AdmissionStore {
   async admit(request: AdmitRequest): Promise<AdmitOutcome> {
     const k = dayKeys(request.day);
     const [status, value] = await this.admitScript.exec(
-      [k.users, k.ledger, k.seq],
+      [k.users, k.ledger, k.seq, k.closed],
       [request.userId, request.requestId, String(request.quota), request.admittedAt, String(request.expiresAt)],
     );
     if (status === 0) return { kind: 'ADMITTED', rank: value, admittedAt: request.admittedAt };
     if (status === 1) return { kind: 'ALREADY_ADMITTED', rank: value };
+    if (status === 3) return { kind: 'CLOSED' };
     return { kind: 'SOLD_OUT' };
   }
 
   async release(day: CampaignDay, userId: string, rank: number): Promise<void> {
     const k = dayKeys(day);
     await this.releaseScript.exec([k.users, k.ledger], [userId, String(rank)]);
+  }
+
+  async close(day: CampaignDay, options: { readonly expiresAt: number }): Promise<void> {
+    await this.redis.set(dayKeys(day).closed, '1', { exat: options.expiresAt });
   }
 
   async rankOf(day: CampaignDay, userId: string): Promise<number | undefined> {

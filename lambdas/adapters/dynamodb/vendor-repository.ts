@@ -1,0 +1,89 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { VendorExistsError } from '../../domain/errors';
+import type { Page, Settlement, SettlementEntry, Vendor, VendorRepository } from '../../domain/vendor';
+import { decodeCursor, encodeCursor } from './cursor';
+
+/** Sort key of a vendor's profile item, which also holds its settlement account (`balance`, `redemptions`). */
+export const VENDOR_SK = 'PROFILE';
+/** Sort key of a settlement credit: `CREDIT#<redeemedAt>#<couponId>`, so a query lists credits oldest first. */
+export const creditSk = (redeemedAt: string, couponId: string) => `CREDIT#${redeemedAt}#${couponId}`;
+
+/**
+ * Vendors in the vendor table (key `vendorId`, `sk`): one PROFILE item per vendor and one CREDIT item per
+ * redemption. The coupon store writes the credits and the balance, in the redemption's transaction.
+ */
+export class DynamoDbVendorRepository implements VendorRepository {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async get(vendorId: string): Promise<Vendor | undefined> {
+    const item = await this.profile(vendorId);
+    if (!item) return undefined;
+    return {
+      vendorId,
+      name: item.name as string,
+      currency: item.currency as string,
+      createdAt: item.createdAt as string,
+    };
+  }
+
+  async create(vendor: Vendor): Promise<void> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...vendor, sk: VENDOR_SK, balance: 0, redemptions: 0 },
+          ConditionExpression: 'attribute_not_exists(vendorId)',
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) throw new VendorExistsError(vendor.vendorId);
+      throw error;
+    }
+  }
+
+  async settlement(vendorId: string): Promise<Settlement | undefined> {
+    const item = await this.profile(vendorId);
+    if (!item) return undefined;
+    return {
+      vendorId,
+      currency: item.currency as string,
+      balance: (item.balance as number | undefined) ?? 0,
+      redemptions: (item.redemptions as number | undefined) ?? 0,
+    };
+  }
+
+  async entries(vendorId: string, page: { limit: number; cursor?: string }): Promise<Page<SettlementEntry>> {
+    const { Items, LastEvaluatedKey } = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'vendorId = :v AND begins_with(sk, :credit)',
+        ExpressionAttributeValues: { ':v': vendorId, ':credit': 'CREDIT#' },
+        Limit: page.limit,
+        ExclusiveStartKey: decodeCursor(page.cursor, ['vendorId', 'sk'], { vendorId }),
+        ConsistentRead: true,
+      }),
+    );
+    const items = (Items ?? []).map(
+      (item): SettlementEntry => ({
+        couponId: item.couponId as string,
+        campaignId: item.campaignId as string,
+        orderId: item.orderId as string,
+        amount: item.amount as number,
+        redeemedAt: item.redeemedAt as string,
+      }),
+    );
+    const nextCursor = encodeCursor(LastEvaluatedKey);
+    return { items, ...(nextCursor ? { nextCursor } : {}) };
+  }
+
+  private async profile(vendorId: string) {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: { vendorId, sk: VENDOR_SK }, ConsistentRead: true }),
+    );
+    return Item;
+  }
+}

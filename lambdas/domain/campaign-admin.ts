@@ -1,0 +1,178 @@
+import { randomUUID } from 'node:crypto';
+import type { AdmissionStore, CampaignDay, CampaignRepository } from './admission';
+import { couponIdOf } from './admission';
+import {
+  admissionExpiresAt,
+  type Campaign,
+  type CampaignDefinition,
+  type CampaignUpdate,
+  campaignDefinitionSchema,
+  datesBetween,
+  issueDayOf,
+  isUpdatable,
+  nextIssueDay,
+  UPDATE_LEAD_MS,
+} from './campaign';
+import type { Clock } from './clock';
+import type { CouponStore } from './coupon';
+import { CampaignStartedError, InvalidRequestError, UnknownVendorError } from './errors';
+import { campaignOrThrow } from './queries';
+import type { FailureStatus } from './reconcile';
+import type { VendorRepository } from './vendor';
+
+/** Dependencies of the campaign admin use cases. */
+export interface CampaignAdminDeps {
+  readonly campaigns: CampaignRepository;
+  readonly vendors: Pick<VendorRepository, 'get'>;
+  readonly clock: Clock;
+}
+
+/**
+ * Stores a new campaign; `campaignId` is generated (UUID) when absent.
+ * @throws UnknownVendorError (422) when `vendorId` does not exist; CampaignExistsError when the id is taken.
+ */
+export async function createCampaign(deps: CampaignAdminDeps, definition: CampaignDefinition): Promise<Campaign> {
+  if (!(await deps.vendors.get(definition.vendorId))) throw new UnknownVendorError(definition.vendorId);
+  const campaign: Campaign = {
+    ...definition,
+    campaignId: definition.campaignId ?? randomUUID(),
+    createdAt: deps.clock().toISOString(),
+    version: 1,
+  };
+  await deps.campaigns.create(campaign);
+  return campaign;
+}
+
+/**
+ * Changes a campaign that has not started: the fields of `update` replace the stored ones and the result must be
+ * a valid definition. Allowed until {@link UPDATE_LEAD_MS} before the first issue day begins (for the stored and
+ * the new start date alike), never after a close.
+ * @throws CampaignNotFoundError; CampaignStartedError (409) when too late; InvalidRequestError (400) when the
+ *   merged definition is invalid; UnknownVendorError (422); CampaignConflictError (409) on a concurrent update.
+ */
+export async function updateCampaign(
+  deps: CampaignAdminDeps,
+  campaignId: string,
+  update: CampaignUpdate,
+): Promise<Campaign> {
+  const stored = await campaignOrThrow(deps.campaigns, campaignId);
+  const now = deps.clock();
+  const tooLate = `updates close ${UPDATE_LEAD_MS / 1000} s before the campaign starts`;
+  if (stored.closedAt !== undefined) throw new CampaignStartedError(`Campaign '${campaignId}' was closed`);
+  if (!isUpdatable(stored, now)) throw new CampaignStartedError(`Campaign '${campaignId}' has started; ${tooLate}`);
+  const { createdAt, updatedAt, closedAt, version, ...definition } = stored;
+  const merged = campaignDefinitionSchema.safeParse({ ...definition, ...update });
+  if (!merged.success) {
+    throw new InvalidRequestError(
+      `the updated campaign is invalid: ${merged.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
+  }
+  if (!isUpdatable(merged.data, now)) {
+    throw new CampaignStartedError(`the new startDate ${merged.data.startDate} is too soon; ${tooLate}`);
+  }
+  if (update.vendorId !== undefined && !(await deps.vendors.get(update.vendorId))) {
+    throw new UnknownVendorError(update.vendorId);
+  }
+  const campaign: Campaign = {
+    ...merged.data,
+    campaignId,
+    createdAt,
+    updatedAt: now.toISOString(),
+    version: (version ?? 0) + 1,
+  };
+  await deps.campaigns.replace(campaign);
+  return campaign;
+}
+
+/**
+ * Closes a campaign early (the kill switch): every issue request answers NOT_OPEN from the moment this returns.
+ * The admission days that a cached campaign could still reach (today and the next issue day) are closed in the
+ * admission store first, in the same atomic step as the quota, so no instance admits from a stale cache; then
+ * `closedAt` is stored. Idempotent: closing again keeps the first `closedAt`. Coupons already issued stay
+ * valid and redeemable.
+ * @throws CampaignNotFoundError; backend errors (nothing is half-closed in a way a retry does not finish).
+ */
+export async function closeCampaign(
+  deps: Pick<CampaignAdminDeps, 'campaigns' | 'clock'> & { readonly admissions: Pick<AdmissionStore, 'close'> },
+  campaignId: string,
+  admissionRetentionDays: number,
+): Promise<Campaign> {
+  const campaign = await campaignOrThrow(deps.campaigns, campaignId);
+  const now = deps.clock();
+  const today = issueDayOf(campaign, now);
+  for (const issueDate of [today, nextIssueDay(today)]) {
+    if (issueDate < campaign.startDate || issueDate > campaign.endDate) continue;
+    await deps.admissions.close(
+      { campaignId, issueDate },
+      {
+        counterShards: campaign.counterShards,
+        expiresAt: admissionExpiresAt(campaign, issueDate, admissionRetentionDays),
+      },
+    );
+  }
+  return deps.campaigns.close(campaignId, now.toISOString());
+}
+
+/** Counts of one issue day for the admin: users admitted, coupons persisted and redeemed, admissions parked. */
+export interface DayStats {
+  readonly issueDate: string;
+  readonly quota: number;
+  readonly admitted: number;
+  readonly persisted: number;
+  readonly redeemed: number;
+  /** Admitted users whose coupon write failed for good (a PARKED failure record, no coupon): need an operator. */
+  readonly parked: number;
+}
+
+/** Most days one stats request covers. */
+export const MAX_STATS_DAYS = 62;
+
+/** Dependencies of {@link campaignStats}. */
+export interface StatsDeps {
+  readonly campaigns: Pick<CampaignRepository, 'get'>;
+  readonly admissions: Pick<AdmissionStore, 'admittedCount' | 'ledger'>;
+  readonly coupons: Pick<CouponStore, 'dayCounts' | 'existing'>;
+  readonly failures: { statuses(failedEventIds: readonly string[]): Promise<Map<string, FailureStatus>> };
+  readonly clock: Clock;
+}
+
+/**
+ * Per-day statistics of a campaign for `from`..`to` (local dates, inclusive; default: the event period up to
+ * today in the campaign's time zone), clipped to the event period, at most {@link MAX_STATS_DAYS} days.
+ * `parked` is counted only when a day has fewer coupons than admissions (else it is 0 without a ledger read).
+ * @throws CampaignNotFoundError; InvalidRequestError for a reversed or too long range.
+ */
+export async function campaignStats(
+  deps: StatsDeps,
+  campaignId: string,
+  range: { from?: string; to?: string },
+): Promise<{ campaignId: string; days: DayStats[] }> {
+  const campaign = await campaignOrThrow(deps.campaigns, campaignId);
+  const today = issueDayOf(campaign, deps.clock());
+  const from = range.from ?? campaign.startDate;
+  const to = range.to ?? (today < campaign.endDate ? today : campaign.endDate);
+  if (to < from) throw new InvalidRequestError('to must not be before from');
+  const first = from > campaign.startDate ? from : campaign.startDate;
+  const last = to < campaign.endDate ? to : campaign.endDate;
+  const dates = first <= last ? datesBetween(first, last) : [];
+  if (dates.length > MAX_STATS_DAYS) {
+    throw new InvalidRequestError(`a stats request covers at most ${MAX_STATS_DAYS} days; narrow from/to`);
+  }
+  const days: DayStats[] = [];
+  for (const issueDate of dates) days.push(await dayStats(deps, campaign, { campaignId, issueDate }));
+  return { campaignId, days };
+}
+
+async function dayStats(deps: StatsDeps, campaign: Campaign, day: CampaignDay): Promise<DayStats> {
+  const [admitted, counts] = await Promise.all([deps.admissions.admittedCount(day), deps.coupons.dayCounts(day)]);
+  let parked = 0;
+  if (counts.persisted < admitted) {
+    const couponIds = (await deps.admissions.ledger(day)).map((e) =>
+      couponIdOf(day.campaignId, day.issueDate, e.userId),
+    );
+    const existing = await deps.coupons.existing(couponIds);
+    const statuses = await deps.failures.statuses(couponIds.filter((id) => !existing.has(id)));
+    for (const status of statuses.values()) if (status === 'PARKED') parked++;
+  }
+  return { issueDate: day.issueDate, quota: campaign.dailyQuota, admitted, ...counts, parked };
+}

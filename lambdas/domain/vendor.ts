@@ -1,0 +1,100 @@
+import { randomUUID } from 'node:crypto';
+import * as z from 'zod/mini';
+import './zod-messages';
+import { entityIdSchema } from './campaign';
+import type { Clock } from './clock';
+import { VendorNotFoundError } from './errors';
+
+/**
+ * Vendor as accepted by `POST /v1/admin/vendors` (`vendorId` optional). A vendor issues campaigns and is paid
+ * when their coupons are used (REQUIREMENTS.md, 002: vendors issue coupon types, `useCoupon` -> `payToVendor`).
+ * Every amount of the vendor's campaigns and settlement is in minor units of `currency` (ISO 4217).
+ */
+export const vendorDefinitionSchema = z.strictObject({
+  vendorId: z.optional(entityIdSchema('vendorId')),
+  name: z.string().check(z.trim(), z.minLength(1, 'name must not be empty'), z.maxLength(200)),
+  currency: z.string().check(z.regex(/^[A-Z]{3}$/, 'currency must be an ISO 4217 code such as USD or KRW')),
+});
+
+/** A vendor definition before an id is assigned. */
+export type VendorDefinition = z.infer<typeof vendorDefinitionSchema>;
+
+/** A stored vendor. `createdAt` is ISO-8601 UTC. */
+export interface Vendor {
+  readonly vendorId: string;
+  readonly name: string;
+  readonly currency: string;
+  readonly createdAt: string;
+}
+
+/**
+ * A vendor's settlement account: `balance` is the sum of the credits of every redemption of its coupons (minor
+ * units of `currency`), `redemptions` how many there were. Both change only with a redemption, in its transaction.
+ */
+export interface Settlement {
+  readonly vendorId: string;
+  readonly currency: string;
+  readonly balance: number;
+  readonly redemptions: number;
+}
+
+/** One credit of the settlement ledger: what one redemption owes the vendor. */
+export interface SettlementEntry {
+  readonly couponId: string;
+  readonly campaignId: string;
+  readonly orderId: string;
+  /** Minor units of the vendor's currency. */
+  readonly amount: number;
+  /** ISO-8601 UTC. */
+  readonly redeemedAt: string;
+}
+
+/** One page of a listing; `nextCursor` is absent on the last page. */
+export interface Page<T> {
+  readonly items: T[];
+  readonly nextCursor?: string;
+}
+
+/** Port: vendors and their settlement ledgers. */
+export interface VendorRepository {
+  get(vendorId: string): Promise<Vendor | undefined>;
+  /** Stores a new vendor with a zero balance. @throws VendorExistsError when the id is taken. */
+  create(vendor: Vendor): Promise<void>;
+  /** The vendor's balance and redemption count, or undefined when the vendor does not exist. */
+  settlement(vendorId: string): Promise<Settlement | undefined>;
+  /** The vendor's credits, oldest first. @throws InvalidRequestError for a cursor this listing did not issue. */
+  entries(vendorId: string, page: { limit: number; cursor?: string }): Promise<Page<SettlementEntry>>;
+}
+
+/**
+ * Stores a new vendor; `vendorId` is generated (UUID) when absent.
+ * @throws VendorExistsError when the id is taken.
+ */
+export async function createVendor(
+  deps: { vendors: VendorRepository; clock: Clock },
+  definition: VendorDefinition,
+): Promise<Vendor> {
+  const vendor: Vendor = {
+    vendorId: definition.vendorId ?? randomUUID(),
+    name: definition.name,
+    currency: definition.currency,
+    createdAt: deps.clock().toISOString(),
+  };
+  await deps.vendors.create(vendor);
+  return vendor;
+}
+
+/**
+ * The vendor with its settlement account and one page of its ledger.
+ * @throws VendorNotFoundError
+ */
+export async function vendorSettlement(
+  deps: { vendors: VendorRepository },
+  vendorId: string,
+  page: { limit: number; cursor?: string },
+): Promise<Vendor & { settlement: Settlement; entries: SettlementEntry[]; nextCursor?: string }> {
+  const [vendor, settlement] = await Promise.all([deps.vendors.get(vendorId), deps.vendors.settlement(vendorId)]);
+  if (!vendor || !settlement) throw new VendorNotFoundError(vendorId);
+  const { items, nextCursor } = await deps.vendors.entries(vendorId, page);
+  return { ...vendor, settlement, entries: items, ...(nextCursor ? { nextCursor } : {}) };
+}

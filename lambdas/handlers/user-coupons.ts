@@ -1,0 +1,51 @@
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import * as z from 'zod/mini';
+import { DynamoDbCouponStore } from '../adapters/dynamodb/coupon-store';
+import { systemClock } from '../domain/clock';
+import { backendCall } from '../domain/errors';
+import { redeemBodyFields, redeemCoupon, userCoupons } from '../domain/redemption';
+import { documentClient } from '../shared/clients';
+import { loadConfig, requiredString } from '../shared/config';
+import { httpErrors, identifierSchema, json, parseJsonBody, parsePageQuery, parseWith } from '../shared/http';
+import { callerFields } from '../shared/identity';
+
+const config = loadConfig(
+  z.object({
+    COUPON_TABLE_NAME: requiredString(),
+    ADMISSION_TABLE_NAME: requiredString(),
+    VENDOR_TABLE_NAME: requiredString(),
+  }),
+);
+const coupons = new DynamoDbCouponStore(
+  documentClient,
+  config.COUPON_TABLE_NAME,
+  config.ADMISSION_TABLE_NAME,
+  config.VENDOR_TABLE_NAME,
+);
+const deps = { coupons, clock: systemClock };
+
+const redeemBodySchema = z.strictObject({ ...callerFields, ...redeemBodyFields });
+
+/**
+ * `POST /v1/coupons/{couponId}/redeem` with `{"userId", "orderId", "orderAmount"?}` (amount in minor units;
+ * required for a PERCENT discount) -> 200 `{...coupon, status: "REDEEMED", redemption}`, the same answer for a
+ * repeat with the same orderId; 400 INVALID_REQUEST, 404 COUPON_NOT_FOUND (also someone else's coupon), 409
+ * ALREADY_REDEEMED (another order), 410 EXPIRED, 503 UNAVAILABLE.
+ * `GET /v1/users/me/coupons?userId=&limit=&cursor=` -> 200 `{items: [coupon with status ISSUED | REDEEMED |
+ * EXPIRED], nextCursor?}`, newest first.
+ */
+export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
+  .use(httpErrors())
+  .handler((event) =>
+    backendCall(async () => {
+      if (event.requestContext.http.method === 'POST') {
+        const couponId = parseWith(identifierSchema, event.pathParameters?.couponId, 'couponId');
+        const { userId, orderId, orderAmount } = parseJsonBody(event, redeemBodySchema);
+        return json(200, await redeemCoupon(deps, { couponId, userId, orderId, orderAmount }));
+      }
+      const query = event.queryStringParameters ?? {};
+      const { userId } = parseWith(z.object(callerFields), query, 'query');
+      return json(200, await userCoupons(deps, userId, parsePageQuery(query)));
+    }),
+  );
