@@ -140,6 +140,33 @@ describe.each(['redis', 'dynamodb'])('integration: %s admission store', (mode) =
     );
   });
 
+  it('closes a day for every instance at once: later users CLOSED, admitted users keep their rank', async () => {
+    const [one, two] = [(stores[mode] as () => AdmissionStore)(), (stores[mode] as () => AdmissionStore)()];
+    const day = { campaignId: `close-${mode}`, issueDate: '2026-05-01' };
+    const closeAt = { counterShards: 4, expiresAt: Math.floor(Date.now() / 1000) + 86_400 };
+    const first = await one.admit({ ...request(day, 'early', 10), counterShards: 4 });
+    expect(first.kind).toBe('ADMITTED');
+    // Concurrent admissions while the day closes: each is either admitted before the close or CLOSED after it.
+    const racing = Promise.all(
+      Array.from({ length: 20 }, (_, i) => two.admit({ ...request(day, `racer${i}`, 10), counterShards: 4 })),
+    );
+    await one.close(day, closeAt);
+    const after = await Promise.all(
+      ['late1', 'late2'].map((u) => two.admit({ ...request(day, u, 10), counterShards: 4 })),
+    );
+    expect(after).toEqual([{ kind: 'CLOSED' }, { kind: 'CLOSED' }]);
+    const raced = await racing;
+    expect(raced.every((o) => ['ADMITTED', 'CLOSED', 'SOLD_OUT'].includes(o.kind))).toBe(true);
+    expect(await two.admit({ ...request(day, 'early', 10), counterShards: 4 })).toMatchObject({
+      kind: 'ALREADY_ADMITTED',
+      rank: first.kind === 'ADMITTED' ? first.rank : -1,
+    });
+    await one.close(day, closeAt); // idempotent
+    const admitted = raced.filter((o) => o.kind === 'ADMITTED').length + 1;
+    expect(await one.admittedCount(day)).toBe(admitted);
+    expect((await one.ledger(day)).length).toBe(admitted);
+  });
+
   it('lists the ledger in rank order with each admission instant, without released users', async () => {
     const store = (stores[mode] as () => AdmissionStore)();
     const day = { campaignId: `ledger-${mode}`, issueDate: '2026-05-01' };

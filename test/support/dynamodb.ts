@@ -5,19 +5,26 @@ export function localDynamoDbClient(endpoint: string): DynamoDBClient {
   return new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'l', secretAccessKey: 'l' } });
 }
 
-/** Creates an on-demand table shaped like the stack's AdmissionTable (`pk`, `sk` strings). */
-export async function createAdmissionTable(client: DynamoDBClient, tableName: string): Promise<void> {
+/**
+ * Creates an on-demand table shaped like the stack's AdmissionTable (`pk`, `sk` strings), or with other key names
+ * (the VendorTable: `vendorId`, `sk`).
+ */
+export async function createAdmissionTable(
+  client: DynamoDBClient,
+  tableName: string,
+  [hash, range] = ['pk', 'sk'],
+): Promise<void> {
   await client.send(
     new CreateTableCommand({
       TableName: tableName,
       BillingMode: 'PAY_PER_REQUEST',
       KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
+        { AttributeName: hash, KeyType: 'HASH' },
+        { AttributeName: range, KeyType: 'RANGE' },
       ],
       AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'sk', AttributeType: 'S' },
+        { AttributeName: hash, AttributeType: 'S' },
+        { AttributeName: range, AttributeType: 'S' },
       ],
     }),
   );

@@ -78,7 +78,8 @@ export async function startCloudProcess(
   }
   const endpoints = JSON.parse(readFileSync(endpointsFile, 'utf8')) as LocalEndpoints;
   const vendor = await call(`${endpoints.apiUrl}/v1/admin/vendors`, { body: TEST_VENDOR });
-  if (vendor.status !== 201) throw new Error(`test vendor not created: ${vendor.status} ${JSON.stringify(vendor.body)}`);
+  if (vendor.status !== 201)
+    throw new Error(`test vendor not created: ${vendor.status} ${JSON.stringify(vendor.body)}`);
   return {
     endpoints,
     logDir: path.join(stateDir, 'logs'),

@@ -1,11 +1,13 @@
 import fc from 'fast-check';
 import {
   admissionExpiresAt,
+  type Campaign,
   campaignDefinitionSchema,
   couponExpiresAt,
   evaluateIssuance,
   issueDayOf,
 } from '../../lambdas/domain/campaign';
+import { updateCampaign } from '../../lambdas/domain/campaign-admin';
 import { springSaleDefinition } from '../support/fixtures';
 
 const seoul = springSaleDefinition;
@@ -219,5 +221,67 @@ describe('domain: campaign definition schema', () => {
   it('defaults to one counter shard', () => {
     const { counterShards: _, ...withoutShards } = valid;
     expect(campaignDefinitionSchema.parse(withoutShards).counterShards).toBe(1);
+  });
+});
+
+describe('domain: the kill switch and updates before the start', () => {
+  const stored: Campaign = { ...springSaleDefinition, createdAt: '2026-04-01T00:00:00Z', version: 1 };
+
+  it('answers CLOSED from closedAt on, inside the window', () => {
+    const closed = { ...stored, closedAt: '2026-05-01T04:30:00.000Z' }; // 13:30 in Seoul
+    expect(evaluateIssuance(closed, new Date('2026-05-01T04:29:59.999Z'))).toMatchObject({ open: true });
+    expect(evaluateIssuance(closed, new Date('2026-05-01T04:30:00.000Z'))).toMatchObject({ reason: 'CLOSED' });
+  });
+
+  function admin(at: string) {
+    const replaced: Campaign[] = [];
+    const deps = {
+      campaigns: {
+        get: async (id: string) => (id === stored.campaignId ? stored : undefined),
+        create: async () => undefined,
+        list: async () => [],
+        page: async () => ({ items: [] }),
+        replace: async (c: Campaign) => {
+          replaced.push(c);
+        },
+        close: async () => stored,
+      },
+      vendors: { get: async (id: string) => (id === 'acme' ? { vendorId: id } : undefined) } as never,
+      clock: () => new Date(at),
+    };
+    return { replaced, update: (u: Record<string, unknown>) => updateCampaign(deps, stored.campaignId, u) };
+  }
+
+  it('accepts an update up to 60 s before the first issue day begins in its time zone, bumping the version', async () => {
+    // May 1 00:00 in Seoul is Apr 30 15:00Z; the last accepted instant is 14:58:59.999Z.
+    const { replaced, update } = admin('2026-04-30T14:58:59.999Z');
+    const updated = await update({ dailyQuota: 500, name: 'Bigger sale' });
+    expect(updated).toMatchObject({ dailyQuota: 500, name: 'Bigger sale', version: 2, campaignId: 'spring-sale' });
+    expect(replaced).toEqual([updated]);
+    await expect(admin('2026-04-30T14:59:00.000Z').update({ dailyQuota: 500 })).rejects.toMatchObject({
+      code: 'CAMPAIGN_STARTED',
+      statusCode: 409,
+    });
+  });
+
+  it('refuses an update whose merged definition is invalid, starts too soon, or names an unknown vendor', async () => {
+    const { replaced, update } = admin('2026-04-01T00:00:00Z');
+    await expect(update({ endDate: '2026-04-20' })).rejects.toMatchObject({
+      code: 'INVALID_REQUEST',
+      message: expect.stringContaining('endDate'),
+    });
+    await expect(update({ startDate: '2026-04-01' })).rejects.toMatchObject({ code: 'CAMPAIGN_STARTED' });
+    await expect(update({ vendorId: 'nobody' })).rejects.toMatchObject({ code: 'UNKNOWN_VENDOR', statusCode: 422 });
+    expect(replaced).toEqual([]);
+  });
+
+  it('refuses to update a closed campaign', async () => {
+    const deps = admin('2026-04-01T00:00:00Z');
+    stored.closedAt = '2026-03-31T00:00:00Z';
+    try {
+      await expect(deps.update({ dailyQuota: 5 })).rejects.toMatchObject({ code: 'CAMPAIGN_STARTED' });
+    } finally {
+      delete stored.closedAt;
+    }
   });
 });

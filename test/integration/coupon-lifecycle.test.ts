@@ -1,0 +1,182 @@
+import { CreateTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDbCouponStore, USER_COUPONS_INDEX } from '../../lambdas/adapters/dynamodb/coupon-store';
+import { DynamoDbVendorRepository } from '../../lambdas/adapters/dynamodb/vendor-repository';
+import type { Coupon } from '../../lambdas/domain/coupon';
+import { redeemCoupon, userCoupons } from '../../lambdas/domain/redemption';
+import { type Emulator, startDynamoDbLocal } from '../../local/emulators';
+import { createAdmissionTable, localDynamoDbClient } from '../support/dynamodb';
+
+jest.setTimeout(120_000);
+
+let dynamo: Emulator;
+let client: DynamoDBClient;
+let coupons: DynamoDbCouponStore;
+let vendors: DynamoDbVendorRepository;
+
+/** Tables shaped like the stack's CouponTable (with its user index) and VendorTable. */
+async function createTables() {
+  await createAdmissionTable(client, 'admission');
+  await createAdmissionTable(client, 'vendor', ['vendorId', 'sk']);
+  await client.send(
+    new CreateTableCommand({
+      TableName: 'coupon',
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [{ AttributeName: 'couponId', KeyType: 'HASH' }],
+      AttributeDefinitions: [
+        { AttributeName: 'couponId', AttributeType: 'S' },
+        { AttributeName: 'userId', AttributeType: 'S' },
+        { AttributeName: 'admittedAt', AttributeType: 'S' },
+      ],
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: USER_COUPONS_INDEX,
+          KeySchema: [
+            { AttributeName: 'userId', KeyType: 'HASH' },
+            { AttributeName: 'admittedAt', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        },
+      ],
+    }),
+  );
+}
+
+beforeAll(async () => {
+  dynamo = await startDynamoDbLocal('.local/test-lifecycle');
+  client = localDynamoDbClient(dynamo.endpoint);
+  await createTables();
+  const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  coupons = new DynamoDbCouponStore(doc, 'coupon', 'admission', 'vendor');
+  vendors = new DynamoDbVendorRepository(doc, 'vendor');
+  await vendors.create({ vendorId: 'acme', name: 'Acme', currency: 'KRW', createdAt: '2026-04-01T00:00:00.000Z' });
+});
+
+afterAll(async () => {
+  client?.destroy();
+  await dynamo?.stop();
+});
+
+const coupon = (n: number, userId: string, admittedAt: string): Coupon => ({
+  couponId: n.toString(16).padStart(32, '0'),
+  campaignId: 'spring-sale',
+  vendorId: 'acme',
+  issueDate: '2026-05-01',
+  userId,
+  rank: n,
+  admittedAt,
+  issuedAt: admittedAt,
+  expiresAt: '2026-06-04T15:00:00.000Z',
+  status: 'ISSUED',
+  discount: { type: 'AMOUNT', value: 5_000 },
+});
+const at = (iso: string) => ({ coupons, clock: () => new Date(iso) });
+
+describe('integration: redemption on DynamoDB', () => {
+  it('lets exactly one of 16 concurrent redeems with different orders win, crediting the vendor once', async () => {
+    const c = coupon(1, 'alice', '2026-05-01T04:00:00.000Z');
+    await coupons.putIfAbsent(c);
+    const answers = await Promise.allSettled(
+      Array.from({ length: 16 }, (_, i) =>
+        redeemCoupon(at('2026-05-10T00:00:00Z'), { couponId: c.couponId, userId: 'alice', orderId: `order-${i}` }),
+      ),
+    );
+    const won = answers.filter((a) => a.status === 'fulfilled');
+    expect(won).toHaveLength(1);
+    const lost = answers.filter((a): a is PromiseRejectedResult => a.status === 'rejected').map((a) => a.reason.code);
+    expect(lost).toEqual(Array(15).fill('ALREADY_REDEEMED'));
+    expect(await vendors.settlement('acme')).toEqual({
+      vendorId: 'acme',
+      currency: 'KRW',
+      balance: 5_000,
+      redemptions: 1,
+    });
+    const { items } = await vendors.entries('acme', { limit: 10 });
+    expect(items).toEqual([
+      expect.objectContaining({ couponId: c.couponId, amount: 5_000, campaignId: 'spring-sale' }),
+    ]);
+    expect(await coupons.dayCounts({ campaignId: 'spring-sale', issueDate: '2026-05-01' })).toEqual({
+      persisted: 1,
+      redeemed: 1,
+    });
+  });
+
+  it('answers 16 concurrent repeats of one order with the same redemption, crediting once', async () => {
+    const c = coupon(2, 'bob', '2026-05-01T04:00:01.000Z');
+    await coupons.putIfAbsent(c);
+    const before = await vendors.settlement('acme');
+    const answers = await Promise.all(
+      Array.from({ length: 16 }, () =>
+        redeemCoupon(at('2026-05-10T00:00:00Z'), {
+          couponId: c.couponId,
+          userId: 'bob',
+          orderId: 'order-b',
+          orderAmount: 3_000,
+        }),
+      ),
+    );
+    for (const answer of answers) expect(answer.redemption).toEqual(answers[0]?.redemption);
+    expect(answers[0]?.redemption).toMatchObject({ orderId: 'order-b', amount: 3_000, orderAmount: 3_000 });
+    expect(await vendors.settlement('acme')).toMatchObject({
+      balance: (before?.balance ?? 0) + 3_000,
+      redemptions: (before?.redemptions ?? 0) + 1,
+    });
+  });
+
+  it('refuses an expired coupon with 410 in the conditional write itself, and credits nothing', async () => {
+    const c = coupon(3, 'carol', '2026-05-01T04:00:02.000Z');
+    await coupons.putIfAbsent(c);
+    const before = await vendors.settlement('acme');
+    await expect(
+      redeemCoupon(at('2026-06-04T15:00:00.000Z'), { couponId: c.couponId, userId: 'carol', orderId: 'o' }),
+    ).rejects.toMatchObject({ code: 'EXPIRED' });
+    // The store's own condition refuses a redemption instant at or after expiresAt, whatever the caller checked.
+    expect(
+      await coupons.redeem(c as Coupon & { vendorId: string }, {
+        orderId: 'o',
+        amount: 5_000,
+        redeemedAt: '2026-06-04T15:00:00.000Z',
+      }),
+    ).toBe('CONFLICT');
+    expect(await vendors.settlement('acme')).toEqual(before);
+  });
+
+  it("lists a user's coupons newest first across campaigns, in pages, with each status", async () => {
+    const days = ['2026-05-01', '2026-05-02', '2026-05-03', '2026-05-04', '2026-05-05'];
+    for (const [i, day] of days.entries()) {
+      await coupons.putIfAbsent({ ...coupon(100 + i, 'dave', `${day}T04:00:00.000Z`), campaignId: `c${i % 2}` });
+    }
+    await redeemCoupon(at('2026-05-06T00:00:00Z'), {
+      couponId: coupon(101, 'd', '').couponId,
+      userId: 'dave',
+      orderId: 'x',
+    });
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    const later = at('2026-06-05T00:00:00Z'); // after expiry: unredeemed coupons show EXPIRED
+    do {
+      const page = await userCoupons(later, 'dave', { limit: 2, ...(cursor ? { cursor } : {}) });
+      expect(page.items.length).toBeLessThanOrEqual(2);
+      seen.push(...page.items.map((c) => `${c.admittedAt.slice(0, 10)} ${c.status}`));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual([
+      '2026-05-05 EXPIRED',
+      '2026-05-04 EXPIRED',
+      '2026-05-03 EXPIRED',
+      '2026-05-02 REDEEMED',
+      '2026-05-01 EXPIRED',
+    ]);
+  });
+
+  it("refuses a cursor that is malformed or pages another user's coupons", async () => {
+    const first = await userCoupons(at('2026-05-06T00:00:00Z'), 'dave', { limit: 1 });
+    expect(first.nextCursor).toBeDefined();
+    await expect(
+      userCoupons(at('2026-05-06T00:00:00Z'), 'mallory', { limit: 1, cursor: first.nextCursor }),
+    ).rejects.toMatchObject({ code: 'INVALID_REQUEST', statusCode: 400 });
+    await expect(
+      userCoupons(at('2026-05-06T00:00:00Z'), 'dave', { limit: 1, cursor: 'not-a-cursor' }),
+    ).rejects.toMatchObject({ code: 'INVALID_REQUEST' });
+  });
+});
