@@ -1,5 +1,5 @@
-import type { Coupon, Redemption } from '../../lambdas/domain/coupon';
 import { couponExpiresAt } from '../../lambdas/domain/campaign';
+import type { Coupon, Redemption } from '../../lambdas/domain/coupon';
 import { creditAmount, redeemCoupon } from '../../lambdas/domain/redemption';
 
 /** An in-memory coupon store with the port's conditional redeem (ISSUED, owner, unexpired), counting credits. */
@@ -14,12 +14,7 @@ class MemoryCoupons {
   async redeem(coupon: Coupon, redemption: Redemption): Promise<'REDEEMED' | 'CONFLICT'> {
     this.beforeRedeem?.();
     const stored = this.coupons.get(coupon.couponId);
-    if (
-      !stored ||
-      stored.status !== 'ISSUED' ||
-      stored.userId !== coupon.userId ||
-      stored.expiresAt <= redemption.redeemedAt
-    )
+    if (stored?.status !== 'ISSUED' || stored.userId !== coupon.userId || stored.expiresAt <= redemption.redeemedAt)
       return 'CONFLICT';
     this.coupons.set(coupon.couponId, { ...stored, status: 'REDEEMED', redemption });
     this.credits.push(redemption);
