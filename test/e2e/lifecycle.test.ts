@@ -1,0 +1,180 @@
+import { couponExpiresAt, issueDayOf } from '../../lambdas/domain/campaign';
+import {
+  call,
+  middayZone,
+  openCampaign,
+  type RunningCloud,
+  startCloudProcess,
+  TEST_VENDOR,
+} from '../support/local-cloud';
+import { PipelineProbe } from '../support/pipeline';
+
+jest.setTimeout(300_000);
+
+// The coupon's life through the local cloud (Redis mode): vendor -> campaign -> issue -> the user's coupons ->
+// redeem (with the concurrent race) -> settlement -> stats -> update before the start -> close (kill switch).
+describe('coupon lifecycle through the local cloud', () => {
+  let cloud: RunningCloud;
+  let probe: PipelineProbe;
+  let api: string;
+  const zone = middayZone();
+  const campaignId = 'life';
+  const vendorId = 'acme-life';
+
+  beforeAll(async () => {
+    cloud = await startCloudProcess('redis', { tag: 'lifecycle' });
+    probe = new PipelineProbe(cloud);
+    api = cloud.endpoints.apiUrl;
+  });
+  afterAll(async () => {
+    probe?.close();
+    await cloud?.stop();
+  });
+
+  const mine = (userId: string, query = '') => call(`${api}/v1/users/me/coupons?userId=${userId}${query}`);
+  const redeem = (couponId: string, body: Record<string, unknown>) =>
+    call(`${api}/v1/coupons/${couponId}/redeem`, { body });
+
+  it('creates a vendor, and refuses a campaign of an unknown vendor with 422', async () => {
+    const created = await call(`${api}/v1/admin/vendors`, { body: { vendorId, name: 'Acme', currency: 'KRW' } });
+    expect(created).toMatchObject({ status: 201, body: { vendorId, currency: 'KRW' } });
+    expect(
+      (await call(`${api}/v1/admin/vendors`, { body: { vendorId, name: 'Again', currency: 'KRW' } })).body,
+    ).toMatchObject({
+      code: 'VENDOR_EXISTS',
+    });
+    const orphan = await call(`${api}/v1/admin/campaigns`, {
+      body: { ...openCampaign('orphan', 3, zone), vendorId: 'nobody' },
+    });
+    expect(orphan).toMatchObject({ status: 422, body: { code: 'UNKNOWN_VENDOR' } });
+    expect((await call(`${api}/v1/admin/campaigns/orphan`)).status).toBe(404);
+  });
+
+  it("issues coupons that list as ISSUED among the user's coupons, newest first", async () => {
+    const definition = { ...openCampaign(campaignId, 3, zone), vendorId, discount: { type: 'AMOUNT', value: 5_000 } };
+    expect((await call(`${api}/v1/admin/campaigns`, { body: definition })).status).toBe(201);
+    const answers = await probe.issue(campaignId, ['u1', 'u2', 'u3', 'u4']);
+    expect(answers.filter((a) => a.status === 202)).toHaveLength(3);
+    const day = { campaignId, issueDate: issueDayOf({ timezone: zone }, new Date()) };
+    await probe.until('3 coupons persisted', async () => (await probe.persistedCount(day)) === 3, 60_000, 200);
+    const winner = answers.find((a) => a.status === 202)?.userId as string;
+    const listed = await mine(winner);
+    expect(listed).toMatchObject({ status: 200, body: { items: [{ campaignId, userId: winner, status: 'ISSUED' }] } });
+    expect(listed.body.nextCursor).toBeUndefined();
+  });
+
+  it('lets exactly one of 12 concurrent redeems of one coupon win, credits the vendor once, and repeats the winner', async () => {
+    const [coupon] = (await probe.coupons(campaignId)) as { couponId: string; userId: string }[];
+    const { couponId, userId } = coupon as { couponId: string; userId: string };
+    const race = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => redeem(couponId, { userId, orderId: `order-${i}`, orderAmount: 20_000 })),
+    );
+    const won = race.filter((r) => r.status === 200);
+    expect(won).toHaveLength(1);
+    expect(race.filter((r) => r.status === 409).map((r) => r.body.code)).toEqual(Array(11).fill('ALREADY_REDEEMED'));
+    const redemption = (won[0]?.body as { redemption: { orderId: string } }).redemption;
+    expect(redemption).toMatchObject({ amount: 5_000, orderAmount: 20_000 });
+
+    const again = await redeem(couponId, { userId, orderId: redemption.orderId, orderAmount: 20_000 });
+    expect(again).toMatchObject({ status: 200, body: { status: 'REDEEMED', redemption } });
+    const stranger = await redeem(couponId, { userId: 'someone-else', orderId: 'order-x' });
+    expect(stranger).toMatchObject({ status: 404, body: { code: 'COUPON_NOT_FOUND' } });
+    expect((await mine(userId)).body).toMatchObject({ items: [{ couponId, status: 'REDEEMED', redemption }] });
+
+    const vendor = await call(`${api}/v1/admin/vendors/${vendorId}`);
+    expect(vendor).toMatchObject({
+      status: 200,
+      body: {
+        settlement: { balance: 5_000, redemptions: 1, currency: 'KRW' },
+        entries: [{ couponId, campaignId, orderId: redemption.orderId, amount: 5_000 }],
+      },
+    });
+  });
+
+  it('answers an expired coupon with 410, judged at the end of the validity day in the campaign time zone', async () => {
+    // A coupon of a campaign that ended in January in Seoul, valid 30 days: it expired at the end of March 2, KST.
+    const past = { timezone: 'Asia/Seoul', endDate: '2026-01-31', couponValidityDays: 30 };
+    const expiresAt = couponExpiresAt({
+      ...past,
+      startDate: '2026-01-01',
+      dailyWindow: { open: '00:00', close: '24:00' },
+    });
+    expect(expiresAt.toISOString()).toBe('2026-03-02T15:00:00.000Z');
+    await probe.couponStore.putIfAbsent({
+      couponId: 'e'.repeat(32),
+      campaignId: 'winter',
+      vendorId,
+      issueDate: '2026-01-31',
+      userId: 'old-user',
+      rank: 1,
+      admittedAt: '2026-01-31T01:00:00.000Z',
+      issuedAt: '2026-01-31T01:00:01.000Z',
+      expiresAt: expiresAt.toISOString(),
+      status: 'ISSUED',
+      discount: { type: 'AMOUNT', value: 1_000 },
+    });
+    const expired = await redeem('e'.repeat(32), { userId: 'old-user', orderId: 'late-order' });
+    expect(expired).toMatchObject({ status: 410, body: { code: 'EXPIRED', expiresAt: '2026-03-02T15:00:00.000Z' } });
+    expect((await mine('old-user')).body).toMatchObject({ items: [{ status: 'EXPIRED' }] });
+  });
+
+  it('reports per-day stats and lists campaigns in pages', async () => {
+    const today = issueDayOf({ timezone: zone }, new Date());
+    const stats = await call(`${api}/v1/admin/campaigns/${campaignId}/stats?from=${today}&to=${today}`);
+    expect(stats).toMatchObject({
+      status: 200,
+      body: { days: [{ issueDate: today, quota: 3, admitted: 3, persisted: 3, redeemed: 1, parked: 0 }] },
+    });
+    const seen: string[] = [];
+    let cursor = '';
+    do {
+      const page = await call(`${api}/v1/admin/campaigns?limit=1${cursor ? `&cursor=${cursor}` : ''}`);
+      expect(page.status).toBe(200);
+      seen.push(...(page.body.items as { campaignId: string }[]).map((c) => c.campaignId));
+      cursor = (page.body.nextCursor as string | undefined) ?? '';
+    } while (cursor);
+    expect(seen).toContain(campaignId);
+    expect((await call(`${api}/v1/admin/campaigns?limit=0`)).status).toBe(400);
+  });
+
+  it('updates a campaign before it starts, and refuses once it has started', async () => {
+    const future = new Date(Date.now() + 10 * 86_400_000).toISOString().slice(0, 10);
+    const later = { ...openCampaign('later', 5, zone), vendorId, startDate: future, endDate: future };
+    expect((await call(`${api}/v1/admin/campaigns`, { body: later })).status).toBe(201);
+    const patch = (id: string, body: unknown) => call(`${api}/v1/admin/campaigns/${id}`, { method: 'PATCH', body });
+    expect(await patch('later', { dailyQuota: 50 })).toMatchObject({
+      status: 200,
+      body: { dailyQuota: 50, version: 2 },
+    });
+    expect(await patch('later', { dailyQuota: 0 })).toMatchObject({ status: 400, body: { code: 'INVALID_REQUEST' } });
+    expect(await patch('later', { campaignId: 'renamed' })).toMatchObject({ status: 400 });
+    expect(await patch(campaignId, { dailyQuota: 50 })).toMatchObject({
+      status: 409,
+      body: { code: 'CAMPAIGN_STARTED' },
+    });
+    expect((await call(`${api}/v1/admin/campaigns/later`)).body).toMatchObject({ dailyQuota: 50 });
+  });
+
+  it('closes a campaign at once (NOT_OPEN from then on), idempotently, keeping issued coupons redeemable', async () => {
+    const closed = await call(`${api}/v1/admin/campaigns/${campaignId}/close`, { body: {} });
+    expect(closed).toMatchObject({ status: 200, body: { campaignId } });
+    const closedAt = closed.body.closedAt as string;
+    expect(Date.parse(closedAt)).toBeLessThanOrEqual(Date.now());
+    expect((await call(`${api}/v1/admin/campaigns/${campaignId}/close`, { body: {} })).body.closedAt).toBe(closedAt);
+    const late = await call(`${api}/v1/campaigns/${campaignId}/issue`, { body: { userId: 'u-late' } });
+    expect(late).toMatchObject({ status: 403, body: { code: 'NOT_OPEN', message: 'The campaign was closed' } });
+    const unredeemed = (await probe.coupons(campaignId)).find((c) => c.status === 'ISSUED') as {
+      couponId: string;
+      userId: string;
+    };
+    expect((await redeem(unredeemed.couponId, { userId: unredeemed.userId, orderId: 'after-close' })).status).toBe(200);
+    expect((await call(`${api}/v1/admin/campaigns/missing/close`, { body: {} })).status).toBe(404);
+  });
+
+  it('keeps the test vendor of the cloud separate', async () => {
+    expect((await call(`${api}/v1/admin/vendors/${TEST_VENDOR.vendorId}`)).body).toMatchObject({
+      settlement: { balance: 0, redemptions: 0 },
+      entries: [],
+    });
+  });
+});
