@@ -96,7 +96,9 @@ export async function issueCoupon(
       deps.log.warn('could not snapshot admitted users', { ...day, error });
       return undefined;
     });
-    if (admitted) deps.soldOut.mark(day, admitted);
+    // Fewer winners than the quota means an admission is between its count and its ledger write (DynamoDB mode):
+    // a snapshot now would miss that winner, whose repeat must get ALREADY_ISSUED, so nothing is cached.
+    if (admitted && admitted.size >= campaign.dailyQuota) deps.soldOut.mark(day, admitted);
     throw new SoldOutError(campaignId, day.issueDate);
   }
   if (outcome.kind === 'CLOSED') throw new NotOpenError(CLOSED_MESSAGES.CLOSED);

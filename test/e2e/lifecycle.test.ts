@@ -72,7 +72,7 @@ describe('coupon lifecycle through the local cloud', () => {
     const won = race.filter((r) => r.status === 200);
     expect(won).toHaveLength(1);
     expect(race.filter((r) => r.status === 409).map((r) => r.body.code)).toEqual(Array(11).fill('ALREADY_REDEEMED'));
-    const redemption = (won[0] as { body: { redemption: { orderId: string } } }).body.redemption;
+    const redemption = (won[0] as unknown as { body: { redemption: { orderId: string } } }).body.redemption;
     expect(redemption).toMatchObject({ amount: 5_000, orderAmount: 20_000 });
 
     const again = await redeem(couponId, { userId, orderId: redemption.orderId, orderAmount: 20_000 });

@@ -97,6 +97,17 @@ describe('domain: issueCoupon', () => {
     expect(admissions.calls).toBe(callsAfterSoldOut);
   });
 
+  it('does not cache a sold-out day whose snapshot lacks a winner still being written, so its repeat is found', async () => {
+    const { issue, admissions } = setup();
+    await issue('alice');
+    await issue('bob');
+    // The snapshot misses bob, as when his ledger write has not landed yet (DynamoDB mode).
+    const full = admissions.admittedUsers.bind(admissions);
+    admissions.admittedUsers = async () => new Map([...(await full())].filter(([userId]) => userId !== 'bob'));
+    await expect(issue('carol')).rejects.toBeInstanceOf(SoldOutError);
+    await expect(issue('bob')).rejects.toMatchObject({ code: 'ALREADY_ISSUED', rank: 2 });
+  });
+
   it('rejects outside the daily window without touching the backend', async () => {
     const { issue, admissions } = setup('2026-05-01T06:00:00Z');
     await expect(issue('alice')).rejects.toBeInstanceOf(NotOpenError);

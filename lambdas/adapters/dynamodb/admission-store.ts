@@ -39,6 +39,11 @@ export const shardQuota = (quota: number, shard: number, shards: number) =>
  * conditional writes (which consume write capacity) on shards known to be full.
  */
 const EXHAUSTED_SHARD_TTL_MS = 1_000;
+/**
+ * How long a request that found the day sold out waits before it looks for the same user's concurrent winner a
+ * second time, ms: longer than one ledger write takes.
+ */
+const WINNER_WAIT_MS = 50;
 /** Sort key of a user's admission (ledger) item: `USER#<userId>`, holding rank, requestId, admittedAt. */
 export const userSk = (userId: string) => `USER#${userId}`;
 
@@ -66,7 +71,8 @@ interface UserItem {
  * Concurrent requests of one user: one is ADMITTED, the others ALREADY_ADMITTED; each counted a unit at (1)
  * that it gives back when (2) finds the winner, so for that moment another user may be told SOLD_OUT while a
  * unit is about to free up (never an oversell), and the duplicate's rank is skipped. A duplicate that saw
- * SOLD_OUT re-reads the user, answering ALREADY_ADMITTED unless the winner is between its (1) and (2).
+ * SOLD_OUT re-reads the user (twice, 50 ms apart, to let a winner between its (1) and (2) finish), answering
+ * ALREADY_ADMITTED when it finds it.
  */
 export class DynamoDbAdmissionStore implements AdmissionStore {
   /** Shards this instance saw exhausted (`pk#sk`) -> when to try them again, epoch ms. */
@@ -85,9 +91,14 @@ export class DynamoDbAdmissionStore implements AdmissionStore {
     const counted = await this.count(pk, request);
     if (counted === 'CLOSED') return { kind: 'CLOSED' };
     if (!counted) {
-      // Sold out, unless a concurrent request of the same user took the last unit: then it is a repeat.
-      const winner = await this.user(pk, request.userId);
-      return winner ? this.repeat(winner, request) : { kind: 'SOLD_OUT' };
+      // Sold out, unless a concurrent request of the same user took the last unit: then it is a repeat. That
+      // request may be between its count and its ledger write (milliseconds), so look twice.
+      for (const pause of [0, WINNER_WAIT_MS]) {
+        if (pause) await new Promise((resolve) => setTimeout(resolve, pause));
+        const winner = await this.user(pk, request.userId);
+        if (winner) return this.repeat(winner, request);
+      }
+      return { kind: 'SOLD_OUT' };
     }
     const { rank, counter } = counted;
 
