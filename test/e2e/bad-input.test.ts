@@ -9,6 +9,7 @@ jest.setTimeout(600_000);
 
 const RUNS = 150;
 const CAMPAIGN = 'fuzz-target';
+const OWNER = 'fuzz-owner';
 
 /** A 4xx with a JSON body that names the problem. */
 function expectClearRejection(answer: { status: number; body: Record<string, unknown> }, context: unknown) {
@@ -100,16 +101,47 @@ const badDefinition: fc.Arbitrary<{ definition: Record<string, unknown>; field: 
     .map((campaignId) => ({ definition: { ...openCampaign('x', 5), campaignId }, field: 'campaignId' })),
 );
 
+/** Redeem bodies that can never redeem the fuzz coupon (a PERCENT coupon, so orderAmount is required). */
+const badRedeemBody = (owner: string): fc.Arbitrary<Record<string, unknown>> =>
+  fc.oneof(
+    fc.constant({ userId: owner, orderId: 'o-1' }),
+    badUserId.map((userId) => ({ userId, orderId: 'o-1', orderAmount: 1_000 })),
+    badUserId.map((orderId) => ({ userId: owner, orderId, orderAmount: 1_000 })),
+    fc
+      .oneof(
+        fc.constantFrom(0, -1, 1.5, 1e13, '1000', null, true, Number.NaN),
+        fc.double().filter((d) => !Number.isInteger(d)),
+      )
+      .map((orderAmount) => ({ userId: owner, orderId: 'o-1', orderAmount })),
+    fc
+      .string({ minLength: 1, maxLength: 20 })
+      .filter((k) => !['userId', 'orderId', 'orderAmount'].includes(k))
+      .map((key) => ({ userId: owner, orderId: 'o-1', orderAmount: 1_000, [key]: 1 })),
+  );
+
+/** Vendor definitions the admin API must refuse. */
+const badVendor: fc.Arbitrary<Record<string, unknown>> = fc.oneof(
+  fc.constant({ name: 'No currency' }),
+  fc
+    .oneof(fc.constantFrom('usd', 'US', 'EURO', '', 'U$D', 1), fc.stringMatching(/^[a-z]{3}$/))
+    .map((currency) => ({ name: 'V', currency })),
+  fc.constantFrom('', '   ', 'x'.repeat(201)).map((name) => ({ name, currency: 'USD' })),
+  fc
+    .constantFrom('-lead', 'has space', 'x'.repeat(65), 'slash/')
+    .map((vendorId) => ({ vendorId, name: 'V', currency: 'USD' })),
+);
+
 describe('bad input through the local cloud', () => {
   let cloud: RunningCloud;
   let probe: PipelineProbe;
   let api: string;
   let before: unknown;
+  let couponId: string;
 
   /** Everything a request could change. */
   async function state() {
     const tables = await Promise.all(
-      ['CampaignTable', 'AdmissionTable', 'CouponTable', 'FailedEventTable'].map(async (t) =>
+      ['CampaignTable', 'AdmissionTable', 'CouponTable', 'FailedEventTable', 'VendorTable'].map(async (t) =>
         (await probe.scan(probe.table(t))).map((item) => JSON.stringify(item)).sort(),
       ),
     );
@@ -123,6 +155,15 @@ describe('bad input through the local cloud', () => {
     probe = new PipelineProbe(cloud);
     api = cloud.endpoints.apiUrl;
     await probe.createCampaign(openCampaign(CAMPAIGN, 1_000, 'UTC'));
+    // One coupon to aim bad redeem requests at.
+    await probe.issue(CAMPAIGN, [OWNER]);
+    await probe.until(
+      'the fuzz coupon persisted',
+      async () => (await probe.coupons(CAMPAIGN)).length === 1,
+      60_000,
+      200,
+    );
+    couponId = (await probe.coupons(CAMPAIGN))[0]?.couponId as string;
     before = await state();
   });
   afterAll(async () => {
@@ -195,6 +236,55 @@ describe('bad input through the local cloud', () => {
       }),
       { numRuns: RUNS },
     );
+  });
+
+  it('refuses bad redeem bodies with 400 and redeems nothing', async () => {
+    await fc.assert(
+      fc.asyncProperty(badRedeemBody(OWNER), async (body) => {
+        const answer = await call(`${api}/v1/coupons/${couponId}/redeem`, { body });
+        expectClearRejection(answer, body);
+        expect(answer.status).toBe(400);
+      }),
+      { numRuns: RUNS },
+    );
+    const foreign = await call(`${api}/v1/coupons/${couponId}/redeem`, {
+      body: { userId: 'not-the-owner', orderId: 'o-1', orderAmount: 1_000 },
+    });
+    expect(foreign).toMatchObject({ status: 404, body: { code: 'COUPON_NOT_FOUND' } });
+  });
+
+  it('refuses bad vendor definitions with 400 and creates nothing', async () => {
+    await fc.assert(
+      fc.asyncProperty(badVendor, async (definition) => {
+        const answer = await call(`${api}/v1/admin/vendors`, { body: definition });
+        expectClearRejection(answer, definition);
+        expect(answer.status).toBe(400);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('refuses bad page requests, foreign cursors and bad updates with a 4xx', async () => {
+    const queries = [
+      'limit=0',
+      'limit=101',
+      'limit=abc',
+      'limit=-1',
+      'cursor=not-base64-json',
+      `cursor=${'x'.repeat(3000)}`,
+    ];
+    for (const query of queries) {
+      expectClearRejection(await call(`${api}/v1/users/me/coupons?userId=${OWNER}&${query}`), query);
+      expectClearRejection(await call(`${api}/v1/admin/campaigns?${query}`), query);
+    }
+    expectClearRejection(await call(`${api}/v1/users/me/coupons`), 'no userId');
+    const theirs = Buffer.from(JSON.stringify({ couponId: 'c', userId: OWNER, admittedAt: 'a' })).toString('base64url');
+    expect((await call(`${api}/v1/users/me/coupons?userId=someone&cursor=${theirs}`)).status).toBe(400);
+    for (const body of [{ dailyQuota: 5 }, { campaignId: 'x' }, { unknown: 1 }, { discount: { type: 'FREE' } }]) {
+      const answer = await call(`${api}/v1/admin/campaigns/${CAMPAIGN}`, { method: 'PATCH', body });
+      expectClearRejection(answer, body);
+    }
+    expectClearRejection(await call(`${api}/v1/admin/campaigns/${CAMPAIGN}/stats?from=2026-13-01`), 'bad from');
   });
 
   it('left every table, queue and the ledger exactly as they were', async () => {
