@@ -31,10 +31,12 @@ describe('bench: every benchmark at smoke sizes', () => {
     const functions = report.coldStart ?? [];
     expect(functions.map((f) => f.function.replace(/[0-9A-F]{8}$/, ''))).toEqual([
       'AdminCampaignsFunction',
+      'AdminVendorsFunction',
       'ConsumeAdmissionsFunction',
       'IssueCouponFunction',
       'QueryIssuanceFunction',
       'ReplayDeadLettersFunction',
+      'UserCouponsFunction',
     ]);
     for (const fn of functions) {
       expect(fn.bundleBytes).toBeLessThanOrEqual(500 * 1024);
