@@ -138,7 +138,8 @@ export interface StatsDeps {
 
 /**
  * Per-day statistics of a campaign for `from`..`to` (local dates, inclusive; default: the event period up to
- * today in the campaign's time zone), clipped to the event period, at most {@link MAX_STATS_DAYS} days.
+ * today in the campaign's time zone; no days before it starts), clipped to the event period, at most
+ * {@link MAX_STATS_DAYS} days.
  * `parked` is counted only when a day has fewer coupons than admissions (else it is 0 without a ledger read).
  * @throws CampaignNotFoundError; InvalidRequestError for a reversed or too long range.
  */
@@ -149,9 +150,11 @@ export async function campaignStats(
 ): Promise<{ campaignId: string; days: DayStats[] }> {
   const campaign = await campaignOrThrow(deps.campaigns, campaignId);
   const today = issueDayOf(campaign, deps.clock());
+  if (range.from !== undefined && range.to !== undefined && range.to < range.from) {
+    throw new InvalidRequestError('to must not be before from');
+  }
   const from = range.from ?? campaign.startDate;
   const to = range.to ?? (today < campaign.endDate ? today : campaign.endDate);
-  if (to < from) throw new InvalidRequestError('to must not be before from');
   const first = from > campaign.startDate ? from : campaign.startDate;
   const last = to < campaign.endDate ? to : campaign.endDate;
   const dates = first <= last ? datesBetween(first, last) : [];

@@ -43,6 +43,10 @@ export const discountSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('AMOUNT'), value: minorUnitsSchema('discount.value') }),
 ]);
 
+const counterShardsSchema = z
+  .int('counterShards must be an integer')
+  .check(z.gte(1), z.lte(MAX_COUNTER_SHARDS, `counterShards is at most ${MAX_COUNTER_SHARDS}`));
+
 /** The fields of a campaign definition, without the rules that relate them (see {@link campaignDefinitionSchema}). */
 const campaignFields = z.strictObject({
   campaignId: z.optional(entityIdSchema('campaignId')),
@@ -69,7 +73,7 @@ const campaignFields = z.strictObject({
    * DynamoDB mode: the daily quota is split over this many counter items, so admissions are not capped by one
    * item's write rate (about 1,000 writes/s on AWS). Fixed once the campaign starts. Ignored in Redis mode.
    */
-  counterShards: z._default(z.int('counterShards must be an integer').check(z.gte(1), z.lte(MAX_COUNTER_SHARDS)), 1),
+  counterShards: z._default(counterShardsSchema, 1),
   discount: discountSchema,
 });
 
@@ -105,7 +109,10 @@ export const campaignDefinitionSchema = campaignFields.check(
  * ones (a nested object such as `dailyWindow` or `discount` is replaced whole). The merged definition must pass
  * {@link campaignDefinitionSchema}.
  */
-export const campaignUpdateSchema = z.partial(z.omit(campaignFields, { campaignId: true }));
+export const campaignUpdateSchema = z.partial(
+  // Without the default: a field left out keeps its stored value.
+  z.extend(z.omit(campaignFields, { campaignId: true }), { counterShards: counterShardsSchema }),
+);
 
 /** A campaign update before it is merged. */
 export type CampaignUpdate = z.infer<typeof campaignUpdateSchema>;

@@ -118,7 +118,8 @@ function outcomeOf(
 
 /**
  * The user's coupons across campaigns, newest admission first, each with its status at this instant
- * (ISSUED, REDEEMED or EXPIRED). Coupons admitted but not yet written do not appear (see the per-day query).
+ * (ISSUED, REDEEMED or EXPIRED). Coupons admitted but not yet written do not appear (see the per-day query), and
+ * the list is read from an index that may lag a coupon write by a moment.
  * @throws InvalidRequestError for a bad cursor; UnavailableError on backend failure.
  */
 export async function userCoupons(
