@@ -14,6 +14,10 @@ export const MAX_COUNTER_SHARDS = 100;
 
 const isRealDate = (value: string) => DateTime.fromISO(value, { zone: 'UTC' }).isValid;
 
+/** A local date `YYYY-MM-DD` that exists on the calendar (no month 13, no February 30). */
+export const localDateSchema = (field: string) =>
+  z.string().check(z.regex(LOCAL_DATE, `${field} must be YYYY-MM-DD`), z.refine(isRealDate, `${field} is not a date`));
+
 /** Identifier rule for campaign and vendor ids: 1-64 characters of letters, digits, `-` or `_`. */
 export const entityIdSchema = (field: string) =>
   z
@@ -54,12 +58,8 @@ const campaignFields = z.strictObject({
   vendorId: entityIdSchema('vendorId'),
   name: z.string().check(z.trim(), z.minLength(1, 'name must not be empty'), z.maxLength(200)),
   timezone: z.string().check(z.refine((zone) => IANAZone.isValidZone(zone), 'timezone must be an IANA time zone')),
-  startDate: z
-    .string()
-    .check(z.regex(LOCAL_DATE, 'startDate must be YYYY-MM-DD'), z.refine(isRealDate, 'startDate is not a date')),
-  endDate: z
-    .string()
-    .check(z.regex(LOCAL_DATE, 'endDate must be YYYY-MM-DD'), z.refine(isRealDate, 'endDate is not a date')),
+  startDate: localDateSchema('startDate'),
+  endDate: localDateSchema('endDate'),
   dailyWindow: z.strictObject({
     open: z.string().check(z.regex(LOCAL_TIME, 'dailyWindow.open must be HH:MM')),
     close: z.string().check(z.regex(LOCAL_TIME, 'dailyWindow.close must be HH:MM or 24:00')),

@@ -5,7 +5,7 @@ import { DynamoDbCampaignRepository } from '../adapters/dynamodb/campaign-reposi
 import { DynamoDbCouponStore } from '../adapters/dynamodb/coupon-store';
 import { DynamoDbFailedEventStore } from '../adapters/dynamodb/failed-event-store';
 import { DynamoDbVendorRepository } from '../adapters/dynamodb/vendor-repository';
-import { campaignDefinitionSchema, campaignUpdateSchema } from '../domain/campaign';
+import { campaignDefinitionSchema, campaignUpdateSchema, localDateSchema } from '../domain/campaign';
 import { campaignStats, closeCampaign, createCampaign, updateCampaign } from '../domain/campaign-admin';
 import { systemClock } from '../domain/clock';
 import { backendCall } from '../domain/errors';
@@ -31,8 +31,10 @@ const coupons = new DynamoDbCouponStore(documentClient, config.COUPON_TABLE_NAME
 const failures = new DynamoDbFailedEventStore(documentClient, config.FAILED_EVENT_TABLE_NAME);
 const clock = systemClock;
 
-const localDate = z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD'));
-const statsQuerySchema = z.object({ from: z.optional(localDate), to: z.optional(localDate) });
+const statsQuerySchema = z.object({
+  from: z.optional(localDateSchema('from')),
+  to: z.optional(localDateSchema('to')),
+});
 const campaignIdOf = (event: APIGatewayProxyEventV2) =>
   parseWith(identifierSchema, event.pathParameters?.campaignId, 'campaignId');
 

@@ -2,6 +2,7 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import * as z from 'zod/mini';
 import { DynamoDbCouponStore } from '../adapters/dynamodb/coupon-store';
+import { localDateSchema } from '../domain/campaign';
 import { systemClock } from '../domain/clock';
 import { issuanceCount, userCoupon } from '../domain/queries';
 import { documentClient } from '../shared/clients';
@@ -14,9 +15,7 @@ const campaigns = campaignRepository(config);
 const admissions = admissionStoreFactory(config);
 const coupons = new DynamoDbCouponStore(documentClient, config.COUPON_TABLE_NAME, config.ADMISSION_TABLE_NAME);
 
-const querySchema = z.object({
-  date: z.optional(z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/, 'date must be YYYY-MM-DD'))),
-});
+const querySchema = z.object({ date: z.optional(localDateSchema('date')) });
 
 /**
  * `GET /v1/campaigns/{campaignId}/count` -> `{issueDate, quota, admitted, persisted, remaining}`;

@@ -285,6 +285,7 @@ describe('bad input through the local cloud', () => {
       expectClearRejection(answer, body);
     }
     expectClearRejection(await call(`${api}/v1/admin/campaigns/${CAMPAIGN}/stats?from=2026-13-01`), 'bad from');
+    expectClearRejection(await call(`${api}/v1/campaigns/${CAMPAIGN}/count?date=2026-02-30`), 'February 30');
   });
 
   it('left every table, queue and the ledger exactly as they were', async () => {
