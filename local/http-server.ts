@@ -31,7 +31,10 @@ export interface LocalListener {
 export async function listenLocal(server: http.Server, port = 0): Promise<LocalListener> {
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => {
+    // A burst opens thousands of connections at once: Node's default accept backlog (511) overflows while the
+    // event loop is busy, and a connection dropped from a full queue can end in ECONNRESET on the client. 4096 is
+    // Linux's default net.core.somaxconn cap.
+    server.listen({ port, host: '127.0.0.1', backlog: 4096 }, () => {
       server.off('error', reject);
       resolve();
     });
