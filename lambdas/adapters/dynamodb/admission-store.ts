@@ -1,4 +1,4 @@
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
   GetCommand,
@@ -16,6 +16,7 @@ import {
   campaignDayKey,
   type LedgerEntry,
 } from '../../domain/admission';
+import { firstConditionFailed } from './transaction';
 
 /** Partition key of a campaign day in the admission table: `campaignId#issueDate`. */
 export const dayPk = campaignDayKey;
@@ -156,11 +157,7 @@ export class DynamoDbAdmissionStore implements AdmissionStore {
       );
     } catch (error) {
       // The user no longer holds this rank: nothing to release.
-      if (
-        error instanceof TransactionCanceledException &&
-        error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed'
-      )
-        return;
+      if (firstConditionFailed(error)) return;
       throw error;
     }
   }

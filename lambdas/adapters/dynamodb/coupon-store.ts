@@ -1,4 +1,3 @@
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { CampaignDay } from '../../domain/admission';
 import type { Coupon, CouponStore, Redemption } from '../../domain/coupon';
@@ -6,6 +5,7 @@ import type { Page } from '../../domain/vendor';
 import { dayPk } from './admission-store';
 import { batchGetKeys } from './batch-get';
 import { decodeCursor, encodeCursor } from './cursor';
+import { firstConditionFailed } from './transaction';
 import { creditSk, VENDOR_SK } from './vendor-repository';
 
 /** Sort key of a day's statistics item (`persisted`, `redeemed` counts) in the admission table. */
@@ -52,12 +52,7 @@ export class DynamoDbCouponStore implements CouponStore {
       );
       return 'CREATED';
     } catch (error) {
-      if (
-        error instanceof TransactionCanceledException &&
-        error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed'
-      ) {
-        return 'EXISTS';
-      }
+      if (firstConditionFailed(error)) return 'EXISTS';
       throw error;
     }
   }
@@ -128,12 +123,7 @@ export class DynamoDbCouponStore implements CouponStore {
       );
       return 'REDEEMED';
     } catch (error) {
-      if (
-        error instanceof TransactionCanceledException &&
-        error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed'
-      ) {
-        return 'CONFLICT';
-      }
+      if (firstConditionFailed(error)) return 'CONFLICT';
       throw error;
     }
   }
