@@ -60,8 +60,11 @@ export interface VendorRepository {
   get(vendorId: string): Promise<Vendor | undefined>;
   /** Stores a new vendor with a zero balance. @throws VendorExistsError when the id is taken. */
   create(vendor: Vendor): Promise<void>;
-  /** The vendor's balance and redemption count, or undefined when the vendor does not exist. */
-  settlement(vendorId: string): Promise<Settlement | undefined>;
+  /**
+   * The vendor and its settlement account (balance and redemption count) from one read of the profile item, or
+   * undefined when the vendor does not exist.
+   */
+  account(vendorId: string): Promise<{ vendor: Vendor; settlement: Settlement } | undefined>;
   /** The vendor's credits, oldest first. @throws InvalidRequestError for a cursor this listing did not issue. */
   entries(vendorId: string, page: { limit: number; cursor?: string }): Promise<Page<SettlementEntry>>;
 }
@@ -93,8 +96,8 @@ export async function vendorSettlement(
   vendorId: string,
   page: { limit: number; cursor?: string },
 ): Promise<Vendor & { settlement: Settlement; entries: SettlementEntry[]; nextCursor?: string }> {
-  const [vendor, settlement] = await Promise.all([deps.vendors.get(vendorId), deps.vendors.settlement(vendorId)]);
-  if (!vendor || !settlement) throw new VendorNotFoundError(vendorId);
+  const account = await deps.vendors.account(vendorId);
+  if (!account) throw new VendorNotFoundError(vendorId);
   const { items, nextCursor } = await deps.vendors.entries(vendorId, page);
-  return { ...vendor, settlement, entries: items, ...(nextCursor ? { nextCursor } : {}) };
+  return { ...account.vendor, settlement: account.settlement, entries: items, ...(nextCursor ? { nextCursor } : {}) };
 }

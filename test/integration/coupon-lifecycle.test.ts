@@ -85,7 +85,7 @@ describe('integration: redemption on DynamoDB', () => {
     expect(won).toHaveLength(1);
     const lost = answers.filter((a): a is PromiseRejectedResult => a.status === 'rejected').map((a) => a.reason.code);
     expect(lost).toEqual(Array(15).fill('ALREADY_REDEEMED'));
-    expect(await vendors.settlement('acme')).toEqual({
+    expect((await vendors.account('acme'))?.settlement).toEqual({
       vendorId: 'acme',
       currency: 'KRW',
       balance: 5_000,
@@ -104,7 +104,7 @@ describe('integration: redemption on DynamoDB', () => {
   it('answers 16 concurrent repeats of one order with the same redemption, crediting once', async () => {
     const c = coupon(2, 'bob', '2026-05-01T04:00:01.000Z');
     await coupons.putIfAbsent(c);
-    const before = await vendors.settlement('acme');
+    const before = (await vendors.account('acme'))?.settlement;
     const answers = await Promise.all(
       Array.from({ length: 16 }, () =>
         redeemCoupon(at('2026-05-10T00:00:00Z'), {
@@ -117,7 +117,7 @@ describe('integration: redemption on DynamoDB', () => {
     );
     for (const answer of answers) expect(answer.redemption).toEqual(answers[0]?.redemption);
     expect(answers[0]?.redemption).toMatchObject({ orderId: 'order-b', amount: 3_000, orderAmount: 3_000 });
-    expect(await vendors.settlement('acme')).toMatchObject({
+    expect((await vendors.account('acme'))?.settlement).toMatchObject({
       balance: (before?.balance ?? 0) + 3_000,
       redemptions: (before?.redemptions ?? 0) + 1,
     });
@@ -126,7 +126,7 @@ describe('integration: redemption on DynamoDB', () => {
   it('refuses an expired coupon with 410 in the conditional write itself, and credits nothing', async () => {
     const c = coupon(3, 'carol', '2026-05-01T04:00:02.000Z');
     await coupons.putIfAbsent(c);
-    const before = await vendors.settlement('acme');
+    const before = (await vendors.account('acme'))?.settlement;
     await expect(
       redeemCoupon(at('2026-06-04T15:00:00.000Z'), { couponId: c.couponId, userId: 'carol', orderId: 'o' }),
     ).rejects.toMatchObject({ code: 'EXPIRED' });
@@ -138,7 +138,7 @@ describe('integration: redemption on DynamoDB', () => {
         redeemedAt: '2026-06-04T15:00:00.000Z',
       }),
     ).toBe('CONFLICT');
-    expect(await vendors.settlement('acme')).toEqual(before);
+    expect((await vendors.account('acme'))?.settlement).toEqual(before);
   });
 
   it("lists a user's coupons newest first across campaigns, in pages, with each status", async () => {

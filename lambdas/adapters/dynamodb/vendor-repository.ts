@@ -20,14 +20,7 @@ export class DynamoDbVendorRepository implements VendorRepository {
   ) {}
 
   async get(vendorId: string): Promise<Vendor | undefined> {
-    const item = await this.profile(vendorId);
-    if (!item) return undefined;
-    return {
-      vendorId,
-      name: item.name as string,
-      currency: item.currency as string,
-      createdAt: item.createdAt as string,
-    };
+    return (await this.account(vendorId))?.vendor;
   }
 
   async create(vendor: Vendor): Promise<void> {
@@ -45,14 +38,20 @@ export class DynamoDbVendorRepository implements VendorRepository {
     }
   }
 
-  async settlement(vendorId: string): Promise<Settlement | undefined> {
-    const item = await this.profile(vendorId);
+  async account(vendorId: string): Promise<{ vendor: Vendor; settlement: Settlement } | undefined> {
+    const { Item: item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: { vendorId, sk: VENDOR_SK }, ConsistentRead: true }),
+    );
     if (!item) return undefined;
+    const currency = item.currency as string;
     return {
-      vendorId,
-      currency: item.currency as string,
-      balance: (item.balance as number | undefined) ?? 0,
-      redemptions: (item.redemptions as number | undefined) ?? 0,
+      vendor: { vendorId, name: item.name as string, currency, createdAt: item.createdAt as string },
+      settlement: {
+        vendorId,
+        currency,
+        balance: (item.balance as number | undefined) ?? 0,
+        redemptions: (item.redemptions as number | undefined) ?? 0,
+      },
     };
   }
 
@@ -78,12 +77,5 @@ export class DynamoDbVendorRepository implements VendorRepository {
     );
     const nextCursor = encodeCursor(LastEvaluatedKey);
     return { items, ...(nextCursor ? { nextCursor } : {}) };
-  }
-
-  private async profile(vendorId: string) {
-    const { Item } = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: { vendorId, sk: VENDOR_SK }, ConsistentRead: true }),
-    );
-    return Item;
   }
 }
