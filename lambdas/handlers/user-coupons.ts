@@ -3,7 +3,6 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import * as z from 'zod/mini';
 import { DynamoDbCouponStore } from '../adapters/dynamodb/coupon-store';
 import { systemClock } from '../domain/clock';
-import { backendCall } from '../domain/errors';
 import { redeemBodyFields, redeemCoupon, userCoupons } from '../domain/redemption';
 import { documentClient } from '../shared/clients';
 import { loadConfig, requiredString } from '../shared/config';
@@ -37,15 +36,14 @@ const redeemBodySchema = z.strictObject({ ...callerFields, ...redeemBodyFields }
  */
 export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
   .use(httpErrors())
-  .handler((event) =>
-    backendCall(async () => {
-      if (event.requestContext.http.method === 'POST') {
-        const couponId = parseWith(identifierSchema, event.pathParameters?.couponId, 'couponId');
-        const { userId, orderId, orderAmount } = parseJsonBody(event, redeemBodySchema);
-        return json(200, await redeemCoupon(deps, { couponId, userId, orderId, orderAmount }));
-      }
-      const query = event.queryStringParameters ?? {};
-      const { userId } = parseWith(z.object(callerFields), query, 'query');
-      return json(200, await userCoupons(deps, userId, parsePageQuery(query)));
-    }),
-  );
+  // redeemCoupon and userCoupons map backend failures to 503 themselves.
+  .handler(async (event) => {
+    if (event.requestContext.http.method === 'POST') {
+      const couponId = parseWith(identifierSchema, event.pathParameters?.couponId, 'couponId');
+      const { userId, orderId, orderAmount } = parseJsonBody(event, redeemBodySchema);
+      return json(200, await redeemCoupon(deps, { couponId, userId, orderId, orderAmount }));
+    }
+    const query = event.queryStringParameters ?? {};
+    const { userId } = parseWith(z.object(callerFields), query, 'query');
+    return json(200, await userCoupons(deps, userId, parsePageQuery(query)));
+  });
