@@ -25,6 +25,7 @@ const coupons = new DynamoDbCouponStore(
 const deps = { coupons, clock: systemClock };
 
 const redeemBodySchema = z.strictObject({ ...callerFields, ...redeemBodyFields });
+const listQuerySchema = z.object(callerFields);
 
 /**
  * `POST /v1/coupons/{couponId}/redeem` with `{"userId", "orderId", "orderAmount"?}` (amount in minor units;
@@ -44,6 +45,6 @@ export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredRe
       return json(200, await redeemCoupon(deps, { couponId, userId, orderId, orderAmount }));
     }
     const query = event.queryStringParameters ?? {};
-    const { userId } = parseWith(z.object(callerFields), query, 'query');
+    const { userId } = parseWith(listQuerySchema, query, 'query');
     return json(200, await userCoupons(deps, userId, parsePageQuery(query)));
   });

@@ -95,8 +95,8 @@ export function httpErrors(): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayPr
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 20;
 
-/** Query fields of a paginated listing: `limit` (1-100, default 20) and `cursor` (a previous `nextCursor`). */
-export const pageQueryFields = {
+/** Query of a paginated listing: `limit` (1-100, default 20) and `cursor` (a previous `nextCursor`). */
+const pageQuerySchema = z.object({
   limit: z._default(
     z.pipe(
       z.string().check(z.regex(/^\d{1,3}$/, `limit must be an integer from 1 to ${MAX_PAGE_SIZE}`)),
@@ -105,7 +105,7 @@ export const pageQueryFields = {
     DEFAULT_PAGE_SIZE,
   ),
   cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(2048, 'cursor is too long'))),
-};
+});
 
 /**
  * The page request of a listing's query string.
@@ -115,7 +115,7 @@ export function parsePageQuery(query: Record<string, string | undefined> | undef
   limit: number;
   cursor?: string;
 } {
-  const { limit, cursor } = parseWith(z.object(pageQueryFields), query ?? {}, 'query');
+  const { limit, cursor } = parseWith(pageQuerySchema, query ?? {}, 'query');
   if (limit < 1 || limit > MAX_PAGE_SIZE) {
     throw new InvalidRequestError(`invalid query: limit must be an integer from 1 to ${MAX_PAGE_SIZE}`);
   }
