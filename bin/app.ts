@@ -1,10 +1,20 @@
 #!/usr/bin/env node
-import { App } from 'aws-cdk-lib';
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
+import { userAuthFromContext } from '../lib/constructs/user-auth';
 import { FcfsCouponStack } from '../lib/fcfs-coupon-stack';
 
 const app = new App();
 const context = (key: string): string | undefined => app.node.tryGetContext(key) ?? undefined;
 const number = (key: string) => (context(key) === undefined ? undefined : Number(context(key)));
+
+const auth = userAuthFromContext(context);
+if (auth.mode === 'none') {
+  // Loud on purpose: an open deployment lets anyone claim coupons as anyone.
+  console.warn(
+    `\n${'!'.repeat(100)}\n!! auth=none: the user routes are OPEN. Any caller can act as any userId.\n${'!'.repeat(100)}\n`,
+  );
+}
 
 new FcfsCouponStack(app, context('stackName') ?? 'FcfsCoupon', {
   upstashSecretName: context('upstashSecretName'),
@@ -13,5 +23,13 @@ new FcfsCouponStack(app, context('stackName') ?? 'FcfsCoupon', {
   consumerMaxConcurrency: number('consumerMaxConcurrency'),
   reconcileGraceSeconds: number('reconcileGraceSeconds'),
   corsAllowOrigins: context('corsAllowOrigins')?.split(',').filter(Boolean),
+  auth,
+  wafRateLimit: number('wafRateLimit'),
   env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
 });
+
+// cdk-nag (AwsSolutions and Serverless packs): a finding that is neither fixed nor acknowledged with a reason fails
+// the synth. `-c nag=false` skips it (the local cloud does; test/infra/nag.test.ts checks every mode).
+if (context('nag') !== 'false') {
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
+}

@@ -1,15 +1,36 @@
-import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
-import { CorsHttpMethod, HttpApi, HttpMethod, HttpStage } from 'aws-cdk-lib/aws-apigatewayv2';
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import {
+  type CfnStage,
+  CorsHttpMethod,
+  HttpApi,
+  HttpMethod,
+  HttpStage,
+  type IHttpRouteAuthorizer,
+  LogGroupLogDestination,
+} from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
-import { AttributeType, BillingMode, Table, TableEncryption, type TableProps } from 'aws-cdk-lib/aws-dynamodb';
+import {
+  AttributeType,
+  BillingMode,
+  type CfnTable,
+  Table,
+  TableEncryption,
+  type TableProps,
+} from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { acknowledge } from './constructs/acknowledge';
 import { AppFunction } from './constructs/app-function';
+import { EdgeFirewall } from './constructs/edge-firewall';
+import { OPEN_MODE_WARNING, type UserAuth, UserAuthorizer } from './constructs/user-auth';
 
 /** Props of {@link FcfsCouponStack}. */
 export interface FcfsCouponStackProps extends StackProps {
@@ -33,8 +54,54 @@ export interface FcfsCouponStackProps extends StackProps {
    * queue is empty; otherwise after visibility timeout x maxReceiveCount = 900 s). @default 300
    */
   readonly reconcileGraceSeconds?: number;
-  /** Origins allowed by CORS. @default [] (no CORS) */
+  /**
+   * Origins allowed by CORS, each `https://host[:port]` (or `http://localhost[:port]` for development); `*` is
+   * refused. @default [] (no CORS: browsers on other origins cannot call the API)
+   */
   readonly corsAllowOrigins?: string[];
+  /** How user routes authenticate (see {@link UserAuth}). @default { mode: 'cognito' } */
+  readonly auth?: UserAuth;
+  /**
+   * When set, a CloudFront distribution with an AWS WAF web ACL fronts the API, blocking a client IP above this
+   * many requests per 5 minutes (see EdgeFirewall; the stack must be in us-east-1). @default undefined (no WAF)
+   */
+  readonly wafRateLimit?: number;
+}
+
+/**
+ * Per-route throttles of the HTTP API stage, requests/s and burst, on top of the stage default (the issue route's
+ * `throttleRateLimit`/`throttleBurstLimit`). API Gateway answers 429 above them. Reads that a landing page polls
+ * get more room than a user's own calls; admin calls are rare and get least.
+ */
+export const ROUTE_THROTTLES: Record<string, { rateLimit: number; burstLimit: number }> = {
+  'GET /v1/campaigns/{campaignId}/count': { rateLimit: 2000, burstLimit: 2000 },
+  'GET /v1/campaigns/{campaignId}/users/{userId}/coupon': { rateLimit: 500, burstLimit: 1000 },
+  'POST /v1/coupons/{couponId}/redeem': { rateLimit: 500, burstLimit: 1000 },
+  'GET /v1/users/me/coupons': { rateLimit: 500, burstLimit: 1000 },
+  'POST /v1/admin/campaigns': { rateLimit: 20, burstLimit: 50 },
+  'GET /v1/admin/campaigns': { rateLimit: 20, burstLimit: 50 },
+  'GET /v1/admin/campaigns/{campaignId}': { rateLimit: 20, burstLimit: 50 },
+  'PATCH /v1/admin/campaigns/{campaignId}': { rateLimit: 20, burstLimit: 50 },
+  'POST /v1/admin/campaigns/{campaignId}/close': { rateLimit: 20, burstLimit: 50 },
+  'GET /v1/admin/campaigns/{campaignId}/stats': { rateLimit: 20, burstLimit: 50 },
+  'POST /v1/admin/vendors': { rateLimit: 20, burstLimit: 50 },
+  'GET /v1/admin/vendors/{vendorId}': { rateLimit: 20, burstLimit: 50 },
+};
+
+const ORIGIN = /^(https:\/\/[a-z0-9.-]+(:\d{1,5})?|http:\/\/(localhost|127\.0\.0\.1)(:\d{1,5})?)$/;
+
+/**
+ * Checks CORS origins. @throws Error for `*` or anything but `https://host[:port]` or `http://localhost[:port]`.
+ */
+export function checkCorsOrigins(origins: readonly string[]): void {
+  for (const origin of origins) {
+    if (!ORIGIN.test(origin)) {
+      throw new Error(
+        `corsAllowOrigins: '${origin}' is not allowed; name each origin as https://host[:port] ` +
+          '(or http://localhost[:port]); * is refused',
+      );
+    }
+  }
 }
 
 /**
@@ -46,6 +113,10 @@ export class FcfsCouponStack extends Stack {
   constructor(scope: Construct, id: string, props: FcfsCouponStackProps = {}) {
     super(scope, id, props);
     const redisMode = props.upstashSecretName !== undefined;
+    checkCorsOrigins(props.corsAllowOrigins ?? []);
+    const userAuth = new UserAuthorizer(this, 'UserAuth', props.auth ?? { mode: 'cognito' });
+    // The user-facing functions read the caller from the token's sub (jwt) or from the request (none).
+    const userAuthEnv = { AUTH_MODE: userAuth.functionAuthMode };
 
     const tableDefaults: Partial<TableProps> = {
       billingMode: BillingMode.PAY_PER_REQUEST,
@@ -74,6 +145,11 @@ export class FcfsCouponStack extends Stack {
       partitionKey: { name: 'userId', type: AttributeType.STRING },
       sortKey: { name: 'admittedAt', type: AttributeType.STRING },
     });
+    const couponTableArn = `<${this.getLogicalId(couponTable.node.defaultChild as CfnTable)}.Arn>`;
+    acknowledge(this, 'AwsSolutions', {
+      [`AwsSolutions-IAM5[Resource::${couponTableArn}/index/*]`]:
+        "Table grants cover the coupon table's indexes; it has one, byUser (a user's coupons).",
+    });
     // Per vendor: the PROFILE item (with the settlement balance) and one CREDIT#<redeemedAt>#<couponId> per redemption.
     const vendorTable = new Table(this, 'VendorTable', {
       ...tableDefaults,
@@ -90,6 +166,10 @@ export class FcfsCouponStack extends Stack {
       retentionPeriod: Duration.days(14),
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
+    });
+    acknowledge(deadLetterQueue, 'Serverless', {
+      'Serverless-SQSRedrivePolicy':
+        'This is the dead-letter queue; the replay function drains it and parks what fails.',
     });
     // AWS guidance for Lambda event sources: a visibility timeout of at least 6x the function timeout.
     const issueVisibility = Duration.seconds(consumerTimeout.toSeconds() * 6);
@@ -129,7 +209,12 @@ export class FcfsCouponStack extends Stack {
       handler: 'issue-coupon',
       timeout: Duration.seconds(10),
       memorySize: 1024,
-      environment: { ...admissionEnv, ISSUE_QUEUE_URL: issueQueue.queueUrl, ADMISSION_RETENTION_DAYS: '7' },
+      environment: {
+        ...admissionEnv,
+        ...userAuthEnv,
+        ISSUE_QUEUE_URL: issueQueue.queueUrl,
+        ADMISSION_RETENTION_DAYS: '7',
+      },
     });
     grantAdmission(issueFunction, 'admit');
     issueQueue.grantSendMessages(issueFunction);
@@ -137,7 +222,7 @@ export class FcfsCouponStack extends Stack {
     const queryFunction = new AppFunction(this, 'QueryIssuanceFunction', {
       handler: 'query-issuance',
       timeout: Duration.seconds(10),
-      environment: { ...admissionEnv, COUPON_TABLE_NAME: couponTable.tableName },
+      environment: { ...admissionEnv, ...userAuthEnv, COUPON_TABLE_NAME: couponTable.tableName },
     });
     grantAdmission(queryFunction, 'read');
     couponTable.grantReadData(queryFunction);
@@ -172,6 +257,7 @@ export class FcfsCouponStack extends Stack {
       handler: 'user-coupons',
       timeout: Duration.seconds(10),
       environment: {
+        ...userAuthEnv,
         COUPON_TABLE_NAME: couponTable.tableName,
         ADMISSION_TABLE_NAME: admissionTable.tableName,
         VENDOR_TABLE_NAME: vendorTable.tableName,
@@ -192,6 +278,10 @@ export class FcfsCouponStack extends Stack {
       environment: couponWriterEnv,
     });
     grantCouponWrites(consumerFunction);
+    acknowledge(consumerFunction, 'Serverless', {
+      'Serverless-LambdaEventSourceMappingDestination':
+        "Failed batches go to the issue queue's dead-letter queue by its redrive policy (maxReceiveCount 5).",
+    });
     consumerFunction.addEventSource(
       new SqsEventSource(issueQueue, {
         batchSize: 25,
@@ -221,10 +311,27 @@ export class FcfsCouponStack extends Stack {
     failedEventTable.grantReadWriteData(replayFunction);
     deadLetterQueue.grantConsumeMessages(replayFunction);
     issueQueue.grantSendMessages(replayFunction);
-    new Rule(this, 'ReplaySchedule', {
+    const replaySchedule = new Rule(this, 'ReplaySchedule', {
       schedule: Schedule.rate(Duration.minutes(1)),
       targets: [new LambdaFunction(replayFunction, { retryAttempts: 0 })],
     });
+    const nextRunCovers = 'The replay runs every minute and is idempotent: the next run covers a failed one.';
+    acknowledge(replaySchedule, 'Serverless', { 'Serverless-EventBusDLQ': nextRunCovers });
+    // Only the replay function is invoked asynchronously (by the schedule); the others are invoked synchronously
+    // (API Gateway, the SQS event source mapping), where a function dead-letter queue never receives anything.
+    acknowledge(replayFunction, 'Serverless', { 'Serverless-LambdaDLQ': nextRunCovers });
+    for (const fn of [
+      issueFunction,
+      queryFunction,
+      adminFunction,
+      vendorFunction,
+      userCouponsFunction,
+      consumerFunction,
+    ]) {
+      acknowledge(fn, 'Serverless', {
+        'Serverless-LambdaDLQ': 'Invoked synchronously (API Gateway or the SQS event source mapping), never async.',
+      });
+    }
 
     const api = new HttpApi(this, 'HttpApi', {
       createDefaultStage: false,
@@ -233,29 +340,90 @@ export class FcfsCouponStack extends Stack {
             allowOrigins: props.corsAllowOrigins,
             allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST, CorsHttpMethod.PATCH],
             allowHeaders: ['content-type', 'authorization'],
+            maxAge: Duration.hours(1),
           }
         : undefined,
     });
-    new HttpStage(this, 'DefaultStage', {
+    const accessLogs = new LogGroup(this, 'ApiAccessLogs', {
+      retention: RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    const stage = new HttpStage(this, 'DefaultStage', {
       httpApi: api,
       autoDeploy: true,
       throttle: { rateLimit: props.throttleRateLimit ?? 5000, burstLimit: props.throttleBurstLimit ?? 5000 },
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(accessLogs),
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            ip: '$context.identity.sourceIp',
+            requestTime: '$context.requestTime',
+            routeKey: '$context.routeKey',
+            status: '$context.status',
+            responseLength: '$context.responseLength',
+            integrationLatency: '$context.integrationLatency',
+            authorizerError: '$context.authorizer.error',
+            principal: '$context.identity.userArn',
+          }),
+        ),
+      },
     });
-    const route = (method: HttpMethod, path: string, fn: AppFunction, id: string) =>
-      api.addRoutes({ path, methods: [method], integration: new HttpLambdaIntegration(id, fn) });
-    route(HttpMethod.POST, '/v1/campaigns/{campaignId}/issue', issueFunction, 'IssueIntegration');
-    route(HttpMethod.GET, '/v1/campaigns/{campaignId}/count', queryFunction, 'CountIntegration');
-    route(HttpMethod.GET, '/v1/campaigns/{campaignId}/users/{userId}/coupon', queryFunction, 'UserCouponIntegration');
-    route(HttpMethod.POST, '/v1/coupons/{couponId}/redeem', userCouponsFunction, 'RedeemIntegration');
-    route(HttpMethod.GET, '/v1/users/me/coupons', userCouponsFunction, 'UserCouponsIntegration');
-    route(HttpMethod.POST, '/v1/admin/campaigns', adminFunction, 'CreateCampaignIntegration');
-    route(HttpMethod.GET, '/v1/admin/campaigns', adminFunction, 'ListCampaignsIntegration');
-    route(HttpMethod.GET, '/v1/admin/campaigns/{campaignId}', adminFunction, 'GetCampaignIntegration');
-    route(HttpMethod.PATCH, '/v1/admin/campaigns/{campaignId}', adminFunction, 'UpdateCampaignIntegration');
-    route(HttpMethod.POST, '/v1/admin/campaigns/{campaignId}/close', adminFunction, 'CloseCampaignIntegration');
-    route(HttpMethod.GET, '/v1/admin/campaigns/{campaignId}/stats', adminFunction, 'CampaignStatsIntegration');
-    route(HttpMethod.POST, '/v1/admin/vendors', vendorFunction, 'CreateVendorIntegration');
-    route(HttpMethod.GET, '/v1/admin/vendors/{vendorId}', vendorFunction, 'GetVendorIntegration');
+    (stage.node.defaultChild as CfnStage).routeSettings = Object.fromEntries(
+      Object.entries(ROUTE_THROTTLES).map(([routeKey, t]) => [
+        routeKey,
+        { throttlingRateLimit: t.rateLimit, throttlingBurstLimit: t.burstLimit },
+      ]),
+    );
+    // Users by JWT (or open in auth=none); admins by IAM (SigV4) in every mode; the count is public.
+    const userAuthorizer = userAuth.authorizer;
+    const adminAuthorizer = new HttpIamAuthorizer();
+    const route = (
+      method: HttpMethod,
+      path: string,
+      fn: AppFunction,
+      id: string,
+      authorizer: IHttpRouteAuthorizer | undefined,
+    ) => api.addRoutes({ path, methods: [method], integration: new HttpLambdaIntegration(id, fn), authorizer });
+    const user = userAuthorizer;
+    const admin = adminAuthorizer;
+    const userRoute = (method: HttpMethod, path: string, fn: AppFunction, id: string) => {
+      const routes = route(method, path, fn, id, user);
+      if (!user) {
+        for (const r of routes) acknowledge(r, 'AwsSolutions', { 'AwsSolutions-APIG4': OPEN_MODE_WARNING });
+      }
+    };
+    userRoute(HttpMethod.POST, '/v1/campaigns/{campaignId}/issue', issueFunction, 'IssueIntegration');
+    const [countRoute] = route(
+      HttpMethod.GET,
+      '/v1/campaigns/{campaignId}/count',
+      queryFunction,
+      'CountIntegration',
+      undefined,
+    );
+    acknowledge(countRoute as Construct, 'AwsSolutions', {
+      'AwsSolutions-APIG4':
+        "Public by design: the day's quota, admitted and remaining counts, for a landing page; route-throttled.",
+    });
+    userRoute(
+      HttpMethod.GET,
+      '/v1/campaigns/{campaignId}/users/{userId}/coupon',
+      queryFunction,
+      'UserCouponIntegration',
+    );
+    userRoute(HttpMethod.POST, '/v1/coupons/{couponId}/redeem', userCouponsFunction, 'RedeemIntegration');
+    userRoute(HttpMethod.GET, '/v1/users/me/coupons', userCouponsFunction, 'UserCouponsIntegration');
+    route(HttpMethod.POST, '/v1/admin/campaigns', adminFunction, 'CreateCampaignIntegration', admin);
+    route(HttpMethod.GET, '/v1/admin/campaigns', adminFunction, 'ListCampaignsIntegration', admin);
+    route(HttpMethod.GET, '/v1/admin/campaigns/{campaignId}', adminFunction, 'GetCampaignIntegration', admin);
+    route(HttpMethod.PATCH, '/v1/admin/campaigns/{campaignId}', adminFunction, 'UpdateCampaignIntegration', admin);
+    route(HttpMethod.POST, '/v1/admin/campaigns/{campaignId}/close', adminFunction, 'CloseCampaignIntegration', admin);
+    route(HttpMethod.GET, '/v1/admin/campaigns/{campaignId}/stats', adminFunction, 'CampaignStatsIntegration', admin);
+    route(HttpMethod.POST, '/v1/admin/vendors', vendorFunction, 'CreateVendorIntegration', admin);
+    route(HttpMethod.GET, '/v1/admin/vendors/{vendorId}', vendorFunction, 'GetVendorIntegration', admin);
+    if (props.wafRateLimit !== undefined) {
+      new EdgeFirewall(this, 'EdgeFirewall', { api, rateLimitPerIp: props.wafRateLimit });
+    }
 
     new Alarm(this, 'DeadLetterQueueAlarm', {
       alarmDescription: 'Admissions are failing to become coupons and piling up in the dead-letter queue',

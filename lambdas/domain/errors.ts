@@ -24,6 +24,18 @@ export class InvalidRequestError extends DomainError {
   readonly statusCode = 400;
 }
 
+/** 401: the request carries no verified caller where one is required (the authorizer's claims are missing). */
+export class UnauthorizedError extends DomainError {
+  readonly code = 'UNAUTHORIZED';
+  readonly statusCode = 401;
+}
+
+/** 403: the caller is known but may not do this (another user's data, or an admin route without an IAM caller). */
+export class ForbiddenError extends DomainError {
+  readonly code = 'FORBIDDEN';
+  readonly statusCode = 403;
+}
+
 /** 404: no campaign with this id. */
 export class CampaignNotFoundError extends DomainError {
   readonly code = 'CAMPAIGN_NOT_FOUND';

@@ -13,6 +13,7 @@ import { campaignOrThrow } from '../domain/queries';
 import { documentClient } from '../shared/clients';
 import { admissionEnvSchema, integerVariable, loadConfig, requiredString } from '../shared/config';
 import { httpErrors, identifierSchema, json, parseJsonBody, parsePageQuery, parseWith } from '../shared/http';
+import { requireAdmin } from '../shared/identity';
 import { admissionStoreFactory } from '../shared/wiring';
 
 const config = loadConfig(
@@ -39,7 +40,7 @@ const campaignIdOf = (event: APIGatewayProxyEventV2) =>
   parseWith(identifierSchema, event.pathParameters?.campaignId, 'campaignId');
 
 /**
- * Campaign administration (IAM-authorized on AWS once authentication lands):
+ * Campaign administration; every route needs an IAM (SigV4-signed) caller, 403 FORBIDDEN otherwise:
  * - `POST /v1/admin/campaigns` (definition, see campaignDefinitionSchema) -> 201; 409 CAMPAIGN_EXISTS, 422
  *   UNKNOWN_VENDOR.
  * - `GET /v1/admin/campaigns?limit=&cursor=` -> 200 `{items, nextCursor?}`.
@@ -52,6 +53,7 @@ const campaignIdOf = (event: APIGatewayProxyEventV2) =>
  */
 export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
   .use(httpErrors())
+  .use(requireAdmin())
   // A backend failure anywhere is a 503 (nothing internal in the body); domain errors keep their status.
   .handler((event) => backendCall(() => route(event)));
 

@@ -7,13 +7,14 @@ import { redeemBodyFields, redeemCoupon, userCoupons } from '../domain/redemptio
 import { documentClient } from '../shared/clients';
 import { loadConfig, requiredString } from '../shared/config';
 import { httpErrors, identifierSchema, json, parseJsonBody, parsePageQuery, parseWith } from '../shared/http';
-import { callerFields } from '../shared/identity';
+import { authModeSchema, callerFields, callerUserId } from '../shared/identity';
 
 const config = loadConfig(
   z.object({
     COUPON_TABLE_NAME: requiredString(),
     ADMISSION_TABLE_NAME: requiredString(),
     VENDOR_TABLE_NAME: requiredString(),
+    AUTH_MODE: authModeSchema,
   }),
 );
 const coupons = new DynamoDbCouponStore(
@@ -24,15 +25,16 @@ const coupons = new DynamoDbCouponStore(
 );
 const deps = { coupons, clock: systemClock };
 
-const redeemBodySchema = z.strictObject({ ...callerFields, ...redeemBodyFields });
-const listQuerySchema = z.object(callerFields);
+const redeemBodySchema = z.strictObject({ ...callerFields(config.AUTH_MODE), ...redeemBodyFields });
+const listQuerySchema = z.object(callerFields(config.AUTH_MODE));
 
 /**
- * `POST /v1/coupons/{couponId}/redeem` with `{"userId", "orderId", "orderAmount"?}` (amount in minor units;
+ * Both routes act as the bearer token's user (`sub`); in auth=none the body's or query's `userId` names the user.
+ * `POST /v1/coupons/{couponId}/redeem` with `{"orderId", "orderAmount"?}` (amount in minor units;
  * required for a PERCENT discount) -> 200 `{...coupon, status: "REDEEMED", redemption}`, the same answer for a
  * repeat with the same orderId; 400 INVALID_REQUEST, 404 COUPON_NOT_FOUND (also someone else's coupon), 409
- * ALREADY_REDEEMED (another order), 410 EXPIRED, 503 UNAVAILABLE.
- * `GET /v1/users/me/coupons?userId=&limit=&cursor=` -> 200 `{items: [coupon with status ISSUED | REDEEMED |
+ * ALREADY_REDEEMED (another order), 410 EXPIRED, 503 UNAVAILABLE; 401 UNAUTHORIZED without a verified caller.
+ * `GET /v1/users/me/coupons?limit=&cursor=` -> 200 `{items: [coupon with status ISSUED | REDEEMED |
  * EXPIRED], nextCursor?}`, newest first.
  */
 export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
@@ -41,10 +43,11 @@ export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredRe
   .handler(async (event) => {
     if (event.requestContext.http.method === 'POST') {
       const couponId = parseWith(identifierSchema, event.pathParameters?.couponId, 'couponId');
-      const { userId, orderId, orderAmount } = parseJsonBody(event, redeemBodySchema);
+      const { userId, request } = callerUserId(event, config.AUTH_MODE, () => parseJsonBody(event, redeemBodySchema));
+      const { orderId, orderAmount } = request;
       return json(200, await redeemCoupon(deps, { couponId, userId, orderId, orderAmount }));
     }
     const query = event.queryStringParameters ?? {};
-    const { userId } = parseWith(listQuerySchema, query, 'query');
+    const { userId } = callerUserId(event, config.AUTH_MODE, () => parseWith(listQuerySchema, query, 'query'));
     return json(200, await userCoupons(deps, userId, parsePageQuery(query)));
   });

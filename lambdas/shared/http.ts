@@ -14,12 +14,18 @@ export function json(statusCode: number, body: unknown): APIGatewayProxyStructur
 }
 
 /**
- * Parses and validates the JSON body against `schema`.
+ * Parses and validates the JSON body against `schema`. With `optional`, a missing or empty body is validated as
+ * `{}`.
  * @throws InvalidRequestError (400) when the body is missing, not JSON or not matching, saying what is wrong;
  *   PayloadTooLargeError (413) above {@link MAX_BODY_BYTES}.
  */
-export function parseJsonBody<S extends z.ZodMiniType>(event: APIGatewayProxyEventV2, schema: S): z.infer<S> {
+export function parseJsonBody<S extends z.ZodMiniType>(
+  event: APIGatewayProxyEventV2,
+  schema: S,
+  options: { optional?: boolean } = {},
+): z.infer<S> {
   if (event.body === undefined || event.body === null || event.body === '') {
+    if (options.optional) return parseWith(schema, {}, 'request body');
     throw new InvalidRequestError('request body is required (JSON object)');
   }
   const text = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;

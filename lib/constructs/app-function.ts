@@ -1,9 +1,11 @@
 import * as path from 'node:path';
 import { type Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { acknowledge } from './acknowledge';
 
 /**
  * Replaces the SDK's default Node credential chain in every bundle: Lambda provides credentials in environment
@@ -30,6 +32,8 @@ export interface AppFunctionProps {
  * maps and the AWS SDK bundled in, so what runs locally from cdk.out is what deploys; ES module builds and an
  * environment-only credential provider keep every bundle under 500 KB), X-Ray tracing, a log
  * group with explicit retention, and the Powertools service name set to the handler name.
+ * Its role starts empty but for writing its own log group (not the AWSLambdaBasicExecutionRole managed policy,
+ * which reaches every log group of the account); callers grant the rest.
  */
 export class AppFunction extends NodejsFunction {
   constructor(scope: Construct, id: string, props: AppFunctionProps) {
@@ -37,7 +41,10 @@ export class AppFunction extends NodejsFunction {
       retention: props.logRetention ?? RetentionDays.ONE_MONTH,
       removalPolicy: RemovalPolicy.DESTROY,
     });
+    const role = new Role(scope, `${id}Role`, { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
+    logGroup.grantWrite(role);
     super(scope, id, {
+      role,
       entry: path.join(__dirname, '..', '..', 'lambdas', 'handlers', `${props.handler}.ts`),
       handler: 'handler',
       runtime: Runtime.NODEJS_22_X,
@@ -69,6 +76,13 @@ export class AppFunction extends NodejsFunction {
           '--supported:dynamic-import': 'false',
         },
       },
+    });
+    const runtimeReason = 'Node.js 22 is the runtime this project targets and tests (bundles are built for node22).';
+    acknowledge(this, 'AwsSolutions', { 'AwsSolutions-L1': runtimeReason });
+    acknowledge(this, 'Serverless', { 'Serverless-LambdaLatestVersion': runtimeReason });
+    acknowledge(role, 'AwsSolutions', {
+      'AwsSolutions-IAM5[Resource::*]':
+        'X-Ray PutTraceSegments and PutTelemetryRecords support no resource-level permissions (tracing is active).',
     });
   }
 }
