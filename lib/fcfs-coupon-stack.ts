@@ -372,7 +372,8 @@ export class FcfsCouponStack extends Stack {
     (stage.node.defaultChild as CfnStage).routeSettings = Object.fromEntries(
       Object.entries(ROUTE_THROTTLES).map(([routeKey, t]) => [
         routeKey,
-        { throttlingRateLimit: t.rateLimit, throttlingBurstLimit: t.burstLimit },
+        // RouteSettings is untyped JSON in the L1: CloudFormation's own (Pascal case) names.
+        { ThrottlingRateLimit: t.rateLimit, ThrottlingBurstLimit: t.burstLimit },
       ]),
     );
     // Users by JWT (or open in auth=none); admins by IAM (SigV4) in every mode; the count is public.

@@ -12,6 +12,14 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import * as z from 'zod';
+import {
+  type AdminCredentials,
+  generateAdminCredentials,
+  LocalIamAuthorizer,
+  LocalIssuer,
+  type RouteAuthorization,
+  tokenRequestSchema,
+} from './authorizers';
 import { Chaos } from './chaos';
 import {
   type Emulator,
@@ -88,6 +96,13 @@ export interface LocalEndpoints {
   tables: Record<string, string>;
   queues: Record<string, string>;
   functions: Record<string, { schedule?: string; routes?: string[]; eventSource?: string }>;
+  /**
+   * How user routes authenticate: `jwt` (bearer tokens from the local issuer: `POST tokenUrl {"sub"}`) or `none`
+   * (the stack was synthesized with auth=none).
+   */
+  auth: { mode: 'jwt' | 'none'; issuer?: string; audience?: string[]; tokenUrl?: string; jwksUrl?: string };
+  /** SigV4 credentials of the local admin, for the IAM-authorized admin routes (generated at every start). */
+  adminCredentials: AdminCredentials;
 }
 
 /** A running local cloud. */
@@ -103,7 +118,8 @@ export interface LocalCloud {
  * @throws Error when `cdk synth` fails.
  */
 export function synthesize(cdkOut: string, mode: AdmissionMode, context: Record<string, string> = {}): void {
-  const args = ['synth', '--quiet', '--output', cdkOut];
+  // cdk-nag runs in test/infra/nag.test.ts; skipping it here saves seconds at every start and changes no resource.
+  const args = ['synth', '--quiet', '--output', cdkOut, '--context', 'nag=false'];
   if (mode === 'redis') args.push('--context', `upstashSecretName=${LOCAL_UPSTASH_SECRET}`);
   for (const [key, value] of Object.entries(context)) args.push('--context', `${key}=${value}`);
   const result = spawnSync(path.join(projectRoot, 'node_modules', '.bin', 'cdk'), args, {
@@ -288,6 +304,23 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         attributes: { Arn: `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${name}` },
       };
     }
+    // The user pool and its client stand in for Cognito: the local issuer signs tokens with the pool's issuer URL.
+    for (const [id] of resourcesOfType(stack, 'AWS::Cognito::UserPool')) {
+      const poolId = `${LOCAL_REGION}_local${id.slice(0, 8)}`;
+      physical[id] = {
+        ref: poolId,
+        attributes: {
+          Arn: `arn:aws:cognito-idp:${LOCAL_REGION}:${LOCAL_ACCOUNT}:userpool/${poolId}`,
+          ProviderName: `cognito-idp.${LOCAL_REGION}.amazonaws.com/${poolId}`,
+          ProviderURL: `https://cognito-idp.${LOCAL_REGION}.amazonaws.com/${poolId}`,
+          UserPoolId: poolId,
+        },
+      };
+    }
+    for (const [id] of resourcesOfType(stack, 'AWS::Cognito::UserPoolClient')) {
+      const clientId = `local${id.replace(/[^a-zA-Z0-9]/g, '').toLowerCase()}`.slice(0, 26);
+      physical[id] = { ref: clientId, attributes: { ClientId: clientId } };
+    }
     for (const [id] of resourcesOfType(stack, 'AWS::Logs::LogGroup')) {
       physical[id] = {
         ref: `/local/${id}`,
@@ -352,6 +385,20 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       const target = uri?.['Fn::GetAtt']?.[0];
       if (target) integrations[id] = target;
     }
+    const jwtAuthorizers: Record<string, { issuer: string; audience: string[] }> = {};
+    for (const [id, authorizer] of resourcesOfType(stack, 'AWS::ApiGatewayV2::Authorizer')) {
+      const p = authorizer.Properties ?? {};
+      if (p.AuthorizerType !== 'JWT') throw new Error(`authorizer ${id}: only JWT authorizers are emulated locally`);
+      const jwt = resolveIntrinsics(p.JwtConfiguration, physical) as { Issuer: string; Audience: string[] };
+      jwtAuthorizers[id] = { issuer: jwt.Issuer, audience: jwt.Audience };
+    }
+    const issuers = [...new Set(Object.values(jwtAuthorizers).map((a) => a.issuer))];
+    if (issuers.length > 1) throw new Error(`the local issuer emulates one JWT issuer; the template has ${issuers}`);
+    const firstJwt = Object.values(jwtAuthorizers)[0];
+    const issuer = firstJwt ? await LocalIssuer.create(firstJwt.issuer, firstJwt.audience) : undefined;
+    const adminCredentials = generateAdminCredentials();
+    const iam = new LocalIamAuthorizer(adminCredentials);
+
     const routes: LocalRoute[] = [];
     for (const [, route] of resourcesOfType(stack, 'AWS::ApiGatewayV2::Route')) {
       const routeKey = route.Properties?.RouteKey as string;
@@ -361,7 +408,19 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       ) as string;
       const functionLogicalId = integrations[target.replace(/^integrations\//, '')];
       if (!functionLogicalId) throw new Error(`route ${routeKey} has no Lambda integration`);
-      routes.push({ routeKey, functionLogicalId });
+      const type = (route.Properties?.AuthorizationType as string | undefined) ?? 'NONE';
+      let authorization: RouteAuthorization;
+      if (type === 'JWT') {
+        const authorizerId = (route.Properties?.AuthorizerId as { Ref?: string } | undefined)?.Ref ?? '';
+        const jwt = jwtAuthorizers[authorizerId];
+        if (!jwt) throw new Error(`route ${routeKey}: JWT authorizer ${authorizerId} not found`);
+        authorization = { type: 'JWT', ...jwt };
+      } else if (type === 'AWS_IAM' || type === 'NONE') {
+        authorization = { type };
+      } else {
+        throw new Error(`route ${routeKey}: authorization type ${type} is not emulated locally`);
+      }
+      routes.push({ routeKey, functionLogicalId, authorization });
       const d = described[functionLogicalId] ?? {};
       d.routes = [...(d.routes ?? []), routeKey];
       described[functionLogicalId] = d;
@@ -419,6 +478,12 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       port: options.port ?? 3000,
       routes,
       functions,
+      authorize: async (route, req, url, body) => {
+        const { authorization } = route;
+        if (authorization.type === 'AWS_IAM') return iam.authorize(req, url, body);
+        if (authorization.type === 'JWT' && issuer) return issuer.authorize(req.headers.authorization, authorization);
+        return { ok: true };
+      },
       onInvokeError: (id, error) =>
         apiLog.write(
           `${JSON.stringify({ level: 'ERROR', function: id, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) })}\n`,
@@ -439,6 +504,28 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
             const e = error as { errorType?: string; message: string };
             sendJson(res, 200, { errorType: e.errorType ?? 'Error', errorMessage: e.message });
           }
+          return true;
+        }
+        if (url.pathname === '/_local/token' && req.method === 'POST') {
+          if (!issuer) {
+            sendJson(res, 404, { message: 'the stack runs with auth=none: user routes take a userId, not a token' });
+            return true;
+          }
+          let request: z.infer<typeof tokenRequestSchema>;
+          try {
+            request = tokenRequestSchema.parse(JSON.parse(body.toString('utf8') || '{}'));
+          } catch (error) {
+            const message =
+              error instanceof z.ZodError ? z.prettifyError(error) : `body is not JSON: ${(error as Error).message}`;
+            sendJson(res, 400, { message: `invalid token request: ${message}` });
+            return true;
+          }
+          const { token, expiresAt } = await issuer.mint(request);
+          sendJson(res, 200, { token, tokenType: 'Bearer', expiresAt, issuer: issuer.issuer });
+          return true;
+        }
+        if (url.pathname === '/_local/jwks.json' && req.method === 'GET' && issuer) {
+          sendJson(res, 200, issuer.jwks());
           return true;
         }
         if (url.pathname === '/_local/chaos' && (req.method === 'GET' || req.method === 'POST')) {
@@ -518,9 +605,20 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       tables,
       queues,
       functions: described,
+      auth: issuer
+        ? {
+            mode: 'jwt',
+            issuer: issuer.issuer,
+            audience: [...issuer.audience],
+            tokenUrl: `${api.url}/_local/token`,
+            jwksUrl: `${api.url}/_local/jwks.json`,
+          }
+        : { mode: 'none' },
+      adminCredentials,
     };
     const endpointsFile = path.join(stateDir, 'endpoints.json');
-    writeFileSync(endpointsFile, `${JSON.stringify(endpoints, null, 2)}\n`);
+    // Holds the admin's secret key: readable by this user only.
+    writeFileSync(endpointsFile, `${JSON.stringify(endpoints, null, 2)}\n`, { mode: 0o600 });
     return { endpoints, endpointsFile, stop: stopAll };
   } catch (error) {
     await stopAll();

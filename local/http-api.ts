@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type * as http from 'node:http';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import type { AuthorizationResult, RouteAuthorization } from './authorizers';
 import { bufferedServer, listenLocal, sendJson } from './http-server';
 import type { LocalFunction } from './lambda-runtime';
 
@@ -9,6 +10,8 @@ export interface LocalRoute {
   /** `METHOD /path/{param}` as in the template. */
   readonly routeKey: string;
   readonly functionLogicalId: string;
+  /** The route's AuthorizationType and, for JWT, its authorizer's issuer and audience. */
+  readonly authorization: RouteAuthorization;
 }
 
 /** Extra endpoints under `/_local/` served on the same port. Return true when handled. */
@@ -46,13 +49,15 @@ function compile(route: LocalRoute): CompiledRoute {
  * API Gateway HTTP API (payload format 2.0) in front of local functions: route matching with path parameters,
  * the 2.0 event, and the 2.0 response rules (a result without statusCode is a 200 JSON body). A function error
  * or timeout answers 500 `{"message":"Internal Server Error"}` and an unknown route 404 `{"message":"Not Found"}`,
- * as API Gateway does.
+ * as API Gateway does. A route with an authorizer is invoked only when `authorize` accepts the request (its
+ * result becomes `requestContext.authorizer`); otherwise the refusal is the answer and no function runs.
  */
 export async function startHttpApi(options: {
   port: number;
   routes: LocalRoute[];
   functions: Record<string, LocalFunction>;
   control: LocalControl;
+  authorize: (route: LocalRoute, req: http.IncomingMessage, url: URL, body: Buffer) => Promise<AuthorizationResult>;
   /** Called when a function invocation fails (API Gateway then answers 500). */
   onInvokeError?: (functionLogicalId: string, error: unknown) => void;
 }): Promise<{ url: string; port: number; stop(): Promise<void> }> {
@@ -65,6 +70,17 @@ export async function startHttpApi(options: {
       const route = routes.find((r) => r.method === method && r.pattern.test(url.pathname));
       const found = route?.pattern.exec(url.pathname);
       if (!route || !found) return sendJson(res, 404, { message: 'Not Found' });
+      const authorization = await options.authorize(route, req, url, body);
+      if (!authorization.ok) {
+        const refusal = Buffer.from(JSON.stringify(authorization.body));
+        res.writeHead(authorization.status, {
+          'content-type': 'application/json',
+          'content-length': refusal.length,
+          ...authorization.headers,
+        });
+        res.end(refusal);
+        return;
+      }
       const pathParameters = Object.fromEntries(
         route.params.map((name, i) => [name, decodeURIComponent(found[i + 1] as string)]),
       );
@@ -87,6 +103,7 @@ export async function startHttpApi(options: {
         requestContext: {
           accountId: '000000000000',
           apiId: 'local',
+          ...(authorization.authorizer ? { authorizer: authorization.authorizer } : {}),
           domainName: headers.host ?? 'localhost',
           domainPrefix: 'local',
           http: {

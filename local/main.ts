@@ -47,6 +47,12 @@ async function main() {
   console.log(`  SQS        ${endpoints.sqsEndpoint}`);
   if (endpoints.redisRestUrl) console.log(`  Redis REST ${endpoints.redisRestUrl}`);
   console.log(`  endpoints  ${cloud.endpointsFile}`);
+  if (endpoints.auth.mode === 'jwt') {
+    console.log(`  users      bearer tokens: curl -s -X POST ${endpoints.auth.tokenUrl} -d '{"sub":"alice"}'`);
+  } else {
+    console.log('  users      OPEN (auth=none): any caller acts as the userId it sends');
+  }
+  console.log('  admins     SigV4 (execute-api) with adminCredentials from the endpoints file');
   console.log('Ctrl-C to stop.');
 }
 

@@ -89,6 +89,8 @@ export class UserAuthorizer extends Construct {
         generateSecret: false,
         authFlows: { userSrp: true },
         preventUserExistenceErrors: true,
+        // Apps sign in through the Cognito API (SRP); no hosted-UI OAuth flows (CDK would enable implicit grant).
+        disableOAuth: true,
         accessTokenValidity: Duration.hours(1),
         idTokenValidity: Duration.hours(1),
       });

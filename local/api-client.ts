@@ -1,0 +1,131 @@
+import { Sha256 } from '@aws-crypto/sha256-js';
+import { SignatureV4 } from '@smithy/signature-v4';
+import type { AdminCredentials } from './authorizers';
+
+/** What a client of the local cloud needs from `.local/endpoints.json`. */
+export interface LocalApiAccess {
+  readonly apiUrl: string;
+  /** The local admin's SigV4 credentials (admin routes). */
+  readonly adminCredentials: AdminCredentials;
+  /** `jwt` when the user routes take bearer tokens (mint them at `POST /_local/token`), `none` in open mode. */
+  readonly auth: { readonly mode: 'jwt' | 'none' };
+}
+
+/**
+ * A client of the local cloud's HTTP API that authenticates like a real one: bearer tokens for users (minted by
+ * the local issuer at `POST /_local/token`, cached per user) and SigV4-signed admin calls with the local admin's
+ * credentials. Used by the tests, the benchmarks and the load test.
+ */
+export class LocalApiClient {
+  private readonly tokens = new Map<string, Promise<string>>();
+  private readonly signer: SignatureV4;
+
+  constructor(readonly access: LocalApiAccess) {
+    this.signer = new SignatureV4({
+      credentials: access.adminCredentials,
+      region: access.adminCredentials.region,
+      service: access.adminCredentials.service,
+      sha256: Sha256,
+      applyChecksum: false,
+    });
+  }
+
+  /**
+   * A bearer token for `userId` (valid one hour), minted once and cached.
+   * @throws Error when the cloud runs in open mode (no issuer) or refuses to mint.
+   */
+  token(userId: string): Promise<string> {
+    let token = this.tokens.get(userId);
+    if (!token) {
+      token = this.mint({ sub: userId });
+      token.catch(() => this.tokens.delete(userId));
+      this.tokens.set(userId, token);
+    }
+    return token;
+  }
+
+  /** Mints tokens for many users, `concurrency` at a time (before a burst, so the burst measures only itself). */
+  async tokensFor(userIds: readonly string[], concurrency = 16): Promise<Map<string, string>> {
+    const result = new Map<string, string>();
+    let next = 0;
+    const worker = async () => {
+      while (next < userIds.length) {
+        const userId = userIds[next++] as string;
+        result.set(userId, await this.token(userId));
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, userIds.length) }, worker));
+    return result;
+  }
+
+  /**
+   * Mints a token with the local issuer, uncached: `claims` override the defaults (`iss`, `aud`...), and a
+   * negative `expiresInSeconds` gives an expired token.
+   * @throws Error when the cloud refuses (open mode: no issuer).
+   */
+  async mint(request: { sub: string; expiresInSeconds?: number; claims?: Record<string, unknown> }): Promise<string> {
+    const response = await fetch(`${this.access.apiUrl}/_local/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(request),
+    });
+    const body = (await response.json()) as { token?: string; message?: string };
+    if (response.status !== 200 || !body.token) {
+      throw new Error(`minting a token failed: ${response.status} ${body.message ?? ''}`);
+    }
+    return body.token;
+  }
+
+  /** The `authorization` and `x-amz-date` headers of an admin request, SigV4-signed for `execute-api`. */
+  async adminHeaders(method: string, url: string, body?: string): Promise<Record<string, string>> {
+    const target = new URL(url);
+    const query: Record<string, string | string[]> = {};
+    for (const [k, v] of target.searchParams) {
+      const prior = query[k];
+      query[k] = prior === undefined ? v : [...(Array.isArray(prior) ? prior : [prior]), v];
+    }
+    const headers: Record<string, string> = { host: target.host };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const signed = await this.signer.sign({
+      method,
+      protocol: target.protocol,
+      hostname: target.hostname,
+      port: target.port ? Number(target.port) : undefined,
+      path: target.pathname,
+      query,
+      headers,
+      body,
+    });
+    return {
+      authorization: signed.headers.authorization as string,
+      'x-amz-date': signed.headers['x-amz-date'] as string,
+    };
+  }
+
+  /**
+   * Calls the API: as `as` (a user id: its bearer token, or `userId` semantics are the caller's in open mode) or
+   * as the local admin for `/v1/admin/` paths unless `sign` is false.
+   */
+  async fetch(
+    path: string,
+    init: {
+      method?: string;
+      body?: string;
+      as?: string;
+      token?: string;
+      sign?: boolean;
+      headers?: Record<string, string>;
+    } = {},
+  ): Promise<Response> {
+    const url = path.startsWith('http') ? path : `${this.access.apiUrl}${path}`;
+    const method = init.method ?? (init.body !== undefined ? 'POST' : 'GET');
+    const headers: Record<string, string> = { 'content-type': 'application/json', ...init.headers };
+    const token =
+      init.token ?? (init.as !== undefined && this.access.auth.mode === 'jwt' ? await this.token(init.as) : undefined);
+    if (token !== undefined) headers.authorization = `Bearer ${token}`;
+    if (init.sign !== false && new URL(url).pathname.startsWith('/v1/admin/')) {
+      Object.assign(headers, await this.adminHeaders(method, url, init.body));
+    }
+    return fetch(url, { method, headers, body: init.body });
+  }
+}
