@@ -53,15 +53,21 @@ export interface EndToEndResult {
   readonly modes: ModeResult[];
 }
 
+/** The varying part of request i: its body and extra headers (the caller's bearer token). */
+export interface RequestPart {
+  readonly body?: string;
+  readonly headers?: Record<string, string>;
+}
+
 /**
- * Fires `amount` POST requests at `url` over `connections` connections, each with the next body from `body(i)`,
- * and records every answer's status and latency.
+ * Fires `amount` POST requests at `url` over `connections` connections, request i with `part(i)`, and records
+ * every answer's status and latency.
  */
 export async function fire(
   url: string,
   amount: number,
   connections: number,
-  body: (index: number) => string,
+  part: (index: number) => RequestPart,
 ): Promise<HttpRun> {
   const samples: number[] = [];
   const byStatus: Record<string, number> = {};
@@ -81,7 +87,14 @@ export async function fire(
       connections,
       amount,
       timeout: 30,
-      requests: [{ setupRequest: (request) => ({ ...request, body: body(sent++) }) }],
+      requests: [
+        {
+          setupRequest: (request) => {
+            const next = part(sent++);
+            return { ...request, body: next.body, headers: { ...request.headers, ...next.headers } };
+          },
+        },
+      ],
     },
     (error, result) => (error ? fail(error) : finish(result)),
   );
@@ -156,17 +169,23 @@ async function benchMode(mode: 'redis' | 'dynamodb', options: EndToEndOptions, l
     const created = await call(`${api}/v1/admin/campaigns`, { body: openCampaign(campaignId, options.quota) });
     if (created.status !== 201) throw new Error(`creating the campaign failed: ${JSON.stringify(created)}`);
     const url = `${api}/v1/campaigns/${campaignId}/issue`;
+    // Every user signs in before the burst (a bearer token from the local issuer), as real clients would.
+    const ids = (prefix: string) => Array.from({ length: options.users }, (_, i) => `${prefix}${i}`);
+    const asUser = async (prefix: string) => {
+      const tokens = await cloud.client.tokensFor(ids(prefix));
+      return (i: number): RequestPart => ({ headers: { authorization: `Bearer ${tokens.get(`${prefix}${i}`)}` } });
+    };
+    const burstUsers = await asUser('u');
+    const lateUsers = await asUser('late-');
 
     const started = performance.now();
     const drained = persistedAt(api, campaignId, options.quota, 300_000);
-    const burst = await fire(url, options.users, options.connections, (i) => JSON.stringify({ userId: `u${i}` }));
+    const burst = await fire(url, options.users, options.connections, burstUsers);
     const drainMs = Math.round((await drained) - started);
     log(`${mode}: burst ${burst.requestsPerSecond} req/s, p99 ${burst.latencyMs.p99} ms, drain ${drainMs} ms`);
 
     const before = await localStats(cloud);
-    const afterSoldOut = await fire(url, options.users, options.connections, (i) =>
-      JSON.stringify({ userId: `late-${i}` }),
-    );
+    const afterSoldOut = await fire(url, options.users, options.connections, lateUsers);
     const backendCallsAfterSoldOut = diff(await localStats(cloud), before);
     log(`${mode}: after SOLD_OUT ${afterSoldOut.requestsPerSecond} req/s, p99 ${afterSoldOut.latencyMs.p99} ms`);
     return { mode, burst, drainMs, afterSoldOut, backendCallsAfterSoldOut };
@@ -188,7 +207,11 @@ export async function benchEndToEnd(
   const bare = await startBareServer();
   let bareServer: HttpRun;
   try {
-    bareServer = await fire(bare.url, options.users, options.connections, (i) => JSON.stringify({ userId: `u${i}` }));
+    // The same request shape: a bearer token of a real token's size (the bare server does not verify it).
+    const token = `Bearer ${'x'.repeat(600)}`;
+    bareServer = await fire(bare.url, options.users, options.connections, () => ({
+      headers: { authorization: token },
+    }));
   } finally {
     bare.stop();
   }

@@ -1,32 +1,57 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { LocalApiClient } from '../local/api-client';
+import type { LocalEndpoints } from '../local/cloud';
 
-// `npm run loadtest -- <apiUrl> [quota]`: creates a campaign open all day, runs loadtest/flash-sale.yml with
-// Artillery against it, then prints the campaign's counts. Defaults to the running local cloud's API URL.
+// `npm run loadtest -- [apiUrl] [quota]`: creates a vendor and a campaign open all day (as an admin, SigV4-signed),
+// runs loadtest/flash-sale.yml with Artillery against it, then prints the campaign's counts.
+// - No apiUrl: the running local cloud (.local/endpoints.json): its admin credentials, tokens from its issuer.
+// - A deployed API: admin calls are signed with the AWS credentials in the environment (AWS_ACCESS_KEY_ID,
+//   AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_REGION); users send the tokens of LOADTEST_TOKENS_FILE (a JSON
+//   array of ID or access tokens of your user pool), or nothing but a userId against a stack deployed with
+//   -c auth=none (LOADTEST_AUTH=none).
 async function main() {
   const root = path.resolve(__dirname, '..');
-  let apiUrl = process.argv[2];
-  if (!apiUrl) {
-    const endpoints = JSON.parse(readFileSync(path.join(root, '.local', 'endpoints.json'), 'utf8')) as {
-      apiUrl: string;
-    };
-    apiUrl = endpoints.apiUrl;
+  const target = process.argv[2];
+  let client: LocalApiClient;
+  let auth: 'local' | 'file' | 'none';
+  if (!target) {
+    const endpoints = JSON.parse(readFileSync(path.join(root, '.local', 'endpoints.json'), 'utf8')) as LocalEndpoints;
+    client = new LocalApiClient(endpoints);
+    auth = endpoints.auth.mode === 'jwt' ? 'local' : 'none';
+  } else {
+    const { AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_REGION } = process.env;
+    if (!AWS_ACCESS_KEY_ID || !AWS_SECRET_ACCESS_KEY || !AWS_REGION) {
+      throw new Error('a deployed API needs AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_REGION for admin calls');
+    }
+    auth = process.env.LOADTEST_AUTH === 'none' ? 'none' : 'file';
+    if (auth === 'file' && !process.env.LOADTEST_TOKENS_FILE) {
+      throw new Error('set LOADTEST_TOKENS_FILE (a JSON array of bearer tokens) or LOADTEST_AUTH=none');
+    }
+    client = new LocalApiClient({
+      apiUrl: target.replace(/\/$/, ''),
+      adminCredentials: {
+        accessKeyId: AWS_ACCESS_KEY_ID,
+        secretAccessKey: AWS_SECRET_ACCESS_KEY,
+        ...(AWS_SESSION_TOKEN ? { sessionToken: AWS_SESSION_TOKEN } : {}),
+        region: AWS_REGION,
+        service: 'execute-api',
+      },
+      auth: { mode: auth === 'none' ? 'none' : 'jwt' },
+    });
   }
+  const apiUrl = client.access.apiUrl;
   const quota = Number(process.argv[3] ?? 100);
   const campaignId = `load-${Date.now()}`;
   const today = new Date().toISOString().slice(0, 10);
-  const vendor = await fetch(`${apiUrl}/v1/admin/vendors`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
+  const vendor = await client.fetch('/v1/admin/vendors', {
     body: JSON.stringify({ vendorId: 'load-test', name: 'Load test vendor', currency: 'USD' }),
   });
   if (vendor.status !== 201 && vendor.status !== 409) {
     throw new Error(`vendor not created: ${vendor.status} ${await vendor.text()}`);
   }
-  const created = await fetch(`${apiUrl}/v1/admin/campaigns`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
+  const created = await client.fetch('/v1/admin/campaigns', {
     body: JSON.stringify({
       campaignId,
       vendorId: 'load-test',
@@ -42,13 +67,19 @@ async function main() {
     }),
   });
   if (created.status !== 201) throw new Error(`campaign not created: ${created.status} ${await created.text()}`);
-  console.log(`campaign ${campaignId}, quota ${quota}, target ${apiUrl}`);
+  console.log(`campaign ${campaignId}, quota ${quota}, target ${apiUrl}, users authenticate by ${auth}`);
   const run = spawnSync(
     path.join(root, 'node_modules', '.bin', 'artillery'),
     ['run', '--target', apiUrl, path.join(__dirname, 'flash-sale.yml')],
     {
       stdio: 'inherit',
-      env: { ...process.env, LOADTEST_CAMPAIGN_ID: campaignId, ARTILLERY_DISABLE_TELEMETRY: 'true' },
+      env: {
+        ...process.env,
+        LOADTEST_CAMPAIGN_ID: campaignId,
+        LOADTEST_TARGET: apiUrl,
+        LOADTEST_AUTH: auth,
+        ARTILLERY_DISABLE_TELEMETRY: 'true',
+      },
     },
   );
   for (let i = 0; i < 40; i++) {

@@ -143,6 +143,8 @@ export class LocalIssuer {
 export interface AdminCredentials {
   readonly accessKeyId: string;
   readonly secretAccessKey: string;
+  /** Set for temporary credentials (a deployed stack's admin role); never for the local admin. */
+  readonly sessionToken?: string;
   readonly region: string;
   /** The SigV4 service name of API Gateway. */
   readonly service: 'execute-api';
@@ -203,7 +205,15 @@ export class LocalIamAuthorizer {
     const amzDate = String(req.headers['x-amz-date'] ?? '');
     const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(amzDate);
     if (!m) return forbidden('X-Amz-Date header is required (yyyyMMddTHHmmssZ)');
-    const signedAt = Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!);
+    const [year, month, day, hour, minute, second] = m.slice(1).map(Number) as [
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+    ];
+    const signedAt = Date.UTC(year, month - 1, day, hour, minute, second);
     if (Math.abs(Date.now() - signedAt) > SIGV4_MAX_SKEW_MS) return forbidden('Signature expired');
     const signedHeaders = (signedHeaderList as string).split(';');
     const headers: Record<string, string> = {};

@@ -10,6 +10,8 @@ jest.setTimeout(600_000);
 const RUNS = 150;
 const CAMPAIGN = 'fuzz-target';
 const OWNER = 'fuzz-owner';
+/** The authenticated user of the fuzzed issue requests (a valid token; only the body is bad). */
+const FUZZ_USER = 'fuzz-user';
 
 /** A 4xx with a JSON body that names the problem. */
 function expectClearRejection(answer: { status: number; body: Record<string, unknown> }, context: unknown) {
@@ -36,10 +38,14 @@ const badUserId = fc.oneof(
     fc.dictionary(fc.string(), fc.string()),
   ),
 );
-/** Bodies of an issue request that can never admit anyone. */
+/**
+ * Bodies of an issue request that can never admit anyone, sent with a valid token: with authentication on, the
+ * body must be absent or `{}`, so anything else (a userId included) is refused.
+ */
 const badIssueBody: fc.Arbitrary<string> = fc.oneof(
   // Not JSON at all, or cut short.
-  fc.string({ maxLength: 200 }).filter((s) => {
+  // (not empty: with a token, no body means `{}`, a valid request)
+  fc.string({ minLength: 1, maxLength: 200 }).filter((s) => {
     try {
       JSON.parse(s);
       return false;
@@ -47,13 +53,13 @@ const badIssueBody: fc.Arbitrary<string> = fc.oneof(
       return true;
     }
   }),
-  fc.constantFrom('', '{', '{"userId":', 'null', '[]', '"userId"', '{"userId":"a"', '\u0000'),
-  // JSON, but not an object with one valid userId.
+  fc.constantFrom('{', '{"userId":', 'null', '[]', '"userId"', '{"userId":"a"', '{"userId":"a"}', '\u0000'),
+  // JSON, but not an empty object.
   fc
     .jsonValue()
     .filter((v) => typeof v !== 'object' || v === null || Array.isArray(v))
     .map((v) => JSON.stringify(v)),
-  badUserId.map((userId) => JSON.stringify({ userId })),
+  fc.oneof(badUserId, fc.constantFrom(OWNER, 'someone-else')).map((userId) => JSON.stringify({ userId })),
   fc
     .tuple(
       fc.string({ minLength: 1, maxLength: 20 }).filter((k) => k !== 'userId'),
@@ -101,22 +107,25 @@ const badDefinition: fc.Arbitrary<{ definition: Record<string, unknown>; field: 
     .map((campaignId) => ({ definition: { ...openCampaign('x', 5), campaignId }, field: 'campaignId' })),
 );
 
-/** Redeem bodies that can never redeem the fuzz coupon (a PERCENT coupon, so orderAmount is required). */
+/**
+ * Redeem bodies that can never redeem the fuzz coupon, sent with its owner's token (a PERCENT coupon, so
+ * orderAmount is required; a userId in the body is refused, even the owner's).
+ */
 const badRedeemBody = (owner: string): fc.Arbitrary<Record<string, unknown>> =>
   fc.oneof(
-    fc.constant({ userId: owner, orderId: 'o-1' }),
-    badUserId.map((userId) => ({ userId, orderId: 'o-1', orderAmount: 1_000 })),
-    badUserId.map((orderId) => ({ userId: owner, orderId, orderAmount: 1_000 })),
+    fc.constant({ orderId: 'o-1' }),
+    fc.oneof(badUserId, fc.constant(owner)).map((userId) => ({ userId, orderId: 'o-1', orderAmount: 1_000 })),
+    badUserId.map((orderId) => ({ orderId, orderAmount: 1_000 })),
     fc
       .oneof(
         fc.constantFrom(0, -1, 1.5, 1e13, '1000', null, true, Number.NaN),
         fc.double().filter((d) => !Number.isInteger(d)),
       )
-      .map((orderAmount) => ({ userId: owner, orderId: 'o-1', orderAmount })),
+      .map((orderAmount) => ({ orderId: 'o-1', orderAmount })),
     fc
       .string({ minLength: 1, maxLength: 20 })
       .filter((k) => !['userId', 'orderId', 'orderAmount'].includes(k))
-      .map((key) => ({ userId: owner, orderId: 'o-1', orderAmount: 1_000, [key]: 1 })),
+      .map((key) => ({ orderId: 'o-1', orderAmount: 1_000, [key]: 1 })),
   );
 
 /** Vendor definitions the admin API must refuse. */
@@ -174,21 +183,26 @@ describe('bad input through the local cloud', () => {
   it('answers malformed, mistyped and oversized issue bodies with 400/413 and admits nobody', async () => {
     await fc.assert(
       fc.asyncProperty(badIssueBody, async (raw) => {
-        const answer = await call(`${api}/v1/campaigns/${CAMPAIGN}/issue`, { raw });
+        const answer = await call(`${api}/v1/campaigns/${CAMPAIGN}/issue`, { raw, as: FUZZ_USER });
         expectClearRejection(answer, raw);
         expect([400, 413]).toContain(answer.status);
       }),
       { numRuns: RUNS },
     );
     const huge = await call(`${api}/v1/campaigns/${CAMPAIGN}/issue`, {
-      raw: JSON.stringify({ userId: 'big', pad: 'x'.repeat(1024 * 1024) }),
+      raw: JSON.stringify({ pad: 'x'.repeat(1024 * 1024) }),
+      as: FUZZ_USER,
     });
     expect(huge).toMatchObject({ status: 413, body: { code: 'PAYLOAD_TOO_LARGE' } });
-    const empty = await call(`${api}/v1/campaigns/${CAMPAIGN}/issue`, { raw: '' });
-    expect(empty).toMatchObject({ status: 400, body: { message: 'request body is required (JSON object)' } });
-    const extra = await call(`${api}/v1/campaigns/${CAMPAIGN}/issue`, { body: { userId: 'u', admin: true } });
+    const extra = await call(`${api}/v1/campaigns/${CAMPAIGN}/issue`, { body: { admin: true }, as: FUZZ_USER });
     expect(extra.status).toBe(400);
     expect(String(extra.body.message)).toContain('admin');
+    const impersonation = await call(`${api}/v1/campaigns/${CAMPAIGN}/issue`, {
+      body: { userId: OWNER },
+      as: FUZZ_USER,
+    });
+    expect(impersonation.status).toBe(400);
+    expect(String(impersonation.body.message)).toContain('userId is not accepted');
   });
 
   it('answers bad or unknown campaign ids in the path with 400/404', async () => {
@@ -200,7 +214,8 @@ describe('bad input through the local cloud', () => {
         ),
         async (campaignId) => {
           const answer = await call(`${api}/v1/campaigns/${encodeURIComponent(campaignId)}/issue`, {
-            body: { userId: 'fuzz-user' },
+            method: 'POST',
+            as: FUZZ_USER,
           });
           expectClearRejection(answer, campaignId);
           expect([400, 404]).toContain(answer.status);
@@ -241,14 +256,15 @@ describe('bad input through the local cloud', () => {
   it('refuses bad redeem bodies with 400 and redeems nothing', async () => {
     await fc.assert(
       fc.asyncProperty(badRedeemBody(OWNER), async (body) => {
-        const answer = await call(`${api}/v1/coupons/${couponId}/redeem`, { body });
+        const answer = await call(`${api}/v1/coupons/${couponId}/redeem`, { body, as: OWNER });
         expectClearRejection(answer, body);
         expect(answer.status).toBe(400);
       }),
       { numRuns: RUNS },
     );
     const foreign = await call(`${api}/v1/coupons/${couponId}/redeem`, {
-      body: { userId: 'not-the-owner', orderId: 'o-1', orderAmount: 1_000 },
+      body: { orderId: 'o-1', orderAmount: 1_000 },
+      as: 'not-the-owner',
     });
     expect(foreign).toMatchObject({ status: 404, body: { code: 'COUPON_NOT_FOUND' } });
   });
@@ -274,12 +290,13 @@ describe('bad input through the local cloud', () => {
       `cursor=${'x'.repeat(3000)}`,
     ];
     for (const query of queries) {
-      expectClearRejection(await call(`${api}/v1/users/me/coupons?userId=${OWNER}&${query}`), query);
+      expectClearRejection(await call(`${api}/v1/users/me/coupons?${query}`, { as: OWNER }), query);
       expectClearRejection(await call(`${api}/v1/admin/campaigns?${query}`), query);
     }
-    expectClearRejection(await call(`${api}/v1/users/me/coupons`), 'no userId');
+    expectClearRejection(await call(`${api}/v1/users/me/coupons`), 'no token');
+    expectClearRejection(await call(`${api}/v1/users/me/coupons?userId=${OWNER}`, { as: 'someone' }), 'a userId');
     const theirs = Buffer.from(JSON.stringify({ couponId: 'c', userId: OWNER, admittedAt: 'a' })).toString('base64url');
-    expect((await call(`${api}/v1/users/me/coupons?userId=someone&cursor=${theirs}`)).status).toBe(400);
+    expect((await call(`${api}/v1/users/me/coupons?cursor=${theirs}`, { as: 'someone' })).status).toBe(400);
     for (const body of [{ dailyQuota: 5 }, { campaignId: 'x' }, { unknown: 1 }, { discount: { type: 'FREE' } }]) {
       const answer = await call(`${api}/v1/admin/campaigns/${CAMPAIGN}`, { method: 'PATCH', body });
       expectClearRejection(answer, body);

@@ -36,11 +36,14 @@ describe.each(['redis', 'dynamodb'] as const)('local cloud, %s admission mode', 
       [requests[i], requests[j]] = [requests[j] as string, requests[i] as string];
     }
 
+    // Each user signs in first (a token from the local issuer), so the burst measures only itself.
+    await cloud.client.tokensFor(users);
+
     // Act: every request in flight at once.
     const results = await Promise.all(
       requests.map(async (userId) => ({
         userId,
-        ...(await call(`${api}/v1/campaigns/${campaignId}/issue`, { body: { userId } })),
+        ...(await call(`${api}/v1/campaigns/${campaignId}/issue`, { method: 'POST', as: userId })),
       })),
     );
 
@@ -93,10 +96,10 @@ describe.each(['redis', 'dynamodb'] as const)('local cloud, %s admission mode', 
 
     // A winner sees the coupon; a user who lost sees 404.
     const winner = accepted[0] as (typeof accepted)[number];
-    const mine = await call(`${api}/v1/campaigns/${campaignId}/users/${winner.userId}/coupon`);
+    const mine = await call(`${api}/v1/campaigns/${campaignId}/users/me/coupon`, { as: winner.userId });
     expect(mine).toMatchObject({ status: 200, body: { status: 'ISSUED', coupon: { userId: winner.userId } } });
     const loser = users.find((u) => !winners.has(u)) as string;
-    expect((await call(`${api}/v1/campaigns/${campaignId}/users/${loser}/coupon`)).status).toBe(404);
+    expect((await call(`${api}/v1/campaigns/${campaignId}/users/${loser}/coupon`, { as: loser })).status).toBe(404);
   });
 
   it('answers bad input with a 4xx that says what is wrong', async () => {
@@ -106,21 +109,21 @@ describe.each(['redis', 'dynamodb'] as const)('local cloud, %s admission mode', 
       status: 409,
       body: { code: 'CAMPAIGN_EXISTS' },
     });
-    const malformed = await call(`${api}/v1/campaigns/${campaignId}/issue`, { raw: '{"userId":' });
+    const malformed = await call(`${api}/v1/campaigns/${campaignId}/issue`, { raw: '{"userId":', as: 'u' });
     expect(malformed).toMatchObject({
       status: 400,
       body: { code: 'INVALID_REQUEST', message: 'request body is not valid JSON' },
     });
-    const wrongType = await call(`${api}/v1/campaigns/${campaignId}/issue`, { body: { userId: 42 } });
+    const wrongType = await call(`${api}/v1/campaigns/${campaignId}/issue`, { body: { userId: 42 }, as: 'u' });
     expect(wrongType.status).toBe(400);
     expect(String(wrongType.body.message)).toContain('userId');
-    const unknown = await call(`${api}/v1/campaigns/no-such-campaign/issue`, { body: { userId: 'u' } });
+    const unknown = await call(`${api}/v1/campaigns/no-such-campaign/issue`, { method: 'POST', as: 'u' });
     expect(unknown).toMatchObject({ status: 404, body: { code: 'CAMPAIGN_NOT_FOUND' } });
     const closed = openCampaign(`closed-${mode}`, 5);
     closed.startDate = '2020-01-01';
     closed.endDate = '2020-01-02';
     expect((await call(`${api}/v1/admin/campaigns`, { body: closed })).status).toBe(201);
-    expect(await call(`${api}/v1/campaigns/closed-${mode}/issue`, { body: { userId: 'u' } })).toMatchObject({
+    expect(await call(`${api}/v1/campaigns/closed-${mode}/issue`, { method: 'POST', as: 'u' })).toMatchObject({
       status: 403,
       body: { code: 'NOT_OPEN' },
     });

@@ -31,9 +31,11 @@ describe('coupon lifecycle through the local cloud', () => {
     await cloud?.stop();
   });
 
-  const mine = (userId: string, query = '') => call(`${api}/v1/users/me/coupons?userId=${userId}${query}`);
-  const redeem = (couponId: string, body: Record<string, unknown>) =>
-    call(`${api}/v1/coupons/${couponId}/redeem`, { body });
+  /** The user's coupons, as that user (its bearer token). */
+  const mine = (userId: string, query = '') => call(`${api}/v1/users/me/coupons${query}`, { as: userId });
+  /** Redeems as `userId` (its bearer token) with the rest of `request` as the body. */
+  const redeem = (couponId: string, { userId, ...body }: { userId: string } & Record<string, unknown>) =>
+    call(`${api}/v1/coupons/${couponId}/redeem`, { body, as: userId });
 
   it('creates a vendor, and refuses a campaign of an unknown vendor with 422', async () => {
     const created = await call(`${api}/v1/admin/vendors`, { body: { vendorId, name: 'Acme', currency: 'KRW' } });
@@ -161,7 +163,7 @@ describe('coupon lifecycle through the local cloud', () => {
     const closedAt = closed.body.closedAt as string;
     expect(Date.parse(closedAt)).toBeLessThanOrEqual(Date.now());
     expect((await call(`${api}/v1/admin/campaigns/${campaignId}/close`, { body: {} })).body.closedAt).toBe(closedAt);
-    const late = await call(`${api}/v1/campaigns/${campaignId}/issue`, { body: { userId: 'u-late' } });
+    const late = await call(`${api}/v1/campaigns/${campaignId}/issue`, { method: 'POST', as: 'u-late' });
     expect(late).toMatchObject({ status: 403, body: { code: 'NOT_OPEN', message: 'The campaign was closed' } });
     const unredeemed = (await probe.coupons(campaignId)).find((c) => c.status === 'ISSUED') as {
       couponId: string;

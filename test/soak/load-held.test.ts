@@ -42,6 +42,9 @@ describe('load held under faults (soak)', () => {
       [order[i], order[j]] = [order[j] as string, order[i] as string];
     }
 
+    // Every user signs in before the load (a bearer token from the local issuer).
+    await probe.cloud.client.tokensFor([...new Set(order)]);
+
     // Open-loop load: request i is due at start + i ms, with at most MAX_IN_FLIGHT outstanding.
     const answers: IssueAnswer[] = [];
     const latencies: number[] = [];
@@ -69,7 +72,7 @@ describe('load held under faults (soak)', () => {
       inFlight++;
       const sent = performance.now();
       pending.push(
-        call(`${probe.api}/v1/campaigns/${campaignId}/issue`, { body: { userId } }).then((answer) => {
+        call(`${probe.api}/v1/campaigns/${campaignId}/issue`, { method: 'POST', as: userId }).then((answer) => {
           inFlight--;
           latencies.push(performance.now() - sent);
           answers.push({ userId, ...answer });

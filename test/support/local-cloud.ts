@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
+import { LocalApiClient } from '../../local/api-client';
 import type { LocalEndpoints } from '../../local/cloud';
 
 const root = path.resolve(__dirname, '..', '..');
@@ -8,6 +9,8 @@ const root = path.resolve(__dirname, '..', '..');
 /** A local cloud started the way `npm start` starts it, in its own process. */
 export interface RunningCloud {
   readonly endpoints: LocalEndpoints;
+  /** Mints user tokens and signs admin calls for this cloud ({@link call} uses it by the URL's origin). */
+  readonly client: LocalApiClient;
   /** Where the cloud writes its logs (`<stateDir>/logs`). */
   readonly logDir: string;
   stop(): Promise<void>;
@@ -77,11 +80,14 @@ export async function startCloudProcess(
     await new Promise((r) => setTimeout(r, 250));
   }
   const endpoints = JSON.parse(readFileSync(endpointsFile, 'utf8')) as LocalEndpoints;
+  const client = new LocalApiClient(endpoints);
+  clients.set(new URL(endpoints.apiUrl).origin, client);
   const vendor = await call(`${endpoints.apiUrl}/v1/admin/vendors`, { body: TEST_VENDOR });
   if (vendor.status !== 201)
     throw new Error(`test vendor not created: ${vendor.status} ${JSON.stringify(vendor.body)}`);
   return {
     endpoints,
+    client,
     logDir: path.join(stateDir, 'logs'),
     stop: () =>
       new Promise<void>((resolve) => {
@@ -131,22 +137,50 @@ export function openCampaign(campaignId: string, dailyQuota: number, timezone = 
   };
 }
 
-/** POST/GET JSON helper returning status and parsed body. */
+/** The client of each running cloud, by its API origin. */
+const clients = new Map<string, LocalApiClient>();
+
+/** Options of {@link call}. */
+export interface CallOptions {
+  /** @default POST with a body, GET without */
+  readonly method?: string;
+  /** Sent as JSON. */
+  readonly body?: unknown;
+  /** Sent as is (malformed bodies). */
+  readonly raw?: string;
+  /** Act as this user: a bearer token minted for it by the cloud's local issuer. */
+  readonly as?: string;
+  /** Send this bearer token (forged, expired...) instead. */
+  readonly token?: string;
+  /** Admin paths (`/v1/admin/...`) are SigV4-signed as the local admin unless this is false. */
+  readonly sign?: boolean;
+  readonly headers?: Record<string, string>;
+}
+
+/**
+ * JSON request to a local cloud's API, authenticated as a real client would be ({@link CallOptions}); returns the
+ * status and the parsed body (`{raw}` when not JSON) and headers.
+ */
 export async function call(
   url: string,
-  init: { method?: string; body?: unknown; raw?: string } = {},
-): Promise<{ status: number; body: Record<string, unknown> }> {
-  const response = await fetch(url, {
-    method: init.method ?? (init.body !== undefined || init.raw !== undefined ? 'POST' : 'GET'),
-    headers: { 'content-type': 'application/json' },
-    body: init.raw ?? (init.body === undefined ? undefined : JSON.stringify(init.body)),
-  });
+  init: CallOptions = {},
+): Promise<{ status: number; body: Record<string, unknown>; headers: Headers }> {
+  const client = clients.get(new URL(url).origin);
+  const body = init.raw ?? (init.body === undefined ? undefined : JSON.stringify(init.body));
+  const options = { method: init.method, body, as: init.as, token: init.token, sign: init.sign, headers: init.headers };
+  const response = client
+    ? await client.fetch(url, options)
+    : await fetch(url, {
+        method: init.method ?? (body !== undefined ? 'POST' : 'GET'),
+        headers: { 'content-type': 'application/json', ...init.headers },
+        body,
+      });
   const text = await response.text();
-  let body: Record<string, unknown>;
+  let parsed: Record<string, unknown>;
   try {
-    body = JSON.parse(text) as Record<string, unknown>;
+    parsed = JSON.parse(text) as Record<string, unknown>;
   } catch {
-    body = { raw: text };
+    parsed = { raw: text };
   }
-  return { status: response.status, body };
+  return { status: response.status, body: parsed, headers: response.headers };
 }

@@ -123,8 +123,12 @@ export class PipelineProbe {
     if (status !== 201) throw new Error(`campaign not created: ${status} ${JSON.stringify(body)}`);
   }
 
-  /** Sends one issue request per user id with at most `concurrency` in flight. */
+  /**
+   * Sends one issue request per user id, as that user (its bearer token, minted before the first request), with
+   * at most `concurrency` in flight.
+   */
   async issue(campaignId: string, userIds: readonly string[], concurrency = 32): Promise<IssueAnswer[]> {
+    await this.cloud.client.tokensFor([...new Set(userIds)]);
     const answers: IssueAnswer[] = new Array(userIds.length);
     let next = 0;
     await Promise.all(
@@ -134,7 +138,7 @@ export class PipelineProbe {
           const userId = userIds[i] as string;
           answers[i] = {
             userId,
-            ...(await call(`${this.api}/v1/campaigns/${campaignId}/issue`, { body: { userId } })),
+            ...(await call(`${this.api}/v1/campaigns/${campaignId}/issue`, { method: 'POST', as: userId })),
           };
         }
       }),
