@@ -1,6 +1,12 @@
 /** Separate jest projects so `npm test` runs every layer but the soak and each can be run alone (`--selectProjects`). */
-const transform = { '^.+\\.tsx?$': ['@swc/jest'] };
-const base = { transform, testEnvironment: 'node', moduleFileExtensions: ['ts', 'js', 'json'] };
+// jose ships only ES modules: swc compiles it to CommonJS along with the TypeScript.
+const transform = { '^.+\\.(t|j|mj)sx?$': ['@swc/jest'] };
+const base = {
+  transform,
+  transformIgnorePatterns: ['/node_modules/(?!jose/)'],
+  testEnvironment: 'node',
+  moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
+};
 module.exports = {
   projects: [
     { ...base, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },

@@ -16,7 +16,8 @@ export type AuthMode = 'jwt' | 'none';
 /** `AUTH_MODE` of the user-facing functions; required, so that a function never runs open by omission. */
 export const authModeSchema = z.enum(['jwt', 'none']);
 
-const NOT_WITH_TOKENS = 'is not accepted: with authentication on, the caller is the subject (sub) of the bearer token';
+const NOT_WITH_TOKENS =
+  'userId is not accepted: with authentication on, the caller is the subject (sub) of the bearer token';
 
 /**
  * The request fields naming the caller: `{userId}` in open mode; in jwt mode a `userId` is refused (400) rather
