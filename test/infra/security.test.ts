@@ -63,7 +63,8 @@ function accessMatrix(template: Template): Record<string, Record<string, string>
   const matrix: Record<string, Record<string, string>> = {};
   for (const [id, policy] of Object.entries(template.findResources('AWS::IAM::Policy'))) {
     const fn = id.replace(/Role.*$/, '');
-    const rights = (matrix[fn] ??= {});
+    const rights = matrix[fn] ?? {};
+    matrix[fn] = rights;
     for (const st of policy.Properties.PolicyDocument.Statement as Statement[]) {
       const actions = [st.Action].flat();
       expect(st.Effect).toBe('Allow');

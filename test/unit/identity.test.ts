@@ -72,8 +72,8 @@ describe('identity: the caller of an admin route', () => {
   it('is refused with 403 when the request carries no IAM caller, even a valid user token', async () => {
     expect(() => adminPrincipal(event())).toThrow(ForbiddenError);
     expect(() => adminPrincipal(withClaims({ sub: 'alice' }))).toThrow(ForbiddenError);
-    const before = requireAdmin().before as (request: { event: APIGatewayProxyEventV2 }) => Promise<void>;
-    await expect(before({ event: withClaims({ sub: 'alice' }) })).rejects.toThrow(ForbiddenError);
-    await expect(before({ event: event(iam) })).resolves.toBeUndefined();
+    const admit = requireAdmin().before as (request: { event: APIGatewayProxyEventV2 }) => Promise<void>;
+    await expect(admit({ event: withClaims({ sub: 'alice' }) })).rejects.toThrow(ForbiddenError);
+    await expect(admit({ event: event(iam) })).resolves.toBeUndefined();
   });
 });
