@@ -14,6 +14,9 @@ export interface LocalRoute {
   readonly authorization: RouteAuthorization;
 }
 
+/** API Gateway's HTTP API payload limit (10 MB); above it the request is refused with 413 before any route. */
+export const API_GATEWAY_MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
+
 /** Extra endpoints under `/_local/` served on the same port. Return true when handled. */
 export type LocalControl = (req: http.IncomingMessage, body: Buffer, res: http.ServerResponse) => Promise<boolean>;
 
@@ -154,7 +157,7 @@ export async function startHttpApi(options: {
     } catch (error) {
       sendJson(res, 500, { message: `local cloud error: ${error instanceof Error ? error.message : String(error)}` });
     }
-  });
+  }, API_GATEWAY_MAX_PAYLOAD_BYTES);
   server.maxConnections = 10_000;
   const listener = await listenLocal(server, options.port);
   return { url: listener.url, port: listener.port, stop: listener.close };

@@ -4,12 +4,29 @@ import type { AddressInfo } from 'node:net';
 /** Handles one request whose body has been read whole. */
 export type BufferedHandler = (req: http.IncomingMessage, body: Buffer, res: http.ServerResponse) => unknown;
 
-/** An HTTP server that reads each request body whole before calling `handle` (the local tools' bodies are small). */
-export function bufferedServer(handle: BufferedHandler): http.Server {
+/**
+ * An HTTP server that reads each request body whole before calling `handle` (the local tools' bodies are small).
+ * A body above `maxBodyBytes` is answered 413 `{"message":"Request Entity Too Large"}` without calling `handle`.
+ */
+export function bufferedServer(handle: BufferedHandler, maxBodyBytes = Number.POSITIVE_INFINITY): http.Server {
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => void handle(req, Buffer.concat(chunks), res));
+    let size = 0;
+    let refused = false;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > maxBodyBytes) {
+        // The rest of the body is read and dropped, so the client can finish sending and read the answer.
+        if (!refused) sendJson(res, 413, { message: 'Request Entity Too Large' });
+        refused = true;
+        chunks.length = 0;
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => {
+      if (!refused) void handle(req, Buffer.concat(chunks), res);
+    });
   });
   server.keepAliveTimeout = 65_000;
   return server;

@@ -143,6 +143,14 @@ describe('security through the local cloud', () => {
     expect((await call(`${api}${path}`)).body.closedAt).toBeUndefined();
   });
 
+  it('refuses bodies above the limits with 413: 16 KB in the functions, 10 MB at the API', async () => {
+    const url = `${api}/v1/coupons/c0ffee/redeem`;
+    const function413 = await call(url, { raw: JSON.stringify({ orderId: 'x'.repeat(20_000) }), as: 'alice' });
+    expect(function413).toMatchObject({ status: 413, body: { code: 'PAYLOAD_TOO_LARGE' } });
+    const api413 = await call(url, { raw: 'x'.repeat(11 * 1024 * 1024), as: 'alice' });
+    expect(api413).toMatchObject({ status: 413, body: { message: 'Request Entity Too Large' } });
+  });
+
   it('answers backend failures with a 5xx body that says nothing internal', async () => {
     const issueFunction = probe.functionId('IssueCouponFunction');
     const internals = /dynamo|transact|exception|arn:|amazonaws|stack|\bat \w|\.ts|\.js|localhost|127\.0\.0\.1/i;
