@@ -385,7 +385,17 @@ export class FcfsCouponStack extends Stack {
       fn: AppFunction,
       id: string,
       authorizer: IHttpRouteAuthorizer | undefined,
-    ) => api.addRoutes({ path, methods: [method], integration: new HttpLambdaIntegration(id, fn), authorizer });
+    ) => {
+      const added = api.addRoutes({
+        path,
+        methods: [method],
+        integration: new HttpLambdaIntegration(id, fn),
+        authorizer,
+      });
+      // CloudFormation refuses RouteSettings that name a route not created yet ("Unable to find Route by key").
+      for (const r of added) stage.node.addDependency(r);
+      return added;
+    };
     const user = userAuthorizer;
     const admin = adminAuthorizer;
     const userRoute = (method: HttpMethod, path: string, fn: AppFunction, id: string) => {

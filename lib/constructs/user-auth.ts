@@ -79,7 +79,8 @@ export class UserAuthorizer extends Construct {
         },
         mfa: Mfa.OPTIONAL,
         mfaSecondFactor: { otp: true, sms: false },
-        featurePlan: FeaturePlan.ESSENTIALS,
+        // Lite: the cheapest plan per monthly active user; sign-in, MFA and token issuance are all this API needs.
+        featurePlan: FeaturePlan.LITE,
         // Users and their sub (the coupon owner) must outlive a stack replacement.
         removalPolicy: RemovalPolicy.RETAIN,
       });
@@ -98,8 +99,8 @@ export class UserAuthorizer extends Construct {
         'AwsSolutions-COG2':
           'MFA (TOTP) is optional: shoppers claiming a coupon are not asked for a second factor; enable it per user.',
         'AwsSolutions-COG8':
-          'The Plus feature plan (threat protection) is billed per active user; Essentials is the default here, ' +
-          'and API Gateway throttling plus the optional WAF limit abuse.',
+          'The Plus feature plan (threat protection) costs several times Lite per monthly active user; route ' +
+          'throttles and the optional WAF rate limit curb abuse instead.',
       });
       this.userPool = pool;
       // The iss of the pool's tokens (the ProviderURL attribute lacks the scheme).

@@ -276,6 +276,9 @@ describe('infra: identity and access', () => {
       expect(settings[route]).toEqual({ ThrottlingRateLimit: t.rateLimit, ThrottlingBurstLimit: t.burstLimit });
       if (route.includes('/v1/admin/')) expect(t.rateLimit).toBeLessThanOrEqual(50);
     }
+    // The stage is created after the routes its RouteSettings name (CloudFormation refuses unknown route keys).
+    const routeIds = Object.keys(cognito.findResources('AWS::ApiGatewayV2::Route'));
+    expect(routeIds.filter((id) => !(stage?.DependsOn as string[]).includes(id))).toEqual([]);
     expect(stage?.Properties.AccessLogSettings.Format).toContain('$context.identity.sourceIp');
     expect(stage?.Properties.AccessLogSettings.Format).toContain('$context.authorizer.error');
   });
