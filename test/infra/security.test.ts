@@ -278,7 +278,7 @@ describe('infra: identity and access', () => {
     }
     // The stage is created after the routes its RouteSettings name (CloudFormation refuses unknown route keys).
     const routeIds = Object.keys(cognito.findResources('AWS::ApiGatewayV2::Route'));
-    expect(routeIds.filter((id) => !(stage?.DependsOn as string[]).includes(id))).toEqual([]);
+    expect(routeIds.filter((id) => !((stage?.DependsOn ?? []) as string[]).includes(id))).toEqual([]);
     expect(stage?.Properties.AccessLogSettings.Format).toContain('$context.identity.sourceIp');
     expect(stage?.Properties.AccessLogSettings.Format).toContain('$context.authorizer.error');
   });
