@@ -36,9 +36,8 @@ export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredRe
     const deps = { campaigns, admissions: await admissions(), coupons, clock: systemClock };
     if (event.pathParameters?.userId !== undefined) {
       const requested = parseWith(identifierSchema, event.pathParameters.userId, 'userId');
-      const { userId } = callerUserId(event, config.AUTH_MODE, () => ({
-        userId: requested === 'me' && config.AUTH_MODE === 'jwt' ? undefined : requested,
-      }));
+      // jwt: the caller is the token's sub, and the path may only name it (or `me`); none: the path names the user.
+      const { userId } = callerUserId(event, config.AUTH_MODE, () => ({ userId: requested }));
       if (config.AUTH_MODE === 'jwt' && requested !== 'me' && requested !== userId) {
         throw new ForbiddenError("a user may read only their own coupon (use 'me')");
       }
