@@ -68,24 +68,29 @@ export interface FcfsCouponStackProps extends StackProps {
   readonly wafRateLimit?: number;
 }
 
+/** Throttle tiers, requests/s and burst: reads a landing page polls, a signed-in user's own calls, admin calls. */
+const POLLED_READ = { rateLimit: 2000, burstLimit: 2000 };
+const USER_CALL = { rateLimit: 500, burstLimit: 1000 };
+const ADMIN_CALL = { rateLimit: 20, burstLimit: 50 };
+
 /**
  * Per-route throttles of the HTTP API stage, requests/s and burst, on top of the stage default (the issue route's
  * `throttleRateLimit`/`throttleBurstLimit`). API Gateway answers 429 above them. Reads that a landing page polls
  * get more room than a user's own calls; admin calls are rare and get least.
  */
 export const ROUTE_THROTTLES: Record<string, { rateLimit: number; burstLimit: number }> = {
-  'GET /v1/campaigns/{campaignId}/count': { rateLimit: 2000, burstLimit: 2000 },
-  'GET /v1/campaigns/{campaignId}/users/{userId}/coupon': { rateLimit: 500, burstLimit: 1000 },
-  'POST /v1/coupons/{couponId}/redeem': { rateLimit: 500, burstLimit: 1000 },
-  'GET /v1/users/me/coupons': { rateLimit: 500, burstLimit: 1000 },
-  'POST /v1/admin/campaigns': { rateLimit: 20, burstLimit: 50 },
-  'GET /v1/admin/campaigns': { rateLimit: 20, burstLimit: 50 },
-  'GET /v1/admin/campaigns/{campaignId}': { rateLimit: 20, burstLimit: 50 },
-  'PATCH /v1/admin/campaigns/{campaignId}': { rateLimit: 20, burstLimit: 50 },
-  'POST /v1/admin/campaigns/{campaignId}/close': { rateLimit: 20, burstLimit: 50 },
-  'GET /v1/admin/campaigns/{campaignId}/stats': { rateLimit: 20, burstLimit: 50 },
-  'POST /v1/admin/vendors': { rateLimit: 20, burstLimit: 50 },
-  'GET /v1/admin/vendors/{vendorId}': { rateLimit: 20, burstLimit: 50 },
+  'GET /v1/campaigns/{campaignId}/count': POLLED_READ,
+  'GET /v1/campaigns/{campaignId}/users/{userId}/coupon': USER_CALL,
+  'POST /v1/coupons/{couponId}/redeem': USER_CALL,
+  'GET /v1/users/me/coupons': USER_CALL,
+  'POST /v1/admin/campaigns': ADMIN_CALL,
+  'GET /v1/admin/campaigns': ADMIN_CALL,
+  'GET /v1/admin/campaigns/{campaignId}': ADMIN_CALL,
+  'PATCH /v1/admin/campaigns/{campaignId}': ADMIN_CALL,
+  'POST /v1/admin/campaigns/{campaignId}/close': ADMIN_CALL,
+  'GET /v1/admin/campaigns/{campaignId}/stats': ADMIN_CALL,
+  'POST /v1/admin/vendors': ADMIN_CALL,
+  'GET /v1/admin/vendors/{vendorId}': ADMIN_CALL,
 };
 
 const ORIGIN = /^(https:\/\/[a-z0-9.-]+(:\d{1,5})?|http:\/\/(localhost|127\.0\.0\.1)(:\d{1,5})?)$/;
@@ -377,8 +382,8 @@ export class FcfsCouponStack extends Stack {
       ]),
     );
     // Users by JWT (or open in auth=none); admins by IAM (SigV4) in every mode; the count is public.
-    const userAuthorizer = userAuth.authorizer;
-    const adminAuthorizer = new HttpIamAuthorizer();
+    const user = userAuth.authorizer;
+    const admin = new HttpIamAuthorizer();
     const route = (
       method: HttpMethod,
       path: string,
@@ -396,8 +401,6 @@ export class FcfsCouponStack extends Stack {
       for (const r of added) stage.node.addDependency(r);
       return added;
     };
-    const user = userAuthorizer;
-    const admin = adminAuthorizer;
     const userRoute = (method: HttpMethod, path: string, fn: AppFunction, id: string) => {
       const routes = route(method, path, fn, id, user);
       if (!user) {
