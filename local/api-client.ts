@@ -1,6 +1,6 @@
-import { Sha256 } from '@aws-crypto/sha256-js';
-import { SignatureV4 } from '@smithy/signature-v4';
+import type { SignatureV4 } from '@smithy/signature-v4';
 import type { AdminCredentials } from './authorizers';
+import { executeApiSigner, signableRequest } from './sigv4';
 
 /** What a client of the local cloud needs from `.local/endpoints.json`. */
 export interface LocalApiAccess {
@@ -21,13 +21,7 @@ export class LocalApiClient {
   private readonly signer: SignatureV4;
 
   constructor(readonly access: LocalApiAccess) {
-    this.signer = new SignatureV4({
-      credentials: access.adminCredentials,
-      region: access.adminCredentials.region,
-      service: access.adminCredentials.service,
-      sha256: Sha256,
-      applyChecksum: false,
-    });
+    this.signer = executeApiSigner(access.adminCredentials);
   }
 
   /**
@@ -79,23 +73,9 @@ export class LocalApiClient {
   /** The `authorization` and `x-amz-date` headers of an admin request, SigV4-signed for `execute-api`. */
   async adminHeaders(method: string, url: string, body?: string): Promise<Record<string, string>> {
     const target = new URL(url);
-    const query: Record<string, string | string[]> = {};
-    for (const [k, v] of target.searchParams) {
-      const prior = query[k];
-      query[k] = prior === undefined ? v : [...(Array.isArray(prior) ? prior : [prior]), v];
-    }
     const headers: Record<string, string> = { host: target.host };
     if (body !== undefined) headers['content-type'] = 'application/json';
-    const signed = await this.signer.sign({
-      method,
-      protocol: target.protocol,
-      hostname: target.hostname,
-      port: target.port ? Number(target.port) : undefined,
-      path: target.pathname,
-      query,
-      headers,
-      body,
-    });
+    const signed = await this.signer.sign(signableRequest(method, target, headers, body));
     return {
       authorization: signed.headers.authorization as string,
       'x-amz-date': signed.headers['x-amz-date'] as string,

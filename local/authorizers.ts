@@ -1,7 +1,6 @@
 import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import type * as http from 'node:http';
-import { Sha256 } from '@aws-crypto/sha256-js';
-import { SignatureV4 } from '@smithy/signature-v4';
+import type { SignatureV4 } from '@smithy/signature-v4';
 import {
   createLocalJWKSet,
   exportJWK,
@@ -12,6 +11,7 @@ import {
   SignJWT,
 } from 'jose';
 import * as z from 'zod';
+import { executeApiSigner, signableRequest } from './sigv4';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from './template';
 
 /** How a route is authorized, from its AWS::ApiGatewayV2::Route (AuthorizationType) and authorizer. */
@@ -178,14 +178,7 @@ export class LocalIamAuthorizer {
   private readonly signer: SignatureV4;
 
   constructor(private readonly credentials: AdminCredentials) {
-    this.signer = new SignatureV4({
-      credentials,
-      region: credentials.region,
-      service: credentials.service,
-      sha256: Sha256,
-      uriEscapePath: true,
-      applyChecksum: false,
-    });
+    this.signer = executeApiSigner(credentials);
   }
 
   async authorize(req: http.IncomingMessage, url: URL, body: Buffer): Promise<AuthorizationResult> {
@@ -222,21 +215,8 @@ export class LocalIamAuthorizer {
       if (value === undefined) return forbidden(`signed header ${name} is missing`);
       headers[name] = Array.isArray(value) ? value.join(',') : value;
     }
-    const query: Record<string, string | string[]> = {};
-    for (const [k, v] of url.searchParams) {
-      const prior = query[k];
-      query[k] = prior === undefined ? v : [...(Array.isArray(prior) ? prior : [prior]), v];
-    }
     const expected = await this.signer.sign(
-      {
-        method: req.method ?? 'GET',
-        protocol: 'http:',
-        hostname: url.hostname,
-        path: url.pathname,
-        query,
-        headers,
-        body: body.length ? body : undefined,
-      },
+      signableRequest(req.method ?? 'GET', url, headers, body.length ? body : undefined),
       { signingDate: new Date(signedAt), signableHeaders: new Set(signedHeaders) },
     );
     const recomputed = /Signature=([0-9a-f]{64})$/.exec(String(expected.headers.authorization))?.[1] ?? '';

@@ -1,0 +1,31 @@
+import { Sha256 } from '@aws-crypto/sha256-js';
+import { SignatureV4 } from '@smithy/signature-v4';
+import type { AdminCredentials } from './authorizers';
+
+/**
+ * The SigV4 signer both sides of an admin call use: the client signing it and the local cloud recomputing the
+ * signature to check it. Service `execute-api`, the credentials' region, no `x-amz-content-sha256` header (curl's
+ * `--aws-sigv4` sends none either; the payload hash is still part of the signature).
+ */
+export function executeApiSigner(credentials: AdminCredentials): SignatureV4 {
+  return new SignatureV4({
+    credentials,
+    region: credentials.region,
+    service: credentials.service,
+    sha256: Sha256,
+    applyChecksum: false,
+  });
+}
+
+/**
+ * A request as the signer reads it: method, path, query (repeated keys as arrays), `headers` and body. The signed
+ * host is the `host` header's, so the URL's own host does not matter.
+ */
+export function signableRequest(method: string, url: URL, headers: Record<string, string>, body?: string | Buffer) {
+  const query: Record<string, string | string[]> = {};
+  for (const [k, v] of url.searchParams) {
+    const prior = query[k];
+    query[k] = prior === undefined ? v : [...(Array.isArray(prior) ? prior : [prior]), v];
+  }
+  return { method, protocol: url.protocol, hostname: url.hostname, path: url.pathname, query, headers, body };
+}
