@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
+import type * as http from 'node:http';
 import * as path from 'node:path';
 import {
   type AttributeDefinition,
@@ -18,7 +19,7 @@ import {
   LocalIamAuthorizer,
   LocalIssuer,
   type RouteAuthorization,
-  tokenRequestSchema,
+  type tokenRequestSchema,
 } from './authorizers';
 import { Chaos } from './chaos';
 import {
@@ -143,6 +144,34 @@ const rateMs = (expression: string): number | undefined => {
   };
   return Number(m[1]) * unit[m[2] as keyof typeof unit];
 };
+
+/**
+ * Reads a control endpoint's JSON body (`{}` when empty) and hands it to `apply`, which validates it with zod.
+ * Answers 400 `invalid <what>: ...` and resolves false when the body is not JSON or `apply` throws a ZodError;
+ * other errors propagate (the API answers them 500).
+ */
+async function applyJsonBody(
+  body: Buffer,
+  res: http.ServerResponse,
+  what: string,
+  apply: (value: unknown) => unknown,
+): Promise<boolean> {
+  let value: unknown;
+  try {
+    value = JSON.parse(body.toString('utf8') || '{}');
+  } catch (error) {
+    sendJson(res, 400, { message: `invalid ${what}: body is not JSON: ${(error as Error).message}` });
+    return false;
+  }
+  try {
+    await apply(value);
+    return true;
+  } catch (error) {
+    if (!(error instanceof z.ZodError)) throw error;
+    sendJson(res, 400, { message: `invalid ${what}: ${z.prettifyError(error)}` });
+    return false;
+  }
+}
 
 /**
  * Runs the synthesized stack locally: DynamoDB Local with the template's tables, fauxqs with its queues and
@@ -511,17 +540,11 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
             sendJson(res, 404, { message: 'the stack runs with auth=none: user routes take a userId, not a token' });
             return true;
           }
-          let request: z.infer<typeof tokenRequestSchema>;
-          try {
-            request = tokenRequestSchema.parse(JSON.parse(body.toString('utf8') || '{}'));
-          } catch (error) {
-            const message =
-              error instanceof z.ZodError ? z.prettifyError(error) : `body is not JSON: ${(error as Error).message}`;
-            sendJson(res, 400, { message: `invalid token request: ${message}` });
-            return true;
-          }
-          const { token, expiresAt } = await issuer.mint(request);
-          sendJson(res, 200, { token, tokenType: 'Bearer', expiresAt, issuer: issuer.issuer });
+          // mint validates the request (tokenRequestSchema) once.
+          await applyJsonBody(body, res, 'token request', async (value) => {
+            const { token, expiresAt } = await issuer.mint(value as z.input<typeof tokenRequestSchema>);
+            sendJson(res, 200, { token, tokenType: 'Bearer', expiresAt, issuer: issuer.issuer });
+          });
           return true;
         }
         if (url.pathname === '/_local/jwks.json' && req.method === 'GET' && issuer) {
@@ -530,16 +553,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         }
         if (url.pathname === '/_local/chaos' && (req.method === 'GET' || req.method === 'POST')) {
           if (req.method === 'POST') {
-            let config: unknown;
-            try {
-              config = JSON.parse(body.toString('utf8') || '{}');
-              chaos.set(config);
-            } catch (error) {
-              const message =
-                error instanceof z.ZodError ? z.prettifyError(error) : `body is not JSON: ${(error as Error).message}`;
-              sendJson(res, 400, { message: `invalid chaos configuration: ${message}` });
-              return true;
-            }
+            if (!(await applyJsonBody(body, res, 'chaos configuration', (value) => chaos.set(value)))) return true;
             log(`chaos: ${JSON.stringify(chaos.get())}`);
           }
           const stat = (key: 'crashes' | 'timeouts') =>
