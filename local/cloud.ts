@@ -59,7 +59,7 @@ export type AdmissionMode = 'redis' | 'dynamodb';
 export interface LocalCloudOptions {
   /** HTTP API port on 127.0.0.1; 0 picks a free one. @default 3000 */
   readonly port?: number;
-  /** @default redis when redis-server is on PATH, else dynamodb */
+  /** @default redis when redis-server is on PATH, else dynamodb. @throws when `redis` is asked for without redis-server */
   readonly admissionMode?: AdmissionMode;
   /** Where the cloud assembly is synthesized. @default `<root>/cdk.out` */
   readonly cdkOut?: string;
@@ -186,11 +186,11 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const logDir = path.join(stateDir, 'logs');
   mkdirSync(logDir, { recursive: true });
   const cdkOut = options.cdkOut ?? path.join(projectRoot, 'cdk.out');
-  let mode: AdmissionMode = options.admissionMode ?? (hasRedisServer() ? 'redis' : 'dynamodb');
-  if (mode === 'redis' && !hasRedisServer()) {
-    log('redis-server is not on PATH: running DynamoDB admission mode instead of Redis');
-    mode = 'dynamodb';
+  if (options.admissionMode === 'redis' && !hasRedisServer()) {
+    // Asked for by name: running DynamoDB mode instead would pass off one mode's results as the other's.
+    throw new Error('ADMISSION_MODE=redis needs redis-server on PATH (Debian: apt-get install redis-server)');
   }
+  const mode: AdmissionMode = options.admissionMode ?? (hasRedisServer() ? 'redis' : 'dynamodb');
   log(`admission mode: ${mode}${options.admissionMode ? '' : ' (set ADMISSION_MODE=dynamodb|redis to choose)'}`);
 
   if (!options.skipSynth) {
