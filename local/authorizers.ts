@@ -46,12 +46,17 @@ export const tokenRequestSchema = z.strictObject({
  * template's issuer and first audience. Only tokens it signed verify; API Gateway accepts only RSA keys.
  */
 export class LocalIssuer {
+  /** Built once: jose imports each key on first use and keeps it (a key set per request re-imported every time). */
+  private readonly verificationKeys: ReturnType<typeof createLocalJWKSet>;
+
   private constructor(
     private readonly privateKey: Awaited<ReturnType<typeof generateKeyPair>>['privateKey'],
     private readonly keySet: JSONWebKeySet,
     readonly issuer: string,
     readonly audience: readonly string[],
-  ) {}
+  ) {
+    this.verificationKeys = createLocalJWKSet(keySet);
+  }
 
   /** Generates the key pair. @param issuer and audience as resolved from the template's JWT authorizer. */
   static async create(issuer: string, audience: readonly string[]): Promise<LocalIssuer> {
@@ -109,7 +114,7 @@ export class LocalIssuer {
     const token = authorization.replace(/^Bearer\s+/i, '');
     let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(token, createLocalJWKSet(this.keySet), {
+      ({ payload } = await jwtVerify(token, this.verificationKeys, {
         issuer: expected.issuer,
         algorithms: ['RS256', 'RS384', 'RS512'],
         requiredClaims: ['exp'],
