@@ -61,6 +61,12 @@ export interface CouponStore {
    * transaction. Returns 'CREATED' or 'EXISTS'; throws on backend failure.
    */
   putIfAbsent(coupon: Coupon): Promise<'CREATED' | 'EXISTS'>;
+  /**
+   * {@link putIfAbsent} for many coupons in as few transactions as the store allows, each transaction counting
+   * the coupons it wrote. `settled` has the outcome of every coupon id it settled; when a transaction fails for
+   * another reason than a coupon existing, its coupons are left out of `settled` and the error is `failure`.
+   */
+  putAllIfAbsent(coupons: readonly Coupon[]): Promise<BatchOutcome>;
   /** The coupon (strongly consistent read), or undefined. */
   get(couponId: string): Promise<Coupon | undefined>;
   /** The subset of `couponIds` that exist. */
@@ -105,11 +111,51 @@ export function parseAdmissionMessage(body: string): AdmissionMessage {
   return parsed.data;
 }
 
+/** What a batch write settled: outcome by coupon id, and the error that left the rest unsettled, if any. */
+export interface BatchOutcome {
+  readonly settled: Map<string, 'CREATED' | 'EXISTS'>;
+  readonly failure?: unknown;
+}
+
 /** Dependencies of {@link applyAdmission}. */
 export interface ApplyAdmissionDeps {
   readonly campaigns: { get(campaignId: string): Promise<Campaign | undefined> };
   readonly coupons: Pick<CouponStore, 'putIfAbsent'>;
   readonly clock: () => Date;
+}
+
+/** The coupon an admission of `campaign` becomes, issued at `now`. */
+function couponOf(campaign: Campaign, message: AdmissionMessage, now: Date): Coupon {
+  return {
+    ...message,
+    issuedAt: now.toISOString(),
+    vendorId: campaign.vendorId,
+    expiresAt: couponExpiresAt(campaign).toISOString(),
+    status: 'ISSUED',
+    discount: campaign.discount,
+  };
+}
+
+/**
+ * {@link applyAdmission} for a batch of admissions, written together ({@link CouponStore.putAllIfAbsent}): one
+ * transaction per batch instead of one per coupon, so the consumer makes a tenth of the requests and the day's
+ * STATS item (one partition, about 500 transactions/s on AWS) takes one counter update per batch. Admissions
+ * of an unknown campaign, and those the store left unsettled, are not in `settled`: the caller applies them one by
+ * one ({@link applyAdmission}), so a bad record fails alone.
+ * @throws backend errors of the campaign reads, as thrown.
+ */
+export async function applyAdmissions(
+  deps: Omit<ApplyAdmissionDeps, 'coupons'> & { readonly coupons: Pick<CouponStore, 'putAllIfAbsent'> },
+  messages: readonly AdmissionMessage[],
+): Promise<BatchOutcome> {
+  const ids = [...new Set(messages.map((m) => m.campaignId))];
+  const campaigns = new Map(await Promise.all(ids.map(async (id) => [id, await deps.campaigns.get(id)] as const)));
+  const now = deps.clock();
+  const coupons = messages.flatMap((message) => {
+    const campaign = campaigns.get(message.campaignId);
+    return campaign ? [couponOf(campaign, message, now)] : [];
+  });
+  return coupons.length > 0 ? deps.coupons.putAllIfAbsent(coupons) : { settled: new Map() };
 }
 
 /**
@@ -123,12 +169,5 @@ export async function applyAdmission(
 ): Promise<'CREATED' | 'EXISTS'> {
   const campaign = await deps.campaigns.get(message.campaignId);
   if (!campaign) throw new PoisonMessageError(`campaign '${message.campaignId}' does not exist`);
-  return deps.coupons.putIfAbsent({
-    ...message,
-    issuedAt: deps.clock().toISOString(),
-    vendorId: campaign.vendorId,
-    expiresAt: couponExpiresAt(campaign).toISOString(),
-    status: 'ISSUED',
-    discount: campaign.discount,
-  });
+  return deps.coupons.putIfAbsent(couponOf(campaign, message, deps.clock()));
 }

@@ -3,8 +3,9 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import * as z from 'zod/mini';
 import { DynamoDbCouponStore } from '../adapters/dynamodb/coupon-store';
+import type { AdmissionMessage } from '../domain/admission';
 import { systemClock } from '../domain/clock';
-import { applyAdmission, parseAdmissionMessage } from '../domain/coupon';
+import { applyAdmission, applyAdmissions, parseAdmissionMessage } from '../domain/coupon';
 import { documentClient } from '../shared/clients';
 import { loadConfig, requiredString } from '../shared/config';
 import { metrics } from '../shared/metrics';
@@ -25,18 +26,46 @@ const deps = {
 };
 const processor = new BatchProcessor(EventType.SQS);
 
-const recordHandler = async (record: SQSRecord) => {
-  const outcome = await applyAdmission(deps, parseAdmissionMessage(record.body));
-  metrics.addMetric(outcome === 'CREATED' ? 'CouponsPersisted' : 'DuplicateDeliveries', MetricUnit.Count, 1);
-};
+/**
+ * Writes the batch's coupons together (one transaction per 50). Returns the outcome by coupon id of those it
+ * settled; the rest (bad bodies, unknown campaigns, a failed transaction) are applied record by record.
+ */
+async function writeTogether(records: readonly SQSRecord[]): Promise<Map<string, 'CREATED' | 'EXISTS'>> {
+  const messages: AdmissionMessage[] = [];
+  for (const record of records) {
+    try {
+      messages.push(parseAdmissionMessage(record.body));
+    } catch {
+      // a poison message: its own record handler fails it
+    }
+  }
+  try {
+    const { settled, failure } = await applyAdmissions(deps, messages);
+    if (failure) logger.warn('batched coupon write failed; applying the rest one by one', { error: failure });
+    return settled;
+  } catch (error) {
+    logger.warn('batched coupon write failed; applying the records one by one', { error });
+    return new Map();
+  }
+}
 
 /**
  * SQS event source of the issue queue: writes one coupon per admission, idempotently, and answers a partial
  * batch response (ReportBatchItemFailures) so only failed records return to the queue; after maxReceiveCount
- * they are redriven to the dead-letter queue.
+ * they are redriven to the dead-letter queue. The batch is written together first; each record then takes its
+ * outcome from that write, or is applied alone when the batch write did not settle it.
  */
 export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
   try {
+    const settled = await writeTogether(event.Records);
+    const recordHandler = async (record: SQSRecord) => {
+      const message = parseAdmissionMessage(record.body);
+      let outcome = settled.get(message.couponId);
+      // A second delivery of one message in the same batch is a duplicate of the first.
+      if (outcome) settled.set(message.couponId, 'EXISTS');
+      else outcome = await applyAdmission(deps, message);
+      metrics.addMetric(outcome === 'CREATED' ? 'CouponsPersisted' : 'DuplicateDeliveries', MetricUnit.Count, 1);
+    };
     const response = await processPartialResponse(event, recordHandler, processor, { context });
     if (response.batchItemFailures.length > 0) {
       logger.warn('coupon writes failed', { failed: response.batchItemFailures.length, of: event.Records.length });

@@ -180,3 +180,52 @@ describe('integration: redemption on DynamoDB', () => {
     ).rejects.toMatchObject({ code: 'INVALID_REQUEST' });
   });
 });
+
+describe('integration: batched coupon writes on DynamoDB', () => {
+  const batchCoupon = (n: number, issueDate: string): Coupon => ({
+    ...coupon(10_000 + n, `batch-user-${n}`, `${issueDate}T04:00:00.000Z`),
+    campaignId: 'batch-sale',
+    issueDate,
+  });
+  const day = (issueDate: string) => ({ campaignId: 'batch-sale', issueDate });
+
+  it('writes 120 coupons over two days in chunks of 50, settling existing ones and repeats as EXISTS', async () => {
+    // 0..119, even on May 1, odd on May 2; 5 of them were written before; one id appears twice in the batch.
+    const all = Array.from({ length: 120 }, (_, n) => batchCoupon(n, n % 2 === 0 ? '2026-05-01' : '2026-05-02'));
+    for (const n of [3, 50, 51, 100, 119]) expect(await coupons.putIfAbsent(all[n] as Coupon)).toBe('CREATED');
+    const { settled, failure } = await coupons.putAllIfAbsent([...all, all[7] as Coupon]);
+    expect(failure).toBeUndefined();
+    expect(settled.size).toBe(120);
+    const exists = [...settled].filter(([, outcome]) => outcome === 'EXISTS').map(([id]) => id);
+    expect(exists.sort()).toEqual([3, 50, 51, 100, 119].map((n) => (all[n] as Coupon).couponId).sort());
+    expect(await coupons.existing(all.map((c) => c.couponId))).toEqual(new Set(all.map((c) => c.couponId)));
+    // Each day counted once per coupon: 60 per day, whether written alone or in the batch.
+    expect(await coupons.persistedCount(day('2026-05-01'))).toBe(60);
+    expect(await coupons.persistedCount(day('2026-05-02'))).toBe(60);
+    // Applying the same batch again (a redelivery) settles every coupon as EXISTS and counts nothing.
+    const again = await coupons.putAllIfAbsent(all);
+    expect([...again.settled.values()].every((outcome) => outcome === 'EXISTS')).toBe(true);
+    expect(await coupons.persistedCount(day('2026-05-01'))).toBe(60);
+  });
+
+  it('leaves a chunk that fails for another reason unsettled, with the error, and keeps the chunks before it', async () => {
+    const all = Array.from({ length: 60 }, (_, n) => batchCoupon(500 + n, '2026-05-03'));
+    // An item DynamoDB refuses outright (an empty-string key) in the second chunk of 50.
+    all[55] = { ...(all[55] as Coupon), couponId: '' };
+    const { settled, failure } = await coupons.putAllIfAbsent(all);
+    expect(failure).toBeInstanceOf(Error);
+    expect(settled.size).toBe(50);
+    expect([...settled.values()].every((outcome) => outcome === 'CREATED')).toBe(true);
+    expect(await coupons.persistedCount(day('2026-05-03'))).toBe(50);
+    expect(
+      (
+        await coupons.existing(
+          all
+            .slice(50)
+            .map((c) => c.couponId)
+            .filter(Boolean),
+        )
+      ).size,
+    ).toBe(0);
+  });
+});

@@ -1,17 +1,24 @@
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { CampaignDay } from '../../domain/admission';
-import type { Coupon, CouponStore, Redemption } from '../../domain/coupon';
+import type { BatchOutcome, Coupon, CouponStore, Redemption } from '../../domain/coupon';
 import type { Page } from '../../domain/vendor';
 import { dayPk } from './admission-store';
 import { batchGetKeys } from './batch-get';
 import { decodeCursor, encodeCursor } from './cursor';
-import { firstConditionFailed } from './transaction';
+import { conditionFailures, firstConditionFailed } from './transaction';
 import { creditSk, VENDOR_SK } from './vendor-repository';
 
 /** Sort key of a day's statistics item (`persisted`, `redeemed` counts) in the admission table. */
 export const STATS_SK = 'STATS';
 /** The coupon table's index of a user's coupons: partition `userId`, sort `admittedAt`. */
 export const USER_COUPONS_INDEX = 'byUser';
+
+/**
+ * Coupons per transaction of {@link DynamoDbCouponStore.putAllIfAbsent}: TransactWriteItems takes at most 100
+ * actions (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_TransactWriteItems.html), and a
+ * chunk needs one STATS update per issue day besides its puts.
+ */
+export const COUPONS_PER_TRANSACTION = 50;
 
 /**
  * Coupons in the coupon table (key `couponId`, index {@link USER_COUPONS_INDEX}), with the day's `persisted`
@@ -29,32 +36,60 @@ export class DynamoDbCouponStore implements CouponStore {
 
   async putIfAbsent(coupon: Coupon): Promise<'CREATED' | 'EXISTS'> {
     try {
-      await this.client.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: this.couponTable,
-                Item: coupon,
-                ConditionExpression: 'attribute_not_exists(couponId)',
-              },
-            },
-            {
-              Update: {
-                TableName: this.admissionTable,
-                Key: { pk: dayPk(coupon), sk: STATS_SK },
-                UpdateExpression: 'ADD persisted :one',
-                ExpressionAttributeValues: { ':one': 1 },
-              },
-            },
-          ],
-        }),
-      );
+      await this.client.send(new TransactWriteCommand({ TransactItems: this.writesOf([coupon]) }));
       return 'CREATED';
     } catch (error) {
       if (firstConditionFailed(error)) return 'EXISTS';
       throw error;
     }
+  }
+
+  /**
+   * One transaction per {@link COUPONS_PER_TRANSACTION} distinct coupons: their conditional puts, then one
+   * `ADD persisted :n` per issue day. When puts fail their condition (the coupons exist: redelivery), the
+   * transaction is cancelled as a whole; those coupons are settled as EXISTS and it is sent again without them.
+   * A cancellation for another reason (a conflict, throttling after the SDK's retries) leaves that chunk and the
+   * later ones unsettled, with the error as `failure`.
+   */
+  async putAllIfAbsent(coupons: readonly Coupon[]): Promise<BatchOutcome> {
+    const settled = new Map<string, 'CREATED' | 'EXISTS'>();
+    const ids = new Set<string>();
+    const distinct = coupons.filter((coupon) => !ids.has(coupon.couponId) && ids.add(coupon.couponId));
+    for (let start = 0; start < distinct.length; start += COUPONS_PER_TRANSACTION) {
+      let pending = distinct.slice(start, start + COUPONS_PER_TRANSACTION);
+      while (pending.length > 0) {
+        try {
+          await this.client.send(new TransactWriteCommand({ TransactItems: this.writesOf(pending) }));
+          for (const coupon of pending) settled.set(coupon.couponId, 'CREATED');
+          pending = [];
+        } catch (error) {
+          const existing = conditionFailures(error, pending.length);
+          if (existing.size === 0) return { settled, failure: error };
+          for (const index of existing) settled.set((pending[index] as Coupon).couponId, 'EXISTS');
+          pending = pending.filter((_, index) => !existing.has(index));
+        }
+      }
+    }
+    return { settled };
+  }
+
+  /** The conditional puts of `coupons` (in order, so cancellation reasons index them), then the STATS updates. */
+  private writesOf(coupons: readonly Coupon[]) {
+    const perDay = new Map<string, number>();
+    for (const coupon of coupons) perDay.set(dayPk(coupon), (perDay.get(dayPk(coupon)) ?? 0) + 1);
+    return [
+      ...coupons.map((coupon) => ({
+        Put: { TableName: this.couponTable, Item: coupon, ConditionExpression: 'attribute_not_exists(couponId)' },
+      })),
+      ...[...perDay].map(([pk, count]) => ({
+        Update: {
+          TableName: this.admissionTable,
+          Key: { pk, sk: STATS_SK },
+          UpdateExpression: 'ADD persisted :n',
+          ExpressionAttributeValues: { ':n': count },
+        },
+      })),
+    ];
   }
 
   async get(couponId: string): Promise<Coupon | undefined> {

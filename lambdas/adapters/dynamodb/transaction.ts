@@ -10,3 +10,16 @@ export function firstConditionFailed(error: unknown): boolean {
     error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed'
   );
 }
+
+/**
+ * Indexes among the first `count` items of a cancelled TransactWriteItems whose condition failed; empty when
+ * `error` is not a cancellation, or when no condition failed (a conflict or throttling cancels with other codes).
+ */
+export function conditionFailures(error: unknown, count: number): Set<number> {
+  const failed = new Set<number>();
+  if (!(error instanceof TransactionCanceledException)) return failed;
+  for (const [index, reason] of (error.CancellationReasons ?? []).slice(0, count).entries()) {
+    if (reason.Code === 'ConditionalCheckFailed') failed.add(index);
+  }
+  return failed;
+}
