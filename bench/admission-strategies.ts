@@ -341,7 +341,15 @@ export async function benchAdmissionStrategies(
       const connect = () =>
         name === 'resp'
           ? respTransport(server.port)
-          : restTransport(new Upstash({ url: bridge.url, token: bridge.token, enableTelemetry: false }));
+          : restTransport(
+              // As the Lambdas configure it (lambdas/shared/clients.ts).
+              new Upstash({
+                url: bridge.url,
+                token: bridge.token,
+                enableTelemetry: false,
+                automaticDeserialization: false,
+              }),
+            );
       for (const concurrency of options.concurrencies) {
         // Rounds interleave the strategies, so a GC pause or JIT warm-up does not favour one; the median run of
         // each strategy (by ops/s) is reported.

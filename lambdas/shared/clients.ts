@@ -38,7 +38,8 @@ let redis: Promise<Redis> | undefined;
  * The Upstash client, created on first use from the Secrets Manager secret `secretId` holding
  * `{"url","token"}`. The secret is cached for the life of the instance (Powertools Parameters); the token never
  * reaches an environment variable or a log line. Network errors are retried twice, 20-60 ms apart, so a Redis
- * outage fails closed within the request rather than hanging it.
+ * outage fails closed within the request rather than hanging it. Replies are not JSON-decoded
+ * (`automaticDeserialization: false`): the Redis admission store parses its own values.
  * @throws Error when the secret is missing or malformed.
  */
 export function redisClient(secretId: string): Promise<Redis> {
@@ -50,6 +51,10 @@ export function redisClient(secretId: string): Promise<Redis> {
       token,
       retry: { retries: 2, backoff: (attempt) => 20 * (attempt + 1) },
       enableTelemetry: false,
+      // Raw strings: the admission store parses its own values. The default JSON.parses every string and catches
+      // the SyntaxError for each one that is not JSON (every "rank|requestId" entry), about 30 us per value: ~30 ms
+      // for the sold-out snapshot of a 1,000-winner day.
+      automaticDeserialization: false,
     });
   })().catch((error) => {
     redis = undefined;

@@ -68,6 +68,7 @@ export class PipelineProbe {
               url: e.redisRestUrl as string,
               token: e.redisRestToken as string,
               enableTelemetry: false,
+              automaticDeserialization: false,
               retry: false,
             }),
           )

@@ -55,6 +55,9 @@ return 1
 /**
  * Redis admission through `@upstash/redis` (REST). One admission is one EVALSHA round trip (falling back to EVAL
  * when the script is not cached); see {@link ADMIT_SCRIPT}. Errors from Redis or the network are thrown as is.
+ * It parses every value itself, so it works with either client setting; give it a client with
+ * `automaticDeserialization: false`, as the Lambdas do (lambdas/shared/clients.ts), or reading a day's winners
+ * pays a caught SyntaxError per winner.
  */
 export class RedisAdmissionStore implements AdmissionStore {
   private readonly admitScript;
@@ -93,8 +96,12 @@ export class RedisAdmissionStore implements AdmissionStore {
   }
 
   async admittedUsers(day: CampaignDay): Promise<Map<string, number>> {
-    const all = (await this.redis.hgetall<Record<string, string>>(dayKeys(day).users)) ?? {};
-    return new Map(Object.entries(all).map(([userId, entry]) => [userId, Number.parseInt(String(entry), 10)]));
+    // A flat [field, value, ...] reply without automatic deserialization, an object (or null) with it.
+    const reply: unknown = await this.redis.hgetall(dayKeys(day).users);
+    const pairs = Array.isArray(reply)
+      ? Array.from({ length: reply.length / 2 }, (_, i) => [reply[2 * i], reply[2 * i + 1]] as const)
+      : Object.entries(reply ?? {});
+    return new Map(pairs.map(([userId, entry]) => [String(userId), Number.parseInt(String(entry), 10)]));
   }
 
   async admittedCount(day: CampaignDay): Promise<number> {
