@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
 import type * as http from 'node:http';
+import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import {
   type AttributeDefinition,
@@ -49,8 +50,14 @@ import { startUpstashBridge } from './upstash-bridge';
 /** Name of the Upstash secret the local synth points the stack at (served by the local Secrets Manager). */
 export const LOCAL_UPSTASH_SECRET = 'fcfs-local/upstash';
 
-/** Execution environments per function when neither the template nor the caller says. */
-export const DEFAULT_FUNCTION_CONCURRENCY = 16;
+/**
+ * Execution environments per function when neither the template nor the caller says: two per core, at least 4
+ * and at most 16. On AWS each environment brings its own CPU; here they share the machine's cores, and each one
+ * beyond what the cores can run only adds a cold start (~300 ms of CPU) and context switches, and spreads the
+ * requests so thin that no environment's code gets warm. Measured on 2 cores (`npm run bench`, the sold-out
+ * load): 16 environments cost 502 us of function CPU per request, 8 cost 283 and 4 cost 146 (BENCHMARKS.md).
+ */
+export const DEFAULT_FUNCTION_CONCURRENCY = Math.min(16, Math.max(4, 2 * availableParallelism()));
 
 /** Admission mode of a local run. */
 export type AdmissionMode = 'redis' | 'dynamodb';
@@ -69,7 +76,7 @@ export interface LocalCloudOptions {
   readonly skipSynth?: boolean;
   /**
    * Execution environments per function (Lambda concurrency), unless the template reserves fewer.
-   * @default 16 (LOCAL_LAMBDA_CONCURRENCY)
+   * @default two per core, 4 to 16 (LOCAL_LAMBDA_CONCURRENCY; {@link DEFAULT_FUNCTION_CONCURRENCY})
    */
   readonly functionConcurrency?: number;
   /** Faults injected from the start (LOCAL_CLOUD_CHAOS); see chaosConfigSchema. @default {} */
