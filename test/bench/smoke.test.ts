@@ -52,7 +52,7 @@ describe('bench: every benchmark at smoke sizes', () => {
     ]);
   });
 
-  it('runs the burst end to end in both modes, drains it, and answers the late load from memory', () => {
+  it('runs the burst end to end in both modes, drains it, answers the late load from memory, and bursts again warm', () => {
     const { users, quota } = SMOKE_SIZES.endToEnd;
     expect(report.endToEnd?.bareServer.byStatus).toEqual({ '202': users });
     for (const mode of report.endToEnd?.modes ?? []) {
@@ -60,6 +60,8 @@ describe('bench: every benchmark at smoke sizes', () => {
       expect(mode.burst.errors).toBe(0);
       expect(mode.drainMs).toBeGreaterThan(0);
       expect(mode.afterSoldOut.byStatus).toEqual({ '409': users });
+      expect(mode.warmBurst.byStatus).toEqual({ '202': quota, '409': users - quota });
+      expect(mode.warmDrainMs).toBeGreaterThan(0);
     }
     expect(report.endToEnd?.modes.map((m) => m.mode)).toEqual(['redis', 'dynamodb']);
   });
