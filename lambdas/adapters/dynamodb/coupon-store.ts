@@ -76,7 +76,7 @@ export class DynamoDbCouponStore implements CouponStore {
   /** The conditional puts of `coupons` (in order, so cancellation reasons index them), then the STATS updates. */
   private writesOf(coupons: readonly Coupon[]) {
     const perDay = new Map<string, number>();
-    for (const coupon of coupons) perDay.set(dayPk(coupon), (perDay.get(dayPk(coupon)) ?? 0) + 1);
+    for (const pk of coupons.map(dayPk)) perDay.set(pk, (perDay.get(pk) ?? 0) + 1);
     return [
       ...coupons.map((coupon) => ({
         Put: { TableName: this.couponTable, Item: coupon, ConditionExpression: 'attribute_not_exists(couponId)' },

@@ -6,9 +6,7 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
  * (a conflict, a later item's condition, throttling) is not.
  */
 export function firstConditionFailed(error: unknown): boolean {
-  return (
-    error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed'
-  );
+  return conditionFailures(error, 1).has(0);
 }
 
 /**
