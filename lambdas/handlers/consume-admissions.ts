@@ -26,19 +26,24 @@ const deps = {
 };
 const processor = new BatchProcessor(EventType.SQS);
 
+/** The admissions of the records whose body parses, by message id; a poison body's record handler fails it. */
+function parseAll(records: readonly SQSRecord[]): Map<string, AdmissionMessage> {
+  const messages = new Map<string, AdmissionMessage>();
+  for (const record of records) {
+    try {
+      messages.set(record.messageId, parseAdmissionMessage(record.body));
+    } catch {
+      // left to the record handler, which parses it again and fails the record
+    }
+  }
+  return messages;
+}
+
 /**
  * Writes the batch's coupons together (one transaction per 50). Returns the outcome by coupon id of those it
  * settled; the rest (bad bodies, unknown campaigns, a failed transaction) are applied record by record.
  */
-async function writeTogether(records: readonly SQSRecord[]): Promise<Map<string, 'CREATED' | 'EXISTS'>> {
-  const messages: AdmissionMessage[] = [];
-  for (const record of records) {
-    try {
-      messages.push(parseAdmissionMessage(record.body));
-    } catch {
-      // a poison message: its own record handler fails it
-    }
-  }
+async function writeTogether(messages: readonly AdmissionMessage[]): Promise<Map<string, 'CREATED' | 'EXISTS'>> {
   try {
     const { settled, failure } = await applyAdmissions(deps, messages);
     if (failure) logger.warn('batched coupon write failed; applying the rest one by one', { error: failure });
@@ -57,9 +62,10 @@ async function writeTogether(records: readonly SQSRecord[]): Promise<Map<string,
  */
 export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
   try {
-    const settled = await writeTogether(event.Records);
+    const messages = parseAll(event.Records);
+    const settled = await writeTogether([...messages.values()]);
     const recordHandler = async (record: SQSRecord) => {
-      const message = parseAdmissionMessage(record.body);
+      const message = messages.get(record.messageId) ?? parseAdmissionMessage(record.body);
       let outcome = settled.get(message.couponId);
       // A second delivery of one message in the same batch is a duplicate of the first.
       if (outcome) settled.set(message.couponId, 'EXISTS');
