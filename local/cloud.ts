@@ -193,11 +193,13 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const logDir = path.join(stateDir, 'logs');
   mkdirSync(logDir, { recursive: true });
   const cdkOut = options.cdkOut ?? path.join(projectRoot, 'cdk.out');
-  if (options.admissionMode === 'redis' && !hasRedisServer()) {
+  const redisServer = hasRedisServer();
+  if (options.admissionMode === 'redis' && !redisServer) {
     // Asked for by name: running DynamoDB mode instead would pass off one mode's results as the other's.
     throw new Error('ADMISSION_MODE=redis needs redis-server on PATH (Debian: apt-get install redis-server)');
   }
-  const mode: AdmissionMode = options.admissionMode ?? (hasRedisServer() ? 'redis' : 'dynamodb');
+  const mode: AdmissionMode = options.admissionMode ?? (redisServer ? 'redis' : 'dynamodb');
+  if (!options.admissionMode && !redisServer) log('redis-server is not on PATH: running DynamoDB admission mode');
   log(`admission mode: ${mode}${options.admissionMode ? '' : ' (set ADMISSION_MODE=dynamodb|redis to choose)'}`);
 
   if (!options.skipSynth) {
