@@ -1,0 +1,94 @@
+/**
+ * Names shared by the infrastructure (lib/) and the functions (lambdas/): declared once here and imported on both
+ * sides, so that a table's environment variable, an index, a metric or a mode can never differ between the two.
+ * This module imports nothing, so it costs the function bundles nothing.
+ */
+
+/** How the issue function admits: `redis` (Upstash Lua script) or `dynamodb` (conditional transaction). */
+export const ADMISSION_MODES = ['redis', 'dynamodb'] as const;
+/** One of {@link ADMISSION_MODES}. */
+export type AdmissionMode = (typeof ADMISSION_MODES)[number];
+
+/**
+ * How the user-facing functions know the caller (`AUTH_MODE`):
+ * - `jwt`: API Gateway's JWT authorizer verified a bearer token; the caller is its `sub` claim;
+ * - `none`: open mode (`-c auth=none`, demos only): the caller is the `userId` the request names.
+ */
+export const FUNCTION_AUTH_MODES = ['jwt', 'none'] as const;
+/** One of {@link FUNCTION_AUTH_MODES}. */
+export type FunctionAuthMode = (typeof FUNCTION_AUTH_MODES)[number];
+
+/** Environment variables the construct sets and the functions read (lambdas/runtime/config.ts). */
+export const ENV = {
+  CAMPAIGN_TABLE: 'CAMPAIGN_TABLE_NAME',
+  ADMISSION_TABLE: 'ADMISSION_TABLE_NAME',
+  COUPON_TABLE: 'COUPON_TABLE_NAME',
+  VENDOR_TABLE: 'VENDOR_TABLE_NAME',
+  FAILED_EVENT_TABLE: 'FAILED_EVENT_TABLE_NAME',
+  ISSUE_QUEUE_URL: 'ISSUE_QUEUE_URL',
+  DEAD_LETTER_QUEUE_URL: 'DEAD_LETTER_QUEUE_URL',
+  ADMISSION_MODE: 'ADMISSION_MODE',
+  UPSTASH_SECRET_ID: 'UPSTASH_SECRET_ID',
+  AUTH_MODE: 'AUTH_MODE',
+  ADMISSION_RETENTION_DAYS: 'ADMISSION_RETENTION_DAYS',
+  MAX_REPLAY_ATTEMPTS: 'MAX_REPLAY_ATTEMPTS',
+  RECONCILE_GRACE_SECONDS: 'RECONCILE_GRACE_SECONDS',
+  ISSUE_QUEUE_MAX_MESSAGE_AGE_SECONDS: 'ISSUE_QUEUE_MAX_MESSAGE_AGE_SECONDS',
+} as const;
+
+/** Global secondary index of the coupon table: a user's coupons (`userId`, sorted by `admittedAt`). */
+export const USER_COUPONS_INDEX = 'byUser';
+
+/** CloudWatch namespace of the product's metrics (EMF through Powertools Metrics). */
+export const METRICS_NAMESPACE = 'FcfsCoupon';
+
+/**
+ * The product's metrics, all counts. Their `service` dimension is the emitting function's handler name
+ * (`POWERTOOLS_SERVICE_NAME`, see {@link HANDLERS}).
+ */
+export const METRIC = {
+  /** Consumer: coupons written by this delivery. */
+  CouponsPersisted: 'CouponsPersisted',
+  /** Consumer: deliveries of an admission whose coupon already existed (SQS at-least-once). */
+  DuplicateDeliveries: 'DuplicateDeliveries',
+  /** Consumer: records answered as failed in the partial batch response. */
+  CouponWriteFailures: 'CouponWriteFailures',
+  /** Replay: dead letters written as coupons. */
+  Replayed: 'Replayed',
+  /** Replay: dead letters parked in the failed-event table after their last attempt. */
+  Parked: 'Parked',
+  /** Replay: dead letters kept for another attempt. */
+  Retained: 'Retained',
+  /** Reconciliation: admissions of the recent campaign days. */
+  Admitted: 'Admitted',
+  /** Reconciliation: coupons persisted for the recent campaign days. */
+  Persisted: 'Persisted',
+  /** Reconciliation: admissions parked without a coupon, waiting for an operator. */
+  ParkedAdmissions: 'ParkedAdmissions',
+  /** Reconciliation: admissions without a coupon re-enqueued to the issue queue. */
+  Reconciled: 'Reconciled',
+  /** Reconciliation: messages waiting in the dead-letter queue. */
+  DeadLetterDepth: 'DeadLetterDepth',
+  /** Reconciliation: campaign days breaking `persisted <= admitted <= quota`. */
+  InvariantViolations: 'InvariantViolations',
+} as const;
+/** One of the names in {@link METRIC}. */
+export type MetricName = (typeof METRIC)[keyof typeof METRIC];
+
+/**
+ * Handler files under `lambdas/handlers/` (without `.ts`), one per function; also each function's Powertools
+ * service name.
+ */
+export const HANDLERS = {
+  issue: 'issue-coupon',
+  query: 'query-issuance',
+  userCoupons: 'user-coupons',
+  adminCampaigns: 'admin-campaigns',
+  adminVendors: 'admin-vendors',
+  consumer: 'consume-admissions',
+  replay: 'replay-dead-letters',
+} as const;
+/** A function's role in the product: a key of {@link HANDLERS}. */
+export type FunctionRole = keyof typeof HANDLERS;
+/** A handler file name: a value of {@link HANDLERS}. */
+export type HandlerName = (typeof HANDLERS)[FunctionRole];
