@@ -131,7 +131,7 @@ export function checkGoals(report: Omit<BenchReport, 'goals'>): Goal[] {
       measured: `${(fn.bundleBytes / 1024).toFixed(1)} KiB`,
       met: fn.bundleBytes <= COLD_START_GOALS.bundleBytes,
     });
-    if (fn.function.startsWith('IssueCoupon')) {
+    if (fn.function.includes('IssueCouponFunction')) {
       goals.push({
         goal: 'issue function init <= 100 ms',
         measured: `${fn.initMs} ms`,

@@ -1,15 +1,14 @@
 #!/usr/bin/env node
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
-import { userAuthFromContext } from '../lib/constructs/user-auth';
-import { FcfsCouponStack } from '../lib/fcfs-coupon-stack';
+import { FcfsCouponStack, userAuthFromContext } from '../lib';
 
 const app = new App();
 const context = (key: string): string | undefined => app.node.tryGetContext(key) ?? undefined;
 const number = (key: string) => (context(key) === undefined ? undefined : Number(context(key)));
 
 const auth = userAuthFromContext(context);
-if (auth.mode === 'none') {
+if (auth.userAuth === 'none') {
   // Loud on purpose: an open deployment lets anyone claim coupons as anyone.
   console.warn(
     `\n${'!'.repeat(100)}\n!! auth=none: the user routes are OPEN. Any caller can act as any userId.\n${'!'.repeat(100)}\n`,
@@ -17,13 +16,13 @@ if (auth.mode === 'none') {
 }
 
 new FcfsCouponStack(app, context('stackName') ?? 'FcfsCoupon', {
+  ...auth,
   upstashSecretName: context('upstashSecretName'),
   throttleRateLimit: number('throttleRateLimit'),
   throttleBurstLimit: number('throttleBurstLimit'),
   consumerMaxConcurrency: number('consumerMaxConcurrency'),
   reconcileGraceSeconds: number('reconcileGraceSeconds'),
   corsAllowOrigins: context('corsAllowOrigins')?.split(',').filter(Boolean),
-  auth,
   wafRateLimit: number('wafRateLimit'),
   env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
 });

@@ -1,4 +1,4 @@
-import { CfnOutput, Stack, Token } from 'aws-cdk-lib';
+import { Stack, Token } from 'aws-cdk-lib';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import {
   AllowedMethods,
@@ -37,6 +37,11 @@ export interface EdgeFirewallProps {
  */
 export class EdgeFirewall extends Construct {
   readonly distribution: Distribution;
+
+  /** The URL clients call, `https://<id>.cloudfront.net`. */
+  get url(): string {
+    return `https://${this.distribution.distributionDomainName}`;
+  }
 
   constructor(scope: Construct, id: string, props: EdgeFirewallProps) {
     super(scope, id);
@@ -98,6 +103,5 @@ export class EdgeFirewall extends Construct {
       'AwsSolutions-CFR4':
         'The default *.cloudfront.net certificate cannot pin the TLS floor; use a custom domain to enforce TLS 1.2.',
     });
-    new CfnOutput(Stack.of(this), 'ProtectedApiUrl', { value: `https://${this.distribution.distributionDomainName}` });
   }
 }

@@ -1,4 +1,5 @@
 import { BENCHMARKS, type BenchReport, formatReport, runBenchmarks, SMOKE_SIZES } from '../../bench/run';
+import { localId } from '../support/template';
 
 jest.setTimeout(600_000);
 
@@ -29,7 +30,7 @@ describe('bench: every benchmark at smoke sizes', () => {
 
   it('measures every function bundle and its init time', () => {
     const functions = report.coldStart ?? [];
-    expect(functions.map((f) => f.function.replace(/[0-9A-F]{8}$/, ''))).toEqual([
+    expect(functions.map((f) => localId(f.function).replace(/[0-9A-F]{8}$/, ''))).toEqual([
       'AdminCampaignsFunction',
       'AdminVendorsFunction',
       'ConsumeAdmissionsFunction',

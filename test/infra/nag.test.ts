@@ -22,8 +22,8 @@ function acknowledgements(root: IConstruct): { path: string; id: string; reason:
 const shapes: [string, FcfsCouponStackProps][] = [
   ['Cognito, DynamoDB mode', {}],
   ['Cognito, Redis mode', { upstashSecretName: 'prod/upstash', corsAllowOrigins: ['https://shop.example.com'] }],
-  ['OIDC issuer', { auth: { mode: 'oidc', issuer: 'https://login.example.com/', audience: ['coupon-api'] } }],
-  ['auth=none (open mode)', { auth: { mode: 'none' } }],
+  ['OIDC issuer', { userAuth: 'oidc', oidcIssuer: 'https://login.example.com/', oidcAudience: ['coupon-api'] }],
+  ['auth=none (open mode)', { userAuth: 'none' }],
   ['WAF in front', { wafRateLimit: 2000, env: { account: '111111111111', region: 'us-east-1' } }],
 ];
 

@@ -1,12 +1,10 @@
 import { App } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { routeThrottles } from '../../lib/constructs/api';
 import { userAuthFromContext } from '../../lib/constructs/user-auth';
-import {
-  checkCorsOrigins,
-  FcfsCouponStack,
-  type FcfsCouponStackProps,
-  ROUTE_THROTTLES,
-} from '../../lib/fcfs-coupon-stack';
+import { FcfsCouponStack, type FcfsCouponStackProps } from '../../lib/fcfs-coupon-stack';
+import { checkCorsOrigins } from '../../lib/validate';
+import { localId } from '../support/template';
 
 // Identity, least privilege and closed doors, read off the synthesized template (bundling skipped).
 
@@ -14,7 +12,7 @@ const stackOf = (props: FcfsCouponStackProps = {}) =>
   new FcfsCouponStack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Test', props);
 const cognito = Template.fromStack(stackOf());
 const redis = Template.fromStack(stackOf({ upstashSecretName: 'prod/upstash' }));
-const openStack = stackOf({ auth: { mode: 'none' } });
+const openStack = stackOf({ userAuth: 'none' });
 const open = Template.fromStack(openStack);
 
 type Statement = { Effect: string; Action: string | string[]; Resource: unknown };
@@ -48,11 +46,12 @@ function resourcePrefixes(template: Template): Map<string, string> {
     'IssueQueue',
   ];
   const map = new Map<string, string>();
-  for (const id of Object.keys(template.toJSON().Resources)) {
+  for (const logicalId of Object.keys(template.toJSON().Resources)) {
+    const id = localId(logicalId);
     const prefix = known.find((k) => id.startsWith(k) && !id.startsWith(`${k}Policy`));
-    if (prefix) map.set(id, prefix);
+    if (prefix) map.set(logicalId, prefix);
     const logs = /^(\w+Function)Logs[0-9A-F]{8}$/.exec(id);
-    if (logs) map.set(id, `${logs[1]}Logs`);
+    if (logs) map.set(logicalId, `${logs[1]}Logs`);
   }
   return map;
 }
@@ -62,7 +61,7 @@ function accessMatrix(template: Template): Record<string, Record<string, string>
   const prefixes = resourcePrefixes(template);
   const matrix: Record<string, Record<string, string>> = {};
   for (const [id, policy] of Object.entries(template.findResources('AWS::IAM::Policy'))) {
-    const fn = id.replace(/Role.*$/, '');
+    const fn = localId(id).replace(/Role.*$/, '');
     const rights = matrix[fn] ?? {};
     matrix[fn] = rights;
     for (const st of policy.Properties.PolicyDocument.Statement as Statement[]) {
@@ -129,7 +128,10 @@ describe('infra: identity and access', () => {
   it('tells the user-facing functions to take the caller from the token, and no function from the request', () => {
     const functions = Object.entries(cognito.findResources('AWS::Lambda::Function'));
     const modes = Object.fromEntries(
-      functions.map(([id, fn]) => [id.replace(/[0-9A-F]{8}$/, ''), fn.Properties.Environment?.Variables?.AUTH_MODE]),
+      functions.map(([id, fn]) => [
+        localId(id).replace(/[0-9A-F]{8}$/, ''),
+        fn.Properties.Environment?.Variables?.AUTH_MODE,
+      ]),
     );
     expect(modes).toEqual({
       IssueCouponFunction: 'jwt',
@@ -144,16 +146,16 @@ describe('infra: identity and access', () => {
 
   it('trusts any OIDC issuer and audience from context, with no user pool', () => {
     const oidc = Template.fromStack(
-      stackOf({ auth: { mode: 'oidc', issuer: 'https://login.example.com/', audience: ['coupon-api', 'app'] } }),
+      stackOf({ userAuth: 'oidc', oidcIssuer: 'https://login.example.com/', oidcAudience: ['coupon-api', 'app'] }),
     );
     oidc.resourceCountIs('AWS::Cognito::UserPool', 0);
     oidc.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
       JwtConfiguration: { Issuer: 'https://login.example.com/', Audience: ['coupon-api', 'app'] },
     });
     const ctx = (values: Record<string, string>) => (key: string) => values[key];
-    expect(userAuthFromContext(ctx({}))).toEqual({ mode: 'cognito' });
+    expect(userAuthFromContext(ctx({}))).toEqual({ userAuth: 'cognito' });
     expect(userAuthFromContext(ctx({ auth: 'oidc', oidcIssuer: 'https://id.example/', oidcAudience: 'a, b' }))).toEqual(
-      { mode: 'oidc', issuer: 'https://id.example/', audience: ['a', 'b'] },
+      { userAuth: 'oidc', oidcIssuer: 'https://id.example/', oidcAudience: ['a', 'b'] },
     );
     expect(() =>
       userAuthFromContext(ctx({ auth: 'oidc', oidcIssuer: 'http://id.example/', oidcAudience: 'a' })),
@@ -272,7 +274,7 @@ describe('infra: identity and access', () => {
     // Every throttled key is a real route, and every route but issue has its own throttle.
     expect(Object.keys(settings).filter((k) => !routes.includes(k))).toEqual([]);
     expect(routes.filter((r) => !settings[r])).toEqual(['POST /v1/campaigns/{campaignId}/issue']);
-    for (const [route, t] of Object.entries(ROUTE_THROTTLES)) {
+    for (const [route, t] of Object.entries(routeThrottles())) {
       expect(settings[route]).toEqual({ ThrottlingRateLimit: t.rateLimit, ThrottlingBurstLimit: t.burstLimit });
       if (route.includes('/v1/admin/')) expect(t.rateLimit).toBeLessThanOrEqual(50);
     }

@@ -1,7 +1,8 @@
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { USER_COUPONS_INDEX } from '../../lambdas/adapters/dynamodb/coupon-store';
+import { USER_COUPONS_INDEX } from '../../lambdas/contract/names';
 import { FcfsCouponStack } from '../../lib/fcfs-coupon-stack';
+import { localId } from '../support/template';
 
 // Templates only: bundling is skipped here (the bench smoke test and every local cloud start bundle the functions).
 const synth = (props: ConstructorParameters<typeof FcfsCouponStack>[2] = {}) =>
@@ -70,6 +71,19 @@ describe('infra: FcfsCouponStack', () => {
     });
   });
 
+  it('writes the outputs an operator and the local cloud read, and only the stack writes them', () => {
+    expect(Object.keys(dynamoMode.toJSON().Outputs).sort()).toEqual([
+      'AdmissionMode',
+      'ApiUrl',
+      'AuthMode',
+      'UserPoolClientId',
+      'UserPoolId',
+    ]);
+    dynamoMode.hasOutput('AdmissionMode', { Value: 'dynamodb' });
+    redisMode.hasOutput('AdmissionMode', { Value: 'redis' });
+    dynamoMode.hasOutput('AuthMode', { Value: 'jwt (cognito)' });
+  });
+
   it('replays the dead-letter queue every minute', () => {
     dynamoMode.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(1 minute)' });
   });
@@ -122,7 +136,7 @@ describe('infra: FcfsCouponStack', () => {
     const policies = Object.values(redisMode.findResources('AWS::IAM::Policy'));
     const readers = policies
       .filter((p) => JSON.stringify(p).includes('secretsmanager:GetSecretValue'))
-      .map((p) => String(p.Properties.PolicyName).replace(/Role.*$/, ''));
+      .map((p) => localId(String(p.Properties.PolicyName)).replace(/Role.*$/, ''));
     expect(readers.sort()).toEqual([
       'AdminCampaignsFunction',
       'IssueCouponFunction',
@@ -134,7 +148,7 @@ describe('infra: FcfsCouponStack', () => {
   it('writes the vendor ledger only from redemption, and the vendors only from the vendor admin', () => {
     const policies = Object.values(dynamoMode.findResources('AWS::IAM::Policy'));
     const vendorTable = Object.keys(dynamoMode.findResources('AWS::DynamoDB::Table')).find((id) =>
-      id.startsWith('VendorTable'),
+      localId(id).startsWith('VendorTable'),
     );
     const writers = policies
       .filter((p) =>
@@ -143,7 +157,7 @@ describe('infra: FcfsCouponStack', () => {
             [st.Action].flat().includes('dynamodb:PutItem') && JSON.stringify(st.Resource).includes(`${vendorTable}`),
         ),
       )
-      .map((p) => String(p.Properties.PolicyName).replace(/Role.*$/, ''));
+      .map((p) => localId(String(p.Properties.PolicyName)).replace(/Role.*$/, ''));
     expect(writers.sort()).toEqual(['AdminVendorsFunction', 'UserCouponsFunction']);
   });
 
@@ -151,7 +165,7 @@ describe('infra: FcfsCouponStack', () => {
     const policies = Object.entries(redisMode.findResources('AWS::IAM::Policy'));
     const senders = policies
       .filter(([, p]) => JSON.stringify(p).includes('sqs:SendMessage'))
-      .map(([, p]) => String(p.Properties.PolicyName).replace(/Role.*$/, ''));
+      .map(([, p]) => localId(String(p.Properties.PolicyName)).replace(/Role.*$/, ''));
     expect(senders.sort()).toEqual(['IssueCouponFunction', 'ReplayDeadLettersFunction']);
     redisMode.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'InvariantViolations',

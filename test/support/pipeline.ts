@@ -8,6 +8,7 @@ import { RedisAdmissionStore } from '../../lambdas/adapters/redis/admission-stor
 import { queueDepth } from '../../lambdas/adapters/sqs/queue-depth';
 import type { AdmissionStore, CampaignDay, LedgerEntry } from '../../lambdas/domain/admission';
 import { call, type RunningCloud } from './local-cloud';
+import { localId } from './template';
 
 /** One reading of the pipeline's state for a campaign day, see {@link PipelineProbe.sample}. */
 export interface PipelineSample {
@@ -78,19 +79,19 @@ export class PipelineProbe {
   }
 
   table(prefix: string): string {
-    const id = Object.keys(this.cloud.endpoints.tables).find((t) => t.startsWith(prefix));
+    const id = Object.keys(this.cloud.endpoints.tables).find((t) => localId(t).startsWith(prefix));
     if (!id) throw new Error(`no table ${prefix}`);
     return this.cloud.endpoints.tables[id] as string;
   }
 
   queue(prefix: 'IssueQueue' | 'IssueDeadLetterQueue'): string {
-    const id = Object.keys(this.cloud.endpoints.queues).find((q) => q.startsWith(prefix));
+    const id = Object.keys(this.cloud.endpoints.queues).find((q) => localId(q).startsWith(prefix));
     if (!id) throw new Error(`no queue ${prefix}`);
     return this.cloud.endpoints.queues[id] as string;
   }
 
   functionId(prefix: string): string {
-    const id = Object.keys(this.cloud.endpoints.functions).find((f) => f.startsWith(prefix));
+    const id = Object.keys(this.cloud.endpoints.functions).find((f) => localId(f).startsWith(prefix));
     if (!id) throw new Error(`no function ${prefix}`);
     return id;
   }

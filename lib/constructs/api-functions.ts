@@ -1,0 +1,102 @@
+import { Duration } from 'aws-cdk-lib';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { ENV, type FunctionAuthMode, HANDLERS } from '../../lambdas/contract/names';
+import { acknowledge } from './acknowledge';
+import { AppFunction } from './app-function';
+import type { CouponData } from './data';
+
+/** Props of {@link ApiFunctions}. */
+export interface ApiFunctionsProps {
+  /** The tables (and secret) the functions bind to. */
+  readonly data: CouponData;
+  /** The queue the issue function sends each admission to. */
+  readonly issueQueue: IQueue;
+  /** How the user-facing functions know the caller (from the user authorizer). */
+  readonly authMode: FunctionAuthMode;
+}
+
+/** Days an admission's ledger entries are kept after its issue day (the admission table's TTL). */
+const ADMISSION_RETENTION_DAYS = '7';
+
+/**
+ * The functions behind the HTTP API's routes, each bound to the least it needs:
+ * - issue: admits (the only writer of the ledger besides the admin's close) and sends the admission to the queue;
+ * - query: the day's count and a user's coupon, read-only;
+ * - user coupons: redemption (the coupon, the vendor's credit and the day's redeemed count in one transaction)
+ *   and the caller's coupon list;
+ * - admin campaigns: writes campaigns, closes admission days (the kill switch), reads stats;
+ * - admin vendors: writes vendors, reads their settlement.
+ */
+export class ApiFunctions extends Construct {
+  readonly issue: AppFunction;
+  readonly query: AppFunction;
+  readonly userCoupons: AppFunction;
+  readonly adminCampaigns: AppFunction;
+  readonly adminVendors: AppFunction;
+
+  constructor(scope: Construct, id: string, props: ApiFunctionsProps) {
+    super(scope, id);
+    const { data } = props;
+    // The user-facing functions read the caller from the token's sub (jwt) or from the request (none).
+    const callerEnv = { [ENV.AUTH_MODE]: props.authMode };
+
+    this.issue = new AppFunction(this, 'IssueCouponFunction', {
+      handler: HANDLERS.issue,
+      timeout: Duration.seconds(10),
+      memorySize: 1024,
+      environment: {
+        ...callerEnv,
+        [ENV.ISSUE_QUEUE_URL]: props.issueQueue.queueUrl,
+        [ENV.ADMISSION_RETENTION_DAYS]: ADMISSION_RETENTION_DAYS,
+      },
+    });
+    data.bindAdmissionStore(this.issue, 'admit');
+    props.issueQueue.grantSendMessages(this.issue);
+
+    this.query = new AppFunction(this, 'QueryIssuanceFunction', {
+      handler: HANDLERS.query,
+      timeout: Duration.seconds(10),
+      environment: callerEnv,
+    });
+    data.bindAdmissionStore(this.query, 'read');
+    data.bindCouponTable(this.query, 'read');
+
+    this.adminCampaigns = new AppFunction(this, 'AdminCampaignsFunction', {
+      handler: HANDLERS.adminCampaigns,
+      timeout: Duration.seconds(20),
+      environment: { [ENV.ADMISSION_RETENTION_DAYS]: ADMISSION_RETENTION_DAYS },
+    });
+    data.bindAdmissionStore(this.adminCampaigns, 'admit');
+    data.bindCampaignTable(this.adminCampaigns, 'readWrite');
+    data.bindVendorTable(this.adminCampaigns, 'read');
+    data.bindCouponTable(this.adminCampaigns, 'read');
+    data.bindFailedEventTable(this.adminCampaigns, 'read');
+
+    this.adminVendors = new AppFunction(this, 'AdminVendorsFunction', {
+      handler: HANDLERS.adminVendors,
+      timeout: Duration.seconds(10),
+    });
+    data.bindVendorTable(this.adminVendors, 'readWrite');
+
+    this.userCoupons = new AppFunction(this, 'UserCouponsFunction', {
+      handler: HANDLERS.userCoupons,
+      timeout: Duration.seconds(10),
+      environment: callerEnv,
+    });
+    data.bindCouponTable(this.userCoupons, 'readWrite');
+    data.bindVendorTable(this.userCoupons, 'readWrite');
+    data.bindAdmissionTable(this.userCoupons, 'readWrite');
+
+    for (const fn of this.all()) {
+      acknowledge(fn, 'Serverless', {
+        'Serverless-LambdaDLQ': 'Invoked synchronously by API Gateway, never asynchronously.',
+      });
+    }
+  }
+
+  /** Every function of this construct. */
+  all(): AppFunction[] {
+    return [this.issue, this.query, this.userCoupons, this.adminCampaigns, this.adminVendors];
+  }
+}

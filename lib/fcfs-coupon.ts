@@ -1,0 +1,230 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { type IMetric, Metric, type MetricOptions } from 'aws-cdk-lib/aws-cloudwatch';
+import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import {
+  type AdmissionMode,
+  type FunctionRole,
+  HANDLERS,
+  METRIC,
+  METRICS_NAMESPACE,
+  type MetricName,
+} from '../lambdas/contract/names';
+import { CouponAlarms } from './constructs/alarms';
+import { CouponApi } from './constructs/api';
+import { ApiFunctions } from './constructs/api-functions';
+import type { AppFunction } from './constructs/app-function';
+import { CouponData, type CouponTables } from './constructs/data';
+import { EdgeFirewall } from './constructs/edge-firewall';
+import { IssuePipeline } from './constructs/pipeline';
+import { type UserAuthMode, UserAuthorizer } from './constructs/user-auth';
+import { checkCorsOrigins, checkInteger, checkName } from './validate';
+
+/** Props of {@link FcfsCoupon}. Every prop is optional: `new FcfsCoupon(this, 'Coupons')` deploys a working API. */
+export interface FcfsCouponProps {
+  /**
+   * Name of a Secrets Manager secret holding `{"url","token"}` of an Upstash Redis database. When set, admission
+   * runs the Redis Lua script; the secret's name (never its value) reaches the functions that read the ledger.
+   * @default - DynamoDB admission mode (conditional transactions on the admission table): nothing external
+   */
+  readonly upstashSecretName?: string;
+  /**
+   * Steady-state request rate of the HTTP API stage, requests/s: the issue route's limit (other routes have
+   * their own tiers, lambdas/contract/routes.ts). API Gateway answers 429 above it.
+   * @default 5000
+   */
+  readonly throttleRateLimit?: number;
+  /** Burst capacity of the HTTP API stage, requests. @default 5000 */
+  readonly throttleBurstLimit?: number;
+  /**
+   * Most concurrent consumer invocations the event source mapping may run (2-1000); bounds the write rate on
+   * the coupon table during a drain.
+   * @default 10
+   */
+  readonly consumerMaxConcurrency?: number;
+  /**
+   * Seconds an admitted user may lack a coupon before reconciliation re-enqueues the admission (when the issue
+   * queue is empty; otherwise after the issue queue's visibility timeout x maxReceiveCount = 900 s).
+   * @default 300
+   */
+  readonly reconcileGraceSeconds?: number;
+  /**
+   * Origins allowed by CORS, each `https://host[:port]` (or `http://localhost[:port]` for development); `*` is
+   * refused.
+   * @default - no CORS: browsers on other origins cannot call the API
+   */
+  readonly corsAllowOrigins?: readonly string[];
+  /**
+   * How user routes authenticate: `cognito` (a user pool: `userPool` or a new one), `oidc` (any OpenID Connect
+   * issuer: `oidcIssuer`, `oidcAudience`) or `none` (open: any caller acts as any userId; demos only, synth warns).
+   * @default 'cognito'
+   */
+  readonly userAuth?: UserAuthMode;
+  /**
+   * An existing Cognito user pool whose tokens the user routes accept (with `userPoolClient`).
+   * @default - in cognito mode, a new pool (email sign-in, optional TOTP MFA, Lite plan, retained on removal)
+   */
+  readonly userPool?: IUserPool;
+  /**
+   * The app client of `userPool` whose id the JWT authorizer accepts as audience; required with `userPool`.
+   * @default - in cognito mode without `userPool`, a new public client (SRP sign-in, no secret, 1 h tokens)
+   */
+  readonly userPoolClient?: IUserPoolClient;
+  /** Issuer (`iss`, https) of the OIDC provider in oidc mode. @default - none; required when userAuth is 'oidc' */
+  readonly oidcIssuer?: string;
+  /** Audiences (`aud`, or `client_id`) the API accepts in oidc mode. @default - none; required in oidc mode */
+  readonly oidcAudience?: readonly string[];
+  /**
+   * When set, a CloudFront distribution with an AWS WAF web ACL fronts the API, blocking a client IP above this
+   * many requests per 5 minutes (integer >= 10; see EdgeFirewall; the stack must be in us-east-1).
+   * @default - no WAF: clients call the execute-api endpoint
+   */
+  readonly wafRateLimit?: number;
+  /** What happens to the five tables when they leave the stack. @default RemovalPolicy.RETAIN */
+  readonly removalPolicy?: RemovalPolicy;
+  /** Topic notified when an alarm fires and when it recovers. @default - no alarm actions */
+  readonly alarmTopic?: ITopic;
+}
+
+/**
+ * @throws Error naming the first prop that is out of range or disagrees with another.
+ */
+function validateProps(props: FcfsCouponProps): void {
+  checkName('upstashSecretName', props.upstashSecretName);
+  checkInteger('throttleRateLimit', props.throttleRateLimit, 1, Number.MAX_SAFE_INTEGER, 'requests/s');
+  checkInteger('throttleBurstLimit', props.throttleBurstLimit, 0, Number.MAX_SAFE_INTEGER, 'requests');
+  checkInteger('consumerMaxConcurrency', props.consumerMaxConcurrency, 2, 1000, 'invocations');
+  checkInteger('reconcileGraceSeconds', props.reconcileGraceSeconds, 0, 86_400, 's');
+  checkInteger('wafRateLimit', props.wafRateLimit, 10, Number.MAX_SAFE_INTEGER, 'requests per 5 minutes');
+  checkCorsOrigins(props.corsAllowOrigins ?? []);
+}
+
+/**
+ * First-come-first-served coupon issuance, as one construct: HTTP API -> issue function (one atomic admission,
+ * Redis Lua script or DynamoDB transaction) -> SQS -> consumer (idempotent coupon write) -> DynamoDB, with a
+ * dead-letter queue drained every minute by the replay function, which parks what keeps failing and reconciles the
+ * admission ledger with the coupons; alarms on what needs an operator.
+ *
+ * It writes no CfnOutput: the stack that uses it does (see FcfsCouponStack).
+ * @throws Error at construction for an invalid prop (see {@link FcfsCouponProps}).
+ */
+export class FcfsCoupon extends Construct {
+  /** The HTTP API (`api.httpApi`), its stage, access log and routes; `api.url` is its invoke URL. */
+  readonly api: CouponApi;
+  /** The five tables, by role. */
+  readonly tables: CouponTables;
+  /** Admissions waiting to become coupons. */
+  readonly issueQueue: IQueue;
+  /** Where the issue queue redrives what the consumer keeps failing. */
+  readonly deadLetterQueue: IQueue;
+  /** Every function, by role. */
+  readonly functions: Readonly<Record<FunctionRole, AppFunction>>;
+  /** The user authorizer: the user pool and client in cognito mode, nothing in open mode. */
+  readonly userAuth: UserAuthorizer;
+  /** The alarms. */
+  readonly alarms: CouponAlarms;
+  /** `redis` when `upstashSecretName` is set, else `dynamodb`. */
+  readonly admissionMode: AdmissionMode;
+  /** CloudFront in front of the API with AWS WAF, when `wafRateLimit` is set. */
+  readonly edgeFirewall?: EdgeFirewall;
+
+  constructor(scope: Construct, id: string, props: FcfsCouponProps = {}) {
+    super(scope, id);
+    validateProps(props);
+    const data = new CouponData(this, 'Data', {
+      upstashSecretName: props.upstashSecretName,
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+    });
+    this.tables = data.tables;
+    this.admissionMode = data.admissionMode;
+    this.userAuth = new UserAuthorizer(this, 'UserAuth', props);
+    const pipeline = new IssuePipeline(this, 'Pipeline', {
+      data,
+      consumerMaxConcurrency: props.consumerMaxConcurrency,
+      reconcileGraceSeconds: props.reconcileGraceSeconds,
+    });
+    this.issueQueue = pipeline.issueQueue;
+    this.deadLetterQueue = pipeline.deadLetterQueue;
+    const apiFunctions = new ApiFunctions(this, 'Functions', {
+      data,
+      issueQueue: pipeline.issueQueue,
+      authMode: this.userAuth.functionAuthMode,
+    });
+    this.functions = {
+      issue: apiFunctions.issue,
+      query: apiFunctions.query,
+      userCoupons: apiFunctions.userCoupons,
+      adminCampaigns: apiFunctions.adminCampaigns,
+      adminVendors: apiFunctions.adminVendors,
+      consumer: pipeline.consumer,
+      replay: pipeline.replay,
+    };
+    this.api = new CouponApi(this, 'Api', {
+      functions: {
+        [HANDLERS.issue]: apiFunctions.issue,
+        [HANDLERS.query]: apiFunctions.query,
+        [HANDLERS.userCoupons]: apiFunctions.userCoupons,
+        [HANDLERS.adminCampaigns]: apiFunctions.adminCampaigns,
+        [HANDLERS.adminVendors]: apiFunctions.adminVendors,
+      },
+      userAuthorizer: this.userAuth.authorizer,
+      throttleRateLimit: props.throttleRateLimit,
+      throttleBurstLimit: props.throttleBurstLimit,
+      corsAllowOrigins: props.corsAllowOrigins,
+    });
+    if (props.wafRateLimit !== undefined) {
+      this.edgeFirewall = new EdgeFirewall(this, 'EdgeFirewall', {
+        api: this.api.httpApi,
+        rateLimitPerIp: props.wafRateLimit,
+      });
+    }
+    this.alarms = new CouponAlarms(this, 'Alarms', {
+      deadLetterDepth: this.metricDeadLetterDepth(),
+      invariantViolations: this.metricInvariantViolations(),
+      parked: this.productMetric(METRIC.Parked, { statistic: 'Sum' }),
+      alarmTopic: props.alarmTopic,
+    });
+  }
+
+  /** Admissions of the recent campaign days, as the replay's reconciliation counts them each minute. Maximum. */
+  metricAdmitted(options?: MetricOptions): IMetric {
+    return this.productMetric(METRIC.Admitted, options);
+  }
+
+  /** Coupons persisted for the recent campaign days, as reconciliation counts them. Maximum. */
+  metricPersisted(options?: MetricOptions): IMetric {
+    return this.productMetric(METRIC.Persisted, options);
+  }
+
+  /** Campaign days breaking `persisted <= admitted <= quota`; anything above 0 is an incident. Maximum. */
+  metricInvariantViolations(options?: MetricOptions): IMetric {
+    return this.productMetric(METRIC.InvariantViolations, options);
+  }
+
+  /** Admissions parked without a coupon, waiting for an operator. Maximum. */
+  metricParkedAdmissions(options?: MetricOptions): IMetric {
+    return this.productMetric(METRIC.ParkedAdmissions, options);
+  }
+
+  /** Messages visible in the dead-letter queue (SQS's own metric, per minute). Maximum. */
+  metricDeadLetterDepth(options?: MetricOptions): IMetric {
+    return this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+      period: Duration.minutes(1),
+      ...options,
+    });
+  }
+
+  /** A metric the replay function emits (namespace and names: lambdas/contract/names.ts), per minute. */
+  private productMetric(metricName: MetricName, options: MetricOptions = {}): IMetric {
+    return new Metric({
+      namespace: METRICS_NAMESPACE,
+      metricName,
+      dimensionsMap: { service: HANDLERS.replay },
+      statistic: 'Maximum',
+      period: Duration.minutes(1),
+      ...options,
+    });
+  }
+}

@@ -1,0 +1,153 @@
+import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { UserPool, UserPoolClient } from 'aws-cdk-lib/aws-cognito';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { HANDLERS } from '../../lambdas/contract/names';
+import { ROUTES } from '../../lambdas/contract/routes';
+import { FcfsCoupon, type FcfsCouponProps } from '../../lib';
+
+// The construct embedded in someone else's stack (bundling skipped: templates only).
+
+jest.setTimeout(120_000);
+
+const newStack = () => new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Shop');
+
+describe('infra: FcfsCoupon construct', () => {
+  it('synthesizes with no props: DynamoDB admission, a Cognito pool, every route, retained tables, no outputs', () => {
+    const stack = newStack();
+    const coupons = new FcfsCoupon(stack, 'Coupons');
+    const template = Template.fromStack(stack);
+
+    expect(coupons.admissionMode).toBe('dynamodb');
+    template.resourceCountIs('AWS::Cognito::UserPool', 1);
+    template.resourceCountIs('AWS::ApiGatewayV2::Route', ROUTES.length);
+    template.resourceCountIs('AWS::Lambda::Function', Object.keys(HANDLERS).length);
+    for (const table of Object.values(template.findResources('AWS::DynamoDB::Table'))) {
+      expect([table.DeletionPolicy, table.UpdateReplacePolicy]).toEqual(['Retain', 'Retain']);
+    }
+    expect(template.toJSON().Outputs ?? {}).toEqual({});
+  });
+
+  it('exposes its children by role: tables, queues, functions, the API and metrics', () => {
+    const stack = newStack();
+    const coupons = new FcfsCoupon(stack, 'Coupons');
+    const template = Template.fromStack(stack);
+    const logicalId = (c: { node: { defaultChild?: unknown } }) => stack.getLogicalId(c.node.defaultChild as never);
+
+    expect(Object.keys(coupons.tables).sort()).toEqual(['admission', 'campaign', 'coupon', 'failedEvent', 'vendor']);
+    expect(Object.keys(coupons.functions).sort()).toEqual(Object.keys(HANDLERS).sort());
+    for (const [role, fn] of Object.entries(coupons.functions)) {
+      template.hasResource('AWS::Lambda::Function', {
+        Properties: Match.objectLike({
+          Environment: {
+            Variables: Match.objectLike({ POWERTOOLS_SERVICE_NAME: HANDLERS[role as keyof typeof HANDLERS] }),
+          },
+        }),
+      });
+      expect(template.findResources('AWS::Lambda::Function')[logicalId(fn)]).toBeDefined();
+    }
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [logicalId(coupons.deadLetterQueue as never), 'Arn'] } },
+    });
+    expect(stack.resolve(coupons.metricInvariantViolations())).toMatchObject({
+      namespace: 'FcfsCoupon',
+      metricName: 'InvariantViolations',
+      dimensions: { service: 'replay-dead-letters' },
+    });
+    for (const metric of [
+      coupons.metricAdmitted(),
+      coupons.metricPersisted(),
+      coupons.metricParkedAdmissions(),
+      coupons.metricDeadLetterDepth(),
+    ]) {
+      expect(metric.toMetricConfig().metricStat?.metricName).toMatch(
+        /^(Admitted|Persisted|ParkedAdmissions|ApproximateNumberOfMessagesVisible)$/,
+      );
+    }
+  });
+
+  it('embeds two instances in one stack without id or output collisions', () => {
+    const stack = newStack();
+    new FcfsCoupon(stack, 'Spring');
+    new FcfsCoupon(stack, 'Autumn', { upstashSecretName: 'prod/upstash', userAuth: 'none' });
+    const template = Template.fromStack(stack);
+
+    template.resourceCountIs('AWS::ApiGatewayV2::Api', 2);
+    template.resourceCountIs('AWS::DynamoDB::Table', 10);
+    template.resourceCountIs('AWS::Lambda::Function', 2 * Object.keys(HANDLERS).length);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 6);
+    const routeKeys = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map(
+      (r) => r.Properties.RouteKey,
+    );
+    expect(routeKeys).toHaveLength(2 * ROUTES.length);
+    // Each API routes to its own functions.
+    const functionIds = Object.keys(template.findResources('AWS::Lambda::Function'));
+    expect(functionIds.filter((id) => id.startsWith('Spring'))).toHaveLength(Object.keys(HANDLERS).length);
+    expect(functionIds.filter((id) => id.startsWith('Autumn'))).toHaveLength(Object.keys(HANDLERS).length);
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ ADMISSION_MODE: 'redis', AUTH_MODE: 'none' }) },
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ ADMISSION_MODE: 'dynamodb', AUTH_MODE: 'jwt' }) },
+    });
+    expect(template.toJSON().Outputs ?? {}).toEqual({});
+  });
+
+  it('trusts an existing user pool and client, and pages an existing topic from every alarm', () => {
+    const stack = newStack();
+    const pool = new UserPool(stack, 'ShopUsers');
+    const client = new UserPoolClient(stack, 'ShopApp', { userPool: pool });
+    const topic = new Topic(stack, 'OnCall');
+    const coupons = new FcfsCoupon(stack, 'Coupons', {
+      userPool: pool,
+      userPoolClient: client,
+      alarmTopic: topic,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    const template = Template.fromStack(stack);
+    const id = (c: { node: { defaultChild?: unknown } }) => stack.getLogicalId(c.node.defaultChild as never);
+
+    template.resourceCountIs('AWS::Cognito::UserPool', 1);
+    template.resourceCountIs('AWS::Cognito::UserPoolClient', 1);
+    template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'JWT',
+      JwtConfiguration: {
+        Audience: [{ Ref: id(client) }],
+        Issuer: { 'Fn::Join': ['', Match.arrayWith([{ Ref: id(pool) }])] },
+      },
+    });
+    expect(coupons.userAuth.userPool).toBe(pool);
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
+    expect(alarms).toHaveLength(3);
+    for (const alarm of alarms) {
+      expect(alarm.Properties.AlarmActions).toEqual([{ Ref: id(topic) }]);
+      expect(alarm.Properties.OKActions).toEqual([{ Ref: id(topic) }]);
+    }
+    for (const table of Object.values(template.findResources('AWS::DynamoDB::Table'))) {
+      expect(table.DeletionPolicy).toBe('Delete');
+    }
+  });
+
+  it.each<[string, FcfsCouponProps, RegExp]>([
+    ['a user pool without its client', { userPoolClient: undefined, userPool: {} as never }, /userPoolClient/],
+    [
+      'a user pool outside cognito mode',
+      { userAuth: 'none', userPool: {} as never, userPoolClient: {} as never },
+      /cognito/,
+    ],
+    ['oidc without an issuer', { userAuth: 'oidc', oidcAudience: ['a'] }, /oidcIssuer/],
+    ['oidc without an audience', { userAuth: 'oidc', oidcIssuer: 'https://id.example/' }, /oidcAudience/],
+    ['oidc settings in cognito mode', { oidcIssuer: 'https://id.example/' }, /oidc/],
+    ['a fractional throttle', { throttleRateLimit: 1.5 }, /throttleRateLimit must be an integer/],
+    [
+      'a consumer concurrency of 1',
+      { consumerMaxConcurrency: 1 },
+      /consumerMaxConcurrency must be an integer from 2 to 1000/,
+    ],
+    ['a negative reconcile grace', { reconcileGraceSeconds: -1 }, /reconcileGraceSeconds/],
+    ['an empty secret name', { upstashSecretName: ' ' }, /upstashSecretName/],
+    ['CORS for any origin', { corsAllowOrigins: ['*'] }, /\* is refused/],
+  ])('refuses %s with an error naming the prop', (_, props, message) => {
+    expect(() => new FcfsCoupon(newStack(), 'Coupons', props)).toThrow(message);
+  });
+});
