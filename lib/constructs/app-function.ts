@@ -30,7 +30,7 @@ export interface AppFunctionProps {
 /**
  * A Lambda function with the project's defaults: Node.js 22 on arm64, bundled by esbuild (minified, with source
  * maps and the AWS SDK bundled in, so what runs locally from cdk.out is what deploys; ES module builds and an
- * environment-only credential provider keep every bundle under 500 KB), X-Ray tracing, a log
+ * environment-only credential provider keep every bundle under the size limit of test/bench/smoke.test.ts), X-Ray tracing, a log
  * group with explicit retention, and the Powertools service name set to the handler name.
  * Its role starts empty but for writing its own log group (not the AWSLambdaBasicExecutionRole managed policy,
  * which reaches every log group of the account); callers grant the rest.
@@ -53,8 +53,8 @@ export class AppFunction extends NodejsFunction {
       memorySize: props.memorySize ?? 512,
       tracing: Tracing.ACTIVE,
       logGroup,
-      // No NODE_OPTIONS=--enable-source-maps: Node then parses the 2.5 MB map at module load, which took the issue
-      // function's init from ~80 to ~130 ms here (npm run bench). The maps are still deployed next to each bundle,
+      // No NODE_OPTIONS=--enable-source-maps: Node would parse the whole map at module load, lengthening every cold
+      // start (BENCHMARKS.md, "Cold start"). The maps are still deployed next to each bundle,
       // to decode a stack trace offline or to switch them on while debugging.
       environment: {
         POWERTOOLS_SERVICE_NAME: props.handler,
@@ -67,7 +67,7 @@ export class AppFunction extends NodejsFunction {
         format: OutputFormat.CJS,
         externalModules: [],
         // ES module builds first: the AWS SDK's CommonJS builds require whole barrels that esbuild cannot
-        // tree-shake (1.2 MB bundles against under 500 KB).
+        // tree-shake (BENCHMARKS.md has the sizes either way).
         mainFields: ['module', 'main'],
         esbuildArgs: {
           '--alias:@aws-sdk/credential-provider-node': LAMBDA_CREDENTIALS,
