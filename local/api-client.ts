@@ -1,6 +1,5 @@
 import type { SignatureV4 } from '@smithy/signature-v4';
-import type { AdminCredentials } from './authorizers';
-import { executeApiSigner, signableRequest } from './sigv4';
+import { type AdminCredentials, executeApiSigner, signableRequest } from './sigv4';
 
 /** What a client of the local cloud needs from `.local/endpoints.json`. */
 export interface LocalApiAccess {

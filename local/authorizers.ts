@@ -11,7 +11,7 @@ import {
   SignJWT,
 } from 'jose';
 import * as z from 'zod';
-import { executeApiSigner, signableRequest } from './sigv4';
+import { type AdminCredentials, executeApiSigner, signableRequest } from './sigv4';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from './template';
 
 /** How a route is authorized, from its AWS::ApiGatewayV2::Route (AuthorizationType) and authorizer. */
@@ -142,17 +142,6 @@ export class LocalIssuer {
     const scopes = typeof payload.scope === 'string' ? payload.scope.split(' ') : null;
     return { ok: true, authorizer: { jwt: { claims, scopes }, principalId: '', integrationLatency: 0 } };
   }
-}
-
-/** Long-lived credentials of the local admin, written into endpoints.json (`adminCredentials`). */
-export interface AdminCredentials {
-  readonly accessKeyId: string;
-  readonly secretAccessKey: string;
-  /** Set for temporary credentials (a deployed stack's admin role); never for the local admin. */
-  readonly sessionToken?: string;
-  readonly region: string;
-  /** The SigV4 service name of API Gateway. */
-  readonly service: 'execute-api';
 }
 
 /** Generates the local admin's credentials (an AKIA-style key id and a 40-character secret). */

@@ -15,7 +15,6 @@ import {
 import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import * as z from 'zod';
 import {
-  type AdminCredentials,
   generateAdminCredentials,
   LocalIamAuthorizer,
   LocalIssuer,
@@ -36,6 +35,7 @@ import { sendJson } from './http-server';
 import { LocalFunction } from './lambda-runtime';
 import { startLocalSecretsManager } from './secrets-manager';
 import { startServiceProxy } from './service-proxy';
+import type { AdminCredentials } from './sigv4';
 import { SqsPoller } from './sqs-poller';
 import {
   LOCAL_ACCOUNT,
