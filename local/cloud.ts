@@ -14,6 +14,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import * as z from 'zod';
+import type { AdmissionMode, FunctionAuthMode } from '../lambdas/contract/names';
 import {
   generateAdminCredentials,
   LocalIamAuthorizer,
@@ -58,9 +59,6 @@ export const LOCAL_UPSTASH_SECRET = 'fcfs-local/upstash';
  * load): 16 environments cost 502 us of function CPU per request, 8 cost 283 and 4 cost 146 (BENCHMARKS.md).
  */
 export const DEFAULT_FUNCTION_CONCURRENCY = Math.min(16, Math.max(4, 2 * availableParallelism()));
-
-/** Admission mode of a local run. */
-export type AdmissionMode = 'redis' | 'dynamodb';
 
 /** Options of {@link startLocalCloud}. */
 export interface LocalCloudOptions {
@@ -108,7 +106,7 @@ export interface LocalEndpoints {
    * How user routes authenticate: `jwt` (bearer tokens from the local issuer: `POST tokenUrl {"sub"}`) or `none`
    * (the stack was synthesized with auth=none).
    */
-  auth: { mode: 'jwt' | 'none'; issuer?: string; audience?: string[]; tokenUrl?: string; jwksUrl?: string };
+  auth: { mode: FunctionAuthMode; issuer?: string; audience?: string[]; tokenUrl?: string; jwksUrl?: string };
   /** SigV4 credentials of the local admin, for the IAM-authorized admin routes (generated at every start). */
   adminCredentials: AdminCredentials;
 }
