@@ -16,6 +16,7 @@ import {
 } from './emulators';
 import { type LocalRoute, startHttpApi } from './http-api';
 import type { LocalFunction } from './lambda-runtime';
+import { REDIS_SERVER_NEEDED } from './prerequisites';
 import { type LocalEventSource, provisionEventSources } from './provision/event-sources';
 import { provisionFunctions } from './provision/functions';
 import { provisionQueues } from './provision/queues';
@@ -135,10 +136,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   mkdirSync(logDir, { recursive: true });
   const cdkOut = options.cdkOut ?? path.join(projectRoot, 'cdk.out');
   const redisServer = hasRedisServer();
-  if (options.admissionMode === 'redis' && !redisServer) {
-    // Asked for by name: running DynamoDB mode instead would pass off one mode's results as the other's.
-    throw new Error('ADMISSION_MODE=redis needs redis-server on PATH (Debian: apt-get install redis-server)');
-  }
+  // Asked for by name: running DynamoDB mode instead would pass off one mode's results as the other's.
+  if (options.admissionMode === 'redis' && !redisServer) throw new Error(REDIS_SERVER_NEEDED);
   const mode: AdmissionMode = options.admissionMode ?? (redisServer ? 'redis' : 'dynamodb');
   if (!options.admissionMode && !redisServer) log('redis-server is not on PATH: running DynamoDB admission mode');
   log(`admission mode: ${mode}${options.admissionMode ? '' : ' (set ADMISSION_MODE=dynamodb|redis to choose)'}`);
