@@ -175,6 +175,7 @@ export class LocalIamAuthorizer {
     this.signer = executeApiSigner(credentials);
   }
 
+  /** Checks one request's signature; on success the event's `requestContext.authorizer.iam` of the local admin. */
   async authorize(req: http.IncomingMessage, url: URL, body: Buffer): Promise<AuthorizationResult> {
     const forbidden = (message: string): AuthorizationResult => ({ ok: false, status: 403, body: { message } });
     const header = req.headers.authorization;

@@ -31,6 +31,7 @@ import { LOCAL_UPSTASH_SECRET, synthesize } from './synth';
 import { LOCAL_REGION, loadStack, type PhysicalResource } from './template';
 import { startUpstashBridge } from './upstash-bridge';
 
+// Public names that moved out of this file stay importable from it (bench/cold-start.ts imports synthesize here).
 export { DEFAULT_FUNCTION_CONCURRENCY } from './provision/functions';
 export { LOCAL_UPSTASH_SECRET, synthesize } from './synth';
 
