@@ -23,7 +23,7 @@ export const MIN_JAVA_MAJOR = 17;
 
 const JAVA_INSTALL =
   'apt-get install default-jre-headless (Debian 12 or later, Ubuntu 22.04 or later), ' +
-  'brew install openjdk (macOS), or any Java runtime of that version on PATH';
+  `brew install openjdk (macOS), or any Java ${MIN_JAVA_MAJOR}+ runtime on PATH`;
 
 /** Why `ADMISSION_MODE=redis` cannot run on this machine. */
 export const REDIS_SERVER_NEEDED =
