@@ -3,8 +3,8 @@ import { DynamoDbAdmissionStore } from '../lambdas/adapters/dynamodb/admission-s
 import type { AdmitOutcome } from '../lambdas/domain/admission';
 import { systemClock } from '../lambdas/domain/clock';
 import { SoldOutCache } from '../lambdas/domain/sold-out-cache';
+import { createAdmissionTable, localDynamoDbClient } from '../local/dynamodb-local';
 import { startDynamoDbLocal } from '../local/emulators';
-import { createAdmissionTable, localDynamoDbClient } from '../test/support/dynamodb';
 import { workload } from './admission-strategies';
 import { closedLoop, type Latency, latency } from './stats';
 

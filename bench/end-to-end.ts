@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import autocannon from 'autocannon';
-import { call, openCampaign, type RunningCloud, startCloudProcess } from '../test/support/local-cloud';
+import type { AdmissionMode } from '../lambdas/contract/names';
+import { call, openCampaign, type RunningCloud, startCloudProcess } from '../local/child-cloud';
 import { type Latency, latency } from './stats';
 
 /** One load run through HTTP with autocannon. */
@@ -22,7 +23,7 @@ export interface EndToEndOptions {
   readonly quota: number;
   /** autocannon connections, the same for the bare server and the local cloud. */
   readonly connections: number;
-  readonly modes: readonly ('redis' | 'dynamodb')[];
+  readonly modes: readonly AdmissionMode[];
 }
 
 /** The issue's burst: 10,000 users against a quota of 1,000, 64 connections, both admission modes. */
@@ -35,7 +36,7 @@ export const END_TO_END_DEFAULTS: EndToEndOptions = {
 
 /** The burst in one admission mode, and the same load again after SOLD_OUT. */
 export interface ModeResult {
-  readonly mode: 'redis' | 'dynamodb';
+  readonly mode: AdmissionMode;
   readonly burst: HttpRun;
   /** First request until the last of the quota's coupons is persisted (polled every 50 ms), ms. */
   readonly drainMs: number;
@@ -181,7 +182,7 @@ async function burstAt(
   return { burst, drainMs: Math.round((await drained) - started) };
 }
 
-async function benchMode(mode: 'redis' | 'dynamodb', options: EndToEndOptions, log: (line: string) => void) {
+async function benchMode(mode: AdmissionMode, options: EndToEndOptions, log: (line: string) => void) {
   const cloud = await startCloudProcess(mode, { tag: `bench-${mode}` });
   try {
     const api = cloud.endpoints.apiUrl;

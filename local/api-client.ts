@@ -1,6 +1,6 @@
 import type { SignatureV4 } from '@smithy/signature-v4';
-import type { AdminCredentials } from './authorizers';
-import { executeApiSigner, signableRequest } from './sigv4';
+import type { FunctionAuthMode } from '../lambdas/contract/names';
+import { type AdminCredentials, executeApiSigner, signableRequest } from './sigv4';
 
 /** What a client of the local cloud needs from `.local/endpoints.json`. */
 export interface LocalApiAccess {
@@ -8,7 +8,7 @@ export interface LocalApiAccess {
   /** The local admin's SigV4 credentials (admin routes). */
   readonly adminCredentials: AdminCredentials;
   /** `jwt` when the user routes take bearer tokens (mint them at `POST /_local/token`), `none` in open mode. */
-  readonly auth: { readonly mode: 'jwt' | 'none' };
+  readonly auth: { readonly mode: FunctionAuthMode };
 }
 
 /**

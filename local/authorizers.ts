@@ -11,7 +11,7 @@ import {
   SignJWT,
 } from 'jose';
 import * as z from 'zod';
-import { executeApiSigner, signableRequest } from './sigv4';
+import { type AdminCredentials, executeApiSigner, signableRequest } from './sigv4';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from './template';
 
 /** How a route is authorized, from its AWS::ApiGatewayV2::Route (AuthorizationType) and authorizer. */
@@ -144,17 +144,6 @@ export class LocalIssuer {
   }
 }
 
-/** Long-lived credentials of the local admin, written into endpoints.json (`adminCredentials`). */
-export interface AdminCredentials {
-  readonly accessKeyId: string;
-  readonly secretAccessKey: string;
-  /** Set for temporary credentials (a deployed stack's admin role); never for the local admin. */
-  readonly sessionToken?: string;
-  readonly region: string;
-  /** The SigV4 service name of API Gateway. */
-  readonly service: 'execute-api';
-}
-
 /** Generates the local admin's credentials (an AKIA-style key id and a 40-character secret). */
 export function generateAdminCredentials(): AdminCredentials {
   const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
@@ -186,6 +175,7 @@ export class LocalIamAuthorizer {
     this.signer = executeApiSigner(credentials);
   }
 
+  /** Checks one request's signature; on success the event's `requestContext.authorizer.iam` of the local admin. */
   async authorize(req: http.IncomingMessage, url: URL, body: Buffer): Promise<AuthorizationResult> {
     const forbidden = (message: string): AuthorizationResult => ({ ok: false, status: 403, body: { message } });
     const header = req.headers.authorization;

@@ -65,8 +65,11 @@ export const chaosConfigSchema = z.strictObject({
   lambda: z.record(z.string().min(1), lambdaFaultSchema).optional(),
 });
 
+/** A parsed chaos configuration ({@link chaosConfigSchema}). */
 export type ChaosConfig = z.infer<typeof chaosConfigSchema>;
+/** Faults of one service operation: error and blackhole rates (0..1), the error's name, added latency (ms). */
 export type OperationFault = z.infer<typeof operationFaultSchema>;
+/** Faults of one function: crash rate (0..1) and where the crash happens. */
 export type LambdaFault = z.infer<typeof lambdaFaultSchema>;
 
 /** What a proxy does with one request. */
@@ -173,6 +176,7 @@ export class Chaos {
     return this.config;
   }
 
+  /** The current configuration, as last set. */
   get(): ChaosConfig {
     return this.config;
   }

@@ -1,12 +1,17 @@
 import { rmSync } from 'node:fs';
-import { type AdmissionMode, startLocalCloud } from './cloud';
+import { ADMISSION_MODES, type AdmissionMode } from '../lambdas/contract/names';
+import { startLocalCloud } from './cloud';
+import { missingPrerequisites } from './prerequisites';
 
 // `npm start`: synthesize the CDK app and run it locally until Ctrl-C or SIGTERM.
 async function main() {
   const requested = process.env.ADMISSION_MODE;
-  if (requested !== undefined && requested !== 'redis' && requested !== 'dynamodb') {
-    throw new Error(`ADMISSION_MODE must be redis or dynamodb, not '${requested}'`);
+  if (requested !== undefined && !(ADMISSION_MODES as readonly string[]).includes(requested)) {
+    throw new Error(`ADMISSION_MODE must be ${ADMISSION_MODES.join(' or ')}, not '${requested}'`);
   }
+  // Before synthesizing: a missing emulator would otherwise surface as a spawn error after a minute of bundling.
+  const missing = missingPrerequisites(requested as AdmissionMode | undefined);
+  if (missing.length > 0) throw new Error(missing.join('\n'));
   const json = (name: string): unknown => {
     const raw = process.env[name];
     if (!raw) return undefined;

@@ -1,6 +1,19 @@
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
-import type { AdminCredentials } from './authorizers';
+
+/**
+ * SigV4 credentials of an admin caller, as the signer reads them: the local admin's are long-lived, generated at
+ * every start (generateAdminCredentials in local/authorizers.ts) and written into endpoints.json (`adminCredentials`).
+ */
+export interface AdminCredentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  /** Set for temporary credentials (a deployed stack's admin role); never for the local admin. */
+  readonly sessionToken?: string;
+  readonly region: string;
+  /** The SigV4 service name of API Gateway. */
+  readonly service: 'execute-api';
+}
 
 /**
  * The SigV4 signer both sides of an admin call use: the client signing it and the local cloud recomputing the

@@ -57,11 +57,13 @@ export class SqsPoller {
     private readonly fn: LocalFunction,
   ) {}
 
+  /** Starts `maxConcurrency` polling loops. */
   start(): void {
     this.running = true;
     this.loops = Array.from({ length: this.mapping.maxConcurrency }, () => this.loop());
   }
 
+  /** Stops polling; resolves once every loop has finished its current receive and delivery. */
   async stop(): Promise<void> {
     this.running = false;
     await Promise.allSettled(this.loops);

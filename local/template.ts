@@ -15,8 +15,9 @@ export interface SynthesizedStack {
   readonly resources: Record<string, Resource>;
 }
 
-/** Local account and region that every ARN and URL uses. */
+/** Local account that every ARN uses. */
 export const LOCAL_ACCOUNT = '000000000000';
+/** Local region that every ARN, URL and SigV4 scope uses. */
 export const LOCAL_REGION = 'us-east-1';
 
 /**

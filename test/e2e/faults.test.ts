@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { type CampaignDay, couponIdOf } from '../../lambdas/domain/admission';
-import { openCampaign, type RunningCloud, startCloudProcess } from '../support/local-cloud';
+import { openCampaign, type RunningCloud, startCloudProcess } from '../../local/child-cloud';
 import { countByCode, type IssueAnswer, PipelineProbe, type PipelineSample } from '../support/pipeline';
 
 // Faults injected between the Lambdas and the emulators (POST /_local/chaos); the product code is untouched.

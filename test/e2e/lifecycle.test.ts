@@ -6,7 +6,7 @@ import {
   type RunningCloud,
   startCloudProcess,
   TEST_VENDOR,
-} from '../support/local-cloud';
+} from '../../local/child-cloud';
 import { PipelineProbe } from '../support/pipeline';
 
 jest.setTimeout(300_000);

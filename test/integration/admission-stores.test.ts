@@ -5,9 +5,9 @@ import fc from 'fast-check';
 import { DynamoDbAdmissionStore } from '../../lambdas/adapters/dynamodb/admission-store';
 import { RedisAdmissionStore } from '../../lambdas/adapters/redis/admission-store';
 import type { AdmissionStore } from '../../lambdas/domain/admission';
+import { createAdmissionTable, localDynamoDbClient } from '../../local/dynamodb-local';
 import { type Emulator, startDynamoDbLocal, startRedisServer } from '../../local/emulators';
 import { startUpstashBridge, type UpstashBridge } from '../../local/upstash-bridge';
-import { createAdmissionTable, localDynamoDbClient } from '../support/dynamodb';
 
 jest.setTimeout(120_000);
 

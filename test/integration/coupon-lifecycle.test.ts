@@ -4,8 +4,8 @@ import { DynamoDbCouponStore, USER_COUPONS_INDEX } from '../../lambdas/adapters/
 import { DynamoDbVendorRepository } from '../../lambdas/adapters/dynamodb/vendor-repository';
 import type { Coupon } from '../../lambdas/domain/coupon';
 import { redeemCoupon, userCoupons } from '../../lambdas/domain/redemption';
+import { createAdmissionTable, localDynamoDbClient } from '../../local/dynamodb-local';
 import { type Emulator, startDynamoDbLocal } from '../../local/emulators';
-import { createAdmissionTable, localDynamoDbClient } from '../support/dynamodb';
 
 jest.setTimeout(120_000);
 

@@ -7,7 +7,7 @@ import { DynamoDbCouponStore } from '../../lambdas/adapters/dynamodb/coupon-stor
 import { RedisAdmissionStore } from '../../lambdas/adapters/redis/admission-store';
 import { queueDepth } from '../../lambdas/adapters/sqs/queue-depth';
 import type { AdmissionStore, CampaignDay, LedgerEntry } from '../../lambdas/domain/admission';
-import { call, type RunningCloud } from './local-cloud';
+import { call, type RunningCloud } from '../../local/child-cloud';
 import { localId } from './template';
 
 /** One reading of the pipeline's state for a campaign day, see {@link PipelineProbe.sample}. */

@@ -1,10 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
-import { LocalApiClient } from '../../local/api-client';
-import type { LocalEndpoints } from '../../local/cloud';
-
-const root = path.resolve(__dirname, '..', '..');
+import type { AdmissionMode } from '../lambdas/contract/names';
+import { LocalApiClient } from './api-client';
+import type { LocalEndpoints } from './cloud';
+import { projectRoot as root } from './emulators';
 
 /** A local cloud started the way `npm start` starts it, in its own process. */
 export interface RunningCloud {
@@ -29,13 +29,12 @@ export interface CloudProcessOptions {
 }
 
 /**
- * Starts `tsx local/main.ts` with its own cdk.out and state directory and waits for its endpoints.json.
- * @throws Error (with the process output) when it exits or does not become ready within `timeoutMs`.
+ * Starts `tsx local/main.ts` with its own cdk.out and state directory, waits for its endpoints.json, and creates
+ * {@link TEST_VENDOR}. Used by the end-to-end tests and the end-to-end benchmark.
+ * @throws Error (with the process output) when it exits or does not become ready within `timeoutMs`, or when the
+ *   vendor is not created.
  */
-export async function startCloudProcess(
-  mode: 'redis' | 'dynamodb',
-  options: CloudProcessOptions = {},
-): Promise<RunningCloud> {
+export async function startCloudProcess(mode: AdmissionMode, options: CloudProcessOptions = {}): Promise<RunningCloud> {
   const tag = options.tag ?? mode;
   const timeoutMs = options.timeoutMs ?? 240_000;
   const stateDir = path.join(root, '.local', `test-${tag}`);
@@ -115,7 +114,7 @@ export function middayZone(now = new Date()): string {
   return `Etc/GMT${offset > 0 ? '-' : '+'}${Math.abs(offset)}`;
 }
 
-/** The vendor every test cloud starts with; {@link openCampaign} belongs to it. */
+/** The vendor every cloud of {@link startCloudProcess} starts with (tests, benchmarks); {@link openCampaign} belongs to it. */
 export const TEST_VENDOR = { vendorId: 'test-vendor', name: 'Test vendor', currency: 'KRW' } as const;
 
 /** A campaign definition open all day today in `timezone`, of {@link TEST_VENDOR}. */

@@ -1,0 +1,103 @@
+import { availableParallelism } from 'node:os';
+import * as path from 'node:path';
+import type { Chaos } from '../chaos';
+import { LocalFunction, type LocalFunctionSpec } from '../lambda-runtime';
+import {
+  LOCAL_ACCOUNT,
+  LOCAL_REGION,
+  type PhysicalResource,
+  resolveIntrinsics,
+  resourcesOfType,
+  type SynthesizedStack,
+} from '../template';
+
+/**
+ * Execution environments per function when neither the template nor the caller says: two per core, at least 4
+ * and at most 16. On AWS each environment brings its own CPU; here they share the machine's cores, and each one
+ * beyond what the cores can run only adds a cold start and context switches, and spreads the requests so thin
+ * that no environment's code gets warm: function CPU per request grows with the count (figures in BENCHMARKS.md,
+ * "End to end").
+ */
+export const DEFAULT_FUNCTION_CONCURRENCY = Math.min(16, Math.max(4, 2 * availableParallelism()));
+
+/** Options of {@link provisionFunctions}. */
+export interface FunctionOptions {
+  /** The cloud assembly the bundles are read from. */
+  readonly cdkOut: string;
+  /** Each function logs to `<logDir>/<logical id>.log`. */
+  readonly logDir: string;
+  /** Execution environments per function unless the template reserves fewer. @default DEFAULT_FUNCTION_CONCURRENCY */
+  readonly concurrency?: number;
+  /** Static credentials every function uses (the emulators accept any). */
+  readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string };
+  /** Where the functions reach the backends (`AWS_ENDPOINT_URL_*`): the chaos proxies and local Secrets Manager. */
+  readonly endpoints: { readonly dynamodb: string; readonly sqs: string; readonly secretsManager: string };
+  /** Faults injected into the execution environments. */
+  readonly chaos: Chaos;
+}
+
+/**
+ * Records every AWS::Lambda::Function's name and ARN in `physical`, then builds each one's local runtime: its
+ * bundle from cdkOut, handler, Timeout (s, default 3), MemorySize (MB, default 128), reserved concurrency, and its
+ * template environment with intrinsics resolved against `physical`, plus the variables Lambda sets and the local
+ * endpoints. No environment starts until the first invocation.
+ * @returns the functions by logical id.
+ * @throws Error when a function has no bundled asset, or an environment variable references an unknown resource.
+ */
+export function provisionFunctions(
+  stack: SynthesizedStack,
+  physical: Record<string, PhysicalResource>,
+  options: FunctionOptions,
+): Record<string, LocalFunction> {
+  const functionDefs = resourcesOfType(stack, 'AWS::Lambda::Function');
+  for (const [id, fn] of functionDefs) {
+    const name = (fn.Properties?.FunctionName as string | undefined) ?? id;
+    physical[id] = {
+      ref: name,
+      attributes: { Arn: `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${name}` },
+    };
+  }
+  // Every spec is resolved before any runtime exists: a bad one fails the start with nothing to clean up.
+  const specs = functionDefs.map(([id, fn]): LocalFunctionSpec => {
+    const p = fn.Properties ?? {};
+    const assetPath = fn.Metadata?.['aws:asset:path'] as string | undefined;
+    if (!assetPath) throw new Error(`function ${id} has no bundled asset in ${options.cdkOut}`);
+    const variables = resolveIntrinsics(
+      (p.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {},
+      physical,
+    ) as Record<string, unknown>;
+    const name = physical[id]?.ref as string;
+    const memory = Number(p.MemorySize ?? 128);
+    return {
+      logicalId: id,
+      functionName: name,
+      arn: physical[id]?.attributes.Arn as string,
+      codeDir: path.join(options.cdkOut, assetPath),
+      handler: String(p.Handler ?? 'index.handler'),
+      timeoutS: Number(p.Timeout ?? 3),
+      memoryMb: memory,
+      logFile: path.join(options.logDir, `${id}.log`),
+      maxConcurrency: Number(
+        (p.ReservedConcurrentExecutions as number | undefined) ?? options.concurrency ?? DEFAULT_FUNCTION_CONCURRENCY,
+      ),
+      environment: {
+        ...Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, String(v)])),
+        PATH: process.env.PATH ?? '/usr/bin:/bin',
+        TZ: 'UTC',
+        AWS_REGION: LOCAL_REGION,
+        AWS_DEFAULT_REGION: LOCAL_REGION,
+        AWS_ACCESS_KEY_ID: options.credentials.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: options.credentials.secretAccessKey,
+        AWS_ENDPOINT_URL_DYNAMODB: options.endpoints.dynamodb,
+        AWS_ENDPOINT_URL_SQS: options.endpoints.sqs,
+        AWS_ENDPOINT_URL_SECRETS_MANAGER: options.endpoints.secretsManager,
+        AWS_LAMBDA_FUNCTION_NAME: name,
+        AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(memory),
+        AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+        AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
+        AWS_SDK_JS_SUPPRESS_NODEJS_VERSION_WARNING: '1',
+      },
+    };
+  });
+  return Object.fromEntries(specs.map((spec) => [spec.logicalId, new LocalFunction(spec, options.chaos)]));
+}
