@@ -1,7 +1,6 @@
-import type { AdmissionQueue, AdmissionStore, CampaignDay, CampaignRepository } from './admission';
+import type { CampaignDay } from './admission';
 import { couponIdOf, MessageRejectedError } from './admission';
 import { admissionExpiresAt, evaluateIssuance } from './campaign';
-import type { Clock } from './clock';
 import {
   AlreadyIssuedError,
   backendCall,
@@ -10,13 +9,8 @@ import {
   SoldOutError,
   UnavailableError,
 } from './errors';
+import type { AdmissionQueue, AdmissionStore, CampaignRepository, Clock, LogPort } from './ports';
 import type { SoldOutCache } from './sold-out-cache';
-
-/** Minimal structured logger port (Powertools Logger satisfies it). */
-export interface LogPort {
-  warn(message: string, extra: Record<string, unknown>): void;
-  error(message: string, extra: Record<string, unknown>): void;
-}
 
 /** Dependencies of {@link issueCoupon}. */
 export interface IssueCouponDeps {

@@ -1,8 +1,7 @@
 import * as z from 'zod/mini';
 import './zod-messages';
 import { type Campaign, minorUnitsSchema } from './campaign';
-import type { Clock } from './clock';
-import { type Coupon, type CouponStore, type CouponView, couponView, type Redemption } from './coupon';
+import { type Coupon, type CouponView, couponView, type Redemption } from './coupon';
 import {
   AlreadyRedeemedError,
   backendCall,
@@ -11,7 +10,7 @@ import {
   InvalidRequestError,
   UnavailableError,
 } from './errors';
-import type { Page } from './vendor';
+import type { Clock, CouponStore, Page, PageRequest } from './ports';
 
 /**
  * Body of `POST /v1/coupons/{couponId}/redeem` (besides the caller's identity): the order the coupon is used on,
@@ -122,11 +121,7 @@ function outcomeOf(
  * the list is read from an index that may lag a coupon write by a moment.
  * @throws InvalidRequestError for a bad cursor; UnavailableError on backend failure.
  */
-export async function userCoupons(
-  deps: RedemptionDeps,
-  userId: string,
-  page: { limit: number; cursor?: string },
-): Promise<Page<CouponView>> {
+export async function userCoupons(deps: RedemptionDeps, userId: string, page: PageRequest): Promise<Page<CouponView>> {
   const found = await backendCall(() => deps.coupons.listByUser(userId, page));
   const now = deps.clock();
   return { ...found, items: found.items.map((coupon) => couponView(coupon, now)) };

@@ -2,9 +2,9 @@ import type * as z from 'zod/mini';
 import { DynamoDbAdmissionStore } from '../adapters/dynamodb/admission-store';
 import { DynamoDbCampaignRepository } from '../adapters/dynamodb/campaign-repository';
 import { RedisAdmissionStore } from '../adapters/redis/admission-store';
-import type { AdmissionStore } from '../domain/admission';
 import { systemClock } from '../domain/clock';
 import { UnavailableError } from '../domain/errors';
+import type { AdmissionStore } from '../domain/ports';
 import { documentClient, redisClient } from './clients';
 import type { admissionEnvSchema } from './config';
 

@@ -4,7 +4,7 @@ import { Redis } from '@upstash/redis';
 import fc from 'fast-check';
 import { DynamoDbAdmissionStore } from '../../lambdas/adapters/dynamodb/admission-store';
 import { RedisAdmissionStore } from '../../lambdas/adapters/redis/admission-store';
-import type { AdmissionStore } from '../../lambdas/domain/admission';
+import type { AdmissionStore } from '../../lambdas/domain/ports';
 import { type Emulator, startDynamoDbLocal, startRedisServer } from '../../local/emulators';
 import { startUpstashBridge, type UpstashBridge } from '../../local/upstash-bridge';
 import { createAdmissionTable, localDynamoDbClient } from '../support/dynamodb';

@@ -1,6 +1,7 @@
 import { type AdmissionMessage, couponIdOf, MessageRejectedError } from '../../lambdas/domain/admission';
 import type { Campaign } from '../../lambdas/domain/campaign';
-import { type FailureStatus, reconcilableDays, reconcile } from '../../lambdas/domain/reconcile';
+import type { FailureStatus } from '../../lambdas/domain/ports';
+import { reconcilableDays, reconcile } from '../../lambdas/domain/reconcile';
 import { MemoryAdmissions } from '../support/fakes';
 import { springSaleDefinition } from '../support/fixtures';
 

@@ -1,5 +1,6 @@
 import type { Redis } from '@upstash/redis';
-import type { AdmissionStore, AdmitOutcome, AdmitRequest, CampaignDay, LedgerEntry } from '../../domain/admission';
+import type { CampaignDay } from '../../domain/admission';
+import type { AdmissionStore, AdmitOutcome, AdmitRequest, LedgerEntry } from '../../domain/ports';
 
 /**
  * Keys of one campaign day. The `{...}` hash tag puts all of them in one Redis Cluster slot, which a multi-key
