@@ -167,7 +167,7 @@ export const ROUTES = [
     handler: HANDLERS.adminVendors,
     authorization: 'admin',
     throttle: 'adminCall',
-    summary: "A vendor, its settlement balance and one page of its ledger.",
+    summary: 'A vendor, its settlement balance and one page of its ledger.',
   },
 ] as const satisfies readonly Route[];
 
