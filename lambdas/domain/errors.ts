@@ -1,6 +1,6 @@
 /**
  * Domain errors. Every error a client can cause or see has a stable `code` and an HTTP `statusCode`;
- * the mapping to HTTP happens once, at the edge (`lambdas/shared/http.ts`).
+ * the mapping to HTTP happens once, at the edge (`lambdas/runtime/http.ts`).
  */
 export abstract class DomainError extends Error {
   /** Stable machine-readable code returned to clients, e.g. `SOLD_OUT`. */
