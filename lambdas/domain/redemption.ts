@@ -4,7 +4,6 @@ import { type Campaign, minorUnitsSchema } from './campaign';
 import { type Coupon, type CouponView, couponView, type Redemption } from './coupon';
 import {
   AlreadyRedeemedError,
-  backendCall,
   CouponExpiredError,
   CouponNotFoundError,
   InvalidRequestError,
@@ -62,13 +61,14 @@ export interface RedeemRequest {
  * (even after expiry). Of concurrent redeems of one coupon exactly one wins; the others see its result.
  * @throws CouponNotFoundError (404) when the coupon does not exist or belongs to someone else; CouponExpiredError
  *   (410) after its validity; AlreadyRedeemedError (409) when redeemed with another order; InvalidRequestError
- *   (400) when a PERCENT coupon gets no orderAmount; UnavailableError (503) on backend failure.
+ *   (400) when a PERCENT coupon gets no orderAmount; UnavailableError (503) when the coupon has no vendor or
+ *   stays ISSUED after a failed redeem; the backend's error as is when a read or the write fails.
  */
 export async function redeemCoupon(
   deps: RedemptionDeps,
   request: RedeemRequest,
 ): Promise<CouponView & { redemption: Redemption }> {
-  const coupon = await backendCall(() => deps.coupons.get(request.couponId));
+  const coupon = await deps.coupons.get(request.couponId);
   const settled = outcomeOf(coupon, request, deps.clock());
   if (settled) return settled;
   const issued = coupon as Coupon;
@@ -81,12 +81,10 @@ export async function redeemCoupon(
     amount: creditAmount(issued.discount, request.orderAmount),
     redeemedAt: deps.clock().toISOString(),
   };
-  const result = await backendCall(() =>
-    deps.coupons.redeem({ ...issued, vendorId: issued.vendorId as string }, redemption),
-  );
+  const result = await deps.coupons.redeem({ ...issued, vendorId: issued.vendorId as string }, redemption);
   if (result === 'REDEEMED') return { ...issued, status: 'REDEEMED', redemption };
   // Another redeem won the race, or the coupon expired meanwhile: answer from what is stored now.
-  const now = await backendCall(() => deps.coupons.get(request.couponId));
+  const now = await deps.coupons.get(request.couponId);
   const after = outcomeOf(now, request, deps.clock());
   if (after) return after;
   throw new UnavailableError(`coupon '${request.couponId}' could not be redeemed and is still ISSUED`);
@@ -119,10 +117,10 @@ function outcomeOf(
  * The user's coupons across campaigns, newest admission first, each with its status at this instant
  * (ISSUED, REDEEMED or EXPIRED). Coupons admitted but not yet written do not appear (see the per-day query), and
  * the list is read from an index that may lag a coupon write by a moment.
- * @throws InvalidRequestError for a bad cursor; UnavailableError on backend failure.
+ * @throws InvalidRequestError for a bad cursor; the backend's error as is when the read fails.
  */
 export async function userCoupons(deps: RedemptionDeps, userId: string, page: PageRequest): Promise<Page<CouponView>> {
-  const found = await backendCall(() => deps.coupons.listByUser(userId, page));
+  const found = await deps.coupons.listByUser(userId, page);
   const now = deps.clock();
   return { ...found, items: found.items.map((coupon) => couponView(coupon, now)) };
 }

@@ -60,13 +60,21 @@ export const identifierSchema = z
   );
 
 /** Middy's early-timeout error (thrown when the remaining time runs out), told apart from AWS SDK timeouts. */
-const isMiddyTimeout = (error: Error) => (error.cause as { package?: string } | undefined)?.package === '@middy/core';
+const isMiddyTimeout = (error: unknown) =>
+  error instanceof Error &&
+  error.name === 'TimeoutError' &&
+  (error.cause as { package?: string } | undefined)?.package === '@middy/core';
+
+/** The message of every 503 and of any other response whose error may not be shown (`expose` false). */
+const UNAVAILABLE_MESSAGE = 'The service is temporarily unavailable; please retry';
 
 /**
- * Maps errors to responses once, at the edge: a DomainError becomes `{code, message, ...details}` with its status;
- * middy's early timeout becomes 503 UNAVAILABLE; anything else is logged and becomes a generic 500 that
- * reveals nothing internal. Bodies of exposed=false
- * errors (5xx) are generic too.
+ * Maps errors to responses once, at the edge, for every route: a DomainError becomes `{code, message,
+ * ...details}` with its status (the message generic when `expose` is false). Any other error is a backend
+ * failure (an SDK, Redis or network error, or middy's early timeout just before the function's deadline):
+ * whatever the handler was doing may or may not have happened, and a retry is safe (an admitted user gets
+ * ALREADY_ISSUED), so it becomes 503 `{code: 'UNAVAILABLE', message}` that reveals nothing internal, and is
+ * logged with its cause.
  */
 export function httpErrors(): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2> {
   return {
@@ -76,23 +84,13 @@ export function httpErrors(): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayPr
         if (error.statusCode >= 500) logger.error(error.message, { error, cause: error.cause });
         request.response = json(error.statusCode, {
           code: error.code,
-          message: error.expose ? error.message : 'The service is temporarily unavailable; please retry',
+          message: error.expose ? error.message : UNAVAILABLE_MESSAGE,
           ...error.details,
         });
         return;
       }
-      if (error instanceof Error && error.name === 'TimeoutError' && isMiddyTimeout(error)) {
-        // Middy answers just before the function's deadline: whatever the handler was doing may or may not have
-        // happened, and a retry is safe (an admitted user gets ALREADY_ISSUED), so this is a 503.
-        logger.error('handler ran out of time', { error });
-        request.response = json(503, {
-          code: 'UNAVAILABLE',
-          message: 'The service is temporarily unavailable; please retry',
-        });
-        return;
-      }
-      logger.error('unhandled error', { error });
-      request.response = json(500, { code: 'INTERNAL_ERROR', message: 'Internal error' });
+      logger.error(isMiddyTimeout(error) ? 'handler ran out of time' : 'backend failure', { error });
+      request.response = json(503, { code: 'UNAVAILABLE', message: UNAVAILABLE_MESSAGE });
     },
   };
 }
