@@ -1,9 +1,9 @@
-import { couponIdOf } from '../../lambdas/domain/admission';
-import type { Campaign } from '../../lambdas/domain/campaign';
-import type { Coupon } from '../../lambdas/domain/coupon';
-import type { DeadLetter } from '../../lambdas/domain/ports';
-import { failedEventIdOf, type ReplayDeps, replayDeadLetters } from '../../lambdas/domain/replay';
-import { springSaleDefinition } from '../support/fixtures';
+import { couponIdOf } from '../../../lambdas/domain/admission';
+import type { Campaign } from '../../../lambdas/domain/campaign';
+import type { Coupon } from '../../../lambdas/domain/coupon';
+import type { DeadLetter } from '../../../lambdas/domain/ports';
+import { failedEventIdOf, type ReplayDeps, replayDeadLetters } from '../../../lambdas/domain/replay';
+import { springSaleDefinition } from '../../support/fixtures';
 
 const campaign: Campaign = { ...springSaleDefinition, campaignId: 'c1', name: 'C1', createdAt: '2026-04-01T00:00:00Z' };
 
