@@ -1,5 +1,5 @@
-import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { Redis } from '@upstash/redis';
@@ -68,16 +68,31 @@ export function sqsClient(): SQSClient {
 const upstashSecretSchema = z.object({ url: z.url(), token: requiredString() });
 
 /**
+ * The JSON value of the Secrets Manager secret `secretId` (its string, or its binary as UTF-8).
+ * @throws the SDK's error when it cannot be read; SyntaxError when it is not JSON.
+ */
+async function secretJson(secretId: string): Promise<unknown> {
+  // Read once per instance (redisClient keeps what it builds), so no cache and no Parameters utility here.
+  const client = new SecretsManagerClient({});
+  try {
+    const { SecretString, SecretBinary } = await client.send(new GetSecretValueCommand({ SecretId: secretId }));
+    const text = SecretString || (SecretBinary ? new TextDecoder().decode(SecretBinary) : undefined);
+    return text === undefined ? undefined : JSON.parse(text);
+  } finally {
+    client.destroy();
+  }
+}
+
+/**
  * The Upstash client, created on first use from the Secrets Manager secret `secretId` holding
- * `{"url","token"}`. The secret is cached for the life of the instance (Powertools Parameters); the token never
- * reaches an environment variable or a log line. Network errors are retried twice, 20-60 ms apart, so a Redis
- * outage fails closed within the request rather than hanging it. A failed creation is tried again on next use.
+ * `{"url","token"}`, and kept for the life of the instance; the token never reaches an environment variable or a
+ * log line. Network errors are retried twice, 20-60 ms apart, so a Redis outage fails closed within the request
+ * rather than hanging it. A failed creation is tried again on next use.
  * @throws Error when the secret is missing or malformed.
  */
 export function redisClient(secretId: string): Promise<Redis> {
   redis ??= (async () => {
-    const raw = await getSecret(secretId, { transform: 'json', maxAge: 24 * 3600 });
-    const { url, token } = upstashSecretSchema.parse(raw);
+    const { url, token } = upstashSecretSchema.parse(await secretJson(secretId));
     return new Redis({
       url,
       token,
