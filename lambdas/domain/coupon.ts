@@ -98,7 +98,7 @@ function couponOf(campaign: Campaign, message: AdmissionMessage, now: Date): Cou
 /**
  * {@link applyAdmission} for a batch of admissions, written together (CouponStore.putAllIfAbsent, ports.ts): one
  * transaction per batch instead of one per coupon, so the consumer makes a tenth of the requests and the day's
- * STATS item (one partition, about 500 transactions/s on AWS) takes one counter update per batch. Admissions
+ * STATS item (one item: its transaction limit is in BENCHMARKS.md, capacity model) takes one counter update per batch. Admissions
  * of an unknown campaign, and those the store left unsettled, are not in `settled`: the caller applies them one by
  * one ({@link applyAdmission}), so a bad record fails alone.
  * @throws backend errors of the campaign reads, as thrown.

@@ -55,7 +55,7 @@ export interface RedeemRequest {
 }
 
 /**
- * Redeems a coupon for an order (REQUIREMENTS.md, 002: `useCoupon` -> `payToVendor`): ISSUED -> REDEEMED by a
+ * Redeems a coupon for an order (README.md, "API", lifecycle rules: redemption): ISSUED -> REDEEMED by a
  * conditional write, crediting the vendor's settlement ledger in the same transaction, so the credit happens
  * exactly once. Idempotent per order: redeeming again with the same `orderId` returns the first redemption
  * (even after expiry). Of concurrent redeems of one coupon exactly one wins; the others see its result.

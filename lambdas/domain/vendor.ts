@@ -7,7 +7,7 @@ import type { Clock, PageRequest, VendorRepository } from './ports';
 
 /**
  * Vendor as accepted by `POST /v1/admin/vendors` (`vendorId` optional). A vendor issues campaigns and is paid
- * when their coupons are used (REQUIREMENTS.md, 002: vendors issue coupon types, `useCoupon` -> `payToVendor`).
+ * when their coupons are used (README.md, "API": the coupon's life).
  * Every amount of the vendor's campaigns and settlement is in minor units of `currency` (ISO 4217).
  */
 export const vendorDefinitionSchema = z.strictObject({

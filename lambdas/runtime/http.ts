@@ -3,6 +3,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import * as z from 'zod/mini';
 import '../domain/zod-messages';
 import { DomainError, InvalidRequestError, PayloadTooLargeError } from '../domain/errors';
+import type { PageRequest } from '../domain/ports';
 import { logger } from './powertools';
 
 /** Largest accepted JSON body, bytes. A campaign definition is well under 1 KB. */
@@ -95,8 +96,9 @@ export function httpErrors(): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayPr
   };
 }
 
-/** Most items one page of a listing returns; `limit` defaults to {@link DEFAULT_PAGE_SIZE}. */
+/** Most items one page of a listing returns. */
 export const MAX_PAGE_SIZE = 100;
+/** Items of a page when the request gives no `limit`. */
 export const DEFAULT_PAGE_SIZE = 20;
 
 /** Query of a paginated listing: `limit` (1-100, default 20) and `cursor` (a previous `nextCursor`). */
@@ -115,10 +117,7 @@ const pageQuerySchema = z.object({
  * The page request of a listing's query string.
  * @throws InvalidRequestError for a limit outside 1-100 or a malformed cursor.
  */
-export function parsePageQuery(query: Record<string, string | undefined> | undefined): {
-  limit: number;
-  cursor?: string;
-} {
+export function parsePageQuery(query: Record<string, string | undefined> | undefined): PageRequest {
   const { limit, cursor } = parseWith(pageQuerySchema, query ?? {}, 'query');
   if (limit < 1 || limit > MAX_PAGE_SIZE) {
     throw new InvalidRequestError(`invalid query: limit must be an integer from 1 to ${MAX_PAGE_SIZE}`);

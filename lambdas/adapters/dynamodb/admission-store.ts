@@ -33,7 +33,7 @@ interface UserItem {
  *    item applies concurrent updates one at a time, and the shares sum to the quota, so the quota can never be
  *    exceeded);
  * 2. the user's ledger item, only if it does not exist (one admission per user per day).
- * With `counterShards` K > 1 the quota is split over K items (on AWS one item takes about 1,000 writes/s): a
+ * With `counterShards` K > 1 the quota is split over K items (one item's write limit on AWS, README.md "API"): a
  * request tries a random shard first and falls over to the others in turn when it is exhausted, so every unit of
  * quota is used before SOLD_OUT. The rank is `shard + 1 + K x (seq - 1)`: unique per day, in arrival order within a
  * shard (with K = 1 it is simply the arrival order).

@@ -14,8 +14,7 @@ export { USER_COUPONS_INDEX };
 
 /**
  * Coupons per transaction of {@link DynamoDbCouponStore.putAllIfAbsent}: TransactWriteItems takes at most 100
- * actions (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_TransactWriteItems.html), and a
- * chunk needs one STATS update per issue day besides its puts.
+ * actions (the API's limit), and a chunk needs one STATS update per issue day besides its puts.
  */
 export const COUPONS_PER_TRANSACTION = 50;
 
