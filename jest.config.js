@@ -1,9 +1,9 @@
 /** Separate jest projects so `npm test` runs every layer but the soak and each can be run alone (`--selectProjects`). */
-// jose ships only ES modules: swc compiles it to CommonJS along with the TypeScript.
+// jose and @middy/core ship only ES modules: swc compiles them to CommonJS along with the TypeScript.
 const transform = { '^.+\\.(t|j|mj)sx?$': ['@swc/jest'] };
 const base = {
   transform,
-  transformIgnorePatterns: ['/node_modules/(?!jose/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(jose|@middy/core)/)'],
   testEnvironment: 'node',
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
 };

@@ -342,7 +342,7 @@ export async function benchAdmissionStrategies(
         name === 'resp'
           ? respTransport(server.port)
           : restTransport(
-              // As the Lambdas configure it (lambdas/shared/clients.ts).
+              // As the Lambdas configure it (lambdas/runtime/adapters.ts).
               new Upstash({
                 url: bridge.url,
                 token: bridge.token,

@@ -1,7 +1,7 @@
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbAdmissionStore } from '../lambdas/adapters/dynamodb/admission-store';
-import type { AdmitOutcome } from '../lambdas/domain/admission';
 import { systemClock } from '../lambdas/domain/clock';
+import type { AdmitOutcome } from '../lambdas/domain/ports';
 import { SoldOutCache } from '../lambdas/domain/sold-out-cache';
 import { createAdmissionTable, localDynamoDbClient } from '../local/dynamodb-local';
 import { startDynamoDbLocal } from '../local/emulators';

@@ -4,9 +4,10 @@ import { fromEnv } from '@aws-sdk/credential-provider-env';
  * Stands in for `@aws-sdk/credential-provider-node` in the Lambda bundles (an esbuild alias set by `AppFunction`).
  *
  * Lambda hands every execution environment its role's credentials in `AWS_ACCESS_KEY_ID`,
- * `AWS_SECRET_ACCESS_KEY` and `AWS_SESSION_TOKEN` (AWS Lambda Developer Guide, "Defined runtime environment
- * variables"), and the local cloud does the same, so the SDK's full Node chain (SSO, INI files, STS web identity,
- * process, IMDS: about 100 KB minified, and module init time on every cold start) is never used there.
+ * `AWS_SECRET_ACCESS_KEY` and `AWS_SESSION_TOKEN` (Lambda's defined runtime environment variables), and the local
+ * cloud does the same (local/cloud.ts), so the SDK's full Node chain (SSO, INI files, STS web identity, process,
+ * IMDS) is never used there, and would cost bundle size and module init time on every cold start. Measurements
+ * belong in BENCHMARKS.md, not in comments: its size is there ("Bundle sizes").
  * Same signature as the package's `defaultProvider`.
  * @throws CredentialsProviderError (when called) if the variables are missing.
  */

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { AdmissionStore, CampaignDay, CampaignRepository } from './admission';
+import type { CampaignDay } from './admission';
 import { couponIdOf } from './admission';
 import {
   admissionExpiresAt,
@@ -13,12 +13,9 @@ import {
   nextIssueDay,
   UPDATE_LEAD_MS,
 } from './campaign';
-import type { Clock } from './clock';
-import type { CouponStore } from './coupon';
 import { CampaignStartedError, InvalidRequestError, UnknownVendorError } from './errors';
+import type { AdmissionStore, CampaignRepository, Clock, CouponStore, FailureLog, VendorRepository } from './ports';
 import { campaignOrThrow } from './queries';
-import type { FailureStatus } from './reconcile';
-import type { VendorRepository } from './vendor';
 
 /** Dependencies of the campaign admin use cases. */
 export interface CampaignAdminDeps {
@@ -132,7 +129,7 @@ export interface StatsDeps {
   readonly campaigns: Pick<CampaignRepository, 'get'>;
   readonly admissions: Pick<AdmissionStore, 'admittedCount' | 'ledger'>;
   readonly coupons: Pick<CouponStore, 'dayCounts' | 'existing'>;
-  readonly failures: { statuses(failedEventIds: readonly string[]): Promise<Map<string, FailureStatus>> };
+  readonly failures: Pick<FailureLog, 'statuses'>;
   readonly clock: Clock;
 }
 

@@ -9,7 +9,10 @@ const LOCAL_TIME = /^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$/;
 const MAX_DAILY_QUOTA = 10_000_000;
 const MAX_VALIDITY_DAYS = 3_650;
 const MAX_CAMPAIGN_DAYS = 366;
-/** Most counter shards a day's quota may be split over (DynamoDB mode); 100 x ~1,000 writes/s is beyond need. */
+/**
+ * Most counter shards a day's quota may be split over (DynamoDB mode): 100 items of one item's write limit on AWS
+ * each (README.md, "API": `counterShards`) is beyond need.
+ */
 export const MAX_COUNTER_SHARDS = 100;
 
 const isRealDate = (value: string) => DateTime.fromISO(value, { zone: 'UTC' }).isValid;
@@ -34,8 +37,8 @@ export const minorUnitsSchema = (field: string) =>
     .check(z.gte(1, `${field} must be at least 1`), z.lte(MAX_MINOR_UNITS));
 
 /**
- * The discount a coupon gives, which is also what the vendor is credited when it is redeemed (REQUIREMENTS.md,
- * 002: `useCoupon` -> `payToVendor`). `AMOUNT`: a fixed amount in minor units of the vendor's currency.
+ * The discount a coupon gives, which is also what the vendor is credited when it is redeemed (README.md, "API",
+ * lifecycle rules: redemption). `AMOUNT`: a fixed amount in minor units of the vendor's currency.
  * `PERCENT`: a share of the order amount, optionally capped at `maxAmount` minor units.
  */
 export const discountSchema = z.discriminatedUnion('type', [
@@ -71,7 +74,7 @@ const campaignFields = z.strictObject({
   couponValidityDays: z.int().check(z.gte(0), z.lte(MAX_VALIDITY_DAYS)),
   /**
    * DynamoDB mode: the daily quota is split over this many counter items, so admissions are not capped by one
-   * item's write rate (about 1,000 writes/s on AWS). Fixed once the campaign starts. Ignored in Redis mode.
+   * item's write limit on AWS (README.md, "API"). Fixed once the campaign starts. Ignored in Redis mode.
    */
   counterShards: z._default(counterShardsSchema, 1),
   discount: discountSchema,
@@ -80,8 +83,8 @@ const campaignFields = z.strictObject({
 /**
  * Campaign definition as accepted by `POST /v1/admin/campaigns` (the request body, `campaignId` optional).
  * Dates are inclusive local dates (`YYYY-MM-DD`) and window times local `HH:MM` in `timezone`; `close` is
- * exclusive and `"24:00"` means the end of the day. Rules from the source designs (REQUIREMENTS.md, 001):
- * an event period, a daily window, a daily quota, one coupon per user per day, a validity period after the event.
+ * exclusive and `"24:00"` means the end of the day. The rules (README.md, "API"): an event period, a daily window,
+ * a daily quota, one coupon per user per day, a validity period after the event.
  */
 export const campaignDefinitionSchema = campaignFields.check(
   z.superRefine((c, ctx) => {
@@ -178,7 +181,7 @@ export function evaluateIssuance(campaign: CampaignRules, instant: Date): Issuan
 
 /**
  * The instant a coupon of this campaign stops being valid (exclusive): the end of local day
- * `endDate + couponValidityDays` in the campaign's time zone (REQUIREMENTS.md, 001: usable only during a validity
+ * `endDate + couponValidityDays` in the campaign's time zone (README.md, "API": usable only during a validity
  * period after the event).
  */
 export function couponExpiresAt(campaign: CampaignRules): Date {

@@ -1,5 +1,4 @@
-/** A source of the current instant; injected so rules and tests never read the wall clock directly. */
-export type Clock = () => Date;
+import type { Clock } from './ports';
 
 /** The wall clock. */
 export const systemClock: Clock = () => new Date();

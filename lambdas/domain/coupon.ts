@@ -1,8 +1,8 @@
 import * as z from 'zod/mini';
 import './zod-messages';
-import type { AdmissionMessage, CampaignDay } from './admission';
+import type { AdmissionMessage } from './admission';
 import { type Campaign, couponExpiresAt } from './campaign';
-import type { Page } from './vendor';
+import type { BatchOutcome, Clock, CouponStore } from './ports';
 
 /** How a coupon was used: the order, what the vendor was credited (minor units) and when (ISO-8601 UTC). */
 export interface Redemption {
@@ -54,41 +54,6 @@ export const admissionMessageSchema = z.strictObject({
   couponId: z.string().check(z.regex(/^[0-9a-f]{32}$/)),
 });
 
-/** Port: coupon storage. */
-export interface CouponStore {
-  /**
-   * Writes the coupon unless one with its id exists, and counts it as persisted for its day in the same
-   * transaction. Returns 'CREATED' or 'EXISTS'; throws on backend failure.
-   */
-  putIfAbsent(coupon: Coupon): Promise<'CREATED' | 'EXISTS'>;
-  /**
-   * {@link putIfAbsent} for many coupons in as few transactions as the store allows, each transaction counting
-   * the coupons it wrote. `settled` has the outcome of every coupon id it settled; when a transaction fails for
-   * another reason than a coupon existing, its coupons are left out of `settled` and the error is `failure`.
-   */
-  putAllIfAbsent(coupons: readonly Coupon[]): Promise<BatchOutcome>;
-  /** The coupon (strongly consistent read), or undefined. */
-  get(couponId: string): Promise<Coupon | undefined>;
-  /** The subset of `couponIds` that exist. */
-  existing(couponIds: readonly string[]): Promise<Set<string>>;
-  /** Coupons persisted for the day. */
-  persistedCount(day: CampaignDay): Promise<number>;
-  /** Coupons persisted and redeemed for the day (the day's STATS counters). */
-  dayCounts(day: CampaignDay): Promise<{ persisted: number; redeemed: number }>;
-  /**
-   * ISSUED -> REDEEMED in one transaction with the vendor's credit: the coupon update is conditional on it being
-   * ISSUED, owned by `coupon.userId` and unexpired at `redemption.redeemedAt`; the same transaction appends the
-   * settlement entry, adds `amount` to the vendor's balance and counts the day's redemption. 'CONFLICT' when the
-   * coupon's condition failed (redeemed or expired meanwhile: read it again); throws on backend failure.
-   */
-  redeem(coupon: Coupon & { vendorId: string }, redemption: Redemption): Promise<'REDEEMED' | 'CONFLICT'>;
-  /**
-   * The user's coupons, newest admission first.
-   * @throws InvalidRequestError for a cursor this listing did not issue for this user.
-   */
-  listByUser(userId: string, page: { limit: number; cursor?: string }): Promise<Page<Coupon>>;
-}
-
 /** Error for a message that can never be applied (bad body, unknown campaign): it is parked, not retried forever. */
 export class PoisonMessageError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
@@ -111,17 +76,11 @@ export function parseAdmissionMessage(body: string): AdmissionMessage {
   return parsed.data;
 }
 
-/** What a batch write settled: outcome by coupon id, and the error that left the rest unsettled, if any. */
-export interface BatchOutcome {
-  readonly settled: Map<string, 'CREATED' | 'EXISTS'>;
-  readonly failure?: unknown;
-}
-
 /** Dependencies of {@link applyAdmission}. */
 export interface ApplyAdmissionDeps {
   readonly campaigns: { get(campaignId: string): Promise<Campaign | undefined> };
   readonly coupons: Pick<CouponStore, 'putIfAbsent'>;
-  readonly clock: () => Date;
+  readonly clock: Clock;
 }
 
 /** The coupon an admission of `campaign` becomes, issued at `now`. */
@@ -137,9 +96,9 @@ function couponOf(campaign: Campaign, message: AdmissionMessage, now: Date): Cou
 }
 
 /**
- * {@link applyAdmission} for a batch of admissions, written together ({@link CouponStore.putAllIfAbsent}): one
+ * {@link applyAdmission} for a batch of admissions, written together (CouponStore.putAllIfAbsent, ports.ts): one
  * transaction per batch instead of one per coupon, so the consumer makes a tenth of the requests and the day's
- * STATS item (one partition, about 500 transactions/s on AWS) takes one counter update per batch. Admissions
+ * STATS item (one item: its transaction limit is in BENCHMARKS.md, capacity model) takes one counter update per batch. Admissions
  * of an unknown campaign, and those the store left unsettled, are not in `settled`: the caller applies them one by
  * one ({@link applyAdmission}), so a bad record fails alone.
  * @throws backend errors of the campaign reads, as thrown.

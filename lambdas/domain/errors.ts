@@ -1,6 +1,6 @@
 /**
  * Domain errors. Every error a client can cause or see has a stable `code` and an HTTP `statusCode`;
- * the mapping to HTTP happens once, at the edge (`lambdas/shared/http.ts`).
+ * the mapping to HTTP happens once, at the edge (`lambdas/runtime/http.ts`).
  */
 export abstract class DomainError extends Error {
   /** Stable machine-readable code returned to clients, e.g. `SOLD_OUT`. */
@@ -91,8 +91,9 @@ export class CouponNotFoundError extends DomainError {
 }
 
 /**
- * 503: a backend (Redis, DynamoDB, SQS) failed. Any admission made during the request has been rolled back,
- * so the client may simply retry.
+ * 503: the request could not be served now and the client may simply retry (any admission made during it has
+ * been rolled back), e.g. the queue rejected the coupon's message. A backend error the domain does not handle
+ * itself is answered the same way by the edge (lambdas/runtime/http.ts).
  */
 export class UnavailableError extends DomainError {
   readonly code = 'UNAVAILABLE';
@@ -167,18 +168,5 @@ export class AlreadyRedeemedError extends DomainError {
   constructor(couponId: string, orderId: string) {
     super(`Coupon '${couponId}' was already redeemed with another order`);
     this.details = { orderId };
-  }
-}
-
-/**
- * Runs a backend call, turning any failure into UnavailableError (503) with the cause kept for the log; a
- * DomainError (e.g. a bad cursor found by the adapter) passes through unchanged.
- */
-export async function backendCall<T>(call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
-    if (error instanceof DomainError) throw error;
-    throw new UnavailableError('A backend is unavailable; please retry', { cause: error });
   }
 }

@@ -1,22 +1,9 @@
-import type { AdmissionQueue, AdmissionStore, CampaignDay, CampaignRepository } from './admission';
+import type { CampaignDay } from './admission';
 import { couponIdOf, MessageRejectedError } from './admission';
 import { admissionExpiresAt, evaluateIssuance } from './campaign';
-import type { Clock } from './clock';
-import {
-  AlreadyIssuedError,
-  backendCall,
-  CampaignNotFoundError,
-  NotOpenError,
-  SoldOutError,
-  UnavailableError,
-} from './errors';
+import { AlreadyIssuedError, CampaignNotFoundError, NotOpenError, SoldOutError, UnavailableError } from './errors';
+import type { AdmissionQueue, AdmissionStore, CampaignRepository, Clock, LogPort } from './ports';
 import type { SoldOutCache } from './sold-out-cache';
-
-/** Minimal structured logger port (Powertools Logger satisfies it). */
-export interface LogPort {
-  warn(message: string, extra: Record<string, unknown>): void;
-  error(message: string, extra: Record<string, unknown>): void;
-}
 
 /** Dependencies of {@link issueCoupon}. */
 export interface IssueCouponDeps {
@@ -56,14 +43,15 @@ const CLOSED_MESSAGES = {
  * reconciliation re-enqueues any admitted user without a coupon after its grace period (see reconcile.ts).
  *
  * @throws CampaignNotFoundError, NotOpenError, SoldOutError, AlreadyIssuedError (with the existing rank),
- *   UnavailableError (backend failure; nothing is left admitted).
+ *   UnavailableError (the queue rejected the message; the admission was released); the backend's error as is
+ *   when the campaign read or the admission fails (nothing is left admitted).
  */
 export async function issueCoupon(
   deps: IssueCouponDeps,
   request: { readonly campaignId: string; readonly userId: string; readonly requestId: string },
 ): Promise<IssueResult> {
   const { campaignId, userId, requestId } = request;
-  const campaign = await backendCall(() => deps.campaigns.get(campaignId));
+  const campaign = await deps.campaigns.get(campaignId);
   if (!campaign) throw new CampaignNotFoundError(campaignId);
 
   const now = deps.clock();
@@ -79,17 +67,15 @@ export async function issueCoupon(
     throw new SoldOutError(campaignId, day.issueDate);
   }
 
-  const outcome = await backendCall(() =>
-    deps.admissions.admit({
-      day,
-      userId,
-      requestId,
-      quota: campaign.dailyQuota,
-      counterShards: campaign.counterShards,
-      admittedAt: now.toISOString(),
-      expiresAt: admissionExpiresAt(campaign, day.issueDate, deps.admissionRetentionDays),
-    }),
-  );
+  const outcome = await deps.admissions.admit({
+    day,
+    userId,
+    requestId,
+    quota: campaign.dailyQuota,
+    counterShards: campaign.counterShards,
+    admittedAt: now.toISOString(),
+    expiresAt: admissionExpiresAt(campaign, day.issueDate, deps.admissionRetentionDays),
+  });
   if (outcome.kind === 'SOLD_OUT') {
     // One read of the day's winners lets this instance answer the rest of the burst from memory.
     const admitted = await deps.admissions.admittedUsers(day).catch((error: unknown) => {

@@ -1,10 +1,9 @@
-import type { AdmissionStore, CampaignRepository } from './admission';
 import { couponIdOf } from './admission';
 import type { Campaign } from './campaign';
 import { issueDayOf } from './campaign';
-import type { Clock } from './clock';
-import { type CouponStore, type CouponView, couponView } from './coupon';
+import { type CouponView, couponView } from './coupon';
 import { CampaignNotFoundError, CouponNotFoundError } from './errors';
+import type { AdmissionStore, CampaignRepository, Clock, CouponStore } from './ports';
 
 /** Dependencies of the read-side and admin use cases. */
 export interface QueryDeps {

@@ -1,25 +1,25 @@
-import type { AdmissionQueue, CampaignDay, LedgerEntry } from './admission';
+import type { CampaignDay } from './admission';
 import { couponIdOf } from './admission';
 import { type Campaign, issueDayOf } from './campaign';
-import type { Clock } from './clock';
-import type { LogPort } from './issue-coupon';
-
-/** Status of a failure record: still being replayed from the dead-letter queue, or given up on. */
-export type FailureStatus = 'RETRYING' | 'PARKED';
+import type {
+  AdmissionQueue,
+  AdmissionStore,
+  CampaignRepository,
+  Clock,
+  CouponStore,
+  FailureLog,
+  LogPort,
+} from './ports';
 
 /** Dependencies of {@link reconcile}. */
 export interface ReconcileDeps {
-  readonly campaigns: { list(): Promise<Campaign[]> };
+  readonly campaigns: Pick<CampaignRepository, 'list'>;
   /** The admission ledger: who was admitted, with rank and instant. */
-  readonly admissions: { ledger(day: CampaignDay): Promise<LedgerEntry[]> };
-  readonly coupons: {
-    /** The subset of `couponIds` that exist. */
-    existing(couponIds: readonly string[]): Promise<Set<string>>;
-    /** The day's persisted count (kept in the coupon write's transaction). */
-    persistedCount(day: CampaignDay): Promise<number>;
-  };
+  readonly admissions: Pick<AdmissionStore, 'ledger'>;
+  /** The coupons that exist, and the day's persisted count (kept in the coupon write's transaction). */
+  readonly coupons: Pick<CouponStore, 'existing' | 'persistedCount'>;
   /** Failure records by id (the coupon id for admission messages). */
-  readonly failures: { statuses(failedEventIds: readonly string[]): Promise<Map<string, FailureStatus>> };
+  readonly failures: Pick<FailureLog, 'statuses'>;
   readonly queue: AdmissionQueue;
   /** Messages in the issue queue, visible or being processed (approximate, as SQS reports them). */
   readonly queueDepth: () => Promise<number>;

@@ -1,17 +1,15 @@
 import * as z from 'zod/mini';
 import './zod-messages';
 import { type Campaign, minorUnitsSchema } from './campaign';
-import type { Clock } from './clock';
-import { type Coupon, type CouponStore, type CouponView, couponView, type Redemption } from './coupon';
+import { type Coupon, type CouponView, couponView, type Redemption } from './coupon';
 import {
   AlreadyRedeemedError,
-  backendCall,
   CouponExpiredError,
   CouponNotFoundError,
   InvalidRequestError,
   UnavailableError,
 } from './errors';
-import type { Page } from './vendor';
+import type { Clock, CouponStore, Page, PageRequest } from './ports';
 
 /**
  * Body of `POST /v1/coupons/{couponId}/redeem` (besides the caller's identity): the order the coupon is used on,
@@ -57,19 +55,20 @@ export interface RedeemRequest {
 }
 
 /**
- * Redeems a coupon for an order (REQUIREMENTS.md, 002: `useCoupon` -> `payToVendor`): ISSUED -> REDEEMED by a
+ * Redeems a coupon for an order (README.md, "API", lifecycle rules: redemption): ISSUED -> REDEEMED by a
  * conditional write, crediting the vendor's settlement ledger in the same transaction, so the credit happens
  * exactly once. Idempotent per order: redeeming again with the same `orderId` returns the first redemption
  * (even after expiry). Of concurrent redeems of one coupon exactly one wins; the others see its result.
  * @throws CouponNotFoundError (404) when the coupon does not exist or belongs to someone else; CouponExpiredError
  *   (410) after its validity; AlreadyRedeemedError (409) when redeemed with another order; InvalidRequestError
- *   (400) when a PERCENT coupon gets no orderAmount; UnavailableError (503) on backend failure.
+ *   (400) when a PERCENT coupon gets no orderAmount; UnavailableError (503) when the coupon has no vendor or
+ *   stays ISSUED after a failed redeem; the backend's error as is when a read or the write fails.
  */
 export async function redeemCoupon(
   deps: RedemptionDeps,
   request: RedeemRequest,
 ): Promise<CouponView & { redemption: Redemption }> {
-  const coupon = await backendCall(() => deps.coupons.get(request.couponId));
+  const coupon = await deps.coupons.get(request.couponId);
   const settled = outcomeOf(coupon, request, deps.clock());
   if (settled) return settled;
   const issued = coupon as Coupon;
@@ -82,12 +81,10 @@ export async function redeemCoupon(
     amount: creditAmount(issued.discount, request.orderAmount),
     redeemedAt: deps.clock().toISOString(),
   };
-  const result = await backendCall(() =>
-    deps.coupons.redeem({ ...issued, vendorId: issued.vendorId as string }, redemption),
-  );
+  const result = await deps.coupons.redeem({ ...issued, vendorId: issued.vendorId as string }, redemption);
   if (result === 'REDEEMED') return { ...issued, status: 'REDEEMED', redemption };
   // Another redeem won the race, or the coupon expired meanwhile: answer from what is stored now.
-  const now = await backendCall(() => deps.coupons.get(request.couponId));
+  const now = await deps.coupons.get(request.couponId);
   const after = outcomeOf(now, request, deps.clock());
   if (after) return after;
   throw new UnavailableError(`coupon '${request.couponId}' could not be redeemed and is still ISSUED`);
@@ -120,14 +117,10 @@ function outcomeOf(
  * The user's coupons across campaigns, newest admission first, each with its status at this instant
  * (ISSUED, REDEEMED or EXPIRED). Coupons admitted but not yet written do not appear (see the per-day query), and
  * the list is read from an index that may lag a coupon write by a moment.
- * @throws InvalidRequestError for a bad cursor; UnavailableError on backend failure.
+ * @throws InvalidRequestError for a bad cursor; the backend's error as is when the read fails.
  */
-export async function userCoupons(
-  deps: RedemptionDeps,
-  userId: string,
-  page: { limit: number; cursor?: string },
-): Promise<Page<CouponView>> {
-  const found = await backendCall(() => deps.coupons.listByUser(userId, page));
+export async function userCoupons(deps: RedemptionDeps, userId: string, page: PageRequest): Promise<Page<CouponView>> {
+  const found = await deps.coupons.listByUser(userId, page);
   const now = deps.clock();
   return { ...found, items: found.items.map((coupon) => couponView(coupon, now)) };
 }

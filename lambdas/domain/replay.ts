@@ -1,42 +1,10 @@
-import type { Clock } from './clock';
 import { type ApplyAdmissionDeps, applyAdmission, PoisonMessageError, parseAdmissionMessage } from './coupon';
-
-/** A message received from the dead-letter queue. */
-export interface DeadLetter {
-  readonly messageId: string;
-  readonly receiptHandle: string;
-  readonly body: string;
-  readonly attributes: Record<string, string>;
-}
-
-/** Port: the dead-letter queue. */
-export interface DeadLetterSource {
-  /** Up to 10 messages, hidden from other receivers for a while; [] when the queue is empty. */
-  receive(): Promise<DeadLetter[]>;
-  delete(message: DeadLetter): Promise<void>;
-}
-
-/** Port: the failed-events table. */
-export interface FailureLog {
-  recordFailure(
-    failure: {
-      failedEventId: string;
-      body: string;
-      error: string;
-      reason: 'POISON' | 'ERROR';
-      attributes: Record<string, string>;
-    },
-    park: boolean,
-    now: Date,
-  ): Promise<number>;
-  park(failedEventId: string, now: Date): Promise<void>;
-  resolve(failedEventId: string): Promise<void>;
-}
+import type { Clock, DeadLetter, DeadLetterSource, FailureLog, FailureRecord } from './ports';
 
 /** Dependencies of {@link replayDeadLetters}. */
 export interface ReplayDeps extends ApplyAdmissionDeps {
-  readonly deadLetters: DeadLetterSource;
-  readonly failures: FailureLog;
+  readonly deadLetters: Pick<DeadLetterSource, 'receive' | 'delete'>;
+  readonly failures: Pick<FailureLog, 'recordFailure' | 'park' | 'resolve'>;
   readonly clock: Clock;
   /** Replay attempts of one message before it is parked (a poison message is parked at once). */
   readonly maxReplayAttempts: number;
@@ -97,11 +65,11 @@ export async function replayDeadLetters(deps: ReplayDeps): Promise<ReplaySummary
     } catch (error) {
       const poison = error instanceof PoisonMessageError;
       const now = deps.clock();
-      const failure = {
+      const failure: FailureRecord = {
         failedEventId,
         body: message.body,
         error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
-        reason: poison ? ('POISON' as const) : ('ERROR' as const),
+        reason: poison ? 'POISON' : 'ERROR',
         attributes: message.attributes,
       };
       const attempts = await deps.failures.recordFailure(failure, poison, now);

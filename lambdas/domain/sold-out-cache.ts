@@ -1,5 +1,5 @@
 import { type CampaignDay, campaignDayKey } from './admission';
-import type { Clock } from './clock';
+import type { Clock } from './ports';
 
 /**
  * Per-instance memory of campaign days seen SOLD_OUT, with a snapshot of the day's admitted users

@@ -2,12 +2,12 @@ import { randomUUID } from 'node:crypto';
 import * as z from 'zod/mini';
 import './zod-messages';
 import { entityIdSchema } from './campaign';
-import type { Clock } from './clock';
 import { VendorNotFoundError } from './errors';
+import type { Clock, PageRequest, VendorRepository } from './ports';
 
 /**
  * Vendor as accepted by `POST /v1/admin/vendors` (`vendorId` optional). A vendor issues campaigns and is paid
- * when their coupons are used (REQUIREMENTS.md, 002: vendors issue coupon types, `useCoupon` -> `payToVendor`).
+ * when their coupons are used (README.md, "API": the coupon's life).
  * Every amount of the vendor's campaigns and settlement is in minor units of `currency` (ISO 4217).
  */
 export const vendorDefinitionSchema = z.strictObject({
@@ -49,26 +49,6 @@ export interface SettlementEntry {
   readonly redeemedAt: string;
 }
 
-/** One page of a listing; `nextCursor` is absent on the last page. */
-export interface Page<T> {
-  readonly items: T[];
-  readonly nextCursor?: string;
-}
-
-/** Port: vendors and their settlement ledgers. */
-export interface VendorRepository {
-  get(vendorId: string): Promise<Vendor | undefined>;
-  /** Stores a new vendor with a zero balance. @throws VendorExistsError when the id is taken. */
-  create(vendor: Vendor): Promise<void>;
-  /**
-   * The vendor and its settlement account (balance and redemption count) from one read of the profile item, or
-   * undefined when the vendor does not exist.
-   */
-  account(vendorId: string): Promise<{ vendor: Vendor; settlement: Settlement } | undefined>;
-  /** The vendor's credits, oldest first. @throws InvalidRequestError for a cursor this listing did not issue. */
-  entries(vendorId: string, page: { limit: number; cursor?: string }): Promise<Page<SettlementEntry>>;
-}
-
 /**
  * Stores a new vendor; `vendorId` is generated (UUID) when absent.
  * @throws VendorExistsError when the id is taken.
@@ -94,7 +74,7 @@ export async function createVendor(
 export async function vendorSettlement(
   deps: { vendors: VendorRepository },
   vendorId: string,
-  page: { limit: number; cursor?: string },
+  page: PageRequest,
 ): Promise<Vendor & { settlement: Settlement; entries: SettlementEntry[]; nextCursor?: string }> {
   const account = await deps.vendors.account(vendorId);
   if (!account) throw new VendorNotFoundError(vendorId);

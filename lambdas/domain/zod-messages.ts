@@ -1,5 +1,5 @@
-// zod/mini (used for its small bundle: ~20 KB against ~95 KB for the classic API) ships no error messages; this
-// loads the English ones, once per process, so a 400 says what was wrong. Import it from every module that
+// zod/mini (used for its small bundle; the sizes are in BENCHMARKS.md, "Bundle sizes") ships no error messages;
+// this loads the English ones, once per process, so a 400 says what was wrong. Import it from every module that
 // reports a schema's errors; the bundler keeps only the English locale.
 import { en } from 'zod/locales';
 import * as z from 'zod/mini';

@@ -1,25 +1,29 @@
-import middy from '@middy/core';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import * as z from 'zod/mini';
-import { DynamoDbCouponStore } from '../adapters/dynamodb/coupon-store';
+import { ENV, HANDLERS } from '../contract/names';
 import { localDateSchema } from '../domain/campaign';
 import { systemClock } from '../domain/clock';
 import { ForbiddenError } from '../domain/errors';
 import { issuanceCount, userCoupon } from '../domain/queries';
-import { documentClient } from '../shared/clients';
-import { admissionEnvSchema, loadConfig, requiredString } from '../shared/config';
-import { httpErrors, identifierSchema, json, parseWith } from '../shared/http';
-import { authModeSchema, callerUserId } from '../shared/identity';
-import { admissionStoreFactory, campaignRepository } from '../shared/wiring';
+import { admissionStoreFactory, cachedCampaignRepository, couponStore } from '../runtime/adapters';
+import { loadConfig } from '../runtime/config';
+import { identifierSchema, json, parseWith } from '../runtime/http';
+import { callerUserId } from '../runtime/identity';
+import { type HttpEvent, httpHandler } from '../runtime/router';
 
-const config = loadConfig(
-  z.extend(admissionEnvSchema, { COUPON_TABLE_NAME: requiredString(), AUTH_MODE: authModeSchema }),
-);
-const campaigns = campaignRepository(config);
+const config = loadConfig('query');
+const authMode = config[ENV.AUTH_MODE];
+const campaigns = cachedCampaignRepository(config);
 const admissions = admissionStoreFactory(config);
-const coupons = new DynamoDbCouponStore(documentClient, config.COUPON_TABLE_NAME, config.ADMISSION_TABLE_NAME);
+const coupons = couponStore(config);
 
 const querySchema = z.object({ date: z.optional(localDateSchema('date')) });
+
+/** The campaign id of the path and the `?date=YYYY-MM-DD` of the query (undefined: today in the campaign's zone). */
+function campaignDayOf(event: HttpEvent) {
+  const campaignId = parseWith(identifierSchema, event.pathParameters?.campaignId, 'campaignId');
+  const { date } = parseWith(querySchema, event.queryStringParameters ?? {}, 'query');
+  return { campaignId, date };
+}
 
 /**
  * `GET /v1/campaigns/{campaignId}/count` -> `{issueDate, quota, admitted, persisted, remaining}`;
@@ -28,20 +32,21 @@ const querySchema = z.object({ date: z.optional(localDateSchema('date')) });
  * (default: today in the campaign's time zone). The count is public; the coupon is the caller's own: `{userId}`
  * is `me` or the token's `sub` (403 FORBIDDEN otherwise, 401 without a verified caller); in auth=none any id.
  */
-export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
-  .use(httpErrors())
-  .handler(async (event) => {
-    const campaignId = parseWith(identifierSchema, event.pathParameters?.campaignId, 'campaignId');
-    const { date } = parseWith(querySchema, event.queryStringParameters ?? {}, 'query');
+export const handler = httpHandler(HANDLERS.query, {
+  getCount: async (event) => {
+    const { campaignId, date } = campaignDayOf(event);
     const deps = { campaigns, admissions: await admissions(), coupons, clock: systemClock };
-    if (event.pathParameters?.userId !== undefined) {
-      const requested = parseWith(identifierSchema, event.pathParameters.userId, 'userId');
-      // jwt: the caller is the token's sub, and the path may only name it (or `me`); none: the path names the user.
-      const { userId } = callerUserId(event, config.AUTH_MODE, () => ({ userId: requested }));
-      if (config.AUTH_MODE === 'jwt' && requested !== 'me' && requested !== userId) {
-        throw new ForbiddenError("a user may read only their own coupon (use 'me')");
-      }
-      return json(200, await userCoupon(deps, campaignId, userId, date));
-    }
     return json(200, await issuanceCount(deps, campaignId, date));
-  });
+  },
+  getUserCoupon: async (event) => {
+    const { campaignId, date } = campaignDayOf(event);
+    const deps = { campaigns, admissions: await admissions(), coupons, clock: systemClock };
+    const requested = parseWith(identifierSchema, event.pathParameters?.userId, 'userId');
+    // jwt: the caller is the token's sub, and the path may only name it (or `me`); none: the path names the user.
+    const { userId } = callerUserId(event, authMode, () => ({ userId: requested }));
+    if (authMode === 'jwt' && requested !== 'me' && requested !== userId) {
+      throw new ForbiddenError("a user may read only their own coupon (use 'me')");
+    }
+    return json(200, await userCoupon(deps, campaignId, userId, date));
+  },
+});

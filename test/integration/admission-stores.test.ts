@@ -4,7 +4,8 @@ import { Redis } from '@upstash/redis';
 import fc from 'fast-check';
 import { DynamoDbAdmissionStore } from '../../lambdas/adapters/dynamodb/admission-store';
 import { RedisAdmissionStore } from '../../lambdas/adapters/redis/admission-store';
-import type { AdmissionStore } from '../../lambdas/domain/admission';
+import { ADMISSION_MODES } from '../../lambdas/contract/names';
+import type { AdmissionStore } from '../../lambdas/domain/ports';
 import { createAdmissionTable, localDynamoDbClient } from '../../local/dynamodb-local';
 import { type Emulator, startDynamoDbLocal, startRedisServer } from '../../local/emulators';
 import { startUpstashBridge, type UpstashBridge } from '../../local/upstash-bridge';
@@ -53,7 +54,7 @@ const request = (
   expiresAt: Math.floor(Date.now() / 1000) + 86_400,
 });
 
-describe.each(['redis', 'dynamodb'])('integration: %s admission store', (mode) => {
+describe.each(ADMISSION_MODES)('integration: %s admission store', (mode) => {
   it('admits exactly the quota under concurrency from several instances, one rank per user', async () => {
     const instances = Array.from({ length: 4 }, () => (stores[mode] as () => AdmissionStore)());
     const day = { campaignId: `conc-${mode}`, issueDate: '2026-05-01' };

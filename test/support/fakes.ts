@@ -1,10 +1,5 @@
-import type {
-  AdmissionStore,
-  AdmitOutcome,
-  AdmitRequest,
-  CampaignDay,
-  LedgerEntry,
-} from '../../lambdas/domain/admission';
+import type { CampaignDay } from '../../lambdas/domain/admission';
+import type { AdmissionStore, AdmitOutcome, AdmitRequest, LedgerEntry } from '../../lambdas/domain/ports';
 
 // In-memory stand-ins for the domain's ports, with the ports' guarantees (one day only).
 

@@ -1,4 +1,4 @@
-/** The campaign definition of the issue's example (`POST /v1/admin/campaigns`): Seoul, May 1-5, 13:00-15:00. */
+/** The campaign definition of README.md's example (`POST /v1/admin/campaigns`): Seoul, May 1-5, 13:00-15:00. */
 export const springSaleDefinition = {
   campaignId: 'spring-sale',
   vendorId: 'acme',

@@ -6,7 +6,8 @@ import { DynamoDbAdmissionStore } from '../../lambdas/adapters/dynamodb/admissio
 import { DynamoDbCouponStore } from '../../lambdas/adapters/dynamodb/coupon-store';
 import { RedisAdmissionStore } from '../../lambdas/adapters/redis/admission-store';
 import { queueDepth } from '../../lambdas/adapters/sqs/queue-depth';
-import type { AdmissionStore, CampaignDay, LedgerEntry } from '../../lambdas/domain/admission';
+import type { CampaignDay } from '../../lambdas/domain/admission';
+import type { AdmissionStore, LedgerEntry } from '../../lambdas/domain/ports';
 import { call, type RunningCloud } from '../../local/child-cloud';
 import { localId } from './template';
 

@@ -5,48 +5,19 @@ import {
   PutCommand,
   QueryCommand,
   TransactWriteCommand,
-  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import {
-  type AdmissionStore,
-  type AdmitOutcome,
-  type AdmitRequest,
-  type CampaignDay,
-  campaignDayKey,
-  type LedgerEntry,
-} from '../../domain/admission';
+import type { CampaignDay } from '../../domain/admission';
+import type { AdmissionStore, AdmitOutcome, AdmitRequest, LedgerEntry } from '../../domain/ports';
+import { COUNTER_SK, dayPk, userSk } from './admission-keys';
+import { DynamoDbCounterShards } from './counter-shards';
 import { firstConditionFailed } from './transaction';
 
-/** Partition key of a campaign day in the admission table: `campaignId#issueDate`. */
-export const dayPk = campaignDayKey;
-/** Sort key of the day's counter item (`admitted`, `seq`) when the quota is not sharded. */
-export const COUNTER_SK = 'COUNTER';
-/**
- * Sort key of counter shard `shard` of `shards`: `COUNTER` for an unsharded day, else `COUNTER#<shard>`. Every
- * counter key begins with `COUNTER`, so one query sums a day's admissions whatever the shard count.
- */
-export const counterSk = (shard: number, shards: number) => (shards === 1 ? COUNTER_SK : `${COUNTER_SK}#${shard}`);
-
-/**
- * Quota of shard `shard` when `quota` is split over `shards` items: the remainder goes to the first shards, so
- * the shares sum to the quota exactly (a shard may get 0 when quota < shards).
- */
-export const shardQuota = (quota: number, shard: number, shards: number) =>
-  Math.floor(quota / shards) + (shard < quota % shards ? 1 : 0);
-
-/**
- * A shard an instance saw exhausted is tried last for this long, ms, so the fall-over does not keep paying rejected
- * conditional writes (which consume write capacity) on shards known to be full.
- */
-const EXHAUSTED_SHARD_TTL_MS = 1_000;
 /**
  * How long a request that found the day sold out waits before it looks for the same user's concurrent winner a
  * second time, ms: longer than one ledger write takes.
  */
 const WINNER_WAIT_MS = 50;
-/** Sort key of a user's admission (ledger) item: `USER#<userId>`, holding rank, requestId, admittedAt. */
-export const userSk = (userId: string) => `USER#${userId}`;
 
 interface UserItem {
   userId: string;
@@ -62,7 +33,7 @@ interface UserItem {
  *    item applies concurrent updates one at a time, and the shares sum to the quota, so the quota can never be
  *    exceeded);
  * 2. the user's ledger item, only if it does not exist (one admission per user per day).
- * With `counterShards` K > 1 the quota is split over K items (on AWS one item takes about 1,000 writes/s): a
+ * With `counterShards` K > 1 the quota is split over K items (one item's write limit on AWS, README.md "API"): a
  * request tries a random shard first and falls over to the others in turn when it is exhausted, so every unit of
  * quota is used before SOLD_OUT. The rank is `shard + 1 + K x (seq - 1)`: unique per day, in arrival order within a
  * shard (with K = 1 it is simply the arrival order).
@@ -76,20 +47,21 @@ interface UserItem {
  * ALREADY_ADMITTED when it finds it.
  */
 export class DynamoDbAdmissionStore implements AdmissionStore {
-  /** Shards this instance saw exhausted (`pk#sk`) -> when to try them again, epoch ms. */
-  private readonly exhausted = new Map<string, number>();
+  private readonly counters: DynamoDbCounterShards;
 
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
-  ) {}
+  ) {
+    this.counters = new DynamoDbCounterShards(client, tableName);
+  }
 
   async admit(request: AdmitRequest): Promise<AdmitOutcome> {
     const pk = dayPk(request.day);
     const existing = await this.user(pk, request.userId);
     if (existing) return this.repeat(existing, request);
 
-    const counted = await this.count(pk, request);
+    const counted = await this.counters.count(request);
     if (counted === 'CLOSED') return { kind: 'CLOSED' };
     if (!counted) {
       // Sold out, unless a concurrent request of the same user took the last unit: then it is a repeat. That
@@ -125,7 +97,7 @@ export class DynamoDbAdmissionStore implements AdmissionStore {
     } catch (error) {
       // An ambiguous failure may have written the item: keep the count (undersell at worst, never oversell).
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      await this.uncount(pk, counter);
+      await this.counters.uncount(request.day, counter);
       const winner =
         (error.Item ? (unmarshall(error.Item) as UserItem) : undefined) ?? (await this.user(pk, request.userId));
       if (!winner) throw new Error('user item vanished during admission');
@@ -151,7 +123,7 @@ export class DynamoDbAdmissionStore implements AdmissionStore {
                 ExpressionAttributeValues: { ':rank': rank },
               },
             },
-            { Update: { ...this.uncountInput(pk, counter), ConditionExpression: 'attribute_exists(pk)' } },
+            { Update: { ...this.counters.uncountInput(day, counter), ConditionExpression: 'attribute_exists(pk)' } },
           ],
         }),
       );
@@ -162,27 +134,12 @@ export class DynamoDbAdmissionStore implements AdmissionStore {
     }
   }
 
-  /**
-   * Marks every counter shard of the day `closed` (creating the items when the day has not started), so the
-   * counting write's condition rejects every later admission. Idempotent.
-   */
+  /** Closes the day on every counter shard (see DynamoDbCounterShards.close). Idempotent. */
   async close(
     day: CampaignDay,
     options: { readonly counterShards?: number; readonly expiresAt: number },
   ): Promise<void> {
-    const shards = options.counterShards ?? 1;
-    await Promise.all(
-      Array.from({ length: shards }, (_, shard) =>
-        this.client.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: { pk: dayPk(day), sk: counterSk(shard, shards) },
-            UpdateExpression: 'SET closed = :true, expiresAt = if_not_exists(expiresAt, :exp)',
-            ExpressionAttributeValues: { ':true': true, ':exp': options.expiresAt },
-          }),
-        ),
-      ),
-    );
+    await this.counters.close(day, options.counterShards ?? 1, options.expiresAt);
   }
 
   async rankOf(day: CampaignDay, userId: string): Promise<number | undefined> {
@@ -221,81 +178,14 @@ export class DynamoDbAdmissionStore implements AdmissionStore {
   }
 
   /** The sum of the day's counter shards (one item unless the campaign is sharded). */
-  async admittedCount(day: CampaignDay): Promise<number> {
-    const { Items } = await this.client.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :counter)',
-        ExpressionAttributeValues: { ':pk': dayPk(day), ':counter': COUNTER_SK },
-        ProjectionExpression: 'admitted',
-        ConsistentRead: true,
-      }),
-    );
-    return (Items ?? []).reduce((sum, item) => sum + ((item.admitted as number | undefined) ?? 0), 0);
-  }
-
-  /**
-   * Counts one admission on a shard with quota left, starting at a random one and falling over to the next ones;
-   * undefined when every shard is exhausted (sold out). A shard this instance saw exhausted within
-   * {@link EXHAUSTED_SHARD_TTL_MS} is tried after the others rather than first, and never skipped, so a unit given
-   * back is always found. A sold-out day costs K rejected writes per request only until the issue function's
-   * sold-out cache answers from memory (one such request per instance per 2 s).
-   */
-  private async count(
-    pk: string,
-    request: AdmitRequest,
-  ): Promise<{ rank: number; counter: string } | 'CLOSED' | undefined> {
-    const shards = request.counterShards ?? 1;
-    const first = Math.floor(Math.random() * shards);
-    const order = Array.from({ length: shards }, (_, i) => (first + i) % shards);
-    const now = Date.now();
-    const seenExhausted = (shard: number) => (this.exhausted.get(`${pk}#${shard}`) ?? 0) > now;
-    for (const shard of [...order.filter((s) => !seenExhausted(s)), ...order.filter(seenExhausted)]) {
-      const quota = shardQuota(request.quota, shard, shards);
-      if (quota === 0) continue;
-      const counter = counterSk(shard, shards);
-      try {
-        const { Attributes } = await this.client.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: { pk, sk: counter },
-            UpdateExpression: 'SET expiresAt = :exp ADD admitted :one, seq :one',
-            ConditionExpression:
-              'attribute_not_exists(closed) AND (attribute_not_exists(admitted) OR admitted < :quota)',
-            ExpressionAttributeValues: { ':one': 1, ':quota': quota, ':exp': request.expiresAt },
-            ReturnValues: 'UPDATED_NEW',
-            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-          }),
-        );
-        this.exhausted.delete(`${pk}#${shard}`);
-        return { rank: shard + 1 + shards * ((Attributes?.seq as number) - 1), counter };
-      } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
-        if (error.Item?.closed) return 'CLOSED';
-        this.exhausted.set(`${pk}#${shard}`, now + EXHAUSTED_SHARD_TTL_MS);
-      }
-    }
-    return undefined;
+  admittedCount(day: CampaignDay): Promise<number> {
+    return this.counters.admittedCount(day);
   }
 
   private repeat(user: UserItem, request: AdmitRequest): AdmitOutcome {
     return user.requestId === request.requestId
       ? { kind: 'ADMITTED', rank: user.rank, admittedAt: request.admittedAt }
       : { kind: 'ALREADY_ADMITTED', rank: user.rank };
-  }
-
-  /** Gives one unit of quota back to the counter shard `counter` (the rank is not reused). */
-  private uncountInput(pk: string, counter: string) {
-    return {
-      TableName: this.tableName,
-      Key: { pk, sk: counter },
-      UpdateExpression: 'ADD admitted :minus',
-      ExpressionAttributeValues: { ':minus': -1 },
-    };
-  }
-
-  private async uncount(pk: string, counter: string): Promise<void> {
-    await this.client.send(new UpdateCommand(this.uncountInput(pk, counter)));
   }
 
   private async user(pk: string, userId: string): Promise<UserItem | undefined> {

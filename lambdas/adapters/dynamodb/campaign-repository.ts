@@ -1,10 +1,8 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { CampaignRepository } from '../../domain/admission';
 import type { Campaign } from '../../domain/campaign';
-import type { Clock } from '../../domain/clock';
 import { CampaignConflictError, CampaignExistsError, CampaignNotFoundError } from '../../domain/errors';
-import type { Page } from '../../domain/vendor';
+import type { CampaignRepository, Clock, Page, PageRequest } from '../../domain/ports';
 import { decodeCursor, encodeCursor } from './cursor';
 
 /** Campaigns in DynamoDB (key `campaignId`), with an optional per-instance read cache. */
@@ -58,7 +56,7 @@ export class DynamoDbCampaignRepository implements CampaignRepository {
     return campaigns;
   }
 
-  async page(page: { limit: number; cursor?: string }): Promise<Page<Campaign>> {
+  async page(page: PageRequest): Promise<Page<Campaign>> {
     const { Items, LastEvaluatedKey } = await this.client.send(
       new ScanCommand({
         TableName: this.tableName,

@@ -1,22 +1,20 @@
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { USER_COUPONS_INDEX } from '../../contract/names';
 import type { CampaignDay } from '../../domain/admission';
-import type { BatchOutcome, Coupon, CouponStore, Redemption } from '../../domain/coupon';
-import type { Page } from '../../domain/vendor';
-import { dayPk } from './admission-store';
+import type { Coupon, Redemption } from '../../domain/coupon';
+import type { BatchOutcome, CouponStore, Page, PageRequest } from '../../domain/ports';
+import { dayPk, STATS_SK } from './admission-keys';
 import { batchGetKeys } from './batch-get';
 import { decodeCursor, encodeCursor } from './cursor';
 import { conditionFailures, firstConditionFailed } from './transaction';
 import { creditSk, VENDOR_SK } from './vendor-repository';
 
-/** Sort key of a day's statistics item (`persisted`, `redeemed` counts) in the admission table. */
-export const STATS_SK = 'STATS';
-/** The coupon table's index of a user's coupons: partition `userId`, sort `admittedAt`. */
-export const USER_COUPONS_INDEX = 'byUser';
+/** The coupon table's index of a user's coupons (declared in lambdas/contract/names.ts; test/infra reads it here). */
+export { USER_COUPONS_INDEX };
 
 /**
  * Coupons per transaction of {@link DynamoDbCouponStore.putAllIfAbsent}: TransactWriteItems takes at most 100
- * actions (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_TransactWriteItems.html), and a
- * chunk needs one STATS update per issue day besides its puts.
+ * actions (the API's limit), and a chunk needs one STATS update per issue day besides its puts.
  */
 export const COUPONS_PER_TRANSACTION = 50;
 
@@ -163,7 +161,7 @@ export class DynamoDbCouponStore implements CouponStore {
     }
   }
 
-  async listByUser(userId: string, page: { limit: number; cursor?: string }): Promise<Page<Coupon>> {
+  async listByUser(userId: string, page: PageRequest): Promise<Page<Coupon>> {
     const { Items, LastEvaluatedKey } = await this.client.send(
       new QueryCommand({
         TableName: this.couponTable,

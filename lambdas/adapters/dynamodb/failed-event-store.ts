@@ -1,26 +1,12 @@
 import { DeleteCommand, type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { FailureStatus } from '../../domain/reconcile';
+import type { FailureLog, FailureRecord, FailureStatus } from '../../domain/ports';
 import { batchGetKeys } from './batch-get';
 
 /**
- * A dead-lettered message that replay could not apply (the "FailedEvent" of the source designs), keyed by the
- * coupon id of the admission it carries (so reconciliation can look it up), or `message#<SQS message id>` for a
- * body that is not an admission. `status` is RETRYING while replay still tries it and PARKED once it gave up (the message then
- * lives only here, with its original body and last error).
+ * Failure records (FailureRecord, domain/ports.ts) in the failed-event table (key `failedEventId`), with
+ * `status`, `attempts`, `firstFailedAt`, `updatedAt` and, once parked, `parkedAt` (ISO-8601 UTC).
  */
-export interface FailureRecord {
-  readonly failedEventId: string;
-  /** Original message body, unchanged. */
-  readonly body: string;
-  readonly error: string;
-  /** `POISON`: can never succeed (bad body, unknown campaign); `ERROR`: a failure that may be transient. */
-  readonly reason: 'POISON' | 'ERROR';
-  /** SQS message attributes (SentTimestamp, ApproximateReceiveCount, ...). */
-  readonly attributes: Record<string, string>;
-}
-
-/** Failure records in the failed-events table (key `failedEventId`). */
-export class DynamoDbFailedEventStore {
+export class DynamoDbFailedEventStore implements FailureLog {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,

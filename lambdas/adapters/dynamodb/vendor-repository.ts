@@ -1,7 +1,8 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { VendorExistsError } from '../../domain/errors';
-import type { Page, Settlement, SettlementEntry, Vendor, VendorRepository } from '../../domain/vendor';
+import type { Page, PageRequest, VendorRepository } from '../../domain/ports';
+import type { Settlement, SettlementEntry, Vendor } from '../../domain/vendor';
 import { decodeCursor, encodeCursor } from './cursor';
 
 /** Sort key of a vendor's profile item, which also holds its settlement account (`balance`, `redemptions`). */
@@ -55,7 +56,7 @@ export class DynamoDbVendorRepository implements VendorRepository {
     };
   }
 
-  async entries(vendorId: string, page: { limit: number; cursor?: string }): Promise<Page<SettlementEntry>> {
+  async entries(vendorId: string, page: PageRequest): Promise<Page<SettlementEntry>> {
     const { Items, LastEvaluatedKey } = await this.client.send(
       new QueryCommand({
         TableName: this.tableName,

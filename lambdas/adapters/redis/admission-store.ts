@@ -1,5 +1,6 @@
 import type { Redis } from '@upstash/redis';
-import type { AdmissionStore, AdmitOutcome, AdmitRequest, CampaignDay, LedgerEntry } from '../../domain/admission';
+import type { CampaignDay } from '../../domain/admission';
+import type { AdmissionStore, AdmitOutcome, AdmitRequest, LedgerEntry } from '../../domain/ports';
 
 /**
  * Keys of one campaign day. The `{...}` hash tag puts all of them in one Redis Cluster slot, which a multi-key
@@ -56,7 +57,7 @@ return 1
  * Redis admission through `@upstash/redis` (REST). One admission is one EVALSHA round trip (falling back to EVAL
  * when the script is not cached); see {@link ADMIT_SCRIPT}. Errors from Redis or the network are thrown as is.
  * It parses every value itself, so it works with either client setting; give it a client with
- * `automaticDeserialization: false`, as the Lambdas do (lambdas/shared/clients.ts), or reading a day's winners
+ * `automaticDeserialization: false`, as the Lambdas do (lambdas/runtime/adapters.ts), or reading a day's winners
  * pays a caught SyntaxError per winner.
  */
 export class RedisAdmissionStore implements AdmissionStore {

@@ -1,5 +1,6 @@
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { type AdmissionMessage, type AdmissionQueue, MessageRejectedError } from '../../domain/admission';
+import { type AdmissionMessage, MessageRejectedError } from '../../domain/admission';
+import type { AdmissionQueue } from '../../domain/ports';
 
 /** Whether SQS itself answered (an HTTP status came back), as opposed to a timeout or a broken connection. */
 const serviceAnswered = (error: unknown): boolean =>

@@ -1,5 +1,5 @@
-import { SoldOutError } from '../../lambdas/domain/errors';
-import { httpErrors } from '../../lambdas/shared/http';
+import { SoldOutError } from '../../../lambdas/domain/errors';
+import { httpErrors } from '../../../lambdas/runtime/http';
 
 async function answer(error: unknown) {
   const request = { error, response: undefined } as unknown as Parameters<
@@ -27,9 +27,10 @@ describe('edge: httpErrors', () => {
     });
   });
 
-  it('answers anything else with a 500 that reveals nothing internal', async () => {
+  it('answers anything else, a backend failure, with a 503 that reveals nothing internal', async () => {
     const { status, body } = await answer(new Error('secret table name FcfsCoupon-CouponTable'));
-    expect(status).toBe(500);
+    expect(status).toBe(503);
+    expect(body).toEqual({ code: 'UNAVAILABLE', message: 'The service is temporarily unavailable; please retry' });
     expect(JSON.stringify(body)).not.toContain('secret');
   });
 });

@@ -7,9 +7,9 @@ import {
   couponExpiresAt,
   evaluateIssuance,
   issueDayOf,
-} from '../../lambdas/domain/campaign';
-import { updateCampaign } from '../../lambdas/domain/campaign-admin';
-import { springSaleDefinition } from '../support/fixtures';
+} from '../../../lambdas/domain/campaign';
+import { updateCampaign } from '../../../lambdas/domain/campaign-admin';
+import { springSaleDefinition } from '../../support/fixtures';
 
 const seoul = springSaleDefinition;
 const at = (iso: string) => new Date(iso);

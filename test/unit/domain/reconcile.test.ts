@@ -1,8 +1,9 @@
-import { type AdmissionMessage, couponIdOf, MessageRejectedError } from '../../lambdas/domain/admission';
-import type { Campaign } from '../../lambdas/domain/campaign';
-import { type FailureStatus, reconcilableDays, reconcile } from '../../lambdas/domain/reconcile';
-import { MemoryAdmissions } from '../support/fakes';
-import { springSaleDefinition } from '../support/fixtures';
+import { type AdmissionMessage, couponIdOf, MessageRejectedError } from '../../../lambdas/domain/admission';
+import type { Campaign } from '../../../lambdas/domain/campaign';
+import type { FailureStatus } from '../../../lambdas/domain/ports';
+import { reconcilableDays, reconcile } from '../../../lambdas/domain/reconcile';
+import { MemoryAdmissions } from '../../support/fakes';
+import { springSaleDefinition } from '../../support/fixtures';
 
 const campaign: Campaign = {
   ...springSaleDefinition,

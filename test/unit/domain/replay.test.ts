@@ -1,8 +1,9 @@
-import { couponIdOf } from '../../lambdas/domain/admission';
-import type { Campaign } from '../../lambdas/domain/campaign';
-import type { Coupon } from '../../lambdas/domain/coupon';
-import { type DeadLetter, type FailureLog, failedEventIdOf, replayDeadLetters } from '../../lambdas/domain/replay';
-import { springSaleDefinition } from '../support/fixtures';
+import { couponIdOf } from '../../../lambdas/domain/admission';
+import type { Campaign } from '../../../lambdas/domain/campaign';
+import type { Coupon } from '../../../lambdas/domain/coupon';
+import type { DeadLetter } from '../../../lambdas/domain/ports';
+import { failedEventIdOf, type ReplayDeps, replayDeadLetters } from '../../../lambdas/domain/replay';
+import { springSaleDefinition } from '../../support/fixtures';
 
 const campaign: Campaign = { ...springSaleDefinition, campaignId: 'c1', name: 'C1', createdAt: '2026-04-01T00:00:00Z' };
 
@@ -25,7 +26,7 @@ function setup(bodies: string[], options: { failWrites?: boolean } = {}) {
   }));
   const coupons = new Map<string, Coupon>();
   const records = new Map<string, { attempts: number; status: string; reason: string; error: string }>();
-  const failures: FailureLog = {
+  const failures: ReplayDeps['failures'] = {
     recordFailure: async (f, park) => {
       const r = records.get(f.failedEventId) ?? { attempts: 0, status: '', reason: f.reason, error: '' };
       r.attempts++;

@@ -1,8 +1,8 @@
-import { couponIdOf } from '../../lambdas/domain/admission';
-import type { Campaign } from '../../lambdas/domain/campaign';
-import { campaignStats } from '../../lambdas/domain/campaign-admin';
-import type { FailureStatus } from '../../lambdas/domain/reconcile';
-import { springSaleDefinition } from '../support/fixtures';
+import { couponIdOf } from '../../../lambdas/domain/admission';
+import type { Campaign } from '../../../lambdas/domain/campaign';
+import { campaignStats } from '../../../lambdas/domain/campaign-admin';
+import type { FailureStatus } from '../../../lambdas/domain/ports';
+import { springSaleDefinition } from '../../support/fixtures';
 
 const campaign: Campaign = { ...springSaleDefinition, createdAt: '2026-04-01T00:00:00Z' };
 

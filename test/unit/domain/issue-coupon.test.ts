@@ -1,11 +1,11 @@
-import type { AdmissionMessage } from '../../lambdas/domain/admission';
-import { MessageRejectedError } from '../../lambdas/domain/admission';
-import type { Campaign } from '../../lambdas/domain/campaign';
-import { AlreadyIssuedError, NotOpenError, SoldOutError, UnavailableError } from '../../lambdas/domain/errors';
-import { issueCoupon } from '../../lambdas/domain/issue-coupon';
-import { SoldOutCache } from '../../lambdas/domain/sold-out-cache';
-import { MemoryAdmissions } from '../support/fakes';
-import { springSaleDefinition } from '../support/fixtures';
+import type { AdmissionMessage } from '../../../lambdas/domain/admission';
+import { MessageRejectedError } from '../../../lambdas/domain/admission';
+import type { Campaign } from '../../../lambdas/domain/campaign';
+import { AlreadyIssuedError, NotOpenError, SoldOutError, UnavailableError } from '../../../lambdas/domain/errors';
+import { issueCoupon } from '../../../lambdas/domain/issue-coupon';
+import { SoldOutCache } from '../../../lambdas/domain/sold-out-cache';
+import { MemoryAdmissions } from '../../support/fakes';
+import { springSaleDefinition } from '../../support/fixtures';
 
 const campaign: Campaign = {
   ...springSaleDefinition,

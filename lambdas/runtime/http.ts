@@ -3,6 +3,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import * as z from 'zod/mini';
 import '../domain/zod-messages';
 import { DomainError, InvalidRequestError, PayloadTooLargeError } from '../domain/errors';
+import type { PageRequest } from '../domain/ports';
 import { logger } from './powertools';
 
 /** Largest accepted JSON body, bytes. A campaign definition is well under 1 KB. */
@@ -60,13 +61,21 @@ export const identifierSchema = z
   );
 
 /** Middy's early-timeout error (thrown when the remaining time runs out), told apart from AWS SDK timeouts. */
-const isMiddyTimeout = (error: Error) => (error.cause as { package?: string } | undefined)?.package === '@middy/core';
+const isMiddyTimeout = (error: unknown) =>
+  error instanceof Error &&
+  error.name === 'TimeoutError' &&
+  (error.cause as { package?: string } | undefined)?.package === '@middy/core';
+
+/** The message of every 503 and of any other response whose error may not be shown (`expose` false). */
+const UNAVAILABLE_MESSAGE = 'The service is temporarily unavailable; please retry';
 
 /**
- * Maps errors to responses once, at the edge: a DomainError becomes `{code, message, ...details}` with its status;
- * middy's early timeout becomes 503 UNAVAILABLE; anything else is logged and becomes a generic 500 that
- * reveals nothing internal. Bodies of exposed=false
- * errors (5xx) are generic too.
+ * Maps errors to responses once, at the edge, for every route: a DomainError becomes `{code, message,
+ * ...details}` with its status (the message generic when `expose` is false). Any other error is a backend
+ * failure (an SDK, Redis or network error, or middy's early timeout just before the function's deadline):
+ * whatever the handler was doing may or may not have happened, and a retry is safe (an admitted user gets
+ * ALREADY_ISSUED), so it becomes 503 `{code: 'UNAVAILABLE', message}` that reveals nothing internal, and is
+ * logged with its cause.
  */
 export function httpErrors(): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2> {
   return {
@@ -76,29 +85,20 @@ export function httpErrors(): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayPr
         if (error.statusCode >= 500) logger.error(error.message, { error, cause: error.cause });
         request.response = json(error.statusCode, {
           code: error.code,
-          message: error.expose ? error.message : 'The service is temporarily unavailable; please retry',
+          message: error.expose ? error.message : UNAVAILABLE_MESSAGE,
           ...error.details,
         });
         return;
       }
-      if (error instanceof Error && error.name === 'TimeoutError' && isMiddyTimeout(error)) {
-        // Middy answers just before the function's deadline: whatever the handler was doing may or may not have
-        // happened, and a retry is safe (an admitted user gets ALREADY_ISSUED), so this is a 503.
-        logger.error('handler ran out of time', { error });
-        request.response = json(503, {
-          code: 'UNAVAILABLE',
-          message: 'The service is temporarily unavailable; please retry',
-        });
-        return;
-      }
-      logger.error('unhandled error', { error });
-      request.response = json(500, { code: 'INTERNAL_ERROR', message: 'Internal error' });
+      logger.error(isMiddyTimeout(error) ? 'handler ran out of time' : 'backend failure', { error });
+      request.response = json(503, { code: 'UNAVAILABLE', message: UNAVAILABLE_MESSAGE });
     },
   };
 }
 
-/** Most items one page of a listing returns; `limit` defaults to {@link DEFAULT_PAGE_SIZE}. */
+/** Most items one page of a listing returns. */
 export const MAX_PAGE_SIZE = 100;
+/** Items of a page when the request gives no `limit`. */
 export const DEFAULT_PAGE_SIZE = 20;
 
 /** Query of a paginated listing: `limit` (1-100, default 20) and `cursor` (a previous `nextCursor`). */
@@ -117,10 +117,7 @@ const pageQuerySchema = z.object({
  * The page request of a listing's query string.
  * @throws InvalidRequestError for a limit outside 1-100 or a malformed cursor.
  */
-export function parsePageQuery(query: Record<string, string | undefined> | undefined): {
-  limit: number;
-  cursor?: string;
-} {
+export function parsePageQuery(query: Record<string, string | undefined> | undefined): PageRequest {
   const { limit, cursor } = parseWith(pageQuerySchema, query ?? {}, 'query');
   if (limit < 1 || limit > MAX_PAGE_SIZE) {
     throw new InvalidRequestError(`invalid query: limit must be an integer from 1 to ${MAX_PAGE_SIZE}`);

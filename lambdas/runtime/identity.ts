@@ -1,29 +1,20 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import * as z from 'zod/mini';
+import type { FunctionAuthMode } from '../contract/names';
 import { ForbiddenError, UnauthorizedError } from '../domain/errors';
 import { identifierSchema } from './http';
 import { logger } from './powertools';
-
-/**
- * How user routes know the caller (env `AUTH_MODE`, set by the stack from its `auth` setting):
- * - `jwt`: API Gateway's JWT authorizer verified a bearer token; the caller is its `sub` claim, and a `userId` in
- *   the request is refused;
- * - `none`: open mode (`-c auth=none`, demos only): the caller is the `userId` the request names.
- */
-export type AuthMode = 'jwt' | 'none';
-
-/** `AUTH_MODE` of the user-facing functions; required, so that a function never runs open by omission. */
-export const authModeSchema = z.enum(['jwt', 'none']);
 
 const NOT_WITH_TOKENS =
   'userId is not accepted: with authentication on, the caller is the subject (sub) of the bearer token';
 
 /**
- * The request fields naming the caller: `{userId}` in open mode; in jwt mode a `userId` is refused (400) rather
- * than ignored, so a client that still sends one learns that it is not what decides the owner.
+ * The request fields naming the caller (`mode` is the function's AUTH_MODE, see FunctionAuthMode in
+ * contract/names.ts): `{userId}` in open mode; in jwt mode a `userId` is refused (400) rather than ignored, so a
+ * client that still sends one learns that it is not what decides the owner.
  */
-export function callerFields(mode: AuthMode) {
+export function callerFields(mode: FunctionAuthMode) {
   return mode === 'none' ? { userId: identifierSchema } : { userId: z.optional(z.never({ error: NOT_WITH_TOKENS })) };
 }
 
@@ -33,7 +24,8 @@ type JwtRequestContext = { authorizer?: { jwt?: { claims?: Record<string, string
 type IamRequestContext = { authorizer?: { iam?: { userArn?: string; accessKey?: string } } };
 
 /**
- * The caller's user id. In jwt mode: the verified token's `sub`, checked before `requested()` runs (which parses
+ * The caller's user id. In jwt mode (the caller is the `sub` of a token API Gateway's JWT authorizer verified, and a
+ * `userId` in the request is refused): the verified token's `sub`, checked before `requested()` runs (which parses
  * the request and refuses a `userId` in it). In open mode: the `userId` that `requested()` parses from the request
  * with the route's schema ({@link callerFields}).
  * @throws UnauthorizedError (401) in jwt mode when the request carries no verified claims (a route deployed
@@ -42,7 +34,7 @@ type IamRequestContext = { authorizer?: { iam?: { userArn?: string; accessKey?: 
  */
 export function callerUserId<T extends object>(
   event: APIGatewayProxyEventV2,
-  mode: AuthMode,
+  mode: FunctionAuthMode,
   requested: () => T,
 ): { userId: string; request: T } {
   if (mode === 'none') {
