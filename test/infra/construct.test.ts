@@ -2,8 +2,9 @@ import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { UserPool, UserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import { Topic } from 'aws-cdk-lib/aws-sns';
-import { HANDLERS } from '../../lambdas/contract/names';
+import { ENV, type FunctionRole, HANDLERS } from '../../lambdas/contract/names';
 import { ROUTES } from '../../lambdas/contract/routes';
+import { FUNCTION_ENV } from '../../lambdas/runtime/config';
 import { FcfsCoupon, type FcfsCouponProps } from '../../lib';
 
 // The construct embedded in someone else's stack (bundling skipped: templates only).
@@ -63,6 +64,26 @@ describe('infra: FcfsCoupon construct', () => {
       expect(metric.toMetricConfig().metricStat?.metricName).toMatch(
         /^(Admitted|Persisted|ParkedAdmissions|ApproximateNumberOfMessagesVisible)$/,
       );
+    }
+  });
+
+  it.each([
+    ['DynamoDB', {}],
+    ['Redis', { upstashSecretName: 'prod/upstash' }],
+  ])('gives each function exactly the variables its configuration reads (%s mode)', (mode, props) => {
+    const stack = newStack();
+    const coupons = new FcfsCoupon(stack, 'Coupons', props);
+    const functions = Template.fromStack(stack).findResources('AWS::Lambda::Function');
+    for (const [role, fn] of Object.entries(coupons.functions)) {
+      const resource = functions[stack.getLogicalId(fn.node.defaultChild as never)];
+      const set = Object.keys(resource?.Properties.Environment.Variables ?? {}).filter(
+        (name) => name !== 'POWERTOOLS_SERVICE_NAME',
+      );
+      // The secret's id is set only in Redis mode; the config reads it optionally in both.
+      const read = FUNCTION_ENV[role as FunctionRole].filter(
+        (name: string) => mode === 'Redis' || name !== ENV.UPSTASH_SECRET_ID,
+      );
+      expect([role, set.sort()]).toEqual([role, [...read].sort()]);
     }
   });
 
