@@ -6,9 +6,11 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import {
   type AdmissionMode,
+  ENV,
   type FunctionRole,
   HANDLERS,
   METRIC,
+  METRIC_INSTANCE_DIMENSION,
   METRICS_NAMESPACE,
   type MetricName,
 } from '../lambdas/contract/names';
@@ -161,6 +163,8 @@ export class FcfsCoupon extends Construct {
       consumer: pipeline.consumer,
       replay: pipeline.replay,
     };
+    // Keeps this instance's metrics apart from another's in the same account and region.
+    for (const fn of Object.values(this.functions)) fn.addEnvironment(ENV.METRICS_INSTANCE, this.node.path);
     this.api = new CouponApi(this, 'Api', {
       functions: {
         [HANDLERS.issue]: apiFunctions.issue,
@@ -221,7 +225,7 @@ export class FcfsCoupon extends Construct {
     return new Metric({
       namespace: METRICS_NAMESPACE,
       metricName,
-      dimensionsMap: { service: HANDLERS.replay },
+      dimensionsMap: { service: HANDLERS.replay, [METRIC_INSTANCE_DIMENSION]: this.node.path },
       statistic: 'Maximum',
       period: Duration.minutes(1),
       ...options,

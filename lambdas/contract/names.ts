@@ -34,6 +34,8 @@ export const ENV = {
   MAX_REPLAY_ATTEMPTS: 'MAX_REPLAY_ATTEMPTS',
   RECONCILE_GRACE_SECONDS: 'RECONCILE_GRACE_SECONDS',
   ISSUE_QUEUE_MAX_MESSAGE_AGE_SECONDS: 'ISSUE_QUEUE_MAX_MESSAGE_AGE_SECONDS',
+  /** The construct's path, the {@link METRIC_INSTANCE_DIMENSION} of every metric (lambdas/runtime/powertools.ts). */
+  METRICS_INSTANCE: 'METRICS_INSTANCE',
 } as const;
 
 /** Global secondary index of the coupon table: a user's coupons (`userId`, sorted by `admittedAt`). */
@@ -43,8 +45,14 @@ export const USER_COUPONS_INDEX = 'byUser';
 export const METRICS_NAMESPACE = 'FcfsCoupon';
 
 /**
- * The product's metrics, all counts. Their `service` dimension is the emitting function's handler name
- * (`POWERTOOLS_SERVICE_NAME`, see {@link HANDLERS}).
+ * Dimension naming which FcfsCoupon construct emitted a metric (its construct path, e.g. `Shop/Coupons`), so that
+ * two instances in one account and region keep apart metrics and alarms.
+ */
+export const METRIC_INSTANCE_DIMENSION = 'instance';
+
+/**
+ * The product's metrics, all counts. Their dimensions are `service`, the emitting function's handler name
+ * (`POWERTOOLS_SERVICE_NAME`, see {@link HANDLERS}), and {@link METRIC_INSTANCE_DIMENSION}.
  */
 export const METRIC = {
   /** Consumer: coupons written by this delivery. */

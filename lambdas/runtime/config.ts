@@ -40,28 +40,34 @@ const VARIABLES = {
   [ENV.RECONCILE_GRACE_SECONDS]: integerVariable(0, 300),
   /** Visibility timeout x maxReceiveCount of the issue queue, s: how long a message can stay in it. */
   [ENV.ISSUE_QUEUE_MAX_MESSAGE_AGE_SECONDS]: requiredInteger(0),
+  /** The construct's path: the `instance` dimension of every metric (read by runtime/powertools.ts at load). */
+  [ENV.METRICS_INSTANCE]: z.optional(requiredString()),
 } as const satisfies Record<(typeof ENV)[keyof typeof ENV], z.ZodMiniType>;
 
 /** An environment variable's name, a value of {@link ENV}. */
 export type EnvName = keyof typeof VARIABLES;
 
+/** What every function reads. */
+const COMMON = [ENV.METRICS_INSTANCE] as const;
 const ADMISSION = [ENV.CAMPAIGN_TABLE, ENV.ADMISSION_TABLE, ENV.ADMISSION_MODE, ENV.UPSTASH_SECRET_ID] as const;
 
 /** The variables each function reads: what lib/ sets on it (see the stack's `environment` of each function). */
 export const FUNCTION_ENV = {
-  issue: [...ADMISSION, ENV.AUTH_MODE, ENV.ISSUE_QUEUE_URL, ENV.ADMISSION_RETENTION_DAYS],
-  query: [...ADMISSION, ENV.AUTH_MODE, ENV.COUPON_TABLE],
-  userCoupons: [ENV.AUTH_MODE, ENV.COUPON_TABLE, ENV.ADMISSION_TABLE, ENV.VENDOR_TABLE],
+  issue: [...COMMON, ...ADMISSION, ENV.AUTH_MODE, ENV.ISSUE_QUEUE_URL, ENV.ADMISSION_RETENTION_DAYS],
+  query: [...COMMON, ...ADMISSION, ENV.AUTH_MODE, ENV.COUPON_TABLE],
+  userCoupons: [...COMMON, ENV.AUTH_MODE, ENV.COUPON_TABLE, ENV.ADMISSION_TABLE, ENV.VENDOR_TABLE],
   adminCampaigns: [
+    ...COMMON,
     ...ADMISSION,
     ENV.VENDOR_TABLE,
     ENV.COUPON_TABLE,
     ENV.FAILED_EVENT_TABLE,
     ENV.ADMISSION_RETENTION_DAYS,
   ],
-  adminVendors: [ENV.VENDOR_TABLE],
-  consumer: [ENV.CAMPAIGN_TABLE, ENV.COUPON_TABLE, ENV.ADMISSION_TABLE],
+  adminVendors: [...COMMON, ENV.VENDOR_TABLE],
+  consumer: [...COMMON, ENV.CAMPAIGN_TABLE, ENV.COUPON_TABLE, ENV.ADMISSION_TABLE],
   replay: [
+    ...COMMON,
     ...ADMISSION,
     ENV.COUPON_TABLE,
     ENV.FAILED_EVENT_TABLE,

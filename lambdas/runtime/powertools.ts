@@ -4,7 +4,7 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy, { type MiddyfiedHandler } from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { METRICS_NAMESPACE } from '../contract/names';
+import { ENV, METRIC_INSTANCE_DIMENSION, METRICS_NAMESPACE } from '../contract/names';
 
 /** One logger per function instance; service name from POWERTOOLS_SERVICE_NAME (the handler name, set by lib/). */
 export const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'fcfs-coupon' });
@@ -25,8 +25,17 @@ const metricsLog = {
   error: (...content: unknown[]) => logger.error(String(content[0]), { content: content.slice(1) }),
 };
 
-/** Powertools Metrics (EMF on stdout) in the product's namespace; service name from POWERTOOLS_SERVICE_NAME. */
-export const metrics = new Metrics({ namespace: METRICS_NAMESPACE, logger: metricsLog });
+const instance = process.env[ENV.METRICS_INSTANCE];
+
+/**
+ * Powertools Metrics (EMF on stdout) in the product's namespace, with the dimensions `service` (from
+ * POWERTOOLS_SERVICE_NAME) and, when the construct sets METRICS_INSTANCE, `instance`.
+ */
+export const metrics = new Metrics({
+  namespace: METRICS_NAMESPACE,
+  logger: metricsLog,
+  ...(instance ? { defaultDimensions: { [METRIC_INSTANCE_DIMENSION]: instance } } : {}),
+});
 
 /**
  * The middleware every handler starts with (middy: middleware first, handler last): the Lambda context in every

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { type CampaignDay, couponIdOf } from '../../lambdas/domain/admission';
-import { openCampaign, type RunningCloud, startCloudProcess } from '../../local/child-cloud';
+import { call, openCampaign, type RunningCloud, startCloudProcess } from '../../local/child-cloud';
 import { countByCode, type IssueAnswer, PipelineProbe, type PipelineSample } from '../support/pipeline';
 
 // Faults injected between the Lambdas and the emulators (POST /_local/chaos); the product code is untouched.
@@ -182,6 +182,36 @@ describe('faults in the local cloud (redis admission mode)', () => {
     await probe.until('the queue to drain', async () => (await probe.sample(day)).persisted === quota);
     const ledger = await probe.expectExact(day, quota);
     expect(ledger.filter((e) => e.userId.startsWith('r2-'))).toEqual([]);
+  });
+
+  it('4b. DynamoDB reads failing: every read route answers 503 UNAVAILABLE with a generic body, none 500', async () => {
+    // A campaign no function has read yet, so no instance answers from its campaign cache.
+    const campaignId = 'fault-dynamodb-reads';
+    await probe.createCampaign(openCampaign(campaignId, 10));
+    await probe.chaos({
+      dynamodb: { GetItem: { errorRate: 1 }, Query: { errorRate: 1 }, BatchGetItem: { errorRate: 1 } },
+    });
+    const api = cloud.endpoints.apiUrl;
+    const answers = await Promise.all(
+      [
+        `/v1/campaigns/${campaignId}/count`,
+        `/v1/campaigns/${campaignId}/users/me/coupon`,
+        '/v1/users/me/coupons',
+        `/v1/admin/campaigns/${campaignId}`,
+        `/v1/admin/campaigns/${campaignId}/stats`,
+        '/v1/admin/vendors/fault-vendor',
+      ].map(async (path) => {
+        const { status, body } = await call(`${api}${path}`, { as: 'dynamo-reader' });
+        return { path, status, body };
+      }),
+    );
+    for (const answer of answers) {
+      expect(answer).toEqual({
+        path: answer.path,
+        status: 503,
+        body: { code: 'UNAVAILABLE', message: 'The service is temporarily unavailable; please retry' },
+      });
+    }
   });
 
   it('5. the same message delivered several times and consumer crashes after the write: one coupon each', async () => {

@@ -53,7 +53,7 @@ describe('infra: FcfsCoupon construct', () => {
     expect(stack.resolve(coupons.metricInvariantViolations())).toMatchObject({
       namespace: 'FcfsCoupon',
       metricName: 'InvariantViolations',
-      dimensions: { service: 'replay-dead-letters' },
+      dimensions: { service: 'replay-dead-letters', instance: 'Shop/Coupons' },
     });
     for (const metric of [
       coupons.metricAdmitted(),
@@ -112,6 +112,20 @@ describe('infra: FcfsCoupon construct', () => {
       Environment: { Variables: Match.objectLike({ ADMISSION_MODE: 'dynamodb', AUTH_MODE: 'jwt' }) },
     });
     expect(template.toJSON().Outputs ?? {}).toEqual({});
+    // Each instance's functions tag their metrics with its path, and its alarms read only those.
+    const instances = Object.values(template.findResources('AWS::Lambda::Function')).map(
+      (fn) => fn.Properties.Environment.Variables.METRICS_INSTANCE,
+    );
+    expect(new Set(instances)).toEqual(new Set(['Shop/Spring', 'Shop/Autumn']));
+    const invariantAlarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).filter(
+      (a) => a.Properties.MetricName === 'InvariantViolations',
+    );
+    const instanceOf = (dimensions: { Name: string; Value: string }[]) =>
+      dimensions.find((d) => d.Name === 'instance')?.Value;
+    expect(invariantAlarms.map((a) => instanceOf(a.Properties.Dimensions)).sort()).toEqual([
+      'Shop/Autumn',
+      'Shop/Spring',
+    ]);
   });
 
   it('trusts an existing user pool and client, and pages an existing topic from every alarm', () => {
