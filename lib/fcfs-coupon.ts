@@ -21,7 +21,7 @@ import type { AppFunction } from './constructs/app-function';
 import { CouponData, type CouponTables } from './constructs/data';
 import { EdgeFirewall } from './constructs/edge-firewall';
 import { IssuePipeline } from './constructs/pipeline';
-import { type UserAuthMode, UserAuthorizer } from './constructs/user-auth';
+import { type UserAuthMode, UserAuthorizer, validateUserAuth } from './constructs/user-auth';
 import { checkCorsOrigins, checkInteger, checkName } from './validate';
 
 /** Props of {@link FcfsCoupon}. Every prop is optional: `new FcfsCoupon(this, 'Coupons')` deploys a working API. */
@@ -101,6 +101,7 @@ function validateProps(props: FcfsCouponProps): void {
   checkInteger('reconcileGraceSeconds', props.reconcileGraceSeconds, 0, 86_400, 's');
   checkInteger('wafRateLimit', props.wafRateLimit, 10, Number.MAX_SAFE_INTEGER, 'requests per 5 minutes');
   checkCorsOrigins(props.corsAllowOrigins ?? []);
+  validateUserAuth(props);
 }
 
 /**
