@@ -6,17 +6,10 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import type { AdmissionMode, FunctionAuthMode } from '../lambdas/contract/names';
 import { Chaos } from './chaos';
 import { localControl } from './control';
-import {
-  type Emulator,
-  hasRedisServer,
-  projectRoot,
-  startDynamoDbLocal,
-  startFauxqs,
-  startRedisServer,
-} from './emulators';
+import { type Emulator, projectRoot, startDynamoDbLocal, startFauxqs, startRedisServer } from './emulators';
 import { type LocalRoute, startHttpApi } from './http-api';
 import type { LocalFunction } from './lambda-runtime';
-import { REDIS_SERVER_NEEDED } from './prerequisites';
+import { hasRedisServer, REDIS_SERVER_NEEDED } from './prerequisites';
 import { type LocalEventSource, provisionEventSources } from './provision/event-sources';
 import { provisionFunctions } from './provision/functions';
 import { provisionQueues } from './provision/queues';

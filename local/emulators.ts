@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
@@ -112,11 +112,6 @@ export async function startFauxqs(logDir: string, port?: number): Promise<Emulat
     FAUXQS_PORT: String(listen),
   });
   return started(child, listen, 'fauxqs', 30_000);
-}
-
-/** True when `redis-server` is on PATH. */
-export function hasRedisServer(): boolean {
-  return spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0;
 }
 
 /** A throwaway redis-server: no persistence, loopback only. Needs `redis-server` on PATH. */

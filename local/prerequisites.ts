@@ -29,6 +29,12 @@ const JAVA_INSTALL =
 export const REDIS_SERVER_NEEDED =
   'ADMISSION_MODE=redis needs redis-server on PATH (Debian: apt-get install redis-server)';
 
+/** True when `redis-server` is on PATH and answers `--version`. */
+export function hasRedisServer(probe: CommandProbe = spawnProbe): boolean {
+  const redis = probe('redis-server', ['--version']);
+  return redis.found && redis.status === 0;
+}
+
 /**
  * The major version in `java -version` output: `openjdk version "17.0.9"` -> 17, `openjdk version "21"` -> 21,
  * and the old scheme `java version "1.8.0_391"` -> 8. Undefined when the output names no version.
@@ -66,9 +72,6 @@ export function missingPrerequisites(
       `DynamoDB Local needs Java ${MIN_JAVA_MAJOR} or later, and java -version failed: ${java.output.trim()}`,
     );
   }
-  if (requestedMode === 'redis') {
-    const redis = probe('redis-server', ['--version']);
-    if (!redis.found || redis.status !== 0) missing.push(REDIS_SERVER_NEEDED);
-  }
+  if (requestedMode === 'redis' && !hasRedisServer(probe)) missing.push(REDIS_SERVER_NEEDED);
   return missing;
 }
