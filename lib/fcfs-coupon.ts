@@ -9,6 +9,7 @@ import {
   ENV,
   type FunctionRole,
   HANDLERS,
+  type HandlerName,
   METRIC,
   METRIC_INSTANCE_DIMENSION,
   METRICS_NAMESPACE,
@@ -167,13 +168,9 @@ export class FcfsCoupon extends Construct {
     // Keeps this instance's metrics apart from another's in the same account and region.
     for (const fn of Object.values(this.functions)) fn.addEnvironment(ENV.METRICS_INSTANCE, this.node.path);
     this.api = new CouponApi(this, 'Api', {
-      functions: {
-        [HANDLERS.issue]: apiFunctions.issue,
-        [HANDLERS.query]: apiFunctions.query,
-        [HANDLERS.userCoupons]: apiFunctions.userCoupons,
-        [HANDLERS.adminCampaigns]: apiFunctions.adminCampaigns,
-        [HANDLERS.adminVendors]: apiFunctions.adminVendors,
-      },
+      functions: Object.fromEntries(
+        Object.entries(this.functions).map(([role, fn]) => [HANDLERS[role as FunctionRole], fn]),
+      ) as Record<HandlerName, AppFunction>,
       userAuthorizer: this.userAuth.authorizer,
       throttleRateLimit: props.throttleRateLimit,
       throttleBurstLimit: props.throttleBurstLimit,

@@ -19,13 +19,10 @@ import { ROUTES, type Route, routeKey, THROTTLE_TIERS, type Throttle } from '../
 import { acknowledge } from './acknowledge';
 import { OPEN_MODE_WARNING } from './user-auth';
 
-/** The handlers that serve routes. */
-export type RouteHandlerName = (typeof ROUTES)[number]['handler'];
-
 /** Props of {@link CouponApi}. */
 export interface CouponApiProps {
-  /** The function serving each handler of the route table. */
-  readonly functions: Readonly<Record<RouteHandlerName, IFunction>>;
+  /** The function of each handler (HANDLERS); the routes take those their table entries name. */
+  readonly functions: Readonly<Record<HandlerName, IFunction>>;
   /** The JWT authorizer of `user` routes; undefined leaves them open (auth=none). */
   readonly userAuthorizer?: IHttpRouteAuthorizer;
   /** Steady-state request rate of the stage (the issue route's limit), requests/s. @default 5000 */
@@ -110,7 +107,7 @@ export class CouponApi extends Construct {
     for (const route of ROUTES) {
       const authorizer =
         route.authorization === 'admin' ? admin : route.authorization === 'user' ? props.userAuthorizer : undefined;
-      this.addRoute(route, props.functions[route.handler as HandlerName & RouteHandlerName], authorizer);
+      this.addRoute(route, props.functions[route.handler], authorizer);
     }
   }
 

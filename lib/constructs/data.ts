@@ -70,7 +70,6 @@ export class CouponData extends Construct {
   readonly admissionMode: AdmissionMode;
   /** The Upstash secret (Redis mode only). */
   readonly upstashSecret?: ISecret;
-  private readonly upstashSecretName?: string;
 
   constructor(scope: Construct, id: string, props: CouponDataProps = {}) {
     super(scope, id);
@@ -118,7 +117,6 @@ export class CouponData extends Construct {
     };
     this.admissionMode = props.upstashSecretName === undefined ? 'dynamodb' : 'redis';
     if (props.upstashSecretName !== undefined) {
-      this.upstashSecretName = props.upstashSecretName;
       this.upstashSecret = Secret.fromSecretNameV2(this, 'UpstashSecret', props.upstashSecretName);
     }
   }
@@ -146,8 +144,8 @@ export class CouponData extends Construct {
     fn.addEnvironment(ENV.ADMISSION_MODE, this.admissionMode);
     this.bindCampaignTable(fn, 'read');
     this.bindAdmissionTable(fn, access === 'admit' && this.admissionMode === 'dynamodb' ? 'readWrite' : 'read');
-    if (this.upstashSecret && this.upstashSecretName !== undefined) {
-      fn.addEnvironment(ENV.UPSTASH_SECRET_ID, this.upstashSecretName);
+    if (this.upstashSecret) {
+      fn.addEnvironment(ENV.UPSTASH_SECRET_ID, this.upstashSecret.secretName);
       this.upstashSecret.grantRead(fn);
     }
   }
