@@ -51,7 +51,10 @@ export type EnvName = keyof typeof VARIABLES;
 const COMMON = [ENV.METRICS_INSTANCE] as const;
 const ADMISSION = [ENV.CAMPAIGN_TABLE, ENV.ADMISSION_TABLE, ENV.ADMISSION_MODE, ENV.UPSTASH_SECRET_ID] as const;
 
-/** The variables each function reads: what lib/ sets on it (see the stack's `environment` of each function). */
+/**
+ * The variables each function reads: what lib/ sets on it (the `bind...()` calls of lib/constructs/data.ts and
+ * each function's `environment`; test/infra/construct.test.ts checks that the two agree).
+ */
 export const FUNCTION_ENV = {
   issue: [...COMMON, ...ADMISSION, ENV.AUTH_MODE, ENV.ISSUE_QUEUE_URL, ENV.ADMISSION_RETENTION_DAYS],
   query: [...COMMON, ...ADMISSION, ENV.AUTH_MODE, ENV.COUPON_TABLE],
