@@ -188,7 +188,10 @@ export function routesOf(handler: HandlerName): readonly Route[] {
   return ROUTES.filter((r) => r.handler === handler);
 }
 
+/** Route key -> operation, built once: every request of every HTTP function looks its operation up here. */
+const OPERATIONS = new Map<string, Operation>(ROUTES.map((r) => [routeKey(r), r.operation]));
+
 /** The operation of an API Gateway route key; undefined for a key not in the table. */
 export function operationOf(key: string): Operation | undefined {
-  return ROUTES.find((r) => routeKey(r) === key)?.operation;
+  return OPERATIONS.get(key);
 }
