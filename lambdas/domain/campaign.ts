@@ -54,8 +54,11 @@ const counterShardsSchema = z
   .int('counterShards must be an integer')
   .check(z.gte(1), z.lte(MAX_COUNTER_SHARDS, `counterShards is at most ${MAX_COUNTER_SHARDS}`));
 
-/** The fields of a campaign definition, without the rules that relate them (see {@link campaignDefinitionSchema}). */
-const campaignFields = z.strictObject({
+/**
+ * The fields of a campaign definition, without the rules that relate them (see {@link campaignDefinitionSchema});
+ * the stored campaign of the API contract (contract/responses.ts) extends them.
+ */
+export const campaignFields = z.strictObject({
   campaignId: z.optional(entityIdSchema('campaignId')),
   /** The vendor that funds the discount and is credited on redemption; must exist (`POST /v1/admin/vendors`). */
   vendorId: entityIdSchema('vendorId'),

@@ -1,6 +1,6 @@
-import * as z from 'zod/mini';
 import { ENV, HANDLERS } from '../contract/names';
-import { campaignDefinitionSchema, campaignUpdateSchema, localDateSchema } from '../domain/campaign';
+import { statsQuerySchema } from '../contract/requests';
+import { campaignDefinitionSchema, campaignUpdateSchema } from '../domain/campaign';
 import { campaignStats, closeCampaign, createCampaign, updateCampaign } from '../domain/campaign-admin';
 import { systemClock } from '../domain/clock';
 import { campaignOrThrow } from '../domain/queries';
@@ -24,10 +24,6 @@ const coupons = couponStore(config);
 const failures = failureLog(config);
 const clock = systemClock;
 
-const statsQuerySchema = z.object({
-  from: z.optional(localDateSchema('from')),
-  to: z.optional(localDateSchema('to')),
-});
 const campaignIdOf = (event: HttpEvent) => parseWith(identifierSchema, event.pathParameters?.campaignId, 'campaignId');
 
 /**

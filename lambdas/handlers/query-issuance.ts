@@ -1,6 +1,5 @@
-import * as z from 'zod/mini';
 import { ENV, HANDLERS } from '../contract/names';
-import { localDateSchema } from '../domain/campaign';
+import { issueDayQuerySchema } from '../contract/requests';
 import { systemClock } from '../domain/clock';
 import { ForbiddenError } from '../domain/errors';
 import { issuanceCount, userCoupon } from '../domain/queries';
@@ -16,12 +15,10 @@ const campaigns = cachedCampaignRepository(config);
 const admissions = admissionStoreFactory(config);
 const coupons = couponStore(config);
 
-const querySchema = z.object({ date: z.optional(localDateSchema('date')) });
-
 /** The campaign id of the path and the `?date=YYYY-MM-DD` of the query (undefined: today in the campaign's zone). */
 function campaignDayOf(event: HttpEvent) {
   const campaignId = parseWith(identifierSchema, event.pathParameters?.campaignId, 'campaignId');
-  const { date } = parseWith(querySchema, event.queryStringParameters ?? {}, 'query');
+  const { date } = parseWith(issueDayQuerySchema, event.queryStringParameters ?? {}, 'query');
   return { campaignId, date };
 }
 

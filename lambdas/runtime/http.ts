@@ -102,7 +102,7 @@ export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 20;
 
 /** Query of a paginated listing: `limit` (1-100, default 20) and `cursor` (a previous `nextCursor`). */
-const pageQuerySchema = z.object({
+export const pageQuerySchema = z.object({
   limit: z._default(
     z.pipe(
       z.string().check(z.regex(/^\d{1,3}$/, `limit must be an integer from 1 to ${MAX_PAGE_SIZE}`)),

@@ -1,0 +1,167 @@
+import * as z from 'zod/mini';
+import { campaignDefinitionSchema, campaignUpdateSchema, entityIdSchema } from '../domain/campaign';
+import {
+  AlreadyIssuedError,
+  AlreadyRedeemedError,
+  CampaignConflictError,
+  CampaignExistsError,
+  CampaignNotFoundError,
+  CampaignStartedError,
+  CouponExpiredError,
+  CouponNotFoundError,
+  type DomainError,
+  ForbiddenError,
+  InvalidRequestError,
+  NotOpenError,
+  PayloadTooLargeError,
+  SoldOutError,
+  UnauthorizedError,
+  UnknownVendorError,
+  VendorExistsError,
+  VendorNotFoundError,
+} from '../domain/errors';
+import { redeemBodyFields } from '../domain/redemption';
+import { vendorDefinitionSchema } from '../domain/vendor';
+import { identifierSchema, pageQuerySchema } from '../runtime/http';
+import { issueDayQuerySchema, statsQuerySchema } from './requests';
+import {
+  campaignPageSchema,
+  campaignSchema,
+  campaignStatsSchema,
+  couponPageSchema,
+  couponSchema,
+  issuanceCountSchema,
+  issueAcceptedSchema,
+  userCouponSchema,
+  vendorSchema,
+  vendorSettlementSchema,
+} from './responses';
+import type { Operation } from './routes';
+
+/**
+ * The API contract of every operation of ROUTES (contract/routes.ts): its request schemas, its success response
+ * and the domain errors its handler can answer with. The OpenAPI document (local/openapi/document.ts) is built
+ * from ROUTES and this table; a route without its entry fails to compile. Errors every route can answer with are
+ * added there: 503 UNAVAILABLE (the edge maps any backend failure to it, runtime/http.ts), the admin functions'
+ * 403 FORBIDDEN (runtime/identity.ts requireAdmin) and API Gateway's own refusals (`{message}`).
+ * This module is for tools and tests (the document, the typed client's checks); no function bundle imports it.
+ */
+
+/** A DomainError subclass (lambdas/domain/errors.ts); its `code`, `statusCode` and `details` shape the error body. */
+export type DomainErrorClass = abstract new (...args: never[]) => DomainError;
+
+/** The request and responses of one operation. */
+export interface OperationContract {
+  /** Query string parameters (strings, as API Gateway passes them). */
+  readonly query?: z.ZodMiniObject;
+  /** The JSON request body; `required: false` when the route also accepts none. */
+  readonly body?: { readonly schema: z.ZodMiniType; readonly required: boolean };
+  /** The one success status and its body. */
+  readonly success: { readonly status: 200 | 201 | 202; readonly description: string; readonly schema: z.ZodMiniType };
+  /**
+   * The domain errors the handler, its parsing and its domain functions throw (test/unit/contract checks this
+   * against what they can throw); each is documented with its status, code and details.
+   */
+  readonly errors: readonly DomainErrorClass[];
+}
+
+/** Schema of each path parameter, by name; every `{name}` of a route's path must have one. */
+export const PATH_PARAMETERS: Readonly<Record<string, z.ZodMiniType>> = {
+  campaignId: identifierSchema,
+  userId: identifierSchema,
+  couponId: identifierSchema,
+  vendorId: entityIdSchema('vendorId'),
+};
+
+/** Extra fields of an error body beyond `{code, message}`, by error code (the errors' `details`, domain/errors.ts). */
+export const ERROR_DETAILS: Readonly<Record<string, Record<string, z.ZodMiniType>>> = {
+  ALREADY_ISSUED: { rank: z.int().check(z.gte(1)), couponId: z.string(), issueDate: z.string() },
+  EXPIRED: { expiresAt: z.iso.datetime() },
+  ALREADY_REDEEMED: { orderId: z.string() },
+};
+
+/** Errors of reading a campaign by the id in the path. */
+const CAMPAIGN_READ = [InvalidRequestError, CampaignNotFoundError] as const;
+/** Errors of finding the caller of a user route: no verified caller, or a token subject that is not a user id. */
+const CALLER = [UnauthorizedError, ForbiddenError] as const;
+/** Errors of parsing a JSON body (runtime/http.ts parseJsonBody). */
+const JSON_BODY = [InvalidRequestError, PayloadTooLargeError] as const;
+
+/** The contract of every operation, keyed by ROUTES' `operation`. */
+export const API_CONTRACT: { readonly [O in Operation]: OperationContract } = {
+  issueCoupon: {
+    body: { schema: z.strictObject({}), required: false },
+    success: {
+      status: 202,
+      description: 'Admitted: the coupon is written shortly after.',
+      schema: issueAcceptedSchema,
+    },
+    errors: [...JSON_BODY, ...CALLER, CampaignNotFoundError, NotOpenError, AlreadyIssuedError, SoldOutError],
+  },
+  getCount: {
+    query: issueDayQuerySchema,
+    success: { status: 200, description: "The issue day's counts.", schema: issuanceCountSchema },
+    errors: CAMPAIGN_READ,
+  },
+  getUserCoupon: {
+    query: issueDayQuerySchema,
+    success: { status: 200, description: "The caller's coupon or pending admission.", schema: userCouponSchema },
+    errors: [...CAMPAIGN_READ, ...CALLER, CouponNotFoundError],
+  },
+  redeemCoupon: {
+    body: { schema: z.strictObject(redeemBodyFields), required: true },
+    success: {
+      status: 200,
+      description: 'The redeemed coupon (the same answer for a repeat with the same orderId).',
+      schema: couponSchema,
+    },
+    errors: [...JSON_BODY, ...CALLER, CouponNotFoundError, AlreadyRedeemedError, CouponExpiredError],
+  },
+  listUserCoupons: {
+    query: pageQuerySchema,
+    success: { status: 200, description: "One page of the caller's coupons.", schema: couponPageSchema },
+    errors: [InvalidRequestError, ...CALLER],
+  },
+  createCampaign: {
+    body: { schema: campaignDefinitionSchema, required: true },
+    success: { status: 201, description: 'The stored campaign.', schema: campaignSchema },
+    errors: [...JSON_BODY, CampaignExistsError, UnknownVendorError],
+  },
+  listCampaigns: {
+    query: pageQuerySchema,
+    success: { status: 200, description: 'One page of campaigns.', schema: campaignPageSchema },
+    errors: [InvalidRequestError],
+  },
+  getCampaign: {
+    success: { status: 200, description: 'The campaign.', schema: campaignSchema },
+    errors: CAMPAIGN_READ,
+  },
+  updateCampaign: {
+    body: { schema: campaignUpdateSchema, required: true },
+    success: { status: 200, description: 'The updated campaign (version + 1).', schema: campaignSchema },
+    errors: [...JSON_BODY, CampaignNotFoundError, UnknownVendorError, CampaignStartedError, CampaignConflictError],
+  },
+  closeCampaign: {
+    success: { status: 200, description: 'The closed campaign, `closedAt` set.', schema: campaignSchema },
+    errors: CAMPAIGN_READ,
+  },
+  getCampaignStats: {
+    query: statsQuerySchema,
+    success: { status: 200, description: 'Per issue day counts.', schema: campaignStatsSchema },
+    errors: CAMPAIGN_READ,
+  },
+  createVendor: {
+    body: { schema: vendorDefinitionSchema, required: true },
+    success: { status: 201, description: 'The stored vendor.', schema: vendorSchema },
+    errors: [...JSON_BODY, VendorExistsError],
+  },
+  getVendor: {
+    query: pageQuerySchema,
+    success: {
+      status: 200,
+      description: 'The vendor, its settlement and one page of its ledger.',
+      schema: vendorSettlementSchema,
+    },
+    errors: [InvalidRequestError, VendorNotFoundError],
+  },
+};
