@@ -1,6 +1,23 @@
 import type { SignatureV4 } from '@smithy/signature-v4';
+import createClient, { type Client, type Middleware } from 'openapi-fetch';
 import type { FunctionAuthMode } from '../lambdas/contract/names';
+import type { paths } from './openapi/api-types';
+import { checkedFetch, ResponseChecker } from './openapi/response-check';
 import { type AdminCredentials, executeApiSigner, signableRequest } from './sigv4';
+
+/** A typed client of the HTTP API (openapi-fetch over the types generated from openapi.json). */
+export type ApiClient = Client<paths, 'application/json'>;
+
+/** Options of {@link LocalApiClient}. */
+export interface LocalApiClientOptions {
+  /**
+   * Check every API response against the OpenAPI document (local/openapi/response-check.ts): a response whose
+   * route, status or body the document lacks throws ContractViolationError. On in the end-to-end tests; off for
+   * benchmarks and the load test, whose timings it would skew.
+   * @default false
+   */
+  readonly checkResponses?: boolean;
+}
 
 /** What a client of the local cloud needs from `.local/endpoints.json`. */
 export interface LocalApiAccess {
@@ -14,14 +31,60 @@ export interface LocalApiAccess {
 /**
  * A client of the local cloud's HTTP API that authenticates like a real one: bearer tokens for users (minted by
  * the local issuer at `POST /_local/token`, cached per user) and SigV4-signed admin calls with the local admin's
- * credentials. Used by the tests, the benchmarks and the load test.
+ * credentials. Used by the tests, the benchmarks and the load test. {@link api}, {@link user} and {@link admin}
+ * are typed clients generated from the OpenAPI document; {@link fetch} is the untyped escape hatch (malformed
+ * requests). Both go through one transport, which checks responses when `checkResponses` is on.
  */
 export class LocalApiClient {
   private readonly tokens = new Map<string, Promise<string>>();
+  private readonly users = new Map<string, ApiClient>();
   private readonly signer: SignatureV4;
+  /** The fetch every API request goes through: checked against the document or not. */
+  private readonly transport: typeof fetch;
+  /** The typed client without credentials (the public count, or a request meant to be refused). */
+  readonly api: ApiClient;
+  /** The typed client of the local admin: every request SigV4-signed for `execute-api`. */
+  readonly admin: ApiClient;
 
-  constructor(readonly access: LocalApiAccess) {
+  constructor(
+    readonly access: LocalApiAccess,
+    options: LocalApiClientOptions = {},
+  ) {
     this.signer = executeApiSigner(access.adminCredentials);
+    this.transport = options.checkResponses ? checkedFetch(new ResponseChecker()) : (input, init) => fetch(input, init);
+    this.api = this.typedClient();
+    this.admin = this.typedClient({
+      onRequest: async ({ request }) => {
+        const body = request.body === null ? undefined : await request.clone().text();
+        const signed = await this.adminHeaders(request.method, request.url, body);
+        for (const [name, value] of Object.entries(signed)) request.headers.set(name, value);
+        return request;
+      },
+    });
+  }
+
+  /**
+   * The typed client acting as `userId`: its bearer token (minted once, cached) on every request; in open mode
+   * no token (the request's `userId` names the user).
+   */
+  user(userId: string): ApiClient {
+    let client = this.users.get(userId);
+    if (!client) {
+      client = this.typedClient({
+        onRequest: async ({ request }) => {
+          if (this.access.auth.mode === 'jwt') request.headers.set('authorization', `Bearer ${await this.token(userId)}`);
+          return request;
+        },
+      });
+      this.users.set(userId, client);
+    }
+    return client;
+  }
+
+  private typedClient(middleware?: Middleware): ApiClient {
+    const client = createClient<paths, 'application/json'>({ baseUrl: this.access.apiUrl, fetch: this.transport });
+    if (middleware) client.use(middleware);
+    return client;
   }
 
   /**
@@ -106,6 +169,6 @@ export class LocalApiClient {
     if (init.sign !== false && new URL(url).pathname.startsWith('/v1/admin/')) {
       Object.assign(headers, await this.adminHeaders(method, url, init.body));
     }
-    return fetch(url, { method, headers, body: init.body });
+    return this.transport(url, { method, headers, body: init.body });
   }
 }

@@ -26,6 +26,12 @@ export interface CloudProcessOptions {
   readonly reconcileGraceS?: number;
   /** @default 240 s */
   readonly timeoutMs?: number;
+  /**
+   * Check every API response against the OpenAPI document (LocalApiClientOptions): on for tests, off for
+   * benchmarks whose timings it would skew.
+   * @default true
+   */
+  readonly checkResponses?: boolean;
 }
 
 /**
@@ -79,7 +85,7 @@ export async function startCloudProcess(mode: AdmissionMode, options: CloudProce
     await new Promise((r) => setTimeout(r, 250));
   }
   const endpoints = JSON.parse(readFileSync(endpointsFile, 'utf8')) as LocalEndpoints;
-  const client = new LocalApiClient(endpoints);
+  const client = new LocalApiClient(endpoints, { checkResponses: options.checkResponses ?? true });
   clients.set(new URL(endpoints.apiUrl).origin, client);
   const vendor = await call(`${endpoints.apiUrl}/v1/admin/vendors`, { body: TEST_VENDOR });
   if (vendor.status !== 201)
@@ -158,7 +164,8 @@ export interface CallOptions {
 
 /**
  * JSON request to a local cloud's API, authenticated as a real client would be ({@link CallOptions}); returns the
- * status and the parsed body (`{raw}` when not JSON) and headers.
+ * status and the parsed body (`{raw}` when not JSON) and headers. Goes through the cloud's LocalApiClient, so its
+ * response is checked against the OpenAPI document like the typed client's (throws ContractViolationError).
  */
 export async function call(
   url: string,
