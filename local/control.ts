@@ -5,6 +5,7 @@ import type { Chaos } from './chaos';
 import type { LocalControl } from './http-api';
 import { sendJson } from './http-server';
 import type { LocalFunction } from './lambda-runtime';
+import { openApiDocument } from './openapi/document';
 import type { SqsPoller } from './sqs-poller';
 
 /**
@@ -54,12 +55,14 @@ export interface ControlContext {
  *   200 `{errorType, errorMessage}` as Lambda's Invoke reports a function error, 404 for an unknown function;
  * - `POST /_local/token` `{"sub"}`: a bearer token from the local issuer (see tokenRequestSchema); 404 in open mode;
  * - `GET /_local/jwks.json`: the issuer's public keys;
+ * - `GET /_local/openapi.json`: the API's OpenAPI 3.1 document (local/openapi/document.ts, as in openapi.json);
  * - `GET|POST /_local/chaos`: the fault configuration (local/chaos.ts), what was injected, crashes and timeouts;
  * - `GET /_local/stats`: backend calls and each function's invocations and cold starts;
  * - `GET /_local/health`: `{ok: true}` and each poller's stats.
  */
 export function localControl(context: ControlContext): LocalControl {
   const { functions, issuer, chaos, pollers, log } = context;
+  let document: ReturnType<typeof openApiDocument> | undefined;
   return async (req, body, res) => {
     const url = new URL(req.url ?? '/', 'http://local');
     const invoke = url.pathname.match(/^\/_local\/invoke\/([^/]+)$/);
@@ -88,6 +91,11 @@ export function localControl(context: ControlContext): LocalControl {
         const { token, expiresAt } = await issuer.mint(value as z.input<typeof tokenRequestSchema>);
         sendJson(res, 200, { token, tokenType: 'Bearer', expiresAt, issuer: issuer.issuer });
       });
+      return true;
+    }
+    if (url.pathname === '/_local/openapi.json' && req.method === 'GET') {
+      document ??= openApiDocument();
+      sendJson(res, 200, document);
       return true;
     }
     if (url.pathname === '/_local/jwks.json' && req.method === 'GET' && issuer) {
