@@ -72,7 +72,8 @@ export class LocalApiClient {
     if (!client) {
       client = this.typedClient({
         onRequest: async ({ request }) => {
-          if (this.access.auth.mode === 'jwt') request.headers.set('authorization', `Bearer ${await this.token(userId)}`);
+          if (this.access.auth.mode === 'jwt')
+            request.headers.set('authorization', `Bearer ${await this.token(userId)}`);
           return request;
         },
       });

@@ -577,13 +577,13 @@ export interface operations {
                     "application/json": components["schemas"]["AlreadyIssuedError"] | components["schemas"]["SoldOutError"];
                 };
             };
-            /** @description PAYLOAD_TOO_LARGE */
+            /** @description PAYLOAD_TOO_LARGE; Above API Gateway's 10 MB payload limit (API Gateway). */
             413: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PayloadTooLargeError"];
+                    "application/json": components["schemas"]["PayloadTooLargeError"] | components["schemas"]["GatewayError"];
                 };
             };
             /** @description Throttled by the stage or the route (API Gateway). */
@@ -662,6 +662,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CampaignNotFoundError"];
+                };
+            };
+            /** @description Above API Gateway's 10 MB payload limit (API Gateway). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
                 };
             };
             /** @description Throttled by the stage or the route (API Gateway). */
@@ -772,6 +781,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CampaignNotFoundError"] | components["schemas"]["CouponNotFoundError"];
+                };
+            };
+            /** @description Above API Gateway's 10 MB payload limit (API Gateway). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
                 };
             };
             /** @description Throttled by the stage or the route (API Gateway). */
@@ -915,13 +933,13 @@ export interface operations {
                     "application/json": components["schemas"]["CouponExpiredError"];
                 };
             };
-            /** @description PAYLOAD_TOO_LARGE */
+            /** @description PAYLOAD_TOO_LARGE; Above API Gateway's 10 MB payload limit (API Gateway). */
             413: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PayloadTooLargeError"];
+                    "application/json": components["schemas"]["PayloadTooLargeError"] | components["schemas"]["GatewayError"];
                 };
             };
             /** @description Throttled by the stage or the route (API Gateway). */
@@ -1024,6 +1042,15 @@ export interface operations {
                     "application/json": components["schemas"]["ForbiddenError"];
                 };
             };
+            /** @description Above API Gateway's 10 MB payload limit (API Gateway). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
             /** @description Throttled by the stage or the route (API Gateway). */
             429: {
                 headers: {
@@ -1119,6 +1146,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ForbiddenError"] | components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Above API Gateway's 10 MB payload limit (API Gateway). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
                 };
             };
             /** @description Throttled by the stage or the route (API Gateway). */
@@ -1247,13 +1283,13 @@ export interface operations {
                     "application/json": components["schemas"]["CampaignExistsError"];
                 };
             };
-            /** @description PAYLOAD_TOO_LARGE */
+            /** @description PAYLOAD_TOO_LARGE; Above API Gateway's 10 MB payload limit (API Gateway). */
             413: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PayloadTooLargeError"];
+                    "application/json": components["schemas"]["PayloadTooLargeError"] | components["schemas"]["GatewayError"];
                 };
             };
             /** @description UNKNOWN_VENDOR */
@@ -1364,6 +1400,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CampaignNotFoundError"];
+                };
+            };
+            /** @description Above API Gateway's 10 MB payload limit (API Gateway). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
                 };
             };
             /** @description Throttled by the stage or the route (API Gateway). */
@@ -1486,13 +1531,13 @@ export interface operations {
                     "application/json": components["schemas"]["CampaignStartedError"] | components["schemas"]["CampaignConflictError"];
                 };
             };
-            /** @description PAYLOAD_TOO_LARGE */
+            /** @description PAYLOAD_TOO_LARGE; Above API Gateway's 10 MB payload limit (API Gateway). */
             413: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PayloadTooLargeError"];
+                    "application/json": components["schemas"]["PayloadTooLargeError"] | components["schemas"]["GatewayError"];
                 };
             };
             /** @description UNKNOWN_VENDOR */
@@ -1607,6 +1652,15 @@ export interface operations {
                     "application/json": components["schemas"]["CampaignNotFoundError"];
                 };
             };
+            /** @description Above API Gateway's 10 MB payload limit (API Gateway). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
             /** @description Throttled by the stage or the route (API Gateway). */
             429: {
                 headers: {
@@ -1699,6 +1753,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CampaignNotFoundError"];
+                };
+            };
+            /** @description Above API Gateway's 10 MB payload limit (API Gateway). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
                 };
             };
             /** @description Throttled by the stage or the route (API Gateway). */
@@ -1794,13 +1857,13 @@ export interface operations {
                     "application/json": components["schemas"]["VendorExistsError"];
                 };
             };
-            /** @description PAYLOAD_TOO_LARGE */
+            /** @description PAYLOAD_TOO_LARGE; Above API Gateway's 10 MB payload limit (API Gateway). */
             413: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PayloadTooLargeError"];
+                    "application/json": components["schemas"]["PayloadTooLargeError"] | components["schemas"]["GatewayError"];
                 };
             };
             /** @description Throttled by the stage or the route (API Gateway). */
@@ -1903,6 +1966,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["VendorNotFoundError"];
+                };
+            };
+            /** @description Above API Gateway's 10 MB payload limit (API Gateway). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
                 };
             };
             /** @description Throttled by the stage or the route (API Gateway). */

@@ -39,6 +39,7 @@ const errorBodyOf = (cls: DomainErrorClass) => {
 /** What API Gateway answers itself, by status, for a route of this authorization (before or instead of the function). */
 function gatewayStatuses(route: RouteOf): Record<number, string> {
   const statuses: Record<number, string> = {
+    413: "Above API Gateway's 10 MB payload limit (API Gateway).",
     429: 'Throttled by the stage or the route (API Gateway).',
     500: 'The function failed or timed out (API Gateway).',
   };
@@ -171,7 +172,8 @@ export function openApiDocument() {
         description:
           'First-come-first-served coupon drops: exactly N winners per issue day, one coupon per user per day. ' +
           'Errors are `{code, message, ...details}` with the status of the domain error (see each response); ' +
-          'API Gateway itself answers `{message}` (authorizer refusals, throttling, integration failures). ' +
+          'API Gateway itself answers `{message}` (authorizer refusals, throttling, integration failures, and 404 ' +
+          '`{"message":"Not Found"}` to a method and path no route matches). ' +
           'Generated from the code (`npm run openapi`): do not edit.',
         license: { name: 'MIT', identifier: 'MIT' },
       },
