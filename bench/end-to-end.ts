@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import autocannon from 'autocannon';
 import type { AdmissionMode } from '../lambdas/contract/names';
+import type { ApiClient } from '../local/api-client';
 import { call, openCampaign, type RunningCloud, startCloudProcess } from '../local/child-cloud';
 import { type Latency, latency } from './stats';
 
@@ -159,11 +160,11 @@ function diff(after: Record<string, number>, before: Record<string, number>): Re
 }
 
 /** Polls the campaign's count until `persisted` reaches `quota`; resolves with the instant it was seen (ms). */
-async function persistedAt(apiUrl: string, campaignId: string, quota: number, timeoutMs: number): Promise<number> {
+async function persistedAt(api: ApiClient, campaignId: string, quota: number, timeoutMs: number): Promise<number> {
   const deadline = performance.now() + timeoutMs;
   while (performance.now() < deadline) {
-    const { body } = await call(`${apiUrl}/v1/campaigns/${campaignId}/count`);
-    if (Number(body.persisted) >= quota) return performance.now();
+    const { data } = await api.GET('/v1/campaigns/{campaignId}/count', { params: { path: { campaignId } } });
+    if ((data?.persisted ?? 0) >= quota) return performance.now();
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   throw new Error(`campaign ${campaignId}: fewer than ${quota} coupons persisted after ${timeoutMs} ms`);
@@ -171,14 +172,19 @@ async function persistedAt(apiUrl: string, campaignId: string, quota: number, ti
 
 /** The burst of `options.users` users at `campaignId`, and its drain (first request until the quota is persisted). */
 async function burstAt(
-  api: string,
+  cloud: RunningCloud,
   campaignId: string,
   options: EndToEndOptions,
   users: (index: number) => RequestPart,
 ): Promise<{ burst: HttpRun; drainMs: number }> {
   const started = performance.now();
-  const drained = persistedAt(api, campaignId, options.quota, 300_000);
-  const burst = await fire(`${api}/v1/campaigns/${campaignId}/issue`, options.users, options.connections, users);
+  const drained = persistedAt(cloud.client.api, campaignId, options.quota, 300_000);
+  const burst = await fire(
+    `${cloud.endpoints.apiUrl}/v1/campaigns/${campaignId}/issue`,
+    options.users,
+    options.connections,
+    users,
+  );
   return { burst, drainMs: Math.round((await drained) - started) };
 }
 
@@ -187,8 +193,11 @@ async function benchMode(mode: AdmissionMode, options: EndToEndOptions, log: (li
   try {
     const api = cloud.endpoints.apiUrl;
     const campaignId = `bench-${mode}-${Date.now().toString(36)}`;
-    const created = await call(`${api}/v1/admin/campaigns`, { body: openCampaign(campaignId, options.quota) });
-    if (created.status !== 201) throw new Error(`creating the campaign failed: ${JSON.stringify(created)}`);
+    const created = await cloud.client.admin.POST('/v1/admin/campaigns', {
+      body: openCampaign(campaignId, options.quota),
+    });
+    if (created.response.status !== 201)
+      throw new Error(`creating the campaign failed: ${JSON.stringify(created.error)}`);
     const url = `${api}/v1/campaigns/${campaignId}/issue`;
     // Every user signs in before the burst (a bearer token from the local issuer), as real clients would.
     const ids = (prefix: string) => Array.from({ length: options.users }, (_, i) => `${prefix}${i}`);
@@ -200,7 +209,7 @@ async function benchMode(mode: AdmissionMode, options: EndToEndOptions, log: (li
     const lateUsers = await asUser('late-');
     const warmUsers = await asUser('w');
 
-    const { burst, drainMs } = await burstAt(api, campaignId, options, burstUsers);
+    const { burst, drainMs } = await burstAt(cloud, campaignId, options, burstUsers);
     log(`${mode}: burst ${burst.requestsPerSecond} req/s, p99 ${burst.latencyMs.p99} ms, drain ${drainMs} ms`);
 
     const before = await localStats(cloud);
@@ -209,9 +218,10 @@ async function benchMode(mode: AdmissionMode, options: EndToEndOptions, log: (li
     log(`${mode}: after SOLD_OUT ${afterSoldOut.requestsPerSecond} req/s, p99 ${afterSoldOut.latencyMs.p99} ms`);
 
     const warmId = `${campaignId}-warm`;
-    const again = await call(`${api}/v1/admin/campaigns`, { body: openCampaign(warmId, options.quota) });
-    if (again.status !== 201) throw new Error(`creating the second campaign failed: ${JSON.stringify(again)}`);
-    const warm = await burstAt(api, warmId, options, warmUsers);
+    const again = await cloud.client.admin.POST('/v1/admin/campaigns', { body: openCampaign(warmId, options.quota) });
+    if (again.response.status !== 201)
+      throw new Error(`creating the second campaign failed: ${JSON.stringify(again.error)}`);
+    const warm = await burstAt(cloud, warmId, options, warmUsers);
     log(
       `${mode}: warm burst ${warm.burst.requestsPerSecond} req/s, p99 ${warm.burst.latencyMs.p99} ms, drain ${warm.drainMs} ms`,
     );

@@ -45,14 +45,14 @@ async function main() {
   const quota = Number(process.argv[3] ?? 100);
   const campaignId = `load-${Date.now()}`;
   const today = new Date().toISOString().slice(0, 10);
-  const vendor = await client.fetch('/v1/admin/vendors', {
-    body: JSON.stringify({ vendorId: 'load-test', name: 'Load test vendor', currency: 'USD' }),
+  const vendor = await client.admin.POST('/v1/admin/vendors', {
+    body: { vendorId: 'load-test', name: 'Load test vendor', currency: 'USD' },
   });
-  if (vendor.status !== 201 && vendor.status !== 409) {
-    throw new Error(`vendor not created: ${vendor.status} ${await vendor.text()}`);
+  if (vendor.response.status !== 201 && vendor.response.status !== 409) {
+    throw new Error(`vendor not created: ${vendor.response.status} ${JSON.stringify(vendor.error)}`);
   }
-  const created = await client.fetch('/v1/admin/campaigns', {
-    body: JSON.stringify({
+  const created = await client.admin.POST('/v1/admin/campaigns', {
+    body: {
       campaignId,
       vendorId: 'load-test',
       name: 'Load test',
@@ -64,9 +64,11 @@ async function main() {
       perUserDailyLimit: 1,
       couponValidityDays: 1,
       discount: { type: 'PERCENT', value: 10 },
-    }),
+    },
   });
-  if (created.status !== 201) throw new Error(`campaign not created: ${created.status} ${await created.text()}`);
+  if (created.response.status !== 201) {
+    throw new Error(`campaign not created: ${created.response.status} ${JSON.stringify(created.error)}`);
+  }
   console.log(`campaign ${campaignId}, quota ${quota}, target ${apiUrl}, users authenticate by ${auth}`);
   const run = spawnSync(
     path.join(root, 'node_modules', '.bin', 'artillery'),

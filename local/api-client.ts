@@ -1,12 +1,19 @@
 import type { SignatureV4 } from '@smithy/signature-v4';
 import createClient, { type Client, type Middleware } from 'openapi-fetch';
 import type { FunctionAuthMode } from '../lambdas/contract/names';
-import type { paths } from './openapi/api-types';
+import type { operations, paths } from './openapi/api-types';
 import { checkedFetch, ResponseChecker } from './openapi/response-check';
 import { type AdminCredentials, executeApiSigner, signableRequest } from './sigv4';
 
 /** A typed client of the HTTP API (openapi-fetch over the types generated from openapi.json). */
 export type ApiClient = Client<paths, 'application/json'>;
+
+/** The JSON request body of an operation of the API, from the generated types, e.g. `RequestBody<'createCampaign'>`. */
+export type RequestBody<O extends keyof operations> = operations[O] extends {
+  requestBody?: { content: { 'application/json': infer B } };
+}
+  ? B
+  : never;
 
 /** Options of {@link LocalApiClient}. */
 export interface LocalApiClientOptions {

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import type { AdmissionMode } from '../lambdas/contract/names';
-import { LocalApiClient } from './api-client';
+import { LocalApiClient, type RequestBody } from './api-client';
 import type { LocalEndpoints } from './cloud';
 import { projectRoot as root } from './emulators';
 
@@ -87,9 +87,10 @@ export async function startCloudProcess(mode: AdmissionMode, options: CloudProce
   const endpoints = JSON.parse(readFileSync(endpointsFile, 'utf8')) as LocalEndpoints;
   const client = new LocalApiClient(endpoints, { checkResponses: options.checkResponses ?? true });
   clients.set(new URL(endpoints.apiUrl).origin, client);
-  const vendor = await call(`${endpoints.apiUrl}/v1/admin/vendors`, { body: TEST_VENDOR });
-  if (vendor.status !== 201)
-    throw new Error(`test vendor not created: ${vendor.status} ${JSON.stringify(vendor.body)}`);
+  const vendor = await client.admin.POST('/v1/admin/vendors', { body: TEST_VENDOR });
+  if (vendor.response.status !== 201) {
+    throw new Error(`test vendor not created: ${vendor.response.status} ${JSON.stringify(vendor.error)}`);
+  }
   return {
     endpoints,
     client,
@@ -124,7 +125,11 @@ export function middayZone(now = new Date()): string {
 export const TEST_VENDOR = { vendorId: 'test-vendor', name: 'Test vendor', currency: 'KRW' } as const;
 
 /** A campaign definition open all day today in `timezone`, of {@link TEST_VENDOR}. */
-export function openCampaign(campaignId: string, dailyQuota: number, timezone = middayZone()) {
+export function openCampaign(
+  campaignId: string,
+  dailyQuota: number,
+  timezone = middayZone(),
+): RequestBody<'createCampaign'> {
   const today = new Date().toISOString().slice(0, 10);
   const shift = (days: number) => new Date(Date.parse(today) + days * 86_400_000).toISOString().slice(0, 10);
   return {

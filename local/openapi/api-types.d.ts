@@ -193,65 +193,6 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        CampaignDefinition: {
-            campaignId?: string;
-            vendorId: string;
-            name: string;
-            timezone: string;
-            startDate: string;
-            endDate: string;
-            dailyWindow: {
-                open: string;
-                close: string;
-            };
-            dailyQuota: number;
-            /** @constant */
-            perUserDailyLimit: 1;
-            couponValidityDays: number;
-            /** @default 1 */
-            counterShards: number;
-            discount: {
-                /** @constant */
-                type: "PERCENT";
-                value: number;
-                maxAmount?: number;
-            } | {
-                /** @constant */
-                type: "AMOUNT";
-                value: number;
-            };
-        };
-        CampaignUpdate: {
-            vendorId?: string;
-            name?: string;
-            timezone?: string;
-            startDate?: string;
-            endDate?: string;
-            dailyWindow?: {
-                open: string;
-                close: string;
-            };
-            dailyQuota?: number;
-            /** @constant */
-            perUserDailyLimit?: 1;
-            couponValidityDays?: number;
-            counterShards?: number;
-            discount?: {
-                /** @constant */
-                type: "PERCENT";
-                value: number;
-                maxAmount?: number;
-            } | {
-                /** @constant */
-                type: "AMOUNT";
-                value: number;
-            };
-        };
-        VendorDefinition: {
-            vendorId?: string;
-            name: string;
-            currency: string;
-        };
         Campaign: {
             vendorId: string;
             name: string;
@@ -1218,7 +1159,34 @@ export interface operations {
                  *       }
                  *     }
                  */
-                "application/json": components["schemas"]["CampaignDefinition"];
+                "application/json": {
+                    campaignId?: string;
+                    vendorId: string;
+                    name: string;
+                    timezone: string;
+                    startDate: string;
+                    endDate: string;
+                    dailyWindow: {
+                        open: string;
+                        close: string;
+                    };
+                    dailyQuota: number;
+                    /** @constant */
+                    perUserDailyLimit: 1;
+                    couponValidityDays: number;
+                    /** @default 1 */
+                    counterShards?: number;
+                    discount: {
+                        /** @constant */
+                        type: "PERCENT";
+                        value: number;
+                        maxAmount?: number;
+                    } | {
+                        /** @constant */
+                        type: "AMOUNT";
+                        value: number;
+                    };
+                };
             };
         };
         responses: {
@@ -1456,7 +1424,32 @@ export interface operations {
                  *       "dailyQuota": 200
                  *     }
                  */
-                "application/json": components["schemas"]["CampaignUpdate"];
+                "application/json": {
+                    vendorId?: string;
+                    name?: string;
+                    timezone?: string;
+                    startDate?: string;
+                    endDate?: string;
+                    dailyWindow?: {
+                        open: string;
+                        close: string;
+                    };
+                    dailyQuota?: number;
+                    /** @constant */
+                    perUserDailyLimit?: 1;
+                    couponValidityDays?: number;
+                    counterShards?: number;
+                    discount?: {
+                        /** @constant */
+                        type: "PERCENT";
+                        value: number;
+                        maxAmount?: number;
+                    } | {
+                        /** @constant */
+                        type: "AMOUNT";
+                        value: number;
+                    };
+                };
             };
         };
         responses: {
@@ -1809,7 +1802,11 @@ export interface operations {
                  *       "currency": "KRW"
                  *     }
                  */
-                "application/json": components["schemas"]["VendorDefinition"];
+                "application/json": {
+                    vendorId?: string;
+                    name: string;
+                    currency: string;
+                };
             };
         };
         responses: {

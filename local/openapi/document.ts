@@ -8,9 +8,7 @@ import {
 } from '../../lambdas/contract/api-contract';
 import * as responses from '../../lambdas/contract/responses';
 import { ROUTES, type RouteOf } from '../../lambdas/contract/routes';
-import { campaignDefinitionSchema, campaignUpdateSchema } from '../../lambdas/domain/campaign';
 import { type DomainError, ForbiddenError, UnavailableError } from '../../lambdas/domain/errors';
-import { vendorDefinitionSchema } from '../../lambdas/domain/vendor';
 import packageJson from '../../package.json';
 import { REQUEST_EXAMPLES, RESPONSE_EXAMPLES } from './examples';
 
@@ -133,9 +131,6 @@ function operationOf(route: RouteOf): ZodOpenApiOperationObject {
 /** Named schemas: each becomes a component and is referenced wherever it is used. */
 function components() {
   const named: Record<string, z.ZodMiniType> = {
-    CampaignDefinition: campaignDefinitionSchema,
-    CampaignUpdate: campaignUpdateSchema,
-    VendorDefinition: vendorDefinitionSchema,
     Campaign: responses.campaignSchema,
     CampaignPage: responses.campaignPageSchema,
     CampaignStats: responses.campaignStatsSchema,
