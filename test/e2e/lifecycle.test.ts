@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { couponExpiresAt, issueDayOf } from '../../lambdas/domain/campaign';
 import {
   call,
@@ -7,6 +9,7 @@ import {
   startCloudProcess,
   TEST_VENDOR,
 } from '../../local/child-cloud';
+import { projectRoot } from '../../local/emulators';
 import { PipelineProbe } from '../support/pipeline';
 
 jest.setTimeout(300_000);
@@ -31,38 +34,59 @@ describe('coupon lifecycle through the local cloud', () => {
     await cloud?.stop();
   });
 
-  /** The user's coupons, as that user (its bearer token). */
-  const mine = (userId: string, query = '') => call(`${api}/v1/users/me/coupons${query}`, { as: userId });
-  /** Redeems as `userId` (its bearer token) with the rest of `request` as the body. */
-  const redeem = (couponId: string, { userId, ...body }: { userId: string } & Record<string, unknown>) =>
-    call(`${api}/v1/coupons/${couponId}/redeem`, { body, as: userId });
+  /** The user's coupons, as that user (its bearer token), through the typed client; `{status, body}`. */
+  const mine = async (userId: string) => {
+    const { data, error, response } = await cloud.client.user(userId).GET('/v1/users/me/coupons');
+    return { status: response.status, body: data ?? error };
+  };
+  /** Redeems as `userId` (its bearer token) with the rest of `request` as the body; `{status, body}`. */
+  const redeem = async (
+    couponId: string,
+    { userId, ...body }: { userId: string; orderId: string; orderAmount?: number },
+  ) => {
+    const { data, error, response } = await cloud.client
+      .user(userId)
+      .POST('/v1/coupons/{couponId}/redeem', { params: { path: { couponId } }, body });
+    return { status: response.status, body: data ?? error };
+  };
+
+  it('serves the committed OpenAPI document at /_local/openapi.json', async () => {
+    const served = await call(`${api}/_local/openapi.json`);
+    expect(served.body).toEqual(JSON.parse(readFileSync(path.join(projectRoot, 'openapi.json'), 'utf8')));
+  });
 
   it('creates a vendor, and refuses a campaign of an unknown vendor with 422', async () => {
-    const created = await call(`${api}/v1/admin/vendors`, { body: { vendorId, name: 'Acme', currency: 'KRW' } });
-    expect(created).toMatchObject({ status: 201, body: { vendorId, currency: 'KRW' } });
-    expect(
-      (await call(`${api}/v1/admin/vendors`, { body: { vendorId, name: 'Again', currency: 'KRW' } })).body,
-    ).toMatchObject({
-      code: 'VENDOR_EXISTS',
-    });
-    const orphan = await call(`${api}/v1/admin/campaigns`, {
+    const { admin } = cloud.client;
+    const created = await admin.POST('/v1/admin/vendors', { body: { vendorId, name: 'Acme', currency: 'KRW' } });
+    expect(created.response.status).toBe(201);
+    expect(created.data).toMatchObject({ vendorId, currency: 'KRW' });
+    const again = await admin.POST('/v1/admin/vendors', { body: { vendorId, name: 'Again', currency: 'KRW' } });
+    expect(again.error).toMatchObject({ code: 'VENDOR_EXISTS' });
+    const orphan = await admin.POST('/v1/admin/campaigns', {
       body: { ...openCampaign('orphan', 3, zone), vendorId: 'nobody' },
     });
-    expect(orphan).toMatchObject({ status: 422, body: { code: 'UNKNOWN_VENDOR' } });
-    expect((await call(`${api}/v1/admin/campaigns/orphan`)).status).toBe(404);
+    expect(orphan.response.status).toBe(422);
+    expect(orphan.error).toMatchObject({ code: 'UNKNOWN_VENDOR' });
+    const read = await admin.GET('/v1/admin/campaigns/{campaignId}', { params: { path: { campaignId: 'orphan' } } });
+    expect(read.response.status).toBe(404);
   });
 
   it("issues coupons that list as ISSUED among the user's coupons, newest first", async () => {
-    const definition = { ...openCampaign(campaignId, 3, zone), vendorId, discount: { type: 'AMOUNT', value: 5_000 } };
-    expect((await call(`${api}/v1/admin/campaigns`, { body: definition })).status).toBe(201);
+    const definition = {
+      ...openCampaign(campaignId, 3, zone),
+      vendorId,
+      discount: { type: 'AMOUNT', value: 5_000 },
+    } as const;
+    expect((await cloud.client.admin.POST('/v1/admin/campaigns', { body: definition })).response.status).toBe(201);
     const answers = await probe.issue(campaignId, ['u1', 'u2', 'u3', 'u4']);
     expect(answers.filter((a) => a.status === 202)).toHaveLength(3);
     const day = { campaignId, issueDate: issueDayOf({ timezone: zone }, new Date()) };
     await probe.until('3 coupons persisted', async () => (await probe.persistedCount(day)) === 3, 60_000, 200);
     const winner = answers.find((a) => a.status === 202)?.userId as string;
-    const listed = await mine(winner);
-    expect(listed).toMatchObject({ status: 200, body: { items: [{ campaignId, userId: winner, status: 'ISSUED' }] } });
-    expect(listed.body.nextCursor).toBeUndefined();
+    const listed = await cloud.client.user(winner).GET('/v1/users/me/coupons');
+    expect(listed.response.status).toBe(200);
+    expect(listed.data).toMatchObject({ items: [{ campaignId, userId: winner, status: 'ISSUED' }] });
+    expect(listed.data?.nextCursor).toBeUndefined();
   });
 
   it('lets exactly one of 12 concurrent redeems of one coupon win, credits the vendor once, and repeats the winner', async () => {
@@ -73,8 +97,12 @@ describe('coupon lifecycle through the local cloud', () => {
     );
     const won = race.filter((r) => r.status === 200);
     expect(won).toHaveLength(1);
-    expect(race.filter((r) => r.status === 409).map((r) => r.body.code)).toEqual(Array(11).fill('ALREADY_REDEEMED'));
-    const redemption = (won[0] as unknown as { body: { redemption: { orderId: string } } }).body.redemption;
+    expect(race.filter((r) => r.status === 409).map((r) => (r.body as { code?: string }).code)).toEqual(
+      Array(11).fill('ALREADY_REDEEMED'),
+    );
+    const redemption = (won[0]?.body as { redemption: { orderId: string } } | undefined)?.redemption as {
+      orderId: string;
+    };
     expect(redemption).toMatchObject({ amount: 5_000, orderAmount: 20_000 });
 
     const again = await redeem(couponId, { userId, orderId: redemption.orderId, orderAmount: 20_000 });
@@ -83,13 +111,11 @@ describe('coupon lifecycle through the local cloud', () => {
     expect(stranger).toMatchObject({ status: 404, body: { code: 'COUPON_NOT_FOUND' } });
     expect((await mine(userId)).body).toMatchObject({ items: [{ couponId, status: 'REDEEMED', redemption }] });
 
-    const vendor = await call(`${api}/v1/admin/vendors/${vendorId}`);
-    expect(vendor).toMatchObject({
-      status: 200,
-      body: {
-        settlement: { balance: 5_000, redemptions: 1, currency: 'KRW' },
-        entries: [{ couponId, campaignId, orderId: redemption.orderId, amount: 5_000 }],
-      },
+    const vendor = await cloud.client.admin.GET('/v1/admin/vendors/{vendorId}', { params: { path: { vendorId } } });
+    expect(vendor.response.status).toBe(200);
+    expect(vendor.data).toMatchObject({
+      settlement: { balance: 5_000, redemptions: 1, currency: 'KRW' },
+      entries: [{ couponId, campaignId, orderId: redemption.orderId, amount: 5_000 }],
     });
   });
 
