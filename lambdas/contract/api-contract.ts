@@ -50,14 +50,23 @@ import type { Operation } from './routes';
 /** A DomainError subclass (lambdas/domain/errors.ts); its `code`, `statusCode` and `details` shape the error body. */
 export type DomainErrorClass = abstract new (...args: never[]) => DomainError;
 
+/** A status a handler answers a request it served with. */
+export type SuccessStatus = 200 | 201 | 202;
+
+/** A success response: what it means and its body. */
+export interface SuccessResponse {
+  readonly description: string;
+  readonly schema: z.ZodMiniType;
+}
+
 /** The request and responses of one operation. */
 export interface OperationContract {
   /** Query string parameters (strings, as API Gateway passes them). */
   readonly query?: z.ZodMiniObject;
   /** The JSON request body; `required: false` when the route also accepts none. */
   readonly body?: { readonly schema: z.ZodMiniType; readonly required: boolean };
-  /** The one success status and its body. */
-  readonly success: { readonly status: 200 | 201 | 202; readonly description: string; readonly schema: z.ZodMiniType };
+  /** Each success status the handler answers with, and its body (e.g. `{201: ...}`; a second one for a variant). */
+  readonly success: { readonly [S in SuccessStatus]?: SuccessResponse };
   /**
    * The domain errors the handler, its parsing and its domain functions throw (test/unit/contract checks this
    * against what they can throw); each is documented with its status, code and details.
@@ -92,75 +101,78 @@ export const API_CONTRACT: { readonly [O in Operation]: OperationContract } = {
   issueCoupon: {
     body: { schema: z.strictObject({}), required: false },
     success: {
-      status: 202,
-      description: 'Admitted: the coupon is written shortly after.',
-      schema: issueAcceptedSchema,
+      202: {
+        description: 'Admitted: the coupon is written shortly after.',
+        schema: issueAcceptedSchema,
+      },
     },
     errors: [...JSON_BODY, ...CALLER, CampaignNotFoundError, NotOpenError, AlreadyIssuedError, SoldOutError],
   },
   getCount: {
     query: issueDayQuerySchema,
-    success: { status: 200, description: "The issue day's counts.", schema: issuanceCountSchema },
+    success: { 200: { description: "The issue day's counts.", schema: issuanceCountSchema } },
     errors: CAMPAIGN_READ,
   },
   getUserCoupon: {
     query: issueDayQuerySchema,
-    success: { status: 200, description: "The caller's coupon or pending admission.", schema: userCouponSchema },
+    success: { 200: { description: "The caller's coupon or pending admission.", schema: userCouponSchema } },
     errors: [...CAMPAIGN_READ, ...CALLER, CouponNotFoundError],
   },
   redeemCoupon: {
     body: { schema: z.strictObject(redeemBodyFields), required: true },
     success: {
-      status: 200,
-      description: 'The redeemed coupon (the same answer for a repeat with the same orderId).',
-      schema: couponSchema,
+      200: {
+        description: 'The redeemed coupon (the same answer for a repeat with the same orderId).',
+        schema: couponSchema,
+      },
     },
     errors: [...JSON_BODY, ...CALLER, CouponNotFoundError, AlreadyRedeemedError, CouponExpiredError],
   },
   listUserCoupons: {
     query: pageQuerySchema,
-    success: { status: 200, description: "One page of the caller's coupons.", schema: couponPageSchema },
+    success: { 200: { description: "One page of the caller's coupons.", schema: couponPageSchema } },
     errors: [InvalidRequestError, ...CALLER],
   },
   createCampaign: {
     body: { schema: campaignDefinitionSchema, required: true },
-    success: { status: 201, description: 'The stored campaign.', schema: campaignSchema },
+    success: { 201: { description: 'The stored campaign.', schema: campaignSchema } },
     errors: [...JSON_BODY, CampaignExistsError, UnknownVendorError],
   },
   listCampaigns: {
     query: pageQuerySchema,
-    success: { status: 200, description: 'One page of campaigns.', schema: campaignPageSchema },
+    success: { 200: { description: 'One page of campaigns.', schema: campaignPageSchema } },
     errors: [InvalidRequestError],
   },
   getCampaign: {
-    success: { status: 200, description: 'The campaign.', schema: campaignSchema },
+    success: { 200: { description: 'The campaign.', schema: campaignSchema } },
     errors: CAMPAIGN_READ,
   },
   updateCampaign: {
     body: { schema: campaignUpdateSchema, required: true },
-    success: { status: 200, description: 'The updated campaign (version + 1).', schema: campaignSchema },
+    success: { 200: { description: 'The updated campaign (version + 1).', schema: campaignSchema } },
     errors: [...JSON_BODY, CampaignNotFoundError, UnknownVendorError, CampaignStartedError, CampaignConflictError],
   },
   closeCampaign: {
-    success: { status: 200, description: 'The closed campaign, `closedAt` set.', schema: campaignSchema },
+    success: { 200: { description: 'The closed campaign, `closedAt` set.', schema: campaignSchema } },
     errors: CAMPAIGN_READ,
   },
   getCampaignStats: {
     query: statsQuerySchema,
-    success: { status: 200, description: 'Per issue day counts.', schema: campaignStatsSchema },
+    success: { 200: { description: 'Per issue day counts.', schema: campaignStatsSchema } },
     errors: CAMPAIGN_READ,
   },
   createVendor: {
     body: { schema: vendorDefinitionSchema, required: true },
-    success: { status: 201, description: 'The stored vendor.', schema: vendorSchema },
+    success: { 201: { description: 'The stored vendor.', schema: vendorSchema } },
     errors: [...JSON_BODY, VendorExistsError],
   },
   getVendor: {
     query: pageQuerySchema,
     success: {
-      status: 200,
-      description: 'The vendor, its settlement and one page of its ledger.',
-      schema: vendorSettlementSchema,
+      200: {
+        description: 'The vendor, its settlement and one page of its ledger.',
+        schema: vendorSettlementSchema,
+      },
     },
     errors: [InvalidRequestError, VendorNotFoundError],
   },

@@ -5,6 +5,7 @@ import {
   type DomainErrorClass,
   ERROR_DETAILS,
   PATH_PARAMETERS,
+  type SuccessResponse,
 } from '../../lambdas/contract/api-contract';
 import * as responses from '../../lambdas/contract/responses';
 import { ROUTES, type RouteOf } from '../../lambdas/contract/routes';
@@ -67,17 +68,15 @@ function responsesOf(route: RouteOf): ZodOpenApiOperationObject['responses'] {
   for (const [status, description] of Object.entries(gatewayStatuses(route))) {
     add(Number(status), responses.gatewayErrorSchema, description);
   }
-  const result: ZodOpenApiOperationObject['responses'] = {
-    [contract.success.status]: {
-      description: contract.success.description,
-      content: {
-        'application/json': {
-          schema: contract.success.schema,
-          ...(RESPONSE_EXAMPLES[route.operation] ? { example: RESPONSE_EXAMPLES[route.operation] } : {}),
-        },
-      },
-    },
-  };
+  const result: ZodOpenApiOperationObject['responses'] = {};
+  const successes = Object.entries(contract.success) as [string, SuccessResponse][];
+  for (const [index, [status, { description, schema }]] of successes.entries()) {
+    const example = index === 0 ? RESPONSE_EXAMPLES[route.operation] : undefined;
+    result[status as `2${string}`] = {
+      description,
+      content: { 'application/json': { schema, ...(example === undefined ? {} : { example }) } },
+    };
+  }
   for (const [status, { schemas, descriptions }] of [...bodies].sort(([a], [b]) => a - b)) {
     const schema = schemas.length === 1 ? (schemas[0] as z.ZodMiniType) : z.union(schemas);
     result[String(status) as `${1 | 2 | 3 | 4 | 5}${string}`] = {

@@ -50,7 +50,7 @@ export const REQUEST_EXAMPLES: Partial<Record<Operation, unknown>> = {
   redeemCoupon: { orderId: 'order-7', orderAmount: 30000 },
 };
 
-/** Success response examples, by operation. */
+/** Success response examples, by operation (of its first success status). */
 export const RESPONSE_EXAMPLES: Partial<Record<Operation, unknown>> = {
   createVendor: { ...VENDOR, createdAt: '2026-04-20T00:00:00.000Z' },
   getVendor: {

@@ -57,7 +57,7 @@ describe('contract: the OpenAPI document', () => {
       const example = RESPONSE_EXAMPLES[route.operation];
       if (example === undefined) continue;
       const url = route.path.replace(/\{\w+\}/g, 'x');
-      const status = API_CONTRACT[route.operation].success.status;
+      const status = Number(Object.keys(API_CONTRACT[route.operation].success)[0]);
       expect(() => checker.check(route.method, url, status, JSON.stringify(example))).not.toThrow();
     }
     expect(Object.keys(REQUEST_EXAMPLES).length).toBeGreaterThan(0);
