@@ -8,6 +8,7 @@ import { RedisAdmissionStore } from '../../lambdas/adapters/redis/admission-stor
 import { queueDepth } from '../../lambdas/adapters/sqs/queue-depth';
 import type { CampaignDay } from '../../lambdas/domain/admission';
 import type { AdmissionStore, LedgerEntry } from '../../lambdas/domain/ports';
+import type { RequestBody } from '../../local/api-client';
 import { call, type RunningCloud } from '../../local/child-cloud';
 import { localId } from './template';
 
@@ -121,9 +122,9 @@ export class PipelineProbe {
   }
 
   /** Creates a campaign open all day today; fails the test when the admin API refuses. */
-  async createCampaign(definition: Record<string, unknown>): Promise<void> {
-    const { status, body } = await call(`${this.api}/v1/admin/campaigns`, { body: definition });
-    if (status !== 201) throw new Error(`campaign not created: ${status} ${JSON.stringify(body)}`);
+  async createCampaign(definition: RequestBody<'createCampaign'>): Promise<void> {
+    const { response, error } = await this.cloud.client.admin.POST('/v1/admin/campaigns', { body: definition });
+    if (response.status !== 201) throw new Error(`campaign not created: ${response.status} ${JSON.stringify(error)}`);
   }
 
   /**
@@ -139,10 +140,10 @@ export class PipelineProbe {
         while (next < userIds.length) {
           const i = next++;
           const userId = userIds[i] as string;
-          answers[i] = {
-            userId,
-            ...(await call(`${this.api}/v1/campaigns/${campaignId}/issue`, { method: 'POST', as: userId })),
-          };
+          const { data, error, response } = await this.cloud.client
+            .user(userId)
+            .POST('/v1/campaigns/{campaignId}/issue', { params: { path: { campaignId } } });
+          answers[i] = { userId, status: response.status, body: (data ?? error) as Record<string, unknown> };
         }
       }),
     );
