@@ -482,7 +482,7 @@ export interface operations {
                     "application/json": components["schemas"]["InvalidRequestError"];
                 };
             };
-            /** @description UNAUTHORIZED; No, an expired or a forged bearer token (JWT authorizer). */
+            /** @description UNAUTHORIZED; A missing, expired or forged bearer token (JWT authorizer). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -697,7 +697,7 @@ export interface operations {
                     "application/json": components["schemas"]["InvalidRequestError"];
                 };
             };
-            /** @description UNAUTHORIZED; No, an expired or a forged bearer token (JWT authorizer). */
+            /** @description UNAUTHORIZED; A missing, expired or forged bearer token (JWT authorizer). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -829,7 +829,7 @@ export interface operations {
                     "application/json": components["schemas"]["InvalidRequestError"];
                 };
             };
-            /** @description UNAUTHORIZED; No, an expired or a forged bearer token (JWT authorizer). */
+            /** @description UNAUTHORIZED; A missing, expired or forged bearer token (JWT authorizer). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -965,7 +965,7 @@ export interface operations {
                     "application/json": components["schemas"]["InvalidRequestError"];
                 };
             };
-            /** @description UNAUTHORIZED; No, an expired or a forged bearer token (JWT authorizer). */
+            /** @description UNAUTHORIZED; A missing, expired or forged bearer token (JWT authorizer). */
             401: {
                 headers: {
                     [name: string]: unknown;

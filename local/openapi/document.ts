@@ -42,7 +42,7 @@ function gatewayStatuses(route: RouteOf): Record<number, string> {
     429: 'Throttled by the stage or the route (API Gateway).',
     500: 'The function failed or timed out (API Gateway).',
   };
-  if (route.authorization === 'user') statuses[401] = 'No, an expired or a forged bearer token (JWT authorizer).';
+  if (route.authorization === 'user') statuses[401] = 'A missing, expired or forged bearer token (JWT authorizer).';
   if (route.authorization === 'admin') statuses[403] = 'Not a SigV4-signed caller allowed execute-api:Invoke (IAM).';
   return statuses;
 }
