@@ -162,6 +162,7 @@ export class FcfsCoupon extends Construct {
       userCoupons: apiFunctions.userCoupons,
       adminCampaigns: apiFunctions.adminCampaigns,
       adminVendors: apiFunctions.adminVendors,
+      adminFailedEvents: apiFunctions.adminFailedEvents,
       consumer: pipeline.consumer,
       replay: pipeline.replay,
     };

@@ -93,6 +93,7 @@ export const HANDLERS = {
   userCoupons: 'user-coupons',
   adminCampaigns: 'admin-campaigns',
   adminVendors: 'admin-vendors',
+  adminFailedEvents: 'admin-failed-events',
   consumer: 'consume-admissions',
   replay: 'replay-dead-letters',
 } as const;

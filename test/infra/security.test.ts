@@ -201,6 +201,11 @@ describe('infra: identity and access', () => {
         CouponTable: 'read',
         FailedEventTable: 'read',
       },
+      AdminFailedEventsFunction: {
+        ...own('AdminFailedEventsFunction'),
+        FailedEventTable: 'write',
+        IssueQueue: 'send',
+      },
       AdminVendorsFunction: { ...own('AdminVendorsFunction'), VendorTable: 'write' },
       UserCouponsFunction: {
         ...own('UserCouponsFunction'),
