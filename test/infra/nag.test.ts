@@ -25,6 +25,7 @@ const shapes: [string, FcfsCouponStackProps][] = [
   ['OIDC issuer', { userAuth: 'oidc', oidcIssuer: 'https://login.example.com/', oidcAudience: ['coupon-api'] }],
   ['auth=none (open mode)', { userAuth: 'none' }],
   ['WAF in front', { wafRateLimit: 2000, env: { account: '111111111111', region: 'us-east-1' } }],
+  ['Alarm e-mail topic', { alarmEmail: 'oncall@example.com' }],
 ];
 
 describe('infra: cdk-nag', () => {

@@ -73,9 +73,13 @@ describe('infra: FcfsCouponStack', () => {
 
   it('writes the outputs an operator and the local cloud read, and only the stack writes them', () => {
     expect(Object.keys(dynamoMode.toJSON().Outputs).sort()).toEqual([
+      'AdminApiArn',
       'AdmissionMode',
       'ApiUrl',
       'AuthMode',
+      'DashboardUrl',
+      'DeadLetterQueueName',
+      'FailedEventTableName',
       'UserPoolClientId',
       'UserPoolId',
     ]);
