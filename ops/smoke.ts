@@ -52,7 +52,7 @@ export async function smoke(target: Target, report: (step: SmokeStep) => void): 
     report(result);
     return ok;
   };
-  const brief = (json: Record<string, unknown>) => JSON.stringify(json).slice(0, 300);
+  const brief = (json: Record<string, unknown>) => JSON.stringify(json).slice(0, 160);
 
   const vendor = await send('POST', '/v1/admin/vendors', { vendorId: id, name: `Smoke ${id}`, currency: 'USD' });
   if (!step('create vendor', vendor.status, vendor.status === 201, id)) return steps;
