@@ -26,6 +26,12 @@ export class FcfsCouponStack extends Stack {
       new CfnOutput(this, 'UserPoolId', { value: userAuth.userPool.userPoolId });
       new CfnOutput(this, 'UserPoolClientId', { value: userAuth.userPoolClient.userPoolClientId });
     }
+    if (userAuth.operatorClient) {
+      new CfnOutput(this, 'OperatorClientId', {
+        value: userAuth.operatorClient.userPoolClientId,
+        description: 'App client of npm run token (admin-initiated sign-in of test users)',
+      });
+    }
     if (edgeFirewall) new CfnOutput(this, 'ProtectedApiUrl', { value: edgeFirewall.url });
     const { dashboard, deadLetterQueue, tables, alarmTopic } = this.coupons;
     new CfnOutput(this, 'DashboardUrl', { value: dashboard.url });

@@ -80,6 +80,7 @@ describe('infra: FcfsCouponStack', () => {
       'DashboardUrl',
       'DeadLetterQueueName',
       'FailedEventTableName',
+      'OperatorClientId',
       'UserPoolClientId',
       'UserPoolId',
     ]);
