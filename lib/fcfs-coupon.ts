@@ -117,7 +117,8 @@ function validateProps(props: FcfsCouponProps): void {
  * First-come-first-served coupon issuance, as one construct: HTTP API -> issue function (one atomic admission,
  * Redis Lua script or DynamoDB transaction) -> SQS -> consumer (idempotent coupon write) -> DynamoDB, with a
  * dead-letter queue drained every minute by the replay function, which parks what keeps failing and reconciles the
- * admission ledger with the coupons; alarms on what needs an operator.
+ * admission ledger with the coupons; a dashboard of the drop and alarms on what needs an operator (to `alarmTopic`
+ * or a topic made for `alarmEmail`).
  *
  * It writes no CfnOutput: the stack that uses it does (see FcfsCouponStack).
  * @throws Error at construction for an invalid prop (see {@link FcfsCouponProps}).

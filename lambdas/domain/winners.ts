@@ -1,7 +1,6 @@
 import * as z from 'zod/mini';
 import './zod-messages';
 import { type CampaignDay, couponIdOf } from './admission';
-import { InvalidRequestError } from './errors';
 import type { AdmissionStore, CampaignRepository, Clock, CouponLookup, CouponStore } from './ports';
 import { campaignOrThrow } from './queries';
 
@@ -75,7 +74,8 @@ export interface WinnersDeps {
 /**
  * One page of a campaign day's winners, in rank order, after the rank in `cursor` (`r<rank>`), with the day's
  * quota, admitted and persisted. Reads the whole ledger (at most `quota` entries) and the page's coupons.
- * @throws CampaignNotFoundError; InvalidRequestError for a cursor beyond the ledger's ranks.
+ * A cursor past the last rank gives an empty page.
+ * @throws CampaignNotFoundError
  */
 export async function dayWinners(
   deps: WinnersDeps,
@@ -85,7 +85,6 @@ export async function dayWinners(
   const campaign = await campaignOrThrow(deps.campaigns, day.campaignId);
   const [ledger, persisted] = await Promise.all([deps.admissions.ledger(day), deps.coupons.persistedCount(day)]);
   const after = page.cursor === undefined ? 0 : Number(page.cursor.slice(1));
-  if (after > campaign.dailyQuota + ledger.length) throw new InvalidRequestError('cursor is not valid for this day');
   const sorted = [...ledger].sort((a, b) => a.rank - b.rank);
   const rest = sorted.filter((entry) => entry.rank > after);
   const entries = rest.slice(0, page.limit);
