@@ -24,6 +24,7 @@ new FcfsCouponStack(app, context('stackName') ?? 'FcfsCoupon', {
   reconcileGraceSeconds: number('reconcileGraceSeconds'),
   corsAllowOrigins: context('corsAllowOrigins')?.split(',').filter(Boolean),
   wafRateLimit: number('wafRateLimit'),
+  alarmEmail: context('alarmEmail'),
   env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
 });
 

@@ -8,7 +8,9 @@ export interface FcfsCouponStackProps extends FcfsCouponProps, StackProps {}
 /**
  * The product deployed on its own: one {@link FcfsCoupon} (construct id `Coupons`) and the outputs an operator and
  * the local cloud read: ApiUrl, AdmissionMode, AuthMode, and UserPoolId / UserPoolClientId (cognito) or
- * ProtectedApiUrl (WAF).
+ * ProtectedApiUrl (WAF); for operating a drop, DashboardUrl, AdminApiArn (the `execute-api:Invoke` resource of the
+ * admin routes, for the operators' IAM policy), DeadLetterQueueName, FailedEventTableName and, with alarm
+ * actions, AlarmTopicArn.
  */
 export class FcfsCouponStack extends Stack {
   readonly coupons: FcfsCoupon;
@@ -24,6 +26,21 @@ export class FcfsCouponStack extends Stack {
       new CfnOutput(this, 'UserPoolId', { value: userAuth.userPool.userPoolId });
       new CfnOutput(this, 'UserPoolClientId', { value: userAuth.userPoolClient.userPoolClientId });
     }
+    if (userAuth.operatorClient) {
+      new CfnOutput(this, 'OperatorClientId', {
+        value: userAuth.operatorClient.userPoolClientId,
+        description: 'App client of npm run token (admin-initiated sign-in of test users)',
+      });
+    }
     if (edgeFirewall) new CfnOutput(this, 'ProtectedApiUrl', { value: edgeFirewall.url });
+    const { dashboard, deadLetterQueue, tables, alarmTopic } = this.coupons;
+    new CfnOutput(this, 'DashboardUrl', { value: dashboard.url });
+    new CfnOutput(this, 'AdminApiArn', {
+      value: api.httpApi.arnForExecuteApi('*', '/v1/admin/*'),
+      description: 'execute-api:Invoke resource of every admin route, for the operators IAM policy',
+    });
+    new CfnOutput(this, 'DeadLetterQueueName', { value: deadLetterQueue.queueName });
+    new CfnOutput(this, 'FailedEventTableName', { value: tables.failedEvent.tableName });
+    if (alarmTopic) new CfnOutput(this, 'AlarmTopicArn', { value: alarmTopic.topicArn });
   }
 }

@@ -15,10 +15,12 @@ import {
   METRICS_NAMESPACE,
   type MetricName,
 } from '../lambdas/contract/names';
+import { AlarmTopic, checkAlarmEmail } from './constructs/alarm-topic';
 import { CouponAlarms } from './constructs/alarms';
 import { CouponApi } from './constructs/api';
 import { ApiFunctions } from './constructs/api-functions';
 import type { AppFunction } from './constructs/app-function';
+import { CouponDashboard } from './constructs/dashboard';
 import { CouponData, type CouponTables } from './constructs/data';
 import { EdgeFirewall } from './constructs/edge-firewall';
 import { IssuePipeline } from './constructs/pipeline';
@@ -87,8 +89,13 @@ export interface FcfsCouponProps {
   readonly wafRateLimit?: number;
   /** What happens to the five tables when they leave the stack. @default RemovalPolicy.RETAIN */
   readonly removalPolicy?: RemovalPolicy;
-  /** Topic notified when an alarm fires and when it recovers. @default - no alarm actions */
+  /** Topic notified when an alarm fires and when it recovers. @default - `alarmEmail`'s topic, else no actions */
   readonly alarmTopic?: ITopic;
+  /**
+   * An e-mail address to page: the construct creates an SNS topic subscribed to it for the alarms (exclusive with
+   * `alarmTopic`). @default - no topic is created
+   */
+  readonly alarmEmail?: string;
 }
 
 /**
@@ -103,13 +110,15 @@ function validateProps(props: FcfsCouponProps): void {
   checkInteger('wafRateLimit', props.wafRateLimit, 10, Number.MAX_SAFE_INTEGER, 'requests per 5 minutes');
   checkCorsOrigins(props.corsAllowOrigins ?? []);
   validateUserAuth(props);
+  checkAlarmEmail(props.alarmEmail, props.alarmTopic !== undefined);
 }
 
 /**
  * First-come-first-served coupon issuance, as one construct: HTTP API -> issue function (one atomic admission,
  * Redis Lua script or DynamoDB transaction) -> SQS -> consumer (idempotent coupon write) -> DynamoDB, with a
  * dead-letter queue drained every minute by the replay function, which parks what keeps failing and reconciles the
- * admission ledger with the coupons; alarms on what needs an operator.
+ * admission ledger with the coupons; a dashboard of the drop and alarms on what needs an operator (to `alarmTopic`
+ * or a topic made for `alarmEmail`).
  *
  * It writes no CfnOutput: the stack that uses it does (see FcfsCouponStack).
  * @throws Error at construction for an invalid prop (see {@link FcfsCouponProps}).
@@ -129,6 +138,10 @@ export class FcfsCoupon extends Construct {
   readonly userAuth: UserAuthorizer;
   /** The alarms. */
   readonly alarms: CouponAlarms;
+  /** Where the alarms notify: `alarmTopic`, or the topic created for `alarmEmail`; undefined without either. */
+  readonly alarmTopic?: ITopic;
+  /** The operator's CloudWatch dashboard; `dashboard.url` is its console URL. */
+  readonly dashboard: CouponDashboard;
   /** `redis` when `upstashSecretName` is set, else `dynamodb`. */
   readonly admissionMode: AdmissionMode;
   /** CloudFront in front of the API with AWS WAF, when `wafRateLimit` is set. */
@@ -162,6 +175,7 @@ export class FcfsCoupon extends Construct {
       userCoupons: apiFunctions.userCoupons,
       adminCampaigns: apiFunctions.adminCampaigns,
       adminVendors: apiFunctions.adminVendors,
+      adminFailedEvents: apiFunctions.adminFailedEvents,
       consumer: pipeline.consumer,
       replay: pipeline.replay,
     };
@@ -182,11 +196,33 @@ export class FcfsCoupon extends Construct {
         rateLimitPerIp: props.wafRateLimit,
       });
     }
+    this.alarmTopic =
+      props.alarmTopic ??
+      (props.alarmEmail === undefined
+        ? undefined
+        : new AlarmTopic(this, 'AlarmTopic', { email: props.alarmEmail }).topic);
     this.alarms = new CouponAlarms(this, 'Alarms', {
       deadLetterDepth: this.metricDeadLetterDepth(),
+      deadLetterAge: this.deadLetterQueue.metricApproximateAgeOfOldestMessage({
+        period: Duration.minutes(1),
+        statistic: 'Maximum',
+      }),
       invariantViolations: this.metricInvariantViolations(),
       parked: this.productMetric(METRIC.Parked, { statistic: 'Sum' }),
-      alarmTopic: props.alarmTopic,
+      parkedAdmissions: this.metricParkedAdmissions(),
+      issueFunction: this.functions.issue,
+      consumerFunction: this.functions.consumer,
+      httpApi: this.api.httpApi,
+      alarmTopic: this.alarmTopic,
+    });
+    this.dashboard = new CouponDashboard(this, 'Dashboard', {
+      functions: this.functions,
+      issueQueue: this.issueQueue,
+      deadLetterQueue: this.deadLetterQueue,
+      httpApi: this.api.httpApi,
+      tables: { ...this.tables },
+      productMetric: (name, emitter) => this.productMetric(name, {}, emitter),
+      alarms: this.alarms,
     });
   }
 
@@ -218,12 +254,16 @@ export class FcfsCoupon extends Construct {
     });
   }
 
-  /** A metric the replay function emits (namespace and names: lambdas/contract/names.ts), per minute. */
-  private productMetric(metricName: MetricName, options: MetricOptions = {}): IMetric {
+  /** A metric the replay (or `emitter`) function emits (namespace and names: lambdas/contract/names.ts), per minute. */
+  private productMetric(
+    metricName: MetricName,
+    options: MetricOptions = {},
+    emitter: 'issue' | 'replay' = 'replay',
+  ): IMetric {
     return new Metric({
       namespace: METRICS_NAMESPACE,
       metricName,
-      dimensionsMap: { service: HANDLERS.replay, [METRIC_INSTANCE_DIMENSION]: this.node.path },
+      dimensionsMap: { service: HANDLERS[emitter], [METRIC_INSTANCE_DIMENSION]: this.node.path },
       statistic: 'Maximum',
       period: Duration.minutes(1),
       ...options,

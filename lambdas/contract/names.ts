@@ -79,7 +79,31 @@ export const METRIC = {
   DeadLetterDepth: 'DeadLetterDepth',
   /** Reconciliation: campaign days breaking `persisted <= admitted <= quota`. */
   InvariantViolations: 'InvariantViolations',
+  /** Issue: requests answered 202 ACCEPTED (one per admission). */
+  IssueAccepted: 'IssueAccepted',
+  /** Issue: requests answered 409 SOLD_OUT. */
+  IssueSoldOut: 'IssueSoldOut',
+  /** Issue: requests answered 409 ALREADY_ISSUED (the user was admitted before). */
+  IssueAlreadyIssued: 'IssueAlreadyIssued',
+  /** Issue: requests answered 403 NOT_OPEN (outside the campaign's window, or closed). */
+  IssueNotOpen: 'IssueNotOpen',
+  /** Issue: requests answered 503 UNAVAILABLE (a backend failed; the user may retry). */
+  IssueUnavailable: 'IssueUnavailable',
+  /** Issue: requests refused for their input or caller (400, 401, 403 FORBIDDEN, 404). */
+  IssueRejected: 'IssueRejected',
 } as const;
+/**
+ * The issue function's outcome metric of each answer code (`IssueRejected` for any other 4xx), one count per
+ * request; the dashboard graphs them (lib/constructs/monitoring.ts).
+ */
+export const ISSUE_OUTCOME_METRICS = {
+  ACCEPTED: METRIC.IssueAccepted,
+  SOLD_OUT: METRIC.IssueSoldOut,
+  ALREADY_ISSUED: METRIC.IssueAlreadyIssued,
+  NOT_OPEN: METRIC.IssueNotOpen,
+  UNAVAILABLE: METRIC.IssueUnavailable,
+} as const;
+
 /** One of the names in {@link METRIC}. */
 export type MetricName = (typeof METRIC)[keyof typeof METRIC];
 
@@ -93,6 +117,7 @@ export const HANDLERS = {
   userCoupons: 'user-coupons',
   adminCampaigns: 'admin-campaigns',
   adminVendors: 'admin-vendors',
+  adminFailedEvents: 'admin-failed-events',
   consumer: 'consume-admissions',
   replay: 'replay-dead-letters',
 } as const;

@@ -171,6 +171,43 @@ export const ROUTES = [
     throttle: 'adminCall',
     summary: 'A vendor, its settlement balance and one page of its ledger.',
   },
+  {
+    operation: 'getWinners',
+    method: 'GET',
+    path: '/v1/admin/campaigns/{campaignId}/days/{issueDate}/winners',
+    handler: HANDLERS.adminCampaigns,
+    authorization: 'admin',
+    throttle: 'adminCall',
+    summary:
+      "A campaign day's admitted users with rank, coupon and its status (JSON pages, or CSV with accept: text/csv).",
+  },
+  {
+    operation: 'listFailedEvents',
+    method: 'GET',
+    path: '/v1/admin/failed-events',
+    handler: HANDLERS.adminFailedEvents,
+    authorization: 'admin',
+    throttle: 'adminCall',
+    summary: 'Failed-event records (admissions the replay could not write), filtered by campaign day and status.',
+  },
+  {
+    operation: 'redriveFailedEvent',
+    method: 'POST',
+    path: '/v1/admin/failed-events/{failedEventId}/redrive',
+    handler: HANDLERS.adminFailedEvents,
+    authorization: 'admin',
+    throttle: 'adminCall',
+    summary: 'Re-enqueues a parked admission to the issue queue; the coupon write stays idempotent.',
+  },
+  {
+    operation: 'redriveCampaignDay',
+    method: 'POST',
+    path: '/v1/admin/failed-events/redrive',
+    handler: HANDLERS.adminFailedEvents,
+    authorization: 'admin',
+    throttle: 'adminCall',
+    summary: 'Re-enqueues every parked admission of a campaign day.',
+  },
 ] as const satisfies readonly Route[];
 
 /** One entry of {@link ROUTES}, with its literal types. */

@@ -1,6 +1,7 @@
 import type { AdmissionMessage, CampaignDay } from './admission';
 import type { Campaign } from './campaign';
 import type { Coupon, Redemption } from './coupon';
+import type { FailedEventFilter, FailedEventView } from './redrive';
 import type { Settlement, SettlementEntry, Vendor } from './vendor';
 
 // Every port of the domain: what the use cases need from storage, queues, logs and time. The adapters under
@@ -166,6 +167,12 @@ export interface CouponStore {
   listByUser(userId: string, page: PageRequest): Promise<Page<Coupon>>;
 }
 
+/** Reads of many coupons at once (the winners of a day, domain/winners.ts). */
+export interface CouponLookup {
+  /** The status and expiry of the coupons among `couponIds` that exist, by id (eventually consistent reads). */
+  statesOf(couponIds: readonly string[]): Promise<Map<string, Pick<Coupon, 'couponId' | 'status' | 'expiresAt'>>>;
+}
+
 /** Vendors and their settlement ledgers. */
 export interface VendorRepository {
   get(vendorId: string): Promise<Vendor | undefined>;
@@ -197,8 +204,11 @@ export interface DeadLetterSource {
   depth(): Promise<number>;
 }
 
-/** Status of a failure record: still being replayed from the dead-letter queue (RETRYING), or given up on (PARKED). */
-export type FailureStatus = 'RETRYING' | 'PARKED';
+/**
+ * Status of a failure record: still being replayed from the dead-letter queue (RETRYING), given up on (PARKED),
+ * or re-enqueued by an operator (REDRIVEN, domain/redrive.ts).
+ */
+export type FailureStatus = 'RETRYING' | 'PARKED' | 'REDRIVEN';
 
 /**
  * A dead-lettered message that replay could not apply, keyed by the coupon id of the admission it carries (so
@@ -231,4 +241,23 @@ export interface FailureLog {
   resolve(failedEventId: string): Promise<void>;
   /** Status of each existing record among `failedEventIds`. */
   statuses(failedEventIds: readonly string[]): Promise<Map<string, FailureStatus>>;
+}
+
+/**
+ * The failed-event table as an operator sees it (domain/redrive.ts): listing and redrive bookkeeping. The
+ * DynamoDB adapter implementing {@link FailureLog} implements it too.
+ */
+export interface FailedEventRegistry {
+  /**
+   * One page of records matching every filter given, in no particular order; a page may hold fewer than `limit`
+   * items while `nextCursor` is present. @throws InvalidRequestError for a cursor this listing did not issue.
+   */
+  page(filter: FailedEventFilter, page: PageRequest): Promise<Page<FailedEventView>>;
+  /** The record (strongly consistent read), or undefined. */
+  get(failedEventId: string): Promise<FailedEventView | undefined>;
+  /**
+   * Marks the record REDRIVEN at `now` by `principal` (`redrivenAt`, `redrivenBy`, `redriveCount` + 1), keeping
+   * the rest of its history, and returns it as stored after.
+   */
+  markRedriven(failedEventId: string, principal: string, now: Date): Promise<FailedEventView>;
 }

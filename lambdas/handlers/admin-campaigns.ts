@@ -3,10 +3,13 @@ import { statsQuerySchema } from '../contract/requests';
 import { campaignDefinitionSchema, campaignUpdateSchema } from '../domain/campaign';
 import { campaignStats, closeCampaign, createCampaign, updateCampaign } from '../domain/campaign-admin';
 import { systemClock } from '../domain/clock';
+import { InvalidRequestError } from '../domain/errors';
 import { campaignOrThrow } from '../domain/queries';
+import { dayWinners, MAX_WINNERS_PAGE, winnersCsv, winnersQuerySchema } from '../domain/winners';
 import {
   admissionStoreFactory,
   campaignRepository,
+  couponLookup,
   couponStore,
   failureLog,
   vendorRepository,
@@ -21,6 +24,7 @@ const campaigns = campaignRepository(config);
 const vendors = vendorRepository(config);
 const admissions = admissionStoreFactory(config);
 const coupons = couponStore(config);
+const lookup = couponLookup(config);
 const failures = failureLog(config);
 const clock = systemClock;
 
@@ -37,6 +41,9 @@ const campaignIdOf = (event: HttpEvent) => parseWith(identifierSchema, event.pat
  * - `POST /v1/admin/campaigns/{campaignId}/close` -> 200 with `closedAt` set (idempotent): the kill switch.
  * - `GET /v1/admin/campaigns/{campaignId}/stats?from=&to=` -> 200 `{campaignId, days: [{issueDate, quota,
  *   admitted, persisted, redeemed, parked}]}`.
+ * - `GET /v1/admin/campaigns/{campaignId}/days/{issueDate}/winners?limit=&cursor=` -> 200 winnersResponseSchema
+ *   (domain/winners.ts); with `accept: text/csv`, the page as CSV with the totals in `x-quota`, `x-admitted`,
+ *   `x-persisted` and the next page's cursor in `x-next-cursor`; 404 CAMPAIGN_NOT_FOUND.
  */
 export const handler = httpHandler(HANDLERS.adminCampaigns, {
   createCampaign: async (event) =>
@@ -57,5 +64,29 @@ export const handler = httpHandler(HANDLERS.adminCampaigns, {
     const range = parseWith(statsQuerySchema, event.queryStringParameters ?? {}, 'query');
     const deps = { campaigns, admissions: await admissions(), coupons, failures, clock };
     return json(200, await campaignStats(deps, campaignId, range));
+  },
+  getWinners: async (event) => {
+    const campaignId = campaignIdOf(event);
+    const issueDate = parseWith(localDateSchema('issueDate'), event.pathParameters?.issueDate, 'issueDate');
+    const page = parseWith(winnersQuerySchema, event.queryStringParameters ?? {}, 'query');
+    if (page.limit < 1 || page.limit > MAX_WINNERS_PAGE) {
+      throw new InvalidRequestError(`invalid query: limit must be an integer from 1 to ${MAX_WINNERS_PAGE}`);
+    }
+    const counts = { persistedCount: coupons.persistedCount.bind(coupons), statesOf: lookup.statesOf.bind(lookup) };
+    const deps = { campaigns, admissions: await admissions(), coupons: counts, clock };
+    const winners = await dayWinners(deps, { campaignId, issueDate }, page);
+    if (!/\btext\/csv\b/.test(event.headers?.accept ?? '')) return json(200, winners);
+    return {
+      statusCode: 200,
+      headers: {
+        'content-type': 'text/csv; charset=utf-8',
+        'content-disposition': `attachment; filename="winners-${campaignId}-${issueDate}.csv"`,
+        'x-quota': String(winners.quota),
+        'x-admitted': String(winners.admitted),
+        'x-persisted': String(winners.persisted),
+        ...(winners.nextCursor ? { 'x-next-cursor': winners.nextCursor } : {}),
+      },
+      body: winnersCsv(winners.items),
+    };
   },
 });

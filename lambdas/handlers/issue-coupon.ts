@@ -1,14 +1,17 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { Context } from 'aws-lambda';
 import * as z from 'zod/mini';
-import { ENV, HANDLERS } from '../contract/names';
+import { ENV, HANDLERS, ISSUE_OUTCOME_METRICS, METRIC, type MetricName } from '../contract/names';
 import { systemClock } from '../domain/clock';
+import { DomainError } from '../domain/errors';
 import { issueCoupon } from '../domain/issue-coupon';
 import { SoldOutCache } from '../domain/sold-out-cache';
 import { admissionStoreFactory, cachedCampaignRepository, issueQueue } from '../runtime/adapters';
 import { loadConfig } from '../runtime/config';
 import { identifierSchema, json, parseJsonBody, parseWith } from '../runtime/http';
 import { callerFields, callerUserId } from '../runtime/identity';
-import { logger } from '../runtime/powertools';
-import { httpHandler } from '../runtime/router';
+import { logger, metrics } from '../runtime/powertools';
+import { type HttpEvent, httpHandler } from '../runtime/router';
 
 const config = loadConfig('issue');
 const authMode = config[ENV.AUTH_MODE];
@@ -21,29 +24,51 @@ const queue = issueQueue(config);
 const soldOut = new SoldOutCache(systemClock);
 
 /**
+ * The outcome metric of a failed request (contract/names.ts ISSUE_OUTCOME_METRICS): its DomainError's code, any
+ * other error being a backend failure the edge answers 503 UNAVAILABLE (runtime/http.ts).
+ */
+function outcomeMetricOf(error: unknown): MetricName {
+  if (!(error instanceof DomainError)) return METRIC.IssueUnavailable;
+  return ISSUE_OUTCOME_METRICS[error.code as keyof typeof ISSUE_OUTCOME_METRICS] ?? METRIC.IssueRejected;
+}
+
+/**
  * `POST /v1/campaigns/{campaignId}/issue` as the bearer token's user (no body or `{}`; `{"userId"}` in
  * auth=none) -> 202 `{code: "ACCEPTED", rank, couponId, issueDate}`;
  * rejections `{code, message}`: 400 INVALID_REQUEST, 401 UNAUTHORIZED, 403 NOT_OPEN or FORBIDDEN, 404
  * CAMPAIGN_NOT_FOUND, 409 ALREADY_ISSUED (with rank) or SOLD_OUT, 503 UNAVAILABLE.
+ * Counts each answer in its outcome metric (EMF, one count per request; see outcomeMetricOf).
  */
 export const handler = httpHandler(HANDLERS.issue, {
   issueCoupon: async (event, context) => {
-    const campaignId = parseWith(identifierSchema, event.pathParameters?.campaignId, 'campaignId');
-    const { userId } = callerUserId(event, authMode, () =>
-      parseJsonBody(event, issueBodySchema, { optional: authMode === 'jwt' }),
-    );
-    const result = await issueCoupon(
-      {
-        campaigns,
-        admissions: await admissions(),
-        queue,
-        soldOut,
-        clock: systemClock,
-        log: logger,
-        admissionRetentionDays: config[ENV.ADMISSION_RETENTION_DAYS],
-      },
-      { campaignId, userId, requestId: context.awsRequestId },
-    );
-    return json(202, { code: 'ACCEPTED', ...result });
+    try {
+      const answer = await issue(event, context);
+      metrics.addMetric(METRIC.IssueAccepted, MetricUnit.Count, 1);
+      return answer;
+    } catch (error) {
+      metrics.addMetric(outcomeMetricOf(error), MetricUnit.Count, 1);
+      throw error;
+    }
   },
 });
+
+/** Admits the caller and answers 202; throws what the edge maps to the other answers. */
+async function issue(event: HttpEvent, context: Context) {
+  const campaignId = parseWith(identifierSchema, event.pathParameters?.campaignId, 'campaignId');
+  const { userId } = callerUserId(event, authMode, () =>
+    parseJsonBody(event, issueBodySchema, { optional: authMode === 'jwt' }),
+  );
+  const result = await issueCoupon(
+    {
+      campaigns,
+      admissions: await admissions(),
+      queue,
+      soldOut,
+      clock: systemClock,
+      log: logger,
+      admissionRetentionDays: config[ENV.ADMISSION_RETENTION_DAYS],
+    },
+    { campaignId, userId, requestId: context.awsRequestId },
+  );
+  return json(202, { code: 'ACCEPTED', ...result });
+}

@@ -20,8 +20,10 @@ import type {
   AdmissionQueue,
   AdmissionStore,
   CampaignRepository,
+  CouponLookup,
   CouponStore,
   DeadLetterSource,
+  FailedEventRegistry,
   FailureLog,
   VendorRepository,
 } from '../domain/ports';
@@ -181,6 +183,14 @@ export function couponStore(
   return coupons;
 }
 
+/** The coupon store's many-coupon reads (the same instance as {@link couponStore}). */
+export function couponLookup(
+  config: Env<typeof ENV.COUPON_TABLE | typeof ENV.ADMISSION_TABLE> & Partial<Env<typeof ENV.VENDOR_TABLE>>,
+): CouponLookup {
+  couponStore(config);
+  return coupons as DynamoDbCouponStore;
+}
+
 let vendors: DynamoDbVendorRepository | undefined;
 
 /** Vendors and their settlement ledgers. */
@@ -193,6 +203,12 @@ let failures: DynamoDbFailedEventStore | undefined;
 
 /** The failed-event table's records. */
 export function failureLog(config: Env<typeof ENV.FAILED_EVENT_TABLE>): FailureLog {
+  failures ??= new DynamoDbFailedEventStore(documentClient(), config[ENV.FAILED_EVENT_TABLE]);
+  return failures;
+}
+
+/** The failed-event table as an operator sees it: listing and redrive bookkeeping (domain/redrive.ts). */
+export function failedEventRegistry(config: Env<typeof ENV.FAILED_EVENT_TABLE>): FailedEventRegistry {
   failures ??= new DynamoDbFailedEventStore(documentClient(), config[ENV.FAILED_EVENT_TABLE]);
   return failures;
 }

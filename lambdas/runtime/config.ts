@@ -68,6 +68,7 @@ export const FUNCTION_ENV = {
     ENV.ADMISSION_RETENTION_DAYS,
   ],
   adminVendors: [...COMMON, ENV.VENDOR_TABLE],
+  adminFailedEvents: [...COMMON, ENV.FAILED_EVENT_TABLE, ENV.ISSUE_QUEUE_URL],
   consumer: [...COMMON, ENV.CAMPAIGN_TABLE, ENV.COUPON_TABLE, ENV.ADMISSION_TABLE],
   replay: [
     ...COMMON,

@@ -1,5 +1,15 @@
-import { Alarm, ComparisonOperator, type IMetric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { Duration } from 'aws-cdk-lib';
+import type { IHttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
+import {
+  Alarm,
+  ComparisonOperator,
+  type IMetric,
+  MathExpression,
+  Metric,
+  TreatMissingData,
+} from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 
@@ -7,23 +17,49 @@ import { Construct } from 'constructs';
 export interface CouponAlarmsProps {
   /** Messages visible in the dead-letter queue, per minute. */
   readonly deadLetterDepth: IMetric;
+  /** Age of the dead-letter queue's oldest message, s, per minute. */
+  readonly deadLetterAge: IMetric;
   /** Campaign days breaking `persisted <= admitted <= quota`, as the replay's reconciliation counts them. */
   readonly invariantViolations: IMetric;
   /** Dead letters parked in the failed-event table by the replay. */
   readonly parked: IMetric;
+  /** Admissions parked without a coupon, as reconciliation counts them each minute. */
+  readonly parkedAdmissions: IMetric;
+  /** The issue function (throttles and errors). */
+  readonly issueFunction: IFunction;
+  /** The consumer (errors: crashes and timeouts; failed records are answered in its partial batch response). */
+  readonly consumerFunction: IFunction;
+  /** The HTTP API (5xx rate). */
+  readonly httpApi: IHttpApi;
   /** Where each alarm and its recovery are sent. @default - no action: the alarms only change state */
   readonly alarmTopic?: ITopic;
 }
 
+/** Share of the API's requests answered 5xx over which the 5xx alarm fires, percent. */
+export const API_5XX_RATE_THRESHOLD_PERCENT = 1;
+/** Age of the oldest dead letter over which its alarm fires, s: the replay drains the queue every minute. */
+export const DEAD_LETTER_AGE_THRESHOLD_S = 600;
+
+/** The admin call of the runbook lines (README "Operating a drop"). */
+const LIST_PARKED = 'GET /v1/admin/failed-events?campaignId=<id>&issueDate=<YYYY-MM-DD>&status=PARKED';
+const REDRIVE_DAY = 'POST /v1/admin/failed-events/redrive {"campaignId","issueDate"}';
+
 /**
- * The alarms an operator must hear about: admissions piling up in the dead-letter queue, an invariant violation
- * (an oversell or a coupon without an admission), and parked admissions waiting for an operator. Each notifies
- * the alarm topic when it fires and when it recovers.
+ * The alarms an operator must hear about, each with a description saying what it means and what to do (the
+ * admin call to run): an invariant violation, parked admissions, dead letters piling up or growing old, consumer
+ * crashes, issue function throttles and errors, and the HTTP API's 5xx rate. Each notifies the alarm topic when it
+ * fires and when it recovers.
  */
 export class CouponAlarms extends Construct {
   readonly deadLetterQueue: Alarm;
+  readonly deadLetterAge: Alarm;
   readonly invariantViolation: Alarm;
   readonly parkedFailures: Alarm;
+  readonly parkedAdmissions: Alarm;
+  readonly consumerErrors: Alarm;
+  readonly issueThrottles: Alarm;
+  readonly issueErrors: Alarm;
+  readonly api5xxRate: Alarm;
 
   constructor(scope: Construct, id: string, props: CouponAlarmsProps) {
     super(scope, id);
@@ -32,25 +68,105 @@ export class CouponAlarms extends Construct {
       comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
       treatMissingData: TreatMissingData.NOT_BREACHING,
     };
+    const minute = { period: Duration.minutes(1), statistic: 'Sum' };
     this.deadLetterQueue = new Alarm(this, 'DeadLetterQueueAlarm', {
       ...aboveZero,
-      alarmDescription: 'Admissions are failing to become coupons and piling up in the dead-letter queue',
+      alarmDescription:
+        'Admissions are failing to become coupons and piling up in the dead-letter queue. The replay retries them ' +
+        'every minute; check the consumer and replay logs for the error (DynamoDB throttling or outage?). What it ' +
+        `gives up on is parked: ${LIST_PARKED}`,
       metric: props.deadLetterDepth,
       evaluationPeriods: 5,
+    });
+    this.deadLetterAge = new Alarm(this, 'DeadLetterAgeAlarm', {
+      threshold: DEAD_LETTER_AGE_THRESHOLD_S,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+      alarmDescription:
+        `A dead letter is older than ${DEAD_LETTER_AGE_THRESHOLD_S} s: the every-minute replay is not draining the ` +
+        'queue. Check the replay function (errors, its EventBridge schedule) and its log; admitted users wait for ' +
+        'their coupon meanwhile.',
+      metric: props.deadLetterAge,
+      evaluationPeriods: 3,
     });
     this.invariantViolation = new Alarm(this, 'InvariantViolationAlarm', {
       ...aboveZero,
       alarmDescription:
         'Reconciliation found a campaign day breaking persisted <= admitted <= quota (an oversell or a coupon ' +
-        'without an admission); see the replay function log line "invariant violated"',
+        'without an admission); see the replay function log line "invariant violated". Close the campaign ' +
+        '(POST /v1/admin/campaigns/<id>/close) if admissions continue, and compare GET ' +
+        '/v1/admin/campaigns/<id>/days/<date>/winners with the coupon table.',
       metric: props.invariantViolations,
       evaluationPeriods: 1,
     });
     this.parkedFailures = new Alarm(this, 'ParkedFailuresAlarm', {
       ...aboveZero,
-      alarmDescription: 'Replay parked admissions in the failed-events table; they need an operator',
+      alarmDescription:
+        'Replay parked admissions in the failed-events table; they need an operator. List them: ' +
+        `${LIST_PARKED}; fix the cause (lastError), then redrive: ${REDRIVE_DAY}`,
       metric: props.parked,
       evaluationPeriods: 1,
+    });
+    this.parkedAdmissions = new Alarm(this, 'ParkedAdmissionsAlarm', {
+      ...aboveZero,
+      alarmDescription:
+        'Admitted users are without a coupon, parked, on a recent campaign day (stays in alarm until redriven). ' +
+        `List them: ${LIST_PARKED}; fix the cause (lastError), then redrive: ${REDRIVE_DAY}`,
+      metric: props.parkedAdmissions,
+      evaluationPeriods: 1,
+    });
+    this.consumerErrors = new Alarm(this, 'ConsumerErrorsAlarm', {
+      ...aboveZero,
+      alarmDescription:
+        'The consumer function fails whole invocations (crash, timeout or out of memory) for 3 minutes; failed ' +
+        'records reach the dead-letter queue and the replay. Read its log and its duration against its timeout.',
+      metric: props.consumerFunction.metricErrors(minute),
+      evaluationPeriods: 3,
+    });
+    this.issueThrottles = new Alarm(this, 'IssueThrottlesAlarm', {
+      ...aboveZero,
+      alarmDescription:
+        "Lambda throttles the issue function: users get 5xx/429. Raise the account's concurrency quota or the " +
+        "function's provisioned/reserved concurrency before the next drop; lower the stage's throttle meanwhile.",
+      metric: props.issueFunction.metricThrottles(minute),
+      evaluationPeriods: 2,
+    });
+    this.issueErrors = new Alarm(this, 'IssueErrorsAlarm', {
+      ...aboveZero,
+      alarmDescription:
+        'The issue function fails invocations (crash or timeout; backend errors are answered 503 and counted as ' +
+        'IssueUnavailable) for 2 minutes. Read its log; admissions stay atomic, so no user is lost.',
+      metric: props.issueFunction.metricErrors(minute),
+      evaluationPeriods: 2,
+    });
+    const count = new Metric({
+      namespace: 'AWS/ApiGateway',
+      metricName: 'Count',
+      dimensionsMap: { ApiId: props.httpApi.apiId },
+      ...minute,
+    });
+    const serverErrors = new Metric({
+      namespace: 'AWS/ApiGateway',
+      metricName: '5xx',
+      dimensionsMap: { ApiId: props.httpApi.apiId },
+      ...minute,
+    });
+    this.api5xxRate = new Alarm(this, 'Api5xxRateAlarm', {
+      threshold: API_5XX_RATE_THRESHOLD_PERCENT,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+      alarmDescription:
+        `More than ${API_5XX_RATE_THRESHOLD_PERCENT}% of the HTTP API's answers are 5xx for 3 of 5 minutes. ` +
+        '503 UNAVAILABLE means a backend (Redis, DynamoDB, SQS) is failing: see the IssueUnavailable metric and ' +
+        'the functions\' logs ("backend failure"); nothing is oversold or lost, users may retry.',
+      metric: new MathExpression({
+        expression: 'IF(count > 0, 100 * FILL(errors, 0) / count, 0)',
+        usingMetrics: { errors: serverErrors, count },
+        label: '5xx rate (%)',
+        period: Duration.minutes(1),
+      }),
+      evaluationPeriods: 5,
+      datapointsToAlarm: 3,
     });
     if (props.alarmTopic) {
       const action = new SnsAction(props.alarmTopic);
@@ -63,6 +179,16 @@ export class CouponAlarms extends Construct {
 
   /** Every alarm of this construct. */
   all(): Alarm[] {
-    return [this.deadLetterQueue, this.invariantViolation, this.parkedFailures];
+    return [
+      this.deadLetterQueue,
+      this.deadLetterAge,
+      this.invariantViolation,
+      this.parkedFailures,
+      this.parkedAdmissions,
+      this.consumerErrors,
+      this.issueThrottles,
+      this.issueErrors,
+      this.api5xxRate,
+    ];
   }
 }

@@ -26,7 +26,8 @@ const ADMISSION_RETENTION_DAYS = '7';
  * - user coupons: redemption (the coupon, the vendor's credit and the day's redeemed count in one transaction)
  *   and the caller's coupon list;
  * - admin campaigns: writes campaigns, closes admission days (the kill switch), reads stats;
- * - admin vendors: writes vendors, reads their settlement.
+ * - admin vendors: writes vendors, reads their settlement;
+ * - admin failed events: lists the failed-event table and redrives parked admissions to the issue queue.
  */
 export class ApiFunctions extends Construct {
   readonly issue: AppFunction;
@@ -34,6 +35,7 @@ export class ApiFunctions extends Construct {
   readonly userCoupons: AppFunction;
   readonly adminCampaigns: AppFunction;
   readonly adminVendors: AppFunction;
+  readonly adminFailedEvents: AppFunction;
 
   constructor(scope: Construct, id: string, props: ApiFunctionsProps) {
     super(scope, id);
@@ -79,6 +81,14 @@ export class ApiFunctions extends Construct {
     });
     data.bindVendorTable(this.adminVendors, 'readWrite');
 
+    this.adminFailedEvents = new AppFunction(this, 'AdminFailedEventsFunction', {
+      handler: HANDLERS.adminFailedEvents,
+      timeout: Duration.seconds(30),
+      environment: { [ENV.ISSUE_QUEUE_URL]: props.issueQueue.queueUrl },
+    });
+    data.bindFailedEventTable(this.adminFailedEvents, 'readWrite');
+    props.issueQueue.grantSendMessages(this.adminFailedEvents);
+
     this.userCoupons = new AppFunction(this, 'UserCouponsFunction', {
       handler: HANDLERS.userCoupons,
       timeout: Duration.seconds(10),
@@ -97,6 +107,6 @@ export class ApiFunctions extends Construct {
 
   /** Every function of this construct. */
   all(): AppFunction[] {
-    return [this.issue, this.query, this.userCoupons, this.adminCampaigns, this.adminVendors];
+    return [this.issue, this.query, this.userCoupons, this.adminCampaigns, this.adminVendors, this.adminFailedEvents];
   }
 }

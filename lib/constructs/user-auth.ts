@@ -93,6 +93,11 @@ export class UserAuthorizer extends Construct {
   readonly userPool?: IUserPool;
   /** The app client whose id the authorizer accepts as audience, in cognito mode. */
   readonly userPoolClient?: IUserPoolClient;
+  /**
+   * The operators' client of a pool this construct created: admin-initiated sign-in only (`npm run token`, with
+   * IAM credentials allowed `cognito-idp:AdminInitiateAuth`), also accepted as audience. Undefined otherwise.
+   */
+  readonly operatorClient?: IUserPoolClient;
   /** The AUTH_MODE the user-facing functions run with. */
   readonly functionAuthMode: FunctionAuthMode;
   /** `jwt (cognito)`, `jwt (oidc)` or `none (open: userId from the request)`, for an output. */
@@ -117,9 +122,10 @@ export class UserAuthorizer extends Construct {
       const client = settings.userPoolClient ?? this.createAppClient(pool);
       this.userPool = pool;
       this.userPoolClient = client;
+      if (!settings.userPool) this.operatorClient = this.createOperatorClient(pool);
       // The iss of the pool's tokens (the ProviderURL attribute lacks the scheme).
       issuer = `https://cognito-idp.${pool.env.region}.${Stack.of(this).urlSuffix}/${pool.userPoolId}`;
-      audience = [client.userPoolClientId];
+      audience = [client.userPoolClientId, ...(this.operatorClient ? [this.operatorClient.userPoolClientId] : [])];
     } else {
       issuer = settings.oidcIssuer as string;
       audience = [...(settings.oidcAudience ?? [])];
@@ -159,6 +165,22 @@ export class UserAuthorizer extends Construct {
         'throttles and the optional WAF rate limit curb abuse instead.',
     });
     return pool;
+  }
+
+  /**
+   * The operators' client, kept apart so the public client's flows stay SRP only: sign-in by AdminInitiateAuth
+   * (ADMIN_USER_PASSWORD_AUTH), which needs IAM credentials, so it serves test users of smoke and load tests.
+   */
+  private createOperatorClient(userPool: IUserPool): UserPoolClient {
+    return new UserPoolClient(this, 'OperatorClient', {
+      userPool,
+      generateSecret: false,
+      authFlows: { adminUserPassword: true },
+      preventUserExistenceErrors: true,
+      disableOAuth: true,
+      accessTokenValidity: Duration.hours(1),
+      idTokenValidity: Duration.hours(1),
+    });
   }
 
   /** A public client (web or mobile app): no secret, SRP sign-in, no user-existence oracle. */

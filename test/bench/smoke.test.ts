@@ -32,6 +32,7 @@ describe('bench: every benchmark at smoke sizes', () => {
     const functions = report.coldStart ?? [];
     expect(functions.map((f) => localId(f.function).replace(/[0-9A-F]{8}$/, '')).sort()).toEqual([
       'AdminCampaignsFunction',
+      'AdminFailedEventsFunction',
       'AdminVendorsFunction',
       'ConsumeAdmissionsFunction',
       'IssueCouponFunction',

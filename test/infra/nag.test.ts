@@ -2,7 +2,8 @@ import { App, Validations } from 'aws-cdk-lib';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
-import { FcfsCouponStack, type FcfsCouponStackProps } from '../../lib/fcfs-coupon-stack';
+import { FcfsCouponStack } from '../../lib/fcfs-coupon-stack';
+import { STACK_SHAPES } from '../support/stack-shapes';
 
 // cdk-nag's AwsSolutions and Serverless packs over every shape of the stack: a finding that is neither fixed nor
 // acknowledged with a reason makes the synth throw (and fails this test with the report).
@@ -19,13 +20,7 @@ function acknowledgements(root: IConstruct): { path: string; id: string; reason:
   );
 }
 
-const shapes: [string, FcfsCouponStackProps][] = [
-  ['Cognito, DynamoDB mode', {}],
-  ['Cognito, Redis mode', { upstashSecretName: 'prod/upstash', corsAllowOrigins: ['https://shop.example.com'] }],
-  ['OIDC issuer', { userAuth: 'oidc', oidcIssuer: 'https://login.example.com/', oidcAudience: ['coupon-api'] }],
-  ['auth=none (open mode)', { userAuth: 'none' }],
-  ['WAF in front', { wafRateLimit: 2000, env: { account: '111111111111', region: 'us-east-1' } }],
-];
+const shapes = STACK_SHAPES;
 
 describe('infra: cdk-nag', () => {
   it.each(shapes)('%s: zero unacknowledged AwsSolutions and Serverless findings', (_, props) => {

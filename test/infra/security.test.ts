@@ -105,12 +105,20 @@ describe('infra: identity and access', () => {
       PreventUserExistenceErrors: 'ENABLED',
     });
     const pool = Object.keys(cognito.findResources('AWS::Cognito::UserPool'))[0] as string;
-    const client = Object.keys(cognito.findResources('AWS::Cognito::UserPoolClient'))[0] as string;
+    const clients = cognito.findResources('AWS::Cognito::UserPoolClient');
+    const client = Object.keys(clients).find((id) => id.includes('AppClient')) as string;
+    const operator = Object.keys(clients).find((id) => id.includes('OperatorClient')) as string;
+    // The public app client signs in by SRP only; the operators' client only by AdminInitiateAuth (IAM).
+    expect(clients[client]?.Properties.ExplicitAuthFlows).toEqual(['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH']);
+    expect(clients[operator]?.Properties.ExplicitAuthFlows).toEqual([
+      'ALLOW_ADMIN_USER_PASSWORD_AUTH',
+      'ALLOW_REFRESH_TOKEN_AUTH',
+    ]);
     cognito.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
       AuthorizerType: 'JWT',
       IdentitySource: ['$request.header.Authorization'],
       JwtConfiguration: {
-        Audience: [{ Ref: client }],
+        Audience: [{ Ref: client }, { Ref: operator }],
         Issuer: {
           'Fn::Join': ['', Match.arrayWith(['https://cognito-idp.', { Ref: pool }])],
         },
@@ -200,6 +208,11 @@ describe('infra: identity and access', () => {
         VendorTable: 'read',
         CouponTable: 'read',
         FailedEventTable: 'read',
+      },
+      AdminFailedEventsFunction: {
+        ...own('AdminFailedEventsFunction'),
+        FailedEventTable: 'write',
+        IssueQueue: 'send',
       },
       AdminVendorsFunction: { ...own('AdminVendorsFunction'), VendorTable: 'write' },
       UserCouponsFunction: {

@@ -15,7 +15,7 @@ jest.setTimeout(120_000);
 describe('infra: FcfsCouponStack', () => {
   it('runs every function on Node.js 22 arm64 with an explicit timeout and memory', () => {
     const functions = dynamoMode.findResources('AWS::Lambda::Function');
-    expect(Object.keys(functions)).toHaveLength(7);
+    expect(Object.keys(functions)).toHaveLength(8);
     for (const fn of Object.values(functions)) {
       expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'] });
       expect(fn.Properties.Timeout).toBeGreaterThan(0);
@@ -73,9 +73,14 @@ describe('infra: FcfsCouponStack', () => {
 
   it('writes the outputs an operator and the local cloud read, and only the stack writes them', () => {
     expect(Object.keys(dynamoMode.toJSON().Outputs).sort()).toEqual([
+      'AdminApiArn',
       'AdmissionMode',
       'ApiUrl',
       'AuthMode',
+      'DashboardUrl',
+      'DeadLetterQueueName',
+      'FailedEventTableName',
+      'OperatorClientId',
       'UserPoolClientId',
       'UserPoolId',
     ]);
@@ -99,7 +104,9 @@ describe('infra: FcfsCouponStack', () => {
     expect(routeKeys.sort()).toEqual([
       'GET /v1/admin/campaigns',
       'GET /v1/admin/campaigns/{campaignId}',
+      'GET /v1/admin/campaigns/{campaignId}/days/{issueDate}/winners',
       'GET /v1/admin/campaigns/{campaignId}/stats',
+      'GET /v1/admin/failed-events',
       'GET /v1/admin/vendors/{vendorId}',
       'GET /v1/campaigns/{campaignId}/count',
       'GET /v1/campaigns/{campaignId}/users/{userId}/coupon',
@@ -107,6 +114,8 @@ describe('infra: FcfsCouponStack', () => {
       'PATCH /v1/admin/campaigns/{campaignId}',
       'POST /v1/admin/campaigns',
       'POST /v1/admin/campaigns/{campaignId}/close',
+      'POST /v1/admin/failed-events/redrive',
+      'POST /v1/admin/failed-events/{failedEventId}/redrive',
       'POST /v1/admin/vendors',
       'POST /v1/campaigns/{campaignId}/issue',
       'POST /v1/coupons/{couponId}/redeem',
@@ -161,12 +170,12 @@ describe('infra: FcfsCouponStack', () => {
     expect(writers.sort()).toEqual(['AdminVendorsFunction', 'UserCouponsFunction']);
   });
 
-  it('lets the replay function re-enqueue admissions (reconciliation) and alarms on invariant violations', () => {
+  it('lets the replay function (reconciliation) and the admin redrive re-enqueue admissions, and alarms on invariant violations', () => {
     const policies = Object.entries(redisMode.findResources('AWS::IAM::Policy'));
     const senders = policies
       .filter(([, p]) => JSON.stringify(p).includes('sqs:SendMessage'))
       .map(([, p]) => localId(String(p.Properties.PolicyName)).replace(/Role.*$/, ''));
-    expect(senders.sort()).toEqual(['IssueCouponFunction', 'ReplayDeadLettersFunction']);
+    expect(senders.sort()).toEqual(['AdminFailedEventsFunction', 'IssueCouponFunction', 'ReplayDeadLettersFunction']);
     redisMode.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'InvariantViolations',
       Namespace: 'FcfsCoupon',

@@ -97,6 +97,20 @@ export class DynamoDbCouponStore implements CouponStore {
     return Item as Coupon | undefined;
   }
 
+  /** Status and expiry of the coupons among `couponIds` that exist, by id (BatchGetItem, eventually consistent). */
+  async statesOf(
+    couponIds: readonly string[],
+  ): Promise<Map<string, Pick<Coupon, 'couponId' | 'status' | 'expiresAt'>>> {
+    const items = await batchGetKeys(this.client, this.couponTable, 'couponId', couponIds, [
+      'couponId',
+      'status',
+      'expiresAt',
+    ]);
+    return new Map(
+      items.map((item) => [item.couponId as string, item as Pick<Coupon, 'couponId' | 'status' | 'expiresAt'>]),
+    );
+  }
+
   async redeem(coupon: Coupon & { vendorId: string }, redemption: Redemption): Promise<'REDEEMED' | 'CONFLICT'> {
     if (!this.vendorTable) throw new Error('DynamoDbCouponStore.redeem needs the vendor table');
     try {

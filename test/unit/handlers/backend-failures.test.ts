@@ -33,6 +33,10 @@ const REQUESTS: Record<
   getCampaignStats: { pathParameters: { campaignId: 'spring-sale' }, query: { from: '2026-05-01' } },
   createVendor: { body: { vendorId: 'acme', name: 'Acme', currency: 'USD' } },
   getVendor: { pathParameters: { vendorId: 'acme' } },
+  getWinners: { pathParameters: { campaignId: 'spring-sale', issueDate: '2026-05-01' } },
+  listFailedEvents: { query: { campaignId: 'spring-sale', status: 'PARKED' } },
+  redriveFailedEvent: { pathParameters: { failedEventId: 'a'.repeat(32) } },
+  redriveCampaignDay: { body: { campaignId: 'spring-sale', issueDate: '2026-05-01' } },
 };
 
 /** The HTTP API event of `route`, from its authorized caller: a verified token's user, or a signed admin. */

@@ -1,0 +1,14 @@
+import type { FcfsCouponStackProps } from '../../lib/fcfs-coupon-stack';
+
+/**
+ * Every shape of the stack the infra tests synthesize for whole-template checks (cdk-nag, cfn-lint): each mode of
+ * admission, user authorization, edge and alarm actions at least once.
+ */
+export const STACK_SHAPES: [string, FcfsCouponStackProps][] = [
+  ['Cognito, DynamoDB mode', {}],
+  ['Cognito, Redis mode', { upstashSecretName: 'prod/upstash', corsAllowOrigins: ['https://shop.example.com'] }],
+  ['OIDC issuer', { userAuth: 'oidc', oidcIssuer: 'https://login.example.com/', oidcAudience: ['coupon-api'] }],
+  ['auth=none (open mode)', { userAuth: 'none' }],
+  ['WAF in front', { wafRateLimit: 2000, env: { account: '111111111111', region: 'us-east-1' } }],
+  ['Alarm e-mail topic', { alarmEmail: 'oncall@example.com' }],
+];
