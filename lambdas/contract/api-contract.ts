@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { campaignDefinitionSchema, campaignUpdateSchema, entityIdSchema } from '../domain/campaign';
+import { campaignDefinitionSchema, campaignUpdateSchema, entityIdSchema, localDateSchema } from '../domain/campaign';
 import {
   AlreadyIssuedError,
   AlreadyRedeemedError,
@@ -10,9 +10,11 @@ import {
   CouponExpiredError,
   CouponNotFoundError,
   type DomainError,
+  FailedEventNotFoundError,
   ForbiddenError,
   InvalidRequestError,
   NotOpenError,
+  NotRedrivableError,
   PayloadTooLargeError,
   SoldOutError,
   UnauthorizedError,
@@ -21,7 +23,15 @@ import {
   VendorNotFoundError,
 } from '../domain/errors';
 import { redeemBodyFields } from '../domain/redemption';
+import {
+  campaignDayRedriveResponseSchema,
+  campaignDayRedriveSchema,
+  failedEventsQuerySchema,
+  failedEventsResponseSchema,
+  redriveResponseSchema,
+} from '../domain/redrive';
 import { vendorDefinitionSchema } from '../domain/vendor';
+import { WINNERS_CSV_COLUMNS, winnersQuerySchema, winnersResponseSchema } from '../domain/winners';
 import { identifierSchema, pageQuerySchema } from '../runtime/http';
 import { issueDayQuerySchema, statsQuerySchema } from './requests';
 import {
@@ -57,6 +67,11 @@ export type SuccessStatus = 200 | 201 | 202;
 export interface SuccessResponse {
   readonly description: string;
   readonly schema: z.ZodMiniType;
+  /**
+   * The same answer as CSV, for a request with `accept: text/csv`: what its rows are, and the response headers
+   * that carry what the JSON body holds beside the rows (header name -> schema).
+   */
+  readonly csv?: { readonly description: string; readonly headers: z.ZodMiniObject };
 }
 
 /** The request and responses of one operation. */
@@ -80,6 +95,8 @@ export const PATH_PARAMETERS: Readonly<Record<string, z.ZodMiniType>> = {
   userId: identifierSchema,
   couponId: identifierSchema,
   vendorId: entityIdSchema('vendorId'),
+  issueDate: localDateSchema('issueDate'),
+  failedEventId: identifierSchema,
 };
 
 /** Extra fields of an error body beyond `{code, message}`, by error code (the errors' `details`, domain/errors.ts). */
@@ -175,5 +192,44 @@ export const API_CONTRACT: { readonly [O in Operation]: OperationContract } = {
       },
     },
     errors: [InvalidRequestError, VendorNotFoundError],
+  },
+  getWinners: {
+    query: winnersQuerySchema,
+    success: {
+      200: {
+        description:
+          "One page of the day's admitted users in rank order, with the day's quota, admitted and persisted.",
+        schema: winnersResponseSchema,
+        csv: {
+          description: `One row per winner: ${WINNERS_CSV_COLUMNS.join(', ')} (a header row first).`,
+          headers: z.object({
+            'x-quota': z.string(),
+            'x-admitted': z.string(),
+            'x-persisted': z.string(),
+            'x-next-cursor': z.optional(z.string()),
+          }),
+        },
+      },
+    },
+    errors: CAMPAIGN_READ,
+  },
+  listFailedEvents: {
+    query: failedEventsQuerySchema,
+    success: { 200: { description: 'One page of failed-event records.', schema: failedEventsResponseSchema } },
+    errors: [InvalidRequestError],
+  },
+  redriveFailedEvent: {
+    success: { 200: { description: 'The record after the redrive, now REDRIVEN.', schema: redriveResponseSchema } },
+    errors: [InvalidRequestError, ForbiddenError, FailedEventNotFoundError, NotRedrivableError],
+  },
+  redriveCampaignDay: {
+    body: { schema: campaignDayRedriveSchema, required: true },
+    success: {
+      200: {
+        description: 'The ids re-enqueued, and those skipped (not admissions).',
+        schema: campaignDayRedriveResponseSchema,
+      },
+    },
+    errors: [...JSON_BODY, ForbiddenError],
   },
 };

@@ -170,3 +170,18 @@ export class AlreadyRedeemedError extends DomainError {
     this.details = { orderId };
   }
 }
+
+/** 404: no failed-event record with this id. */
+export class FailedEventNotFoundError extends DomainError {
+  readonly code = 'FAILED_EVENT_NOT_FOUND';
+  readonly statusCode = 404;
+}
+
+/**
+ * 409: the record cannot be redriven: it is still RETRYING (the scheduled replay owns it) or its body is not an
+ * admission (a poison message: re-enqueueing it would only park it again).
+ */
+export class NotRedrivableError extends DomainError {
+  readonly code = 'NOT_REDRIVABLE';
+  readonly statusCode = 409;
+}

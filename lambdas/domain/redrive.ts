@@ -2,27 +2,12 @@ import * as z from 'zod/mini';
 import './zod-messages';
 import type { CampaignDay } from './admission';
 import { PoisonMessageError, parseAdmissionMessage } from './coupon';
-import { DomainError } from './errors';
+import { FailedEventNotFoundError, NotRedrivableError } from './errors';
 import type { AdmissionQueue, Clock, FailedEventRegistry, Page, PageRequest } from './ports';
 
 // Redrive of parked admissions by an operator: the failed-event table's PARKED records are re-enqueued to the
 // issue queue as they were first sent. The coupon write is idempotent (its id is the admission's couponId), so a
 // redrive of something already written, or two redrives of one record, change nothing.
-
-/** 404: no failed-event record with this id. */
-export class FailedEventNotFoundError extends DomainError {
-  readonly code = 'FAILED_EVENT_NOT_FOUND';
-  readonly statusCode = 404;
-}
-
-/**
- * 409: the record cannot be redriven: it is still RETRYING (the scheduled replay owns it) or its body is not an
- * admission (a poison message: re-enqueueing it would only park it again).
- */
-export class NotRedrivableError extends DomainError {
-  readonly code = 'NOT_REDRIVABLE';
-  readonly statusCode = 409;
-}
 
 const localDate = z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a local date YYYY-MM-DD'));
 const identifier = z.string().check(z.minLength(1), z.maxLength(128));
@@ -52,7 +37,7 @@ export const failedEventsQuerySchema = z
 export type FailedEventFilter = Pick<z.infer<typeof failedEventsQuerySchema>, 'campaignId' | 'issueDate' | 'status'>;
 
 /** One failed-event record as the admin API shows it. Instants are ISO-8601 UTC. */
-export const failedEventSchema = z.object({
+export const failedEventSchema = z.strictObject({
   failedEventId: z.string(),
   status: failedEventStatusSchema,
   /** `POISON` (can never succeed) or `ERROR` (may be transient). */
@@ -77,7 +62,7 @@ export const failedEventSchema = z.object({
 export type FailedEventView = z.infer<typeof failedEventSchema>;
 
 /** Response of `GET /v1/admin/failed-events`: one page of records, `nextCursor` absent on the last page. */
-export const failedEventsResponseSchema = z.object({
+export const failedEventsResponseSchema = z.strictObject({
   items: z.array(failedEventSchema),
   nextCursor: z.optional(z.string()),
 });
@@ -89,11 +74,11 @@ export const redriveResponseSchema = failedEventSchema;
 export const campaignDayRedriveSchema = z.strictObject({ campaignId: identifier, issueDate: localDate });
 
 /** Response of `POST /v1/admin/failed-events/redrive`: ids re-enqueued, and those skipped (not admissions). */
-export const campaignDayRedriveResponseSchema = z.object({
+export const campaignDayRedriveResponseSchema = z.strictObject({
   campaignId: z.string(),
   issueDate: z.string(),
   redriven: z.array(z.string()),
-  skipped: z.array(z.object({ failedEventId: z.string(), reason: z.string() })),
+  skipped: z.array(z.strictObject({ failedEventId: z.string(), reason: z.string() })),
 });
 
 /** Dependencies of the redrive use cases. */
@@ -137,20 +122,30 @@ export async function redriveFailedEvent(
 ): Promise<FailedEventView> {
   const record = await deps.failedEvents.get(failedEventId);
   if (!record) throw new FailedEventNotFoundError(`no failed event '${failedEventId}'`);
-  return redriveRecord(deps, record, principal);
+  const admission = redrivableAdmission(record);
+  if ('refusal' in admission) throw new NotRedrivableError(`failed event '${failedEventId}' ${admission.refusal}`);
+  return resend(deps, record, admission.message, principal);
 }
 
-async function redriveRecord(deps: RedriveDeps, record: FailedEventView, principal: string): Promise<FailedEventView> {
-  if (record.status === 'RETRYING') {
-    throw new NotRedrivableError(`failed event '${record.failedEventId}' is still being replayed; wait until PARKED`);
-  }
-  let message: ReturnType<typeof parseAdmissionMessage>;
+/** The admission a record would re-enqueue, or why it cannot be redriven (RETRYING, or not an admission). */
+function redrivableAdmission(
+  record: FailedEventView,
+): { readonly message: ReturnType<typeof parseAdmissionMessage> } | { readonly refusal: string } {
+  if (record.status === 'RETRYING') return { refusal: 'is still being replayed; wait until PARKED' };
   try {
-    message = parseAdmissionMessage(record.body);
+    return { message: parseAdmissionMessage(record.body) };
   } catch (error) {
-    const why = error instanceof Error ? error.message : String(error);
-    throw new NotRedrivableError(`failed event '${record.failedEventId}' is not an admission: ${why}`);
+    return { refusal: `is not an admission: ${error instanceof Error ? error.message : String(error)}` };
   }
+}
+
+/** Sends the admission, then marks its record REDRIVEN (see {@link redriveFailedEvent} for the order). */
+async function resend(
+  deps: RedriveDeps,
+  record: FailedEventView,
+  message: ReturnType<typeof parseAdmissionMessage>,
+  principal: string,
+): Promise<FailedEventView> {
   await deps.queue.send(message);
   return deps.failedEvents.markRedriven(record.failedEventId, principal, deps.clock());
 }
@@ -173,13 +168,16 @@ export async function redriveCampaignDay(
   do {
     const page = await deps.failedEvents.page(filter, cursor === undefined ? { limit: 100 } : { limit: 100, cursor });
     for (const record of page.items) {
-      try {
-        await redriveRecord(deps, record, principal);
-        redriven.push(record.failedEventId);
-      } catch (error) {
-        if (!(error instanceof NotRedrivableError)) throw error;
-        skipped.push({ failedEventId: record.failedEventId, reason: error.message });
+      const admission = redrivableAdmission(record);
+      if ('refusal' in admission) {
+        skipped.push({
+          failedEventId: record.failedEventId,
+          reason: `failed event '${record.failedEventId}' ${admission.refusal}`,
+        });
+        continue;
       }
+      await resend(deps, record, admission.message, principal);
+      redriven.push(record.failedEventId);
     }
     cursor = page.nextCursor;
   } while (cursor !== undefined);

@@ -35,7 +35,7 @@ export const winnersQuerySchema = z.object({
 export const winnerCouponStatusSchema = z.enum(['ISSUED', 'REDEEMED', 'EXPIRED', 'PENDING']);
 
 /** One admitted user of the day. `admittedAt` is ISO-8601 UTC; `couponId` the admission's (deterministic) id. */
-export const winnerSchema = z.object({
+export const winnerSchema = z.strictObject({
   rank: z.number(),
   userId: z.string(),
   admittedAt: z.string(),
@@ -55,7 +55,7 @@ export const winnersHeaderSchema = z.object({
 });
 
 /** Response of the winners route in JSON: the header, then one page of winners in rank order. */
-export const winnersResponseSchema = z.object({
+export const winnersResponseSchema = z.strictObject({
   ...winnersHeaderSchema.shape,
   items: z.array(winnerSchema),
   nextCursor: z.optional(z.string()),

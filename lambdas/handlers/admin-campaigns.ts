@@ -1,6 +1,6 @@
 import { ENV, HANDLERS } from '../contract/names';
 import { statsQuerySchema } from '../contract/requests';
-import { campaignDefinitionSchema, campaignUpdateSchema } from '../domain/campaign';
+import { campaignDefinitionSchema, campaignUpdateSchema, localDateSchema } from '../domain/campaign';
 import { campaignStats, closeCampaign, createCampaign, updateCampaign } from '../domain/campaign-admin';
 import { systemClock } from '../domain/clock';
 import { InvalidRequestError } from '../domain/errors';

@@ -189,6 +189,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/campaigns/{campaignId}/days/{issueDate}/winners": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A campaign day's admitted users with rank, coupon and its status (JSON pages, or CSV with accept: text/csv). */
+        get: operations["getWinners"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/failed-events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Failed-event records (admissions the replay could not write), filtered by campaign day and status. */
+        get: operations["listFailedEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/failed-events/{failedEventId}/redrive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Re-enqueues a parked admission to the issue queue; the coupon write stays idempotent. */
+        post: operations["redriveFailedEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/failed-events/redrive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Re-enqueues every parked admission of a campaign day. */
+        post: operations["redriveCampaignDay"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -430,6 +498,16 @@ export interface components {
         VendorNotFoundError: {
             /** @constant */
             code: "VENDOR_NOT_FOUND";
+            message: string;
+        };
+        FailedEventNotFoundError: {
+            /** @constant */
+            code: "FAILED_EVENT_NOT_FOUND";
+            message: string;
+        };
+        NotRedrivableError: {
+            /** @constant */
+            code: "NOT_REDRIVABLE";
             message: string;
         };
     };
@@ -1972,6 +2050,415 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Throttled by the stage or the route (API Gateway). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description The function failed or timed out (API Gateway). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnavailableError"];
+                };
+            };
+        };
+    };
+    getWinners: {
+        parameters: {
+            query?: {
+                limit?: string;
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                campaignId: string;
+                issueDate: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of the day's admitted users in rank order, with the day's quota, admitted and persisted. With `accept: text/csv`: One row per winner: rank, userId, admittedAt, couponId, couponStatus (a header row first). */
+            200: {
+                headers: {
+                    "x-quota": string;
+                    "x-admitted": string;
+                    "x-persisted": string;
+                    "x-next-cursor"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        campaignId: string;
+                        issueDate: string;
+                        quota: number;
+                        admitted: number;
+                        persisted: number;
+                        items: {
+                            rank: number;
+                            userId: string;
+                            admittedAt: string;
+                            couponId: string;
+                            /** @enum {string} */
+                            couponStatus: "ISSUED" | "REDEEMED" | "EXPIRED" | "PENDING";
+                        }[];
+                        nextCursor?: string;
+                    };
+                    "text/csv": string;
+                };
+            };
+            /** @description INVALID_REQUEST */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidRequestError"];
+                };
+            };
+            /** @description FORBIDDEN; Not a SigV4-signed caller allowed execute-api:Invoke (IAM). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ForbiddenError"] | components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description CAMPAIGN_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignNotFoundError"];
+                };
+            };
+            /** @description Above API Gateway's 10 MB payload limit (API Gateway). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Throttled by the stage or the route (API Gateway). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description The function failed or timed out (API Gateway). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnavailableError"];
+                };
+            };
+        };
+    };
+    listFailedEvents: {
+        parameters: {
+            query?: {
+                campaignId?: string;
+                issueDate?: string;
+                status?: "RETRYING" | "PARKED" | "REDRIVEN";
+                limit?: string;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of failed-event records. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            failedEventId: string;
+                            /** @enum {string} */
+                            status: "RETRYING" | "PARKED" | "REDRIVEN";
+                            /** @enum {string} */
+                            reason: "POISON" | "ERROR";
+                            campaignId?: string;
+                            issueDate?: string;
+                            body: string;
+                            lastError: string;
+                            attempts: number;
+                            firstFailedAt: string;
+                            updatedAt: string;
+                            parkedAt?: string;
+                            redrivenAt?: string;
+                            redrivenBy?: string;
+                            redriveCount?: number;
+                        }[];
+                        nextCursor?: string;
+                    };
+                };
+            };
+            /** @description INVALID_REQUEST */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidRequestError"];
+                };
+            };
+            /** @description FORBIDDEN; Not a SigV4-signed caller allowed execute-api:Invoke (IAM). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ForbiddenError"] | components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Above API Gateway's 10 MB payload limit (API Gateway). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Throttled by the stage or the route (API Gateway). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description The function failed or timed out (API Gateway). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnavailableError"];
+                };
+            };
+        };
+    };
+    redriveFailedEvent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                failedEventId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The record after the redrive, now REDRIVEN. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        failedEventId: string;
+                        /** @enum {string} */
+                        status: "RETRYING" | "PARKED" | "REDRIVEN";
+                        /** @enum {string} */
+                        reason: "POISON" | "ERROR";
+                        campaignId?: string;
+                        issueDate?: string;
+                        body: string;
+                        lastError: string;
+                        attempts: number;
+                        firstFailedAt: string;
+                        updatedAt: string;
+                        parkedAt?: string;
+                        redrivenAt?: string;
+                        redrivenBy?: string;
+                        redriveCount?: number;
+                    };
+                };
+            };
+            /** @description INVALID_REQUEST */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidRequestError"];
+                };
+            };
+            /** @description FORBIDDEN; Not a SigV4-signed caller allowed execute-api:Invoke (IAM). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ForbiddenError"] | components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description FAILED_EVENT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailedEventNotFoundError"];
+                };
+            };
+            /** @description NOT_REDRIVABLE */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotRedrivableError"];
+                };
+            };
+            /** @description Above API Gateway's 10 MB payload limit (API Gateway). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Throttled by the stage or the route (API Gateway). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description The function failed or timed out (API Gateway). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnavailableError"];
+                };
+            };
+        };
+    };
+    redriveCampaignDay: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    campaignId: string;
+                    issueDate: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The ids re-enqueued, and those skipped (not admissions). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        campaignId: string;
+                        issueDate: string;
+                        redriven: string[];
+                        skipped: {
+                            failedEventId: string;
+                            reason: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description INVALID_REQUEST */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidRequestError"];
+                };
+            };
+            /** @description FORBIDDEN; Not a SigV4-signed caller allowed execute-api:Invoke (IAM). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ForbiddenError"] | components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE; Above API Gateway's 10 MB payload limit (API Gateway). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PayloadTooLargeError"] | components["schemas"]["GatewayError"];
                 };
             };
             /** @description Throttled by the stage or the route (API Gateway). */

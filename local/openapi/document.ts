@@ -70,11 +70,15 @@ function responsesOf(route: RouteOf): ZodOpenApiOperationObject['responses'] {
   }
   const result: ZodOpenApiOperationObject['responses'] = {};
   const successes = Object.entries(contract.success) as [string, SuccessResponse][];
-  for (const [index, [status, { description, schema }]] of successes.entries()) {
+  for (const [index, [status, { description, schema, csv }]] of successes.entries()) {
     const example = index === 0 ? RESPONSE_EXAMPLES[route.operation] : undefined;
     result[status as `2${string}`] = {
-      description,
-      content: { 'application/json': { schema, ...(example === undefined ? {} : { example }) } },
+      description: csv ? `${description} With \`accept: text/csv\`: ${csv.description}` : description,
+      ...(csv ? { headers: csv.headers } : {}),
+      content: {
+        'application/json': { schema, ...(example === undefined ? {} : { example }) },
+        ...(csv ? { 'text/csv': { schema: z.string() } } : {}),
+      },
     };
   }
   for (const [status, { schemas, descriptions }] of [...bodies].sort(([a], [b]) => a - b)) {

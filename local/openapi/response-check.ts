@@ -53,7 +53,7 @@ export class ResponseChecker {
    * Checks one response.
    * @throws ContractViolationError naming the route, the status and what is wrong.
    */
-  check(method: string, url: string, status: number, bodyText: string): void {
+  check(method: string, url: string, status: number, bodyText: string, contentType = 'application/json'): void {
     const { pathname } = new URL(url, 'http://local');
     if (pathname.startsWith('/_local/')) return;
     const route = this.routes.find((r) => r.method === method.toUpperCase() && r.pattern.test(pathname));
@@ -67,6 +67,11 @@ export class ResponseChecker {
     const operation = item?.[route.method.toLowerCase()];
     if (!operation?.responses || !(String(status) in operation.responses)) {
       throw new ContractViolationError(`${where}: status not documented for ${route.method} ${route.path}`);
+    }
+    const response = (operation.responses as Record<string, { content?: Record<string, unknown> }>)[String(status)];
+    if (contentType.startsWith('text/csv')) {
+      if (!response?.content?.['text/csv']) throw new ContractViolationError(`${where}: CSV not documented`);
+      return;
     }
     let body: unknown;
     try {
@@ -103,7 +108,8 @@ export function checkedFetch(checker: ResponseChecker, send: typeof fetch = fetc
   return async (input, init) => {
     const request = new Request(input, init);
     const response = await send(request);
-    checker.check(request.method, request.url, response.status, await response.clone().text());
+    const contentType = response.headers.get('content-type') ?? undefined;
+    checker.check(request.method, request.url, response.status, await response.clone().text(), contentType);
     return response;
   };
 }

@@ -1,11 +1,10 @@
 import { type AdmissionMessage, couponIdOf } from '../../../lambdas/domain/admission';
+import { FailedEventNotFoundError, NotRedrivableError } from '../../../lambdas/domain/errors';
 import type { FailedEventRegistry, Page, PageRequest } from '../../../lambdas/domain/ports';
 import {
   admissionDayOf,
   type FailedEventFilter,
-  FailedEventNotFoundError,
   type FailedEventView,
-  NotRedrivableError,
   redriveCampaignDay,
   redriveFailedEvent,
 } from '../../../lambdas/domain/redrive';
