@@ -16,7 +16,7 @@ import {
   type MetricName,
 } from '../lambdas/contract/names';
 import { CouponAlarms } from './constructs/alarms';
-import { CouponApi } from './constructs/api';
+import { CouponApi, DEFAULT_STAGE_THROTTLE } from './constructs/api';
 import { ApiFunctions } from './constructs/api-functions';
 import type { AppFunction } from './constructs/app-function';
 import { CouponData, type CouponTables } from './constructs/data';
@@ -85,6 +85,12 @@ export interface FcfsCouponProps {
    * @default - no WAF: clients call the execute-api endpoint
    */
   readonly wafRateLimit?: number;
+  /**
+   * Reserved concurrency of the issue function (1-10,000): a drop cannot starve the account's other functions,
+   * and pre-warming is bounded by it. The dry run checks campaigns against it.
+   * @default - none: the issue function draws on the account's unreserved concurrency
+   */
+  readonly issueReservedConcurrency?: number;
   /** What happens to the five tables when they leave the stack. @default RemovalPolicy.RETAIN */
   readonly removalPolicy?: RemovalPolicy;
   /** Topic notified when an alarm fires and when it recovers. @default - no alarm actions */
@@ -101,6 +107,7 @@ function validateProps(props: FcfsCouponProps): void {
   checkInteger('consumerMaxConcurrency', props.consumerMaxConcurrency, 2, 1000, 'invocations');
   checkInteger('reconcileGraceSeconds', props.reconcileGraceSeconds, 0, 86_400, 's');
   checkInteger('wafRateLimit', props.wafRateLimit, 10, Number.MAX_SAFE_INTEGER, 'requests per 5 minutes');
+  checkInteger('issueReservedConcurrency', props.issueReservedConcurrency, 1, 10_000, 'concurrent executions');
   checkCorsOrigins(props.corsAllowOrigins ?? []);
   validateUserAuth(props);
 }
@@ -155,6 +162,11 @@ export class FcfsCoupon extends Construct {
       data,
       issueQueue: pipeline.issueQueue,
       authMode: this.userAuth.functionAuthMode,
+      stageThrottle: {
+        rateLimit: props.throttleRateLimit ?? DEFAULT_STAGE_THROTTLE.rateLimit,
+        burstLimit: props.throttleBurstLimit ?? DEFAULT_STAGE_THROTTLE.burstLimit,
+      },
+      issueReservedConcurrency: props.issueReservedConcurrency,
     });
     this.functions = {
       issue: apiFunctions.issue,

@@ -34,6 +34,12 @@ export const ENV = {
   MAX_REPLAY_ATTEMPTS: 'MAX_REPLAY_ATTEMPTS',
   RECONCILE_GRACE_SECONDS: 'RECONCILE_GRACE_SECONDS',
   ISSUE_QUEUE_MAX_MESSAGE_AGE_SECONDS: 'ISSUE_QUEUE_MAX_MESSAGE_AGE_SECONDS',
+  /** The stage's steady-state throttle, requests/s (the dry run's capacity check). */
+  STAGE_THROTTLE_RATE_LIMIT: 'STAGE_THROTTLE_RATE_LIMIT',
+  /** The stage's burst, requests (the dry run's capacity check). */
+  STAGE_THROTTLE_BURST_LIMIT: 'STAGE_THROTTLE_BURST_LIMIT',
+  /** The issue function's reserved concurrency, when it has one (the dry run's capacity check). */
+  ISSUE_RESERVED_CONCURRENCY: 'ISSUE_RESERVED_CONCURRENCY',
   /** The construct's path, the {@link METRIC_INSTANCE_DIMENSION} of every metric (lambdas/runtime/powertools.ts). */
   METRICS_INSTANCE: 'METRICS_INSTANCE',
 } as const;

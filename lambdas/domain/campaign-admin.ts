@@ -13,7 +13,9 @@ import {
   nextIssueDay,
   UPDATE_LEAD_MS,
 } from './campaign';
-import { CampaignStartedError, InvalidRequestError, UnknownVendorError } from './errors';
+import type { DeployedCapacity } from './capacity';
+import { type DryRun, planDrop } from './drop-plan';
+import { CampaignExistsError, CampaignStartedError, InvalidRequestError, UnknownVendorError } from './errors';
 import type { AdmissionStore, CampaignRepository, Clock, CouponStore, FailureLog, VendorRepository } from './ports';
 import { campaignOrThrow } from './queries';
 
@@ -52,6 +54,20 @@ export async function updateCampaign(
   campaignId: string,
   update: CampaignUpdate,
 ): Promise<Campaign> {
+  const { stored, merged, now } = await mergeUpdate(deps, campaignId, update);
+  const campaign: Campaign = {
+    ...merged,
+    campaignId,
+    createdAt: stored.createdAt,
+    updatedAt: now.toISOString(),
+    version: (stored.version ?? 0) + 1,
+  };
+  await deps.campaigns.replace(campaign);
+  return campaign;
+}
+
+/** The checks of {@link updateCampaign}, and the merged definition; writes nothing. Throws what it throws. */
+async function mergeUpdate(deps: CampaignAdminDeps, campaignId: string, update: CampaignUpdate) {
   const stored = await campaignOrThrow(deps.campaigns, campaignId);
   const now = deps.clock();
   const tooLate = `updates close ${UPDATE_LEAD_MS / 1000} s before the campaign starts`;
@@ -70,15 +86,38 @@ export async function updateCampaign(
   if (update.vendorId !== undefined && !(await deps.vendors.get(update.vendorId))) {
     throw new UnknownVendorError(update.vendorId);
   }
-  const campaign: Campaign = {
-    ...merged.data,
-    campaignId,
-    createdAt,
-    updatedAt: now.toISOString(),
-    version: (version ?? 0) + 1,
-  };
-  await deps.campaigns.replace(campaign);
-  return campaign;
+  return { stored, merged: merged.data, now };
+}
+
+/**
+ * The dry run of {@link createCampaign}: the same checks (the vendor exists, the id is free), then what the
+ * campaign will do ({@link planDrop}); stores nothing.
+ * @throws UnknownVendorError (422); CampaignExistsError (409) when `campaignId` is taken.
+ */
+export async function dryRunCreate(
+  deps: CampaignAdminDeps,
+  definition: CampaignDefinition,
+  deployed: DeployedCapacity,
+): Promise<DryRun> {
+  if (!(await deps.vendors.get(definition.vendorId))) throw new UnknownVendorError(definition.vendorId);
+  if (definition.campaignId !== undefined && (await deps.campaigns.get(definition.campaignId))) {
+    throw new CampaignExistsError(definition.campaignId);
+  }
+  return planDrop(definition, deployed);
+}
+
+/**
+ * The dry run of {@link updateCampaign}: the same checks, then what the merged campaign will do; stores nothing.
+ * @throws what updateCampaign throws, except CampaignConflictError.
+ */
+export async function dryRunUpdate(
+  deps: CampaignAdminDeps,
+  campaignId: string,
+  update: CampaignUpdate,
+  deployed: DeployedCapacity,
+): Promise<DryRun> {
+  const { merged } = await mergeUpdate(deps, campaignId, update);
+  return planDrop({ ...merged, campaignId }, deployed);
 }
 
 /**

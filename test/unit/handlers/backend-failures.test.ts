@@ -85,6 +85,8 @@ describe('handlers: a failing backend on every route', () => {
       [ENV.ADMISSION_MODE]: 'dynamodb',
       [ENV.AUTH_MODE]: 'jwt',
       [ENV.ISSUE_QUEUE_MAX_MESSAGE_AGE_SECONDS]: '1800',
+      [ENV.STAGE_THROTTLE_RATE_LIMIT]: '5000',
+      [ENV.STAGE_THROTTLE_BURST_LIMIT]: '5000',
       POWERTOOLS_LOG_LEVEL: 'SILENT',
     });
     for (const { handler } of ROUTES) {
