@@ -22,6 +22,7 @@ import type { AppFunction } from './constructs/app-function';
 import { CouponData, type CouponTables } from './constructs/data';
 import { EdgeFirewall } from './constructs/edge-firewall';
 import { IssuePipeline } from './constructs/pipeline';
+import { IssuePrewarm } from './constructs/prewarm';
 import { type UserAuthMode, UserAuthorizer, validateUserAuth } from './constructs/user-auth';
 import { checkCorsOrigins, checkInteger, checkName } from './validate';
 
@@ -138,6 +139,8 @@ export class FcfsCoupon extends Construct {
   readonly alarms: CouponAlarms;
   /** `redis` when `upstashSecretName` is set, else `dynamodb`. */
   readonly admissionMode: AdmissionMode;
+  /** The issue function's published alias, the pre-warm schedules' group and their applier. */
+  readonly prewarm: IssuePrewarm;
   /** CloudFront in front of the API with AWS WAF, when `wafRateLimit` is set. */
   readonly edgeFirewall?: EdgeFirewall;
 
@@ -168,6 +171,11 @@ export class FcfsCoupon extends Construct {
       },
       issueReservedConcurrency: props.issueReservedConcurrency,
     });
+    this.prewarm = new IssuePrewarm(this, 'Prewarm', {
+      issueFunction: apiFunctions.issue,
+      adminFunction: apiFunctions.adminCampaigns,
+      data,
+    });
     this.functions = {
       issue: apiFunctions.issue,
       query: apiFunctions.query,
@@ -176,13 +184,18 @@ export class FcfsCoupon extends Construct {
       adminVendors: apiFunctions.adminVendors,
       consumer: pipeline.consumer,
       replay: pipeline.replay,
+      prewarm: this.prewarm.applier,
     };
     // Keeps this instance's metrics apart from another's in the same account and region.
     for (const fn of Object.values(this.functions)) fn.addEnvironment(ENV.METRICS_INSTANCE, this.node.path);
     this.api = new CouponApi(this, 'Api', {
-      functions: Object.fromEntries(
-        Object.entries(this.functions).map(([role, fn]) => [HANDLERS[role as FunctionRole], fn]),
-      ) as Record<HandlerName, AppFunction>,
+      functions: {
+        ...(Object.fromEntries(
+          Object.entries(this.functions).map(([role, fn]) => [HANDLERS[role as FunctionRole], fn]),
+        ) as Record<HandlerName, AppFunction>),
+        // The issue route invokes the published alias, where pre-warming provisions concurrency.
+        [HANDLERS.issue]: this.prewarm.alias,
+      },
       userAuthorizer: this.userAuth.authorizer,
       throttleRateLimit: props.throttleRateLimit,
       throttleBurstLimit: props.throttleBurstLimit,

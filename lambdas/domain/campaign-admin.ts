@@ -16,7 +16,16 @@ import {
 import type { DeployedCapacity } from './capacity';
 import { type DryRun, planDrop } from './drop-plan';
 import { CampaignExistsError, CampaignStartedError, InvalidRequestError, UnknownVendorError } from './errors';
-import type { AdmissionStore, CampaignRepository, Clock, CouponStore, FailureLog, VendorRepository } from './ports';
+import type {
+  AdmissionStore,
+  CampaignRepository,
+  Clock,
+  CouponStore,
+  FailureLog,
+  PrewarmScheduler,
+  VendorRepository,
+} from './ports';
+import { prewarmSchedules, recomputeSoon, shareAt } from './prewarm';
 import { campaignOrThrow } from './queries';
 
 /** Dependencies of the campaign admin use cases. */
@@ -24,6 +33,13 @@ export interface CampaignAdminDeps {
   readonly campaigns: CampaignRepository;
   readonly vendors: Pick<VendorRepository, 'get'>;
   readonly clock: Clock;
+  /** Where a campaign's pre-warm schedules live; required for a campaign with `prewarm`. */
+  readonly schedules?: PrewarmScheduler;
+}
+
+function schedulerOf(deps: { readonly schedules?: PrewarmScheduler }): PrewarmScheduler {
+  if (!deps.schedules) throw new Error('pre-warming needs a scheduler (none configured)');
+  return deps.schedules;
 }
 
 /**
@@ -38,6 +54,9 @@ export async function createCampaign(deps: CampaignAdminDeps, definition: Campai
     createdAt: deps.clock().toISOString(),
     version: 1,
   };
+  // Schedules first: a failed create leaves schedules whose firings find no campaign (no share), and a retry
+  // overwrites them; the reverse order would leave a stored campaign that never warms.
+  if (campaign.prewarm !== undefined) await schedulerOf(deps).put(prewarmSchedules(campaign));
   await deps.campaigns.create(campaign);
   return campaign;
 }
@@ -62,6 +81,8 @@ export async function updateCampaign(
     updatedAt: now.toISOString(),
     version: (stored.version ?? 0) + 1,
   };
+  if (campaign.prewarm !== undefined) await schedulerOf(deps).put(prewarmSchedules(campaign));
+  else if (stored.prewarm !== undefined) await schedulerOf(deps).remove(prewarmSchedules(stored).map((s) => s.name));
   await deps.campaigns.replace(campaign);
   return campaign;
 }
@@ -122,6 +143,8 @@ export async function dryRunUpdate(
 
 /**
  * Closes a campaign early (the kill switch): every issue request answers NOT_OPEN from the moment this returns.
+ * Its pre-warm schedules are deleted, and when its share is held now, a one-time schedule recomputes the alias's
+ * provisioned concurrency a minute later.
  * The admission days that a cached campaign could still reach (today and the next issue day) are closed in the
  * admission store first, in the same atomic step as the quota, so no instance admits from a stale cache; then
  * `closedAt` is stored. Idempotent: closing again keeps the first `closedAt`. Coupons already issued stay
@@ -129,7 +152,9 @@ export async function dryRunUpdate(
  * @throws CampaignNotFoundError; backend errors (nothing is half-closed in a way a retry does not finish).
  */
 export async function closeCampaign(
-  deps: Pick<CampaignAdminDeps, 'campaigns' | 'clock'> & { readonly admissions: Pick<AdmissionStore, 'close'> },
+  deps: Pick<CampaignAdminDeps, 'campaigns' | 'clock' | 'schedules'> & {
+    readonly admissions: Pick<AdmissionStore, 'close'>;
+  },
   campaignId: string,
   admissionRetentionDays: number,
 ): Promise<Campaign> {
@@ -146,7 +171,14 @@ export async function closeCampaign(
       },
     );
   }
-  return deps.campaigns.close(campaignId, now.toISOString());
+  const closed = await deps.campaigns.close(campaignId, now.toISOString());
+  if (campaign.prewarm !== undefined) {
+    const scheduler = schedulerOf(deps);
+    await scheduler.remove(prewarmSchedules(campaign).map((s) => s.name));
+    // Its share comes off the alias at the applier's next run; a one-time schedule makes that a minute from now.
+    if (shareAt(campaign, now) !== undefined) await scheduler.put([recomputeSoon(campaignId, now)]);
+  }
+  return closed;
 }
 
 /** Counts of one issue day for the admin: users admitted, coupons persisted and redeemed, admissions parked. */

@@ -17,6 +17,7 @@ import {
   campaignRepository,
   couponStore,
   failureLog,
+  prewarmScheduler,
   vendorRepository,
 } from '../runtime/adapters';
 import { loadConfig } from '../runtime/config';
@@ -31,6 +32,7 @@ const admissions = admissionStoreFactory(config);
 const coupons = couponStore(config);
 const failures = failureLog(config);
 const clock = systemClock;
+const schedules = prewarmScheduler(config);
 
 const statsQuerySchema = z.object({
   from: z.optional(localDateSchema('from')),
@@ -73,7 +75,7 @@ export const handler = httpHandler(HANDLERS.adminCampaigns, {
     const dryRun = isDryRun(event);
     const definition = parseJsonBody(event, campaignDefinitionSchema);
     if (dryRun) return json(200, await dryRunCreate({ campaigns, vendors, clock }, definition, deployed));
-    return json(201, await createCampaign({ campaigns, vendors, clock }, definition));
+    return json(201, await createCampaign({ campaigns, vendors, clock, schedules }, definition));
   },
   listCampaigns: async (event) => json(200, await campaigns.page(parsePageQuery(event.queryStringParameters))),
   getCampaign: async (event) => json(200, await campaignOrThrow(campaigns, campaignIdOf(event))),
@@ -82,10 +84,10 @@ export const handler = httpHandler(HANDLERS.adminCampaigns, {
     const dryRun = isDryRun(event);
     const update = parseJsonBody(event, campaignUpdateSchema);
     if (dryRun) return json(200, await dryRunUpdate({ campaigns, vendors, clock }, campaignId, update, deployed));
-    return json(200, await updateCampaign({ campaigns, vendors, clock }, campaignId, update));
+    return json(200, await updateCampaign({ campaigns, vendors, clock, schedules }, campaignId, update));
   },
   closeCampaign: async (event) => {
-    const deps = { campaigns, admissions: await admissions(), clock };
+    const deps = { campaigns, admissions: await admissions(), clock, schedules };
     return json(200, await closeCampaign(deps, campaignIdOf(event), config[ENV.ADMISSION_RETENTION_DAYS]));
   },
   getCampaignStats: async (event) => {

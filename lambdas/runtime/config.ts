@@ -46,6 +46,11 @@ const VARIABLES = {
   [ENV.STAGE_THROTTLE_BURST_LIMIT]: requiredInteger(0),
   /** The issue function's reserved concurrency; unset when it draws on the account's pool. */
   [ENV.ISSUE_RESERVED_CONCURRENCY]: z.optional(requiredInteger(0)),
+  [ENV.PREWARM_SCHEDULE_GROUP]: requiredString(),
+  [ENV.PREWARM_FUNCTION_ARN]: requiredString(),
+  [ENV.PREWARM_SCHEDULER_ROLE_ARN]: requiredString(),
+  [ENV.ISSUE_FUNCTION_NAME]: requiredString(),
+  [ENV.ISSUE_ALIAS_NAME]: requiredString(),
   /** The construct's path: the `instance` dimension of every metric (read by runtime/powertools.ts at load). */
   [ENV.METRICS_INSTANCE]: z.optional(requiredString()),
 } as const satisfies Record<(typeof ENV)[keyof typeof ENV], z.ZodMiniType>;
@@ -75,7 +80,11 @@ export const FUNCTION_ENV = {
     ENV.STAGE_THROTTLE_RATE_LIMIT,
     ENV.STAGE_THROTTLE_BURST_LIMIT,
     ENV.ISSUE_RESERVED_CONCURRENCY,
+    ENV.PREWARM_SCHEDULE_GROUP,
+    ENV.PREWARM_FUNCTION_ARN,
+    ENV.PREWARM_SCHEDULER_ROLE_ARN,
   ],
+  prewarm: [...COMMON, ENV.CAMPAIGN_TABLE, ENV.ISSUE_FUNCTION_NAME, ENV.ISSUE_ALIAS_NAME],
   adminVendors: [...COMMON, ENV.VENDOR_TABLE],
   consumer: [...COMMON, ENV.CAMPAIGN_TABLE, ENV.COUPON_TABLE, ENV.ADMISSION_TABLE],
   replay: [
