@@ -1,15 +1,15 @@
 import {
   DeleteProvisionedConcurrencyConfigCommand,
   type LambdaClient,
+  ProvisionedConcurrencyConfigNotFoundException,
   PutProvisionedConcurrencyConfigCommand,
-  ResourceNotFoundException,
 } from '@aws-sdk/client-lambda';
 import type { ProvisionedConcurrency } from '../../domain/ports';
 
 /**
  * Provisioned concurrency of one published alias (`functionName:qualifier`) through the Lambda API:
  * PutProvisionedConcurrencyConfig for a positive count, DeleteProvisionedConcurrencyConfig for 0 (a missing
- * configuration is already 0).
+ * configuration, ProvisionedConcurrencyConfigNotFoundException, is already 0).
  */
 export class LambdaProvisionedConcurrency implements ProvisionedConcurrency {
   constructor(
@@ -29,7 +29,7 @@ export class LambdaProvisionedConcurrency implements ProvisionedConcurrency {
     try {
       await this.client.send(new DeleteProvisionedConcurrencyConfigCommand(target));
     } catch (error) {
-      if (!(error instanceof ResourceNotFoundException)) throw error;
+      if (!(error instanceof ProvisionedConcurrencyConfigNotFoundException)) throw error;
     }
   }
 }
