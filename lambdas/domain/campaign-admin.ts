@@ -95,7 +95,13 @@ async function mergeUpdate(deps: CampaignAdminDeps, campaignId: string, update: 
   if (stored.closedAt !== undefined) throw new CampaignStartedError(`Campaign '${campaignId}' was closed`);
   if (!isUpdatable(stored, now)) throw new CampaignStartedError(`Campaign '${campaignId}' has started; ${tooLate}`);
   const { createdAt, updatedAt, closedAt, version, ...definition } = stored;
-  const merged = campaignDefinitionSchema.safeParse({ ...definition, ...update });
+  const { prewarm, ...fields } = update;
+  const merged = campaignDefinitionSchema.safeParse({
+    ...definition,
+    ...fields,
+    // null removes pre-warming; absent keeps the stored one.
+    prewarm: prewarm === null ? undefined : (prewarm ?? definition.prewarm),
+  });
   if (!merged.success) {
     throw new InvalidRequestError(
       `the updated campaign is invalid: ${merged.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,

@@ -162,12 +162,15 @@ export const campaignDefinitionSchema = campaignFields.check(
 
 /**
  * Body of `PATCH /v1/admin/campaigns/{campaignId}`: any definition fields but `campaignId`, replacing the stored
- * ones (a nested object such as `dailyWindow` or `discount` is replaced whole). The merged definition must pass
- * {@link campaignDefinitionSchema}.
+ * ones (a nested object such as `dailyWindow` or `discount` is replaced whole); `"prewarm": null` removes
+ * pre-warming. The merged definition must pass {@link campaignDefinitionSchema}.
  */
 export const campaignUpdateSchema = z.partial(
   // Without the default: a field left out keeps its stored value.
-  z.extend(z.omit(campaignFields, { campaignId: true }), { counterShards: counterShardsSchema }),
+  z.extend(z.omit(campaignFields, { campaignId: true }), {
+    counterShards: counterShardsSchema,
+    prewarm: z.nullable(prewarmSchema),
+  }),
 );
 
 /** A campaign update before it is merged. */
