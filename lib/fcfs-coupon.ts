@@ -20,6 +20,7 @@ import { CouponApi, DEFAULT_STAGE_THROTTLE } from './constructs/api';
 import { ApiFunctions } from './constructs/api-functions';
 import type { AppFunction } from './constructs/app-function';
 import { CouponData, type CouponTables } from './constructs/data';
+import { CouponEdge } from './constructs/edge';
 import { EdgeFirewall } from './constructs/edge-firewall';
 import { IssuePipeline } from './constructs/pipeline';
 import { IssuePrewarm } from './constructs/prewarm';
@@ -87,6 +88,14 @@ export interface FcfsCouponProps {
    */
   readonly wafRateLimit?: number;
   /**
+   * When true, a CloudFront distribution fronts the API in any region (CouponEdge), caching only
+   * `GET /v1/campaigns/{campaignId}/count` for 1 s so a crowd polling it reaches the API about once per second per
+   * edge location; user routes pass through uncached with their Authorization header. `wafRateLimit` implies it
+   * (its distribution has the same behaviours behind WAF).
+   * @default false - clients call the execute-api endpoint, every count poll invokes the query function
+   */
+  readonly edge?: boolean;
+  /**
    * Reserved concurrency of the issue function (1-10,000): a drop cannot starve the account's other functions,
    * and pre-warming is bounded by it. The dry run checks campaigns against it.
    * @default - none: the issue function draws on the account's unreserved concurrency
@@ -141,6 +150,8 @@ export class FcfsCoupon extends Construct {
   readonly admissionMode: AdmissionMode;
   /** The issue function's published alias, the pre-warm schedules' group and their applier. */
   readonly prewarm: IssuePrewarm;
+  /** CloudFront in front of the API without WAF, when `edge` is set and `wafRateLimit` is not. */
+  readonly edge?: CouponEdge;
   /** CloudFront in front of the API with AWS WAF, when `wafRateLimit` is set. */
   readonly edgeFirewall?: EdgeFirewall;
 
@@ -206,6 +217,8 @@ export class FcfsCoupon extends Construct {
         api: this.api.httpApi,
         rateLimitPerIp: props.wafRateLimit,
       });
+    } else if (props.edge) {
+      this.edge = new CouponEdge(this, 'Edge', { api: this.api.httpApi });
     }
     this.alarms = new CouponAlarms(this, 'Alarms', {
       deadLetterDepth: this.metricDeadLetterDepth(),
