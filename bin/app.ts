@@ -24,6 +24,8 @@ new FcfsCouponStack(app, context('stackName') ?? 'FcfsCoupon', {
   reconcileGraceSeconds: number('reconcileGraceSeconds'),
   corsAllowOrigins: context('corsAllowOrigins')?.split(',').filter(Boolean),
   wafRateLimit: number('wafRateLimit'),
+  edge: context('edge') === 'true',
+  issueReservedConcurrency: number('issueReservedConcurrency'),
   env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
 });
 

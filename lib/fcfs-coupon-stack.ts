@@ -25,5 +25,6 @@ export class FcfsCouponStack extends Stack {
       new CfnOutput(this, 'UserPoolClientId', { value: userAuth.userPoolClient.userPoolClientId });
     }
     if (edgeFirewall) new CfnOutput(this, 'ProtectedApiUrl', { value: edgeFirewall.url });
+    if (this.coupons.edge) new CfnOutput(this, 'EdgeApiUrl', { value: this.coupons.edge.url });
   }
 }

@@ -25,6 +25,10 @@ const shapes: [string, FcfsCouponStackProps][] = [
   ['OIDC issuer', { userAuth: 'oidc', oidcIssuer: 'https://login.example.com/', oidcAudience: ['coupon-api'] }],
   ['auth=none (open mode)', { userAuth: 'none' }],
   ['WAF in front', { wafRateLimit: 2000, env: { account: '111111111111', region: 'us-east-1' } }],
+  [
+    'edge in front, reserved issue concurrency',
+    { edge: true, issueReservedConcurrency: 500, env: { account: '111111111111', region: 'eu-west-1' } },
+  ],
 ];
 
 describe('infra: cdk-nag', () => {
