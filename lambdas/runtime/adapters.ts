@@ -1,6 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LambdaClient } from '@aws-sdk/client-lambda';
-import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -230,10 +229,11 @@ export function prewarmScheduler(
     typeof ENV.PREWARM_SCHEDULE_GROUP | typeof ENV.PREWARM_FUNCTION_ARN | typeof ENV.PREWARM_SCHEDULER_ROLE_ARN
   >,
 ): PrewarmScheduler {
-  return new SchedulerPrewarmScheduler(new SchedulerClient({ maxAttempts: 3 }), {
+  return new SchedulerPrewarmScheduler({
     groupName: config[ENV.PREWARM_SCHEDULE_GROUP],
     functionArn: config[ENV.PREWARM_FUNCTION_ARN],
     roleArn: config[ENV.PREWARM_SCHEDULER_ROLE_ARN],
+    region: process.env.AWS_REGION ?? 'us-east-1',
   });
 }
 

@@ -1,7 +1,8 @@
 import { campaignDefinitionSchema } from '../../../lambdas/domain/campaign';
 import { dryRunCreate, dryRunUpdate } from '../../../lambdas/domain/campaign-admin';
 import type { DeployedCapacity } from '../../../lambdas/domain/capacity';
-import { dryRunResponseSchema, planDrop } from '../../../lambdas/domain/drop-plan';
+import { planDrop } from '../../../lambdas/domain/drop-plan';
+import { dryRunResponseSchema } from '../../../lambdas/domain/drop-plan-schema';
 import { CampaignExistsError, CampaignStartedError, UnknownVendorError } from '../../../lambdas/domain/errors';
 import { springSaleDefinition } from '../../support/fixtures';
 
