@@ -33,6 +33,7 @@ describe('bench: every benchmark at smoke sizes', () => {
     expect(functions.map((f) => localId(f.function).replace(/[0-9A-F]{8}$/, '')).sort()).toEqual([
       'AdminCampaignsFunction',
       'AdminVendorsFunction',
+      'ApplyPrewarmFunction',
       'ConsumeAdmissionsFunction',
       'IssueCouponFunction',
       'QueryIssuanceFunction',

@@ -87,21 +87,21 @@ describe('local: Scheduler stand-in and the pre-warm scheduler adapter', () => {
       credentials,
       sha256: ReferenceSha256,
     });
-    // biome-ignore lint/suspicious/noExplicitAny: reaching the adapter's private signer to compare signatures
+    // The adapter's signer is private: its hash constructor is read off it to sign with the same settings.
     const adapter = new SchedulerPrewarmScheduler({
       groupName: 'g',
       functionArn: 'f',
       roleArn: 'r',
       region: 'us-east-1',
-    }) as any;
-    adapter.signer = new SignatureV4({
+    }) as unknown as { signer: { sha256: never } };
+    const ours = new SignatureV4({
       service: 'scheduler',
       region: 'us-east-1',
       credentials,
-      sha256: (adapter.signer as { sha256: never }).sha256,
+      sha256: adapter.signer.sha256,
     });
     const expected = await reference.sign(request, { signingDate: at });
-    const actual = await adapter.signer.sign(request, { signingDate: at });
+    const actual = await ours.sign(request, { signingDate: at });
     expect(actual.headers.authorization).toBe(expected.headers.authorization);
   });
 });
