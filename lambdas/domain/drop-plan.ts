@@ -1,4 +1,4 @@
-import type * as z from 'zod/mini';
+import * as z from 'zod/mini';
 import { type CampaignDefinition, couponExpiresAt, datesBetween } from './campaign';
 import {
   type CapacityWarning,
@@ -13,6 +13,13 @@ import { windowOf } from './issue-calendar';
 /** The dry run's answer; its schema (for the API description) is dryRunResponseSchema in ./drop-plan-schema. */
 export type DryRun = z.infer<typeof dryRunResponseSchema>;
 
+/**
+ * Query of `POST /v1/admin/campaigns` and `PATCH /v1/admin/campaigns/{campaignId}`: `dryRun=true` validates and
+ * answers what the definition will do (lambdas/domain/drop-plan.ts, dryRunResponseSchema) without storing it.
+ */
+export const dryRunQuerySchema = z.object({
+  dryRun: z.optional(z.enum(['true', 'false'], 'dryRun must be true or false')),
+});
 const iso = (ms: number) => new Date(ms).toISOString();
 
 const DST_MESSAGES = {

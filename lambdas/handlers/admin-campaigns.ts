@@ -11,6 +11,7 @@ import {
 } from '../domain/campaign-admin';
 import type { DeployedCapacity } from '../domain/capacity';
 import { systemClock } from '../domain/clock';
+import { dryRunQuerySchema } from '../domain/drop-plan';
 import { campaignOrThrow } from '../domain/queries';
 import {
   admissionStoreFactory,
@@ -37,13 +38,6 @@ const schedules = prewarmScheduler(config);
 const statsQuerySchema = z.object({
   from: z.optional(localDateSchema('from')),
   to: z.optional(localDateSchema('to')),
-});
-/**
- * Query of `POST /v1/admin/campaigns` and `PATCH /v1/admin/campaigns/{campaignId}`: `dryRun=true` validates and
- * answers what the definition will do (lambdas/domain/drop-plan.ts, dryRunResponseSchema) without storing it.
- */
-export const dryRunQuerySchema = z.object({
-  dryRun: z.optional(z.enum(['true', 'false'], 'dryRun must be true or false')),
 });
 const isDryRun = (event: HttpEvent) =>
   parseWith(dryRunQuerySchema, event.queryStringParameters ?? {}, 'query').dryRun === 'true';
