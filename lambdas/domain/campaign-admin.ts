@@ -56,9 +56,30 @@ export async function createCampaign(deps: CampaignAdminDeps, definition: Campai
   };
   // Schedules first: a failed create leaves schedules whose firings find no campaign (no share), and a retry
   // overwrites them; the reverse order would leave a stored campaign that never warms.
-  if (campaign.prewarm !== undefined) await schedulerOf(deps).put(prewarmSchedules(campaign));
-  await deps.campaigns.create(campaign);
+  if (campaign.prewarm !== undefined) {
+    // A taken id must not get this definition's schedules.
+    if (await deps.campaigns.get(campaign.campaignId)) throw new CampaignExistsError(campaign.campaignId);
+    await schedulerOf(deps).put(prewarmSchedules(campaign));
+  }
+  try {
+    await deps.campaigns.create(campaign);
+  } catch (error) {
+    if (campaign.prewarm !== undefined) await restoreSchedules(deps, campaign);
+    throw error;
+  }
   return campaign;
+}
+
+/**
+ * After a failed write, makes the schedules of `attempted.campaignId` those of the campaign as stored (none when
+ * it is not stored or has no pre-warming). A failure here is logged by the caller's error path, not hidden: it
+ * rethrows.
+ */
+async function restoreSchedules(deps: CampaignAdminDeps, attempted: Campaign): Promise<void> {
+  const stored = await deps.campaigns.get(attempted.campaignId);
+  const scheduler = schedulerOf(deps);
+  if (stored?.prewarm !== undefined) await scheduler.put(prewarmSchedules(stored));
+  else await scheduler.remove(prewarmSchedules(attempted).map((s) => s.name));
 }
 
 /**
@@ -83,7 +104,15 @@ export async function updateCampaign(
   };
   if (campaign.prewarm !== undefined) await schedulerOf(deps).put(prewarmSchedules(campaign));
   else if (stored.prewarm !== undefined) await schedulerOf(deps).remove(prewarmSchedules(stored).map((s) => s.name));
-  await deps.campaigns.replace(campaign);
+  try {
+    await deps.campaigns.replace(campaign);
+  } catch (error) {
+    // A concurrent update won: the schedules follow what is stored.
+    if (campaign.prewarm !== undefined || stored.prewarm !== undefined) {
+      await restoreSchedules(deps, stored.prewarm !== undefined ? stored : campaign);
+    }
+    throw error;
+  }
   return campaign;
 }
 

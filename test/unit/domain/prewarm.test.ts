@@ -141,4 +141,35 @@ describe('domain: campaign admin writes pre-warm schedules', () => {
     await closeCampaign({ campaigns, clock: during, schedules, admissions }, 'spring-sale', 7);
     expect(calls.slice(3)).toEqual(['remove spring-sale.raise,spring-sale.lower', 'put spring-sale.close']);
   });
+
+  it('leaves a taken id and a lost update with the schedules of what is stored', async () => {
+    const calls: string[] = [];
+    const schedules: PrewarmScheduler = {
+      put: async (s: readonly PrewarmSchedule[]) => void calls.push(`put ${s.map((x) => x.expression).join(',')}`),
+      remove: async (names: readonly string[]) => void calls.push(`remove ${names.join(',')}`),
+    };
+    const clock = () => at('2026-04-01T00:00:00Z');
+    stored.set('spring-sale', warm);
+    const { createdAt, version, ...definition } = warm;
+    await expect(
+      createCampaign(
+        { campaigns, vendors, clock, schedules },
+        { ...definition, prewarm: { concurrency: 1, leadMinutes: 1 } },
+      ),
+    ).rejects.toThrow(/already exists/);
+    expect(calls).toEqual([]);
+    const losing = {
+      ...campaigns,
+      replace: async () => {
+        throw new Error('conflict');
+      },
+    };
+    await expect(
+      updateCampaign({ campaigns: losing, vendors, clock, schedules }, 'spring-sale', {
+        dailyWindow: { open: '10:00', close: '11:00' },
+      }),
+    ).rejects.toThrow('conflict');
+    // Written for the update, then put back to the stored 13:00 window (raise at 12:45).
+    expect(calls).toEqual(['put cron(45 9 * * ? *),cron(0 11 * * ? *)', 'put cron(45 12 * * ? *),cron(0 15 * * ? *)']);
+  });
 });
