@@ -25,7 +25,7 @@ import type {
   PrewarmScheduler,
   VendorRepository,
 } from './ports';
-import { prewarmSchedules, recomputeSoon, shareAt } from './prewarm';
+import { prewarmScheduleNames, prewarmSchedules, recomputeSoon, shareAt } from './prewarm';
 import { campaignOrThrow } from './queries';
 
 /** Dependencies of the campaign admin use cases. */
@@ -59,7 +59,7 @@ export async function createCampaign(deps: CampaignAdminDeps, definition: Campai
   if (campaign.prewarm !== undefined) {
     // A taken id must not get this definition's schedules.
     if (await deps.campaigns.get(campaign.campaignId)) throw new CampaignExistsError(campaign.campaignId);
-    await schedulerOf(deps).put(prewarmSchedules(campaign));
+    await schedulerOf(deps).put(prewarmSchedules(campaign, deps.clock()));
   }
   try {
     await deps.campaigns.create(campaign);
@@ -78,8 +78,8 @@ export async function createCampaign(deps: CampaignAdminDeps, definition: Campai
 async function restoreSchedules(deps: CampaignAdminDeps, attempted: Campaign): Promise<void> {
   const stored = await deps.campaigns.get(attempted.campaignId);
   const scheduler = schedulerOf(deps);
-  if (stored?.prewarm !== undefined) await scheduler.put(prewarmSchedules(stored));
-  else await scheduler.remove(prewarmSchedules(attempted).map((s) => s.name));
+  if (stored?.prewarm !== undefined) await scheduler.put(prewarmSchedules(stored, deps.clock()));
+  else await scheduler.remove(prewarmScheduleNames(attempted.campaignId));
 }
 
 /**
@@ -102,8 +102,8 @@ export async function updateCampaign(
     updatedAt: now.toISOString(),
     version: (stored.version ?? 0) + 1,
   };
-  if (campaign.prewarm !== undefined) await schedulerOf(deps).put(prewarmSchedules(campaign));
-  else if (stored.prewarm !== undefined) await schedulerOf(deps).remove(prewarmSchedules(stored).map((s) => s.name));
+  if (campaign.prewarm !== undefined) await schedulerOf(deps).put(prewarmSchedules(campaign, now));
+  else if (stored.prewarm !== undefined) await schedulerOf(deps).remove(prewarmScheduleNames(campaignId));
   try {
     await deps.campaigns.replace(campaign);
   } catch (error) {
@@ -209,7 +209,7 @@ export async function closeCampaign(
   const closed = await deps.campaigns.close(campaignId, now.toISOString());
   if (campaign.prewarm !== undefined) {
     const scheduler = schedulerOf(deps);
-    await scheduler.remove(prewarmSchedules(campaign).map((s) => s.name));
+    await scheduler.remove(prewarmScheduleNames(campaignId));
     // Its share comes off the alias at the applier's next run; a one-time schedule makes that a minute from now.
     if (shareAt(campaign, now) !== undefined) await scheduler.put([recomputeSoon(campaignId, now)]);
   }

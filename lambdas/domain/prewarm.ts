@@ -67,8 +67,11 @@ export function prewarmDemand(
   return { total: shares.reduce((sum, s) => sum + s.concurrency, 0), shares };
 }
 
-/** What a pre-warm schedule does when it fires: recompute the alias's provisioned concurrency. */
-export type PrewarmAction = 'raise' | 'lower' | 'close';
+/**
+ * Why a pre-warm schedule fires (each firing recomputes the alias's provisioned concurrency): `raise` and `lower`
+ * daily; `close` once after a close; `now` once after a create or update inside a lead window.
+ */
+export type PrewarmAction = 'raise' | 'lower' | 'close' | 'now';
 
 /**
  * An EventBridge Scheduler schedule of a campaign's pre-warming (fields as CreateSchedule takes them). `cron`
@@ -113,9 +116,11 @@ const minutesOf = (hhmm: string): number => {
  * `lower` daily at local `close`, in the campaign's time zone, from just before the first raise to just after the
  * last close of the period. Empty without `prewarm` or when every window is skipped. Each firing makes the applier
  * recompute the sum of all shares ({@link prewarmDemand}), so the firing time only has to be near the instant the
- * dry run shows.
+ * dry run shows. With `now`: nothing when the period's last window has closed; start dates no earlier than `now`
+ * (Scheduler refuses a StartDate more than 5 minutes in the past); and, when the share is due at `now` (created or
+ * changed inside a lead window), a one-time recompute a minute later.
  */
-export function prewarmSchedules(campaign: Campaign): PrewarmSchedule[] {
+export function prewarmSchedules(campaign: Campaign, now?: Date): PrewarmSchedule[] {
   if (campaign.prewarm === undefined) return [];
   const days = datesBetween(campaign.startDate, campaign.endDate)
     .map((d) => windowOf(campaign, d).intervals)
@@ -124,6 +129,9 @@ export function prewarmSchedules(campaign: Campaign): PrewarmSchedule[] {
   const lastDay = days[days.length - 1];
   const last = lastDay?.[lastDay.length - 1];
   if (!first || !last) return [];
+  const at = now?.getTime() ?? Number.NEGATIVE_INFINITY;
+  if (last.closesAt <= at) return [];
+  const notBeforeNow = (ms: number) => Math.max(ms, at);
   const lead = campaign.prewarm.leadMinutes * 60_000;
   const utc = (ms: number) => DateTime.fromMillis(ms, { zone: 'UTC' }).toISO({ suppressMilliseconds: true }) as string;
   const common = { campaignId: campaign.campaignId, timezone: campaign.timezone };
@@ -133,7 +141,7 @@ export function prewarmSchedules(campaign: Campaign): PrewarmSchedule[] {
       name: scheduleName(campaign.campaignId, 'raise'),
       action: 'raise',
       expression: cronAt(minutesOf(campaign.dailyWindow.open) - campaign.prewarm.leadMinutes),
-      startDate: utc(first.opensAt - lead - 60_000),
+      startDate: utc(notBeforeNow(first.opensAt - lead - 60_000)),
       endDate: utc(last.closesAt),
     },
     {
@@ -141,21 +149,29 @@ export function prewarmSchedules(campaign: Campaign): PrewarmSchedule[] {
       name: scheduleName(campaign.campaignId, 'lower'),
       action: 'lower',
       expression: cronAt(minutesOf(campaign.dailyWindow.close)),
-      startDate: utc(first.opensAt),
+      startDate: utc(notBeforeNow(first.opensAt)),
       endDate: utc(last.closesAt + 60_000),
     },
+    ...(now !== undefined && shareAt(campaign, now) !== undefined
+      ? [recomputeSoon(campaign.campaignId, now, 'now')]
+      : []),
   ];
+}
+
+/** The names of every schedule a campaign's pre-warming may have. */
+export function prewarmScheduleNames(campaignId: string): string[] {
+  return (['raise', 'lower', 'now'] as const).map((action) => scheduleName(campaignId, action));
 }
 
 /**
  * A one-time schedule that makes the applier recompute a minute after `now` (`at()` in UTC): how a close takes
  * a campaign's share off at once rather than at its next window.
  */
-export function recomputeSoon(campaignId: string, now: Date): PrewarmSchedule {
+export function recomputeSoon(campaignId: string, now: Date, action: 'close' | 'now' = 'close'): PrewarmSchedule {
   const at = DateTime.fromMillis(now.getTime() + 60_000, { zone: 'UTC' }).toFormat("yyyy-MM-dd'T'HH:mm:ss");
   return {
-    name: scheduleName(campaignId, 'close'),
-    action: 'close',
+    name: scheduleName(campaignId, action),
+    action,
     campaignId,
     expression: `at(${at})`,
     timezone: 'UTC',

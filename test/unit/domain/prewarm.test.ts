@@ -81,6 +81,17 @@ describe('domain: pre-warming', () => {
     expect(prewarmSchedules({ ...warm, prewarm: undefined })).toEqual([]);
   });
 
+  it('starts no schedule in the past, recomputes at once inside a lead window, and schedules nothing after the period', () => {
+    // 12:50 in Seoul on May 3: inside the raise of that day's 13:00 window.
+    const inLead = prewarmSchedules(warm, at('2026-05-03T03:50:00Z'));
+    expect(inLead.map((s) => [s.name, s.expression, s.startDate])).toEqual([
+      ['spring-sale.raise', 'cron(45 12 * * ? *)', '2026-05-03T03:50:00Z'],
+      ['spring-sale.lower', 'cron(0 15 * * ? *)', '2026-05-03T03:50:00Z'],
+      ['spring-sale.now', 'at(2026-05-03T03:51:00)', undefined],
+    ]);
+    expect(prewarmSchedules(warm, at('2026-05-05T06:00:00Z'))).toEqual([]);
+  });
+
   it('names schedules within Scheduler limits, distinct per campaign', () => {
     const long = 'x'.repeat(64);
     expect(scheduleName(long, 'raise')).toHaveLength(64);
@@ -133,13 +144,16 @@ describe('domain: campaign admin writes pre-warm schedules', () => {
     expect(calls).toEqual([
       'put spring-sale.raise,spring-sale.lower',
       'put spring-sale.raise,spring-sale.lower',
-      'remove spring-sale.raise,spring-sale.lower',
+      'remove spring-sale.raise,spring-sale.lower,spring-sale.now',
     ]);
     const admissions = { close: async () => undefined };
     stored.set('spring-sale', warm);
     const during = () => at('2026-05-01T04:30:00Z');
     await closeCampaign({ campaigns, clock: during, schedules, admissions }, 'spring-sale', 7);
-    expect(calls.slice(3)).toEqual(['remove spring-sale.raise,spring-sale.lower', 'put spring-sale.close']);
+    expect(calls.slice(3)).toEqual([
+      'remove spring-sale.raise,spring-sale.lower,spring-sale.now',
+      'put spring-sale.close',
+    ]);
   });
 
   it('leaves a taken id and a lost update with the schedules of what is stored', async () => {
