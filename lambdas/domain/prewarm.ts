@@ -31,11 +31,15 @@ type PrewarmRules = Pick<
 >;
 
 /**
- * The campaign's share at `now`: its concurrency when `now` lies in `[raiseAt - RAISE_TOLERANCE_MS, lowerAt)` of an
+ * The campaign's share at `now`: its concurrency when `now` lies in `[raiseAt - toleranceMs, lowerAt)` of an
  * issue day (`raiseAt` = `leadMinutes` before the window opens, `lowerAt` = when it closes, DST-aware through
  * windowOf), else undefined; a closed campaign has none.
  */
-export function shareAt(campaign: PrewarmRules, now: Date): PrewarmShare | undefined {
+export function shareAt(
+  campaign: PrewarmRules,
+  now: Date,
+  toleranceMs: number = RAISE_TOLERANCE_MS,
+): PrewarmShare | undefined {
   const concurrency = prewarmConcurrencyOf(campaign);
   if (concurrency === undefined || campaign.prewarm === undefined || campaign.closedAt !== undefined) return undefined;
   const at = now.getTime();
@@ -48,7 +52,7 @@ export function shareAt(campaign: PrewarmRules, now: Date): PrewarmShare | undef
     const last = intervals[intervals.length - 1];
     if (!first || !last) continue;
     const raiseAt = first.opensAt - campaign.prewarm.leadMinutes * 60_000;
-    if (at >= raiseAt - RAISE_TOLERANCE_MS && at < last.closesAt) {
+    if (at >= raiseAt - toleranceMs && at < last.closesAt) {
       return { campaignId: campaign.campaignId, issueDate, concurrency };
     }
   }
@@ -152,7 +156,8 @@ export function prewarmSchedules(campaign: Campaign, now?: Date): PrewarmSchedul
       startDate: utc(notBeforeNow(first.opensAt)),
       endDate: utc(last.closesAt + 60_000),
     },
-    ...(now !== undefined && shareAt(campaign, now) !== undefined
+    // Past its raise already (no tolerance: while the raise is ahead, its schedule fires).
+    ...(now !== undefined && shareAt(campaign, now, 0) !== undefined
       ? [recomputeSoon(campaign.campaignId, now, 'now')]
       : []),
   ];

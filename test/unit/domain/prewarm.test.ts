@@ -90,6 +90,11 @@ describe('domain: pre-warming', () => {
       ['spring-sale.now', 'at(2026-05-03T03:51:00)', undefined],
     ]);
     expect(prewarmSchedules(warm, at('2026-05-05T06:00:00Z'))).toEqual([]);
+    // Four minutes before the raise: the raise schedule will fire, no one-time recompute.
+    expect(prewarmSchedules(warm, at('2026-05-03T03:41:00Z')).map((s) => s.name)).toEqual([
+      'spring-sale.raise',
+      'spring-sale.lower',
+    ]);
   });
 
   it('names schedules within Scheduler limits, distinct per campaign', () => {
