@@ -25,6 +25,8 @@ new FcfsCouponStack(app, context('stackName') ?? 'FcfsCoupon', {
   corsAllowOrigins: context('corsAllowOrigins')?.split(',').filter(Boolean),
   wafRateLimit: number('wafRateLimit'),
   alarmEmail: context('alarmEmail'),
+  edge: context('edge') === 'true',
+  issueReservedConcurrency: number('issueReservedConcurrency'),
   env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
 });
 

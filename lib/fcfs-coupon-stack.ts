@@ -42,5 +42,6 @@ export class FcfsCouponStack extends Stack {
     new CfnOutput(this, 'DeadLetterQueueName', { value: deadLetterQueue.queueName });
     new CfnOutput(this, 'FailedEventTableName', { value: tables.failedEvent.tableName });
     if (alarmTopic) new CfnOutput(this, 'AlarmTopicArn', { value: alarmTopic.topicArn });
+    if (this.coupons.edge) new CfnOutput(this, 'EdgeApiUrl', { value: this.coupons.edge.url });
   }
 }

@@ -17,13 +17,15 @@ import {
 } from '../lambdas/contract/names';
 import { AlarmTopic, checkAlarmEmail } from './constructs/alarm-topic';
 import { CouponAlarms } from './constructs/alarms';
-import { CouponApi } from './constructs/api';
+import { CouponApi, DEFAULT_STAGE_THROTTLE } from './constructs/api';
 import { ApiFunctions } from './constructs/api-functions';
 import type { AppFunction } from './constructs/app-function';
 import { CouponDashboard } from './constructs/dashboard';
 import { CouponData, type CouponTables } from './constructs/data';
+import { CouponEdge } from './constructs/edge';
 import { EdgeFirewall } from './constructs/edge-firewall';
 import { IssuePipeline } from './constructs/pipeline';
+import { IssuePrewarm } from './constructs/prewarm';
 import { type UserAuthMode, UserAuthorizer, validateUserAuth } from './constructs/user-auth';
 import { checkCorsOrigins, checkInteger, checkName } from './validate';
 
@@ -87,6 +89,20 @@ export interface FcfsCouponProps {
    * @default - no WAF: clients call the execute-api endpoint
    */
   readonly wafRateLimit?: number;
+  /**
+   * When true, a CloudFront distribution fronts the API in any region (CouponEdge), caching only
+   * `GET /v1/campaigns/{campaignId}/count` for 1 s so a crowd polling it reaches the API about once per second per
+   * edge location; user routes pass through uncached with their Authorization header. `wafRateLimit` implies it
+   * (its distribution has the same behaviours behind WAF).
+   * @default false - clients call the execute-api endpoint, every count poll invokes the query function
+   */
+  readonly edge?: boolean;
+  /**
+   * Reserved concurrency of the issue function (1-10,000): a drop cannot starve the account's other functions,
+   * and pre-warming is bounded by it. The dry run checks campaigns against it.
+   * @default - none: the issue function draws on the account's unreserved concurrency
+   */
+  readonly issueReservedConcurrency?: number;
   /** What happens to the five tables when they leave the stack. @default RemovalPolicy.RETAIN */
   readonly removalPolicy?: RemovalPolicy;
   /** Topic notified when an alarm fires and when it recovers. @default - `alarmEmail`'s topic, else no actions */
@@ -108,6 +124,7 @@ function validateProps(props: FcfsCouponProps): void {
   checkInteger('consumerMaxConcurrency', props.consumerMaxConcurrency, 2, 1000, 'invocations');
   checkInteger('reconcileGraceSeconds', props.reconcileGraceSeconds, 0, 86_400, 's');
   checkInteger('wafRateLimit', props.wafRateLimit, 10, Number.MAX_SAFE_INTEGER, 'requests per 5 minutes');
+  checkInteger('issueReservedConcurrency', props.issueReservedConcurrency, 1, 10_000, 'concurrent executions');
   checkCorsOrigins(props.corsAllowOrigins ?? []);
   validateUserAuth(props);
   checkAlarmEmail(props.alarmEmail, props.alarmTopic !== undefined);
@@ -144,6 +161,10 @@ export class FcfsCoupon extends Construct {
   readonly dashboard: CouponDashboard;
   /** `redis` when `upstashSecretName` is set, else `dynamodb`. */
   readonly admissionMode: AdmissionMode;
+  /** The issue function's published alias, the pre-warm schedules' group and their applier. */
+  readonly prewarm: IssuePrewarm;
+  /** CloudFront in front of the API without WAF, when `edge` is set and `wafRateLimit` is not. */
+  readonly edge?: CouponEdge;
   /** CloudFront in front of the API with AWS WAF, when `wafRateLimit` is set. */
   readonly edgeFirewall?: EdgeFirewall;
 
@@ -168,6 +189,16 @@ export class FcfsCoupon extends Construct {
       data,
       issueQueue: pipeline.issueQueue,
       authMode: this.userAuth.functionAuthMode,
+      stageThrottle: {
+        rateLimit: props.throttleRateLimit ?? DEFAULT_STAGE_THROTTLE.rateLimit,
+        burstLimit: props.throttleBurstLimit ?? DEFAULT_STAGE_THROTTLE.burstLimit,
+      },
+      issueReservedConcurrency: props.issueReservedConcurrency,
+    });
+    this.prewarm = new IssuePrewarm(this, 'Prewarm', {
+      issueFunction: apiFunctions.issue,
+      adminFunction: apiFunctions.adminCampaigns,
+      data,
     });
     this.functions = {
       issue: apiFunctions.issue,
@@ -178,13 +209,18 @@ export class FcfsCoupon extends Construct {
       adminFailedEvents: apiFunctions.adminFailedEvents,
       consumer: pipeline.consumer,
       replay: pipeline.replay,
+      prewarm: this.prewarm.applier,
     };
     // Keeps this instance's metrics apart from another's in the same account and region.
     for (const fn of Object.values(this.functions)) fn.addEnvironment(ENV.METRICS_INSTANCE, this.node.path);
     this.api = new CouponApi(this, 'Api', {
-      functions: Object.fromEntries(
-        Object.entries(this.functions).map(([role, fn]) => [HANDLERS[role as FunctionRole], fn]),
-      ) as Record<HandlerName, AppFunction>,
+      functions: {
+        ...(Object.fromEntries(
+          Object.entries(this.functions).map(([role, fn]) => [HANDLERS[role as FunctionRole], fn]),
+        ) as Record<HandlerName, AppFunction>),
+        // The issue route invokes the published alias, where pre-warming provisions concurrency.
+        [HANDLERS.issue]: this.prewarm.alias,
+      },
       userAuthorizer: this.userAuth.authorizer,
       throttleRateLimit: props.throttleRateLimit,
       throttleBurstLimit: props.throttleBurstLimit,
@@ -195,6 +231,8 @@ export class FcfsCoupon extends Construct {
         api: this.api.httpApi,
         rateLimitPerIp: props.wafRateLimit,
       });
+    } else if (props.edge) {
+      this.edge = new CouponEdge(this, 'Edge', { api: this.api.httpApi });
     }
     this.alarmTopic =
       props.alarmTopic ??

@@ -8,6 +8,7 @@ import { Chaos } from './chaos';
 import { localControl } from './control';
 import { type Emulator, projectRoot, startDynamoDbLocal, startFauxqs, startRedisServer } from './emulators';
 import { type LocalRoute, startHttpApi } from './http-api';
+import { startLocalLambdaApi } from './lambda-api';
 import type { LocalFunction } from './lambda-runtime';
 import { hasRedisServer, REDIS_SERVER_NEEDED } from './prerequisites';
 import { type LocalEventSource, provisionEventSources } from './provision/event-sources';
@@ -17,6 +18,7 @@ import { provisionRoutes } from './provision/routes';
 import { type LocalSchedule, readSchedules, startSchedules } from './provision/schedules';
 import { registerStandIns } from './provision/stand-ins';
 import { provisionTables } from './provision/tables';
+import { startLocalScheduler } from './scheduler';
 import { startLocalSecretsManager } from './secrets-manager';
 import { startServiceProxy } from './service-proxy';
 import type { AdminCredentials } from './sigv4';
@@ -184,6 +186,11 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     );
     stoppers.push(secrets.stop);
 
+    // Pre-warming: the admin function's schedules and the applier's provisioned concurrency.
+    const scheduler = await startLocalScheduler(log);
+    const lambdaApi = await startLocalLambdaApi(log);
+    stoppers.push(scheduler.stop, lambdaApi.stop);
+
     const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
     const dynamoClient = new DynamoDBClient({ endpoint: dynamo.endpoint, region: LOCAL_REGION, credentials });
     const sqsClient = new SQSClient({ endpoint: sqsProxy.endpoint, region: LOCAL_REGION, credentials });
@@ -206,9 +213,17 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       logDir,
       concurrency: options.functionConcurrency,
       credentials,
-      endpoints: { dynamodb: functionDynamo.endpoint, sqs: functionSqs.endpoint, secretsManager: secrets.endpoint },
+      endpoints: {
+        dynamodb: functionDynamo.endpoint,
+        sqs: functionSqs.endpoint,
+        secretsManager: secrets.endpoint,
+        scheduler: scheduler.endpoint,
+        lambda: lambdaApi.endpoint,
+      },
       chaos,
     });
+    scheduler.bind(functions);
+    lambdaApi.bind(functions);
     for (const fn of Object.values(functions)) stoppers.push(() => fn.stop());
     const { routes, issuer, adminCredentials, authorize } = await provisionRoutes(stack, physical);
     const eventSources = provisionEventSources(stack, sqsClient, functions, physical, queues);
@@ -228,7 +243,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         apiLog.write(
           `${JSON.stringify({ level: 'ERROR', function: id, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) })}\n`,
         ),
-      control: localControl({ functions, issuer, chaos, pollers, log }),
+      control: localControl({ functions, issuer, chaos, pollers, log, scheduler, lambdaApi }),
     });
     stoppers.push(api.stop);
 

@@ -4,8 +4,10 @@ import type { LocalIssuer, tokenRequestSchema } from './authorizers';
 import type { Chaos } from './chaos';
 import type { LocalControl } from './http-api';
 import { sendJson } from './http-server';
+import type { LocalLambdaApi } from './lambda-api';
 import type { LocalFunction } from './lambda-runtime';
 import { openApiDocument } from './openapi/document';
+import type { LocalScheduler } from './scheduler';
 import type { SqsPoller } from './sqs-poller';
 
 /**
@@ -47,6 +49,10 @@ export interface ControlContext {
   readonly pollers: readonly SqsPoller[];
   /** Progress messages (a chaos change is logged). */
   readonly log: (message: string) => void;
+  /** The local Scheduler, whose schedules and firings `/_local/prewarm` reports. */
+  readonly scheduler?: LocalScheduler;
+  /** The local Lambda API, whose provisioned concurrency changes `/_local/prewarm` reports. */
+  readonly lambdaApi?: LocalLambdaApi;
 }
 
 /**
@@ -58,13 +64,22 @@ export interface ControlContext {
  * - `GET /_local/openapi.json`: the API's OpenAPI 3.1 document (local/openapi/document.ts, as in openapi.json);
  * - `GET|POST /_local/chaos`: the fault configuration (local/chaos.ts), what was injected, crashes and timeouts;
  * - `GET /_local/stats`: backend calls and each function's invocations and cold starts;
- * - `GET /_local/health`: `{ok: true}` and each poller's stats.
+ * - `GET /_local/health`: `{ok: true}` and each poller's stats;
+ * - `GET /_local/prewarm`: the Scheduler's schedules and firings, and the provisioned concurrency changes.
  */
 export function localControl(context: ControlContext): LocalControl {
-  const { functions, issuer, chaos, pollers, log } = context;
+  const { functions, issuer, chaos, pollers, log, scheduler, lambdaApi } = context;
   let document: ReturnType<typeof openApiDocument> | undefined;
   return async (req, body, res) => {
     const url = new URL(req.url ?? '/', 'http://local');
+    if (req.method === 'GET' && url.pathname === '/_local/prewarm') {
+      sendJson(res, 200, {
+        schedules: scheduler?.schedules() ?? [],
+        firings: scheduler?.firings() ?? [],
+        provisioned: lambdaApi?.changes() ?? [],
+      });
+      return true;
+    }
     const invoke = url.pathname.match(/^\/_local\/invoke\/([^/]+)$/);
     if (req.method === 'POST' && invoke) {
       const fn = functions[decodeURIComponent(invoke[1] as string)];

@@ -37,6 +37,10 @@ export interface LocalFunctionSpec {
 interface Environment {
   readonly process: ChildProcess;
   busy: boolean;
+  /** Started by provisioned concurrency: initialized ahead of any invocation. */
+  provisioned?: boolean;
+  /** Resolves when a provisioned environment's INIT phase is done. */
+  initialized?: (error?: Error) => void;
   current?: {
     id: string;
     resolve(value: unknown): void;
@@ -60,8 +64,13 @@ export class LocalFunction {
   private readonly waiting: ((env: Environment) => void)[] = [];
   private readonly log: WriteStream;
   private stopped = false;
-  /** Invocations started and cold starts so far. */
-  readonly stats = { invocations: 0, coldStarts: 0, crashes: 0, timeouts: 0 };
+  /**
+   * Invocations started and cold starts so far; `provisionedStarts` counts environments started by provisioned
+   * concurrency, whose INIT ran before any invocation (not cold starts, as on Lambda).
+   */
+  readonly stats = { invocations: 0, coldStarts: 0, crashes: 0, timeouts: 0, provisionedStarts: 0 };
+  /** Provisioned concurrency: environments kept initialized ahead of invocations (local/lambda-api.ts sets it). */
+  private provisioned = 0;
   /** Moving average of invocation durations, ms: the span over which a `random` crash point is drawn. */
   private typicalMs = 50;
 
@@ -135,6 +144,34 @@ export class LocalFunction {
     void this.kill(env, 'injected crash');
   }
 
+  /**
+   * Provisioned concurrency, as Lambda applies it to an alias: starts environments until `executions` exist, each
+   * running its INIT (loading the bundle) ahead of any invocation, and resolves once they are ready; the
+   * concurrency limit becomes at least `executions`. Lowering it stops idle environments above the new limit.
+   * @throws Error when an environment fails its INIT.
+   */
+  async setProvisioned(executions: number): Promise<void> {
+    this.provisioned = executions;
+    const limit = Math.max(this.spec.maxConcurrency, executions);
+    for (const env of this.environments
+      .filter((e) => !e.busy)
+      .slice(0, Math.max(0, this.environments.length - limit))) {
+      await this.kill(env, 'provisioned concurrency lowered');
+    }
+    const starting: Promise<void>[] = [];
+    while (this.environments.length < executions) {
+      const env = this.spawn(true);
+      env.busy = true; // until its INIT is done; then it serves invocations or waiters
+      starting.push(
+        new Promise<void>((resolve, reject) => {
+          env.initialized = (error) => (error ? reject(error) : resolve());
+          env.process.send({ init: true, id: randomUUID() });
+        }),
+      );
+    }
+    await Promise.all(starting);
+  }
+
   /** Stops every environment; running and queued invocations fail. */
   async stop(): Promise<void> {
     this.stopped = true;
@@ -148,7 +185,7 @@ export class LocalFunction {
       idle.busy = true;
       return Promise.resolve(idle);
     }
-    if (this.environments.length < this.spec.maxConcurrency) {
+    if (this.environments.length < Math.max(this.spec.maxConcurrency, this.provisioned)) {
       const env = this.spawn();
       env.busy = true;
       return Promise.resolve(env);
@@ -172,8 +209,9 @@ export class LocalFunction {
     else env.busy = false;
   }
 
-  private spawn(): Environment {
-    this.stats.coldStarts++;
+  private spawn(provisioned = false): Environment {
+    if (provisioned) this.stats.provisionedStarts++;
+    else this.stats.coldStarts++;
     const child = fork(path.join(__dirname, 'lambda-worker.js'), [], {
       env: {
         ...this.spec.environment,
@@ -188,10 +226,23 @@ export class LocalFunction {
     });
     child.stdout?.pipe(this.log, { end: false });
     child.stderr?.pipe(this.log, { end: false });
-    const env: Environment = { process: child, busy: false };
+    const env: Environment = { process: child, busy: false, provisioned };
     child.on(
       'message',
-      (message: { id: string; result?: unknown; error?: { errorType: string; errorMessage: string } }) => {
+      (message: {
+        id: string;
+        result?: unknown;
+        initialized?: boolean;
+        error?: { errorType: string; errorMessage: string };
+      }) => {
+        if (env.initialized && !env.current) {
+          const done = env.initialized;
+          env.initialized = undefined;
+          this.release(env);
+          return done(
+            message.error ? new InvocationError(message.error.errorType, message.error.errorMessage) : undefined,
+          );
+        }
         const current = env.current;
         if (!current || current.id !== message.id) return;
         if (current.crash) return this.crash(env); // the work is done; the result never leaves the instance
@@ -203,6 +254,7 @@ export class LocalFunction {
     );
     child.on('exit', (code, signal) => {
       this.forget(env);
+      env.initialized?.(new InvocationError('Runtime.ExitError', `Runtime exited during INIT (code ${code})`));
       const current = env.current;
       if (current) {
         clearTimeout(current.timer);

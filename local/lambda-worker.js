@@ -53,6 +53,16 @@ function load() {
 }
 
 process.on('message', async (message) => {
+  if (message.init) {
+    // Provisioned concurrency: the INIT phase runs ahead of any invocation.
+    try {
+      load();
+      process.send({ id: message.id, initialized: true });
+    } catch (error) {
+      process.send({ id: message.id, error: { errorType: 'Runtime.InitError', errorMessage: String(error) } });
+    }
+    return;
+  }
   const { id, event, deadline, requestId } = message;
   const context = {
     awsRequestId: requestId,

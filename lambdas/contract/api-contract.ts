@@ -1,5 +1,7 @@
 import * as z from 'zod/mini';
 import { campaignDefinitionSchema, campaignUpdateSchema, entityIdSchema, localDateSchema } from '../domain/campaign';
+import { dryRunQuerySchema } from '../domain/drop-plan';
+import { dryRunResponseSchema } from '../domain/drop-plan-schema';
 import {
   AlreadyIssuedError,
   AlreadyRedeemedError,
@@ -151,8 +153,15 @@ export const API_CONTRACT: { readonly [O in Operation]: OperationContract } = {
     errors: [InvalidRequestError, ...CALLER],
   },
   createCampaign: {
+    query: dryRunQuerySchema,
     body: { schema: campaignDefinitionSchema, required: true },
-    success: { 201: { description: 'The stored campaign.', schema: campaignSchema } },
+    success: {
+      201: { description: 'The stored campaign.', schema: campaignSchema },
+      200: {
+        description: 'With `?dryRun=true`: what the campaign will do (calendar, pre-warm, warnings); nothing stored.',
+        schema: dryRunResponseSchema,
+      },
+    },
     errors: [...JSON_BODY, CampaignExistsError, UnknownVendorError],
   },
   listCampaigns: {
@@ -165,8 +174,15 @@ export const API_CONTRACT: { readonly [O in Operation]: OperationContract } = {
     errors: CAMPAIGN_READ,
   },
   updateCampaign: {
+    query: dryRunQuerySchema,
     body: { schema: campaignUpdateSchema, required: true },
-    success: { 200: { description: 'The updated campaign (version + 1).', schema: campaignSchema } },
+    success: {
+      200: {
+        description:
+          'The updated campaign (version + 1); with `?dryRun=true`, what the merged campaign will do, nothing stored.',
+        schema: z.union([campaignSchema, dryRunResponseSchema]),
+      },
+    },
     errors: [...JSON_BODY, CampaignNotFoundError, UnknownVendorError, CampaignStartedError, CampaignConflictError],
   },
   closeCampaign: {

@@ -34,6 +34,22 @@ export const ENV = {
   MAX_REPLAY_ATTEMPTS: 'MAX_REPLAY_ATTEMPTS',
   RECONCILE_GRACE_SECONDS: 'RECONCILE_GRACE_SECONDS',
   ISSUE_QUEUE_MAX_MESSAGE_AGE_SECONDS: 'ISSUE_QUEUE_MAX_MESSAGE_AGE_SECONDS',
+  /** The stage's steady-state throttle, requests/s (the dry run's capacity check). */
+  STAGE_THROTTLE_RATE_LIMIT: 'STAGE_THROTTLE_RATE_LIMIT',
+  /** The stage's burst, requests (the dry run's capacity check). */
+  STAGE_THROTTLE_BURST_LIMIT: 'STAGE_THROTTLE_BURST_LIMIT',
+  /** The issue function's reserved concurrency, when it has one (the dry run's capacity check). */
+  ISSUE_RESERVED_CONCURRENCY: 'ISSUE_RESERVED_CONCURRENCY',
+  /** The schedule group of the pre-warm schedules (EventBridge Scheduler). */
+  PREWARM_SCHEDULE_GROUP: 'PREWARM_SCHEDULE_GROUP',
+  /** ARN of the function the pre-warm schedules invoke (the applier). */
+  PREWARM_FUNCTION_ARN: 'PREWARM_FUNCTION_ARN',
+  /** Role EventBridge Scheduler assumes to invoke the applier. */
+  PREWARM_SCHEDULER_ROLE_ARN: 'PREWARM_SCHEDULER_ROLE_ARN',
+  /** Name of the issue function, whose alias the applier provisions. */
+  ISSUE_FUNCTION_NAME: 'ISSUE_FUNCTION_NAME',
+  /** The issue function's published alias the route invokes. */
+  ISSUE_ALIAS_NAME: 'ISSUE_ALIAS_NAME',
   /** The construct's path, the {@link METRIC_INSTANCE_DIMENSION} of every metric (lambdas/runtime/powertools.ts). */
   METRICS_INSTANCE: 'METRICS_INSTANCE',
 } as const;
@@ -120,6 +136,7 @@ export const HANDLERS = {
   adminFailedEvents: 'admin-failed-events',
   consumer: 'consume-admissions',
   replay: 'replay-dead-letters',
+  prewarm: 'apply-prewarm',
 } as const;
 /** A function's role in the product: a key of {@link HANDLERS}. */
 export type FunctionRole = keyof typeof HANDLERS;

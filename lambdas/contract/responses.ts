@@ -113,6 +113,8 @@ export const issuanceCountSchema = z.strictObject({
   admitted: count,
   persisted: count,
   remaining: count,
+  /** When the counts were read: a page polling an edge-cached count shows how fresh it is. */
+  asOf: instant,
 });
 
 /** The caller's coupon of an issue day, or its admission while the coupon is written (domain/queries.ts). */

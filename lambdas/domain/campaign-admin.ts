@@ -13,8 +13,19 @@ import {
   nextIssueDay,
   UPDATE_LEAD_MS,
 } from './campaign';
-import { CampaignStartedError, InvalidRequestError, UnknownVendorError } from './errors';
-import type { AdmissionStore, CampaignRepository, Clock, CouponStore, FailureLog, VendorRepository } from './ports';
+import type { DeployedCapacity } from './capacity';
+import { type DryRun, planDrop } from './drop-plan';
+import { CampaignExistsError, CampaignStartedError, InvalidRequestError, UnknownVendorError } from './errors';
+import type {
+  AdmissionStore,
+  CampaignRepository,
+  Clock,
+  CouponStore,
+  FailureLog,
+  PrewarmScheduler,
+  VendorRepository,
+} from './ports';
+import { prewarmScheduleNames, prewarmSchedules, recomputeSoon, shareAt } from './prewarm';
 import { campaignOrThrow } from './queries';
 
 /** Dependencies of the campaign admin use cases. */
@@ -22,6 +33,13 @@ export interface CampaignAdminDeps {
   readonly campaigns: CampaignRepository;
   readonly vendors: Pick<VendorRepository, 'get'>;
   readonly clock: Clock;
+  /** Where a campaign's pre-warm schedules live; required for a campaign with `prewarm`. */
+  readonly schedules?: PrewarmScheduler;
+}
+
+function schedulerOf(deps: { readonly schedules?: PrewarmScheduler }): PrewarmScheduler {
+  if (!deps.schedules) throw new Error('pre-warming needs a scheduler (none configured)');
+  return deps.schedules;
 }
 
 /**
@@ -36,8 +54,32 @@ export async function createCampaign(deps: CampaignAdminDeps, definition: Campai
     createdAt: deps.clock().toISOString(),
     version: 1,
   };
-  await deps.campaigns.create(campaign);
+  // Schedules first: a failed create leaves schedules whose firings find no campaign (no share), and a retry
+  // overwrites them; the reverse order would leave a stored campaign that never warms.
+  if (campaign.prewarm !== undefined) {
+    // A taken id must not get this definition's schedules.
+    if (await deps.campaigns.get(campaign.campaignId)) throw new CampaignExistsError(campaign.campaignId);
+    await schedulerOf(deps).put(prewarmSchedules(campaign, deps.clock()));
+  }
+  try {
+    await deps.campaigns.create(campaign);
+  } catch (error) {
+    if (campaign.prewarm !== undefined) await restoreSchedules(deps, campaign);
+    throw error;
+  }
   return campaign;
+}
+
+/**
+ * After a failed write, makes the schedules of `attempted.campaignId` those of the campaign as stored (none when
+ * it is not stored or has no pre-warming). A failure here is logged by the caller's error path, not hidden: it
+ * rethrows.
+ */
+async function restoreSchedules(deps: CampaignAdminDeps, attempted: Campaign): Promise<void> {
+  const stored = await deps.campaigns.get(attempted.campaignId);
+  const scheduler = schedulerOf(deps);
+  if (stored?.prewarm !== undefined) await scheduler.put(prewarmSchedules(stored, deps.clock()));
+  else await scheduler.remove(prewarmScheduleNames(attempted.campaignId));
 }
 
 /**
@@ -52,13 +94,43 @@ export async function updateCampaign(
   campaignId: string,
   update: CampaignUpdate,
 ): Promise<Campaign> {
+  const { stored, merged, now } = await mergeUpdate(deps, campaignId, update);
+  const campaign: Campaign = {
+    ...merged,
+    campaignId,
+    createdAt: stored.createdAt,
+    updatedAt: now.toISOString(),
+    version: (stored.version ?? 0) + 1,
+  };
+  if (campaign.prewarm !== undefined) await schedulerOf(deps).put(prewarmSchedules(campaign, now));
+  else if (stored.prewarm !== undefined) await schedulerOf(deps).remove(prewarmScheduleNames(campaignId));
+  try {
+    await deps.campaigns.replace(campaign);
+  } catch (error) {
+    // A concurrent update won: the schedules follow what is stored.
+    if (campaign.prewarm !== undefined || stored.prewarm !== undefined) {
+      await restoreSchedules(deps, stored.prewarm !== undefined ? stored : campaign);
+    }
+    throw error;
+  }
+  return campaign;
+}
+
+/** The checks of {@link updateCampaign}, and the merged definition; writes nothing. Throws what it throws. */
+async function mergeUpdate(deps: CampaignAdminDeps, campaignId: string, update: CampaignUpdate) {
   const stored = await campaignOrThrow(deps.campaigns, campaignId);
   const now = deps.clock();
   const tooLate = `updates close ${UPDATE_LEAD_MS / 1000} s before the campaign starts`;
   if (stored.closedAt !== undefined) throw new CampaignStartedError(`Campaign '${campaignId}' was closed`);
   if (!isUpdatable(stored, now)) throw new CampaignStartedError(`Campaign '${campaignId}' has started; ${tooLate}`);
   const { createdAt, updatedAt, closedAt, version, ...definition } = stored;
-  const merged = campaignDefinitionSchema.safeParse({ ...definition, ...update });
+  const { prewarm, ...fields } = update;
+  const merged = campaignDefinitionSchema.safeParse({
+    ...definition,
+    ...fields,
+    // null removes pre-warming; absent keeps the stored one.
+    prewarm: prewarm === null ? undefined : (prewarm ?? definition.prewarm),
+  });
   if (!merged.success) {
     throw new InvalidRequestError(
       `the updated campaign is invalid: ${merged.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
@@ -70,19 +142,44 @@ export async function updateCampaign(
   if (update.vendorId !== undefined && !(await deps.vendors.get(update.vendorId))) {
     throw new UnknownVendorError(update.vendorId);
   }
-  const campaign: Campaign = {
-    ...merged.data,
-    campaignId,
-    createdAt,
-    updatedAt: now.toISOString(),
-    version: (version ?? 0) + 1,
-  };
-  await deps.campaigns.replace(campaign);
-  return campaign;
+  return { stored, merged: merged.data, now };
+}
+
+/**
+ * The dry run of {@link createCampaign}: the same checks (the vendor exists, the id is free), then what the
+ * campaign will do ({@link planDrop}); stores nothing.
+ * @throws UnknownVendorError (422); CampaignExistsError (409) when `campaignId` is taken.
+ */
+export async function dryRunCreate(
+  deps: CampaignAdminDeps,
+  definition: CampaignDefinition,
+  deployed: DeployedCapacity,
+): Promise<DryRun> {
+  if (!(await deps.vendors.get(definition.vendorId))) throw new UnknownVendorError(definition.vendorId);
+  if (definition.campaignId !== undefined && (await deps.campaigns.get(definition.campaignId))) {
+    throw new CampaignExistsError(definition.campaignId);
+  }
+  return planDrop(definition, deployed);
+}
+
+/**
+ * The dry run of {@link updateCampaign}: the same checks, then what the merged campaign will do; stores nothing.
+ * @throws what updateCampaign throws, except CampaignConflictError.
+ */
+export async function dryRunUpdate(
+  deps: CampaignAdminDeps,
+  campaignId: string,
+  update: CampaignUpdate,
+  deployed: DeployedCapacity,
+): Promise<DryRun> {
+  const { merged } = await mergeUpdate(deps, campaignId, update);
+  return planDrop({ ...merged, campaignId }, deployed);
 }
 
 /**
  * Closes a campaign early (the kill switch): every issue request answers NOT_OPEN from the moment this returns.
+ * Its pre-warm schedules are deleted, and when its share is held now, a one-time schedule recomputes the alias's
+ * provisioned concurrency a minute later.
  * The admission days that a cached campaign could still reach (today and the next issue day) are closed in the
  * admission store first, in the same atomic step as the quota, so no instance admits from a stale cache; then
  * `closedAt` is stored. Idempotent: closing again keeps the first `closedAt`. Coupons already issued stay
@@ -90,7 +187,9 @@ export async function updateCampaign(
  * @throws CampaignNotFoundError; backend errors (nothing is half-closed in a way a retry does not finish).
  */
 export async function closeCampaign(
-  deps: Pick<CampaignAdminDeps, 'campaigns' | 'clock'> & { readonly admissions: Pick<AdmissionStore, 'close'> },
+  deps: Pick<CampaignAdminDeps, 'campaigns' | 'clock' | 'schedules'> & {
+    readonly admissions: Pick<AdmissionStore, 'close'>;
+  },
   campaignId: string,
   admissionRetentionDays: number,
 ): Promise<Campaign> {
@@ -107,7 +206,14 @@ export async function closeCampaign(
       },
     );
   }
-  return deps.campaigns.close(campaignId, now.toISOString());
+  const closed = await deps.campaigns.close(campaignId, now.toISOString());
+  if (campaign.prewarm !== undefined) {
+    const scheduler = schedulerOf(deps);
+    await scheduler.remove(prewarmScheduleNames(campaignId));
+    // Its share comes off the alias at the applier's next run; a one-time schedule makes that a minute from now.
+    if (shareAt(campaign, now) !== undefined) await scheduler.put([recomputeSoon(campaignId, now)]);
+  }
+  return closed;
 }
 
 /** Counts of one issue day for the admin: users admitted, coupons persisted and redeemed, admissions parked. */

@@ -54,6 +54,48 @@ const counterShardsSchema = z
   .int('counterShards must be an integer')
   .check(z.gte(1), z.lte(MAX_COUNTER_SHARDS, `counterShards is at most ${MAX_COUNTER_SHARDS}`));
 
+/** Most provisioned concurrency one campaign may ask for (Lambda's own limit is the function's concurrency). */
+export const MAX_PREWARM_CONCURRENCY = 10_000;
+/** Longest pre-warm lead, minutes: half a day. */
+export const MAX_PREWARM_LEAD_MINUTES = 720;
+
+/**
+ * Pre-warming of the issue function for each window of the campaign (README.md, "Preparing a drop"): provisioned
+ * concurrency `concurrency` (execution environments) on the issue function's alias from `leadMinutes` before the
+ * window opens until it closes. `concurrency` defaults from `expectedPeakRps` (lambdas/domain/capacity.ts,
+ * `concurrencyFor`); one of the two is required.
+ */
+export const prewarmSchema = z.strictObject({
+  concurrency: z.optional(
+    z
+      .int('prewarm.concurrency must be an integer')
+      .check(
+        z.gte(1, 'prewarm.concurrency must be at least 1'),
+        z.lte(MAX_PREWARM_CONCURRENCY, `prewarm.concurrency is at most ${MAX_PREWARM_CONCURRENCY}`),
+      ),
+  ),
+  leadMinutes: z
+    .int('prewarm.leadMinutes must be an integer')
+    .check(
+      z.gte(1, 'prewarm.leadMinutes must be at least 1'),
+      z.lte(MAX_PREWARM_LEAD_MINUTES, `prewarm.leadMinutes is at most ${MAX_PREWARM_LEAD_MINUTES}`),
+    ),
+});
+
+/** Largest `expectedPeakRps` accepted, requests/s. */
+export const MAX_EXPECTED_PEAK_RPS = 1_000_000;
+
+/**
+ * Requests/s the campaign expects at the opening second: the dry run compares it with the deployed limits, and
+ * `prewarm.concurrency` defaults from it.
+ */
+export const expectedPeakRpsSchema = z
+  .int('expectedPeakRps must be an integer (requests/s)')
+  .check(
+    z.gte(1, 'expectedPeakRps must be at least 1'),
+    z.lte(MAX_EXPECTED_PEAK_RPS, `expectedPeakRps is at most ${MAX_EXPECTED_PEAK_RPS}`),
+  );
+
 /**
  * The fields of a campaign definition, without the rules that relate them (see {@link campaignDefinitionSchema});
  * the stored campaign of the API contract (contract/responses.ts) extends them.
@@ -81,6 +123,10 @@ export const campaignFields = z.strictObject({
    */
   counterShards: z._default(counterShardsSchema, 1),
   discount: discountSchema,
+  /** Requests/s expected at the opening second (optional): the dry run's capacity warnings use it. */
+  expectedPeakRps: z.optional(expectedPeakRpsSchema),
+  /** Pre-warming of the issue function before each window (optional), see {@link prewarmSchema}. */
+  prewarm: z.optional(prewarmSchema),
 });
 
 /**
@@ -107,17 +153,27 @@ export const campaignDefinitionSchema = campaignFields.check(
         message: 'dailyWindow.close must be after dailyWindow.open',
       });
     }
+    if (c.prewarm !== undefined && c.prewarm.concurrency === undefined && c.expectedPeakRps === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['prewarm', 'concurrency'],
+        message: 'prewarm.concurrency is required without expectedPeakRps',
+      });
+    }
   }),
 );
 
 /**
  * Body of `PATCH /v1/admin/campaigns/{campaignId}`: any definition fields but `campaignId`, replacing the stored
- * ones (a nested object such as `dailyWindow` or `discount` is replaced whole). The merged definition must pass
- * {@link campaignDefinitionSchema}.
+ * ones (a nested object such as `dailyWindow` or `discount` is replaced whole); `"prewarm": null` removes
+ * pre-warming. The merged definition must pass {@link campaignDefinitionSchema}.
  */
 export const campaignUpdateSchema = z.partial(
   // Without the default: a field left out keeps its stored value.
-  z.extend(z.omit(campaignFields, { campaignId: true }), { counterShards: counterShardsSchema }),
+  z.extend(z.omit(campaignFields, { campaignId: true }), {
+    counterShards: counterShardsSchema,
+    prewarm: z.nullable(prewarmSchema),
+  }),
 );
 
 /** A campaign update before it is merged. */

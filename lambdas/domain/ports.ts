@@ -1,6 +1,7 @@
 import type { AdmissionMessage, CampaignDay } from './admission';
 import type { Campaign } from './campaign';
 import type { Coupon, Redemption } from './coupon';
+import type { PrewarmSchedule } from './prewarm';
 import type { FailedEventFilter, FailedEventView } from './redrive';
 import type { Settlement, SettlementEntry, Vendor } from './vendor';
 
@@ -260,4 +261,18 @@ export interface FailedEventRegistry {
    * the rest of its history, and returns it as stored after.
    */
   markRedriven(failedEventId: string, principal: string, now: Date): Promise<FailedEventView>;
+}
+
+/** The pre-warm schedules of campaigns (EventBridge Scheduler; lambdas/adapters/scheduler). */
+export interface PrewarmScheduler {
+  /** Creates each schedule, or updates it when one of its name exists. @throws on a backend failure. */
+  put(schedules: readonly PrewarmSchedule[]): Promise<void>;
+  /** Deletes the schedules of these names; a missing one is not an error. @throws on a backend failure. */
+  remove(names: readonly string[]): Promise<void>;
+}
+
+/** Provisioned concurrency of the issue function's published alias (lambdas/adapters/lambda). */
+export interface ProvisionedConcurrency {
+  /** Sets it to `executions` execution environments; 0 removes the configuration. @throws on a backend failure. */
+  set(executions: number): Promise<void>;
 }

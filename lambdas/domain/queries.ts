@@ -20,6 +20,11 @@ export interface IssuanceCount {
   readonly admitted: number;
   readonly persisted: number;
   readonly remaining: number;
+  /**
+   * When the counts were read (ISO-8601 UTC): behind the edge option's 1 s cache a page can show how fresh the
+   * count is.
+   */
+  readonly asOf: string;
 }
 
 /** @throws CampaignNotFoundError */
@@ -38,7 +43,8 @@ export async function campaignOrThrow(
  */
 export async function issuanceCount(deps: QueryDeps, campaignId: string, issueDate?: string): Promise<IssuanceCount> {
   const campaign = await campaignOrThrow(deps.campaigns, campaignId);
-  const day = { campaignId, issueDate: issueDate ?? issueDayOf(campaign, deps.clock()) };
+  const asOf = deps.clock();
+  const day = { campaignId, issueDate: issueDate ?? issueDayOf(campaign, asOf) };
   const [admitted, persisted] = await Promise.all([
     deps.admissions.admittedCount(day),
     deps.coupons.persistedCount(day),
@@ -49,6 +55,7 @@ export async function issuanceCount(deps: QueryDeps, campaignId: string, issueDa
     admitted,
     persisted,
     remaining: Math.max(0, campaign.dailyQuota - admitted),
+    asOf: asOf.toISOString(),
   };
 }
 

@@ -1,4 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -9,7 +10,9 @@ import { DynamoDbCampaignRepository } from '../adapters/dynamodb/campaign-reposi
 import { DynamoDbCouponStore } from '../adapters/dynamodb/coupon-store';
 import { DynamoDbFailedEventStore } from '../adapters/dynamodb/failed-event-store';
 import { DynamoDbVendorRepository } from '../adapters/dynamodb/vendor-repository';
+import { LambdaProvisionedConcurrency } from '../adapters/lambda/provisioned-concurrency';
 import { RedisAdmissionStore } from '../adapters/redis/admission-store';
+import { SchedulerPrewarmScheduler } from '../adapters/scheduler/prewarm-scheduler';
 import { SqsAdmissionQueue } from '../adapters/sqs/admission-queue';
 import { SqsDeadLetterSource } from '../adapters/sqs/dead-letter-source';
 import { queueDepth } from '../adapters/sqs/queue-depth';
@@ -25,6 +28,8 @@ import type {
   DeadLetterSource,
   FailedEventRegistry,
   FailureLog,
+  PrewarmScheduler,
+  ProvisionedConcurrency,
   VendorRepository,
 } from '../domain/ports';
 import { type Env, requiredString } from './config';
@@ -232,4 +237,29 @@ let deadLetters: SqsDeadLetterSource | undefined;
 export function deadLetterSource(config: Env<typeof ENV.DEAD_LETTER_QUEUE_URL>): DeadLetterSource {
   deadLetters ??= new SqsDeadLetterSource(sqsClient(), config[ENV.DEAD_LETTER_QUEUE_URL]);
   return deadLetters;
+}
+
+/** The pre-warm schedules (EventBridge Scheduler) in the construct's schedule group, invoking the applier. */
+export function prewarmScheduler(
+  config: Env<
+    typeof ENV.PREWARM_SCHEDULE_GROUP | typeof ENV.PREWARM_FUNCTION_ARN | typeof ENV.PREWARM_SCHEDULER_ROLE_ARN
+  >,
+): PrewarmScheduler {
+  return new SchedulerPrewarmScheduler({
+    groupName: config[ENV.PREWARM_SCHEDULE_GROUP],
+    functionArn: config[ENV.PREWARM_FUNCTION_ARN],
+    roleArn: config[ENV.PREWARM_SCHEDULER_ROLE_ARN],
+    region: process.env.AWS_REGION ?? 'us-east-1',
+  });
+}
+
+/** Provisioned concurrency of the issue function's published alias (the applier's only write). */
+export function issueProvisionedConcurrency(
+  config: Env<typeof ENV.ISSUE_FUNCTION_NAME | typeof ENV.ISSUE_ALIAS_NAME>,
+): ProvisionedConcurrency {
+  return new LambdaProvisionedConcurrency(
+    new LambdaClient({ maxAttempts: 3 }),
+    config[ENV.ISSUE_FUNCTION_NAME],
+    config[ENV.ISSUE_ALIAS_NAME],
+  );
 }

@@ -40,6 +40,17 @@ const VARIABLES = {
   [ENV.RECONCILE_GRACE_SECONDS]: integerVariable(0, 300),
   /** Visibility timeout x maxReceiveCount of the issue queue, s: how long a message can stay in it. */
   [ENV.ISSUE_QUEUE_MAX_MESSAGE_AGE_SECONDS]: requiredInteger(0),
+  /** The stage's throttle, requests/s; the dry run compares a campaign's expectedPeakRps with it. */
+  [ENV.STAGE_THROTTLE_RATE_LIMIT]: requiredInteger(0),
+  /** The stage's burst, requests. */
+  [ENV.STAGE_THROTTLE_BURST_LIMIT]: requiredInteger(0),
+  /** The issue function's reserved concurrency; unset when it draws on the account's pool. */
+  [ENV.ISSUE_RESERVED_CONCURRENCY]: z.optional(requiredInteger(0)),
+  [ENV.PREWARM_SCHEDULE_GROUP]: requiredString(),
+  [ENV.PREWARM_FUNCTION_ARN]: requiredString(),
+  [ENV.PREWARM_SCHEDULER_ROLE_ARN]: requiredString(),
+  [ENV.ISSUE_FUNCTION_NAME]: requiredString(),
+  [ENV.ISSUE_ALIAS_NAME]: requiredString(),
   /** The construct's path: the `instance` dimension of every metric (read by runtime/powertools.ts at load). */
   [ENV.METRICS_INSTANCE]: z.optional(requiredString()),
 } as const satisfies Record<(typeof ENV)[keyof typeof ENV], z.ZodMiniType>;
@@ -66,7 +77,14 @@ export const FUNCTION_ENV = {
     ENV.COUPON_TABLE,
     ENV.FAILED_EVENT_TABLE,
     ENV.ADMISSION_RETENTION_DAYS,
+    ENV.STAGE_THROTTLE_RATE_LIMIT,
+    ENV.STAGE_THROTTLE_BURST_LIMIT,
+    ENV.ISSUE_RESERVED_CONCURRENCY,
+    ENV.PREWARM_SCHEDULE_GROUP,
+    ENV.PREWARM_FUNCTION_ARN,
+    ENV.PREWARM_SCHEDULER_ROLE_ARN,
   ],
+  prewarm: [...COMMON, ENV.CAMPAIGN_TABLE, ENV.ISSUE_FUNCTION_NAME, ENV.ISSUE_ALIAS_NAME],
   adminVendors: [...COMMON, ENV.VENDOR_TABLE],
   adminFailedEvents: [...COMMON, ENV.FAILED_EVENT_TABLE, ENV.ISSUE_QUEUE_URL],
   consumer: [...COMMON, ENV.CAMPAIGN_TABLE, ENV.COUPON_TABLE, ENV.ADMISSION_TABLE],

@@ -2,6 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ENV, type FunctionAuthMode, HANDLERS } from '../../lambdas/contract/names';
+import type { Throttle } from '../../lambdas/contract/routes';
 import { acknowledge } from './acknowledge';
 import { AppFunction } from './app-function';
 import type { CouponData } from './data';
@@ -14,6 +15,10 @@ export interface ApiFunctionsProps {
   readonly issueQueue: IQueue;
   /** How the user-facing functions know the caller (from the user authorizer). */
   readonly authMode: FunctionAuthMode;
+  /** The stage's throttle, for the dry run's capacity check. */
+  readonly stageThrottle: Throttle;
+  /** Reserved concurrency of the issue function. @default - none: the account's unreserved pool */
+  readonly issueReservedConcurrency?: number;
 }
 
 /** Days an admission's ledger entries are kept after its issue day (the admission table's TTL). */
@@ -47,6 +52,7 @@ export class ApiFunctions extends Construct {
       handler: HANDLERS.issue,
       timeout: Duration.seconds(10),
       memorySize: 1024,
+      reservedConcurrentExecutions: props.issueReservedConcurrency,
       environment: {
         ...callerEnv,
         [ENV.ISSUE_QUEUE_URL]: props.issueQueue.queueUrl,
@@ -67,7 +73,15 @@ export class ApiFunctions extends Construct {
     this.adminCampaigns = new AppFunction(this, 'AdminCampaignsFunction', {
       handler: HANDLERS.adminCampaigns,
       timeout: Duration.seconds(20),
-      environment: { [ENV.ADMISSION_RETENTION_DAYS]: ADMISSION_RETENTION_DAYS },
+      environment: {
+        [ENV.ADMISSION_RETENTION_DAYS]: ADMISSION_RETENTION_DAYS,
+        // What the dry run checks a campaign against (lambdas/domain/capacity.ts).
+        [ENV.STAGE_THROTTLE_RATE_LIMIT]: String(props.stageThrottle.rateLimit),
+        [ENV.STAGE_THROTTLE_BURST_LIMIT]: String(props.stageThrottle.burstLimit),
+        ...(props.issueReservedConcurrency === undefined
+          ? {}
+          : { [ENV.ISSUE_RESERVED_CONCURRENCY]: String(props.issueReservedConcurrency) }),
+      },
     });
     data.bindAdmissionStore(this.adminCampaigns, 'admit');
     data.bindCampaignTable(this.adminCampaigns, 'readWrite');

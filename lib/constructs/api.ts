@@ -19,6 +19,9 @@ import { ROUTES, type Route, routeKey, THROTTLE_TIERS, type Throttle } from '../
 import { acknowledge } from './acknowledge';
 import { OPEN_MODE_WARNING } from './user-auth';
 
+/** The stage's default throttle when the construct's props set none: 5,000 requests/s, burst 5,000. */
+export const DEFAULT_STAGE_THROTTLE: Throttle = { rateLimit: 5000, burstLimit: 5000 };
+
 /** Props of {@link CouponApi}. */
 export interface CouponApiProps {
   /** The function of each handler (HANDLERS); the routes take those their table entries name. */
@@ -78,7 +81,10 @@ export class CouponApi extends Construct {
     this.stage = new HttpStage(this, 'DefaultStage', {
       httpApi: this.httpApi,
       autoDeploy: true,
-      throttle: { rateLimit: props.throttleRateLimit ?? 5000, burstLimit: props.throttleBurstLimit ?? 5000 },
+      throttle: {
+        rateLimit: props.throttleRateLimit ?? DEFAULT_STAGE_THROTTLE.rateLimit,
+        burstLimit: props.throttleBurstLimit ?? DEFAULT_STAGE_THROTTLE.burstLimit,
+      },
       accessLogSettings: {
         destination: new LogGroupLogDestination(this.accessLogs),
         format: AccessLogFormat.custom(

@@ -25,6 +25,8 @@ export interface AppFunctionProps {
   readonly environment?: Record<string, string>;
   /** Log retention. @default RetentionDays.ONE_MONTH */
   readonly logRetention?: RetentionDays;
+  /** Concurrency reserved for this function. @default - none: the account's unreserved pool */
+  readonly reservedConcurrentExecutions?: number;
 }
 
 /**
@@ -51,6 +53,7 @@ export class AppFunction extends NodejsFunction {
       architecture: Architecture.ARM_64,
       timeout: props.timeout,
       memorySize: props.memorySize ?? 512,
+      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       tracing: Tracing.ACTIVE,
       logGroup,
       // No NODE_OPTIONS=--enable-source-maps: Node would parse the whole map at module load, lengthening every cold

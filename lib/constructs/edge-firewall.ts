@@ -1,19 +1,10 @@
 import { Stack, Token } from 'aws-cdk-lib';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
-import {
-  AllowedMethods,
-  CachePolicy,
-  Distribution,
-  OriginProtocolPolicy,
-  OriginRequestPolicy,
-  PriceClass,
-  SecurityPolicyProtocol,
-  ViewerProtocolPolicy,
-} from 'aws-cdk-lib/aws-cloudfront';
-import { HttpOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
+import { Distribution, PriceClass, SecurityPolicyProtocol } from 'aws-cdk-lib/aws-cloudfront';
 import { CfnWebACL } from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { acknowledge } from './acknowledge';
+import { edgeBehaviors } from './edge';
 
 /** Props of {@link EdgeFirewall}. */
 export interface EdgeFirewallProps {
@@ -80,21 +71,13 @@ export class EdgeFirewall extends Construct {
         },
       ],
     });
-    const stack = Stack.of(this);
     this.distribution = new Distribution(this, 'Distribution', {
       comment: 'FCFS coupon API behind AWS WAF',
       webAclId: webAcl.attrArn,
       priceClass: PriceClass.PRICE_CLASS_100,
       minimumProtocolVersion: SecurityPolicyProtocol.TLS_V1_2_2021,
-      defaultBehavior: {
-        origin: new HttpOrigin(`${props.api.apiId}.execute-api.${stack.region}.${stack.urlSuffix}`, {
-          protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY,
-        }),
-        viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
-        allowedMethods: AllowedMethods.ALLOW_ALL,
-        cachePolicy: CachePolicy.CACHING_DISABLED,
-        originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
-      },
+      // The edge option's behaviours: nothing cached but the count, 1 s (lib/constructs/edge.ts).
+      ...edgeBehaviors(this, props.api),
     });
     acknowledge(this.distribution, 'AwsSolutions', {
       'AwsSolutions-CFR1': 'Who may claim a coupon is decided by the campaign, not by country; add geo rules per drop.',

@@ -286,6 +286,11 @@ export interface components {
                 type: "AMOUNT";
                 value: number;
             };
+            expectedPeakRps?: number;
+            prewarm?: {
+                concurrency?: number;
+                leadMinutes: number;
+            };
             campaignId: string;
             /** Format: date-time */
             createdAt: string;
@@ -389,6 +394,8 @@ export interface components {
             admitted: number;
             persisted: number;
             remaining: number;
+            /** Format: date-time */
+            asOf: string;
         };
         UserCoupon: {
             /** @enum {string} */
@@ -659,7 +666,8 @@ export interface operations {
                      *       "quota": 100,
                      *       "admitted": 100,
                      *       "persisted": 100,
-                     *       "remaining": 0
+                     *       "remaining": 0,
+                     *       "asOf": "2026-05-01T04:00:02.000Z"
                      *     }
                      */
                     "application/json": components["schemas"]["IssuanceCount"];
@@ -1207,7 +1215,9 @@ export interface operations {
     };
     createCampaign: {
         parameters: {
-            query?: never;
+            query?: {
+                dryRun?: "true" | "false";
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -1264,10 +1274,82 @@ export interface operations {
                         type: "AMOUNT";
                         value: number;
                     };
+                    expectedPeakRps?: number;
+                    prewarm?: {
+                        concurrency?: number;
+                        leadMinutes: number;
+                    };
                 };
             };
         };
         responses: {
+            /** @description With `?dryRun=true`: what the campaign will do (calendar, pre-warm, warnings); nothing stored. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        dryRun: true;
+                        campaign: {
+                            [key: string]: unknown;
+                        };
+                        days: {
+                            issueDate: string;
+                            /** Format: date-time */
+                            opensAt?: string;
+                            /** Format: date-time */
+                            closesAt?: string;
+                            openMinutes: number;
+                            quota: number;
+                            dst?: {
+                                /** @enum {string} */
+                                effect: "SHORTENED" | "SKIPPED" | "LENGTHENED";
+                                message: string;
+                            };
+                            intervals?: {
+                                /** Format: date-time */
+                                opensAt: string;
+                                /** Format: date-time */
+                                closesAt: string;
+                            }[];
+                        }[];
+                        totalQuota: number;
+                        /** Format: date-time */
+                        validUntil: string;
+                        prewarm?: {
+                            concurrency: number;
+                            /** @enum {string} */
+                            concurrencyFrom: "prewarm.concurrency" | "expectedPeakRps";
+                            leadMinutes: number;
+                            days: {
+                                issueDate: string;
+                                /** Format: date-time */
+                                raiseAt: string;
+                                /** Format: date-time */
+                                lowerAt: string;
+                            }[];
+                        };
+                        deployed: {
+                            /** @enum {string} */
+                            admissionMode: "redis" | "dynamodb";
+                            stageThrottleRateLimit: number;
+                            stageThrottleBurstLimit: number;
+                            issueConcurrencyLimit: number;
+                        };
+                        warnings: {
+                            code: string;
+                            setting: string;
+                            limit: number;
+                            needed: number;
+                            unit: string;
+                            message: string;
+                            source?: string;
+                        }[];
+                    };
+                };
+            };
             /** @description The stored campaign. */
             201: {
                 headers: {
@@ -1488,7 +1570,9 @@ export interface operations {
     };
     updateCampaign: {
         parameters: {
-            query?: never;
+            query?: {
+                dryRun?: "true" | "false";
+            };
             header?: never;
             path: {
                 campaignId: string;
@@ -1527,11 +1611,16 @@ export interface operations {
                         type: "AMOUNT";
                         value: number;
                     };
+                    expectedPeakRps?: number;
+                    prewarm?: {
+                        concurrency?: number;
+                        leadMinutes: number;
+                    } | null;
                 };
             };
         };
         responses: {
-            /** @description The updated campaign (version + 1). */
+            /** @description The updated campaign (version + 1); with `?dryRun=true`, what the merged campaign will do, nothing stored. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1563,7 +1652,65 @@ export interface operations {
                      *       "updatedAt": "2026-04-21T01:00:00.000Z"
                      *     }
                      */
-                    "application/json": components["schemas"]["Campaign"];
+                    "application/json": components["schemas"]["Campaign"] | {
+                        /** @constant */
+                        dryRun: true;
+                        campaign: {
+                            [key: string]: unknown;
+                        };
+                        days: {
+                            issueDate: string;
+                            /** Format: date-time */
+                            opensAt?: string;
+                            /** Format: date-time */
+                            closesAt?: string;
+                            openMinutes: number;
+                            quota: number;
+                            dst?: {
+                                /** @enum {string} */
+                                effect: "SHORTENED" | "SKIPPED" | "LENGTHENED";
+                                message: string;
+                            };
+                            intervals?: {
+                                /** Format: date-time */
+                                opensAt: string;
+                                /** Format: date-time */
+                                closesAt: string;
+                            }[];
+                        }[];
+                        totalQuota: number;
+                        /** Format: date-time */
+                        validUntil: string;
+                        prewarm?: {
+                            concurrency: number;
+                            /** @enum {string} */
+                            concurrencyFrom: "prewarm.concurrency" | "expectedPeakRps";
+                            leadMinutes: number;
+                            days: {
+                                issueDate: string;
+                                /** Format: date-time */
+                                raiseAt: string;
+                                /** Format: date-time */
+                                lowerAt: string;
+                            }[];
+                        };
+                        deployed: {
+                            /** @enum {string} */
+                            admissionMode: "redis" | "dynamodb";
+                            stageThrottleRateLimit: number;
+                            stageThrottleBurstLimit: number;
+                            issueConcurrencyLimit: number;
+                        };
+                        warnings: {
+                            code: string;
+                            setting: string;
+                            limit: number;
+                            needed: number;
+                            unit: string;
+                            message: string;
+                            source?: string;
+                        }[];
+                    };
                 };
             };
             /** @description INVALID_REQUEST */

@@ -70,8 +70,10 @@ function responsesOf(route: RouteOf): ZodOpenApiOperationObject['responses'] {
   }
   const result: ZodOpenApiOperationObject['responses'] = {};
   const successes = Object.entries(contract.success) as [string, SuccessResponse][];
-  for (const [index, [status, { description, schema, csv }]] of successes.entries()) {
-    const example = index === 0 ? RESPONSE_EXAMPLES[route.operation] : undefined;
+  for (const [status, { description, schema, csv }] of successes) {
+    // The README's example of the operation goes to the success it is an answer of (a create's 201, not its dry run).
+    const readmeExample = RESPONSE_EXAMPLES[route.operation];
+    const example = z.safeParse(schema, readmeExample).success ? readmeExample : undefined;
     result[status as `2${string}`] = {
       description: csv ? `${description} With \`accept: text/csv\`: ${csv.description}` : description,
       ...(csv ? { headers: csv.headers } : {}),

@@ -31,7 +31,15 @@ export interface FunctionOptions {
   /** Static credentials every function uses (the emulators accept any). */
   readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string };
   /** Where the functions reach the backends (`AWS_ENDPOINT_URL_*`): the chaos proxies and local Secrets Manager. */
-  readonly endpoints: { readonly dynamodb: string; readonly sqs: string; readonly secretsManager: string };
+  readonly endpoints: {
+    readonly dynamodb: string;
+    readonly sqs: string;
+    readonly secretsManager: string;
+    /** The local Scheduler (local/scheduler.ts), for the admin function's pre-warm schedules. */
+    readonly scheduler?: string;
+    /** The local Lambda API (local/lambda-api.ts), for the pre-warm applier. */
+    readonly lambda?: string;
+  };
   /** Faults injected into the execution environments. */
   readonly chaos: Chaos;
 }
@@ -91,6 +99,8 @@ export function provisionFunctions(
         AWS_ENDPOINT_URL_DYNAMODB: options.endpoints.dynamodb,
         AWS_ENDPOINT_URL_SQS: options.endpoints.sqs,
         AWS_ENDPOINT_URL_SECRETS_MANAGER: options.endpoints.secretsManager,
+        ...(options.endpoints.scheduler ? { AWS_ENDPOINT_URL_SCHEDULER: options.endpoints.scheduler } : {}),
+        ...(options.endpoints.lambda ? { AWS_ENDPOINT_URL_LAMBDA: options.endpoints.lambda } : {}),
         AWS_LAMBDA_FUNCTION_NAME: name,
         AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(memory),
         AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',

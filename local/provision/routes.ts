@@ -32,9 +32,16 @@ export async function provisionRoutes(
   physical: Record<string, PhysicalResource>,
 ): Promise<ProvisionedRoutes> {
   const integrations: Record<string, string> = {};
+  // An alias (the issue route's `live`) runs its function's code: its FunctionName's Ref.
+  const aliases = Object.fromEntries(
+    resourcesOfType(stack, 'AWS::Lambda::Alias').map(([id, alias]) => [
+      id,
+      (alias.Properties?.FunctionName as { Ref?: string } | undefined)?.Ref,
+    ]),
+  );
   for (const [id, integration] of resourcesOfType(stack, 'AWS::ApiGatewayV2::Integration')) {
-    const uri = integration.Properties?.IntegrationUri as { 'Fn::GetAtt'?: [string, string] } | undefined;
-    const target = uri?.['Fn::GetAtt']?.[0];
+    const uri = integration.Properties?.IntegrationUri as { 'Fn::GetAtt'?: [string, string]; Ref?: string } | undefined;
+    const target = uri?.['Fn::GetAtt']?.[0] ?? (uri?.Ref === undefined ? undefined : aliases[uri.Ref]);
     if (target) integrations[id] = target;
   }
   const jwtAuthorizers: Record<string, { issuer: string; audience: string[] }> = {};

@@ -9,7 +9,8 @@ import {
 /**
  * Records in `physical` the resources the local cloud references but does not run, so that references to them
  * resolve: the Cognito user pool and its client (the local issuer signs tokens with the pool's issuer URL, see
- * local/authorizers.ts) and the log groups.
+ * local/authorizers.ts), the log groups, IAM roles (the scheduler's role, which the admin function passes on) and
+ * schedule groups (whose schedules the local Scheduler holds, local/scheduler.ts).
  */
 export function registerStandIns(stack: SynthesizedStack, physical: Record<string, PhysicalResource>): void {
   for (const [id] of resourcesOfType(stack, 'AWS::Cognito::UserPool')) {
@@ -27,6 +28,15 @@ export function registerStandIns(stack: SynthesizedStack, physical: Record<strin
   for (const [id] of resourcesOfType(stack, 'AWS::Cognito::UserPoolClient')) {
     const clientId = `local${id.replace(/[^a-zA-Z0-9]/g, '').toLowerCase()}`.slice(0, 26);
     physical[id] = { ref: clientId, attributes: { ClientId: clientId } };
+  }
+  for (const [id] of resourcesOfType(stack, 'AWS::IAM::Role')) {
+    physical[id] = { ref: id, attributes: { Arn: `arn:aws:iam::${LOCAL_ACCOUNT}:role/${id}` } };
+  }
+  for (const [id] of resourcesOfType(stack, 'AWS::Scheduler::ScheduleGroup')) {
+    physical[id] = {
+      ref: id,
+      attributes: { Arn: `arn:aws:scheduler:${LOCAL_REGION}:${LOCAL_ACCOUNT}:schedule-group/${id}` },
+    };
   }
   for (const [id] of resourcesOfType(stack, 'AWS::Logs::LogGroup')) {
     physical[id] = {

@@ -34,6 +34,7 @@ describe('bench: every benchmark at smoke sizes', () => {
       'AdminCampaignsFunction',
       'AdminFailedEventsFunction',
       'AdminVendorsFunction',
+      'ApplyPrewarmFunction',
       'ConsumeAdmissionsFunction',
       'IssueCouponFunction',
       'QueryIssuanceFunction',

@@ -79,9 +79,11 @@ describe('infra: FcfsCoupon construct', () => {
       const set = Object.keys(resource?.Properties.Environment.Variables ?? {}).filter(
         (name) => name !== 'POWERTOOLS_SERVICE_NAME',
       );
-      // The secret's id is set only in Redis mode; the config reads it optionally in both.
+      // The secret's id is set only in Redis mode, the issue function's reserved concurrency only with its prop
+      // (test/infra/drop-day.test.ts); the config reads them optionally.
       const read = FUNCTION_ENV[role as FunctionRole].filter(
-        (name: string) => mode === 'Redis' || name !== ENV.UPSTASH_SECRET_ID,
+        (name: string) =>
+          (mode === 'Redis' || name !== ENV.UPSTASH_SECRET_ID) && name !== ENV.ISSUE_RESERVED_CONCURRENCY,
       );
       expect([role, set.sort()]).toEqual([role, [...read].sort()]);
     }

@@ -44,6 +44,10 @@ function resourcePrefixes(template: Template): Map<string, string> {
     'FailedEventTable',
     'IssueDeadLetterQueue',
     'IssueQueue',
+    'Schedules',
+    'SchedulerRole',
+    'ApplyPrewarmFunction',
+    'IssueAlias',
   ];
   const map = new Map<string, string>();
   for (const logicalId of Object.keys(template.toJSON().Resources)) {
@@ -86,6 +90,10 @@ function accessMatrix(template: Template): Record<string, Record<string, string>
       else if (actions.includes('sqs:ReceiveMessage')) access = 'consume';
       else if (actions.some((a) => /dynamodb:(PutItem|UpdateItem|DeleteItem|BatchWriteItem)/.test(a))) access = 'write';
       else if (actions.every((a) => a.startsWith('dynamodb:'))) access = 'read';
+      else if (actions.every((a) => a.startsWith('scheduler:'))) access = 'schedule';
+      else if (actions.every((a) => a === 'iam:PassRole')) access = 'passRole';
+      else if (actions.every((a) => a === 'lambda:InvokeFunction')) access = 'invoke';
+      else if (actions.every((a) => /^lambda:\w+ProvisionedConcurrencyConfig$/.test(a))) access = 'provision';
       else throw new Error(`unclassified actions ${actions.join(',')} in ${id}`);
       for (const target of targets) {
         // write implies read; keep the strongest.
@@ -208,12 +216,18 @@ describe('infra: identity and access', () => {
         VendorTable: 'read',
         CouponTable: 'read',
         FailedEventTable: 'read',
+        // Its campaigns' pre-warm schedules, in the construct's group, run as the scheduler role.
+        Schedules: 'schedule',
+        SchedulerRole: 'passRole',
       },
       AdminFailedEventsFunction: {
         ...own('AdminFailedEventsFunction'),
         FailedEventTable: 'write',
         IssueQueue: 'send',
       },
+      // Only the applier changes provisioned concurrency, and only on the issue function's alias.
+      ApplyPrewarmFunction: { ...own('ApplyPrewarmFunction'), CampaignTable: 'read', IssueAlias: 'provision' },
+      Scheduler: { ApplyPrewarmFunction: 'invoke' },
       AdminVendorsFunction: { ...own('AdminVendorsFunction'), VendorTable: 'write' },
       UserCouponsFunction: {
         ...own('UserCouponsFunction'),

@@ -15,7 +15,7 @@ jest.setTimeout(120_000);
 describe('infra: FcfsCouponStack', () => {
   it('runs every function on Node.js 22 arm64 with an explicit timeout and memory', () => {
     const functions = dynamoMode.findResources('AWS::Lambda::Function');
-    expect(Object.keys(functions)).toHaveLength(8);
+    expect(Object.keys(functions)).toHaveLength(9);
     for (const fn of Object.values(functions)) {
       expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'] });
       expect(fn.Properties.Timeout).toBeGreaterThan(0);

@@ -11,4 +11,8 @@ export const STACK_SHAPES: [string, FcfsCouponStackProps][] = [
   ['auth=none (open mode)', { userAuth: 'none' }],
   ['WAF in front', { wafRateLimit: 2000, env: { account: '111111111111', region: 'us-east-1' } }],
   ['Alarm e-mail topic', { alarmEmail: 'oncall@example.com' }],
+  [
+    'edge in front, reserved issue concurrency',
+    { edge: true, issueReservedConcurrency: 500, env: { account: '111111111111', region: 'eu-west-1' } },
+  ],
 ];

@@ -5,5 +5,5 @@
  * listed in lib/fcfs-coupon.ts.
  */
 export function localId(logicalId: string): string {
-  return logicalId.replace(/^Coupons(Data|Pipeline|Functions|Api|UserAuth|Alarms|EdgeFirewall)?/, '');
+  return logicalId.replace(/^Coupons(Data|Pipeline|Functions|Api|UserAuth|Alarms|EdgeFirewall|Prewarm)?/, '');
 }

@@ -89,6 +89,11 @@ describe('handlers: a failing backend on every route', () => {
       [ENV.ADMISSION_MODE]: 'dynamodb',
       [ENV.AUTH_MODE]: 'jwt',
       [ENV.ISSUE_QUEUE_MAX_MESSAGE_AGE_SECONDS]: '1800',
+      [ENV.STAGE_THROTTLE_RATE_LIMIT]: '5000',
+      [ENV.STAGE_THROTTLE_BURST_LIMIT]: '5000',
+      [ENV.PREWARM_SCHEDULE_GROUP]: 'prewarm',
+      [ENV.PREWARM_FUNCTION_ARN]: 'arn:aws:lambda:us-east-1:123456789012:function:apply-prewarm',
+      [ENV.PREWARM_SCHEDULER_ROLE_ARN]: 'arn:aws:iam::123456789012:role/scheduler',
       POWERTOOLS_LOG_LEVEL: 'SILENT',
     });
     for (const { handler } of ROUTES) {

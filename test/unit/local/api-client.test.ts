@@ -4,7 +4,14 @@ import { generateAdminCredentials } from '../../../local/authorizers';
 import { type LocalListener, listenLocal, sendJson } from '../../../local/http-server';
 import { ContractViolationError } from '../../../local/openapi/response-check';
 
-const COUNT = { issueDate: '2026-05-01', quota: 100, admitted: 3, persisted: 2, remaining: 97 };
+const COUNT = {
+  issueDate: '2026-05-01',
+  quota: 100,
+  admitted: 3,
+  persisted: 2,
+  remaining: 97,
+  asOf: '2026-05-01T04:00:02.000Z',
+};
 
 // A stand-in API: `good` answers the count as documented, `leaky` with a field the contract lacks, `teapot` with
 // a status it does not list; a signed admin read echoes whether it was signed.
