@@ -60,6 +60,15 @@ export interface AdmitRequest {
   readonly expiresAt: number;
 }
 
+/** Outcome of {@link AdmissionStore.release}. */
+export type ReleaseOutcome = 'RELEASED' | 'CLAIMED' | 'NOT_HELD';
+
+/** One admission a coupon writer is about to turn into a coupon: the user and the rank its message carries. */
+export interface ClaimRequest {
+  readonly userId: string;
+  readonly rank: number;
+}
+
 /** One admitted user in a day's ledger. `admittedAt` is ISO-8601 UTC. */
 export interface LedgerEntry {
   readonly userId: string;
@@ -76,8 +85,21 @@ export interface LedgerEntry {
  */
 export interface AdmissionStore {
   admit(request: AdmitRequest): Promise<AdmitOutcome>;
-  /** Undoes one admission (user -> rank, ledger entry, count) if the user still holds `rank`. */
-  release(day: CampaignDay, userId: string, rank: number): Promise<void>;
+  /**
+   * Undoes one admission (user -> rank, ledger entry, count) if the user still holds `rank` and no coupon writer
+   * has claimed it ({@link AdmissionStore.claim}). `RELEASED`: undone, the unit of quota returns; `CLAIMED`: a
+   * writer claimed it first (a copy of its message was stored and consumed), so it stands and its coupon is
+   * (being) written; `NOT_HELD`: the user does not hold `rank`. Claim and release exclude each other: whichever
+   * reaches the store first wins.
+   */
+  release(day: CampaignDay, userId: string, rank: number): Promise<ReleaseOutcome>;
+  /**
+   * The coupon writers' ledger check: for each admission, whether the day's ledger holds the user with that rank,
+   * marking each held one claimed in the same atomic step, so that no release can undo it afterwards (claiming is
+   * idempotent). Returns one flag per admission, in order; false means released or never admitted: no coupon may
+   * be written for it.
+   */
+  claim(day: CampaignDay, admissions: readonly ClaimRequest[]): Promise<boolean[]>;
   /** The user's rank on that day, or undefined when not admitted. */
   rankOf(day: CampaignDay, userId: string): Promise<number | undefined>;
   /** Every admitted user of that day with their rank (at most `quota` entries). */

@@ -13,6 +13,7 @@ import { RedisAdmissionStore } from '../adapters/redis/admission-store';
 import { SqsAdmissionQueue } from '../adapters/sqs/admission-queue';
 import { SqsDeadLetterSource } from '../adapters/sqs/dead-letter-source';
 import { queueDepth } from '../adapters/sqs/queue-depth';
+import { type RetryLater, retryLater } from '../adapters/sqs/retry-later';
 import { ENV } from '../contract/names';
 import { systemClock } from '../domain/clock';
 import { UnavailableError } from '../domain/errors';
@@ -216,4 +217,12 @@ let deadLetters: SqsDeadLetterSource | undefined;
 export function deadLetterSource(config: Env<typeof ENV.DEAD_LETTER_QUEUE_URL>): DeadLetterSource {
   deadLetters ??= new SqsDeadLetterSource(sqsClient(), config[ENV.DEAD_LETTER_QUEUE_URL]);
   return deadLetters;
+}
+
+/**
+ * Shortens the visibility timeout of received issue-queue messages (see adapters/sqs/retry-later.ts); resolves to
+ * the number of messages whose change failed.
+ */
+export function issueQueueRetries(config: Env<typeof ENV.ISSUE_QUEUE_URL>) {
+  return (messages: readonly RetryLater[]) => retryLater(sqsClient(), config[ENV.ISSUE_QUEUE_URL], messages);
 }

@@ -76,9 +76,11 @@ export class IssuePipeline extends Construct {
     this.consumer = new AppFunction(this, 'ConsumeAdmissionsFunction', {
       handler: HANDLERS.consumer,
       timeout: CONSUMER_TIMEOUT,
+      // Its own queue's URL, to shorten a failed record's visibility timeout (ChangeMessageVisibility).
+      environment: { [ENV.ISSUE_QUEUE_URL]: this.issueQueue.queueUrl },
     });
-    // Writes coupons and the day's persisted count, reading the campaign.
-    data.bindCampaignTable(this.consumer, 'read');
+    // Claims each admission in the ledger (the admission store), then writes coupons and the day's persisted count.
+    data.bindAdmissionStore(this.consumer, 'read');
     data.bindCouponTable(this.consumer, 'readWrite');
     data.bindAdmissionTable(this.consumer, 'readWrite');
     acknowledge(this.consumer, 'Serverless', {

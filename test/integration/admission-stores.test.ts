@@ -192,6 +192,68 @@ describe.each(ADMISSION_MODES)('integration: %s admission store', (mode) => {
     ]);
     expect(await store.ledger({ ...day, issueDate: '2026-05-02' })).toEqual([]);
   });
+
+  it('claim first: the release refuses, the admission and its unit of quota stand', async () => {
+    const [consumer, issuer] = [(stores[mode] as () => AdmissionStore)(), (stores[mode] as () => AdmissionStore)()];
+    const day = { campaignId: `claim-first-${mode}`, issueDate: '2026-05-01' };
+    await issuer.admit(request(day, 'a', 1));
+    expect(await consumer.claim(day, [{ userId: 'a', rank: 1 }])).toEqual([true]);
+    expect(await issuer.release(day, 'a', 1)).toBe('CLAIMED');
+    expect(await issuer.rankOf(day, 'a')).toBe(1);
+    expect(await issuer.admittedCount(day)).toBe(1);
+    expect(await issuer.admit(request(day, 'b', 1))).toEqual({ kind: 'SOLD_OUT' });
+    // A redelivered copy claims again (idempotent).
+    expect(await consumer.claim(day, [{ userId: 'a', rank: 1 }])).toEqual([true]);
+  });
+
+  it('release first: the claim finds nothing, as for a user never admitted or a stale rank', async () => {
+    const [consumer, issuer] = [(stores[mode] as () => AdmissionStore)(), (stores[mode] as () => AdmissionStore)()];
+    const day = { campaignId: `release-first-${mode}`, issueDate: '2026-05-01' };
+    await issuer.admit(request(day, 'a', 5));
+    await issuer.admit(request(day, 'b', 5));
+    expect(await issuer.release(day, 'a', 1)).toBe('RELEASED');
+    expect(await issuer.release(day, 'a', 1)).toBe('NOT_HELD');
+    expect(
+      await consumer.claim(day, [
+        { userId: 'a', rank: 1 },
+        { userId: 'b', rank: 2 },
+        { userId: 'ghost', rank: 3 },
+        { userId: 'b', rank: 7 },
+      ]),
+    ).toEqual([false, true, false, false]);
+    // The same user admitted again gets a new rank: a copy of the released admission's message stays dropped.
+    await issuer.admit(request(day, 'a', 5));
+    const rank = (await issuer.rankOf(day, 'a')) as number;
+    expect(rank).toBe(3);
+    expect(await consumer.claim(day, [{ userId: 'a', rank: 1 }])).toEqual([false]);
+    expect(await consumer.claim(day, [{ userId: 'a', rank }])).toEqual([true]);
+  });
+
+  it('lets exactly one of a racing claim and release win, for every admission', async () => {
+    const [consumer, issuer] = [(stores[mode] as () => AdmissionStore)(), (stores[mode] as () => AdmissionStore)()];
+    const day = { campaignId: `claim-race-${mode}`, issueDate: '2026-05-01' };
+    const users = Array.from({ length: 60 }, (_, i) => `u${i}`);
+    const ranks = new Map<string, number>();
+    for (const u of users) {
+      const outcome = await issuer.admit(request(day, u, 100));
+      if (outcome.kind === 'ADMITTED') ranks.set(u, outcome.rank);
+    }
+    const results = await Promise.all(
+      users.map(async (u, i) => {
+        const rank = ranks.get(u) as number;
+        const [released, [claimed]] = (await Promise.all(
+          i % 2 === 0
+            ? [issuer.release(day, u, rank), consumer.claim(day, [{ userId: u, rank }])]
+            : [consumer.claim(day, [{ userId: u, rank }]), issuer.release(day, u, rank)].reverse(),
+        )) as [string, boolean[]];
+        return { u, released, claimed };
+      }),
+    );
+    for (const r of results) expect([r.u, r.released === 'RELEASED']).toEqual([r.u, !r.claimed]);
+    const claimed = results.filter((r) => r.claimed).map((r) => r.u);
+    expect([...(await issuer.admittedUsers(day)).keys()].sort()).toEqual(claimed.sort());
+    expect(await issuer.admittedCount(day)).toBe(claimed.length);
+  });
 });
 
 describe.each([1, 8])('integration: dynamodb admission store with %i counter shard(s)', (shards) => {

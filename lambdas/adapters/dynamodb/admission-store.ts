@@ -5,10 +5,18 @@ import {
   PutCommand,
   QueryCommand,
   TransactWriteCommand,
+  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { CampaignDay } from '../../domain/admission';
-import type { AdmissionStore, AdmitOutcome, AdmitRequest, LedgerEntry } from '../../domain/ports';
+import type {
+  AdmissionStore,
+  AdmitOutcome,
+  AdmitRequest,
+  ClaimRequest,
+  LedgerEntry,
+  ReleaseOutcome,
+} from '../../domain/ports';
 import { COUNTER_SK, dayPk, userSk } from './admission-keys';
 import { DynamoDbCounterShards } from './counter-shards';
 import { firstConditionFailed } from './transaction';
@@ -25,6 +33,8 @@ interface UserItem {
   requestId?: string;
   /** Sort key of the counter shard that counted this admission (absent on items written before sharding). */
   counter?: string;
+  /** ISO-8601 UTC, set once a coupon writer claimed the admission (see claim): it can no longer be released. */
+  claimedAt?: string;
 }
 
 /**
@@ -105,10 +115,11 @@ export class DynamoDbAdmissionStore implements AdmissionStore {
     }
   }
 
-  async release(day: CampaignDay, userId: string, rank: number): Promise<void> {
+  async release(day: CampaignDay, userId: string, rank: number): Promise<ReleaseOutcome> {
     const pk = dayPk(day);
     const holder = await this.user(pk, userId);
-    if (holder?.rank !== rank) return; // the user no longer holds this rank: nothing to release
+    if (holder?.rank !== rank) return 'NOT_HELD';
+    if (holder.claimedAt) return 'CLAIMED';
     const counter = holder.counter ?? COUNTER_SK;
     try {
       await this.client.send(
@@ -118,7 +129,8 @@ export class DynamoDbAdmissionStore implements AdmissionStore {
               Delete: {
                 TableName: this.tableName,
                 Key: { pk, sk: userSk(userId) },
-                ConditionExpression: '#rank = :rank',
+                // Serialized with claim()'s conditional update of the same item: whichever lands first wins.
+                ConditionExpression: '#rank = :rank AND attribute_not_exists(claimedAt)',
                 ExpressionAttributeNames: { '#rank': 'rank' },
                 ExpressionAttributeValues: { ':rank': rank },
               },
@@ -127,11 +139,42 @@ export class DynamoDbAdmissionStore implements AdmissionStore {
           ],
         }),
       );
+      return 'RELEASED';
     } catch (error) {
-      // The user no longer holds this rank: nothing to release.
-      if (firstConditionFailed(error)) return;
-      throw error;
+      if (!firstConditionFailed(error)) throw error;
+      // Claimed (or released) between the read and the delete: a claim is never undone, so one read settles it.
+      const now = await this.user(pk, userId);
+      return now?.rank === rank && now.claimedAt ? 'CLAIMED' : 'NOT_HELD';
     }
+  }
+
+  /**
+   * One conditional update per admission, in parallel: `SET claimedAt` on the user's ledger item if it holds the
+   * rank (a plain write, 1 WCU; the release's delete is conditioned on `claimedAt` being absent).
+   */
+  async claim(day: CampaignDay, admissions: readonly ClaimRequest[]): Promise<boolean[]> {
+    const pk = dayPk(day);
+    const claimedAt = new Date().toISOString();
+    return Promise.all(
+      admissions.map(async ({ userId, rank }) => {
+        try {
+          await this.client.send(
+            new UpdateCommand({
+              TableName: this.tableName,
+              Key: { pk, sk: userSk(userId) },
+              UpdateExpression: 'SET claimedAt = if_not_exists(claimedAt, :now)',
+              ConditionExpression: '#rank = :rank',
+              ExpressionAttributeNames: { '#rank': 'rank' },
+              ExpressionAttributeValues: { ':rank': rank, ':now': claimedAt },
+            }),
+          );
+          return true;
+        } catch (error) {
+          if (error instanceof ConditionalCheckFailedException) return false;
+          throw error;
+        }
+      }),
+    );
   }
 
   /** Closes the day on every counter shard (see DynamoDbCounterShards.close). Idempotent. */
