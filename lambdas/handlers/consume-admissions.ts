@@ -107,7 +107,12 @@ export const handler = instrumented<SQSEvent, SQSBatchResponse>().handler(async 
     const counted = outcome === 'CREATED' ? METRIC.CouponsPersisted : METRIC.DuplicateDeliveries;
     metrics.addMetric(counted, MetricUnit.Count, 1);
   };
-  const response = await processPartialResponse(event, recordHandler, processor, { context });
+  // A batch whose every record failed is answered as a partial batch response too (not thrown), so its records
+  // also take the short backoff instead of the queue's visibility timeout.
+  const response = await processPartialResponse(event, recordHandler, processor, {
+    context,
+    throwOnFullBatchFailure: false,
+  });
   if (response.batchItemFailures.length > 0) {
     logger.warn('coupon writes failed', { failed: response.batchItemFailures.length, of: event.Records.length });
     metrics.addMetric(METRIC.CouponWriteFailures, MetricUnit.Count, response.batchItemFailures.length);
