@@ -109,6 +109,13 @@ export interface AdmissionStore {
   /** The day's admission ledger, in rank order (reconciliation reads it). */
   ledger(day: CampaignDay): Promise<LedgerEntry[]>;
   /**
+   * Gives back units of quota counted with no admitted user (an instance that died between counting and recording
+   * an admission, DynamoDB mode), only on counters untouched since `quietBefore`: it must be longer ago than any
+   * admission request can run (the issue function's timeout), so none that counted them is still running. Returns
+   * the units given back (0 in Redis mode, where one script counts and records).
+   */
+  returnLeakedUnits(day: CampaignDay, quietBefore: Date): Promise<number>;
+  /**
    * Closes the day: from the moment this resolves, every `admit` of a user not yet admitted answers CLOSED
    * (checked in the same atomic step as the quota, so no request admitted from a stale campaign cache slips
    * through). Idempotent. Users admitted before keep their rank. `expiresAt` is epoch seconds.

@@ -3,6 +3,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { Redis } from '@upstash/redis';
 import fc from 'fast-check';
 import { DynamoDbAdmissionStore } from '../../lambdas/adapters/dynamodb/admission-store';
+import { DynamoDbCounterShards } from '../../lambdas/adapters/dynamodb/counter-shards';
 import { RedisAdmissionStore } from '../../lambdas/adapters/redis/admission-store';
 import { ADMISSION_MODES } from '../../lambdas/contract/names';
 import type { AdmissionStore } from '../../lambdas/domain/ports';
@@ -295,5 +296,51 @@ describe.each([1, 8])('integration: dynamodb admission store with %i counter sha
     await store.release(day, first?.userId as string, first?.rank as number);
     expect(await store.admit(sharded(day, 'late', quota))).toMatchObject({ kind: 'ADMITTED' });
     expect(await store.admittedCount(day)).toBe(quota);
+  });
+});
+
+describe('integration: dynamodb admission store, a unit leaked by a crash between count and ledger put', () => {
+  const documents = () => DynamoDBDocumentClient.from(dynamoClient);
+
+  it.each([1, 4])('gives the unit back once its %i shard(s) were quiet, and never while a count may run', async (K) => {
+    const store = new DynamoDbAdmissionStore(documents(), 'admission');
+    const day = { campaignId: `leak-${K}`, issueDate: '2026-05-01' };
+    const quota = 3;
+    const admit = (userId: string) => store.admit({ ...request(day, userId, quota), counterShards: K });
+    await admit('a');
+    await admit('b');
+    // The crash: an instance counted a unit and died before its ledger put.
+    const counted = await new DynamoDbCounterShards(documents(), 'admission').count({
+      ...request(day, 'crashed', quota),
+      counterShards: K,
+    });
+    expect(counted).toMatchObject({ rank: expect.any(Number) });
+    expect(await admit('c')).toEqual({ kind: 'SOLD_OUT' });
+
+    // Not quiet yet: the count may belong to a request still running.
+    expect(await store.returnLeakedUnits(day, new Date(Date.now() - 60_000))).toBe(0);
+    // Quiet: given back exactly once, then the unit goes to the next user.
+    const quiet = new Date(Date.now() + 1_000);
+    const [first, second] = await Promise.all([
+      store.returnLeakedUnits(day, quiet),
+      store.returnLeakedUnits(day, quiet),
+    ]);
+    expect(first + second).toBe(1);
+    expect(await store.admittedCount(day)).toBe(2);
+    expect(await store.returnLeakedUnits(day, new Date(Date.now() + 1_000))).toBe(0);
+    expect(await admit('c')).toMatchObject({ kind: 'ADMITTED' });
+    expect(await admit('d')).toEqual({ kind: 'SOLD_OUT' });
+    expect((await store.ledger(day)).map((e) => e.userId).sort()).toEqual(['a', 'b', 'c']);
+  });
+
+  it('leaves a shard alone when a count lands between its read and the give-back', async () => {
+    const store = new DynamoDbAdmissionStore(documents(), 'admission');
+    const day = { campaignId: 'leak-race', issueDate: '2026-05-01' };
+    const counters = new DynamoDbCounterShards(documents(), 'admission');
+    await counters.count(request(day, 'crashed', 5));
+    const [shard] = await counters.shards(day);
+    await store.admit(request(day, 'late', 5)); // counts again: countedAt and admitted change
+    expect(await counters.giveBack(day, shard as Required<NonNullable<typeof shard>>, 1)).toBe(false);
+    expect(await store.admittedCount(day)).toBe(2);
   });
 });

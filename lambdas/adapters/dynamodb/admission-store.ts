@@ -48,8 +48,8 @@ interface UserItem {
  * quota is used before SOLD_OUT. The rank is `shard + 1 + K x (seq - 1)`: unique per day, in arrival order within a
  * shard (with K = 1 it is simply the arrival order).
  * If (2) finds the user already admitted (a concurrent duplicate), (1) is undone and the existing rank returned.
- * A crash between (1) and (2) leaves one unit of quota counted with no user: it can undersell, never oversell
- * (reconciliation compares `admitted` with the ledger items). A released admission leaves a gap in ranks.
+ * A crash between (1) and (2) leaves one unit of quota counted with no user: never an oversell, and reconciliation
+ * gives it back once the shard has been quiet for longer than any admission can run (returnLeakedUnits). A released admission leaves a gap in ranks.
  * Concurrent requests of one user: one is ADMITTED, the others ALREADY_ADMITTED; each counted a unit at (1)
  * that it gives back when (2) finds the winner, so for that moment another user may be told SOLD_OUT while a
  * unit is about to free up (never an oversell), and the duplicate's rank is skipped. A duplicate that saw
@@ -218,6 +218,50 @@ export class DynamoDbAdmissionStore implements AdmissionStore {
       start = page.LastEvaluatedKey;
     } while (start);
     return entries.sort((a, b) => a.rank - b.rank);
+  }
+
+  /**
+   * A crash between the count (step 1) and the ledger put (step 2) leaves a unit counted with no user. Once a shard
+   * has not counted since `quietBefore` (longer ago than the issue function's timeout), every admission it counted
+   * has ended, and nothing but a new count changes it: its units without a ledger item are leaked, and are given
+   * back by a write conditioned on the shard being exactly as read (so a count racing this leaves it alone).
+   */
+  async returnLeakedUnits(day: CampaignDay, quietBefore: Date): Promise<number> {
+    const quiet = (await this.counters.shards(day)).filter(
+      (s): s is typeof s & { countedAt: number } =>
+        s.countedAt !== undefined && s.countedAt <= quietBefore.getTime() && s.admitted > 0,
+    );
+    if (quiet.length === 0) return 0;
+    const held = new Map<string, number>();
+    for (const counter of await this.ledgerCounters(day)) held.set(counter, (held.get(counter) ?? 0) + 1);
+    let returned = 0;
+    for (const shard of quiet) {
+      const leaked = shard.admitted - (held.get(shard.counter) ?? 0);
+      if (leaked > 0 && (await this.counters.giveBack(day, shard, leaked))) returned += leaked;
+    }
+    return returned;
+  }
+
+  /** The counter shard of each ledger item of the day (`COUNTER` for items written before sharding). */
+  private async ledgerCounters(day: CampaignDay): Promise<string[]> {
+    const counters: string[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :user)',
+          ExpressionAttributeValues: { ':pk': dayPk(day), ':user': 'USER#' },
+          ProjectionExpression: '#counter',
+          ExpressionAttributeNames: { '#counter': 'counter' },
+          ConsistentRead: true,
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of page.Items ?? []) counters.push((item.counter as string | undefined) ?? COUNTER_SK);
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return counters;
   }
 
   /** The sum of the day's counter shards (one item unless the campaign is sharded). */

@@ -61,10 +61,11 @@ export class DynamoDbCounterShards {
           new UpdateCommand({
             TableName: this.tableName,
             Key: { pk, sk: counter },
-            UpdateExpression: 'SET expiresAt = :exp ADD admitted :one, seq :one',
+            // countedAt (epoch ms) lets reconciliation prove that no admission counted here is still running.
+            UpdateExpression: 'SET expiresAt = :exp, countedAt = :now ADD admitted :one, seq :one',
             ConditionExpression:
               'attribute_not_exists(closed) AND (attribute_not_exists(admitted) OR admitted < :quota)',
-            ExpressionAttributeValues: { ':one': 1, ':quota': quota, ':exp': request.expiresAt },
+            ExpressionAttributeValues: { ':one': 1, ':quota': quota, ':exp': request.expiresAt, ':now': Date.now() },
             ReturnValues: 'UPDATED_NEW',
             ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
           }),
@@ -112,6 +113,49 @@ export class DynamoDbCounterShards {
         ),
       ),
     );
+  }
+
+  /**
+   * The day's counter shards as stored: sort key, `admitted`, and `countedAt` (epoch ms of the last count; absent on
+   * items last counted before it was recorded). Strongly consistent.
+   */
+  async shards(day: CampaignDay): Promise<{ counter: string; admitted: number; countedAt?: number }[]> {
+    const { Items } = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :counter)',
+        ExpressionAttributeValues: { ':pk': dayPk(day), ':counter': COUNTER_SK },
+        ProjectionExpression: 'sk, admitted, countedAt',
+        ConsistentRead: true,
+      }),
+    );
+    return (Items ?? []).map((item) => ({
+      counter: item.sk as string,
+      admitted: (item.admitted as number | undefined) ?? 0,
+      ...(typeof item.countedAt === 'number' ? { countedAt: item.countedAt } : {}),
+    }));
+  }
+
+  /**
+   * Gives `units` back to shard `counter` if it is exactly as read: `admitted` and `countedAt` unchanged (no count,
+   * release or give-back since). Returns whether it did.
+   */
+  async giveBack(day: CampaignDay, shard: { counter: string; admitted: number; countedAt: number }, units: number) {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: dayPk(day), sk: shard.counter },
+          UpdateExpression: 'ADD admitted :minus',
+          ConditionExpression: 'admitted = :admitted AND countedAt = :countedAt',
+          ExpressionAttributeValues: { ':minus': -units, ':admitted': shard.admitted, ':countedAt': shard.countedAt },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
   }
 
   /** The sum of the day's counter shards (one item unless the campaign is sharded). */

@@ -132,6 +132,11 @@ export class RedisAdmissionStore implements AdmissionStore {
     return flags.map((flag) => Number(flag) === 1);
   }
 
+  /** Always 0: the admission script counts and records a user in one atomic step, so no unit can leak. */
+  async returnLeakedUnits(): Promise<number> {
+    return 0;
+  }
+
   async close(day: CampaignDay, options: { readonly expiresAt: number }): Promise<void> {
     await this.redis.set(dayKeys(day).closed, '1', { exat: options.expiresAt });
   }
