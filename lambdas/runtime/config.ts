@@ -34,7 +34,10 @@ const VARIABLES = {
   [ENV.AUTH_MODE]: z.enum(FUNCTION_AUTH_MODES),
   /** Days the admission state is kept after its issue day ends; default 7. */
   [ENV.ADMISSION_RETENTION_DAYS]: integerVariable(1, 7),
-  /** Replay attempts before a message is parked; default 3 (one per scheduled run, so ~3 minutes). */
+  /**
+   * Replay attempts before a message failing with a non-retryable error is parked; default 3 (one per scheduled
+   * run, so ~3 minutes). Retryable failures are never parked (domain/replay.ts isRetryable).
+   */
   [ENV.MAX_REPLAY_ATTEMPTS]: integerVariable(1, 3),
   /** Seconds an admitted user may lack a coupon before reconciliation re-enqueues it; default 300. */
   [ENV.RECONCILE_GRACE_SECONDS]: integerVariable(0, 300),
