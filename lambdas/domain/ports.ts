@@ -124,6 +124,12 @@ export interface AdmissionStore {
 }
 
 /**
+ * What the coupon pipeline (consumer, replay, reconciliation) needs of the admission ledger: the claim before each
+ * coupon write, the ledger, and the give-back of leaked units; never admission itself.
+ */
+export type AdmissionLedger = Pick<AdmissionStore, 'claim' | 'ledger' | 'returnLeakedUnits'>;
+
+/**
  * The queue between admission and the coupon writer. `send` resolves when the message was accepted, throws
  * MessageRejectedError (domain/admission.ts) when the queue answered that it was not, and throws anything else
  * when the outcome is unknown (a timeout: the message may have been enqueued).

@@ -124,15 +124,12 @@ async function reconcileDay(
   /** Epoch ms: users admitted after it are left alone (pending). */
   cutoff: number,
 ): Promise<DayReconciliation> {
-  let returnedUnits = 0;
-  try {
-    returnedUnits = await deps.admissions.returnLeakedUnits(day, new Date(deps.clock().getTime() - LEAK_QUIET_MS));
-    if (returnedUnits > 0)
-      deps.log.warn('gave back units of quota counted with no admitted user', { ...day, returnedUnits });
-  } catch (error) {
-    deps.log.warn('could not check for leaked units of quota; the next run retries', { ...day, error });
-  }
-  const [ledger, persistedCount] = await Promise.all([deps.admissions.ledger(day), deps.coupons.persistedCount(day)]);
+  const [returnedUnits, ledger, persistedCount] = await Promise.all([
+    deps.admissions.returnLeakedUnits(day, new Date(deps.clock().getTime() - LEAK_QUIET_MS)),
+    deps.admissions.ledger(day),
+    deps.coupons.persistedCount(day),
+  ]);
+  if (returnedUnits > 0) deps.log.warn('leaked quota given back', { ...day, returnedUnits });
   const violations: InvariantViolation[] = [];
   if (ledger.length > campaign.dailyQuota) violations.push('ADMITTED_OVER_QUOTA');
   if (persistedCount > ledger.length) violations.push('PERSISTED_OVER_ADMITTED');

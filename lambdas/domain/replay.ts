@@ -41,15 +41,12 @@ export interface ReplaySummary {
 /**
  * Whether a failed attempt may succeed later: throttling, a 5xx, a timeout or a network error (anything that is
  * not an SDK client fault, `$fault: 'client'`, other than throttling). Shapes from the AWS SDK for JavaScript v3
- * (ServiceException `$fault`, `$retryable`, `$metadata.httpStatusCode`).
+ * (ServiceException `$fault` and `$retryable`).
  */
 export function isRetryable(error: unknown): boolean {
   if (error instanceof PoisonMessageError) return false;
-  if (typeof error !== 'object' || error === null) return true;
-  const e = error as { $fault?: string; $retryable?: unknown; $metadata?: { httpStatusCode?: number }; name?: string };
-  if (e.$retryable || e.$fault !== 'client') return true;
-  const status = e.$metadata?.httpStatusCode;
-  return status === 429 || /Throttl|TooManyRequests|LimitExceeded|RequestTimeout/.test(e.name ?? '');
+  const e = error as { $fault?: string; $retryable?: unknown; name?: string } | null | undefined;
+  return e?.$fault !== 'client' || !!e.$retryable || /Throttl|TooManyRequests|LimitExceeded/.test(e.name ?? '');
 }
 
 /**

@@ -7,15 +7,15 @@ import { retryDelaySeconds } from '../domain/backoff';
 import { systemClock } from '../domain/clock';
 import { type ApplyOutcome, applyAdmission, applyAdmissions, parseAdmissionMessage } from '../domain/coupon';
 import type { AdmissionStore } from '../domain/ports';
-import { admissionStoreFactory, cachedCampaignRepository, couponStore, issueQueueRetries } from '../runtime/adapters';
+import { admissionLedgerFactory, cachedCampaignRepository, couponStore, issueQueueRetries } from '../runtime/adapters';
 import { loadConfig } from '../runtime/config';
 import { instrumented, logger, metrics } from '../runtime/powertools';
 
 const config = loadConfig('consumer');
-const admissionStore = admissionStoreFactory(config);
+const ledger = admissionLedgerFactory(config);
 /** The ledger check (Redis mode reads its credentials on first use). */
 const admissions: Pick<AdmissionStore, 'claim'> = {
-  claim: async (day, requests) => (await admissionStore()).claim(day, requests),
+  claim: async (day, requests) => (await ledger()).claim(day, requests),
 };
 const deps = {
   campaigns: cachedCampaignRepository(config),

@@ -4,7 +4,7 @@ import { systemClock } from '../domain/clock';
 import { type DayReconciliation, reconcile } from '../domain/reconcile';
 import { type ReplaySummary, replayDeadLetters } from '../domain/replay';
 import {
-  admissionStoreFactory,
+  admissionLedgerFactory,
   campaignRepository,
   couponStore,
   deadLetterSource,
@@ -22,7 +22,7 @@ const deadLetters = deadLetterSource(config);
 const failures = failureLog(config);
 const queue = issueQueue(config);
 const queueDepth = issueQueueDepth(config);
-const admissions = admissionStoreFactory(config);
+const admissions = admissionLedgerFactory(config);
 
 /** Time kept in reserve after the last dead-letter receive for reconciliation, ms. */
 const RESERVE_MS = 20_000;

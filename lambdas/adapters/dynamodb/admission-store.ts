@@ -10,6 +10,7 @@ import {
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { CampaignDay } from '../../domain/admission';
 import type {
+  AdmissionLedger,
   AdmissionStore,
   AdmitOutcome,
   AdmitRequest,
@@ -38,6 +39,100 @@ interface UserItem {
 }
 
 /**
+ * The admission ledger as the coupon pipeline sees it (the consumer, replay and reconciliation): claims, the ledger
+ * and leaked units, without the admission path, so their bundles leave it out. {@link DynamoDbAdmissionStore}
+ * adds admission, release and close.
+ */
+export class DynamoDbAdmissionLedger implements AdmissionLedger {
+  protected readonly counters: DynamoDbCounterShards;
+
+  constructor(
+    protected readonly client: DynamoDBDocumentClient,
+    protected readonly tableName: string,
+  ) {
+    this.counters = new DynamoDbCounterShards(client, tableName);
+  }
+
+  /**
+   * One conditional update per admission, in parallel: `SET claimedAt` on the user's ledger item if it holds the
+   * rank (a plain write, 1 WCU; the release's delete is conditioned on `claimedAt` being absent).
+   */
+  async claim(day: CampaignDay, admissions: readonly ClaimRequest[]): Promise<boolean[]> {
+    const pk = dayPk(day);
+    const claimedAt = new Date().toISOString();
+    return Promise.all(
+      admissions.map(async ({ userId, rank }) => {
+        try {
+          await this.client.send(
+            new UpdateCommand({
+              TableName: this.tableName,
+              Key: { pk, sk: userSk(userId) },
+              UpdateExpression: 'SET claimedAt = if_not_exists(claimedAt, :now)',
+              ConditionExpression: '#rank = :rank',
+              ExpressionAttributeNames: { '#rank': 'rank' },
+              ExpressionAttributeValues: { ':rank': rank, ':now': claimedAt },
+            }),
+          );
+          return true;
+        } catch (error) {
+          if (error instanceof ConditionalCheckFailedException) return false;
+          throw error;
+        }
+      }),
+    );
+  }
+
+  async ledger(day: CampaignDay): Promise<LedgerEntry[]> {
+    return (await this.ledgerItems(day))
+      .map(({ userId, rank, admittedAt }) => ({ userId, rank, admittedAt }))
+      .sort((a, b) => a.rank - b.rank);
+  }
+
+  /**
+   * A crash between the count (step 1) and the ledger put (step 2) leaves a unit counted with no user. Once a shard
+   * has not counted since `quietBefore` (longer ago than the issue function's timeout), every admission it counted
+   * has ended, and nothing but a new count changes it: its units without a ledger item are leaked, and are given
+   * back by a write conditioned on the shard being exactly as read (so a count racing this leaves it alone).
+   */
+  async returnLeakedUnits(day: CampaignDay, quietBefore: Date): Promise<number> {
+    const quiet = (await this.counters.shards(day)).filter(
+      (s) => s.countedAt !== undefined && s.countedAt <= quietBefore.getTime() && s.admitted > 0,
+    );
+    if (quiet.length === 0) return 0;
+    const held = new Map<string, number>();
+    for (const { counter = COUNTER_SK } of await this.ledgerItems(day)) held.set(counter, (held.get(counter) ?? 0) + 1);
+    let returned = 0;
+    for (const shard of quiet) {
+      const leaked = shard.admitted - (held.get(shard.counter) ?? 0);
+      if (leaked > 0 && (await this.counters.giveBack(day, shard, leaked))) returned += leaked;
+    }
+    return returned;
+  }
+
+  /** Every ledger item of the day (strongly consistent, all pages). */
+  protected async ledgerItems(day: CampaignDay): Promise<(LedgerEntry & Pick<UserItem, 'counter'>)[]> {
+    const items: (LedgerEntry & Pick<UserItem, 'counter'>)[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :user)',
+          ExpressionAttributeValues: { ':pk': dayPk(day), ':user': 'USER#' },
+          ProjectionExpression: 'userId, #rank, admittedAt, #counter',
+          ExpressionAttributeNames: { '#rank': 'rank', '#counter': 'counter' },
+          ConsistentRead: true,
+          ExclusiveStartKey: start,
+        }),
+      );
+      items.push(...((page.Items ?? []) as (LedgerEntry & Pick<UserItem, 'counter'>)[]));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return items;
+  }
+}
+
+/**
  * DynamoDB admission in two conditional writes, with no read-modify-write loop:
  * 1. a counter item of the day: `admitted + 1, seq + 1` only if `admitted` is below its share of the quota (each
  *    item applies concurrent updates one at a time, and the shares sum to the quota, so the quota can never be
@@ -56,16 +151,7 @@ interface UserItem {
  * SOLD_OUT re-reads the user (twice, 50 ms apart, to let a winner between its (1) and (2) finish), answering
  * ALREADY_ADMITTED when it finds it.
  */
-export class DynamoDbAdmissionStore implements AdmissionStore {
-  private readonly counters: DynamoDbCounterShards;
-
-  constructor(
-    private readonly client: DynamoDBDocumentClient,
-    private readonly tableName: string,
-  ) {
-    this.counters = new DynamoDbCounterShards(client, tableName);
-  }
-
+export class DynamoDbAdmissionStore extends DynamoDbAdmissionLedger implements AdmissionStore {
   async admit(request: AdmitRequest): Promise<AdmitOutcome> {
     const pk = dayPk(request.day);
     const existing = await this.user(pk, request.userId);
@@ -142,39 +228,10 @@ export class DynamoDbAdmissionStore implements AdmissionStore {
       return 'RELEASED';
     } catch (error) {
       if (!firstConditionFailed(error)) throw error;
-      // Claimed (or released) between the read and the delete: a claim is never undone, so one read settles it.
-      const now = await this.user(pk, userId);
-      return now?.rank === rank && now.claimedAt ? 'CLAIMED' : 'NOT_HELD';
+      // Claimed (or released) between the read and the delete: the next read settles it (a claim is never undone
+      // and a rank never reused, so this recurses once).
+      return this.release(day, userId, rank);
     }
-  }
-
-  /**
-   * One conditional update per admission, in parallel: `SET claimedAt` on the user's ledger item if it holds the
-   * rank (a plain write, 1 WCU; the release's delete is conditioned on `claimedAt` being absent).
-   */
-  async claim(day: CampaignDay, admissions: readonly ClaimRequest[]): Promise<boolean[]> {
-    const pk = dayPk(day);
-    const claimedAt = new Date().toISOString();
-    return Promise.all(
-      admissions.map(async ({ userId, rank }) => {
-        try {
-          await this.client.send(
-            new UpdateCommand({
-              TableName: this.tableName,
-              Key: { pk, sk: userSk(userId) },
-              UpdateExpression: 'SET claimedAt = if_not_exists(claimedAt, :now)',
-              ConditionExpression: '#rank = :rank',
-              ExpressionAttributeNames: { '#rank': 'rank' },
-              ExpressionAttributeValues: { ':rank': rank, ':now': claimedAt },
-            }),
-          );
-          return true;
-        } catch (error) {
-          if (error instanceof ConditionalCheckFailedException) return false;
-          throw error;
-        }
-      }),
-    );
   }
 
   /** Closes the day on every counter shard (see DynamoDbCounterShards.close). Idempotent. */
@@ -191,77 +248,6 @@ export class DynamoDbAdmissionStore implements AdmissionStore {
 
   async admittedUsers(day: CampaignDay): Promise<Map<string, number>> {
     return new Map((await this.ledger(day)).map((entry) => [entry.userId, entry.rank]));
-  }
-
-  async ledger(day: CampaignDay): Promise<LedgerEntry[]> {
-    const entries: LedgerEntry[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :user)',
-          ExpressionAttributeValues: { ':pk': dayPk(day), ':user': 'USER#' },
-          ProjectionExpression: 'userId, #rank, admittedAt',
-          ExpressionAttributeNames: { '#rank': 'rank' },
-          ConsistentRead: true,
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const item of page.Items ?? []) {
-        entries.push({
-          userId: item.userId as string,
-          rank: item.rank as number,
-          admittedAt: item.admittedAt as string,
-        });
-      }
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return entries.sort((a, b) => a.rank - b.rank);
-  }
-
-  /**
-   * A crash between the count (step 1) and the ledger put (step 2) leaves a unit counted with no user. Once a shard
-   * has not counted since `quietBefore` (longer ago than the issue function's timeout), every admission it counted
-   * has ended, and nothing but a new count changes it: its units without a ledger item are leaked, and are given
-   * back by a write conditioned on the shard being exactly as read (so a count racing this leaves it alone).
-   */
-  async returnLeakedUnits(day: CampaignDay, quietBefore: Date): Promise<number> {
-    const quiet = (await this.counters.shards(day)).filter(
-      (s): s is typeof s & { countedAt: number } =>
-        s.countedAt !== undefined && s.countedAt <= quietBefore.getTime() && s.admitted > 0,
-    );
-    if (quiet.length === 0) return 0;
-    const held = new Map<string, number>();
-    for (const counter of await this.ledgerCounters(day)) held.set(counter, (held.get(counter) ?? 0) + 1);
-    let returned = 0;
-    for (const shard of quiet) {
-      const leaked = shard.admitted - (held.get(shard.counter) ?? 0);
-      if (leaked > 0 && (await this.counters.giveBack(day, shard, leaked))) returned += leaked;
-    }
-    return returned;
-  }
-
-  /** The counter shard of each ledger item of the day (`COUNTER` for items written before sharding). */
-  private async ledgerCounters(day: CampaignDay): Promise<string[]> {
-    const counters: string[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :user)',
-          ExpressionAttributeValues: { ':pk': dayPk(day), ':user': 'USER#' },
-          ProjectionExpression: '#counter',
-          ExpressionAttributeNames: { '#counter': 'counter' },
-          ConsistentRead: true,
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const item of page.Items ?? []) counters.push((item.counter as string | undefined) ?? COUNTER_SK);
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return counters;
   }
 
   /** The sum of the day's counter shards (one item unless the campaign is sharded). */

@@ -17,6 +17,13 @@ export const shardQuota = (quota: number, shard: number, shards: number) =>
  */
 const EXHAUSTED_SHARD_TTL_MS = 1_000;
 
+/** A counter shard as stored: its sort key, `admitted`, and `countedAt` (epoch ms of its last count, if recorded). */
+export interface Shard {
+  readonly counter: string;
+  readonly admitted: number;
+  readonly countedAt?: number;
+}
+
 /** One admission counted on a shard: its rank and the shard's sort key. */
 export interface Counted {
   readonly rank: number;
@@ -81,13 +88,13 @@ export class DynamoDbCounterShards {
     return undefined;
   }
 
-  /** The update that gives one unit of quota back to the counter shard `counter` (the rank is not reused). */
-  uncountInput(day: CampaignDay, counter: string) {
+  /** The update that gives `units` (default 1) of quota back to the counter shard `counter` (ranks are not reused). */
+  uncountInput(day: CampaignDay, counter: string, units = 1) {
     return {
       TableName: this.tableName,
       Key: { pk: dayPk(day), sk: counter },
       UpdateExpression: 'ADD admitted :minus',
-      ExpressionAttributeValues: { ':minus': -1 },
+      ExpressionAttributeValues: { ':minus': -units } as Record<string, unknown>,
     };
   }
 
@@ -119,7 +126,7 @@ export class DynamoDbCounterShards {
    * The day's counter shards as stored: sort key, `admitted`, and `countedAt` (epoch ms of the last count; absent on
    * items last counted before it was recorded). Strongly consistent.
    */
-  async shards(day: CampaignDay): Promise<{ counter: string; admitted: number; countedAt?: number }[]> {
+  async shards(day: CampaignDay): Promise<Shard[]> {
     const { Items } = await this.client.send(
       new QueryCommand({
         TableName: this.tableName,
@@ -129,27 +136,20 @@ export class DynamoDbCounterShards {
         ConsistentRead: true,
       }),
     );
-    return (Items ?? []).map((item) => ({
-      counter: item.sk as string,
-      admitted: (item.admitted as number | undefined) ?? 0,
-      ...(typeof item.countedAt === 'number' ? { countedAt: item.countedAt } : {}),
-    }));
+    return (Items ?? []).map((item) => ({ counter: item.sk, admitted: item.admitted ?? 0, countedAt: item.countedAt }));
   }
 
   /**
-   * Gives `units` back to shard `counter` if it is exactly as read: `admitted` and `countedAt` unchanged (no count,
-   * release or give-back since). Returns whether it did.
+   * Gives `units` back to `shard` if it is exactly as read: `admitted` and `countedAt` unchanged (no count, release
+   * or give-back since). Returns whether it did.
    */
-  async giveBack(day: CampaignDay, shard: { counter: string; admitted: number; countedAt: number }, units: number) {
+  async giveBack(day: CampaignDay, shard: Shard, units: number): Promise<boolean> {
+    const input = this.uncountInput(day, shard.counter, units);
+    input.ExpressionAttributeValues[':admitted'] = shard.admitted;
+    input.ExpressionAttributeValues[':countedAt'] = shard.countedAt;
     try {
       await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { pk: dayPk(day), sk: shard.counter },
-          UpdateExpression: 'ADD admitted :minus',
-          ConditionExpression: 'admitted = :admitted AND countedAt = :countedAt',
-          ExpressionAttributeValues: { ':minus': -units, ':admitted': shard.admitted, ':countedAt': shard.countedAt },
-        }),
+        new UpdateCommand({ ...input, ConditionExpression: 'admitted = :admitted AND countedAt = :countedAt' }),
       );
       return true;
     } catch (error) {
@@ -160,15 +160,6 @@ export class DynamoDbCounterShards {
 
   /** The sum of the day's counter shards (one item unless the campaign is sharded). */
   async admittedCount(day: CampaignDay): Promise<number> {
-    const { Items } = await this.client.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :counter)',
-        ExpressionAttributeValues: { ':pk': dayPk(day), ':counter': COUNTER_SK },
-        ProjectionExpression: 'admitted',
-        ConsistentRead: true,
-      }),
-    );
-    return (Items ?? []).reduce((sum, item) => sum + ((item.admitted as number | undefined) ?? 0), 0);
+    return (await this.shards(day)).reduce((sum, shard) => sum + shard.admitted, 0);
   }
 }

@@ -1,6 +1,7 @@
 import type { Redis } from '@upstash/redis';
 import type { CampaignDay } from '../../domain/admission';
 import type {
+  AdmissionLedger,
   AdmissionStore,
   AdmitOutcome,
   AdmitRequest,
@@ -72,18 +73,53 @@ return 1
 export const CLAIM_SCRIPT = `
 local held = {}
 for i = 1, #ARGV, 2 do
-  local entry = redis.call('HGET', KEYS[1], ARGV[i])
-  if entry and string.match(entry, '^(%d+)|') == ARGV[i + 1] then
-    redis.call('SADD', KEYS[2], ARGV[i])
-    held[#held + 1] = 1
-  else
-    held[#held + 1] = 0
-  end
+local entry = redis.call('HGET', KEYS[1], ARGV[i])
+held[#held + 1] = entry and string.match(entry, '^(%d+)|') == ARGV[i + 1] and redis.call('SADD', KEYS[2], ARGV[i]) * 0 + 1 or 0
 end
 local ttl = redis.call('PTTL', KEYS[1])
 if ttl > 0 then redis.call('PEXPIRE', KEYS[2], ttl) end
 return held
 `;
+
+/**
+ * The admission ledger as the coupon pipeline sees it (the consumer, replay and reconciliation): claims and the
+ * ledger, without the admission path, so their bundles leave it out. {@link RedisAdmissionStore} adds admission,
+ * release and close. Give it a client with `automaticDeserialization: false` (see RedisAdmissionStore).
+ */
+export class RedisAdmissionLedger implements AdmissionLedger {
+  private readonly claimScript;
+
+  constructor(protected readonly redis: Redis) {
+    this.claimScript = redis.createScript<number[]>(CLAIM_SCRIPT);
+  }
+
+  /** One script call for the whole list (see {@link CLAIM_SCRIPT}). */
+  async claim(day: CampaignDay, admissions: readonly ClaimRequest[]): Promise<boolean[]> {
+    if (admissions.length === 0) return [];
+    const k = dayKeys(day);
+    const flags = await this.claimScript.exec(
+      [k.users, k.claimed],
+      admissions.flatMap((a) => [a.userId, String(a.rank)]),
+    );
+    return flags.map((flag) => Number(flag) === 1);
+  }
+
+  /** Always 0: the admission script counts and records a user in one atomic step, so no unit can leak. */
+  async returnLeakedUnits(): Promise<number> {
+    return 0;
+  }
+
+  async ledger(day: CampaignDay): Promise<LedgerEntry[]> {
+    const flat = await this.redis.zrange<(string | number)[]>(dayKeys(day).ledger, 0, -1, { withScores: true });
+    const entries: LedgerEntry[] = [];
+    for (let i = 0; i + 1 < flat.length; i += 2) {
+      const member = String(flat[i]);
+      const cut = member.lastIndexOf('|'); // user ids may contain '|'; ISO instants do not
+      entries.push({ userId: member.slice(0, cut), admittedAt: member.slice(cut + 1), rank: Number(flat[i + 1]) });
+    }
+    return entries;
+  }
+}
 
 /**
  * Redis admission through `@upstash/redis` (REST). One admission is one EVALSHA round trip (falling back to EVAL
@@ -92,15 +128,14 @@ return held
  * `automaticDeserialization: false`, as the Lambdas do (lambdas/runtime/adapters.ts), or reading a day's winners
  * pays a caught SyntaxError per winner.
  */
-export class RedisAdmissionStore implements AdmissionStore {
+export class RedisAdmissionStore extends RedisAdmissionLedger implements AdmissionStore {
   private readonly admitScript;
   private readonly releaseScript;
-  private readonly claimScript;
 
-  constructor(private readonly redis: Redis) {
+  constructor(redis: Redis) {
+    super(redis);
     this.admitScript = redis.createScript<[number, number]>(ADMIT_SCRIPT);
     this.releaseScript = redis.createScript<number>(RELEASE_SCRIPT);
-    this.claimScript = redis.createScript<number[]>(CLAIM_SCRIPT);
   }
 
   async admit(request: AdmitRequest): Promise<AdmitOutcome> {
@@ -119,22 +154,6 @@ export class RedisAdmissionStore implements AdmissionStore {
     const k = dayKeys(day);
     const status = await this.releaseScript.exec([k.users, k.ledger, k.claimed], [userId, String(rank)]);
     return status === 1 ? 'RELEASED' : status === 2 ? 'CLAIMED' : 'NOT_HELD';
-  }
-
-  /** One script call for the whole list (see {@link CLAIM_SCRIPT}). */
-  async claim(day: CampaignDay, admissions: readonly ClaimRequest[]): Promise<boolean[]> {
-    if (admissions.length === 0) return [];
-    const k = dayKeys(day);
-    const flags = await this.claimScript.exec(
-      [k.users, k.claimed],
-      admissions.flatMap((a) => [a.userId, String(a.rank)]),
-    );
-    return flags.map((flag) => Number(flag) === 1);
-  }
-
-  /** Always 0: the admission script counts and records a user in one atomic step, so no unit can leak. */
-  async returnLeakedUnits(): Promise<number> {
-    return 0;
   }
 
   async close(day: CampaignDay, options: { readonly expiresAt: number }): Promise<void> {
@@ -158,16 +177,5 @@ export class RedisAdmissionStore implements AdmissionStore {
 
   async admittedCount(day: CampaignDay): Promise<number> {
     return this.redis.hlen(dayKeys(day).users);
-  }
-
-  async ledger(day: CampaignDay): Promise<LedgerEntry[]> {
-    const flat = await this.redis.zrange<(string | number)[]>(dayKeys(day).ledger, 0, -1, { withScores: true });
-    const entries: LedgerEntry[] = [];
-    for (let i = 0; i + 1 < flat.length; i += 2) {
-      const member = String(flat[i]);
-      const cut = member.lastIndexOf('|'); // user ids may contain '|'; ISO instants do not
-      entries.push({ userId: member.slice(0, cut), admittedAt: member.slice(cut + 1), rank: Number(flat[i + 1]) });
-    }
-    return entries;
   }
 }

@@ -22,7 +22,7 @@ const write = (coupon: Coupon): 'CREATED' | 'EXISTS' => {
 };
 jest.mock('../../../lambdas/runtime/adapters', () => ({
   cachedCampaignRepository: () => ({ get: async (id: string) => (id === campaign.campaignId ? campaign : undefined) }),
-  admissionStoreFactory: () => async () => ({
+  admissionLedgerFactory: () => async () => ({
     claim: async (_: unknown, requests: readonly ClaimRequest[]) =>
       requests.map((r) => r.rank === 1 && state.held.has(r.userId)),
   }),
