@@ -74,7 +74,12 @@ export const CLAIM_SCRIPT = `
 local held = {}
 for i = 1, #ARGV, 2 do
 local entry = redis.call('HGET', KEYS[1], ARGV[i])
-held[#held + 1] = entry and string.match(entry, '^(%d+)|') == ARGV[i + 1] and redis.call('SADD', KEYS[2], ARGV[i]) * 0 + 1 or 0
+if entry and string.match(entry, '^(%d+)|') == ARGV[i + 1] then
+  redis.call('SADD', KEYS[2], ARGV[i])
+  held[#held + 1] = 1
+else
+  held[#held + 1] = 0
+end
 end
 local ttl = redis.call('PTTL', KEYS[1])
 if ttl > 0 then redis.call('PEXPIRE', KEYS[2], ttl) end
