@@ -10,6 +10,12 @@ const operationFaultSchema = z.strictObject({
   /** Share of requests (0..1) answered with `error` instead of being forwarded. */
   errorRate: rate.optional(),
   /**
+   * Share of requests (0..1) forwarded (so the service acts on them: a message is stored) and then answered with
+   * `error` instead of the service's answer, as a response lost after the service committed. With the SDK's
+   * retries, one `SendMessage` stores several copies and its caller still sees an error.
+   */
+  errorAfterForwardRate: rate.optional(),
+  /**
    * The error returned; a retryable error the real service returns. DynamoDB: InternalServerError (500, the
    * default) or ProvisionedThroughputExceededException / ThrottlingException (400). SQS: InternalError (500, the
    * default) or ServiceUnavailable (503).
@@ -48,7 +54,8 @@ const lambdaFaultSchema = z.strictObject({
 /**
  * The chaos configuration: `POST /_local/chaos` body, `GET /_local/chaos` and `LOCAL_CLOUD_CHAOS`. `{}` clears
  * every fault. Example: `{"dynamodb":{"PutItem":{"errorRate":0.5}},"sqs":{"SendMessage":{"blackhole":true}},
- * "redis":{"down":false},"lambda":{"IssueCouponFunctionDD2E9710":{"crashRate":0.1}}}`.
+ * "redis":{"down":false},"lambda":{"IssueCouponFunctionDD2E9710":{"crashRate":0.1}}}`; a lost answer after the
+ * message was stored: `{"sqs":{"SendMessage":{"errorAfterForwardRate":1}}}`.
  */
 export const chaosConfigSchema = z.strictObject({
   dynamodb: serviceFaultsSchema.optional(),
@@ -74,7 +81,12 @@ export type LambdaFault = z.infer<typeof lambdaFaultSchema>;
 
 /** What a proxy does with one request. */
 export type ProxyVerdict =
-  | { readonly kind: 'forward'; readonly latencyMs: number }
+  | {
+      readonly kind: 'forward';
+      readonly latencyMs: number;
+      /** Answer this error instead of the service's answer once it has acted on the request. */
+      readonly thenError?: { readonly status: number; readonly headers: Record<string, string>; readonly body: string };
+    }
   | { readonly kind: 'blackhole' }
   | {
       readonly kind: 'error';
@@ -141,7 +153,10 @@ export function serviceError(
   };
 }
 
-/** Counts of injected faults, by `service.operation.kind` (kind: error, blackhole, latency, crash, down). */
+/**
+ * Counts of injected faults, by `service.operation.kind` (kind: error, errorAfterForward, blackhole, latency,
+ * crash, down).
+ */
 export type InjectedCounts = Record<string, number>;
 
 /**
@@ -202,6 +217,10 @@ export class Chaos {
       return { kind: 'error', ...serviceError(service, fault.error) };
     }
     if (fault.latencyMs) this.count(`${service}.${operation}.latency`);
+    if ((fault.errorAfterForwardRate ?? 0) > 0 && this.random() < (fault.errorAfterForwardRate ?? 0)) {
+      this.count(`${service}.${operation}.errorAfterForward`);
+      return { kind: 'forward', latencyMs: fault.latencyMs ?? 0, thenError: serviceError(service, fault.error) };
+    }
     return { kind: 'forward', latencyMs: fault.latencyMs ?? 0 };
   }
 

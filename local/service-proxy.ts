@@ -13,8 +13,9 @@ export interface ServiceProxy {
  * substitution. It is the network between the functions and an emulator: fauxqs keys queues by a URL whose
  * host (`sqs.<region>.localhost`) does not resolve here, so the proxy lets functions use resolvable
  * `http://127.0.0.1:<port>/<account>/<queue>` URLs. With `chaos`, it is also where faults are injected: per
- * operation (from `X-Amz-Target`) it adds latency, answers the service's own retryable error without forwarding,
- * or holds the request unanswered (blackhole) until the caller gives up.
+ * operation (from `X-Amz-Target`) it adds latency, answers the service's own retryable error without forwarding
+ * (or after forwarding, in place of the service's answer), or holds the request unanswered (blackhole) until the
+ * caller gives up.
  */
 export async function startServiceProxy(options: {
   target: string;
@@ -31,6 +32,7 @@ export async function startServiceProxy(options: {
 
   const server = bufferedServer(async (req, raw, res) => {
     const text = raw.toString('utf8');
+    let lostAnswer: { status: number; headers: Record<string, string>; body: string } | undefined;
     if (options.chaos) {
       const verdict = options.chaos.chaos.verdict(options.chaos.service, operationOf(req.headers, text));
       if (verdict.kind === 'blackhole') return; // never answered; the caller times out or goes away
@@ -39,6 +41,7 @@ export async function startServiceProxy(options: {
         res.end(verdict.body);
         return;
       }
+      lostAnswer = verdict.thenError;
       if (verdict.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, verdict.latencyMs));
     }
     const body = Buffer.from(replaceAll(text, 0));
@@ -53,6 +56,15 @@ export async function startServiceProxy(options: {
           // The body is re-sent whole: a chunked upstream answer (DynamoDB Local's large Query pages) must not
           // keep its Transfer-Encoding next to the new Content-Length, which clients reject as a parse error.
           const { 'transfer-encoding': _chunked, ...upHeaders } = up.headers;
+          if (lostAnswer) {
+            // The service acted on the request; its answer is replaced by an error (chaos errorAfterForwardRate).
+            res.writeHead(lostAnswer.status, {
+              ...lostAnswer.headers,
+              'content-length': Buffer.byteLength(lostAnswer.body),
+            });
+            res.end(lostAnswer.body);
+            return;
+          }
           res.writeHead(up.statusCode ?? 502, { ...upHeaders, 'content-length': String(text.length) });
           res.end(text);
         });

@@ -77,6 +77,11 @@ export const METRIC = {
   DuplicateDeliveries: 'DuplicateDeliveries',
   /** Consumer: records answered as failed in the partial batch response. */
   CouponWriteFailures: 'CouponWriteFailures',
+  /**
+   * Consumer and replay: messages of an admission the ledger no longer holds (released after a failed send, or
+   * never admitted), dropped without a coupon.
+   */
+  ReleasedAdmissionsDropped: 'ReleasedAdmissionsDropped',
   /** Replay: dead letters written as coupons. */
   Replayed: 'Replayed',
   /** Replay: dead letters parked in the failed-event table after their last attempt. */

@@ -1,8 +1,8 @@
 import * as z from 'zod/mini';
 import './zod-messages';
-import type { AdmissionMessage } from './admission';
+import { type AdmissionMessage, campaignDayKey } from './admission';
 import { type Campaign, couponExpiresAt } from './campaign';
-import type { BatchOutcome, Clock, CouponStore } from './ports';
+import type { AdmissionStore, Clock, CouponStore } from './ports';
 
 /** How a coupon was used: the order, what the vendor was credited (minor units) and when (ISO-8601 UTC). */
 export interface Redemption {
@@ -79,8 +79,23 @@ export function parseAdmissionMessage(body: string): AdmissionMessage {
 /** Dependencies of {@link applyAdmission}. */
 export interface ApplyAdmissionDeps {
   readonly campaigns: { get(campaignId: string): Promise<Campaign | undefined> };
+  /** The admission ledger: a coupon is written only for an admission it holds, claimed first. */
+  readonly admissions: Pick<AdmissionStore, 'claim'>;
   readonly coupons: Pick<CouponStore, 'putIfAbsent'>;
   readonly clock: Clock;
+}
+
+/**
+ * What applying one admission did: `CREATED` its coupon, found it `EXISTS` (an earlier copy wrote it), or found
+ * the admission `RELEASED` (the ledger no longer holds the user with that rank, or never did): nothing written,
+ * and nothing ever will be for that message.
+ */
+export type ApplyOutcome = 'CREATED' | 'EXISTS' | 'RELEASED';
+
+/** What {@link applyAdmissions} settled, by coupon id, and the first error that left some unsettled. */
+export interface ApplyBatchOutcome {
+  readonly settled: Map<string, ApplyOutcome>;
+  readonly failure?: unknown;
 }
 
 /** The coupon an admission of `campaign` becomes, issued at `now`. */
@@ -97,36 +112,61 @@ function couponOf(campaign: Campaign, message: AdmissionMessage, now: Date): Cou
 
 /**
  * {@link applyAdmission} for a batch of admissions, written together (CouponStore.putAllIfAbsent, ports.ts): one
- * transaction per batch instead of one per coupon, so the consumer makes a tenth of the requests and the day's
- * STATS item (one item: its transaction limit is in BENCHMARKS.md, capacity model) takes one counter update per batch. Admissions
- * of an unknown campaign, and those the store left unsettled, are not in `settled`: the caller applies them one by
- * one ({@link applyAdmission}), so a bad record fails alone.
+ * ledger claim per issue day, then one transaction per batch instead of one per coupon, so the consumer makes a
+ * tenth of the requests and the day's STATS item (one item: its transaction limit is in BENCHMARKS.md, capacity
+ * model) takes one counter update per batch. Admissions the ledger does not hold are settled RELEASED and not
+ * written. Admissions of an unknown campaign, and those a failed claim or write left unsettled, are not in
+ * `settled`: the caller applies them one by one ({@link applyAdmission}), so a bad record fails alone.
  * @throws backend errors of the campaign reads, as thrown.
  */
 export async function applyAdmissions(
   deps: Omit<ApplyAdmissionDeps, 'coupons'> & { readonly coupons: Pick<CouponStore, 'putAllIfAbsent'> },
   messages: readonly AdmissionMessage[],
-): Promise<BatchOutcome> {
+): Promise<ApplyBatchOutcome> {
   const ids = [...new Set(messages.map((m) => m.campaignId))];
   const campaigns = new Map(await Promise.all(ids.map(async (id) => [id, await deps.campaigns.get(id)] as const)));
+  const byDay = new Map<string, AdmissionMessage[]>();
+  for (const message of messages) {
+    if (!campaigns.get(message.campaignId)) continue;
+    const key = campaignDayKey(message);
+    byDay.set(key, [...(byDay.get(key) ?? []), message]);
+  }
+  const settled = new Map<string, ApplyOutcome>();
+  const held: AdmissionMessage[] = [];
+  let failure: unknown;
+  await Promise.all(
+    [...byDay.values()].map(async (dayMessages) => {
+      try {
+        const flags = await deps.admissions.claim(dayMessages[0] as AdmissionMessage, dayMessages);
+        for (const [i, message] of dayMessages.entries()) {
+          if (flags[i]) held.push(message);
+          else settled.set(message.couponId, 'RELEASED');
+        }
+      } catch (error) {
+        failure ??= error;
+      }
+    }),
+  );
+  if (held.length === 0) return { settled, failure };
   const now = deps.clock();
-  const coupons = messages.flatMap((message) => {
-    const campaign = campaigns.get(message.campaignId);
-    return campaign ? [couponOf(campaign, message, now)] : [];
-  });
-  return coupons.length > 0 ? deps.coupons.putAllIfAbsent(coupons) : { settled: new Map() };
+  const written = await deps.coupons.putAllIfAbsent(
+    held.map((message) => couponOf(campaigns.get(message.campaignId) as Campaign, message, now)),
+  );
+  for (const [couponId, outcome] of written.settled) settled.set(couponId, outcome);
+  return { settled, failure: failure ?? written.failure };
 }
 
 /**
  * Turns an admission into a coupon, idempotently: the coupon id is derived from the admission, and the write is
- * conditional on it not existing, so redelivery, replay and reconciliation never create a second coupon.
+ * conditional on it not existing, so redelivery, replay and reconciliation never create a second coupon. The
+ * ledger check comes first: an admission the ledger does not hold (released, or never admitted) is RELEASED and
+ * nothing is written; a held one is claimed, so no release can undo it once its coupon may exist.
  * @throws PoisonMessageError when the campaign does not exist; backend errors as thrown.
  */
-export async function applyAdmission(
-  deps: ApplyAdmissionDeps,
-  message: AdmissionMessage,
-): Promise<'CREATED' | 'EXISTS'> {
+export async function applyAdmission(deps: ApplyAdmissionDeps, message: AdmissionMessage): Promise<ApplyOutcome> {
   const campaign = await deps.campaigns.get(message.campaignId);
   if (!campaign) throw new PoisonMessageError(`campaign '${message.campaignId}' does not exist`);
+  const [held] = await deps.admissions.claim(message, [message]);
+  if (!held) return 'RELEASED';
   return deps.coupons.putIfAbsent(couponOf(campaign, message, deps.clock()));
 }

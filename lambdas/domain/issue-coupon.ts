@@ -2,7 +2,7 @@ import type { CampaignDay } from './admission';
 import { couponIdOf, MessageRejectedError } from './admission';
 import { admissionExpiresAt, evaluateIssuance } from './campaign';
 import { AlreadyIssuedError, CampaignNotFoundError, NotOpenError, SoldOutError, UnavailableError } from './errors';
-import type { AdmissionQueue, AdmissionStore, CampaignRepository, Clock, LogPort } from './ports';
+import type { AdmissionQueue, AdmissionStore, CampaignRepository, Clock, LogPort, ReleaseOutcome } from './ports';
 import type { SoldOutCache } from './sold-out-cache';
 
 /** Dependencies of {@link issueCoupon}. */
@@ -38,12 +38,16 @@ const CLOSED_MESSAGES = {
  *
  * One atomic admission step (no read-then-write race), then one queue send. If the queue rejects the message
  * (after the SDK's retries) the admission is released and UnavailableError is thrown: the user is not admitted
- * and may retry. If the send's outcome is unknown (a timeout: the message may be in the queue), releasing could
+ * and may retry. An earlier attempt of that send may have been stored all the same: the consumer claims an
+ * admission in the ledger before writing its coupon, and the release refuses a claimed one, so whichever comes
+ * first wins: a claimed admission stands and the result is returned (the coupon exists), a released one's
+ * messages are dropped by the consumer (AdmissionStore.claim and release, ports.ts). If the send's outcome is unknown (a timeout: the message may be in the queue), releasing could
  * oversell, so the admission stands and the result is returned as usual: the ledger entry is the promise, and
  * reconciliation re-enqueues any admitted user without a coupon after its grace period (see reconcile.ts).
  *
  * @throws CampaignNotFoundError, NotOpenError, SoldOutError, AlreadyIssuedError (with the existing rank),
- *   UnavailableError (the queue rejected the message; the admission was released); the backend's error as is
+ *   UnavailableError (the queue rejected the message; the admission was released, or its release failed and
+ *   reconciliation re-enqueues it); the backend's error as is
  *   when the campaign read or the admission fails (nothing is left admitted).
  */
 export async function issueCoupon(
@@ -103,13 +107,19 @@ export async function issueCoupon(
       });
       return { rank, couponId, issueDate: day.issueDate };
     }
+    let released: ReleaseOutcome | undefined;
     try {
-      await deps.admissions.release(day, userId, rank);
+      released = await deps.admissions.release(day, userId, rank);
     } catch (releaseError) {
       // The user stays admitted without a message; reconciliation re-enqueues such ledger entries.
       deps.log.error('admission release failed after send failure', { ...day, userId, rank, error: releaseError });
     }
-    deps.log.warn('queue send failed; admission released', { ...day, userId, rank, error: sendError });
+    if (released === 'CLAIMED') {
+      // An earlier attempt of the send was stored and consumed: the coupon exists (or is being written).
+      deps.log.warn('queue send failed but a stored copy was claimed; admission kept', { ...day, userId, rank });
+      return { rank, couponId, issueDate: day.issueDate };
+    }
+    deps.log.warn('queue send failed; admission released', { ...day, userId, rank, released, error: sendError });
     throw new UnavailableError('Could not enqueue the coupon; please retry', { cause: sendError });
   }
   return { rank, couponId, issueDate: day.issueDate };

@@ -62,6 +62,15 @@ export interface AdmitRequest {
   readonly expiresAt: number;
 }
 
+/** Outcome of {@link AdmissionStore.release}. */
+export type ReleaseOutcome = 'RELEASED' | 'CLAIMED' | 'NOT_HELD';
+
+/** One admission a coupon writer is about to turn into a coupon: the user and the rank its message carries. */
+export interface ClaimRequest {
+  readonly userId: string;
+  readonly rank: number;
+}
+
 /** One admitted user in a day's ledger. `admittedAt` is ISO-8601 UTC. */
 export interface LedgerEntry {
   readonly userId: string;
@@ -78,8 +87,21 @@ export interface LedgerEntry {
  */
 export interface AdmissionStore {
   admit(request: AdmitRequest): Promise<AdmitOutcome>;
-  /** Undoes one admission (user -> rank, ledger entry, count) if the user still holds `rank`. */
-  release(day: CampaignDay, userId: string, rank: number): Promise<void>;
+  /**
+   * Undoes one admission (user -> rank, ledger entry, count) if the user still holds `rank` and no coupon writer
+   * has claimed it ({@link AdmissionStore.claim}). `RELEASED`: undone, the unit of quota returns; `CLAIMED`: a
+   * writer claimed it first (a copy of its message was stored and consumed), so it stands and its coupon is
+   * (being) written; `NOT_HELD`: the user does not hold `rank`. Claim and release exclude each other: whichever
+   * reaches the store first wins.
+   */
+  release(day: CampaignDay, userId: string, rank: number): Promise<ReleaseOutcome>;
+  /**
+   * The coupon writers' ledger check: for each admission, whether the day's ledger holds the user with that rank,
+   * marking each held one claimed in the same atomic step, so that no release can undo it afterwards (claiming is
+   * idempotent). Returns one flag per admission, in order; false means released or never admitted: no coupon may
+   * be written for it.
+   */
+  claim(day: CampaignDay, admissions: readonly ClaimRequest[]): Promise<boolean[]>;
   /** The user's rank on that day, or undefined when not admitted. */
   rankOf(day: CampaignDay, userId: string): Promise<number | undefined>;
   /** Every admitted user of that day with their rank (at most `quota` entries). */
@@ -89,12 +111,25 @@ export interface AdmissionStore {
   /** The day's admission ledger, in rank order (reconciliation reads it). */
   ledger(day: CampaignDay): Promise<LedgerEntry[]>;
   /**
+   * Gives back units of quota counted with no admitted user (an instance that died between counting and recording
+   * an admission, DynamoDB mode), only on counters untouched since `quietBefore`: it must be longer ago than any
+   * admission request can run (the issue function's timeout), so none that counted them is still running. Returns
+   * the units given back (0 in Redis mode, where one script counts and records).
+   */
+  returnLeakedUnits(day: CampaignDay, quietBefore: Date): Promise<number>;
+  /**
    * Closes the day: from the moment this resolves, every `admit` of a user not yet admitted answers CLOSED
    * (checked in the same atomic step as the quota, so no request admitted from a stale campaign cache slips
    * through). Idempotent. Users admitted before keep their rank. `expiresAt` is epoch seconds.
    */
   close(day: CampaignDay, options: { readonly counterShards?: number; readonly expiresAt: number }): Promise<void>;
 }
+
+/**
+ * What the coupon pipeline (consumer, replay, reconciliation) needs of the admission ledger: the claim before each
+ * coupon write, the ledger, and the give-back of leaked units; never admission itself.
+ */
+export type AdmissionLedger = Pick<AdmissionStore, 'claim' | 'ledger' | 'returnLeakedUnits'>;
 
 /**
  * The queue between admission and the coupon writer. `send` resolves when the message was accepted, throws

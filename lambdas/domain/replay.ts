@@ -1,4 +1,10 @@
-import { type ApplyAdmissionDeps, applyAdmission, PoisonMessageError, parseAdmissionMessage } from './coupon';
+import {
+  type ApplyAdmissionDeps,
+  type ApplyOutcome,
+  applyAdmission,
+  PoisonMessageError,
+  parseAdmissionMessage,
+} from './coupon';
 import type { Clock, DeadLetter, DeadLetterSource, FailureLog, FailureRecord } from './ports';
 
 /** Dependencies of {@link replayDeadLetters}. */
@@ -6,7 +12,10 @@ export interface ReplayDeps extends ApplyAdmissionDeps {
   readonly deadLetters: Pick<DeadLetterSource, 'receive' | 'delete'>;
   readonly failures: Pick<FailureLog, 'recordFailure' | 'park' | 'resolve'>;
   readonly clock: Clock;
-  /** Replay attempts of one message before it is parked (a poison message is parked at once). */
+  /**
+   * Replay attempts of a message failing with a non-retryable error before it is parked (a poison message is
+   * parked at once; a retryable failure never is, see isRetryable).
+   */
   readonly maxReplayAttempts: number;
   /** Whether there is time for another receive (the Lambda's remaining time). */
   readonly hasTime: () => boolean;
@@ -20,6 +29,8 @@ export interface ReplaySummary {
   parked: number;
   /** Failed again and left in the dead-letter queue for the next run. */
   retained: number;
+  /** Admissions the ledger no longer holds (released, or never admitted): deleted without a coupon. */
+  dropped: number;
   /**
    * Further copies of an admission handled earlier in the run (redelivery, re-enqueue), deleted once that first
    * copy was applied, parked or retained: one admission is one failure record and one attempt per run.
@@ -28,13 +39,26 @@ export interface ReplaySummary {
 }
 
 /**
- * Drains the dead-letter queue: re-applies each message with the same idempotent coupon write, deletes what
- * succeeded, and parks what keeps failing. A message is deleted only after it was applied or its PARKED record
+ * Whether a failed attempt may succeed later: throttling, a 5xx, a timeout or a network error (anything that is
+ * not an SDK client fault, `$fault: 'client'`, other than throttling). Shapes from the AWS SDK for JavaScript v3
+ * (ServiceException `$fault` and `$retryable`).
+ */
+export function isRetryable(error: unknown): boolean {
+  if (error instanceof PoisonMessageError) return false;
+  const e = error as { $fault?: string; $retryable?: unknown; name?: string } | null | undefined;
+  return e?.$fault !== 'client' || !!e.$retryable || /Throttl|TooManyRequests|LimitExceeded/.test(e.name ?? '');
+}
+
+/**
+ * Drains the dead-letter queue: re-applies each message with the same ledger check and idempotent coupon write,
+ * deletes what succeeded (or what the ledger no longer holds: dropped, never written), keeps what failed with a
+ * retryable error for the next run for as long as the outage lasts (the queue's retention is the only bound), and
+ * parks only what can never succeed: a poison message at once, a non-retryable error after `maxReplayAttempts`. A message is deleted only after it was applied or its PARKED record
  * was written, so nothing is ever dropped; if parking itself fails the message stays in the queue. Copies of one
  * admission count as one: the first is handled, the others deleted after it (see ReplaySummary.duplicates).
  */
 export async function replayDeadLetters(deps: ReplayDeps): Promise<ReplaySummary> {
-  const summary: ReplaySummary = { replayed: 0, parked: 0, retained: 0, duplicates: 0 };
+  const summary: ReplaySummary = { replayed: 0, parked: 0, retained: 0, dropped: 0, duplicates: 0 };
   const seen = new Set<string>();
   const handled = new Map<string, Promise<void>>();
   while (deps.hasTime()) {
@@ -60,8 +84,9 @@ export async function replayDeadLetters(deps: ReplayDeps): Promise<ReplaySummary
   return summary;
 
   async function replayOne(message: DeadLetter, failedEventId: string): Promise<void> {
+    let outcome: ApplyOutcome;
     try {
-      await applyAdmission(deps, parseAdmissionMessage(message.body));
+      outcome = await applyAdmission(deps, parseAdmissionMessage(message.body));
     } catch (error) {
       const poison = error instanceof PoisonMessageError;
       const now = deps.clock();
@@ -73,7 +98,7 @@ export async function replayDeadLetters(deps: ReplayDeps): Promise<ReplaySummary
         attributes: message.attributes,
       };
       const attempts = await deps.failures.recordFailure(failure, poison, now);
-      const park = poison || attempts >= deps.maxReplayAttempts;
+      const park = poison || (!isRetryable(error) && attempts >= deps.maxReplayAttempts);
       if (!park) {
         summary.retained++;
         return;
@@ -85,7 +110,8 @@ export async function replayDeadLetters(deps: ReplayDeps): Promise<ReplaySummary
     }
     await deps.deadLetters.delete(message);
     await deps.failures.resolve(failedEventId);
-    summary.replayed++;
+    if (outcome === 'RELEASED') summary.dropped++;
+    else summary.replayed++;
   }
 }
 

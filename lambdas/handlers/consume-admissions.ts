@@ -3,14 +3,27 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { METRIC } from '../contract/names';
 import type { AdmissionMessage } from '../domain/admission';
+import { retryDelaySeconds } from '../domain/backoff';
 import { systemClock } from '../domain/clock';
-import { applyAdmission, applyAdmissions, parseAdmissionMessage } from '../domain/coupon';
-import { cachedCampaignRepository, couponStore } from '../runtime/adapters';
+import { type ApplyOutcome, applyAdmission, applyAdmissions, parseAdmissionMessage } from '../domain/coupon';
+import type { AdmissionStore } from '../domain/ports';
+import { admissionLedgerFactory, cachedCampaignRepository, couponStore, issueQueueRetries } from '../runtime/adapters';
 import { loadConfig } from '../runtime/config';
 import { instrumented, logger, metrics } from '../runtime/powertools';
 
 const config = loadConfig('consumer');
-const deps = { campaigns: cachedCampaignRepository(config), coupons: couponStore(config), clock: systemClock };
+const ledger = admissionLedgerFactory(config);
+/** The ledger check (Redis mode reads its credentials on first use). */
+const admissions: Pick<AdmissionStore, 'claim'> = {
+  claim: async (day, requests) => (await ledger()).claim(day, requests),
+};
+const deps = {
+  campaigns: cachedCampaignRepository(config),
+  admissions,
+  coupons: couponStore(config),
+  clock: systemClock,
+};
+const retries = issueQueueRetries(config);
 const processor = new BatchProcessor(EventType.SQS);
 
 /** The admissions of the records whose body parses, by message id; a poison body's record handler fails it. */
@@ -27,10 +40,11 @@ function parseAll(records: readonly SQSRecord[]): Map<string, AdmissionMessage> 
 }
 
 /**
- * Writes the batch's coupons together (one transaction per 50). Returns the outcome by coupon id of those it
- * settled; the rest (bad bodies, unknown campaigns, a failed transaction) are applied record by record.
+ * Claims and writes the batch's coupons together (one ledger claim per day, one transaction per 50 coupons).
+ * Returns the outcome by coupon id of those it settled; the rest (bad bodies, unknown campaigns, a failed claim
+ * or transaction) are applied record by record.
  */
-async function writeTogether(messages: readonly AdmissionMessage[]): Promise<Map<string, 'CREATED' | 'EXISTS'>> {
+async function writeTogether(messages: readonly AdmissionMessage[]): Promise<Map<string, ApplyOutcome>> {
   try {
     const { settled, failure } = await applyAdmissions(deps, messages);
     if (failure) logger.warn('batched coupon write failed; applying the rest one by one', { error: failure });
@@ -42,11 +56,32 @@ async function writeTogether(messages: readonly AdmissionMessage[]): Promise<Map
 }
 
 /**
- * SQS event source of the issue queue: writes one coupon per admission, idempotently, and answers a partial
- * batch response (ReportBatchItemFailures) so only failed records return to the queue; after maxReceiveCount
- * they are redriven to the dead-letter queue. The batch is written together first; each record then takes its
- * outcome from that write, or is applied alone when the batch write did not settle it. Counts CouponsPersisted,
- * DuplicateDeliveries and CouponWriteFailures (METRIC, contract/names.ts).
+ * Shows the failed records again after a backoff that grows with their receive count (domain/backoff.ts) instead
+ * of the queue's visibility timeout; a failure here only leaves them the queue's timeout.
+ */
+async function backOff(event: SQSEvent, failedIds: readonly string[]): Promise<void> {
+  const failed = new Set(failedIds);
+  const messages = event.Records.filter((r) => failed.has(r.messageId)).map((r) => ({
+    receiptHandle: r.receiptHandle,
+    delayS: retryDelaySeconds(Number(r.attributes.ApproximateReceiveCount) || 1),
+  }));
+  try {
+    const unchanged = await retries(messages);
+    if (unchanged > 0) logger.warn('visibility change failed; those records wait the queue timeout', { unchanged });
+  } catch (error) {
+    logger.warn('visibility change failed; the records wait the queue timeout', { error });
+  }
+}
+
+/**
+ * SQS event source of the issue queue: writes one coupon per admission the ledger holds, idempotently, and
+ * answers a partial batch response (ReportBatchItemFailures) so only failed records return to the queue, after a
+ * backoff of a few seconds (see backOff); after maxReceiveCount they are redriven to the dead-letter queue. Each
+ * admission is claimed in the ledger before its coupon is written (AdmissionStore.claim), so a coupon is never
+ * written for an admission the issue function released: such a message is counted, logged and deleted. The batch
+ * is written together first; each record then takes its outcome from that write, or is applied alone when the
+ * batch write did not settle it. Counts CouponsPersisted, DuplicateDeliveries, ReleasedAdmissionsDropped and
+ * CouponWriteFailures (METRIC, contract/names.ts).
  */
 export const handler = instrumented<SQSEvent, SQSBatchResponse>().handler(async (event, context) => {
   const messages = parseAll(event.Records);
@@ -55,15 +90,36 @@ export const handler = instrumented<SQSEvent, SQSBatchResponse>().handler(async 
     const message = messages.get(record.messageId) ?? parseAdmissionMessage(record.body);
     let outcome = settled.get(message.couponId);
     // A second delivery of one message in the same batch is a duplicate of the first.
-    if (outcome) settled.set(message.couponId, 'EXISTS');
-    else outcome = await applyAdmission(deps, message);
+    if (outcome === 'CREATED') settled.set(message.couponId, 'EXISTS');
+    else if (!outcome) outcome = await applyAdmission(deps, message);
+    if (outcome === 'RELEASED') {
+      logger.warn('admission not in the ledger (released or never admitted); message dropped without a coupon', {
+        messageId: record.messageId,
+        campaignId: message.campaignId,
+        issueDate: message.issueDate,
+        userId: message.userId,
+        rank: message.rank,
+        couponId: message.couponId,
+      });
+      metrics.addMetric(METRIC.ReleasedAdmissionsDropped, MetricUnit.Count, 1);
+      return;
+    }
     const counted = outcome === 'CREATED' ? METRIC.CouponsPersisted : METRIC.DuplicateDeliveries;
     metrics.addMetric(counted, MetricUnit.Count, 1);
   };
-  const response = await processPartialResponse(event, recordHandler, processor, { context });
+  // A batch whose every record failed is answered as a partial batch response too (not thrown), so its records
+  // also take the short backoff instead of the queue's visibility timeout.
+  const response = await processPartialResponse(event, recordHandler, processor, {
+    context,
+    throwOnFullBatchFailure: false,
+  });
   if (response.batchItemFailures.length > 0) {
     logger.warn('coupon writes failed', { failed: response.batchItemFailures.length, of: event.Records.length });
     metrics.addMetric(METRIC.CouponWriteFailures, MetricUnit.Count, response.batchItemFailures.length);
+    await backOff(
+      event,
+      response.batchItemFailures.map((f) => f.itemIdentifier),
+    );
   }
   return response;
 });

@@ -4,7 +4,7 @@ import { systemClock } from '../domain/clock';
 import { type DayReconciliation, reconcile } from '../domain/reconcile';
 import { type ReplaySummary, replayDeadLetters } from '../domain/replay';
 import {
-  admissionStoreFactory,
+  admissionLedgerFactory,
   campaignRepository,
   couponStore,
   deadLetterSource,
@@ -22,7 +22,7 @@ const deadLetters = deadLetterSource(config);
 const failures = failureLog(config);
 const queue = issueQueue(config);
 const queueDepth = issueQueueDepth(config);
-const admissions = admissionStoreFactory(config);
+const admissions = admissionLedgerFactory(config);
 
 /** Time kept in reserve after the last dead-letter receive for reconciliation, ms. */
 const RESERVE_MS = 20_000;
@@ -38,7 +38,7 @@ export interface ReplayRun extends ReplaySummary {
 /**
  * Scheduled (EventBridge, every minute): replays the dead-letter queue (see replayDeadLetters), then reconciles
  * recent campaign days (see reconcile). Emits EMF metrics (METRIC, contract/names.ts): Replayed / Parked /
- * Retained for the replay; Admitted, Persisted, ParkedAdmissions, Reconciled, DeadLetterDepth and
+ * Retained / ReleasedAdmissionsDropped for the replay; Admitted, Persisted, ParkedAdmissions, Reconciled, DeadLetterDepth and
  * InvariantViolations (days breaking `persisted <= admitted <= quota`) for reconciliation. The construct alarms on
  * Parked and InvariantViolations (lib/constructs/alarms.ts).
  * @throws when the campaign listing or the admission store is unreachable (the next run tries again).
@@ -46,6 +46,8 @@ export interface ReplayRun extends ReplaySummary {
 export const handler = instrumented<unknown, ReplayRun>().handler(async (_event, context) => {
   const summary = await replayDeadLetters({
     campaigns,
+    // The ledger check before each coupon write (Redis mode reads its credentials on first use).
+    admissions: { claim: async (day, requests) => (await admissions()).claim(day, requests) },
     coupons,
     deadLetters,
     failures,
@@ -53,10 +55,13 @@ export const handler = instrumented<unknown, ReplayRun>().handler(async (_event,
     maxReplayAttempts: config[ENV.MAX_REPLAY_ATTEMPTS],
     hasTime: () => context.getRemainingTimeInMillis() > RESERVE_MS,
   });
-  if (summary.replayed + summary.parked + summary.retained > 0) logger.info('replay run', { ...summary });
+  if (summary.replayed + summary.parked + summary.retained + summary.dropped > 0) {
+    logger.info('replay run', { ...summary });
+  }
   metrics.addMetric(METRIC.Replayed, MetricUnit.Count, summary.replayed);
   metrics.addMetric(METRIC.Parked, MetricUnit.Count, summary.parked);
   metrics.addMetric(METRIC.Retained, MetricUnit.Count, summary.retained);
+  metrics.addMetric(METRIC.ReleasedAdmissionsDropped, MetricUnit.Count, summary.dropped);
 
   const [days, deadLetterDepth] = await Promise.all([
     reconcile({

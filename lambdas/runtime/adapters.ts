@@ -5,21 +5,23 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { Redis } from '@upstash/redis';
 import * as z from 'zod/mini';
-import { DynamoDbAdmissionStore } from '../adapters/dynamodb/admission-store';
+import { DynamoDbAdmissionLedger, DynamoDbAdmissionStore } from '../adapters/dynamodb/admission-store';
 import { DynamoDbCampaignRepository } from '../adapters/dynamodb/campaign-repository';
 import { DynamoDbCouponStore } from '../adapters/dynamodb/coupon-store';
 import { DynamoDbFailedEventStore } from '../adapters/dynamodb/failed-event-store';
 import { DynamoDbVendorRepository } from '../adapters/dynamodb/vendor-repository';
 import { LambdaProvisionedConcurrency } from '../adapters/lambda/provisioned-concurrency';
-import { RedisAdmissionStore } from '../adapters/redis/admission-store';
+import { RedisAdmissionLedger, RedisAdmissionStore } from '../adapters/redis/admission-store';
 import { SchedulerPrewarmScheduler } from '../adapters/scheduler/prewarm-scheduler';
 import { SqsAdmissionQueue } from '../adapters/sqs/admission-queue';
 import { SqsDeadLetterSource } from '../adapters/sqs/dead-letter-source';
 import { queueDepth } from '../adapters/sqs/queue-depth';
+import { type RetryLater, retryLater } from '../adapters/sqs/retry-later';
 import { ENV } from '../contract/names';
 import { systemClock } from '../domain/clock';
 import { UnavailableError } from '../domain/errors';
 import type {
+  AdmissionLedger,
   AdmissionQueue,
   AdmissionStore,
   CampaignRepository,
@@ -139,33 +141,54 @@ export function cachedCampaignRepository(config: Env<typeof ENV.CAMPAIGN_TABLE>)
   return cachedCampaigns;
 }
 
+type AdmissionConfig = Env<typeof ENV.ADMISSION_TABLE | typeof ENV.ADMISSION_MODE | typeof ENV.UPSTASH_SECRET_ID>;
+
 let admissions: (() => Promise<AdmissionStore>) | undefined;
 
 /**
  * A getter for the admission store of the configured mode. Redis mode needs the Upstash secret, fetched on
  * first use; a failure to get it is UnavailableError (503), and the next call tries again.
  */
-export function admissionStoreFactory(
-  config: Env<typeof ENV.ADMISSION_TABLE | typeof ENV.ADMISSION_MODE | typeof ENV.UPSTASH_SECRET_ID>,
-): () => Promise<AdmissionStore> {
-  admissions ??= admissionStoreGetter(config);
+export function admissionStoreFactory(config: AdmissionConfig): () => Promise<AdmissionStore> {
+  admissions ??= modeGetter<AdmissionStore>(
+    config,
+    (client, table) => new DynamoDbAdmissionStore(client, table),
+    (redis) => new RedisAdmissionStore(redis),
+  );
   return admissions;
 }
 
-function admissionStoreGetter(
-  config: Env<typeof ENV.ADMISSION_TABLE | typeof ENV.ADMISSION_MODE | typeof ENV.UPSTASH_SECRET_ID>,
-): () => Promise<AdmissionStore> {
+let ledgers: (() => Promise<AdmissionLedger>) | undefined;
+
+/**
+ * {@link admissionStoreFactory} for the coupon pipeline (consumer, replay): the ledger's claim, entries and leaked
+ * units only, so these bundles leave the admission path out.
+ */
+export function admissionLedgerFactory(config: AdmissionConfig): () => Promise<AdmissionLedger> {
+  ledgers ??= modeGetter<AdmissionLedger>(
+    config,
+    (client, table) => new DynamoDbAdmissionLedger(client, table),
+    (redis) => new RedisAdmissionLedger(redis),
+  );
+  return ledgers;
+}
+
+function modeGetter<T>(
+  config: AdmissionConfig,
+  dynamodb: (client: DynamoDBDocumentClient, table: string) => T,
+  redisMode: (redis: Redis) => T,
+): () => Promise<T> {
   if (config[ENV.ADMISSION_MODE] === 'dynamodb') {
-    const store = new DynamoDbAdmissionStore(documentClient(), config[ENV.ADMISSION_TABLE]);
+    const store = dynamodb(documentClient(), config[ENV.ADMISSION_TABLE]);
     return async () => store;
   }
   // loadConfig refuses redis mode without a secret id.
   const secretId = config[ENV.UPSTASH_SECRET_ID] as string;
-  let store: RedisAdmissionStore | undefined;
+  let store: T | undefined;
   return async () => {
     if (store) return store;
     try {
-      store = new RedisAdmissionStore(await redisClient(secretId));
+      store = redisMode(await redisClient(secretId));
       return store;
     } catch (cause) {
       throw new UnavailableError('Redis credentials are unavailable', { cause });
@@ -262,4 +285,12 @@ export function issueProvisionedConcurrency(
     config[ENV.ISSUE_FUNCTION_NAME],
     config[ENV.ISSUE_ALIAS_NAME],
   );
+}
+
+/**
+ * Shortens the visibility timeout of received issue-queue messages (see adapters/sqs/retry-later.ts); resolves to
+ * the number of messages whose change failed.
+ */
+export function issueQueueRetries(config: Env<typeof ENV.ISSUE_QUEUE_URL>) {
+  return (messages: readonly RetryLater[]) => retryLater(sqsClient(), config[ENV.ISSUE_QUEUE_URL], messages);
 }

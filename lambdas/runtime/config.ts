@@ -34,7 +34,10 @@ const VARIABLES = {
   [ENV.AUTH_MODE]: z.enum(FUNCTION_AUTH_MODES),
   /** Days the admission state is kept after its issue day ends; default 7. */
   [ENV.ADMISSION_RETENTION_DAYS]: integerVariable(1, 7),
-  /** Replay attempts before a message is parked; default 3 (one per scheduled run, so ~3 minutes). */
+  /**
+   * Replay attempts before a message failing with a non-retryable error is parked; default 3 (one per scheduled
+   * run, so ~3 minutes). Retryable failures are never parked (domain/replay.ts isRetryable).
+   */
   [ENV.MAX_REPLAY_ATTEMPTS]: integerVariable(1, 3),
   /** Seconds an admitted user may lack a coupon before reconciliation re-enqueues it; default 300. */
   [ENV.RECONCILE_GRACE_SECONDS]: integerVariable(0, 300),
@@ -87,7 +90,7 @@ export const FUNCTION_ENV = {
   prewarm: [...COMMON, ENV.CAMPAIGN_TABLE, ENV.ISSUE_FUNCTION_NAME, ENV.ISSUE_ALIAS_NAME],
   adminVendors: [...COMMON, ENV.VENDOR_TABLE],
   adminFailedEvents: [...COMMON, ENV.FAILED_EVENT_TABLE, ENV.ISSUE_QUEUE_URL],
-  consumer: [...COMMON, ENV.CAMPAIGN_TABLE, ENV.COUPON_TABLE, ENV.ADMISSION_TABLE],
+  consumer: [...COMMON, ...ADMISSION, ENV.COUPON_TABLE, ENV.ISSUE_QUEUE_URL],
   replay: [
     ...COMMON,
     ...ADMISSION,

@@ -36,9 +36,10 @@ const CONSUMER_BATCH_SIZE = 25;
 
 /**
  * From admission to coupon: the issue queue (SQS, encrypted, TLS only) with a dead-letter queue after 5 receives;
- * the consumer, which writes one coupon per admission idempotently and answers partial batch responses; and the
- * replay, run every minute by an EventBridge rule, which drains the dead-letter queue, parks what keeps failing in
- * the failed-event table, and reconciles the admission ledger with the coupons.
+ * the consumer, which claims each admission in the ledger and writes its coupon idempotently, answering partial
+ * batch responses with a short backoff per failed record; and the replay, run every minute by an EventBridge rule,
+ * which drains the dead-letter queue, parks what can never succeed in the failed-event table, and reconciles the
+ * admission ledger with the coupons.
  */
 export class IssuePipeline extends Construct {
   /** Admissions waiting to become coupons (one message per admission). */
@@ -76,9 +77,11 @@ export class IssuePipeline extends Construct {
     this.consumer = new AppFunction(this, 'ConsumeAdmissionsFunction', {
       handler: HANDLERS.consumer,
       timeout: CONSUMER_TIMEOUT,
+      // Its own queue's URL, to shorten a failed record's visibility timeout (ChangeMessageVisibility).
+      environment: { [ENV.ISSUE_QUEUE_URL]: this.issueQueue.queueUrl },
     });
-    // Writes coupons and the day's persisted count, reading the campaign.
-    data.bindCampaignTable(this.consumer, 'read');
+    // Claims each admission in the ledger (the admission store), then writes coupons and the day's persisted count.
+    data.bindAdmissionStore(this.consumer, 'read');
     data.bindCouponTable(this.consumer, 'readWrite');
     data.bindAdmissionTable(this.consumer, 'readWrite');
     acknowledge(this.consumer, 'Serverless', {

@@ -253,7 +253,7 @@ describe('infra: identity and access', () => {
       },
     });
     // Redis mode: the admission ledger is in Redis, so the issue and admin functions only read the table there,
-    // and the four ledger readers read the secret.
+    // and the five ledger readers (the consumer claims admissions in it) read the secret.
     const redisMatrix = accessMatrix(redis);
     expect(redisMatrix.IssueCouponFunction).toMatchObject({ AdmissionTable: 'read', UpstashSecret: 'secret' });
     const secretReaders = Object.entries(redisMatrix)
@@ -261,6 +261,7 @@ describe('infra: identity and access', () => {
       .map(([fn]) => fn);
     expect(secretReaders.sort()).toEqual([
       'AdminCampaignsFunction',
+      'ConsumeAdmissionsFunction',
       'IssueCouponFunction',
       'QueryIssuanceFunction',
       'ReplayDeadLettersFunction',

@@ -3,6 +3,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { Redis } from '@upstash/redis';
 import fc from 'fast-check';
 import { DynamoDbAdmissionStore } from '../../lambdas/adapters/dynamodb/admission-store';
+import { DynamoDbCounterShards } from '../../lambdas/adapters/dynamodb/counter-shards';
 import { RedisAdmissionStore } from '../../lambdas/adapters/redis/admission-store';
 import { ADMISSION_MODES } from '../../lambdas/contract/names';
 import type { AdmissionStore } from '../../lambdas/domain/ports';
@@ -192,6 +193,68 @@ describe.each(ADMISSION_MODES)('integration: %s admission store', (mode) => {
     ]);
     expect(await store.ledger({ ...day, issueDate: '2026-05-02' })).toEqual([]);
   });
+
+  it('claim first: the release refuses, the admission and its unit of quota stand', async () => {
+    const [consumer, issuer] = [(stores[mode] as () => AdmissionStore)(), (stores[mode] as () => AdmissionStore)()];
+    const day = { campaignId: `claim-first-${mode}`, issueDate: '2026-05-01' };
+    await issuer.admit(request(day, 'a', 1));
+    expect(await consumer.claim(day, [{ userId: 'a', rank: 1 }])).toEqual([true]);
+    expect(await issuer.release(day, 'a', 1)).toBe('CLAIMED');
+    expect(await issuer.rankOf(day, 'a')).toBe(1);
+    expect(await issuer.admittedCount(day)).toBe(1);
+    expect(await issuer.admit(request(day, 'b', 1))).toEqual({ kind: 'SOLD_OUT' });
+    // A redelivered copy claims again (idempotent).
+    expect(await consumer.claim(day, [{ userId: 'a', rank: 1 }])).toEqual([true]);
+  });
+
+  it('release first: the claim finds nothing, as for a user never admitted or a stale rank', async () => {
+    const [consumer, issuer] = [(stores[mode] as () => AdmissionStore)(), (stores[mode] as () => AdmissionStore)()];
+    const day = { campaignId: `release-first-${mode}`, issueDate: '2026-05-01' };
+    await issuer.admit(request(day, 'a', 5));
+    await issuer.admit(request(day, 'b', 5));
+    expect(await issuer.release(day, 'a', 1)).toBe('RELEASED');
+    expect(await issuer.release(day, 'a', 1)).toBe('NOT_HELD');
+    expect(
+      await consumer.claim(day, [
+        { userId: 'a', rank: 1 },
+        { userId: 'b', rank: 2 },
+        { userId: 'ghost', rank: 3 },
+        { userId: 'b', rank: 7 },
+      ]),
+    ).toEqual([false, true, false, false]);
+    // The same user admitted again gets a new rank: a copy of the released admission's message stays dropped.
+    await issuer.admit(request(day, 'a', 5));
+    const rank = (await issuer.rankOf(day, 'a')) as number;
+    expect(rank).toBe(3);
+    expect(await consumer.claim(day, [{ userId: 'a', rank: 1 }])).toEqual([false]);
+    expect(await consumer.claim(day, [{ userId: 'a', rank }])).toEqual([true]);
+  });
+
+  it('lets exactly one of a racing claim and release win, for every admission', async () => {
+    const [consumer, issuer] = [(stores[mode] as () => AdmissionStore)(), (stores[mode] as () => AdmissionStore)()];
+    const day = { campaignId: `claim-race-${mode}`, issueDate: '2026-05-01' };
+    const users = Array.from({ length: 60 }, (_, i) => `u${i}`);
+    const ranks = new Map<string, number>();
+    for (const u of users) {
+      const outcome = await issuer.admit(request(day, u, 100));
+      if (outcome.kind === 'ADMITTED') ranks.set(u, outcome.rank);
+    }
+    const results = await Promise.all(
+      users.map(async (u, i) => {
+        const rank = ranks.get(u) as number;
+        const [released, [claimed]] = (await Promise.all(
+          i % 2 === 0
+            ? [issuer.release(day, u, rank), consumer.claim(day, [{ userId: u, rank }])]
+            : [consumer.claim(day, [{ userId: u, rank }]), issuer.release(day, u, rank)].reverse(),
+        )) as [string, boolean[]];
+        return { u, released, claimed };
+      }),
+    );
+    for (const r of results) expect([r.u, r.released === 'RELEASED']).toEqual([r.u, !r.claimed]);
+    const claimed = results.filter((r) => r.claimed).map((r) => r.u);
+    expect([...(await issuer.admittedUsers(day)).keys()].sort()).toEqual(claimed.sort());
+    expect(await issuer.admittedCount(day)).toBe(claimed.length);
+  });
 });
 
 describe.each([1, 8])('integration: dynamodb admission store with %i counter shard(s)', (shards) => {
@@ -233,5 +296,51 @@ describe.each([1, 8])('integration: dynamodb admission store with %i counter sha
     await store.release(day, first?.userId as string, first?.rank as number);
     expect(await store.admit(sharded(day, 'late', quota))).toMatchObject({ kind: 'ADMITTED' });
     expect(await store.admittedCount(day)).toBe(quota);
+  });
+});
+
+describe('integration: dynamodb admission store, a unit leaked by a crash between count and ledger put', () => {
+  const documents = () => DynamoDBDocumentClient.from(dynamoClient);
+
+  it.each([1, 4])('gives the unit back once its %i shard(s) were quiet, and never while a count may run', async (K) => {
+    const store = new DynamoDbAdmissionStore(documents(), 'admission');
+    const day = { campaignId: `leak-${K}`, issueDate: '2026-05-01' };
+    const quota = 3;
+    const admit = (userId: string) => store.admit({ ...request(day, userId, quota), counterShards: K });
+    await admit('a');
+    await admit('b');
+    // The crash: an instance counted a unit and died before its ledger put.
+    const counted = await new DynamoDbCounterShards(documents(), 'admission').count({
+      ...request(day, 'crashed', quota),
+      counterShards: K,
+    });
+    expect(counted).toMatchObject({ rank: expect.any(Number) });
+    expect(await admit('c')).toEqual({ kind: 'SOLD_OUT' });
+
+    // Not quiet yet: the count may belong to a request still running.
+    expect(await store.returnLeakedUnits(day, new Date(Date.now() - 60_000))).toBe(0);
+    // Quiet: given back exactly once, then the unit goes to the next user.
+    const quiet = new Date(Date.now() + 1_000);
+    const [first, second] = await Promise.all([
+      store.returnLeakedUnits(day, quiet),
+      store.returnLeakedUnits(day, quiet),
+    ]);
+    expect(first + second).toBe(1);
+    expect(await store.admittedCount(day)).toBe(2);
+    expect(await store.returnLeakedUnits(day, new Date(Date.now() + 1_000))).toBe(0);
+    expect(await admit('c')).toMatchObject({ kind: 'ADMITTED' });
+    expect(await admit('d')).toEqual({ kind: 'SOLD_OUT' });
+    expect((await store.ledger(day)).map((e) => e.userId).sort()).toEqual(['a', 'b', 'c']);
+  });
+
+  it('leaves a shard alone when a count lands between its read and the give-back', async () => {
+    const store = new DynamoDbAdmissionStore(documents(), 'admission');
+    const day = { campaignId: 'leak-race', issueDate: '2026-05-01' };
+    const counters = new DynamoDbCounterShards(documents(), 'admission');
+    await counters.count(request(day, 'crashed', 5));
+    const [shard] = await counters.shards(day);
+    await store.admit(request(day, 'late', 5)); // counts again: countedAt and admitted change
+    expect(await counters.giveBack(day, shard as Required<NonNullable<typeof shard>>, 1)).toBe(false);
+    expect(await store.admittedCount(day)).toBe(2);
   });
 });

@@ -1,5 +1,12 @@
 import type { CampaignDay } from '../../lambdas/domain/admission';
-import type { AdmissionStore, AdmitOutcome, AdmitRequest, LedgerEntry } from '../../lambdas/domain/ports';
+import type {
+  AdmissionStore,
+  AdmitOutcome,
+  AdmitRequest,
+  ClaimRequest,
+  LedgerEntry,
+  ReleaseOutcome,
+} from '../../lambdas/domain/ports';
 
 // In-memory stand-ins for the domain's ports, with the ports' guarantees (one day only).
 
@@ -20,9 +27,21 @@ export class MemoryAdmissions implements AdmissionStore {
     this.users.set(r.userId, { rank: this.seq, requestId: r.requestId, admittedAt: r.admittedAt });
     return { kind: 'ADMITTED', rank: this.seq, admittedAt: r.admittedAt };
   }
-  async release(_: CampaignDay, userId: string, rank: number) {
+  readonly claimed = new Set<string>();
+  async release(_: CampaignDay, userId: string, rank: number): Promise<ReleaseOutcome> {
     this.calls++;
-    if (this.users.get(userId)?.rank === rank) this.users.delete(userId);
+    if (this.users.get(userId)?.rank !== rank) return 'NOT_HELD';
+    if (this.claimed.has(userId)) return 'CLAIMED';
+    this.users.delete(userId);
+    return 'RELEASED';
+  }
+  async claim(_: CampaignDay, admissions: readonly ClaimRequest[]) {
+    this.calls++;
+    return admissions.map(({ userId, rank }) => {
+      const held = this.users.get(userId)?.rank === rank;
+      if (held) this.claimed.add(userId);
+      return held;
+    });
   }
   async rankOf(_: CampaignDay, userId: string) {
     return this.users.get(userId)?.rank;
@@ -33,6 +52,9 @@ export class MemoryAdmissions implements AdmissionStore {
   }
   async close() {
     throw new Error('MemoryAdmissions does not close days');
+  }
+  async returnLeakedUnits(_day: CampaignDay, _quietBefore: Date) {
+    return 0;
   }
   async admittedCount() {
     return this.users.size;

@@ -17,6 +17,13 @@ export const shardQuota = (quota: number, shard: number, shards: number) =>
  */
 const EXHAUSTED_SHARD_TTL_MS = 1_000;
 
+/** A counter shard as stored: its sort key, `admitted`, and `countedAt` (epoch ms of its last count, if recorded). */
+export interface Shard {
+  readonly counter: string;
+  readonly admitted: number;
+  readonly countedAt?: number;
+}
+
 /** One admission counted on a shard: its rank and the shard's sort key. */
 export interface Counted {
   readonly rank: number;
@@ -61,10 +68,11 @@ export class DynamoDbCounterShards {
           new UpdateCommand({
             TableName: this.tableName,
             Key: { pk, sk: counter },
-            UpdateExpression: 'SET expiresAt = :exp ADD admitted :one, seq :one',
+            // countedAt (epoch ms) lets reconciliation prove that no admission counted here is still running.
+            UpdateExpression: 'SET expiresAt = :exp, countedAt = :now ADD admitted :one, seq :one',
             ConditionExpression:
               'attribute_not_exists(closed) AND (attribute_not_exists(admitted) OR admitted < :quota)',
-            ExpressionAttributeValues: { ':one': 1, ':quota': quota, ':exp': request.expiresAt },
+            ExpressionAttributeValues: { ':one': 1, ':quota': quota, ':exp': request.expiresAt, ':now': Date.now() },
             ReturnValues: 'UPDATED_NEW',
             ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
           }),
@@ -80,13 +88,13 @@ export class DynamoDbCounterShards {
     return undefined;
   }
 
-  /** The update that gives one unit of quota back to the counter shard `counter` (the rank is not reused). */
-  uncountInput(day: CampaignDay, counter: string) {
+  /** The update that gives `units` (default 1) of quota back to the counter shard `counter` (ranks are not reused). */
+  uncountInput(day: CampaignDay, counter: string, units = 1) {
     return {
       TableName: this.tableName,
       Key: { pk: dayPk(day), sk: counter },
       UpdateExpression: 'ADD admitted :minus',
-      ExpressionAttributeValues: { ':minus': -1 },
+      ExpressionAttributeValues: { ':minus': -units } as Record<string, unknown>,
     };
   }
 
@@ -114,17 +122,44 @@ export class DynamoDbCounterShards {
     );
   }
 
-  /** The sum of the day's counter shards (one item unless the campaign is sharded). */
-  async admittedCount(day: CampaignDay): Promise<number> {
+  /**
+   * The day's counter shards as stored: sort key, `admitted`, and `countedAt` (epoch ms of the last count; absent on
+   * items last counted before it was recorded). Strongly consistent.
+   */
+  async shards(day: CampaignDay): Promise<Shard[]> {
     const { Items } = await this.client.send(
       new QueryCommand({
         TableName: this.tableName,
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :counter)',
         ExpressionAttributeValues: { ':pk': dayPk(day), ':counter': COUNTER_SK },
-        ProjectionExpression: 'admitted',
+        ProjectionExpression: 'sk, admitted, countedAt',
         ConsistentRead: true,
       }),
     );
-    return (Items ?? []).reduce((sum, item) => sum + ((item.admitted as number | undefined) ?? 0), 0);
+    return (Items ?? []).map((item) => ({ counter: item.sk, admitted: item.admitted ?? 0, countedAt: item.countedAt }));
+  }
+
+  /**
+   * Gives `units` back to `shard` if it is exactly as read: `admitted` and `countedAt` unchanged (no count, release
+   * or give-back since). Returns whether it did.
+   */
+  async giveBack(day: CampaignDay, shard: Shard, units: number): Promise<boolean> {
+    const input = this.uncountInput(day, shard.counter, units);
+    input.ExpressionAttributeValues[':admitted'] = shard.admitted;
+    input.ExpressionAttributeValues[':countedAt'] = shard.countedAt;
+    try {
+      await this.client.send(
+        new UpdateCommand({ ...input, ConditionExpression: 'admitted = :admitted AND countedAt = :countedAt' }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  /** The sum of the day's counter shards (one item unless the campaign is sharded). */
+  async admittedCount(day: CampaignDay): Promise<number> {
+    return (await this.shards(day)).reduce((sum, shard) => sum + shard.admitted, 0);
   }
 }

@@ -1,6 +1,14 @@
 import type { Redis } from '@upstash/redis';
 import type { CampaignDay } from '../../domain/admission';
-import type { AdmissionStore, AdmitOutcome, AdmitRequest, LedgerEntry } from '../../domain/ports';
+import type {
+  AdmissionLedger,
+  AdmissionStore,
+  AdmitOutcome,
+  AdmitRequest,
+  ClaimRequest,
+  LedgerEntry,
+  ReleaseOutcome,
+} from '../../domain/ports';
 
 /**
  * Keys of one campaign day. The `{...}` hash tag puts all of them in one Redis Cluster slot, which a multi-key
@@ -17,6 +25,8 @@ export function dayKeys(day: CampaignDay) {
     seq: `${tag}:seq`,
     /** STRING, present once the day was closed (the campaign's kill switch). */
     closed: `${tag}:closed`,
+    /** SET of userIds whose admission a coupon writer claimed (see CLAIM_SCRIPT): no longer releasable. */
+    claimed: `${tag}:claimed`,
   };
 }
 
@@ -42,16 +52,79 @@ return {0, rank}
 `;
 
 /**
- * KEYS: users, ledger. ARGV: userId, rank. Returns 1 when released, 0 when the user no longer held `rank`.
- * The unit of quota returns (the count is HLEN users); the rank is not reused, leaving a gap.
+ * KEYS: users, ledger, claimed. ARGV: userId, rank. Returns 1 when released, 0 when the user no longer held
+ * `rank`, 2 when a coupon writer claimed the admission (it stands). The unit of quota returns (the count is HLEN
+ * users); the rank is not reused, leaving a gap.
  */
 export const RELEASE_SCRIPT = `
 local entry = redis.call('HGET', KEYS[1], ARGV[1])
 if not entry or string.match(entry, '^(%d+)|') ~= ARGV[2] then return 0 end
+if redis.call('SISMEMBER', KEYS[3], ARGV[1]) == 1 then return 2 end
 redis.call('HDEL', KEYS[1], ARGV[1])
 redis.call('ZREMRANGEBYSCORE', KEYS[2], ARGV[2], ARGV[2])
 return 1
 `;
+
+/**
+ * KEYS: users, claimed. ARGV: userId1, rank1, userId2, rank2, ... Returns one flag per pair: 1 when the user
+ * holds that rank (now claimed: RELEASE_SCRIPT refuses it), 0 when not (released, or never admitted). The claimed
+ * set expires with the users hash.
+ */
+export const CLAIM_SCRIPT = `
+local held = {}
+for i = 1, #ARGV, 2 do
+local entry = redis.call('HGET', KEYS[1], ARGV[i])
+if entry and string.match(entry, '^(%d+)|') == ARGV[i + 1] then
+  redis.call('SADD', KEYS[2], ARGV[i])
+  held[#held + 1] = 1
+else
+  held[#held + 1] = 0
+end
+end
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl > 0 then redis.call('PEXPIRE', KEYS[2], ttl) end
+return held
+`;
+
+/**
+ * The admission ledger as the coupon pipeline sees it (the consumer, replay and reconciliation): claims and the
+ * ledger, without the admission path, so their bundles leave it out. {@link RedisAdmissionStore} adds admission,
+ * release and close. Give it a client with `automaticDeserialization: false` (see RedisAdmissionStore).
+ */
+export class RedisAdmissionLedger implements AdmissionLedger {
+  private readonly claimScript;
+
+  constructor(protected readonly redis: Redis) {
+    this.claimScript = redis.createScript<number[]>(CLAIM_SCRIPT);
+  }
+
+  /** One script call for the whole list (see {@link CLAIM_SCRIPT}). */
+  async claim(day: CampaignDay, admissions: readonly ClaimRequest[]): Promise<boolean[]> {
+    if (admissions.length === 0) return [];
+    const k = dayKeys(day);
+    const flags = await this.claimScript.exec(
+      [k.users, k.claimed],
+      admissions.flatMap((a) => [a.userId, String(a.rank)]),
+    );
+    return flags.map((flag) => Number(flag) === 1);
+  }
+
+  /** Always 0: the admission script counts and records a user in one atomic step, so no unit can leak. */
+  async returnLeakedUnits(): Promise<number> {
+    return 0;
+  }
+
+  async ledger(day: CampaignDay): Promise<LedgerEntry[]> {
+    const flat = await this.redis.zrange<(string | number)[]>(dayKeys(day).ledger, 0, -1, { withScores: true });
+    const entries: LedgerEntry[] = [];
+    for (let i = 0; i + 1 < flat.length; i += 2) {
+      const member = String(flat[i]);
+      const cut = member.lastIndexOf('|'); // user ids may contain '|'; ISO instants do not
+      entries.push({ userId: member.slice(0, cut), admittedAt: member.slice(cut + 1), rank: Number(flat[i + 1]) });
+    }
+    return entries;
+  }
+}
 
 /**
  * Redis admission through `@upstash/redis` (REST). One admission is one EVALSHA round trip (falling back to EVAL
@@ -60,11 +133,12 @@ return 1
  * `automaticDeserialization: false`, as the Lambdas do (lambdas/runtime/adapters.ts), or reading a day's winners
  * pays a caught SyntaxError per winner.
  */
-export class RedisAdmissionStore implements AdmissionStore {
+export class RedisAdmissionStore extends RedisAdmissionLedger implements AdmissionStore {
   private readonly admitScript;
   private readonly releaseScript;
 
-  constructor(private readonly redis: Redis) {
+  constructor(redis: Redis) {
+    super(redis);
     this.admitScript = redis.createScript<[number, number]>(ADMIT_SCRIPT);
     this.releaseScript = redis.createScript<number>(RELEASE_SCRIPT);
   }
@@ -81,9 +155,10 @@ export class RedisAdmissionStore implements AdmissionStore {
     return { kind: 'SOLD_OUT' };
   }
 
-  async release(day: CampaignDay, userId: string, rank: number): Promise<void> {
+  async release(day: CampaignDay, userId: string, rank: number): Promise<ReleaseOutcome> {
     const k = dayKeys(day);
-    await this.releaseScript.exec([k.users, k.ledger], [userId, String(rank)]);
+    const status = await this.releaseScript.exec([k.users, k.ledger, k.claimed], [userId, String(rank)]);
+    return status === 1 ? 'RELEASED' : status === 2 ? 'CLAIMED' : 'NOT_HELD';
   }
 
   async close(day: CampaignDay, options: { readonly expiresAt: number }): Promise<void> {
@@ -107,16 +182,5 @@ export class RedisAdmissionStore implements AdmissionStore {
 
   async admittedCount(day: CampaignDay): Promise<number> {
     return this.redis.hlen(dayKeys(day).users);
-  }
-
-  async ledger(day: CampaignDay): Promise<LedgerEntry[]> {
-    const flat = await this.redis.zrange<(string | number)[]>(dayKeys(day).ledger, 0, -1, { withScores: true });
-    const entries: LedgerEntry[] = [];
-    for (let i = 0; i + 1 < flat.length; i += 2) {
-      const member = String(flat[i]);
-      const cut = member.lastIndexOf('|'); // user ids may contain '|'; ISO instants do not
-      entries.push({ userId: member.slice(0, cut), admittedAt: member.slice(cut + 1), rank: Number(flat[i + 1]) });
-    }
-    return entries;
   }
 }

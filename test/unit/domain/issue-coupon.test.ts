@@ -19,9 +19,15 @@ function setup(now = '2026-05-01T04:30:00Z') {
   const admissions = new MemoryAdmissions();
   const sent: AdmissionMessage[] = [];
   const queue = {
-    fail: false as false | 'rejected' | 'unknown',
+    fail: false as false | 'rejected' | 'unknown' | 'stored-then-rejected',
     send: async (m: AdmissionMessage) => {
-      if (queue.fail === 'rejected') throw new MessageRejectedError('SQS answered 500');
+      if (queue.fail === 'stored-then-rejected') {
+        // A copy was stored and consumed (claimed) before the last attempt's error reached the sender.
+        sent.push(m);
+        await admissions.claim(m, [m]);
+      }
+      if (queue.fail === 'rejected' || queue.fail === 'stored-then-rejected')
+        throw new MessageRejectedError('SQS answered 500');
       if (queue.fail === 'unknown') throw Object.assign(new Error('socket timeout'), { name: 'TimeoutError' });
       sent.push(m);
     },
@@ -70,6 +76,18 @@ describe('domain: issueCoupon', () => {
     await issue('bob');
     await issue('carol');
     expect(sent.map((m) => m.userId)).toEqual(['bob', 'carol']);
+  });
+
+  it('keeps the admission and answers admitted when a rejected send had a stored copy that was claimed first', async () => {
+    const { issue, queue, admissions, sent } = setup();
+    queue.fail = 'stored-then-rejected';
+    await expect(issue('alice')).resolves.toMatchObject({ rank: 1 });
+    expect(admissions.users.get('alice')?.rank).toBe(1);
+    queue.fail = false;
+    await issue('bob');
+    // alice's unit was not freed: the quota (2) is used up by alice and bob.
+    await expect(issue('carol')).rejects.toBeInstanceOf(SoldOutError);
+    expect(sent.map((m) => m.userId)).toEqual(['alice', 'bob']);
   });
 
   it('keeps the admission when the send outcome is unknown (a timeout), so a message SQS did take never oversells', async () => {

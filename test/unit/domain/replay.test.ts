@@ -1,8 +1,8 @@
 import { couponIdOf } from '../../../lambdas/domain/admission';
 import type { Campaign } from '../../../lambdas/domain/campaign';
-import type { Coupon } from '../../../lambdas/domain/coupon';
+import { type Coupon, PoisonMessageError } from '../../../lambdas/domain/coupon';
 import type { DeadLetter } from '../../../lambdas/domain/ports';
-import { failedEventIdOf, type ReplayDeps, replayDeadLetters } from '../../../lambdas/domain/replay';
+import { failedEventIdOf, isRetryable, type ReplayDeps, replayDeadLetters } from '../../../lambdas/domain/replay';
 import { springSaleDefinition } from '../../support/fixtures';
 
 const campaign: Campaign = { ...springSaleDefinition, campaignId: 'c1', name: 'C1', createdAt: '2026-04-01T00:00:00Z' };
@@ -17,7 +17,15 @@ const admission = (userId: string) =>
     couponId: couponIdOf('c1', '2026-05-01', userId),
   });
 
-function setup(bodies: string[], options: { failWrites?: boolean } = {}) {
+/** An SDK client fault (a 400 that no retry can fix), as the AWS SDK v3 shapes it. */
+const validationError = () =>
+  Object.assign(new Error('One or more parameter values were invalid'), {
+    name: 'ValidationException',
+    $fault: 'client',
+    $metadata: { httpStatusCode: 400 },
+  });
+
+function setup(bodies: string[], options: { failWrites?: () => Error; released?: string[] } = {}) {
   const queue: DeadLetter[] = bodies.map((body, i) => ({
     messageId: `m${i}`,
     receiptHandle: `h${i}`,
@@ -45,9 +53,14 @@ function setup(bodies: string[], options: { failWrites?: boolean } = {}) {
   let delivered = 0;
   const deps = {
     campaigns: { get: async (id: string) => (id === 'c1' ? campaign : undefined) },
+    // The ledger holds every user at rank 1 except those released.
+    admissions: {
+      claim: async (_: unknown, requests: readonly { userId: string; rank: number }[]) =>
+        requests.map((r) => r.rank === 1 && !options.released?.includes(r.userId)),
+    },
     coupons: {
       putIfAbsent: async (c: Coupon) => {
-        if (options.failWrites) throw new Error('DynamoDB 500');
+        if (options.failWrites) throw options.failWrites();
         if (coupons.has(c.couponId)) return 'EXISTS' as const;
         coupons.set(c.couponId, c);
         return 'CREATED' as const;
@@ -83,18 +96,29 @@ function setup(bodies: string[], options: { failWrites?: boolean } = {}) {
 describe('domain: replayDeadLetters', () => {
   it('applies each admission once, deletes it and any copies, and leaves no failure record', async () => {
     const { run, queue, coupons, records } = setup([admission('a'), admission('b'), admission('a'), admission('a')]);
-    expect(await run()).toEqual({ replayed: 2, parked: 0, retained: 0, duplicates: 2 });
+    expect(await run()).toEqual({ replayed: 2, parked: 0, retained: 0, dropped: 0, duplicates: 2 });
     expect(queue).toEqual([]);
     expect(coupons.size).toBe(2);
     expect(records.size).toBe(0);
   });
 
-  it('keeps a failing admission in the queue, one attempt per run however many copies, and parks it on the third', async () => {
-    const { run, queue, records } = setup([admission('a'), admission('a')], { failWrites: true });
+  it('keeps an admission failing with a retryable error in the queue on every run, one attempt per run, never parked', async () => {
+    const { run, queue, records } = setup([admission('a'), admission('a')], {
+      failWrites: () => Object.assign(new Error('DynamoDB 500'), { $fault: 'server' }),
+    });
     const id = couponIdOf('c1', '2026-05-01', 'a');
     expect(await run()).toMatchObject({ retained: 1, duplicates: 1 });
     expect(queue).toHaveLength(1);
     expect(records.get(id)).toMatchObject({ attempts: 1, status: 'RETRYING' });
+    for (let i = 0; i < 8; i++) expect(await run()).toMatchObject({ parked: 0, retained: 1 });
+    expect(queue).toHaveLength(1);
+    expect(records.get(id)).toMatchObject({ attempts: 9, status: 'RETRYING', reason: 'ERROR' });
+  });
+
+  it('parks an admission failing with a non-retryable error on its third attempt', async () => {
+    const { run, queue, records } = setup([admission('a')], { failWrites: validationError });
+    const id = couponIdOf('c1', '2026-05-01', 'a');
+    await run();
     await run();
     expect(await run()).toMatchObject({ parked: 1, retained: 0 });
     expect(queue).toEqual([]);
@@ -102,8 +126,16 @@ describe('domain: replayDeadLetters', () => {
       attempts: 3,
       status: 'PARKED',
       reason: 'ERROR',
-      error: 'Error: DynamoDB 500',
+      error: 'ValidationException: One or more parameter values were invalid',
     });
+  });
+
+  it('drops an admission the ledger no longer holds without writing its coupon or a failure record', async () => {
+    const { run, queue, coupons, records } = setup([admission('a'), admission('b')], { released: ['a'] });
+    expect(await run()).toMatchObject({ replayed: 1, dropped: 1, parked: 0, retained: 0 });
+    expect(queue).toEqual([]);
+    expect([...coupons.values()].map((c) => c.userId)).toEqual(['b']);
+    expect(records.size).toBe(0);
   });
 
   it('parks a poison message at once, keyed by message id when it carries no admission', async () => {
@@ -113,5 +145,26 @@ describe('domain: replayDeadLetters', () => {
     expect(queue).toEqual([]);
     expect(records.get('message#m0')).toMatchObject({ status: 'PARKED', reason: 'POISON' });
     expect(records.get(failedEventIdOf({ messageId: 'm1', body: unknown }))?.error).toMatch(/does not exist/);
+  });
+});
+
+describe('domain: isRetryable', () => {
+  it('retries throttling, server faults, timeouts and network errors, but not client faults or poison', () => {
+    expect(isRetryable(Object.assign(new Error('x'), { $fault: 'server', $metadata: { httpStatusCode: 500 } }))).toBe(
+      true,
+    );
+    expect(
+      isRetryable(
+        Object.assign(new Error('x'), {
+          name: 'ProvisionedThroughputExceededException',
+          $fault: 'client',
+          $retryable: { throttling: true },
+        }),
+      ),
+    ).toBe(true);
+    expect(isRetryable(Object.assign(new Error('x'), { name: 'ThrottlingException', $fault: 'client' }))).toBe(true);
+    expect(isRetryable(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }))).toBe(true);
+    expect(isRetryable(validationError())).toBe(false);
+    expect(isRetryable(new PoisonMessageError('bad body'))).toBe(false);
   });
 });
