@@ -16,15 +16,17 @@ const operationFaultSchema = z.strictObject({
    */
   errorAfterForwardRate: rate.optional(),
   /**
-   * The error returned; a retryable error the real service returns. DynamoDB: InternalServerError (500, the
-   * default) or ProvisionedThroughputExceededException / ThrottlingException (400). SQS: InternalError (500, the
-   * default) or ServiceUnavailable (503).
+   * The error returned, one the real service returns. Retryable: DynamoDB InternalServerError (500, the default)
+   * or ProvisionedThroughputExceededException / ThrottlingException (400); SQS InternalError (500, the default) or
+   * ServiceUnavailable (503). Not retryable: DynamoDB AccessDeniedException (400), as when a function's role lost
+   * a permission (the replay parks what fails with it, lambdas/domain/replay.ts isRetryable).
    */
   error: z
     .enum([
       'InternalServerError',
       'ProvisionedThroughputExceededException',
       'ThrottlingException',
+      'AccessDeniedException',
       'InternalError',
       'ServiceUnavailable',
     ])
@@ -105,6 +107,10 @@ const DYNAMODB_ERRORS: Record<string, { status: number; message: string }> = {
     message: 'The level of configured provisioned throughput for the table was exceeded (injected)',
   },
   ThrottlingException: { status: 400, message: 'Rate of requests exceeds the allowed throughput (injected)' },
+  AccessDeniedException: {
+    status: 400,
+    message: 'User is not authorized to perform: dynamodb:TransactWriteItems (injected by the local cloud)',
+  },
 };
 
 const SQS_ERRORS: Record<string, { status: number; message: string }> = {

@@ -14,7 +14,10 @@ const VISIBILITY_S = 2;
  * fails, through the replay's attempts. It is an InternalServerError, which the replay of this branch parks after
  * MAX_REPLAY_ATTEMPTS; if the replay stops parking retryable errors, swap in a fault the replay treats as final.
  */
-const COUPON_WRITES_KEEP_FAILING = { dynamodb: { TransactWriteItems: { errorRate: 1 } } };
+// A failure the replay cannot outlast (the consumer's role lost a permission): a retryable one is never parked.
+const COUPON_WRITES_KEEP_FAILING = {
+  dynamodb: { TransactWriteItems: { errorRate: 1, error: 'AccessDeniedException' } },
+};
 
 const users = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}-${i}`);
 
