@@ -11,13 +11,13 @@ export interface AdminCredentials {
   /** Set for temporary credentials (a deployed stack's admin role); never for the local admin. */
   readonly sessionToken?: string;
   readonly region: string;
-  /** The SigV4 service name of API Gateway. */
-  readonly service: 'execute-api';
+  /** The SigV4 service name: `execute-api` (API Gateway) for the admin API; another for a stand-in's check. */
+  readonly service: string;
 }
 
 /**
  * The SigV4 signer both sides of an admin call use: the client signing it and the local cloud recomputing the
- * signature to check it. Service `execute-api`, the credentials' region, no `x-amz-content-sha256` header (curl's
+ * signature to check it. The credentials' service (`execute-api` for the admin API) and region, no `x-amz-content-sha256` header (curl's
  * `--aws-sigv4` sends none either; the payload hash is still part of the signature).
  */
 export function executeApiSigner(credentials: AdminCredentials): SignatureV4 {

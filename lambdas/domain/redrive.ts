@@ -47,6 +47,8 @@ export const failedEventSchema = z.strictObject({
   issueDate: z.optional(z.string()),
   /** The original message body, unchanged. */
   body: z.string(),
+  /** The dead letter's SQS system attributes when it was parked (ApproximateReceiveCount, SentTimestamp, ...). */
+  attributes: z.optional(z.record(z.string(), z.string())),
   lastError: z.string(),
   attempts: z.number(),
   firstFailedAt: z.string(),

@@ -68,7 +68,11 @@ export class AppFunction extends NodejsFunction {
         sourceMap: true,
         target: 'node22',
         format: OutputFormat.CJS,
-        externalModules: [],
+        // Everything is bundled but the SDK's event-stream serde (about 20 KB): HttpProtocol loads it with import()
+        // only for an operation that streams events, which none of DynamoDB, SQS, Secrets Manager or Lambda's
+        // calls here does. Left out, that import() is a require() never reached (and, were it reached on Lambda,
+        // resolved from the runtime's own SDK).
+        externalModules: ['@smithy/core/event-streams'],
         // ES module builds first: the AWS SDK's CommonJS builds require whole barrels that esbuild cannot
         // tree-shake (BENCHMARKS.md has the sizes either way).
         mainFields: ['module', 'main'],

@@ -2368,6 +2368,9 @@ export interface operations {
                             campaignId?: string;
                             issueDate?: string;
                             body: string;
+                            attributes?: {
+                                [key: string]: string;
+                            };
                             lastError: string;
                             attempts: number;
                             firstFailedAt: string;
@@ -2463,6 +2466,9 @@ export interface operations {
                         campaignId?: string;
                         issueDate?: string;
                         body: string;
+                        attributes?: {
+                            [key: string]: string;
+                        };
                         lastError: string;
                         attempts: number;
                         firstFailedAt: string;

@@ -1,6 +1,4 @@
-import { createHash, createHmac } from 'node:crypto';
-import { fromEnv } from '@aws-sdk/credential-provider-env';
-import { SignatureV4 } from '@smithy/signature-v4';
+import { AwsClient } from 'aws4fetch';
 import type { PrewarmScheduler } from '../../domain/ports';
 import type { PrewarmSchedule } from '../../domain/prewarm';
 
@@ -17,31 +15,6 @@ export interface PrewarmSchedulerTarget {
   readonly endpoint?: string;
 }
 
-type SourceData = string | ArrayBuffer | ArrayBufferView;
-const bytes = (data: SourceData): string | Uint8Array =>
-  typeof data === 'string'
-    ? data
-    : ArrayBuffer.isView(data)
-      ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
-      : new Uint8Array(data);
-
-/** SHA-256 and HMAC-SHA-256 as SignatureV4 takes them (a `Checksum` constructor), from node:crypto. */
-class Sha256 {
-  private readonly hash;
-  constructor(secret?: SourceData) {
-    this.hash = secret === undefined ? createHash('sha256') : createHmac('sha256', bytes(secret));
-  }
-  update(data: SourceData): void {
-    this.hash.update(bytes(data));
-  }
-  async digest(): Promise<Uint8Array> {
-    return new Uint8Array(this.hash.digest());
-  }
-  reset(): void {
-    throw new Error('not supported');
-  }
-}
-
 /** A Scheduler API error: its `x-amzn-errortype` (e.g. `ConflictException`) and HTTP status. */
 export class SchedulerApiError extends Error {
   constructor(
@@ -54,33 +27,27 @@ export class SchedulerApiError extends Error {
   }
 }
 
-const ATTEMPTS = 3;
-const retryable = (status: number) => status === 429 || status >= 500;
-const backoff = (attempt: number) => new Promise((r) => setTimeout(r, Math.random() * 100 * 2 ** attempt));
+/** Retries of a throttled (429) or failed (5xx) call, with jittered exponential backoff (aws4fetch's). */
+const RETRIES = 2;
+/** Time one call may take, retries included, ms: well inside the admin function's timeout. */
+const CALL_TIMEOUT_MS = 5_000;
 
 /**
- * Pre-warm schedules in EventBridge Scheduler (its REST API, signed with the SDK's SignatureV4 and the function's
+ * Pre-warm schedules in EventBridge Scheduler (its REST API through aws4fetch, signed with the function's
  * credentials from the environment): each a schedule of `target.groupName` invoking the applier with
  * `{campaignId, action}`, no flexible time window (fires at its time), cron expressions in the campaign's time zone
  * (ScheduleExpressionTimezone); a one-time `at()` schedule deletes itself after it fires.
  * Why not `@aws-sdk/client-scheduler`: its client and the REST protocol code it brings add about 29 KB to the admin
  * function, putting it over the 500 KiB bundle goal (BENCHMARKS.md, "Bundle sizes"); these three calls are small.
- * Throttling, 5xx and network errors are retried up to 3 attempts with jittered backoff.
+ * Throttling (429) and 5xx answers are retried twice with jittered backoff.
  */
 export class SchedulerPrewarmScheduler implements PrewarmScheduler {
-  private readonly signer: SignatureV4;
-  private readonly endpoint: URL;
+  private readonly endpoint: string;
 
   constructor(private readonly target: PrewarmSchedulerTarget) {
-    this.signer = new SignatureV4({
-      service: 'scheduler',
-      region: target.region,
-      credentials: fromEnv(),
-      sha256: Sha256,
-    });
-    this.endpoint = new URL(
-      target.endpoint ?? process.env.AWS_ENDPOINT_URL_SCHEDULER ?? `https://scheduler.${target.region}.amazonaws.com`,
-    );
+    const endpoint =
+      target.endpoint ?? process.env.AWS_ENDPOINT_URL_SCHEDULER ?? `https://scheduler.${target.region}.amazonaws.com`;
+    this.endpoint = endpoint.replace(/\/$/, '');
   }
 
   async put(schedules: readonly PrewarmSchedule[]): Promise<void> {
@@ -128,49 +95,28 @@ export class SchedulerPrewarmScheduler implements PrewarmScheduler {
 
   /** One signed call to `/schedules/{name}`. @throws SchedulerApiError for an error answer after the retries. */
   private async call(method: 'POST' | 'PUT' | 'DELETE', name: string, body?: Record<string, unknown>) {
-    const path = `${this.endpoint.pathname.replace(/\/$/, '')}/schedules/${encodeURIComponent(name)}`;
-    const query = method === 'DELETE' ? { groupName: this.target.groupName } : undefined;
-    const text = body === undefined ? undefined : JSON.stringify(body);
-    for (let attempt = 1; ; attempt++) {
-      const signed = await this.signer.sign({
-        method,
-        protocol: this.endpoint.protocol,
-        hostname: this.endpoint.hostname,
-        port: this.endpoint.port ? Number(this.endpoint.port) : undefined,
-        path,
-        query,
-        headers: {
-          host: this.endpoint.host,
-          ...(text === undefined ? {} : { 'content-type': 'application/json' }),
-        },
-        body: text,
-      });
-      const url = new URL(path, this.endpoint);
-      if (query) url.search = new URLSearchParams(query).toString();
-      let response: Response;
-      try {
-        response = await fetch(url, {
-          method,
-          headers: signed.headers as Record<string, string>,
-          body: text,
-          signal: AbortSignal.timeout(3_000),
-        });
-      } catch (error) {
-        if (attempt >= ATTEMPTS) throw error;
-        await backoff(attempt);
-        continue;
-      }
-      if (response.ok) {
-        await response.arrayBuffer();
-        return;
-      }
-      const answer = (await response.json().catch(() => ({}))) as { message?: string; Message?: string };
-      const type = (response.headers.get('x-amzn-errortype') ?? 'UnknownError').split(':')[0] as string;
-      if (retryable(response.status) && attempt < ATTEMPTS) {
-        await backoff(attempt);
-        continue;
-      }
-      throw new SchedulerApiError(type, response.status, answer.message ?? answer.Message ?? response.statusText);
+    const url = new URL(`${this.endpoint}/schedules/${encodeURIComponent(name)}`);
+    if (method === 'DELETE') url.searchParams.set('groupName', this.target.groupName);
+    // The credentials are read on each call: Lambda sets them in the environment (fromEnv reads them the same way).
+    const client = new AwsClient({
+      accessKeyId: process.env.AWS_ACCESS_KEY_ID ?? '',
+      secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY ?? '',
+      sessionToken: process.env.AWS_SESSION_TOKEN,
+      service: 'scheduler',
+      region: this.target.region,
+      retries: RETRIES,
+    });
+    const response = await client.fetch(url, {
+      method,
+      ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+      signal: AbortSignal.timeout(CALL_TIMEOUT_MS),
+    });
+    if (response.ok) {
+      await response.arrayBuffer();
+      return;
     }
+    const answer = (await response.json().catch(() => ({}))) as { message?: string; Message?: string };
+    const type = (response.headers.get('x-amzn-errortype') ?? 'UnknownError').split(':')[0] as string;
+    throw new SchedulerApiError(type, response.status, answer.message ?? answer.Message ?? response.statusText);
   }
 }

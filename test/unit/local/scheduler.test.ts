@@ -1,7 +1,8 @@
-import { Sha256 as ReferenceSha256 } from '@aws-crypto/sha256-js';
-import { SignatureV4 } from '@smithy/signature-v4';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { DateTime } from 'luxon';
 import { SchedulerPrewarmScheduler } from '../../../lambdas/adapters/scheduler/prewarm-scheduler';
+import { LocalIamAuthorizer } from '../../../local/authorizers';
 import type { LocalFunction } from '../../../local/lambda-runtime';
 import { cronerPattern, startLocalScheduler } from '../../../local/scheduler';
 
@@ -69,39 +70,50 @@ describe('local: Scheduler stand-in and the pre-warm scheduler adapter', () => {
     }
   });
 
-  it('signs as the SDK would with its own SHA-256', async () => {
-    // The adapter's node:crypto SHA-256 must give the signature the reference implementation gives.
-    const request = {
-      method: 'POST',
-      protocol: 'https:',
-      hostname: 'scheduler.us-east-1.amazonaws.com',
-      path: '/schedules/x',
-      headers: { host: 'scheduler.us-east-1.amazonaws.com', 'content-type': 'application/json' },
-      body: '{"a":1}',
-    };
-    const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' };
-    const at = new Date('2026-05-01T00:00:00Z');
-    const reference = new SignatureV4({
-      service: 'scheduler',
+  it('signs every call with SigV4 for the scheduler service, as AWS checks it', async () => {
+    // The local IAM authorizer recomputes the signature over the method, path, query, signed headers and body.
+    const credentials = {
+      accessKeyId: 'AKIDEXAMPLE',
+      secretAccessKey: 'secret',
       region: 'us-east-1',
-      credentials,
-      sha256: ReferenceSha256,
+      service: 'scheduler',
+    };
+    const iam = new LocalIamAuthorizer(credentials);
+    const verdicts: { method?: string; ok: boolean }[] = [];
+    const server = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', async () => {
+        const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+        const verdict = await iam.authorize(req, url, Buffer.concat(chunks));
+        verdicts.push({ method: req.method, ok: verdict.ok });
+        res.writeHead(verdict.ok ? 200 : 403, { 'content-type': 'application/json' }).end('{}');
+      });
     });
-    // The adapter's signer is private: its hash constructor is read off it to sign with the same settings.
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
     const adapter = new SchedulerPrewarmScheduler({
       groupName: 'g',
       functionArn: 'f',
       roleArn: 'r',
       region: 'us-east-1',
-    }) as unknown as { signer: { sha256: never } };
-    const ours = new SignatureV4({
-      service: 'scheduler',
-      region: 'us-east-1',
-      credentials,
-      sha256: adapter.signer.sha256,
+      endpoint: `http://127.0.0.1:${port}`,
     });
-    const expected = await reference.sign(request, { signingDate: at });
-    const actual = await ours.sign(request, { signingDate: at });
-    expect(actual.headers.authorization).toBe(expected.headers.authorization);
+    try {
+      await adapter.put([
+        { name: 'c.raise', action: 'raise', campaignId: 'c', expression: 'cron(45 12 * * ? *)', timezone: 'UTC' },
+      ]);
+      await adapter.remove(['c.raise']);
+      expect(verdicts).toEqual([
+        { method: 'POST', ok: true },
+        { method: 'DELETE', ok: true },
+      ]);
+      // A wrong secret is refused: the check above can fail.
+      process.env.AWS_SECRET_ACCESS_KEY = 'not-the-secret';
+      await expect(adapter.remove(['c.raise'])).rejects.toThrow(/403/);
+    } finally {
+      process.env.AWS_SECRET_ACCESS_KEY = 'secret';
+      server.close();
+    }
   });
 });
