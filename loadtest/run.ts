@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { LocalApiClient } from '../local/api-client';
 import type { LocalEndpoints } from '../local/cloud';
+import { adminCredentialsFromEnv } from '../local/sigv4';
 
 // `npm run loadtest -- [apiUrl] [quota]`: creates a vendor and a campaign open all day (as an admin, SigV4-signed),
 // runs loadtest/flash-sale.yml with Artillery against it, then prints the campaign's counts.
@@ -21,23 +22,14 @@ async function main() {
     client = new LocalApiClient(endpoints);
     auth = endpoints.auth.mode === 'jwt' ? 'local' : 'none';
   } else {
-    const { AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_REGION } = process.env;
-    if (!AWS_ACCESS_KEY_ID || !AWS_SECRET_ACCESS_KEY || !AWS_REGION) {
-      throw new Error('a deployed API needs AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_REGION for admin calls');
-    }
+    const adminCredentials = adminCredentialsFromEnv();
     auth = process.env.LOADTEST_AUTH === 'none' ? 'none' : 'file';
     if (auth === 'file' && !process.env.LOADTEST_TOKENS_FILE) {
       throw new Error('set LOADTEST_TOKENS_FILE (a JSON array of bearer tokens) or LOADTEST_AUTH=none');
     }
     client = new LocalApiClient({
       apiUrl: target.replace(/\/$/, ''),
-      adminCredentials: {
-        accessKeyId: AWS_ACCESS_KEY_ID,
-        secretAccessKey: AWS_SECRET_ACCESS_KEY,
-        ...(AWS_SESSION_TOKEN ? { sessionToken: AWS_SESSION_TOKEN } : {}),
-        region: AWS_REGION,
-        service: 'execute-api',
-      },
+      adminCredentials,
       auth: { mode: auth === 'none' ? 'none' : 'jwt' },
     });
   }

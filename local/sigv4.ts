@@ -42,3 +42,23 @@ export function signableRequest(method: string, url: URL, headers: Record<string
   }
   return { method, protocol: url.protocol, hostname: url.hostname, path: url.pathname, query, headers, body };
 }
+
+/**
+ * Admin credentials for a deployed API from the environment: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
+ * AWS_SESSION_TOKEN (temporary credentials) and AWS_REGION, e.g. after
+ * `eval "$(aws configure export-credentials --format env)"`. Used by the smoke command and the load test.
+ * @throws Error when the key, the secret or the region is missing.
+ */
+export function adminCredentialsFromEnv(env: NodeJS.ProcessEnv = process.env): AdminCredentials {
+  const { AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_REGION } = env;
+  if (!AWS_ACCESS_KEY_ID || !AWS_SECRET_ACCESS_KEY || !AWS_REGION) {
+    throw new Error('a deployed API needs AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_REGION for admin calls');
+  }
+  return {
+    accessKeyId: AWS_ACCESS_KEY_ID,
+    secretAccessKey: AWS_SECRET_ACCESS_KEY,
+    ...(AWS_SESSION_TOKEN ? { sessionToken: AWS_SESSION_TOKEN } : {}),
+    region: AWS_REGION,
+    service: 'execute-api',
+  };
+}

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { LocalApiClient } from '../local/api-client';
 import type { LocalEndpoints } from '../local/cloud';
+import { adminCredentialsFromEnv } from '../local/sigv4';
 
 /** How the operator tools reach an API: its client, and how users authenticate to it. */
 export interface Target {
@@ -32,22 +33,13 @@ export function resolveTarget(apiUrl: string | undefined, options: { token?: str
     }
     return { client: new LocalApiClient(endpoints), userAuth: endpoints.auth.mode === 'jwt' ? 'local' : 'none' };
   }
-  const { AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_REGION } = process.env;
-  if (!AWS_ACCESS_KEY_ID || !AWS_SECRET_ACCESS_KEY || !AWS_REGION) {
-    throw new Error('a deployed API needs AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_REGION for admin calls');
-  }
+  const adminCredentials = adminCredentialsFromEnv();
   if (!options.openMode && !options.token) {
     throw new Error('give a user token (--token or SMOKE_TOKEN, see npm run token) or --open for an auth=none stack');
   }
   const client = new LocalApiClient({
     apiUrl: apiUrl.replace(/\/$/, ''),
-    adminCredentials: {
-      accessKeyId: AWS_ACCESS_KEY_ID,
-      secretAccessKey: AWS_SECRET_ACCESS_KEY,
-      ...(AWS_SESSION_TOKEN ? { sessionToken: AWS_SESSION_TOKEN } : {}),
-      region: AWS_REGION,
-      service: 'execute-api',
-    },
+    adminCredentials,
     auth: { mode: options.openMode ? 'none' : 'jwt' },
   });
   return options.openMode ? { client, userAuth: 'none' } : { client, userAuth: 'token', token: options.token };
