@@ -1,14 +1,20 @@
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { createHash, randomUUID } from 'node:crypto';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { median } from './stats';
 
 // `tsx bench/issue-metrics.ts [rounds] [requests]`: the CPU cost of the issue function's outcome metrics (EMF
 // through Powertools Metrics, one count per request, lambdas/handlers/issue-coupon.ts). The real handler module,
-// its whole middleware stack and Powertools, runs in a child process with in-memory adapters (no network), stdout
-// (the EMF sink, as in Lambda) to /dev/null; `without` replaces `metrics.addMetric` by a no-op, so the difference
-// is exactly what the outcome metrics add: the metric, its EMF serialization and write. Each round runs both
-// variants, in alternating order, in fresh processes; the figure is the median of rounds of CPU µs per request.
+// its whole middleware stack and Powertools, runs in a child process, stdout (the EMF sink, as in Lambda) to
+// /dev/null; `without` replaces `metrics.addMetric` by a no-op, so the difference is exactly what the outcome
+// metrics add: the metric, its EMF serialization and write. Two settings of the adapters: `in-memory` (no I/O at
+// all: the worst case for the ratio) and `sqs` (the admission in memory, the SendMessage through the product's own
+// SQS client, the SDK's serialization, SigV4 signing, HTTP and MD5 check, to a stub in the parent process: closer
+// to a deployed request's CPU, still without the Redis or DynamoDB call). Each round runs every variant, in
+// alternating order, in fresh processes; the figure is the median of rounds of CPU µs per request.
 
 /** Sizes of the benchmark. */
 export interface IssueMetricsOptions {
@@ -21,47 +27,103 @@ export interface IssueMetricsOptions {
 /** The figure BENCHMARKS.md reports. */
 export const ISSUE_METRICS_DEFAULTS: IssueMetricsOptions = { rounds: 7, requests: 20_000 };
 
-/** CPU per request (user + system), µs: the median of rounds of each variant, and with / without. */
-export interface IssueMetricsResult {
+/** The adapters' settings of a worker (see the file comment). */
+export const ISSUE_METRICS_IO = ['in-memory', 'sqs'] as const;
+/** One setting of the adapters. */
+export type IssueMetricsIo = (typeof ISSUE_METRICS_IO)[number];
+
+/** CPU per request (user + system), µs, of one adapter setting: the median of rounds of each variant, and with / without. */
+export interface IssueMetricsFigure {
   readonly withMetricsUs: number;
   readonly withoutMetricsUs: number;
   readonly ratio: number;
   readonly rounds: { withMetricsUs: number; withoutMetricsUs: number }[];
 }
 
-/** Runs the benchmark (see the file comment). @throws Error when a worker fails. */
-export function benchIssueMetrics(options: IssueMetricsOptions = ISSUE_METRICS_DEFAULTS): IssueMetricsResult {
-  const rounds: IssueMetricsResult['rounds'] = [];
-  for (let round = 0; round < options.rounds; round++) {
-    const order = round % 2 === 0 ? (['with', 'without'] as const) : (['without', 'with'] as const);
-    const measured: Record<string, number> = {};
-    for (const variant of order) measured[variant] = runWorker(variant, options.requests);
-    rounds.push({ withMetricsUs: measured.with as number, withoutMetricsUs: measured.without as number });
+/** The figures of every adapter setting. */
+export type IssueMetricsResult = Record<IssueMetricsIo, IssueMetricsFigure>;
+
+/**
+ * Runs the benchmark (see the file comment).
+ * @throws Error when a worker fails.
+ */
+export async function benchIssueMetrics(
+  options: IssueMetricsOptions = ISSUE_METRICS_DEFAULTS,
+): Promise<IssueMetricsResult> {
+  const stub = await startSqsStub();
+  try {
+    const rounds: Record<IssueMetricsIo, IssueMetricsFigure['rounds']> = { 'in-memory': [], sqs: [] };
+    for (let round = 0; round < options.rounds; round++) {
+      const order = round % 2 === 0 ? (['with', 'without'] as const) : (['without', 'with'] as const);
+      for (const io of ISSUE_METRICS_IO) {
+        const measured: Record<string, number> = {};
+        for (const variant of order) measured[variant] = await runWorker(variant, io, options.requests, stub.url);
+        rounds[io].push({ withMetricsUs: measured.with as number, withoutMetricsUs: measured.without as number });
+      }
+    }
+    const figure = (r: IssueMetricsFigure['rounds']): IssueMetricsFigure => {
+      const withMetricsUs = median(r.map((x) => x.withMetricsUs));
+      const withoutMetricsUs = median(r.map((x) => x.withoutMetricsUs));
+      return { withMetricsUs, withoutMetricsUs, ratio: withMetricsUs / withoutMetricsUs, rounds: r };
+    };
+    return { 'in-memory': figure(rounds['in-memory']), sqs: figure(rounds.sqs) };
+  } finally {
+    stub.server.close();
   }
-  const withMetricsUs = median(rounds.map((r) => r.withMetricsUs));
-  const withoutMetricsUs = median(rounds.map((r) => r.withoutMetricsUs));
-  return { withMetricsUs, withoutMetricsUs, ratio: withMetricsUs / withoutMetricsUs, rounds };
 }
 
-function runWorker(variant: 'with' | 'without', requests: number): number {
+/**
+ * An SQS endpoint that accepts every SendMessage (JSON protocol) with the MD5 of its body, as SQS answers it, so
+ * the SDK's checks pass; it runs in the parent, so its CPU is not the worker's.
+ */
+async function startSqsStub(): Promise<{ server: http.Server; url: string }> {
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const { MessageBody = '' } = JSON.parse(Buffer.concat(chunks).toString() || '{}') as { MessageBody?: string };
+      const md5 = createHash('md5').update(MessageBody).digest('hex');
+      res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' });
+      res.end(JSON.stringify({ MessageId: randomUUID(), MD5OfMessageBody: md5 }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
+
+function runWorker(variant: 'with' | 'without', io: IssueMetricsIo, requests: number, sqsUrl: string): Promise<number> {
   const tsx = path.join(__dirname, '..', 'node_modules', 'tsx', 'dist', 'cli.mjs');
-  const run = spawnSync(process.execPath, [tsx, __filename, '--worker', variant, String(requests)], {
-    encoding: 'utf8',
+  const child = spawn(process.execPath, [tsx, __filename, '--worker', variant, io, String(requests), sqsUrl], {
     stdio: ['ignore', 'ignore', 'pipe'],
     timeout: 300_000,
   });
-  const line = run.stderr
-    .split('\n')
-    .reverse()
-    .find((l) => l.startsWith('{"cpuUsPerRequest"'));
-  if (run.status !== 0 || !line) {
-    throw new Error(`issue-metrics worker (${variant}) failed: ${run.stderr.slice(-2000)}`);
-  }
-  return (JSON.parse(line) as { cpuUsPerRequest: number }).cpuUsPerRequest;
+  let stderr = '';
+  child.stderr?.on('data', (c: Buffer) => {
+    stderr += c.toString();
+  });
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (status) => {
+      const line = stderr
+        .split('\n')
+        .reverse()
+        .find((l) => l.startsWith('{"cpuUsPerRequest"'));
+      if (status !== 0 || !line) {
+        reject(new Error(`issue-metrics worker (${variant}, ${io}) failed: ${stderr.slice(-2000)}`));
+        return;
+      }
+      resolve((JSON.parse(line) as { cpuUsPerRequest: number }).cpuUsPerRequest);
+    });
+  });
 }
 
 /** In the worker: the real issue handler over in-memory adapters, timed. Reports on stderr. */
-async function worker(variant: 'with' | 'without', requests: number): Promise<void> {
+async function worker(
+  variant: 'with' | 'without',
+  io: IssueMetricsIo,
+  requests: number,
+  sqsUrl: string,
+): Promise<void> {
   Object.assign(process.env, {
     ADMISSION_MODE: 'dynamodb',
     CAMPAIGN_TABLE_NAME: 'campaigns',
@@ -71,7 +133,13 @@ async function worker(variant: 'with' | 'without', requests: number): Promise<vo
     POWERTOOLS_SERVICE_NAME: 'issue-coupon',
     METRICS_INSTANCE: 'Bench/Coupons',
     POWERTOOLS_LOG_LEVEL: 'WARN',
+    // For the `sqs` setting: the product's SQS client (lambdas/runtime/adapters.ts sqsClient) reaches the stub.
+    AWS_ENDPOINT_URL_SQS: sqsUrl,
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'bench',
+    AWS_SECRET_ACCESS_KEY: 'bench',
   });
+  if (io === 'sqs') process.env.ISSUE_QUEUE_URL = `${sqsUrl}/000000000000/issue`;
   const today = new Date().toISOString().slice(0, 10);
   const warmUp = Math.ceil(requests / 5);
   const total = warmUp + requests;
@@ -104,10 +172,11 @@ async function worker(variant: 'with' | 'without', requests: number): Promise<vo
     // Read once, at the first SOLD_OUT: the instance then answers the rest from its sold-out cache.
     admittedUsers: async () => new Map(ranks),
   };
+  const real = require('../lambdas/runtime/adapters') as typeof import('../lambdas/runtime/adapters');
   const fakeAdapters = {
     cachedCampaignRepository: () => ({ get: async () => campaign }),
     admissionStoreFactory: () => async () => store,
-    issueQueue: () => ({ send: async () => undefined }),
+    issueQueue: io === 'sqs' ? real.issueQueue : () => ({ send: async () => undefined }),
   };
   const adaptersPath = require.resolve('../lambdas/runtime/adapters');
   require.cache[adaptersPath] = {
@@ -144,30 +213,45 @@ async function worker(variant: 'with' | 'without', requests: number): Promise<vo
       } as unknown as APIGatewayProxyEventV2,
       { ...context, awsRequestId: `req-${i}` } as Context,
     );
-  for (let i = 0; i < warmUp; i++) await invoke(i);
+  const statuses = new Map<number, number>();
+  const count = (response: { statusCode?: number } | string) => {
+    const status = typeof response === 'string' ? 200 : (response.statusCode ?? 200);
+    statuses.set(status, (statuses.get(status) ?? 0) + 1);
+  };
+  for (let i = 0; i < warmUp; i++) count(await invoke(i));
   const start = process.cpuUsage();
-  for (let i = warmUp; i < total; i++) await invoke(i);
+  for (let i = warmUp; i < total; i++) count(await invoke(i));
   const used = process.cpuUsage(start);
+  // Half admitted (202), half sold out (409), nothing else: otherwise the figure measures something else.
+  if (statuses.size !== 2 || !statuses.get(202) || !statuses.get(409)) {
+    throw new Error(`unexpected answers: ${JSON.stringify(Object.fromEntries(statuses))}`);
+  }
   process.stderr.write(`${JSON.stringify({ cpuUsPerRequest: (used.user + used.system) / requests })}\n`);
 }
 
 if (require.main === module) {
   const args = process.argv.slice(2);
   if (args[0] === '--worker') {
-    worker(args[1] as 'with' | 'without', Number(args[2])).catch((error: unknown) => {
-      process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
-      process.exit(1);
-    });
+    worker(args[1] as 'with' | 'without', args[2] as IssueMetricsIo, Number(args[3]), String(args[4])).catch(
+      (error: unknown) => {
+        process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+        process.exit(1);
+      },
+    );
   } else {
     const rounds = Number(args[0] ?? ISSUE_METRICS_DEFAULTS.rounds);
     const requests = Number(args[1] ?? ISSUE_METRICS_DEFAULTS.requests);
-    const result = benchIssueMetrics({ rounds, requests });
-    console.log(
-      `issue function CPU per request, median of ${rounds} rounds of ${requests} requests: ` +
-        `with outcome metrics ${result.withMetricsUs.toFixed(1)} µs, without ${result.withoutMetricsUs.toFixed(1)} µs, ` +
-        `ratio ${result.ratio.toFixed(3)} (+${((result.ratio - 1) * 100).toFixed(1)}%)`,
-    );
-    for (const r of result.rounds)
-      console.log(`  round: with ${r.withMetricsUs.toFixed(1)} µs, without ${r.withoutMetricsUs.toFixed(1)} µs`);
+    benchIssueMetrics({ rounds, requests }).then((result) => {
+      console.log(`issue function CPU per request, median of ${rounds} rounds of ${requests} requests:`);
+      for (const io of ISSUE_METRICS_IO) {
+        const f = result[io];
+        console.log(
+          `  ${io}: with outcome metrics ${f.withMetricsUs.toFixed(1)} µs, without ${f.withoutMetricsUs.toFixed(1)} µs, ` +
+            `ratio ${f.ratio.toFixed(3)} (+${(f.withMetricsUs - f.withoutMetricsUs).toFixed(1)} µs)`,
+        );
+        for (const r of f.rounds)
+          console.log(`    round: with ${r.withMetricsUs.toFixed(1)} µs, without ${r.withoutMetricsUs.toFixed(1)} µs`);
+      }
+    });
   }
 }
