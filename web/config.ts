@@ -1,0 +1,42 @@
+/**
+ * What the console (`/console/`) and the drop page (`/drop/`) read at load from `config.json`, served beside
+ * them: by the local cloud (`GET /console/config.json`, `GET /drop/config.json`, with its local admin credentials
+ * filled in) or, on AWS, written into the console bucket by the construct's `console` option.
+ *
+ * This file is the interface between the pages (`web/`), the local cloud (`local/`) and the construct
+ * (`lib/constructs/console.ts`): change it in one place.
+ */
+export interface WebConfig {
+  /** Base URL of the HTTP API, no trailing slash: `https://abc.execute-api.eu-west-1.amazonaws.com`. */
+  readonly apiUrl: string;
+  /**
+   * Base URL the drop page reads the remaining count from (`GET {countUrl}/v1/campaigns/{id}/count`): the edge
+   * distribution when the stack has `edge: true`, else the API itself.
+   */
+  readonly countUrl: string;
+  /** AWS Region of the API, for SigV4 signing (`execute-api`). */
+  readonly region: string;
+  /** How the drop page signs a visitor in. */
+  readonly userAuth: WebUserAuth;
+  /**
+   * Admin credentials the console fills in for the operator. Only the local cloud sets them (its local admin);
+   * on AWS the operator pastes a role's credentials, kept in session storage only.
+   */
+  readonly adminCredentials?: {
+    readonly accessKeyId: string;
+    readonly secretAccessKey: string;
+    readonly sessionToken?: string;
+  };
+}
+
+/**
+ * - `local`: the local cloud's issuer mints a token for any user id (`POST {tokenUrl}` with `{"sub"}`).
+ * - `cognito`: SRP sign-in to the stack's user pool with its public app client.
+ * - `oidc`: an external OIDC issuer; the visitor pastes an ID token (the page cannot sign in for another issuer).
+ * - `none`: the API runs without user auth (`-c auth=none`, local open mode): requests name the user (`userId`).
+ */
+export type WebUserAuth =
+  | { readonly kind: 'local'; readonly tokenUrl: string }
+  | { readonly kind: 'cognito'; readonly userPoolId: string; readonly clientId: string }
+  | { readonly kind: 'oidc'; readonly issuer: string }
+  | { readonly kind: 'none' };
