@@ -1,7 +1,8 @@
 import { execFile } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { TopLevelSpec } from 'vega-lite';
+// The package's types resolve through its `exports` map, which this tsconfig's `node` resolution does not read.
+import type { TopLevelSpec } from 'vega-lite/build/index';
 
 /**
  * A chart of one benchmark question: a Vega-Lite spec (https://vega.github.io/vega-lite/docs/) whose data are

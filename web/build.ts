@@ -1,0 +1,51 @@
+import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { type BuildOptions, build, buildSync } from 'esbuild';
+
+/** The static pages that ship with the product: each a folder under `web/` with `index.html` and `main.ts`. */
+export const WEB_PAGES = ['console', 'drop'] as const;
+export type WebPage = (typeof WEB_PAGES)[number];
+
+const SOURCE_DIR = __dirname;
+
+function options(outDir: string): BuildOptions {
+  return {
+    entryPoints: WEB_PAGES.map((page) => ({ in: join(SOURCE_DIR, page, 'main.ts'), out: join(page, 'main') })),
+    outdir: outDir,
+    bundle: true,
+    minify: true,
+    sourcemap: false,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    logLevel: 'silent',
+    legalComments: 'none',
+  };
+}
+
+/** Copies each page's static files (everything but TypeScript) beside its bundle. */
+function copyStatic(outDir: string): void {
+  for (const page of WEB_PAGES) {
+    mkdirSync(join(outDir, page), { recursive: true });
+    for (const file of readdirSync(join(SOURCE_DIR, page))) {
+      if (!file.endsWith('.ts')) copyFileSync(join(SOURCE_DIR, page, file), join(outDir, page, file));
+    }
+  }
+}
+
+/**
+ * Builds every page into `outDir/<page>/` (`index.html`, `main.js`, other static files) with esbuild: one
+ * minified ES module per page, for evergreen browsers. The pages read `config.json` beside them at load
+ * (`web/config.ts`), so one build serves every deployment.
+ * @throws Error with esbuild's messages when a page does not compile.
+ */
+export async function buildWebPages(outDir: string): Promise<void> {
+  await build(options(outDir));
+  copyStatic(outDir);
+}
+
+/** {@link buildWebPages}, synchronously: for the construct's asset bundling at synth time. */
+export function buildWebPagesSync(outDir: string): void {
+  buildSync(options(outDir));
+  copyStatic(outDir);
+}

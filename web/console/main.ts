@@ -1,0 +1,2 @@
+// The console page: built under issue 19 (this file is its entry point).
+export {};
