@@ -14,6 +14,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { API_CONTRACT } from '../../lambdas/contract/api-contract';
 import type { HandlerName } from '../../lambdas/contract/names';
 import { ROUTES, type Route, routeKey, THROTTLE_TIERS, type Throttle } from '../../lambdas/contract/routes';
 import { acknowledge } from './acknowledge';
@@ -35,6 +36,34 @@ export interface CouponApiProps {
   /** Origins allowed by CORS (checked by the construct's props validation). @default - no CORS */
   readonly corsAllowOrigins?: readonly string[];
 }
+
+/**
+ * Request headers a browser page on an allowed origin may send: a JSON body, a user's bearer token, an admin's
+ * SigV4 signature (authorization, x-amz-date, x-amz-security-token for temporary credentials, x-amz-content-sha256:
+ * what aws4fetch and the AWS SDK signers set).
+ */
+export const CORS_ALLOW_HEADERS = [
+  'content-type',
+  'authorization',
+  'x-amz-date',
+  'x-amz-security-token',
+  'x-amz-content-sha256',
+] as const;
+
+/**
+ * Response headers a page on an allowed origin may read beyond the CORS-safelisted ones: those the API contract
+ * declares (lambdas/contract/api-contract.ts: the winners CSV's quota, counts and next-page cursor) and the CSV's
+ * file name (`content-disposition`).
+ */
+export function corsExposeHeaders(): string[] {
+  const declared = Object.values(API_CONTRACT).flatMap((operation) =>
+    Object.values(operation.success).flatMap((response) => Object.keys(response?.csv?.headers.shape ?? {})),
+  );
+  return [...new Set(['content-disposition', ...declared])];
+}
+
+/** CORS methods: those of the route table. */
+const corsMethods = (routes: readonly Route[]) => [...new Set(routes.map((r) => CorsHttpMethod[r.method]))];
 
 /**
  * Per-route throttles of the HTTP API stage by route key (`METHOD /path`), requests/s and burst, from the route
@@ -68,8 +97,9 @@ export class CouponApi extends Construct {
       corsPreflight: cors.length
         ? {
             allowOrigins: [...cors],
-            allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST, CorsHttpMethod.PATCH],
-            allowHeaders: ['content-type', 'authorization'],
+            allowMethods: corsMethods(ROUTES),
+            allowHeaders: [...CORS_ALLOW_HEADERS],
+            exposeHeaders: corsExposeHeaders(),
             maxAge: Duration.hours(1),
           }
         : undefined,

@@ -320,7 +320,14 @@ describe('infra: identity and access', () => {
     const origins = ['https://shop.example.com', 'http://localhost:5173'];
     const cors = Template.fromStack(stackOf({ corsAllowOrigins: origins }));
     cors.hasResourceProperties('AWS::ApiGatewayV2::Api', {
-      CorsConfiguration: Match.objectLike({ AllowOrigins: origins, AllowHeaders: ['content-type', 'authorization'] }),
+      CorsConfiguration: Match.objectLike({
+        AllowOrigins: origins,
+        // A user's bearer token, and an admin's SigV4 signature with temporary credentials (the console).
+        AllowHeaders: ['content-type', 'authorization', 'x-amz-date', 'x-amz-security-token', 'x-amz-content-sha256'],
+        AllowMethods: ['POST', 'GET', 'PATCH'],
+        // The winners CSV's figures and next-page cursor (lambdas/contract/api-contract.ts), and its file name.
+        ExposeHeaders: ['content-disposition', 'x-quota', 'x-admitted', 'x-persisted', 'x-next-cursor'],
+      }),
     });
     for (const bad of ['*', 'https://*.example.com', 'http://shop.example.com', 'shop.example.com', 'https://a.com/']) {
       expect(() => checkCorsOrigins([bad])).toThrow(/corsAllowOrigins/);
