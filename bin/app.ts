@@ -26,6 +26,7 @@ new FcfsCouponStack(app, context('stackName') ?? 'FcfsCoupon', {
   wafRateLimit: number('wafRateLimit'),
   alarmEmail: context('alarmEmail'),
   edge: context('edge') === 'true',
+  console: context('console') === 'true',
   issueReservedConcurrency: number('issueReservedConcurrency'),
   env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
 });

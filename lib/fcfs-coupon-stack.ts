@@ -10,7 +10,7 @@ export interface FcfsCouponStackProps extends FcfsCouponProps, StackProps {}
  * the local cloud read: ApiUrl, AdmissionMode, AuthMode, and UserPoolId / UserPoolClientId (cognito) or
  * ProtectedApiUrl (WAF); for operating a drop, DashboardUrl, AdminApiArn (the `execute-api:Invoke` resource of the
  * admin routes, for the operators' IAM policy), DeadLetterQueueName, FailedEventTableName and, with alarm
- * actions, AlarmTopicArn.
+ * actions, AlarmTopicArn; with the `console` option, ConsoleUrl and DropPageUrl.
  */
 export class FcfsCouponStack extends Stack {
   readonly coupons: FcfsCoupon;
@@ -43,5 +43,15 @@ export class FcfsCouponStack extends Stack {
     new CfnOutput(this, 'FailedEventTableName', { value: tables.failedEvent.tableName });
     if (alarmTopic) new CfnOutput(this, 'AlarmTopicArn', { value: alarmTopic.topicArn });
     if (this.coupons.edge) new CfnOutput(this, 'EdgeApiUrl', { value: this.coupons.edge.url });
+    if (this.coupons.console) {
+      new CfnOutput(this, 'ConsoleUrl', {
+        value: this.coupons.console.pageUrl('console'),
+        description: 'Operator console; paste credentials of a role allowed execute-api:Invoke on AdminApiArn',
+      });
+      new CfnOutput(this, 'DropPageUrl', {
+        value: this.coupons.console.pageUrl('drop'),
+        description: 'Example drop page for integrators (?campaign=<campaignId>)',
+      });
+    }
   }
 }

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { type IMetric, Metric, type MetricOptions } from 'aws-cdk-lib/aws-cloudwatch';
 import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
@@ -20,6 +20,7 @@ import { CouponAlarms } from './constructs/alarms';
 import { CouponApi, DEFAULT_STAGE_THROTTLE } from './constructs/api';
 import { ApiFunctions } from './constructs/api-functions';
 import type { AppFunction } from './constructs/app-function';
+import { CouponConsole, connectSources, pageConfigs } from './constructs/console';
 import { CouponDashboard } from './constructs/dashboard';
 import { CouponData, type CouponTables } from './constructs/data';
 import { CouponEdge } from './constructs/edge';
@@ -27,7 +28,7 @@ import { EdgeFirewall } from './constructs/edge-firewall';
 import { IssuePipeline } from './constructs/pipeline';
 import { IssuePrewarm } from './constructs/prewarm';
 import { type UserAuthMode, UserAuthorizer, validateUserAuth } from './constructs/user-auth';
-import { checkCorsOrigins, checkInteger, checkName } from './validate';
+import { checkBoolean, checkCorsOrigins, checkInteger, checkName } from './validate';
 
 /** Props of {@link FcfsCoupon}. Every prop is optional: `new FcfsCoupon(this, 'Coupons')` deploys a working API. */
 export interface FcfsCouponProps {
@@ -112,6 +113,14 @@ export interface FcfsCouponProps {
    * `alarmTopic`). @default - no topic is created
    */
   readonly alarmEmail?: string;
+  /**
+   * When true, the operator console (`/console/`) and the example drop page (`/drop/`) deploy to a private S3
+   * bucket behind a CloudFront distribution of their own (origin access control; CouponConsole), each with a
+   * `config.json` naming this API, its region and user sign-in (never credentials: the operator pastes those).
+   * The API's CORS then allows the distribution's origin as well as `corsAllowOrigins`.
+   * @default false - no console on AWS (the local cloud serves both pages anyway)
+   */
+  readonly console?: boolean;
 }
 
 /**
@@ -128,6 +137,7 @@ function validateProps(props: FcfsCouponProps): void {
   checkCorsOrigins(props.corsAllowOrigins ?? []);
   validateUserAuth(props);
   checkAlarmEmail(props.alarmEmail, props.alarmTopic !== undefined);
+  checkBoolean('console', props.console);
 }
 
 /**
@@ -167,6 +177,8 @@ export class FcfsCoupon extends Construct {
   readonly edge?: CouponEdge;
   /** CloudFront in front of the API with AWS WAF, when `wafRateLimit` is set. */
   readonly edgeFirewall?: EdgeFirewall;
+  /** The console and drop pages' bucket and distribution, when `console` is set. */
+  readonly console?: CouponConsole;
 
   constructor(scope: Construct, id: string, props: FcfsCouponProps = {}) {
     super(scope, id);
@@ -213,6 +225,10 @@ export class FcfsCoupon extends Construct {
     };
     // Keeps this instance's metrics apart from another's in the same account and region.
     for (const fn of Object.values(this.functions)) fn.addEnvironment(ENV.METRICS_INSTANCE, this.node.path);
+    // Before the API, whose CORS allows its origin; published after it, since config.json names the API.
+    this.console = props.console
+      ? new CouponConsole(this, 'Console', { connectSources: connectSources(this, this.userAuth.userPool?.env.region) })
+      : undefined;
     this.api = new CouponApi(this, 'Api', {
       functions: {
         ...(Object.fromEntries(
@@ -224,7 +240,7 @@ export class FcfsCoupon extends Construct {
       userAuthorizer: this.userAuth.authorizer,
       throttleRateLimit: props.throttleRateLimit,
       throttleBurstLimit: props.throttleBurstLimit,
-      corsAllowOrigins: props.corsAllowOrigins,
+      corsAllowOrigins: [...(props.corsAllowOrigins ?? []), ...(this.console ? [this.console.origin] : [])],
     });
     if (props.wafRateLimit !== undefined) {
       this.edgeFirewall = new EdgeFirewall(this, 'EdgeFirewall', {
@@ -234,6 +250,15 @@ export class FcfsCoupon extends Construct {
     } else if (props.edge) {
       this.edge = new CouponEdge(this, 'Edge', { api: this.api.httpApi });
     }
+    this.console?.publish(
+      pageConfigs({
+        apiUrl: this.api.url,
+        protectedApiUrl: this.edgeFirewall?.url,
+        countUrl: (this.edge ?? this.edgeFirewall)?.url,
+        region: Stack.of(this).region,
+        userAuth: this.userAuth.webUserAuth,
+      }),
+    );
     this.alarmTopic =
       props.alarmTopic ??
       (props.alarmEmail === undefined

@@ -40,3 +40,12 @@ export function checkName(name: string, value: string | undefined): void {
     throw new Error(`${name} must be a non-empty name without surrounding whitespace, not '${value}'`);
   }
 }
+
+/**
+ * Checks that `value`, when set, is a boolean (a CDK context string such as `'true'` is not).
+ * @throws Error `<name> must be true or false, not <value>`.
+ */
+export function checkBoolean(name: string, value: unknown): void {
+  if (value === undefined || typeof value === 'boolean') return;
+  throw new Error(`${name} must be true or false, not ${JSON.stringify(value)}`);
+}

@@ -12,6 +12,7 @@ import {
 } from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
 import type { FunctionAuthMode } from '../../lambdas/contract/names';
+import type { WebUserAuth } from '../../web/config';
 import { acknowledge } from './acknowledge';
 
 /**
@@ -102,6 +103,8 @@ export class UserAuthorizer extends Construct {
   readonly functionAuthMode: FunctionAuthMode;
   /** `jwt (cognito)`, `jwt (oidc)` or `none (open: userId from the request)`, for an output. */
   readonly description: string;
+  /** How the web pages sign a visitor in (their config.json): the pool and its public client, the issuer, or none. */
+  readonly webUserAuth: WebUserAuth;
 
   constructor(scope: Construct, id: string, settings: UserAuthSettings = {}) {
     super(scope, id);
@@ -110,6 +113,7 @@ export class UserAuthorizer extends Construct {
     if (mode === 'none') {
       this.functionAuthMode = 'none';
       this.description = 'none (open: userId from the request)';
+      this.webUserAuth = { kind: 'none' };
       Annotations.of(this).addWarningV2('fcfs:auth-none', OPEN_MODE_WARNING);
       return;
     }
@@ -126,9 +130,11 @@ export class UserAuthorizer extends Construct {
       // The iss of the pool's tokens (the ProviderURL attribute lacks the scheme).
       issuer = `https://cognito-idp.${pool.env.region}.${Stack.of(this).urlSuffix}/${pool.userPoolId}`;
       audience = [client.userPoolClientId, ...(this.operatorClient ? [this.operatorClient.userPoolClientId] : [])];
+      this.webUserAuth = { kind: 'cognito', userPoolId: pool.userPoolId, clientId: client.userPoolClientId };
     } else {
       issuer = settings.oidcIssuer as string;
       audience = [...(settings.oidcAudience ?? [])];
+      this.webUserAuth = { kind: 'oidc', issuer };
     }
     this.authorizer = new HttpJwtAuthorizer('UserJwtAuthorizer', issuer, {
       jwtAudience: audience,
