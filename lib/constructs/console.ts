@@ -144,15 +144,16 @@ export function contentSecurityPolicy(connect: readonly string[]): string {
  * `<asset>/console/` and `<asset>/drop/`. The asset is hashed on that output, so a change to any file a page
  * bundles (under `web/` or imported from elsewhere) is a new asset and a new deployment. Stacks whose bundling
  * is skipped (`aws:cdk:bundling-stacks`, as the infra tests set) do not build.
+ * @param build writes the pages into the directory it is given; tests replace it.
  */
-export function builtPages(): ISource {
+export function builtPages(build: (outDir: string) => void = buildWebPagesSync): ISource {
   return Source.asset(path.join(__dirname, '..', '..', 'web'), {
     assetHashType: AssetHashType.OUTPUT,
     bundling: {
       local: {
         tryBundle(outputDir: string): boolean {
           // Throws with esbuild's messages when a page does not compile: a broken page fails the synth.
-          buildWebPagesSync(outputDir);
+          build(outputDir);
           return true;
         },
       },

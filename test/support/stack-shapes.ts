@@ -2,7 +2,7 @@ import type { FcfsCouponStackProps } from '../../lib/fcfs-coupon-stack';
 
 /**
  * Every shape of the stack the infra tests synthesize for whole-template checks (cdk-nag, cfn-lint): each mode of
- * admission, user authorization, edge and alarm actions at least once.
+ * admission, user authorization, edge, alarm actions and the console at least once.
  */
 export const STACK_SHAPES: [string, FcfsCouponStackProps][] = [
   ['Cognito, DynamoDB mode', {}],
@@ -14,5 +14,9 @@ export const STACK_SHAPES: [string, FcfsCouponStackProps][] = [
   [
     'edge in front, reserved issue concurrency',
     { edge: true, issueReservedConcurrency: 500, env: { account: '111111111111', region: 'eu-west-1' } },
+  ],
+  [
+    'console and drop page (S3 + CloudFront), edge in front',
+    { console: true, edge: true, corsAllowOrigins: ['https://shop.example.com'] },
   ],
 ];
