@@ -6,7 +6,8 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Bucket } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment } from 'aws-cdk-lib/aws-s3-deployment';
 import type { IConstruct } from 'constructs';
-import { ASSET_CACHE_SECONDS, builtPages, PAGE_CACHE_SECONDS, VIEWER_REQUEST_CODE } from '../../lib/constructs/console';
+import { ASSET_CACHE_SECONDS, PAGE_CACHE_SECONDS } from '../../lib/constructs/console';
+import { builtPages, VIEWER_REQUEST_CODE } from '../../lib/constructs/console-pages';
 import { FcfsCouponStack, type FcfsCouponStackProps } from '../../lib/fcfs-coupon-stack';
 import { WEB_PAGES } from '../../web/build';
 
