@@ -33,8 +33,10 @@ export const COUNT_PATH_PATTERN = (ROUTES.find((r) => r.operation === 'getCount'
  * The distribution's behaviours in front of the HTTP API: by default nothing cached and every viewer header but
  * Host forwarded (the Authorization header of user routes included, which CloudFront allows with caching disabled:
  * https://repost.aws/knowledge-center/cloudfront-authorization-header); the count route cached
- * {@link COUNT_CACHE_SECONDS} s with a key of the path alone (no query string, header or cookie, so neither a
- * `date` query nor an Authorization header splits or reaches it: the edge serves today's count only).
+ * {@link COUNT_CACHE_SECONDS} s with a key of the path and the Origin header (no query string, cookie or other
+ * header, so neither a `date` query nor an Authorization header splits or reaches it: the edge serves today's count
+ * only). Origin is in the key because the API's CORS answer depends on it: a count cached for one allowed origin
+ * (say the console's) must not reach a page on another with the wrong Access-Control-Allow-Origin.
  */
 export function edgeBehaviors(
   scope: Construct,
@@ -45,12 +47,12 @@ export function edgeBehaviors(
     protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY,
   });
   const countPolicy = new CachePolicy(scope, 'CountCachePolicy', {
-    comment: `The landing page's count, ${COUNT_CACHE_SECONDS} s; keyed by path only`,
+    comment: `The landing page's count, ${COUNT_CACHE_SECONDS} s; keyed by path and Origin (CORS)`,
     minTtl: Duration.seconds(0),
     defaultTtl: Duration.seconds(COUNT_CACHE_SECONDS),
     maxTtl: Duration.seconds(COUNT_CACHE_SECONDS),
     queryStringBehavior: CacheQueryStringBehavior.none(),
-    headerBehavior: CacheHeaderBehavior.none(),
+    headerBehavior: CacheHeaderBehavior.allowList('Origin'),
     cookieBehavior: CacheCookieBehavior.none(),
     enableAcceptEncodingGzip: true,
     enableAcceptEncodingBrotli: true,

@@ -75,7 +75,7 @@ describe('infra: drop day', () => {
   it.each([
     ['edge, any region', { edge: true }, 'eu-west-1'],
     ['WAF, which builds on the same behaviours', { wafRateLimit: 1000 }, 'us-east-1'],
-  ])('caches only the count route, 1 s, keyed by path alone (%s)', (_, props, region) => {
+  ])('caches only the count route, 1 s, keyed by path and CORS Origin alone (%s)', (_, props, region) => {
     const { template } = synth(props, region);
     template.resourceCountIs('AWS::CloudFront::Distribution', 1);
     const [distribution] = Object.values(template.findResources('AWS::CloudFront::Distribution'));
@@ -97,7 +97,8 @@ describe('infra: drop day', () => {
       MaxTTL: 1,
       ParametersInCacheKeyAndForwardedToOrigin: {
         QueryStringsConfig: { QueryStringBehavior: 'none' },
-        HeadersConfig: { HeaderBehavior: 'none' },
+        // Origin: the API's CORS answer differs per allowed origin (the console's, a shop's).
+        HeadersConfig: { HeaderBehavior: 'whitelist', Headers: ['Origin'] },
         CookiesConfig: { CookieBehavior: 'none' },
       },
     });
