@@ -13,6 +13,7 @@ export {
   type MetricName,
 } from '../lambdas/contract/names';
 export { ROUTES, type Route, routeKey } from '../lambdas/contract/routes';
+export type { CouponConsole } from './constructs/console';
 export type { CouponTables } from './constructs/data';
 export type { UserAuthMode } from './constructs/user-auth';
 export { userAuthFromContext } from './constructs/user-auth';

@@ -42,7 +42,8 @@ const ASSET_PATH_PATTERNS = ['*.js', '*.css'];
 export interface CouponConsoleProps {
   /**
    * Sources (`https://host`, wildcards allowed) the pages may call besides their own origin: the API, the edge
-   * distribution and Cognito. They make the Content-Security-Policy's `connect-src` (see `connectSources`, console-pages.ts).
+   * distribution and Cognito. They make the Content-Security-Policy's `connect-src` (`connectSources` in
+   * console-pages.ts builds them).
    */
   readonly connectSources: readonly string[];
 }
@@ -60,9 +61,14 @@ export interface CouponConsoleProps {
 export class CouponConsole extends Construct {
   /** Holds the built pages and their `config.json`; CloudFront is its only reader. */
   readonly bucket: Bucket;
+  /** Serves the bucket over HTTPS with the security headers; its domain is the pages' origin. */
   readonly distribution: Distribution;
-  /** Set by {@link publish}: uploads the pages and configs, then invalidates the distribution. */
-  deployment?: BucketDeployment;
+  private published?: BucketDeployment;
+
+  /** Uploads the pages and configs, then invalidates the distribution; undefined before {@link publish}. */
+  get deployment(): BucketDeployment | undefined {
+    return this.published;
+  }
 
   /** The pages' origin, `https://<id>.cloudfront.net`: what the API's CORS allows. */
   get origin(): string {
@@ -175,8 +181,8 @@ export class CouponConsole extends Construct {
    * @throws Error when called twice.
    */
   publish(configs: Readonly<Record<WebPage, WebConfig>>): BucketDeployment {
-    if (this.deployment) throw new Error('CouponConsole.publish: the pages are already published');
-    this.deployment = new BucketDeployment(this, 'Pages', {
+    if (this.published) throw new Error('CouponConsole.publish: the pages are already published');
+    const deployment = new BucketDeployment(this, 'Pages', {
       destinationBucket: this.bucket,
       sources: [builtPages(), ...WEB_PAGES.map((page) => Source.jsonData(`${page}/config.json`, configs[page]))],
       distribution: this.distribution,
@@ -184,14 +190,14 @@ export class CouponConsole extends Construct {
       memoryLimit: 256,
     });
     // The deployment's handler is a singleton of the stack (its role's scope), written and updated by aws-cdk-lib.
-    const handler = this.deployment.handlerRole.node.scope as IConstruct;
+    const handler = deployment.handlerRole.node.scope as IConstruct;
     const cdkManaged = 'CDK BucketDeployment handler: aws-cdk-lib picks and updates its runtime with each release.';
     acknowledge(handler, 'AwsSolutions', {
       'AwsSolutions-L1': cdkManaged,
       'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]':
         'The deployment handler writes its own logs only: the AWS managed basic execution policy is that grant.',
       ...Object.fromEntries(
-        this.deploymentWildcards().map((finding) => [
+        this.deploymentWildcards(deployment).map((finding) => [
           `AwsSolutions-IAM5[${finding}]`,
           "CDK's grant to the deployment handler: read the pages' asset (s3:GetObject*, GetBucket*, List* on the " +
             "asset bucket), replace the console bucket's objects (DeleteObject*, Abort* on <bucket>/*), invalidate " +
@@ -205,18 +211,19 @@ export class CouponConsole extends Construct {
         'Invoked synchronously by CloudFormation at deploy time: a failure fails the deployment, nothing is lost.',
       'Serverless-LambdaTracing': 'Runs once per deployment, copying files: nothing to trace.',
     });
-    return this.deployment;
+    this.published = deployment;
+    return deployment;
   }
 
   /** The wildcard findings (cdk-nag's rendering) of the grants BucketDeployment gives its handler. */
-  private deploymentWildcards(): string[] {
+  private deploymentWildcards(deployment: BucketDeployment): string[] {
     const stack = Stack.of(this);
     // cdk-nag renders `${AWS::AccountId}` in an ARN as `<AWS::AccountId>`, and a resource's Arn as `<LogicalId.Arn>`.
     const render = (value: unknown): string => {
       const resolved = stack.resolve(value) as string | { 'Fn::Sub': string };
       return (typeof resolved === 'string' ? resolved : resolved['Fn::Sub']).replace(/\$\{([^}]+)\}/g, '<$1>');
     };
-    const asset = this.deployment?.node.findAll().find((c): c is Asset => c instanceof Asset);
+    const asset = deployment.node.findAll().find((c): c is Asset => c instanceof Asset);
     const bucketId = stack.getLogicalId(this.bucket.node.defaultChild as CfnBucket);
     return [
       'Action::s3:GetObject*',
