@@ -1,0 +1,354 @@
+import uPlot from 'uplot';
+import type { operations } from '../../local/openapi/api-types';
+import { errorText, type Schema } from '../shared/api';
+import { count, el, localTime, show, table } from '../shared/dom';
+import { editCampaignForm } from './campaigns';
+import type { ConsoleContext } from './main';
+
+type FailedEvent = operations['listFailedEvents']['responses'][200]['content']['application/json']['items'][number];
+
+/** How often the live view reads the count (the chart's resolution), ms: the issue's "every second". */
+const COUNT_EVERY_MS = 1_000;
+/** How often it reads the per-day stats and the parked events, ms: admin routes are throttled at 20/s. */
+const ADMIN_EVERY_MS = 5_000;
+/** Points kept on the chart: ten minutes at one a second. */
+const CHART_POINTS = 600;
+
+/** Runs `tick` now and every `ms` until the view is left, never two at once. */
+function every(context: ConsoleContext, ms: number, tick: () => Promise<void>): void {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let stopped = false;
+  const run = async () => {
+    try {
+      await tick();
+    } finally {
+      if (!stopped) timer = setTimeout(run, ms);
+    }
+  };
+  context.onLeave(() => {
+    stopped = true;
+    clearTimeout(timer);
+  });
+  void run();
+}
+
+function metric(label: string): { box: HTMLElement; value: HTMLElement } {
+  const value = el('div', { class: 'value' }, '–');
+  return {
+    box: el(
+      'div',
+      { class: 'metric', role: 'group', 'aria-label': label },
+      el('div', { class: 'label' }, label),
+      value,
+    ),
+    value,
+  };
+}
+
+/**
+ * A campaign's live view: today's admitted, persisted and remaining from the count route every second, charted
+ * with uPlot; the per-day stats; the winners CSV; the parked failed events with redrive; edit and close.
+ */
+export async function liveView(target: HTMLElement, context: ConsoleContext, campaignId: string): Promise<void> {
+  const { admin } = context;
+  show(target, el('p', { class: 'muted' }, 'Loading…'));
+  const {
+    data: campaign,
+    error,
+    response,
+  } = await admin.GET('/v1/admin/campaigns/{campaignId}', {
+    params: { path: { campaignId } },
+  });
+  if (!campaign) {
+    show(target, el('p', { class: 'status bad', role: 'alert' }, errorText(error, response)));
+    return;
+  }
+  const notice = el('div', { 'aria-live': 'polite' });
+  const edit = el('div');
+  const actions = el('div', { class: 'actions' });
+  const dropUrl = new URL('../drop/', location.href);
+  dropUrl.searchParams.set('campaign', campaignId);
+  if (!campaign.closedAt) {
+    actions.append(
+      el(
+        'button',
+        {
+          type: 'button',
+          class: 'secondary',
+          onclick: () =>
+            show(
+              edit,
+              editCampaignForm(context, campaign, () => location.reload()),
+            ),
+        },
+        'Edit (before the start)',
+      ),
+      el(
+        'button',
+        { type: 'button', class: 'danger', onclick: () => void close(campaign, notice, context) },
+        'Close campaign',
+      ),
+    );
+  }
+  actions.append(el('a', { href: dropUrl.href, target: '_blank', rel: 'noopener' }, 'Open the drop page'));
+
+  const metrics = {
+    quota: metric('Quota'),
+    admitted: metric('Admitted'),
+    persisted: metric('Persisted'),
+    remaining: metric('Remaining'),
+  };
+  const today = el('span', {}, '');
+  const chartBox = el('div', {
+    class: 'chart',
+    role: 'img',
+    'aria-label': "Today's admitted, persisted and remaining, every second",
+  });
+  const stats = el('div', {}, el('p', { class: 'muted' }, 'Loading…'));
+  const winners = el('div');
+  const parked = el('div', {}, el('p', { class: 'muted' }, 'Loading…'));
+  show(
+    target,
+    el(
+      'h2',
+      {},
+      campaign.name,
+      ' ',
+      campaign.closedAt
+        ? el('span', { class: 'badge bad' }, `closed ${localTime(campaign.closedAt)}`)
+        : el('span', { class: 'badge ok' }, 'active'),
+    ),
+    el(
+      'p',
+      { class: 'muted' },
+      el('code', {}, campaign.campaignId),
+      ` · ${campaign.startDate} → ${campaign.endDate} · ${campaign.dailyWindow.open}–${campaign.dailyWindow.close} ${campaign.timezone} · `,
+      `${count(campaign.dailyQuota)} a day · `,
+      campaign.discount.type === 'PERCENT'
+        ? `${campaign.discount.value}% off`
+        : `${count(campaign.discount.value)} off`,
+      ' · vendor ',
+      el('a', { href: `#/vendors/${encodeURIComponent(campaign.vendorId)}` }, campaign.vendorId),
+    ),
+    actions,
+    notice,
+    edit,
+    el(
+      'section',
+      { class: 'card' },
+      el('h3', {}, 'Today ', today),
+      el('div', { class: 'metrics' }, ...Object.values(metrics).map((m) => m.box)),
+      chartBox,
+    ),
+    el('section', { class: 'card' }, el('h3', {}, 'Issue days'), stats, winners),
+    el('section', { class: 'card' }, el('h3', {}, 'Parked failed events'), parked),
+  );
+
+  const points: [number[], number[], number[], number[]] = [[], [], [], []];
+  const chart = new uPlot(
+    {
+      width: Math.max(320, chartBox.clientWidth || 900),
+      height: 260,
+      series: [
+        {},
+        { label: 'Admitted', stroke: '#0b63ce', width: 2 },
+        { label: 'Persisted', stroke: '#1a7f37', width: 2, dash: [6, 3] },
+        { label: 'Remaining', stroke: '#c62828', width: 2 },
+      ],
+      axes: [{}, { label: 'coupons' }],
+      scales: { y: { range: (_u, _min, max) => [0, Math.max(max, campaign.dailyQuota)] } },
+    },
+    points,
+    chartBox,
+  );
+  context.onLeave(() => chart.destroy());
+
+  every(context, COUNT_EVERY_MS, async () => {
+    const { data } = await context.open.GET('/v1/campaigns/{campaignId}/count', { params: { path: { campaignId } } });
+    if (!data) return;
+    today.textContent = `(${data.issueDate}, as of ${localTime(data.asOf)})`;
+    metrics.quota.value.textContent = count(data.quota);
+    metrics.admitted.value.textContent = count(data.admitted);
+    metrics.persisted.value.textContent = count(data.persisted);
+    metrics.remaining.value.textContent = count(data.remaining);
+    const t = Date.parse(data.asOf) / 1000;
+    if (points[0].length && t <= (points[0].at(-1) ?? 0)) return;
+    points[0].push(t);
+    points[1].push(data.admitted);
+    points[2].push(data.persisted);
+    points[3].push(data.remaining);
+    if (points[0].length > CHART_POINTS) for (const series of points) series.shift();
+    chart.setData(points);
+  });
+
+  let winnerDays = '';
+  every(context, ADMIN_EVERY_MS, async () => {
+    const {
+      data,
+      error: e,
+      response: r,
+    } = await admin.GET('/v1/admin/campaigns/{campaignId}/stats', { params: { path: { campaignId } } });
+    if (!data) {
+      show(stats, el('p', { class: 'status bad' }, errorText(e, r)));
+      return;
+    }
+    show(stats, statsTable(data));
+    const days = data.days.filter((d) => d.admitted > 0).map((d) => d.issueDate);
+    if (days.join() !== winnerDays) {
+      winnerDays = days.join();
+      show(winners, winnersDownload(context, campaignId, days));
+    }
+  });
+  every(context, ADMIN_EVERY_MS, () => refreshParked(context, campaignId, parked));
+}
+
+function statsTable(stats: Schema<'CampaignStats'>): HTMLElement {
+  return table(
+    'Per issue day',
+    ['Issue day', 'Quota', 'Admitted', 'Persisted', 'Redeemed', 'Parked'],
+    stats.days.map((d) => [
+      d.issueDate,
+      count(d.quota),
+      count(d.admitted),
+      count(d.persisted),
+      count(d.redeemed),
+      count(d.parked),
+    ]),
+  );
+}
+
+async function close(campaign: Schema<'Campaign'>, notice: HTMLElement, context: ConsoleContext): Promise<void> {
+  const sure = window.confirm(
+    `Close "${campaign.name}" (${campaign.campaignId}) now? Nobody can claim a coupon of it after this; coupons already admitted are still written. This cannot be undone.`,
+  );
+  if (!sure) return;
+  const { data, error, response } = await context.admin.POST('/v1/admin/campaigns/{campaignId}/close', {
+    params: { path: { campaignId: campaign.campaignId } },
+  });
+  if (!data) {
+    show(notice, el('p', { class: 'status bad', role: 'alert' }, errorText(error, response)));
+    return;
+  }
+  location.reload();
+}
+
+/** The winners of a day as CSV: every page of the export (`accept: text/csv`), joined under one header row. */
+function winnersDownload(context: ConsoleContext, campaignId: string, days: string[]): HTMLElement {
+  if (days.length === 0) return el('p', { class: 'muted' }, 'No winners yet.');
+  const select = el('select', { name: 'issueDate' }, ...days.map((d) => el('option', { value: d }, d)));
+  const status = el('span', { role: 'status' });
+  const download = async () => {
+    const issueDate = select.value;
+    const rows: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const { data, error, response } = await context.admin.GET(
+        '/v1/admin/campaigns/{campaignId}/days/{issueDate}/winners',
+        {
+          params: { path: { campaignId, issueDate }, query: { limit: '1000', ...(cursor ? { cursor } : {}) } },
+          headers: { accept: 'text/csv' },
+          parseAs: 'text',
+        },
+      );
+      if (data === undefined) {
+        status.textContent = errorText(error, response);
+        return;
+      }
+      const lines = String(data).split(/\r?\n/).filter(Boolean);
+      rows.push(...(rows.length ? lines.slice(1) : lines));
+      cursor = response.headers.get('x-next-cursor') ?? undefined;
+    } while (cursor);
+    const link = el('a', {
+      href: URL.createObjectURL(new Blob([`${rows.join('\n')}\n`], { type: 'text/csv' })),
+      download: `winners-${campaignId}-${issueDate}.csv`,
+    });
+    link.click();
+    status.textContent = `${count(Math.max(0, rows.length - 1))} winners downloaded.`;
+  };
+  return el(
+    'div',
+    { class: 'actions' },
+    el('label', {}, el('span', {}, 'Winners of'), select),
+    el('button', { type: 'button', onclick: () => void download() }, 'Download winners CSV'),
+    status,
+  );
+}
+
+async function refreshParked(context: ConsoleContext, campaignId: string, target: HTMLElement): Promise<void> {
+  const items: FailedEvent[] = [];
+  let cursor: string | undefined;
+  do {
+    const { data, error, response } = await context.admin.GET('/v1/admin/failed-events', {
+      params: { query: { campaignId, status: 'PARKED', limit: '100', ...(cursor ? { cursor } : {}) } },
+    });
+    if (!data) {
+      show(target, el('p', { class: 'status bad' }, errorText(error, response)));
+      return;
+    }
+    items.push(...(data.items as FailedEvent[]));
+    cursor = data.nextCursor;
+  } while (cursor && items.length < 1000);
+  if (items.length === 0) {
+    show(target, el('p', { class: 'muted' }, 'Nothing parked: every admission that failed was written on a retry.'));
+    return;
+  }
+  const status = el('p', { role: 'status' });
+  const redrive = async (button: HTMLButtonElement, failedEventId: string) => {
+    button.disabled = true;
+    const { data, error, response } = await context.admin.POST('/v1/admin/failed-events/{failedEventId}/redrive', {
+      params: { path: { failedEventId } },
+    });
+    status.textContent = data
+      ? `Redriven ${failedEventId}: its coupon is written shortly.`
+      : errorText(error, response);
+    await refreshParked(context, campaignId, target);
+  };
+  const days = [...new Set(items.map((i) => i.issueDate).filter((d): d is string => d !== undefined))];
+  show(
+    target,
+    table(
+      `${count(items.length)} parked`,
+      ['Failed event', 'Issue day', 'Reason', 'Attempts', 'Last error', 'Parked at', ''],
+      items.map((i) => {
+        const button = el(
+          'button',
+          { type: 'button', class: 'secondary', 'aria-label': `Redrive ${i.failedEventId}` },
+          'Redrive',
+        );
+        button.addEventListener('click', () => void redrive(button, i.failedEventId));
+        return [
+          el('code', {}, i.failedEventId),
+          i.issueDate ?? '',
+          i.reason,
+          count(i.attempts),
+          i.lastError,
+          i.parkedAt ? localTime(i.parkedAt) : '',
+          button,
+        ];
+      }),
+    ),
+    el(
+      'div',
+      { class: 'actions' },
+      ...days.map((issueDate) =>
+        el(
+          'button',
+          {
+            type: 'button',
+            onclick: async () => {
+              const { data, error, response } = await context.admin.POST('/v1/admin/failed-events/redrive', {
+                body: { campaignId, issueDate },
+              });
+              status.textContent = data
+                ? `Redriven ${data.redriven.length} of ${issueDate}.`
+                : errorText(error, response);
+              await refreshParked(context, campaignId, target);
+            },
+          },
+          `Redrive every parked event of ${issueDate}`,
+        ),
+      ),
+    ),
+    status,
+  );
+}
