@@ -13,11 +13,7 @@ export async function campaignsView(target: HTMLElement, context: ConsoleContext
   show(
     target,
     el('h2', {}, 'Campaigns'),
-    el(
-      'div',
-      { class: 'actions' },
-      el('a', { href: '#/campaigns/new' }, el('button', { type: 'button' }, 'New campaign')),
-    ),
+    el('div', { class: 'actions' }, el('a', { href: '#/campaigns/new', class: 'button' }, 'New campaign')),
     status,
   );
   const campaigns: Campaign[] = [];
@@ -64,7 +60,7 @@ export async function campaignsView(target: HTMLElement, context: ConsoleContext
 export function newCampaignView(target: HTMLElement, context: ConsoleContext): void {
   show(target, el('h2', {}, 'New campaign'));
   target.append(
-    campaignForm(context, undefined, async (definition, dryRun) => {
+    campaignForm(undefined, async (definition, dryRun) => {
       const { data, error, response } = await context.admin.POST('/v1/admin/campaigns', {
         params: { query: { dryRun: dryRun ? 'true' : 'false' } },
         body: definition,
@@ -79,7 +75,7 @@ export function newCampaignView(target: HTMLElement, context: ConsoleContext): v
 
 /** The edit form of a campaign that has not started: PATCH with its dry run first. */
 export function editCampaignForm(context: ConsoleContext, campaign: Campaign, onSaved: () => void): HTMLElement {
-  return campaignForm(context, campaign, async (definition, dryRun) => {
+  return campaignForm(campaign, async (definition, dryRun) => {
     const { campaignId: _, perUserDailyLimit: __, ...changes } = definition;
     const { data, error, response } = await context.admin.PATCH('/v1/admin/campaigns/{campaignId}', {
       params: { path: { campaignId: campaign.campaignId }, query: { dryRun: dryRun ? 'true' : 'false' } },
@@ -102,7 +98,7 @@ function today(offsetDays = 0): string {
  * The campaign form. "Preview" runs the dry run and shows its calendar and warnings; "Save" is enabled only after
  * a preview of the form as it stands (any edit disables it again), so nothing is stored unseen.
  */
-function campaignForm(context: ConsoleContext, campaign: Campaign | undefined, submit: Submit): HTMLElement {
+function campaignForm(campaign: Campaign | undefined, submit: Submit): HTMLElement {
   const c = campaign;
   const discount = c?.discount;
   const form = el(
@@ -224,7 +220,6 @@ function campaignForm(context: ConsoleContext, campaign: Campaign | undefined, s
     const answer = await submit(definition(), false);
     if (answer.error) show(result, el('p', { class: 'status bad', role: 'alert' }, answer.error));
   });
-  void context;
   return el('section', { class: 'card' }, form, result);
 }
 

@@ -66,9 +66,11 @@ export async function liveView(target: HTMLElement, context: ConsoleContext, cam
   const notice = el('div', { 'aria-live': 'polite' });
   const edit = el('div');
   const actions = el('div', { class: 'actions' });
-  const dropUrl = new URL('../drop/', location.href);
-  dropUrl.searchParams.set('campaign', campaignId);
-  if (!campaign.closedAt) {
+  const dropLink = el('a', { href: dropPageUrl(campaignId), target: '_blank', rel: 'noopener' }, 'Open the drop page');
+  const nextWindow = el('span');
+  // The API refuses changes once the first issue day has begun in the campaign's zone (CAMPAIGN_STARTED).
+  const started = localDate(campaign.timezone) >= campaign.startDate;
+  if (!campaign.closedAt && !started) {
     actions.append(
       el(
         'button',
@@ -81,8 +83,12 @@ export async function liveView(target: HTMLElement, context: ConsoleContext, cam
               editCampaignForm(context, campaign, () => location.reload()),
             ),
         },
-        'Edit (before the start)',
+        'Edit',
       ),
+    );
+  }
+  if (!campaign.closedAt) {
+    actions.append(
       el(
         'button',
         { type: 'button', class: 'danger', onclick: () => void close(campaign, notice, context) },
@@ -90,7 +96,15 @@ export async function liveView(target: HTMLElement, context: ConsoleContext, cam
       ),
     );
   }
-  actions.append(el('a', { href: dropUrl.href, target: '_blank', rel: 'noopener' }, 'Open the drop page'));
+  actions.append(dropLink, nextWindow);
+  if (!campaign.closedAt) {
+    void nextOpening(context, campaign).then((opensAt) => {
+      if (!opensAt) return;
+      dropLink.href = dropPageUrl(campaignId, opensAt);
+      nextWindow.textContent =
+        Date.parse(opensAt) <= Date.now() ? 'Open now.' : `Next window opens ${localTime(opensAt)} (your time).`;
+    });
+  }
 
   const metrics = {
     quota: metric('Quota'),
@@ -200,6 +214,38 @@ export async function liveView(target: HTMLElement, context: ConsoleContext, cam
     }
   });
   every(context, ADMIN_EVERY_MS, () => refreshParked(context, campaignId, parked));
+}
+
+/** Today's date (YYYY-MM-DD) in `timezone`. */
+function localDate(timezone: string): string {
+  return new Intl.DateTimeFormat('en-CA', {
+    timeZone: timezone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(new Date());
+}
+
+/** The drop page of a campaign, with the opening its countdown counts down to. */
+function dropPageUrl(campaignId: string, opensAt?: string): string {
+  const url = new URL('../drop/', location.href);
+  url.searchParams.set('campaign', campaignId);
+  if (opensAt) url.searchParams.set('opens', opensAt);
+  return url.href;
+}
+
+/**
+ * The opening of the current or next issue day's window (ISO instant), from the campaign's calendar as the dry run
+ * computes it (`POST /v1/admin/campaigns?dryRun=true`, nothing stored); undefined when no window is left.
+ */
+async function nextOpening(context: ConsoleContext, campaign: Schema<'Campaign'>): Promise<string | undefined> {
+  const { campaignId: _id, createdAt: _c, updatedAt: _u, closedAt: _x, version: _v, ...definition } = campaign;
+  const { data } = await context.admin.POST('/v1/admin/campaigns', {
+    params: { query: { dryRun: 'true' } },
+    body: definition,
+  });
+  if (!data || !('dryRun' in data)) return undefined;
+  return data.days.find((d) => d.opensAt && d.closesAt && Date.parse(d.closesAt) > Date.now())?.opensAt;
 }
 
 function statsTable(stats: Schema<'CampaignStats'>): HTMLElement {

@@ -105,7 +105,7 @@ async function start(): Promise<void> {
       const days = Math.floor(s / 86_400);
       countdown.textContent = `Opens in ${days ? `${days} d ` : ''}${pad(Math.floor((s % 86_400) / 3600))}:${pad(Math.floor((s % 3600) / 60))}:${pad(s % 60)}`;
     }
-    opensLine.textContent = `Opening at ${localTime(opensAt)} (your time zone, ${visitorTimeZone()}).`;
+    opensLine.textContent = `${left <= 0 ? 'Opened' : 'Opening'} at ${localTime(opensAt)} (your time zone, ${visitorTimeZone()}).`;
   };
   tick();
   setInterval(tick, 1000);

@@ -32,9 +32,21 @@ export function show(target: Element, ...children: Child[]): void {
   target.replaceChildren(...nodes(children));
 }
 
-/** A labelled input (`<label>Text <input name ...></label>`), the label naming the field for screen readers. */
-export function field(label: string, attributes: Attributes, hint?: string): HTMLLabelElement {
-  return el('label', {}, el('span', {}, label), el('input', attributes), hint ? el('small', {}, hint) : null);
+let fieldIds = 0;
+
+/**
+ * A labelled input: `<div class="field"><label for>Text</label><input><small>hint</small></div>`, the label naming
+ * the field and the hint describing it (`aria-describedby`) for screen readers.
+ */
+export function field(label: string, attributes: Attributes, hint?: string): HTMLDivElement {
+  const id = `field-${++fieldIds}`;
+  return el(
+    'div',
+    { class: 'field' },
+    el('label', { for: id }, label),
+    el('input', { ...attributes, id, 'aria-describedby': hint ? `${id}-hint` : undefined }),
+    hint ? el('small', { id: `${id}-hint` }, hint) : null,
+  );
 }
 
 /** A table from a header row and rows of cells. */
