@@ -108,8 +108,10 @@ describe('the console and the drop page in a browser (local cloud, redis admissi
       if (i === 1) await waitForText(page.getByRole('timer'), /Open now/);
       expect(await claim(page, /You got coupon #\d+!/)).toContain(`#${i}!`);
       winners.push(page);
-      if (i === 3) {
-        await waitForText(consolePage.getByRole('group', { name: 'Admitted' }), /Admitted\s+3$/);
+      if (i === QUOTA - 1) {
+        // Mid-drop: admissions climbing, the persisted line following.
+        await waitForText(consolePage.getByRole('group', { name: 'Admitted' }), new RegExp(`Admitted\\s+${i}$`));
+        await waitForText(consolePage.getByRole('group', { name: 'Persisted' }), /Persisted\s+[1-9]/, 90_000);
         await consolePage.screenshot({ path: path.join(SCREENSHOTS, 'console.png'), fullPage: true });
       }
     }

@@ -80,7 +80,7 @@ export function errorText(error: unknown, response?: Response): string {
 
 /** Reads `./config.json` beside the page (web/config.ts). @throws Error when it is missing or not JSON. */
 export async function loadWebConfig(): Promise<WebConfig> {
-  const response = await fetch('./config.json', { cache: 'no-store' });
+  const response = await fetch('./config.json');
   if (!response.ok) throw new Error(`config.json: ${response.status}`);
   return (await response.json()) as WebConfig;
 }
