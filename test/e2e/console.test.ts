@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { openCampaign, type RunningCloud, startCloudProcess } from '../../local/child-cloud';
 import { launchChromium, waitForText } from '../support/browser';
+import { PipelineProbe } from '../support/pipeline';
 
 // The operator console and the drop page in headless Chromium, against a local cloud: what the pages show, not
 // just what the API answers. Screenshots go to test-output/screenshots/ (docs/console.png and docs/drop-page.png
@@ -14,19 +15,34 @@ const SCREENSHOTS = path.join(__dirname, '..', '..', 'test-output', 'screenshots
 const QUOTA = 5;
 const VENDOR = { vendorId: 'corner-cafe', name: 'Corner Café', currency: 'KRW' };
 const CAMPAIGN_ID = 'browser-drop';
+/** Every queue's visibility timeout, s: a message whose coupon write keeps failing reaches the DLQ in ~10 s. */
+const VISIBILITY_S = 2;
+/** A failure the replay cannot outlast (the consumer's role lost a permission), so admissions end PARKED. */
+const COUPON_WRITES_KEEP_FAILING = {
+  dynamodb: { TransactWriteItems: { errorRate: 1, error: 'AccessDeniedException' } },
+};
 
 describe('the console and the drop page in a browser (local cloud, redis admission mode)', () => {
   let cloud: RunningCloud;
   let browser: Browser;
   let base: string;
+  let probe: PipelineProbe;
   const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
-    [cloud, browser] = await Promise.all([startCloudProcess('redis', { tag: 'console' }), launchChromium()]);
+    [cloud, browser] = await Promise.all([
+      startCloudProcess('redis', { tag: 'console', visibilityTimeoutS: VISIBILITY_S }),
+      launchChromium(),
+    ]);
     base = cloud.endpoints.apiUrl;
+    probe = new PipelineProbe(cloud);
+  });
+  afterEach(async () => {
+    await probe?.chaos({});
   });
   afterAll(async () => {
+    probe?.close();
     await browser?.close();
     await cloud?.stop();
   });
@@ -209,5 +225,43 @@ describe('the console and the drop page in a browser (local cloud, redis admissi
       params: { path: { campaignId: 'browser-later' } },
     });
     expect(stored.data?.dailyQuota).toBe(7);
+  });
+
+  it('shows the parked failed events of a campaign and redrives them, one and then the rest of the day', async () => {
+    // Prepare: three admissions whose coupon writes keep failing until the replay parks them.
+    const campaignId = 'browser-parked';
+    expect(
+      (await cloud.client.admin.POST('/v1/admin/campaigns', { body: openCampaign(campaignId, 3) })).response.status,
+    ).toBe(201);
+    await probe.chaos(COUPON_WRITES_KEEP_FAILING);
+    const users = ['parked-1', 'parked-2', 'parked-3'];
+    const answers = await probe.issue(campaignId, users);
+    expect(answers.map((a) => a.status)).toEqual([202, 202, 202]);
+    const day = { campaignId, issueDate: String(answers[0]?.body.issueDate) };
+    await probe.until(
+      'every admission parked',
+      async () => {
+        await probe.runReplay();
+        return (await probe.sample(day)).parked === users.length;
+      },
+      180_000,
+      2_000,
+    );
+    await probe.chaos({});
+
+    // Act and assess: the console lists them; redrive one, then the rest of the day.
+    const page = await (await browser.newContext({ viewport: { width: 1200, height: 1000 } })).newPage();
+    await page.goto(`${base}/console/#/campaigns/${campaignId}`);
+    const parked = page.locator('section', { has: page.getByRole('heading', { name: 'Parked failed events' }) });
+    await waitForText(parked, /3 parked[\s\S]*ERROR/);
+    await parked
+      .getByRole('button', { name: /^Redrive (?!every)/ })
+      .first()
+      .click();
+    await waitForText(parked, /2 parked/);
+    await parked.getByRole('button', { name: `Redrive every parked event of ${day.issueDate}` }).click();
+    await waitForText(parked, /Nothing parked/);
+    await waitForText(page.getByRole('group', { name: 'Persisted' }), /Persisted\s+3$/, 90_000);
+    expect(await probe.persistedCount(day)).toBe(3);
   });
 });

@@ -1,11 +1,10 @@
 import uPlot from 'uplot';
-import type { operations } from '../../local/openapi/api-types';
 import { errorText, type Schema } from '../shared/api';
 import { count, el, localTime, show, table } from '../shared/dom';
 import { editCampaignForm } from './campaigns';
 import type { ConsoleContext } from './main';
-
-type FailedEvent = operations['listFailedEvents']['responses'][200]['content']['application/json']['items'][number];
+import { refreshParked } from './parked';
+import { winnersDownload } from './winners';
 
 /** How often the live view reads the count (the chart's resolution), ms: the issue's "every second". */
 const COUNT_EVERY_MS = 1_000;
@@ -21,6 +20,8 @@ function every(context: ConsoleContext, ms: number, tick: () => Promise<void>): 
   const run = async () => {
     try {
       await tick();
+    } catch {
+      // Unreachable for a moment (network, 5xx): the next tick tries again; the view keeps its last figures.
     } finally {
       if (!stopped) timer = setTimeout(run, ms);
     }
@@ -276,125 +277,4 @@ async function close(campaign: Schema<'Campaign'>, notice: HTMLElement, context:
     return;
   }
   location.reload();
-}
-
-/** The winners of a day as CSV: every page of the export (`accept: text/csv`), joined under one header row. */
-function winnersDownload(context: ConsoleContext, campaignId: string, days: string[]): HTMLElement {
-  if (days.length === 0) return el('p', { class: 'muted' }, 'No winners yet.');
-  const select = el('select', { name: 'issueDate' }, ...days.map((d) => el('option', { value: d }, d)));
-  const status = el('span', { role: 'status' });
-  const download = async () => {
-    const issueDate = select.value;
-    const rows: string[] = [];
-    let cursor: string | undefined;
-    do {
-      const { data, error, response } = await context.admin.GET(
-        '/v1/admin/campaigns/{campaignId}/days/{issueDate}/winners',
-        {
-          params: { path: { campaignId, issueDate }, query: { limit: '1000', ...(cursor ? { cursor } : {}) } },
-          headers: { accept: 'text/csv' },
-          parseAs: 'text',
-        },
-      );
-      if (data === undefined) {
-        status.textContent = errorText(error, response);
-        return;
-      }
-      const lines = String(data).split(/\r?\n/).filter(Boolean);
-      rows.push(...(rows.length ? lines.slice(1) : lines));
-      cursor = response.headers.get('x-next-cursor') ?? undefined;
-    } while (cursor);
-    const link = el('a', {
-      href: URL.createObjectURL(new Blob([`${rows.join('\n')}\n`], { type: 'text/csv' })),
-      download: `winners-${campaignId}-${issueDate}.csv`,
-    });
-    link.click();
-    status.textContent = `${count(Math.max(0, rows.length - 1))} winners downloaded.`;
-  };
-  return el(
-    'div',
-    { class: 'actions' },
-    el('label', {}, el('span', {}, 'Winners of'), select),
-    el('button', { type: 'button', onclick: () => void download() }, 'Download winners CSV'),
-    status,
-  );
-}
-
-async function refreshParked(context: ConsoleContext, campaignId: string, target: HTMLElement): Promise<void> {
-  const items: FailedEvent[] = [];
-  let cursor: string | undefined;
-  do {
-    const { data, error, response } = await context.admin.GET('/v1/admin/failed-events', {
-      params: { query: { campaignId, status: 'PARKED', limit: '100', ...(cursor ? { cursor } : {}) } },
-    });
-    if (!data) {
-      show(target, el('p', { class: 'status bad' }, errorText(error, response)));
-      return;
-    }
-    items.push(...(data.items as FailedEvent[]));
-    cursor = data.nextCursor;
-  } while (cursor && items.length < 1000);
-  if (items.length === 0) {
-    show(target, el('p', { class: 'muted' }, 'Nothing parked: every admission that failed was written on a retry.'));
-    return;
-  }
-  const status = el('p', { role: 'status' });
-  const redrive = async (button: HTMLButtonElement, failedEventId: string) => {
-    button.disabled = true;
-    const { data, error, response } = await context.admin.POST('/v1/admin/failed-events/{failedEventId}/redrive', {
-      params: { path: { failedEventId } },
-    });
-    status.textContent = data
-      ? `Redriven ${failedEventId}: its coupon is written shortly.`
-      : errorText(error, response);
-    await refreshParked(context, campaignId, target);
-  };
-  const days = [...new Set(items.map((i) => i.issueDate).filter((d): d is string => d !== undefined))];
-  show(
-    target,
-    table(
-      `${count(items.length)} parked`,
-      ['Failed event', 'Issue day', 'Reason', 'Attempts', 'Last error', 'Parked at', ''],
-      items.map((i) => {
-        const button = el(
-          'button',
-          { type: 'button', class: 'secondary', 'aria-label': `Redrive ${i.failedEventId}` },
-          'Redrive',
-        );
-        button.addEventListener('click', () => void redrive(button, i.failedEventId));
-        return [
-          el('code', {}, i.failedEventId),
-          i.issueDate ?? '',
-          i.reason,
-          count(i.attempts),
-          i.lastError,
-          i.parkedAt ? localTime(i.parkedAt) : '',
-          button,
-        ];
-      }),
-    ),
-    el(
-      'div',
-      { class: 'actions' },
-      ...days.map((issueDate) =>
-        el(
-          'button',
-          {
-            type: 'button',
-            onclick: async () => {
-              const { data, error, response } = await context.admin.POST('/v1/admin/failed-events/redrive', {
-                body: { campaignId, issueDate },
-              });
-              status.textContent = data
-                ? `Redriven ${data.redriven.length} of ${issueDate}.`
-                : errorText(error, response);
-              await refreshParked(context, campaignId, target);
-            },
-          },
-          `Redrive every parked event of ${issueDate}`,
-        ),
-      ),
-    ),
-    status,
-  );
 }
