@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { openCampaign, type RunningCloud, startCloudProcess } from '../../local/child-cloud';
 import { launchChromium, waitForText } from '../support/browser';
 import { PipelineProbe } from '../support/pipeline';
@@ -27,14 +27,11 @@ describe('the console and the drop page in a browser (local cloud, redis admissi
   let browser: Browser;
   let base: string;
   let probe: PipelineProbe;
-  const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
-    [cloud, browser] = await Promise.all([
-      startCloudProcess('redis', { tag: 'console', visibilityTimeoutS: VISIBILITY_S }),
-      launchChromium(),
-    ]);
+    cloud = await startCloudProcess('redis', { tag: 'console', visibilityTimeoutS: VISIBILITY_S });
+    browser = await launchChromium();
     base = cloud.endpoints.apiUrl;
     probe = new PipelineProbe(cloud);
   });
@@ -50,7 +47,6 @@ describe('the console and the drop page in a browser (local cloud, redis admissi
   /** A new browser context (its own session storage: one visitor) on the drop page at `url`, signed in as `user`. */
   async function visitor(url: string, user: string): Promise<Page> {
     const context = await browser.newContext({ viewport: { width: 820, height: 1000 } });
-    contexts.push(context);
     const page = await context.newPage();
     await page.goto(url);
     await page.getByLabel('User name').fill(user);
@@ -244,7 +240,9 @@ describe('the console and the drop page in a browser (local cloud, redis admissi
         await probe.runReplay();
         return (await probe.sample(day)).parked === users.length;
       },
-      180_000,
+      // As in operate.test.ts: five receives to reach the dead-letter queue, then three replay attempts; minutes
+      // on a loaded machine.
+      240_000,
       2_000,
     );
     await probe.chaos({});
