@@ -25,6 +25,7 @@ import type { AdminCredentials } from './sigv4';
 import { LOCAL_UPSTASH_SECRET, synthesize } from './synth';
 import { LOCAL_REGION, loadStack, type PhysicalResource } from './template';
 import { startUpstashBridge } from './upstash-bridge';
+import { startLocalWebPages } from './web-pages';
 
 // Public names that moved out of this file stay importable from it (bench/cold-start.ts imports synthesize here).
 export { DEFAULT_FUNCTION_CONCURRENCY } from './provision/functions';
@@ -230,6 +231,15 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     const pollers = eventSources.map((source) => source.poller);
     const schedules = readSchedules(stack, functions, log);
 
+    // The console and the drop page, on the API's port (same origin: no CORS).
+    const webPages = await startLocalWebPages({
+      outDir: path.join(stateDir, 'web'),
+      region: LOCAL_REGION,
+      localIssuer: issuer !== undefined,
+      adminCredentials,
+    });
+    const control = localControl({ functions, issuer, chaos, pollers, log, scheduler, lambdaApi });
+
     const apiLog = createWriteStream(path.join(logDir, 'http-api.log'), { flags: 'a' });
     stoppers.push(async () => {
       apiLog.end();
@@ -243,7 +253,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         apiLog.write(
           `${JSON.stringify({ level: 'ERROR', function: id, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) })}\n`,
         ),
-      control: localControl({ functions, issuer, chaos, pollers, log, scheduler, lambdaApi }),
+      control: async (req, body, res) => (await webPages(req, body, res)) || control(req, body, res),
     });
     stoppers.push(api.stop);
 

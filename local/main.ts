@@ -48,6 +48,8 @@ async function main() {
   const { endpoints } = cloud;
   console.log(`local cloud ready (${endpoints.admissionMode} mode)`);
   console.log(`  API        ${endpoints.apiUrl}`);
+  console.log(`  console    ${endpoints.apiUrl}/console/`);
+  console.log(`  drop page  ${endpoints.apiUrl}/drop/?campaign=<campaignId>`);
   console.log(`  DynamoDB   ${endpoints.dynamodbEndpoint}`);
   console.log(`  SQS        ${endpoints.sqsEndpoint}`);
   if (endpoints.redisRestUrl) console.log(`  Redis REST ${endpoints.redisRestUrl}`);

@@ -20,6 +20,8 @@ function options(outDir: string): BuildOptions {
     target: 'es2022',
     logLevel: 'silent',
     legalComments: 'none',
+    // amazon-cognito-identity-js (the drop page's Cognito sign-in) reads Node's `global` through its buffer polyfill.
+    define: { global: 'globalThis' },
   };
 }
 

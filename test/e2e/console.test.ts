@@ -1,0 +1,265 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { openCampaign, type RunningCloud, startCloudProcess } from '../../local/child-cloud';
+import { launchChromium, waitForText } from '../support/browser';
+import { PipelineProbe } from '../support/pipeline';
+
+// The operator console and the drop page in headless Chromium, against a local cloud: what the pages show, not
+// just what the API answers. Screenshots go to test-output/screenshots/ (docs/console.png and docs/drop-page.png
+// are copies of them).
+
+jest.setTimeout(600_000);
+
+const SCREENSHOTS = path.join(__dirname, '..', '..', 'test-output', 'screenshots');
+const QUOTA = 5;
+const VENDOR = { vendorId: 'corner-cafe', name: 'Corner Café', currency: 'KRW' };
+const CAMPAIGN_ID = 'browser-drop';
+/** Every queue's visibility timeout, s: a message whose coupon write keeps failing reaches the DLQ in ~10 s. */
+const VISIBILITY_S = 2;
+/** A failure the replay cannot outlast (the consumer's role lost a permission), so admissions end PARKED. */
+const COUPON_WRITES_KEEP_FAILING = {
+  dynamodb: { TransactWriteItems: { errorRate: 1, error: 'AccessDeniedException' } },
+};
+
+describe('the console and the drop page in a browser (local cloud, redis admission mode)', () => {
+  let cloud: RunningCloud;
+  let browser: Browser;
+  let base: string;
+  let probe: PipelineProbe;
+
+  beforeAll(async () => {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    cloud = await startCloudProcess('redis', { tag: 'console', visibilityTimeoutS: VISIBILITY_S });
+    browser = await launchChromium();
+    base = cloud.endpoints.apiUrl;
+    probe = new PipelineProbe(cloud);
+  });
+  afterEach(async () => {
+    await probe?.chaos({});
+  });
+  afterAll(async () => {
+    probe?.close();
+    await browser?.close();
+    await cloud?.stop();
+  });
+
+  /** A new browser context (its own session storage: one visitor) on the drop page at `url`, signed in as `user`. */
+  async function visitor(url: string, user: string): Promise<Page> {
+    const context = await browser.newContext({ viewport: { width: 820, height: 1000 } });
+    const page = await context.newPage();
+    await page.goto(url);
+    await page.getByLabel('User name').fill(user);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await waitForText(page.locator('header .who'), new RegExp(`Signed in as ${user}`));
+    return page;
+  }
+
+  /** Clicks the claim button and returns the answer the page shows. */
+  async function claim(page: Page, expected: RegExp): Promise<string> {
+    await page.getByRole('button', { name: 'Claim my coupon' }).click();
+    return waitForText(
+      page.getByRole('status').filter({ hasText: /coupon|Sold out|Not open|try again|expired/ }),
+      expected,
+    );
+  }
+
+  it('runs a drop: vendor and campaign from the console, claims until sold out, close, redeem, settlement', async () => {
+    // Prepare: the console, signed with the local admin's credentials that the local cloud filled in.
+    const consolePage = await (await browser.newContext({ viewport: { width: 1200, height: 1100 } })).newPage();
+    const errors: string[] = [];
+    consolePage.on('pageerror', (e) => errors.push(e.message));
+    await consolePage.goto(`${base}/console/`);
+    await waitForText(consolePage.locator('header .who'), /Local admin/);
+
+    // A vendor.
+    await consolePage.getByRole('link', { name: 'Vendors' }).click();
+    const vendorForm = consolePage.getByRole('form', { name: 'New vendor' });
+    await vendorForm.getByLabel('Vendor id').fill(VENDOR.vendorId);
+    await vendorForm.getByLabel('Name').fill(VENDOR.name);
+    await vendorForm.getByLabel('Currency').fill(VENDOR.currency);
+    await vendorForm.getByRole('button', { name: 'Create vendor' }).click();
+    await waitForText(consolePage.getByRole('group', { name: 'Balance' }), /Balance\s+0 KRW/);
+    await waitForText(consolePage.locator('main'), /No redemptions yet/);
+
+    // A campaign open all day today, previewed (dry run) before it is saved.
+    const definition = openCampaign(CAMPAIGN_ID, QUOTA);
+    await consolePage.getByRole('link', { name: 'Campaigns' }).click();
+    await consolePage.getByRole('link', { name: 'New campaign' }).click();
+    const form = consolePage.getByRole('form', { name: 'New campaign' });
+    const fill = async (label: string, value: string | number) =>
+      form.getByLabel(label, { exact: true }).fill(String(value));
+    await fill('Campaign id', CAMPAIGN_ID);
+    await fill('Name', 'Browser drop');
+    await fill('Vendor id', VENDOR.vendorId);
+    await fill('Time zone', definition.timezone);
+    await fill('Start date', definition.startDate);
+    await fill('End date', definition.endDate);
+    await fill('Window opens', '00:00');
+    await fill('Window closes', '24:00');
+    await fill('Daily quota', QUOTA);
+    await fill('Discount value', 50);
+    const create = consolePage.getByRole('button', { name: 'Create campaign' });
+    expect(await create.isDisabled()).toBe(true);
+    await consolePage.getByRole('button', { name: 'Preview (dry run)' }).click();
+    const dryRun = await waitForText(consolePage.locator('main'), /Calendar/);
+    expect(dryRun).toContain(`3 issue days, ${QUOTA * 3} coupons in all`);
+    expect(dryRun).toMatch(/No warnings/);
+    await create.click();
+    await waitForText(consolePage.locator('h2'), /Browser drop\s+active/);
+    expect(consolePage.url()).toMatch(new RegExp(`#/campaigns/${CAMPAIGN_ID}$`));
+    await waitForText(consolePage.getByRole('group', { name: 'Remaining' }), new RegExp(`Remaining\\s+${QUOTA}$`));
+    await waitForText(consolePage.locator('main'), /Open now\./);
+    const dropUrl = await consolePage.getByRole('link', { name: 'Open the drop page' }).getAttribute('href');
+    expect(dropUrl).toMatch(new RegExp(`/drop/\\?campaign=${CAMPAIGN_ID}&opens=`));
+
+    // Act: visitors claim one after the other until sold out.
+    const winners: Page[] = [];
+    for (let i = 1; i <= QUOTA; i++) {
+      const page = await visitor(String(dropUrl), `visitor-${i}`);
+      if (i === 1) await waitForText(page.getByRole('timer'), /Open now/);
+      expect(await claim(page, /You got coupon #\d+!/)).toContain(`#${i}!`);
+      winners.push(page);
+      if (i === QUOTA - 1) {
+        // Mid-drop: admissions climbing, the persisted line following.
+        await waitForText(consolePage.getByRole('group', { name: 'Admitted' }), new RegExp(`Admitted\\s+${i}$`));
+        await waitForText(consolePage.getByRole('group', { name: 'Persisted' }), /Persisted\s+[1-9]/, 90_000);
+        await consolePage.screenshot({ path: path.join(SCREENSHOTS, 'console.png'), fullPage: true });
+      }
+    }
+    // A winner's second claim, and a latecomer.
+    expect(await claim(winners[0] as Page, /already have/)).toMatch(/You already have today’s coupon \(#1\)/);
+    const late = await visitor(String(dropUrl), 'visitor-late');
+    expect(await claim(late, /Sold out/)).toMatch(/Sold out/);
+    await waitForText(late.locator('main'), new RegExp(`0 of ${QUOTA}`));
+
+    // Assess: the console's counts and chart reach the quota, and the persisted line follows.
+    await waitForText(consolePage.getByRole('group', { name: 'Admitted' }), new RegExp(`Admitted\\s+${QUOTA}$`));
+    await waitForText(consolePage.getByRole('group', { name: 'Remaining' }), /Remaining\s+0$/);
+    await waitForText(
+      consolePage.getByRole('group', { name: 'Persisted' }),
+      new RegExp(`Persisted\\s+${QUOTA}$`),
+      90_000,
+    );
+    const plot = consolePage.locator('.u-over');
+    const box = await plot.boundingBox();
+    await plot.hover({ position: { x: (box?.width ?? 100) - 2, y: 10 } });
+    const legend = await waitForText(consolePage.locator('.u-legend'), new RegExp(`Persisted:?\\s*${QUOTA}`));
+    expect(legend).toMatch(new RegExp(`Admitted:?\\s*${QUOTA}`));
+    expect(legend).toMatch(/Remaining:?\s*0/);
+    const today = await waitForText(
+      consolePage.getByRole('table', { name: 'Per issue day' }),
+      new RegExp(`\\d{4}-\\d{2}-\\d{2}\\s+${QUOTA}\\s+${QUOTA}\\s+${QUOTA}\\s+0\\s+0`),
+      30_000,
+    );
+    expect(today).toBeTruthy();
+    const [download] = await Promise.all([
+      consolePage.waitForEvent('download'),
+      consolePage.getByRole('button', { name: 'Download winners CSV' }).click(),
+    ]);
+    const csv = readFileSync(await download.path(), 'utf8')
+      .trim()
+      .split('\n');
+    expect(csv[0]).toBe('rank,userId,admittedAt,couponId,couponStatus');
+    expect(csv.slice(1).map((row) => row.split(',')[1])).toEqual(
+      Array.from({ length: QUOTA }, (_, i) => `visitor-${i + 1}`),
+    );
+
+    // The winner's coupon on the drop page.
+    const winner = winners[0] as Page;
+    await waitForText(winner.getByRole('listitem'), /50% off · browser-drop · #1 of .* ISSUED/);
+    await winner.screenshot({ path: path.join(SCREENSHOTS, 'drop-page.png'), fullPage: true });
+
+    // Close the campaign, after the confirmation; a new visitor is then told it is not open.
+    let confirmation = '';
+    consolePage.once('dialog', (dialog) => {
+      confirmation = dialog.message();
+      void dialog.accept();
+    });
+    await consolePage.getByRole('button', { name: 'Close campaign' }).click();
+    await waitForText(consolePage.locator('h2'), /Browser drop\s+closed/);
+    expect(confirmation).toMatch(/Close "Browser drop"/);
+    expect(await claim(await visitor(String(dropUrl), 'visitor-after'), /Not open/)).toMatch(/Not open/);
+
+    // Redeem the winner's coupon against an order; the vendor's settlement shows the credit.
+    await winner.getByLabel('Order id').fill('order-42');
+    await winner.getByLabel('Order amount').fill('20000');
+    await winner.getByRole('button', { name: 'Redeem' }).click();
+    await waitForText(winner.getByRole('listitem'), /REDEEMED · order order-42, 10,000 credited/);
+    await consolePage.goto(`${base}/console/#/vendors/${VENDOR.vendorId}`);
+    await waitForText(consolePage.getByRole('group', { name: 'Balance' }), /Balance\s+10,000 KRW/);
+    await waitForText(consolePage.getByRole('group', { name: 'Redemptions' }), /Redemptions\s+1$/);
+    await waitForText(consolePage.getByRole('table', { name: /Ledger/ }), /order-42.*browser-drop\s+10,000 KRW/s);
+    expect(errors).toEqual([]);
+  });
+
+  it('updates a campaign before its start, after a dry run of the change', async () => {
+    // Prepare: a campaign that starts tomorrow, created through the API.
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+    const future = { ...openCampaign('browser-later', 3), name: 'Later drop', startDate: tomorrow, endDate: tomorrow };
+    const created = await cloud.client.admin.POST('/v1/admin/campaigns', { body: future });
+    expect(created.response.status).toBe(201);
+    const page = await (await browser.newContext({ viewport: { width: 1200, height: 1000 } })).newPage();
+    await page.goto(`${base}/console/#/campaigns`);
+    await waitForText(page.getByRole('table'), /Later drop[\s\S]*browser-later/);
+    await page.getByRole('link', { name: /Later drop/ }).click();
+    await waitForText(page.locator('h2'), /Later drop\s+active/);
+
+    // Act: edit the quota, preview, save.
+    await page.getByRole('button', { name: 'Edit' }).click();
+    const form = page.getByRole('form', { name: 'Edit campaign' });
+    await form.getByLabel('Daily quota', { exact: true }).fill('7');
+    const save = form.getByRole('button', { name: 'Save changes' });
+    expect(await save.isDisabled()).toBe(true);
+    await form.getByRole('button', { name: 'Preview (dry run)' }).click();
+    await waitForText(page.getByRole('table', { name: /Calendar/ }), new RegExp(`${tomorrow}[^\n]*\\s7\\b`));
+    await save.click();
+
+    // Assess: the page shows the new quota, and so does the API.
+    await waitForText(page.locator('main'), /· 7 a day ·/);
+    const stored = await cloud.client.admin.GET('/v1/admin/campaigns/{campaignId}', {
+      params: { path: { campaignId: 'browser-later' } },
+    });
+    expect(stored.data?.dailyQuota).toBe(7);
+  });
+
+  it('shows the parked failed events of a campaign and redrives them, one and then the rest of the day', async () => {
+    // Prepare: three admissions whose coupon writes keep failing until the replay parks them.
+    const campaignId = 'browser-parked';
+    expect(
+      (await cloud.client.admin.POST('/v1/admin/campaigns', { body: openCampaign(campaignId, 3) })).response.status,
+    ).toBe(201);
+    await probe.chaos(COUPON_WRITES_KEEP_FAILING);
+    const users = ['parked-1', 'parked-2', 'parked-3'];
+    const answers = await probe.issue(campaignId, users);
+    expect(answers.map((a) => a.status)).toEqual([202, 202, 202]);
+    const day = { campaignId, issueDate: String(answers[0]?.body.issueDate) };
+    await probe.until(
+      'every admission parked',
+      async () => {
+        await probe.runReplay();
+        return (await probe.sample(day)).parked === users.length;
+      },
+      // As in operate.test.ts: five receives to reach the dead-letter queue, then three replay attempts; minutes
+      // on a loaded machine.
+      240_000,
+      2_000,
+    );
+    await probe.chaos({});
+
+    // Act and assess: the console lists them; redrive one, then the rest of the day.
+    const page = await (await browser.newContext({ viewport: { width: 1200, height: 1000 } })).newPage();
+    await page.goto(`${base}/console/#/campaigns/${campaignId}`);
+    const parked = page.locator('section', { has: page.getByRole('heading', { name: 'Parked failed events' }) });
+    await waitForText(parked, /3 parked[\s\S]*ERROR/);
+    await parked
+      .getByRole('button', { name: /^Redrive (?!every)/ })
+      .first()
+      .click();
+    await waitForText(parked, /2 parked/);
+    await parked.getByRole('button', { name: `Redrive every parked event of ${day.issueDate}` }).click();
+    await waitForText(parked, /Nothing parked/);
+    await waitForText(page.getByRole('group', { name: 'Persisted' }), /Persisted\s+3$/, 90_000);
+    expect(await probe.persistedCount(day)).toBe(3);
+  });
+});

@@ -1,0 +1,79 @@
+import { generateAdminCredentials, LocalIamAuthorizer } from '../../../local/authorizers';
+import { bufferedServer, type LocalListener, listenLocal, sendJson } from '../../../local/http-server';
+import { apiClient, namedUser, sigV4 } from '../../../web/shared/api';
+
+// The pages' auth middleware, run in Node (fetch, Request and WebCrypto as in the browser): the console's SigV4
+// signing (aws4fetch) must be what the local cloud's IAM check, like API Gateway's, recomputes.
+describe('web pages: the API client middleware', () => {
+  const credentials = generateAdminCredentials();
+  const iam = new LocalIamAuthorizer(credentials);
+  let server: LocalListener;
+  const seen: { verdict: boolean; url: string; body: string }[] = [];
+
+  beforeAll(async () => {
+    server = await listenLocal(
+      bufferedServer(async (req, body, res) => {
+        const url = new URL(req.url ?? '/', 'http://local');
+        const verdict = await iam.authorize(req, url, body);
+        seen.push({ verdict: verdict.ok, url: url.pathname + url.search, body: body.toString('utf8') });
+        sendJson(res, verdict.ok ? 200 : 403, verdict.ok ? { items: [] } : verdict.body);
+      }),
+    );
+  });
+  afterAll(() => server?.close());
+  beforeEach(() => {
+    seen.length = 0;
+  });
+
+  it('signs a typed admin call with a query and a JSON body so that the IAM check accepts it', async () => {
+    const admin = apiClient(server.url, sigV4(credentials, credentials.region));
+    const dryRun = await admin.POST('/v1/admin/campaigns', {
+      params: { query: { dryRun: 'true' } },
+      body: {
+        vendorId: 'acme',
+        name: 'Spring sale',
+        timezone: 'Asia/Seoul',
+        startDate: '2026-05-01',
+        endDate: '2026-05-05',
+        dailyWindow: { open: '13:00', close: '15:00' },
+        dailyQuota: 100,
+        perUserDailyLimit: 1,
+        couponValidityDays: 30,
+        discount: { type: 'PERCENT', value: 50 },
+      },
+    });
+    const list = await admin.GET('/v1/admin/failed-events', {
+      params: { query: { campaignId: 'a b', status: 'PARKED' } },
+    });
+    expect([dryRun.response.status, list.response.status]).toEqual([200, 200]);
+    expect(seen.map((s) => s.verdict)).toEqual([true, true]);
+    expect(JSON.parse(seen[0]?.body ?? '{}')).toMatchObject({ vendorId: 'acme' });
+  });
+
+  it('is refused with another secret: the check is not a formality', async () => {
+    const forged = apiClient(
+      server.url,
+      sigV4({ ...credentials, secretAccessKey: 'not-the-secret' }, credentials.region),
+    );
+    const { response } = await forged.GET('/v1/admin/campaigns', {});
+    expect(response.status).toBe(403);
+  });
+
+  it('names the visitor in open mode: userId in the JSON body of a POST and in the query of a GET', async () => {
+    const user = apiClient(
+      server.url,
+      namedUser(() => 'alice'),
+    );
+    await user.POST('/v1/coupons/{couponId}/redeem', {
+      params: { path: { couponId: 'c1' } },
+      body: { orderId: 'o-1' },
+    });
+    await user.POST('/v1/campaigns/{campaignId}/issue', { params: { path: { campaignId: 'drop' } }, body: {} });
+    await user.GET('/v1/users/me/coupons', { params: { query: { limit: '10' } } });
+    expect(seen.map(({ url, body }) => ({ url, body: body ? JSON.parse(body) : undefined }))).toEqual([
+      { url: '/v1/coupons/c1/redeem', body: { orderId: 'o-1', userId: 'alice' } },
+      { url: '/v1/campaigns/drop/issue', body: { userId: 'alice' } },
+      { url: '/v1/users/me/coupons?limit=10&userId=alice', body: undefined },
+    ]);
+  });
+});

@@ -1,0 +1,280 @@
+import uPlot from 'uplot';
+import { errorText, type Schema } from '../shared/api';
+import { count, el, localTime, show, table } from '../shared/dom';
+import { editCampaignForm } from './campaigns';
+import type { ConsoleContext } from './main';
+import { refreshParked } from './parked';
+import { winnersDownload } from './winners';
+
+/** How often the live view reads the count (the chart's resolution), ms: the issue's "every second". */
+const COUNT_EVERY_MS = 1_000;
+/** How often it reads the per-day stats and the parked events, ms: admin routes are throttled at 20/s. */
+const ADMIN_EVERY_MS = 5_000;
+/** Points kept on the chart: ten minutes at one a second. */
+const CHART_POINTS = 600;
+
+/** Runs `tick` now and every `ms` until the view is left, never two at once. */
+function every(context: ConsoleContext, ms: number, tick: () => Promise<void>): void {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let stopped = false;
+  const run = async () => {
+    try {
+      await tick();
+    } catch {
+      // Unreachable for a moment (network, 5xx): the next tick tries again; the view keeps its last figures.
+    } finally {
+      if (!stopped) timer = setTimeout(run, ms);
+    }
+  };
+  context.onLeave(() => {
+    stopped = true;
+    clearTimeout(timer);
+  });
+  void run();
+}
+
+function metric(label: string): { box: HTMLElement; value: HTMLElement } {
+  const value = el('div', { class: 'value' }, '–');
+  return {
+    box: el(
+      'div',
+      { class: 'metric', role: 'group', 'aria-label': label },
+      el('div', { class: 'label' }, label),
+      value,
+    ),
+    value,
+  };
+}
+
+/**
+ * A campaign's live view: today's admitted, persisted and remaining from the count route every second, charted
+ * with uPlot; the per-day stats; the winners CSV; the parked failed events with redrive; edit and close.
+ */
+export async function liveView(target: HTMLElement, context: ConsoleContext, campaignId: string): Promise<void> {
+  const { admin } = context;
+  show(target, el('p', { class: 'muted' }, 'Loading…'));
+  const {
+    data: campaign,
+    error,
+    response,
+  } = await admin.GET('/v1/admin/campaigns/{campaignId}', {
+    params: { path: { campaignId } },
+  });
+  if (!campaign) {
+    show(target, el('p', { class: 'status bad', role: 'alert' }, errorText(error, response)));
+    return;
+  }
+  const notice = el('div', { 'aria-live': 'polite' });
+  const edit = el('div');
+  const actions = el('div', { class: 'actions' });
+  const dropLink = el('a', { href: dropPageUrl(campaignId), target: '_blank', rel: 'noopener' }, 'Open the drop page');
+  const nextWindow = el('span');
+  // The API refuses changes once the first issue day has begun in the campaign's zone (CAMPAIGN_STARTED).
+  const started = localDate(campaign.timezone) >= campaign.startDate;
+  if (!campaign.closedAt && !started) {
+    actions.append(
+      el(
+        'button',
+        {
+          type: 'button',
+          class: 'secondary',
+          onclick: () =>
+            show(
+              edit,
+              editCampaignForm(context, campaign, () => location.reload()),
+            ),
+        },
+        'Edit',
+      ),
+    );
+  }
+  if (!campaign.closedAt) {
+    actions.append(
+      el(
+        'button',
+        { type: 'button', class: 'danger', onclick: () => void close(campaign, notice, context) },
+        'Close campaign',
+      ),
+    );
+  }
+  actions.append(dropLink, nextWindow);
+  if (!campaign.closedAt) {
+    void nextOpening(context, campaign).then((opensAt) => {
+      if (!opensAt) return;
+      dropLink.href = dropPageUrl(campaignId, opensAt);
+      nextWindow.textContent =
+        Date.parse(opensAt) <= Date.now() ? 'Open now.' : `Next window opens ${localTime(opensAt)} (your time).`;
+    });
+  }
+
+  const metrics = {
+    quota: metric('Quota'),
+    admitted: metric('Admitted'),
+    persisted: metric('Persisted'),
+    remaining: metric('Remaining'),
+  };
+  const today = el('span', {}, '');
+  const chartBox = el('div', {
+    class: 'chart',
+    role: 'img',
+    'aria-label': "Today's admitted, persisted and remaining, every second",
+  });
+  const stats = el('div', {}, el('p', { class: 'muted' }, 'Loading…'));
+  const winners = el('div');
+  const parked = el('div', {}, el('p', { class: 'muted' }, 'Loading…'));
+  show(
+    target,
+    el(
+      'h2',
+      {},
+      campaign.name,
+      ' ',
+      campaign.closedAt
+        ? el('span', { class: 'badge bad' }, `closed ${localTime(campaign.closedAt)}`)
+        : el('span', { class: 'badge ok' }, 'active'),
+    ),
+    el(
+      'p',
+      { class: 'muted' },
+      el('code', {}, campaign.campaignId),
+      ` · ${campaign.startDate} → ${campaign.endDate} · ${campaign.dailyWindow.open}–${campaign.dailyWindow.close} ${campaign.timezone} · `,
+      `${count(campaign.dailyQuota)} a day · `,
+      campaign.discount.type === 'PERCENT'
+        ? `${campaign.discount.value}% off`
+        : `${count(campaign.discount.value)} off`,
+      ' · vendor ',
+      el('a', { href: `#/vendors/${encodeURIComponent(campaign.vendorId)}` }, campaign.vendorId),
+    ),
+    actions,
+    notice,
+    edit,
+    el(
+      'section',
+      { class: 'card' },
+      el('h3', {}, 'Today ', today),
+      el('div', { class: 'metrics' }, ...Object.values(metrics).map((m) => m.box)),
+      chartBox,
+    ),
+    el('section', { class: 'card' }, el('h3', {}, 'Issue days'), stats, winners),
+    el('section', { class: 'card' }, el('h3', {}, 'Parked failed events'), parked),
+  );
+
+  const points: [number[], number[], number[], number[]] = [[], [], [], []];
+  const chart = new uPlot(
+    {
+      width: Math.max(320, chartBox.clientWidth || 900),
+      height: 260,
+      series: [
+        {},
+        { label: 'Admitted', stroke: '#0b63ce', width: 2 },
+        { label: 'Persisted', stroke: '#1a7f37', width: 2, dash: [6, 3] },
+        { label: 'Remaining', stroke: '#c62828', width: 2 },
+      ],
+      axes: [{}, { label: 'coupons' }],
+      scales: { y: { range: (_u, _min, max) => [0, Math.max(max, campaign.dailyQuota)] } },
+    },
+    points,
+    chartBox,
+  );
+  context.onLeave(() => chart.destroy());
+
+  every(context, COUNT_EVERY_MS, async () => {
+    const { data } = await context.open.GET('/v1/campaigns/{campaignId}/count', { params: { path: { campaignId } } });
+    if (!data) return;
+    today.textContent = `(${data.issueDate}, as of ${localTime(data.asOf)})`;
+    metrics.quota.value.textContent = count(data.quota);
+    metrics.admitted.value.textContent = count(data.admitted);
+    metrics.persisted.value.textContent = count(data.persisted);
+    metrics.remaining.value.textContent = count(data.remaining);
+    const t = Date.parse(data.asOf) / 1000;
+    if (points[0].length && t <= (points[0].at(-1) ?? 0)) return;
+    points[0].push(t);
+    points[1].push(data.admitted);
+    points[2].push(data.persisted);
+    points[3].push(data.remaining);
+    if (points[0].length > CHART_POINTS) for (const series of points) series.shift();
+    chart.setData(points);
+  });
+
+  let winnerDays = '';
+  every(context, ADMIN_EVERY_MS, async () => {
+    const {
+      data,
+      error: e,
+      response: r,
+    } = await admin.GET('/v1/admin/campaigns/{campaignId}/stats', { params: { path: { campaignId } } });
+    if (!data) {
+      show(stats, el('p', { class: 'status bad' }, errorText(e, r)));
+      return;
+    }
+    show(stats, statsTable(data));
+    const days = data.days.filter((d) => d.admitted > 0).map((d) => d.issueDate);
+    if (days.join() !== winnerDays) {
+      winnerDays = days.join();
+      show(winners, winnersDownload(context, campaignId, days));
+    }
+  });
+  every(context, ADMIN_EVERY_MS, () => refreshParked(context, campaignId, parked));
+}
+
+/** Today's date (YYYY-MM-DD) in `timezone`. */
+function localDate(timezone: string): string {
+  return new Intl.DateTimeFormat('en-CA', {
+    timeZone: timezone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(new Date());
+}
+
+/** The drop page of a campaign, with the opening its countdown counts down to. */
+function dropPageUrl(campaignId: string, opensAt?: string): string {
+  const url = new URL('../drop/', location.href);
+  url.searchParams.set('campaign', campaignId);
+  if (opensAt) url.searchParams.set('opens', opensAt);
+  return url.href;
+}
+
+/**
+ * The opening of the current or next issue day's window (ISO instant), from the campaign's calendar as the dry run
+ * computes it (`POST /v1/admin/campaigns?dryRun=true`, nothing stored); undefined when no window is left.
+ */
+async function nextOpening(context: ConsoleContext, campaign: Schema<'Campaign'>): Promise<string | undefined> {
+  const { campaignId: _id, createdAt: _c, updatedAt: _u, closedAt: _x, version: _v, ...definition } = campaign;
+  const { data } = await context.admin.POST('/v1/admin/campaigns', {
+    params: { query: { dryRun: 'true' } },
+    body: definition,
+  });
+  if (!data || !('dryRun' in data)) return undefined;
+  return data.days.find((d) => d.opensAt && d.closesAt && Date.parse(d.closesAt) > Date.now())?.opensAt;
+}
+
+function statsTable(stats: Schema<'CampaignStats'>): HTMLElement {
+  return table(
+    'Per issue day',
+    ['Issue day', 'Quota', 'Admitted', 'Persisted', 'Redeemed', 'Parked'],
+    stats.days.map((d) => [
+      d.issueDate,
+      count(d.quota),
+      count(d.admitted),
+      count(d.persisted),
+      count(d.redeemed),
+      count(d.parked),
+    ]),
+  );
+}
+
+async function close(campaign: Schema<'Campaign'>, notice: HTMLElement, context: ConsoleContext): Promise<void> {
+  const sure = window.confirm(
+    `Close "${campaign.name}" (${campaign.campaignId}) now? Nobody can claim a coupon of it after this; coupons already admitted are still written. This cannot be undone.`,
+  );
+  if (!sure) return;
+  const { data, error, response } = await context.admin.POST('/v1/admin/campaigns/{campaignId}/close', {
+    params: { path: { campaignId: campaign.campaignId } },
+  });
+  if (!data) {
+    show(notice, el('p', { class: 'status bad', role: 'alert' }, errorText(error, response)));
+    return;
+  }
+  location.reload();
+}
