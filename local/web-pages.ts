@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { contentSecurityPolicy } from '../lib/constructs/console-pages';
 import { buildWebPages, WEB_PAGES } from '../web/build';
 import type { WebConfig } from '../web/config';
 import type { LocalControl } from './http-api';
@@ -14,6 +15,8 @@ const CONTENT_TYPES: Record<string, string> = {
   '.svg': 'image/svg+xml',
   '.png': 'image/png',
 };
+
+const CSP = contentSecurityPolicy([]);
 
 /** What the local cloud's pages are configured with (web/config.ts), but the origin, read from each request. */
 export interface LocalWebOptions {
@@ -83,6 +86,9 @@ export async function startLocalWebPages(options: LocalWebOptions): Promise<Loca
       'content-type': CONTENT_TYPES[path.extname(key)] ?? 'application/octet-stream',
       'content-length': content.length,
       'cache-control': 'no-cache',
+      // The deployed console's policy (lib/constructs/console.ts), so the browser tests catch what it would block;
+      // the API is this origin ('self').
+      'content-security-policy': CSP,
     });
     res.end(req.method === 'HEAD' ? undefined : content);
     return true;

@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { openCampaign, type RunningCloud, startCloudProcess } from '../../local/child-cloud';
-import { launchChromium, waitForText } from '../support/browser';
+import { launchChromium, pageProblems, waitForText } from '../support/browser';
 import { PipelineProbe } from '../support/pipeline';
 
 // The operator console and the drop page in headless Chromium, against a local cloud: what the pages show, not
@@ -25,6 +25,8 @@ const COUPON_WRITES_KEEP_FAILING = {
 describe('the console and the drop page in a browser (local cloud, redis admission mode)', () => {
   let cloud: RunningCloud;
   let browser: Browser;
+  /** Each visitor page's problems (uncaught errors, CSP violations), checked at the end of the drop test. */
+  const visitorProblems: string[][] = [];
   let base: string;
   let probe: PipelineProbe;
 
@@ -48,6 +50,7 @@ describe('the console and the drop page in a browser (local cloud, redis admissi
   async function visitor(url: string, user: string): Promise<Page> {
     const context = await browser.newContext({ viewport: { width: 820, height: 1000 } });
     const page = await context.newPage();
+    visitorProblems.push(pageProblems(page));
     await page.goto(url);
     await page.getByLabel('User name').fill(user);
     await page.getByRole('button', { name: 'Sign in' }).click();
@@ -67,8 +70,7 @@ describe('the console and the drop page in a browser (local cloud, redis admissi
   it('runs a drop: vendor and campaign from the console, claims until sold out, close, redeem, settlement', async () => {
     // Prepare: the console, signed with the local admin's credentials that the local cloud filled in.
     const consolePage = await (await browser.newContext({ viewport: { width: 1200, height: 1100 } })).newPage();
-    const errors: string[] = [];
-    consolePage.on('pageerror', (e) => errors.push(e.message));
+    const errors = pageProblems(consolePage);
     await consolePage.goto(`${base}/console/`);
     await waitForText(consolePage.locator('header .who'), /Local admin/);
 
@@ -191,6 +193,7 @@ describe('the console and the drop page in a browser (local cloud, redis admissi
     await waitForText(consolePage.getByRole('group', { name: 'Redemptions' }), /Redemptions\s+1$/);
     await waitForText(consolePage.getByRole('table', { name: /Ledger/ }), /order-42.*browser-drop\s+10,000 KRW/s);
     expect(errors).toEqual([]);
+    expect(visitorProblems.flat()).toEqual([]);
   });
 
   it('updates a campaign before its start, after a dry run of the change', async () => {

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { type Browser, chromium, type Locator } from 'playwright-core';
+import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
 
 /**
  * Debian's Chromium, which `.ci/run` installs when missing (no browser download at install time); CHROMIUM_PATH
@@ -40,4 +40,17 @@ export async function waitForText(locator: Locator, pattern: RegExp, timeoutMs =
     }
     await new Promise((r) => setTimeout(r, 250));
   }
+}
+
+/**
+ * Collects what breaks a page without failing a click: uncaught errors and what its Content-Security-Policy
+ * blocked (Chromium reports a violation as a console error). Assert the array is empty at the end of a test.
+ */
+export function pageProblems(page: Page): string[] {
+  const problems: string[] = [];
+  page.on('pageerror', (error) => problems.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) problems.push(message.text());
+  });
+  return problems;
 }

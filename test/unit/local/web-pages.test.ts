@@ -32,6 +32,7 @@ describe('local cloud: the console and the drop page on the API port', () => {
     const html = await fetch(`${server.url}/${page}/`);
     expect(html.status).toBe(200);
     expect(html.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(html.headers.get('content-security-policy')).toContain("script-src 'self'");
     expect(await html.text()).toContain('./main.js');
     const js = await fetch(`${server.url}/${page}/main.js`);
     expect(js.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
