@@ -9,19 +9,26 @@ import { issueEvent, issueFunctionEnv, lambdaContext, reportResult, statusOf } f
 // minimal handler, in a fresh Node process as an execution environment; `tsx bench/admission-cpu-worker.ts
 // <variant> <campaignId> <endpoint> <options JSON>`.
 
-/** Figures of one worker. */
+/** Figures of one worker, CPU µs per request; the sold-out ones for the issue handler only. */
 export interface WorkerFigures {
   readonly admissionUs: number;
+  /** A sold-out answer from the instance's sold-out cache. */
   readonly soldOutUs?: number;
+  /** A sold-out answer that refilled the cache (mean of the refills). */
   readonly refreshUs?: number;
+  /** Upstash HTTP requests during the admissions, warm-up included (one per admission is right). */
   readonly redisRequests: number;
 }
 
+/** The product's issue handler, or the minimal handler making only its two calls. */
 export type Variant = 'issue' | 'minimal';
 
+/** The Secrets Manager id of the Upstash `{"url","token"}` the AWS stub serves. */
 export const SECRET_ID = 'bench/upstash';
+/** A worker's own queue URL on the stub, so the stub's count of SendMessage is that worker's. */
 export const queueUrlOf = (endpoint: string, campaignId: string) => `${endpoint}/000000000000/issue-${campaignId}`;
 
+/** Today's issue date of the benchmark's campaigns (time zone UTC), `YYYY-MM-DD`. */
 export const today = () => new Date().toISOString().slice(0, 10);
 const cpuUs = (start: NodeJS.CpuUsage) => {
   const used = process.cpuUsage(start);
