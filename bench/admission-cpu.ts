@@ -6,7 +6,7 @@ import { startUpstashBridge } from '../local/upstash-bridge';
 import { queueUrlOf, SECRET_ID, today, type Variant, type WorkerFigures } from './admission-cpu-worker';
 import { startAwsStub } from './aws-stub';
 import { benchCampaign, runWorker } from './issue-harness';
-import { type RoundsSummary, summarizeRounds } from './stats';
+import { clearOfNoise, type RoundsSummary, summarizeRounds } from './stats';
 
 // Question 3 of issue 18, "what one admission costs the function": the CPU time (user + system, process.cpuUsage)
 // the issue function's execution environment spends per admitted request and per sold-out answer, against a
@@ -21,8 +21,10 @@ import { type RoundsSummary, summarizeRounds } from './stats';
 
 /** Sizes of the benchmark. */
 export interface AdmissionCpuOptions {
-  /** Rounds; each runs both variants in fresh processes. */
+  /** Rounds at least; each runs both variants in fresh processes. */
   readonly rounds: number;
+  /** Rounds at most: after `rounds`, rounds are added while a goal's 95% interval straddles its threshold. */
+  readonly maxRounds: number;
   /** Admissions per worker before measuring (JIT, connections, the campaign read and the secret). */
   readonly warmUp: number;
   /** Admissions measured per worker. */
@@ -39,6 +41,7 @@ export interface AdmissionCpuOptions {
 /** The full run's sizes. */
 export const ADMISSION_CPU_DEFAULTS: AdmissionCpuOptions = {
   rounds: 9,
+  maxRounds: 21,
   // Fewer left the SDK and fetch paths colder: 100 warm-up admissions measured twice the CPU of 1,000.
   warmUp: 1_000,
   admissions: 2_000,
@@ -102,7 +105,8 @@ export async function benchAdmissionCpu(
     // Loaded once, so neither variant pays EVAL's NOSCRIPT fallback.
     await redis.script('LOAD', ADMIT_SCRIPT);
     const perWorker = options.warmUp + options.admissions;
-    for (let round = 0; round < options.rounds; round++) {
+    for (let round = 0; round < options.maxRounds; round++) {
+      if (round >= options.rounds && goalsClear(rounds)) break;
       const order: Variant[] = round % 2 === 0 ? ['issue', 'minimal'] : ['minimal', 'issue'];
       const figures: Partial<Record<Variant, WorkerFigures & { sent: number }>> = {};
       for (const variant of order) {
@@ -133,14 +137,14 @@ export async function benchAdmissionCpu(
         soldOutUs: issue.soldOutUs ?? 0,
         refreshUs: issue.refreshUs ?? 0,
         minimalCalls: {
-          requests: options.admissions,
+          requests: perWorker,
           redisRequests: minimal.redisRequests,
           sendMessages: minimal.sent,
         },
         issueSendMessages: issue.sent,
       });
       log(
-        `admission CPU round ${round + 1} of ${options.rounds}: minimal ${minimal.admissionUs.toFixed(1)} µs, ` +
+        `admission CPU round ${round + 1} (${options.rounds} to ${options.maxRounds}): minimal ${minimal.admissionUs.toFixed(1)} µs, ` +
           `issue ${issue.admissionUs.toFixed(1)} µs, sold out ${issue.soldOutUs?.toFixed(1)} µs`,
       );
     }
@@ -150,9 +154,15 @@ export async function benchAdmissionCpu(
     await bridge.stop();
     await server.stop();
   }
+  return { memoryMb: ISSUE_MEMORY_MB, ...summarize(rounds) };
+}
+
+/** The goals of question 3: CPU per admission <= 1.3x the minimal handler's; per sold-out answer <= 0.1x an admission. */
+export const ADMISSION_CPU_GOALS = { admissionVsMinimal: 1.3, soldOutVsAdmission: 0.1 } as const;
+
+function summarize(rounds: readonly AdmissionCpuRound[]): Omit<AdmissionCpuResult, 'memoryMb'> {
   const of = (pick: (r: AdmissionCpuRound) => number) => summarizeRounds(rounds.map(pick));
   return {
-    memoryMb: ISSUE_MEMORY_MB,
     minimalUs: of((r) => r.minimalUs),
     admissionUs: of((r) => r.admissionUs),
     soldOutUs: of((r) => r.soldOutUs),
@@ -161,6 +171,15 @@ export async function benchAdmissionCpu(
     soldOutRatio: of((r) => r.soldOutUs / r.admissionUs),
     rounds,
   };
+}
+
+/** Whether both goal ratios of `rounds` are clear of noise (stats.ts clearOfNoise). */
+function goalsClear(rounds: readonly AdmissionCpuRound[]): boolean {
+  const { admissionRatio, soldOutRatio } = summarize(rounds);
+  return (
+    clearOfNoise(admissionRatio, ADMISSION_CPU_GOALS.admissionVsMinimal) &&
+    clearOfNoise(soldOutRatio, ADMISSION_CPU_GOALS.soldOutVsAdmission)
+  );
 }
 
 /**

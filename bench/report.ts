@@ -158,7 +158,18 @@ function formatAdmissionCpu(cpu: AdmissionCpuResult, sizes: AdmissionCpuOptions)
     },
     { what: `cost model: ${modelSeconds * 1000} ms billed per request`, model: modelSeconds * 1e6 },
   ];
-  const calls = cpu.rounds.map((r) => r.minimalCalls);
+  const calls = [
+    ...new Set(
+      cpu.rounds.map(
+        (r) =>
+          `${r.minimalCalls.redisRequests} Upstash requests and ${r.minimalCalls.sendMessages} SendMessage for ${r.minimalCalls.requests} requests`,
+      ),
+    ),
+  ];
+  const callsLine =
+    calls.length === 1
+      ? `The minimal handler's calls (warm-up included): ${calls[0]}, in each of the ${cpu.rounds.length} rounds.`
+      : `The minimal handler's calls (warm-up included), by round: ${calls.join('; ')}.`;
   return [
     `## Q3. What one admission costs the issue function (CPU per request, ${cpu.rounds.length} rounds of ${sizes.admissions} admissions and ${sizes.soldOut} sold-out answers)`,
     '',
@@ -169,7 +180,7 @@ function formatAdmissionCpu(cpu: AdmissionCpuResult, sizes: AdmissionCpuOptions)
       'CPU µs': (r) => (r.us ? r.us.median : ''),
       '95% CI': (r) => (r.us ? `${r.us.low}-${r.us.high}` : ''),
       range: (r) => (r.us ? `${r.us.min}-${r.us.max}` : ''),
-      'x minimal': (r) => (r.us ? ratio(r.us.median, cpu.minimalUs.median) : ''),
+      'x minimal (of medians)': (r) => (r.us ? ratio(r.us.median, cpu.minimalUs.median) : ''),
       'CPU GB-s per 100k': (r) => gbSecondsPer100k(r.us?.median ?? r.model ?? 0, cpu.memoryMb),
       'billed floor GB-s per 100k': (r) =>
         r.us
@@ -177,6 +188,6 @@ function formatAdmissionCpu(cpu: AdmissionCpuResult, sizes: AdmissionCpuOptions)
           : `${Math.round(modelSeconds * gb * 100_000)} (billed)`,
     }),
     '',
-    `The minimal handler's calls, per round (warm-up included): ${calls.map((c) => `${c.redisRequests} Upstash requests and ${c.sendMessages} SendMessage for ${c.requests} requests`).join('; ')}.`,
+    callsLine,
   ];
 }
