@@ -8,6 +8,9 @@ import {
 import type { BenchReport } from './run';
 import { markdownTable, type RoundsSummary } from './stats';
 
+/** µs as read: whole above 100, one decimal below. */
+const us = (v: number) => (v >= 100 ? Math.round(v) : Math.round(v * 10) / 10);
+
 const ratio = (a: number, b: number) => (b === 0 ? 0 : Math.round((a / b) * 100) / 100);
 
 /** The report as Markdown tables (what BENCHMARKS.md quotes). */
@@ -177,9 +180,9 @@ function formatAdmissionCpu(cpu: AdmissionCpuResult, sizes: AdmissionCpuOptions)
     '',
     markdownTable(rows, {
       request: (r) => r.what,
-      'CPU µs': (r) => (r.us ? r.us.median : ''),
-      '95% CI': (r) => (r.us ? `${r.us.low}-${r.us.high}` : ''),
-      range: (r) => (r.us ? `${r.us.min}-${r.us.max}` : ''),
+      'CPU µs': (r) => (r.us ? us(r.us.median) : ''),
+      '95% CI': (r) => (r.us ? `${us(r.us.low)}-${us(r.us.high)}` : ''),
+      range: (r) => (r.us ? `${us(r.us.min)}-${us(r.us.max)}` : ''),
       'x minimal (of medians)': (r) => (r.us ? ratio(r.us.median, cpu.minimalUs.median) : ''),
       'CPU GB-s per 100k': (r) => gbSecondsPer100k(r.us?.median ?? r.model ?? 0, cpu.memoryMb),
       'billed floor GB-s per 100k': (r) =>
