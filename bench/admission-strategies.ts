@@ -1,216 +1,12 @@
-import { createHash, randomUUID } from 'node:crypto';
 import { Redis as Upstash } from '@upstash/redis';
-import IORedis from 'ioredis';
-import { ADMIT_SCRIPT, dayKeys, RedisAdmissionStore } from '../lambdas/adapters/redis/admission-store';
 import { startRedisServer } from '../local/emulators';
 import { startUpstashBridge } from '../local/upstash-bridge';
-import { closedLoop, type Latency, latency } from './stats';
+import { type Answer, type RunKeys, STRATEGIES, type Strategy } from './admission-algorithms';
+import { type RedisTransport, respTransport, restTransport } from './redis-transports';
+import { clearOfNoise, closedLoop, type Latency, latency, type RoundsSummary, summarizeRounds } from './stats';
 
-/**
- * The commands the strategies need, over one client: RESP (ioredis) or REST (@upstash/redis via the bridge). Each
- * concurrent caller gets its own, as each Lambda instance has its own client and serves one request at a time (so
- * @upstash/redis' auto-pipelining never batches different callers' commands, as on Lambda).
- */
-export interface RedisTransport {
-  readonly name: 'resp' | 'rest';
-  get(key: string): Promise<number>;
-  incr(key: string): Promise<number>;
-  /** 1 when added, 0 when already a member. */
-  sadd(key: string, member: string): Promise<number>;
-  sismember(key: string, member: string): Promise<boolean>;
-  scard(key: string): Promise<number>;
-  smembers(key: string): Promise<string[]>;
-  hkeys(key: string): Promise<string[]>;
-  /** SET key value NX PX ttlMs: true when set. */
-  setNxPx(key: string, value: string, ttlMs: number): Promise<boolean>;
-  /** Runs a Lua script by EVALSHA, loading it on first use. */
-  script(lua: string): (keys: string[], args: string[]) => Promise<unknown>;
-  close(): Promise<void>;
-  /** The Upstash client under a REST transport (the product's adapter runs on it). */
-  readonly upstash?: Upstash;
-}
-
-/** ioredis over RESP: isolates the algorithm from the transport. */
-export function respTransport(port: number): RedisTransport {
-  const redis = new IORedis({ host: '127.0.0.1', port, enableAutoPipelining: false, lazyConnect: false });
-  return {
-    name: 'resp',
-    get: async (key) => Number((await redis.get(key)) ?? 0),
-    incr: (key) => redis.incr(key),
-    sadd: (key, member) => redis.sadd(key, member),
-    sismember: async (key, member) => (await redis.sismember(key, member)) === 1,
-    scard: (key) => redis.scard(key),
-    smembers: (key) => redis.smembers(key),
-    hkeys: (key) => redis.hkeys(key),
-    setNxPx: async (key, value, ttlMs) => (await redis.set(key, value, 'PX', ttlMs, 'NX')) === 'OK',
-    script: (lua) => {
-      const sha = createHash('sha1').update(lua).digest('hex');
-      // EVALSHA, and EVAL once when the server does not have the script yet (as @upstash/redis' createScript).
-      return async (keys, args) => {
-        try {
-          return await redis.evalsha(sha, keys.length, ...keys, ...args);
-        } catch (error) {
-          if (!String(error).includes('NOSCRIPT')) throw error;
-          return redis.eval(lua, keys.length, ...keys, ...args);
-        }
-      };
-    },
-    close: async () => {
-      redis.disconnect();
-    },
-  };
-}
-
-/** @upstash/redis through the local Upstash REST bridge, exactly as the Lambdas reach Redis. */
-export function restTransport(redis: Upstash): RedisTransport {
-  return {
-    name: 'rest',
-    upstash: redis,
-    get: async (key) => Number((await redis.get<number | string>(key)) ?? 0),
-    incr: (key) => redis.incr(key),
-    sadd: (key, member) => redis.sadd(key, member),
-    sismember: async (key, member) => (await redis.sismember(key, member)) === 1,
-    scard: (key) => redis.scard(key),
-    smembers: async (key) => (await redis.smembers<string[]>(key)).map(String),
-    hkeys: async (key) => (await redis.hkeys(key)).map(String),
-    setNxPx: async (key, value, ttlMs) => (await redis.set(key, value, { nx: true, px: ttlMs })) === 'OK',
-    script: (lua) => {
-      const script = redis.createScript(lua);
-      return (keys, args) => script.exec(keys, args);
-    },
-    close: async () => undefined,
-  };
-}
-
-/** What one admission attempt answered. */
-export type Answer = 'ADMITTED' | 'ALREADY_ADMITTED' | 'SOLD_OUT' | 'ERROR';
-
-/** Keys of one strategy run. */
-interface RunKeys {
-  readonly count: string;
-  readonly users: string;
-  readonly lock: string;
-}
-
-/** One admission algorithm: answers a user's request against `quota`. */
-export interface Strategy {
-  readonly id: 'a' | 'b' | 'c' | 'd' | 'e';
-  readonly name: string;
-  /** Builds the per-run admit function (scripts are loaded once per run). */
-  prepare(t: RedisTransport, keys: RunKeys, quota: number): (userId: string) => Promise<Answer>;
-  /** Users the strategy marked as admitted in Redis (set or hash members); undefined when it keeps none. */
-  marked(t: RedisTransport, keys: RunKeys): Promise<string[] | undefined>;
-}
-
-const markedSet = (t: RedisTransport, keys: RunKeys) => t.smembers(keys.users);
-
-/** Lock lease and wait of strategy (b), ms: Redisson `tryLock(waitTime, leaseTime)` as the source design used it. */
-const LOCK_LEASE_MS = 3_000;
-const LOCK_WAIT_MS = 10_000;
-/** Compare-and-delete release, as Redisson's unlock: only the holder's token deletes the lock. */
-const UNLOCK_SCRIPT = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** The five strategies of the issue, in its order. */
-export const STRATEGIES: readonly Strategy[] = [
-  {
-    id: 'a',
-    name: 'naive GET, then INCR + SADD',
-    prepare: (t, keys, quota) => async (userId) => {
-      if ((await t.get(keys.count)) >= quota) return 'SOLD_OUT';
-      if (await t.sismember(keys.users, userId)) return 'ALREADY_ADMITTED';
-      await t.incr(keys.count);
-      await t.sadd(keys.users, userId);
-      return 'ADMITTED';
-    },
-    marked: markedSet,
-  },
-  {
-    id: 'b',
-    name: 'Redisson-style lock (SET NX PX, retry, check, INCR, SADD, release)',
-    prepare: (t, keys, quota) => {
-      const unlock = t.script(UNLOCK_SCRIPT);
-      return async (userId) => {
-        const token = randomUUID();
-        const deadline = performance.now() + LOCK_WAIT_MS;
-        // Spin with exponential backoff and jitter (1 ms doubling to 32 ms), as Redisson's spin lock waits: a REST
-        // client has no pub/sub to be woken by the release, and every poll is a request Redis must serve.
-        for (
-          let backoff = 1;
-          !(await t.setNxPx(keys.lock, token, LOCK_LEASE_MS));
-          backoff = Math.min(backoff * 2, 32)
-        ) {
-          if (performance.now() > deadline) return 'ERROR';
-          await sleep(backoff / 2 + Math.random() * (backoff / 2));
-        }
-        try {
-          if (await t.sismember(keys.users, userId)) return 'ALREADY_ADMITTED';
-          if ((await t.get(keys.count)) >= quota) return 'SOLD_OUT';
-          await t.incr(keys.count);
-          await t.sadd(keys.users, userId);
-          return 'ADMITTED';
-        } finally {
-          await unlock([keys.lock], [token]);
-        }
-      };
-    },
-    marked: markedSet,
-  },
-  {
-    id: 'c',
-    name: "lecture's two calls (SADD, then INCR)",
-    prepare: (t, keys, quota) => async (userId) => {
-      if ((await t.sadd(keys.users, userId)) === 0) return 'ALREADY_ADMITTED';
-      return (await t.incr(keys.count)) <= quota ? 'ADMITTED' : 'SOLD_OUT';
-    },
-    marked: markedSet,
-  },
-  {
-    id: 'd',
-    name: "this project's Lua script (one EVALSHA)",
-    prepare: (t, keys, quota) => {
-      const day = { campaignId: keys.count, issueDate: '2026-05-01' };
-      const expiresAt = String(Math.floor(Date.now() / 1000) + 3_600);
-      const answer = (status: number): Answer =>
-        status === 0 ? 'ADMITTED' : status === 1 ? 'ALREADY_ADMITTED' : 'SOLD_OUT';
-      if (t.upstash) {
-        // Over REST the product's own adapter runs it, exactly as the issue Lambda does.
-        const store = new RedisAdmissionStore(t.upstash);
-        return async (userId) => {
-          const outcome = await store.admit({
-            day,
-            userId,
-            requestId: randomUUID(),
-            quota,
-            admittedAt: new Date().toISOString(),
-            expiresAt: Number(expiresAt),
-          });
-          if (outcome.kind === 'CLOSED') throw new Error('the benchmark never closes a day');
-          return outcome.kind;
-        };
-      }
-      const admit = t.script(ADMIT_SCRIPT);
-      const k = dayKeys(day);
-      return async (userId) => {
-        const [status] = (await admit(
-          [k.users, k.ledger, k.seq, k.closed],
-          [userId, randomUUID(), String(quota), new Date().toISOString(), expiresAt],
-        )) as [number, number];
-        return answer(status);
-      };
-    },
-    marked: (t, keys) => t.hkeys(dayKeys({ campaignId: keys.count, issueDate: '2026-05-01' }).users),
-  },
-  {
-    id: 'e',
-    name: 'bare INCR (ceiling, no admission logic)',
-    prepare: (t, keys) => async () => {
-      await t.incr(keys.count);
-      return 'ADMITTED';
-    },
-    marked: async () => undefined,
-  },
-];
+export { type Answer, STRATEGIES, type Strategy } from './admission-algorithms';
+export { type RedisTransport, respTransport, restTransport } from './redis-transports';
 
 /** The measured outcome of one strategy at one concurrency over one transport. */
 export interface StrategyResult {
@@ -308,8 +104,56 @@ export interface AdmissionBenchOptions {
   readonly transports: readonly ('resp' | 'rest')[];
   /** Wall-time cap of one run, ms (the lock over REST at concurrency 200 manages ~20 requests/s). */
   readonly budgetMs: number;
-  /** Interleaved rounds per transport; the median run is reported (RESP runs last well under a second). */
+  /**
+   * Interleaved rounds of every strategy per transport (at every concurrency); the median run is reported (RESP
+   * runs last well under a second).
+   */
   readonly rounds: { readonly resp: number; readonly rest: number };
+  /** The concurrency the goals compare the strategies at (issue 18, question 4: 50); one of `concurrencies`. */
+  readonly goalConcurrency: number;
+  /**
+   * Rounds per transport at `goalConcurrency`: at least `min` of (d) and the strategies of the goals, then more, up
+   * to `max`, of (d) and each strategy whose goal ratio's 95% interval still straddles its threshold.
+   */
+  readonly goalRounds: { readonly resp: RoundLimits; readonly rest: RoundLimits };
+}
+
+/** Least and most rounds. */
+export interface RoundLimits {
+  readonly min: number;
+  readonly max: number;
+}
+
+/** The goals of question 4: (d) ops/s >= `atLeast` x the other strategy's, at the goal concurrency. */
+export const ADMISSION_GOALS = [
+  { versus: 'b', atLeast: 5 },
+  { versus: 'c', atLeast: 1.3 },
+  { versus: 'e', atLeast: 0.6 },
+] as const satisfies readonly { versus: Strategy['id']; atLeast: number }[];
+
+/** (d)'s ops/s over another strategy's, per round of one transport at the goal concurrency. */
+export interface AdmissionRatio {
+  readonly transport: 'resp' | 'rest';
+  readonly concurrency: number;
+  readonly versus: Strategy['id'];
+  /** The goal: the median ratio at least this. */
+  readonly atLeast: number;
+  /** The ratios of the rounds that ran both, with the median and its interval. */
+  readonly ratio: RoundsSummary;
+  /** True when the 95% interval of the median lies on one side of `atLeast`: the verdict is not noise. */
+  readonly clear: boolean;
+}
+
+/** The median run of one strategy at one concurrency over one transport, with every round's rate. */
+export interface StrategySummary extends StrategyResult {
+  /** ops/s of each round, in the order run. */
+  readonly roundsOpsPerSecond: readonly number[];
+}
+
+/** What the benchmark returns. */
+export interface AdmissionResult {
+  readonly runs: StrategySummary[];
+  readonly ratios: AdmissionRatio[];
 }
 
 /** The issue's workload: 20,000 requests from 15,000 users, quota 1,000, at concurrency 1, 50 and 200. */
@@ -319,23 +163,28 @@ export const ADMISSION_DEFAULTS: AdmissionBenchOptions = {
   quota: 1_000,
   concurrencies: [1, 50, 200],
   transports: ['resp', 'rest'],
-  budgetMs: 30_000,
-  rounds: { resp: 5, rest: 1 },
+  budgetMs: 15_000,
+  rounds: { resp: 3, rest: 1 },
+  goalConcurrency: 50,
+  goalRounds: { resp: { min: 6, max: 30 }, rest: { min: 6, max: 12 } },
 };
 
 /**
  * Starts a throwaway redis-server (and the Upstash REST bridge), runs every strategy at every concurrency over
  * each transport against it, and stops it. Each run uses its own keys; the same shuffled workload for all.
+ * Rounds interleave the strategies, so a GC pause or JIT warm-up does not favour one; the median run of each
+ * strategy (by ops/s) is reported, and at the goal concurrency each round's ratios of (d) to the others.
  */
 export async function benchAdmissionStrategies(
   options: AdmissionBenchOptions = ADMISSION_DEFAULTS,
   log: (line: string) => void = () => undefined,
-): Promise<StrategyResult[]> {
+): Promise<AdmissionResult> {
   const server = await startRedisServer('.local/bench');
   const bridge = await startUpstashBridge({ redisPort: server.port, token: 'bench' });
   const requests = workload(options.requests, options.users);
   const runId = Date.now().toString(36);
-  const results: StrategyResult[] = [];
+  const results: StrategySummary[] = [];
+  const ratios: AdmissionRatio[] = [];
   try {
     for (const name of options.transports) {
       const connect = () =>
@@ -351,11 +200,32 @@ export async function benchAdmissionStrategies(
               }),
             );
       for (const concurrency of options.concurrencies) {
-        // Rounds interleave the strategies, so a GC pause or JIT warm-up does not favour one; the median run of
-        // each strategy (by ops/s) is reported.
+        const withGoals = concurrency === options.goalConcurrency;
+        const limits = withGoals ? options.goalRounds[name] : { min: options.rounds[name], max: options.rounds[name] };
         const runs = new Map<Strategy['id'], StrategyResult[]>();
-        for (let round = 0; round < options.rounds[name]; round++) {
-          for (const strategy of STRATEGIES) {
+        const perRound = new Map<Strategy['id'], number[]>(ADMISSION_GOALS.map((g) => [g.versus, []]));
+        const summarize = () =>
+          ADMISSION_GOALS.map((goal) => {
+            const ratio = summarizeRounds(perRound.get(goal.versus) ?? []);
+            return {
+              transport: name,
+              concurrency,
+              versus: goal.versus,
+              atLeast: goal.atLeast,
+              ratio,
+              clear: clearOfNoise(ratio, goal.atLeast),
+            };
+          });
+        for (let round = 0; round < limits.max; round++) {
+          const undecided = summarize().filter((r) => !r.clear);
+          if (round >= limits.min && undecided.length === 0) break;
+          // The transport's `rounds` run every strategy; the rounds the goals add only (d) and the strategies whose
+          // ratio to it is undecided (all of them until `min`).
+          const ids = new Set<Strategy['id']>(
+            round < options.rounds[name] ? STRATEGIES.map((s) => s.id) : ['d', ...undecided.map((r) => r.versus)],
+          );
+          const thisRound = new Map<Strategy['id'], StrategyResult>();
+          for (const strategy of STRATEGIES.filter((s) => ids.has(s.id))) {
             const result = await runStrategy(connect, strategy, {
               concurrency,
               requests,
@@ -364,14 +234,23 @@ export async function benchAdmissionStrategies(
               budgetMs: options.budgetMs,
             });
             log(
-              `${name} c=${concurrency} (${strategy.id}) ${result.opsPerSecond} ops/s p99 ${result.latencyMs.p99} ms`,
+              `${name} c=${concurrency} round ${round + 1} (${strategy.id}) ${result.opsPerSecond} ops/s p99 ${result.latencyMs.p99} ms`,
             );
+            thisRound.set(strategy.id, result);
             runs.set(strategy.id, [...(runs.get(strategy.id) ?? []), result]);
           }
+          const d = thisRound.get('d');
+          for (const [id, list] of perRound) {
+            const other = thisRound.get(id);
+            if (d && other && other.opsPerSecond > 0) list.push(d.opsPerSecond / other.opsPerSecond);
+          }
         }
+        if (withGoals) ratios.push(...summarize());
         for (const strategy of STRATEGIES) {
-          const sorted = [...(runs.get(strategy.id) ?? [])].sort((a, b) => a.opsPerSecond - b.opsPerSecond);
-          results.push(sorted[Math.floor(sorted.length / 2)] as StrategyResult);
+          const list = runs.get(strategy.id) ?? [];
+          const sorted = [...list].sort((a, b) => a.opsPerSecond - b.opsPerSecond);
+          const median = sorted[Math.floor(sorted.length / 2)] as StrategyResult;
+          results.push({ ...median, roundsOpsPerSecond: list.map((r) => r.opsPerSecond) });
         }
       }
     }
@@ -379,5 +258,5 @@ export async function benchAdmissionStrategies(
     await bridge.stop();
     await server.stop();
   }
-  return results;
+  return { runs: results, ratios };
 }

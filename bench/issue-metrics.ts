@@ -1,9 +1,13 @@
-import { spawn } from 'node:child_process';
-import { createHash, randomUUID } from 'node:crypto';
-import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import * as path from 'node:path';
-import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { startAwsStub } from './aws-stub';
+import {
+  benchCampaign,
+  issueEvent,
+  issueFunctionEnv,
+  lambdaContext,
+  reportResult,
+  runWorker,
+  statusOf,
+} from './issue-harness';
 import { median } from './stats';
 
 // `tsx bench/issue-metrics.ts [rounds] [requests]`: the CPU cost of the issue function's outcome metrics (EMF
@@ -50,14 +54,14 @@ export type IssueMetricsResult = Record<IssueMetricsIo, IssueMetricsFigure>;
 export async function benchIssueMetrics(
   options: IssueMetricsOptions = ISSUE_METRICS_DEFAULTS,
 ): Promise<IssueMetricsResult> {
-  const stub = await startSqsStub();
+  const stub = await startAwsStub();
   try {
     const rounds: Record<IssueMetricsIo, IssueMetricsFigure['rounds']> = { 'in-memory': [], sqs: [] };
     for (let round = 0; round < options.rounds; round++) {
       const order = round % 2 === 0 ? (['with', 'without'] as const) : (['without', 'with'] as const);
       for (const io of ISSUE_METRICS_IO) {
         const measured: Record<string, number> = {};
-        for (const variant of order) measured[variant] = await runWorker(variant, io, options.requests, stub.url);
+        for (const variant of order) measured[variant] = await measure(variant, io, options.requests, stub.url);
         rounds[io].push({ withMetricsUs: measured.with as number, withoutMetricsUs: measured.without as number });
       }
     }
@@ -68,53 +72,14 @@ export async function benchIssueMetrics(
     };
     return { 'in-memory': figure(rounds['in-memory']), sqs: figure(rounds.sqs) };
   } finally {
-    stub.server.close();
+    await stub.stop();
   }
 }
 
-/**
- * An SQS endpoint that accepts every SendMessage (JSON protocol) with the MD5 of its body, as SQS answers it, so
- * the SDK's checks pass; it runs in the parent, so its CPU is not the worker's.
- */
-async function startSqsStub(): Promise<{ server: http.Server; url: string }> {
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const { MessageBody = '' } = JSON.parse(Buffer.concat(chunks).toString() || '{}') as { MessageBody?: string };
-      const md5 = createHash('md5').update(MessageBody).digest('hex');
-      res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' });
-      res.end(JSON.stringify({ MessageId: randomUUID(), MD5OfMessageBody: md5 }));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
-}
-
-function runWorker(variant: 'with' | 'without', io: IssueMetricsIo, requests: number, sqsUrl: string): Promise<number> {
-  const tsx = path.join(__dirname, '..', 'node_modules', 'tsx', 'dist', 'cli.mjs');
-  const child = spawn(process.execPath, [tsx, __filename, '--worker', variant, io, String(requests), sqsUrl], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-    timeout: 300_000,
-  });
-  let stderr = '';
-  child.stderr?.on('data', (c: Buffer) => {
-    stderr += c.toString();
-  });
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (status) => {
-      const line = stderr
-        .split('\n')
-        .reverse()
-        .find((l) => l.startsWith('{"cpuUsPerRequest"'));
-      if (status !== 0 || !line) {
-        reject(new Error(`issue-metrics worker (${variant}, ${io}) failed: ${stderr.slice(-2000)}`));
-        return;
-      }
-      resolve((JSON.parse(line) as { cpuUsPerRequest: number }).cpuUsPerRequest);
-    });
-  });
+function measure(variant: 'with' | 'without', io: IssueMetricsIo, requests: number, sqsUrl: string): Promise<number> {
+  return runWorker<{ cpuUsPerRequest: number }>(__filename, ['--worker', variant, io, String(requests), sqsUrl]).then(
+    (r) => r.cpuUsPerRequest,
+  );
 }
 
 /** In the worker: the real issue handler over in-memory adapters, timed. Reports on stderr. */
@@ -124,42 +89,16 @@ async function worker(
   requests: number,
   sqsUrl: string,
 ): Promise<void> {
-  Object.assign(process.env, {
-    ADMISSION_MODE: 'dynamodb',
-    CAMPAIGN_TABLE_NAME: 'campaigns',
-    ADMISSION_TABLE_NAME: 'admissions',
-    ISSUE_QUEUE_URL: 'https://sqs.local/issue',
-    AUTH_MODE: 'none',
-    POWERTOOLS_SERVICE_NAME: 'issue-coupon',
-    METRICS_INSTANCE: 'Bench/Coupons',
-    POWERTOOLS_LOG_LEVEL: 'WARN',
-    // For the `sqs` setting: the product's SQS client (lambdas/runtime/adapters.ts sqsClient) reaches the stub.
-    AWS_ENDPOINT_URL_SQS: sqsUrl,
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'bench',
-    AWS_SECRET_ACCESS_KEY: 'bench',
-  });
+  Object.assign(
+    process.env,
+    issueFunctionEnv({ mode: 'dynamodb', endpoint: sqsUrl, queueUrl: 'https://sqs.local/issue' }),
+  );
+  // For the `sqs` setting: the product's SQS client (lambdas/runtime/adapters.ts sqsClient) reaches the stub.
   if (io === 'sqs') process.env.ISSUE_QUEUE_URL = `${sqsUrl}/000000000000/issue`;
-  const today = new Date().toISOString().slice(0, 10);
   const warmUp = Math.ceil(requests / 5);
   const total = warmUp + requests;
-  const campaign = {
-    campaignId: 'bench',
-    vendorId: 'bench',
-    name: 'Bench',
-    timezone: 'UTC',
-    startDate: today,
-    endDate: today,
-    dailyWindow: { open: '00:00', close: '24:00' },
-    // Half the users are admitted, half hear SOLD_OUT: both outcomes the issue function counts most.
-    dailyQuota: Math.floor(total / 2),
-    perUserDailyLimit: 1,
-    couponValidityDays: 1,
-    counterShards: 1,
-    discount: { type: 'PERCENT', value: 10 },
-    createdAt: new Date().toISOString(),
-    version: 1,
-  };
+  // Half the users are admitted, half hear SOLD_OUT: both outcomes the issue function counts most.
+  const campaign = benchCampaign('bench', Math.floor(total / 2));
   const ranks = new Map<string, number>();
   const store = {
     admit: async (request: { userId: string; quota: number; admittedAt: string }) => {
@@ -189,33 +128,10 @@ async function worker(
   if (variant === 'without') powertools.metrics.addMetric = () => powertools.metrics;
   const { handler } = require('../lambdas/handlers/issue-coupon') as typeof import('../lambdas/handlers/issue-coupon');
 
-  const context = {
-    functionName: 'IssueCouponFunction',
-    functionVersion: '$LATEST',
-    invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:IssueCouponFunction',
-    memoryLimitInMB: '1024',
-    logGroupName: '/aws/lambda/IssueCouponFunction',
-    logStreamName: 'bench',
-    callbackWaitsForEmptyEventLoop: false,
-    getRemainingTimeInMillis: () => 10_000,
-  } as unknown as Context;
-  const invoke = (i: number) =>
-    handler(
-      {
-        version: '2.0',
-        routeKey: 'POST /v1/campaigns/{campaignId}/issue',
-        rawPath: '/v1/campaigns/bench/issue',
-        headers: { 'content-type': 'application/json' },
-        pathParameters: { campaignId: 'bench' },
-        body: JSON.stringify({ userId: `user-${i}` }),
-        isBase64Encoded: false,
-        requestContext: { http: { method: 'POST', path: '/v1/campaigns/bench/issue' } },
-      } as unknown as APIGatewayProxyEventV2,
-      { ...context, awsRequestId: `req-${i}` } as Context,
-    );
+  const invoke = (i: number) => handler(issueEvent('bench', `user-${i}`), lambdaContext(`req-${i}`));
   const statuses = new Map<number, number>();
-  const count = (response: { statusCode?: number } | string) => {
-    const status = typeof response === 'string' ? 200 : (response.statusCode ?? 200);
+  const count = (response: unknown) => {
+    const status = statusOf(response);
     statuses.set(status, (statuses.get(status) ?? 0) + 1);
   };
   for (let i = 0; i < warmUp; i++) count(await invoke(i));
@@ -226,7 +142,7 @@ async function worker(
   if (statuses.size !== 2 || !statuses.get(202) || !statuses.get(409)) {
     throw new Error(`unexpected answers: ${JSON.stringify(Object.fromEntries(statuses))}`);
   }
-  process.stderr.write(`${JSON.stringify({ cpuUsPerRequest: (used.user + used.system) / requests })}\n`);
+  reportResult({ cpuUsPerRequest: (used.user + used.system) / requests });
 }
 
 if (require.main === module) {

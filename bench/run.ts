@@ -1,10 +1,21 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import {
+  ADMISSION_CPU_DEFAULTS,
+  ADMISSION_CPU_GOALS,
+  type AdmissionCpuOptions,
+  type AdmissionCpuResult,
+  benchAdmissionCpu,
+} from './admission-cpu';
 import {
   ADMISSION_DEFAULTS,
   type AdmissionBenchOptions,
+  type AdmissionRatio,
   benchAdmissionStrategies,
-  type StrategyResult,
+  type StrategySummary,
 } from './admission-strategies';
+import { writeCharts } from './charts';
 import { benchColdStart, COLD_START_GOALS, type ColdStartResult } from './cold-start';
 import {
   benchCounterShards,
@@ -13,15 +24,19 @@ import {
   type ShardRunResult,
 } from './counter-shards';
 import { benchEndToEnd, END_TO_END_DEFAULTS, type EndToEndOptions, type EndToEndResult } from './end-to-end';
-import { markdownTable } from './stats';
+import { formatReport } from './report';
+import { clearOfNoise, formatRounds } from './stats';
+
+export { formatReport } from './report';
 
 /** The benchmarks `npm run bench` knows, in the order they run. */
-export const BENCHMARKS = ['admission', 'cold-start', 'shards', 'end-to-end'] as const;
+export const BENCHMARKS = ['admission', 'admission-cpu', 'cold-start', 'shards', 'end-to-end'] as const;
 export type BenchmarkName = (typeof BENCHMARKS)[number];
 
 /** Sizes of every benchmark. */
 export interface BenchSizes {
   readonly admission: AdmissionBenchOptions;
+  readonly admissionCpu: AdmissionCpuOptions;
   readonly coldStartRuns: number;
   readonly shards: CounterShardOptions;
   readonly endToEnd: EndToEndOptions;
@@ -30,6 +45,7 @@ export interface BenchSizes {
 /** The issue's sizes. */
 export const FULL_SIZES: BenchSizes = {
   admission: ADMISSION_DEFAULTS,
+  admissionCpu: ADMISSION_CPU_DEFAULTS,
   coldStartRuns: 10,
   shards: COUNTER_SHARD_DEFAULTS,
   endToEnd: END_TO_END_DEFAULTS,
@@ -45,7 +61,11 @@ export const SMOKE_SIZES: BenchSizes = {
     transports: ['resp', 'rest'],
     budgetMs: 10_000,
     rounds: { resp: 1, rest: 1 },
+    goalConcurrency: 8,
+    // Enough for the added rounds' path to run; far too few for a 95% interval (stats.ts summarizeRounds).
+    goalRounds: { resp: { min: 2, max: 3 }, rest: { min: 1, max: 2 } },
   },
+  admissionCpu: { rounds: 1, maxRounds: 1, warmUp: 50, admissions: 100, soldOut: 200, refreshes: 1 },
   coldStartRuns: 2,
   shards: { requests: 200, users: 150, quota: 20, concurrency: 8, shardCounts: [1, 8] },
   endToEnd: { users: 300, quota: 30, connections: 8, modes: ['redis', 'dynamodb'] },
@@ -53,9 +73,16 @@ export const SMOKE_SIZES: BenchSizes = {
 
 /** A goal of the issue and whether this run met it. */
 export interface Goal {
+  /** The question of issue 18 it answers, e.g. `Q3`; unset for a goal of no question. */
+  readonly question?: string;
   readonly goal: string;
   readonly measured: string;
   readonly met: boolean;
+  /**
+   * For a median over rounds: whether its 95% interval lies on one side of the threshold (stats.ts
+   * clearOfNoise); false says the verdict is within this machine's noise. Unset for a single measurement.
+   */
+  readonly clear?: boolean;
 }
 
 /** Everything one `npm run bench` measured. */
@@ -63,66 +90,59 @@ export interface BenchReport {
   readonly date: string;
   readonly machine: { cpus: number; cpuModel: string; memoryGiB: number; node: string; platform: string };
   readonly sizes: BenchSizes;
-  readonly admission?: StrategyResult[];
+  readonly admission?: StrategySummary[];
+  /** Question 4's goal ratios, per transport, over the rounds at the goal concurrency. */
+  readonly admissionRatios?: AdmissionRatio[];
+  /** Question 3. */
+  readonly admissionCpu?: AdmissionCpuResult;
   readonly coldStart?: ColdStartResult[];
   readonly shards?: ShardRunResult[];
   readonly endToEnd?: EndToEndResult;
   readonly goals: Goal[];
 }
 
-const ratio = (a: number, b: number) => (b === 0 ? 0 : Math.round((a / b) * 100) / 100);
-
 /** The issue's goals, checked against what was measured (only for the benchmarks that ran). */
 export function checkGoals(report: Omit<BenchReport, 'goals'>): Goal[] {
   const goals: Goal[] = [];
-  for (const transport of ['resp', 'rest'] as const) {
-    const at50 = (id: string) =>
-      report.admission?.find((r) => r.transport === transport && r.concurrency === 50 && r.strategy === id);
-    const [b, c, d, e] = ['b', 'c', 'd', 'e'].map(at50);
-    if (!b || !c || !d || !e) continue;
-    goals.push(
-      {
-        goal: `${transport}, c=50: (d) >= 5x (b)`,
-        measured: `${ratio(d.opsPerSecond, b.opsPerSecond)}x`,
-        met: d.opsPerSecond >= 5 * b.opsPerSecond,
-      },
-      {
-        goal: `${transport}, c=50: (d) >= 1.3x (c)`,
-        measured: `${ratio(d.opsPerSecond, c.opsPerSecond)}x`,
-        met: d.opsPerSecond >= 1.3 * c.opsPerSecond,
-      },
-      {
-        goal: `${transport}, c=50: (d) >= 0.6x (e)`,
-        measured: `${ratio(d.opsPerSecond, e.opsPerSecond)}x`,
-        met: d.opsPerSecond >= 0.6 * e.opsPerSecond,
-      },
-      {
-        goal: `${transport}, c=50: zero oversold and stranded for (b) and (d)`,
-        measured: `(b) ${b.oversold}/${b.stranded}, (d) ${d.oversold}/${d.stranded}`,
-        met: b.oversold + b.stranded + d.oversold + d.stranded === 0,
-      },
-    );
+  for (const r of report.admissionRatios ?? []) {
+    goals.push({
+      question: 'Q4',
+      goal: `${r.transport}, c=${r.concurrency}: (d) >= ${r.atLeast}x (${r.versus})`,
+      measured: formatRounds(r.ratio),
+      met: r.ratio.median >= r.atLeast,
+      clear: r.clear,
+    });
   }
-  const redis = report.endToEnd?.modes.find((m) => m.mode === 'redis');
-  if (redis) {
+  const goalC = report.sizes.admission.goalConcurrency;
+  for (const transport of ['resp', 'rest'] as const) {
+    const atGoal = (id: string) =>
+      report.admission?.find((r) => r.transport === transport && r.concurrency === goalC && r.strategy === id);
+    const [b, d] = ['b', 'd'].map(atGoal);
+    if (!b || !d) continue;
+    goals.push({
+      question: 'Q4',
+      goal: `${transport}, c=${goalC}: zero oversold and stranded for (b) and (d)`,
+      measured: `(b) ${b.oversold}/${b.stranded}, (d) ${d.oversold}/${d.stranded}`,
+      met: b.oversold + b.stranded + d.oversold + d.stranded === 0,
+    });
+  }
+  const cpu = report.admissionCpu;
+  if (cpu) {
     goals.push(
       {
-        goal: 'Redis mode burst >= 2,000 req/s with p99 <= 100 ms',
-        measured: `${redis.burst.requestsPerSecond} req/s, p99 ${redis.burst.latencyMs.p99} ms`,
-        met: redis.burst.requestsPerSecond >= 2_000 && redis.burst.latencyMs.p99 <= 100,
+        question: 'Q3',
+        goal: `issue function CPU per admission <= ${ADMISSION_CPU_GOALS.admissionVsMinimal}x the minimal handler (EVALSHA + SendMessage)`,
+        measured: formatRounds(cpu.admissionRatio),
+        met: cpu.admissionRatio.median <= ADMISSION_CPU_GOALS.admissionVsMinimal,
+        clear: clearOfNoise(cpu.admissionRatio, ADMISSION_CPU_GOALS.admissionVsMinimal),
       },
       {
-        goal: 'after SOLD_OUT >= 2x the burst',
-        measured: `${ratio(redis.afterSoldOut.requestsPerSecond, redis.burst.requestsPerSecond)}x`,
-        met: redis.afterSoldOut.requestsPerSecond >= 2 * redis.burst.requestsPerSecond,
+        question: 'Q3',
+        goal: `CPU per sold-out answer (from the instance's cache) <= ${ADMISSION_CPU_GOALS.soldOutVsAdmission}x an admission`,
+        measured: formatRounds(cpu.soldOutRatio),
+        met: cpu.soldOutRatio.median <= ADMISSION_CPU_GOALS.soldOutVsAdmission,
+        clear: clearOfNoise(cpu.soldOutRatio, ADMISSION_CPU_GOALS.soldOutVsAdmission),
       },
-      { goal: 'drain of the quota <= 5 s', measured: `${redis.drainMs} ms`, met: redis.drainMs <= 5_000 },
-      {
-        goal: 'warm cloud: burst >= 2,000 req/s with p99 <= 100 ms',
-        measured: `${redis.warmBurst.requestsPerSecond} req/s, p99 ${redis.warmBurst.latencyMs.p99} ms`,
-        met: redis.warmBurst.requestsPerSecond >= 2_000 && redis.warmBurst.latencyMs.p99 <= 100,
-      },
-      { goal: 'warm cloud: drain <= 5 s', measured: `${redis.warmDrainMs} ms`, met: redis.warmDrainMs <= 5_000 },
     );
   }
   for (const fn of report.coldStart ?? []) {
@@ -170,138 +190,83 @@ export async function runBenchmarks(
     },
     sizes,
   };
-  const admission = only.includes('admission') ? await benchAdmissionStrategies(sizes.admission, log) : undefined;
-  const coldStart = only.includes('cold-start') ? await benchColdStart({ runs: sizes.coldStartRuns }) : undefined;
-  const shards = only.includes('shards') ? await benchCounterShards(sizes.shards, log) : undefined;
-  const endToEnd = only.includes('end-to-end') ? await benchEndToEnd(sizes.endToEnd, log) : undefined;
-  const partial = { ...base, admission, coldStart, shards, endToEnd };
+  // Progress on `log`: each benchmark a step, every line with the time since the start.
+  const started = performance.now();
+  const progress = (line: string) => {
+    const s = Math.round((performance.now() - started) / 1000);
+    log(`[${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}] ${line}`);
+  };
+  const steps = BENCHMARKS.filter((name) => only.includes(name));
+  const step = async <T>(name: BenchmarkName, run: () => Promise<T>): Promise<T | undefined> => {
+    if (!only.includes(name)) return undefined;
+    progress(`step ${steps.indexOf(name) + 1} of ${steps.length}: ${name}`);
+    return run();
+  };
+  const admissionRun = await step('admission', () => benchAdmissionStrategies(sizes.admission, progress));
+  const admissionCpu = await step('admission-cpu', () => benchAdmissionCpu(sizes.admissionCpu, progress));
+  const coldStart = await step('cold-start', () => benchColdStart({ runs: sizes.coldStartRuns }));
+  const shards = await step('shards', () => benchCounterShards(sizes.shards, progress));
+  const endToEnd = await step('end-to-end', () => benchEndToEnd(sizes.endToEnd, progress));
+  const partial = {
+    ...base,
+    admission: admissionRun?.runs,
+    admissionRatios: admissionRun?.ratios,
+    admissionCpu,
+    coldStart,
+    shards,
+    endToEnd,
+  };
+  progress('done');
   return { ...partial, goals: checkGoals(partial) };
 }
 
-/** The report as Markdown tables (what BENCHMARKS.md quotes). */
-export function formatReport(report: BenchReport): string {
-  const m = report.machine;
-  const out = [
-    `# npm run bench, ${report.date}`,
-    '',
-    `${m.cpus} x ${m.cpuModel}, ${m.memoryGiB} GiB, Node ${m.node}, ${m.platform}`,
-  ];
-  if (report.admission) {
-    const a = report.sizes.admission;
-    out.push(
-      '',
-      `## Admission strategies (${a.requests} requests, ${a.users} users, quota ${a.quota})`,
-      '',
-      markdownTable(report.admission, {
-        transport: (r) => r.transport,
-        c: (r) => r.concurrency,
-        strategy: (r) => `(${r.strategy}) ${r.name}`,
-        'ops/s': (r) => r.opsPerSecond,
-        'p50 ms': (r) => r.latencyMs.p50,
-        'p99 ms': (r) => r.latencyMs.p99,
-        requests: (r) => r.requests,
-        admitted: (r) => r.admitted,
-        oversold: (r) => r.oversold,
-        stranded: (r) => r.stranded,
-        'wrongly rejected': (r) => r.wronglyRejected,
-        errors: (r) => r.errors,
-      }),
-    );
-  }
-  if (report.endToEnd) {
-    const e = report.endToEnd;
-    const rows = [
-      { what: 'bare Node server', run: e.bareServer, drain: '', calls: '' },
-      ...e.modes.flatMap((mode) => [
-        { what: `${mode.mode} mode: burst`, run: mode.burst, drain: `${mode.drainMs}`, calls: '' },
-        {
-          what: `${mode.mode} mode: after SOLD_OUT`,
-          run: mode.afterSoldOut,
-          drain: '',
-          calls: JSON.stringify(mode.backendCallsAfterSoldOut),
-        },
-        { what: `${mode.mode} mode: burst, warm cloud`, run: mode.warmBurst, drain: `${mode.warmDrainMs}`, calls: '' },
-      ]),
-    ];
-    const s = report.sizes.endToEnd;
-    out.push(
-      '',
-      `## End to end (${s.users} users, quota ${s.quota}, ${s.connections} connections, autocannon)`,
-      '',
-      markdownTable(rows, {
-        what: (r) => r.what,
-        'req/s': (r) => r.run.requestsPerSecond,
-        'x bare': (r) => ratio(r.run.requestsPerSecond, e.bareServer.requestsPerSecond),
-        'p50 ms': (r) => r.run.latencyMs.p50,
-        'p95 ms': (r) => r.run.latencyMs.p95,
-        'p99 ms': (r) => r.run.latencyMs.p99,
-        'by status': (r) => JSON.stringify(r.run.byStatus),
-        errors: (r) => r.run.errors,
-        'drain ms': (r) => r.drain,
-        'backend calls': (r) => r.calls,
-      }),
-    );
-  }
-  if (report.coldStart) {
-    out.push(
-      '',
-      `## Cold start (median of ${report.sizes.coldStartRuns} fresh Node processes)`,
-      '',
-      markdownTable(report.coldStart, {
-        function: (r) => r.function,
-        'bundle KiB': (r) => (r.bundleBytes / 1024).toFixed(1),
-        'init ms': (r) => r.initMs,
-      }),
-    );
-  }
-  if (report.shards) {
-    const s = report.sizes.shards;
-    const single = report.shards.find((r) => r.shards === 1);
-    out.push(
-      '',
-      `## DynamoDB counter shards (${s.requests} requests, ${s.users} users, quota ${s.quota}, concurrency ${s.concurrency})`,
-      '',
-      markdownTable(report.shards, {
-        K: (r) => r.shards,
-        'req/s': (r) => r.admissionsPerSecond,
-        'x K=1': (r) => (single ? ratio(r.admissionsPerSecond, single.admissionsPerSecond) : ''),
-        'p50 ms': (r) => r.latencyMs.p50,
-        'p99 ms': (r) => r.latencyMs.p99,
-        admitted: (r) => r.admitted,
-        oversold: (r) => r.oversold,
-        'unused quota': (r) => r.unusedQuota,
-        errors: (r) => r.errors,
-      }),
-    );
-  }
-  out.push(
-    '',
-    '## Goals',
-    '',
-    markdownTable(report.goals, {
-      goal: (g) => g.goal,
-      measured: (g) => g.measured,
-      met: (g) => (g.met ? 'yes' : 'NO'),
-    }),
-  );
-  return out.join('\n');
-}
+/** Where a run's JSON and charts go unless `--out=` says: docs/bench for a full run of every benchmark. */
+const DOCS_DIR = join(__dirname, '..', 'docs', 'bench');
+const SCRATCH_DIR = join(__dirname, '..', '.local', 'bench', 'run');
 
+/**
+ * `npm run bench [-- options]`: runs the benchmarks, prints the report (Markdown, or JSON with `--json`), saves
+ * the run as `run.json` and its charts as SVG beside it. `--smoke`: tiny sizes. `--only=a,b`: some benchmarks.
+ * `--out=<dir>`: where the JSON and charts go (default docs/bench for a full run of all, else .local/bench/run).
+ * `--charts-from=<run.json>`: runs nothing; re-renders the charts of a saved run (into its folder, or `--out`)
+ * and prints its report.
+ */
 async function main() {
   const args = process.argv.slice(2);
+  const option = (name: string) => {
+    const i = args.findIndex((a) => a === `--${name}` || a.startsWith(`--${name}=`));
+    if (i < 0) return undefined;
+    const arg = args[i] as string;
+    return arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : args[i + 1];
+  };
   const json = args.includes('--json');
+  const print = (report: BenchReport) =>
+    process.stdout.write(json ? `${JSON.stringify(report, null, 2)}\n` : `${formatReport(report)}\n`);
+  const chartsFrom = option('charts-from');
+  if (chartsFrom) {
+    const report = JSON.parse(await readFile(chartsFrom, 'utf8')) as BenchReport;
+    const written = await writeCharts(report, option('out') ?? dirname(chartsFrom));
+    process.stderr.write(`charts: ${written.join(', ') || 'none (no chartable results)'}\n`);
+    print(report);
+    return;
+  }
   const smoke = args.includes('--smoke');
-  const onlyArg = args.find((a) => a.startsWith('--only='))?.slice('--only='.length);
+  const onlyArg = option('only');
   const only = onlyArg ? (onlyArg.split(',') as BenchmarkName[]) : BENCHMARKS;
   const unknown = only.filter((name) => !BENCHMARKS.includes(name));
   if (unknown.length > 0) {
     process.stderr.write(`unknown benchmark(s): ${unknown.join(', ')}; known: ${BENCHMARKS.join(', ')}\n`);
     process.exit(2);
   }
+  const out = option('out') ?? (smoke || onlyArg ? SCRATCH_DIR : DOCS_DIR);
   const report = await runBenchmarks(only, smoke ? SMOKE_SIZES : FULL_SIZES, (line) =>
     process.stderr.write(`${line}\n`),
   );
-  process.stdout.write(json ? `${JSON.stringify(report, null, 2)}\n` : `${formatReport(report)}\n`);
+  await mkdir(out, { recursive: true });
+  const written = await writeCharts(report, out);
+  await writeFile(join(out, 'run.json'), `${JSON.stringify(report, null, 2)}\n`);
+  process.stderr.write(`saved ${join(out, 'run.json')}; charts: ${written.join(', ') || 'none'}\n`);
+  print(report);
 }
 
 if (require.main === module) {

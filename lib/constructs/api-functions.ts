@@ -21,6 +21,12 @@ export interface ApiFunctionsProps {
   readonly issueReservedConcurrency?: number;
 }
 
+/**
+ * The issue function's memory, MB: its CPU share (Lambda gives a full vCPU at 1,769 MB) and its GB-s price;
+ * bench/admission-cpu.ts prices its measured CPU with it.
+ */
+export const ISSUE_MEMORY_MB = 1024;
+
 /** Days an admission's ledger entries are kept after its issue day (the admission table's TTL). */
 const ADMISSION_RETENTION_DAYS = '7';
 
@@ -51,7 +57,7 @@ export class ApiFunctions extends Construct {
     this.issue = new AppFunction(this, 'IssueCouponFunction', {
       handler: HANDLERS.issue,
       timeout: Duration.seconds(10),
-      memorySize: 1024,
+      memorySize: ISSUE_MEMORY_MB,
       reservedConcurrentExecutions: props.issueReservedConcurrency,
       environment: {
         ...callerEnv,
