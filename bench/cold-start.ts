@@ -18,8 +18,11 @@ export interface ColdStartResult {
   readonly initRunsMs: number[];
 }
 
-/** Goals of the issue: every bundle <= 500 KB (KiB, as esbuild and Lambda's console count), issue init <= 100 ms. */
-export const COLD_START_GOALS = { bundleBytes: 500 * 1024, issueInitMs: 100 } as const;
+/**
+ * Goals of issue 18: every function's bundle (`index.js`) <= 450 KB, read as 450,000 bytes (the stricter of KB and
+ * KiB; test/infra/bundle-size.test.ts holds every synthesized bundle to it), and issue init <= 100 ms.
+ */
+export const COLD_START_GOALS = { bundleBytes: 450_000, issueInitMs: 100 } as const;
 
 const PLACEHOLDER = 'bench-placeholder';
 

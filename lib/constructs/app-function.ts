@@ -32,7 +32,7 @@ export interface AppFunctionProps {
 /**
  * A Lambda function with the project's defaults: Node.js 22 on arm64, bundled by esbuild (minified, with source
  * maps and the AWS SDK bundled in, so what runs locally from cdk.out is what deploys; ES module builds and an
- * environment-only credential provider keep every bundle under the size limit of test/bench/smoke.test.ts), X-Ray tracing, a log
+ * environment-only credential provider keep every bundle under the size limit of test/infra/bundle-size.test.ts), X-Ray tracing, a log
  * group with explicit retention, and the Powertools service name set to the handler name.
  * Its role starts empty but for writing its own log group (not the AWSLambdaBasicExecutionRole managed policy,
  * which reaches every log group of the account); callers grant the rest.
