@@ -27,6 +27,13 @@ export interface AppFunctionProps {
   readonly logRetention?: RetentionDays;
   /** Concurrency reserved for this function. @default - none: the account's unreserved pool */
   readonly reservedConcurrentExecutions?: number;
+  /**
+   * Bundle the SDK's event-stream serde (`@smithy/core/event-streams`, about 20 KB), for a client that loads it at
+   * init: the Lambda client does, for its response-streaming operations.
+   * @default false - left out: the other clients load it only for an operation that streams events, none of which
+   * this project calls
+   */
+  readonly bundleEventStreams?: boolean;
 }
 
 /**
@@ -69,10 +76,11 @@ export class AppFunction extends NodejsFunction {
         target: 'node22',
         format: OutputFormat.CJS,
         // Everything is bundled but the SDK's event-stream serde (about 20 KB): HttpProtocol loads it with import()
-        // only for an operation that streams events, which none of DynamoDB, SQS, Secrets Manager or Lambda's
-        // calls here does. Left out, that import() is a require() never reached (and, were it reached on Lambda,
-        // resolved from the runtime's own SDK).
-        externalModules: ['@smithy/core/event-streams'],
+        // only for an operation that streams events, which none of DynamoDB, SQS or Secrets Manager's calls here
+        // does. Left out, that import() is a require() never reached; were it reached on Lambda, it would be
+        // resolved from the runtime's own SDK, of another version. A client that loads it at init (Lambda's)
+        // needs `bundleEventStreams` (test/infra/bundle-size.test.ts loads every bundle without node_modules).
+        externalModules: props.bundleEventStreams ? [] : ['@smithy/core/event-streams'],
         // ES module builds first: the AWS SDK's CommonJS builds require whole barrels that esbuild cannot
         // tree-shake (BENCHMARKS.md has the sizes either way).
         mainFields: ['module', 'main'],
