@@ -134,7 +134,7 @@ export function checkGoals(report: Omit<BenchReport, 'goals'>): Goal[] {
     if (fn.function.includes('IssueCouponFunction')) {
       goals.push({
         goal: `issue function init <= ${COLD_START_GOALS.issueInitMs} ms`,
-        measured: `${fn.initMs} ms`,
+        measured: `${fn.initMs} ms (CPU ${fn.initCpuMs} ms)`,
         met: fn.initMs <= COLD_START_GOALS.issueInitMs,
       });
     }
@@ -251,6 +251,7 @@ export function formatReport(report: BenchReport): string {
         function: (r) => r.function,
         'bundle KB': (r) => (r.bundleBytes / 1000).toFixed(1),
         'init ms': (r) => r.initMs,
+        'init CPU ms': (r) => r.initCpuMs,
       }),
     );
   }
