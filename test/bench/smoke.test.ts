@@ -46,6 +46,7 @@ describe('bench: every benchmark at smoke sizes', () => {
       expect(fn.bundleBytes).toBeLessThanOrEqual(COLD_START_GOALS.bundleBytes);
       expect(fn.initRunsMs).toHaveLength(SMOKE_SIZES.coldStartRuns);
       expect(fn.initMs).toBeGreaterThan(0);
+      expect(fn.initCpuMs).toBeGreaterThan(0);
     }
   });
 
