@@ -12,14 +12,25 @@ export interface ColdStartResult {
   readonly function: string;
   /** Minified bundle (`index.js`), bytes; source map excluded (it is not loaded at run time). */
   readonly bundleBytes: number;
-  /** Median of `runs` module init times (require of the bundle in a fresh Node process), ms. */
+  /** Median of `runs` module init times (require of the bundle in a fresh Node process), wall clock, ms. */
   readonly initMs: number;
-  /** Every run's init time, ms. */
+  /** Every run's init time, wall clock, ms. */
   readonly initRunsMs: number[];
+  /**
+   * Median of the same runs' CPU time (user + system of the process during the require), ms: on a loaded machine
+   * the wall clock also counts the time other processes hold the cores; this does not.
+   */
+  readonly initCpuMs: number;
 }
 
-/** Goals of the issue: every bundle <= 500 KB (KiB, as esbuild and Lambda's console count), issue init <= 100 ms. */
-export const COLD_START_GOALS = { bundleBytes: 500 * 1024, issueInitMs: 100 } as const;
+/**
+ * Goals of issue 18: every function's bundle (`index.js`) <= 450 KB, read as 450,000 bytes (the stricter of KB and
+ * KiB; test/infra/bundle-size.test.ts holds every synthesized bundle to it), and issue init <= 100 ms, judged on
+ * the CPU time of the load: on a shared machine the wall clock measures the other processes too; a process with
+ * the cores to itself loads in about its CPU time or less (V8's GC and compiler threads add CPU time beside the
+ * main thread, not wall time). Both are reported.
+ */
+export const COLD_START_GOALS = { bundleBytes: 450_000, issueInitMs: 100 } as const;
 
 const PLACEHOLDER = 'bench-placeholder';
 
@@ -27,34 +38,38 @@ const PLACEHOLDER = 'bench-placeholder';
  * The function's environment as the template sets it, with references (table names, queue URLs) replaced by a
  * placeholder: init only reads configuration and creates clients, it makes no call.
  */
-function environmentOf(variables: Record<string, unknown>): Record<string, string> {
+export function environmentOf(variables: Record<string, unknown>): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(variables)) env[key] = typeof value === 'string' ? value : PLACEHOLDER;
   return env;
 }
 
 /**
- * Time to load one bundle in a fresh Node process (the function's NODE_OPTIONS, if any), ms: what Lambda's INIT
- * phase spends on module code, without the runtime's own start.
+ * Time to load one bundle in a fresh Node process (the function's NODE_OPTIONS, if any), wall clock and CPU, ms:
+ * what Lambda's INIT phase spends on module code, without the runtime's own start.
  */
-function initOnce(file: string, env: Record<string, string>): number {
-  const result = spawnSync(
-    process.execPath,
-    ['-e', 'const t0 = performance.now(); require(process.argv[1]); console.log(performance.now() - t0)', file],
-    {
-      env: {
-        PATH: process.env.PATH ?? '',
-        ...env,
-        AWS_REGION: LOCAL_REGION,
-        AWS_ACCESS_KEY_ID: PLACEHOLDER,
-        AWS_SECRET_ACCESS_KEY: PLACEHOLDER,
-        AWS_LAMBDA_FUNCTION_NAME: 'bench',
-      },
-      encoding: 'utf8',
+export function initOnce(file: string, env: Record<string, string>): { wallMs: number; cpuMs: number } {
+  const script = [
+    'const c0 = process.cpuUsage();',
+    'const t0 = performance.now();',
+    'require(process.argv[1]);',
+    'const wall = performance.now() - t0;',
+    'const cpu = process.cpuUsage(c0);',
+    'console.log(JSON.stringify({ wallMs: wall, cpuMs: (cpu.user + cpu.system) / 1000 }));',
+  ].join(' ');
+  const result = spawnSync(process.execPath, ['-e', script, file], {
+    env: {
+      PATH: process.env.PATH ?? '',
+      ...env,
+      AWS_REGION: LOCAL_REGION,
+      AWS_ACCESS_KEY_ID: PLACEHOLDER,
+      AWS_SECRET_ACCESS_KEY: PLACEHOLDER,
+      AWS_LAMBDA_FUNCTION_NAME: 'bench',
     },
-  );
+    encoding: 'utf8',
+  });
   if (result.status !== 0) throw new Error(`loading ${file} failed:\n${result.stderr}`);
-  return Number(result.stdout.trim().split('\n').at(-1));
+  return JSON.parse(result.stdout.trim().split('\n').at(-1) ?? '');
 }
 
 /**
@@ -79,8 +94,9 @@ export async function benchColdStart(options: { runs: number }): Promise<ColdSta
     results.push({
       function: logicalId,
       bundleBytes: statSync(file).size,
-      initMs: Math.round(median(runs) * 10) / 10,
-      initRunsMs: runs.map((ms) => Math.round(ms * 10) / 10),
+      initMs: Math.round(median(runs.map((r) => r.wallMs)) * 10) / 10,
+      initRunsMs: runs.map((r) => Math.round(r.wallMs * 10) / 10),
+      initCpuMs: Math.round(median(runs.map((r) => r.cpuMs)) * 10) / 10,
     });
   }
   return results.sort((a, b) => a.function.localeCompare(b.function));

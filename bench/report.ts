@@ -107,8 +107,9 @@ export function formatReport(report: BenchReport): string {
       '',
       markdownTable(report.coldStart, {
         function: (r) => r.function,
-        'bundle KiB': (r) => (r.bundleBytes / 1024).toFixed(1),
+        'bundle KB': (r) => (r.bundleBytes / 1000).toFixed(1),
         'init ms': (r) => r.initMs,
+        'init CPU ms': (r) => r.initCpuMs,
       }),
     );
   }

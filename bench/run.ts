@@ -147,15 +147,17 @@ export function checkGoals(report: Omit<BenchReport, 'goals'>): Goal[] {
   }
   for (const fn of report.coldStart ?? []) {
     goals.push({
-      goal: `${fn.function}: bundle <= 500 KiB`,
-      measured: `${(fn.bundleBytes / 1024).toFixed(1)} KiB`,
+      question: 'Q5',
+      goal: `${fn.function}: bundle <= ${COLD_START_GOALS.bundleBytes / 1000} KB`,
+      measured: `${(fn.bundleBytes / 1000).toFixed(1)} KB`,
       met: fn.bundleBytes <= COLD_START_GOALS.bundleBytes,
     });
     if (fn.function.includes('IssueCouponFunction')) {
       goals.push({
-        goal: 'issue function init <= 100 ms',
-        measured: `${fn.initMs} ms`,
-        met: fn.initMs <= COLD_START_GOALS.issueInitMs,
+        question: 'Q5',
+        goal: `issue function init <= ${COLD_START_GOALS.issueInitMs} ms (CPU time; wall clock beside)`,
+        measured: `CPU ${fn.initCpuMs} ms (wall ${fn.initMs} ms)`,
+        met: fn.initCpuMs <= COLD_START_GOALS.issueInitMs,
       });
     }
   }

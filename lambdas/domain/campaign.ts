@@ -1,6 +1,15 @@
-import { DateTime, IANAZone } from 'luxon';
 import * as z from 'zod/mini';
 import './zod-messages';
+import {
+  addDays,
+  daysBetween,
+  isLocalDate,
+  isTimeZone,
+  localDateAt,
+  localDateOf,
+  startOfLocalDay,
+  wallClockAt,
+} from './zoned-time';
 
 const LOCAL_DATE = /^\d{4}-\d{2}-\d{2}$/;
 const LOCAL_TIME = /^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$/;
@@ -15,11 +24,9 @@ const MAX_CAMPAIGN_DAYS = 366;
  */
 export const MAX_COUNTER_SHARDS = 100;
 
-const isRealDate = (value: string) => DateTime.fromISO(value, { zone: 'UTC' }).isValid;
-
 /** A local date `YYYY-MM-DD` that exists on the calendar (no month 13, no February 30). */
 export const localDateSchema = (field: string) =>
-  z.string().check(z.regex(LOCAL_DATE, `${field} must be YYYY-MM-DD`), z.refine(isRealDate, `${field} is not a date`));
+  z.string().check(z.regex(LOCAL_DATE, `${field} must be YYYY-MM-DD`), z.refine(isLocalDate, `${field} is not a date`));
 
 /** Identifier rule for campaign and vendor ids: 1-64 characters of letters, digits, `-` or `_`. */
 export const entityIdSchema = (field: string) =>
@@ -105,7 +112,7 @@ export const campaignFields = z.strictObject({
   /** The vendor that funds the discount and is credited on redemption; must exist (`POST /v1/admin/vendors`). */
   vendorId: entityIdSchema('vendorId'),
   name: z.string().check(z.trim(), z.minLength(1, 'name must not be empty'), z.maxLength(200)),
-  timezone: z.string().check(z.refine((zone) => IANAZone.isValidZone(zone), 'timezone must be an IANA time zone')),
+  timezone: z.string().check(z.refine(isTimeZone, 'timezone must be an IANA time zone')),
   startDate: localDateSchema('startDate'),
   endDate: localDateSchema('endDate'),
   dailyWindow: z.strictObject({
@@ -139,7 +146,12 @@ export const campaignDefinitionSchema = campaignFields.check(
   z.superRefine((c, ctx) => {
     if (c.endDate < c.startDate) {
       ctx.addIssue({ code: 'custom', path: ['endDate'], message: 'endDate must not be before startDate' });
-    } else if (DateTime.fromISO(c.endDate).diff(DateTime.fromISO(c.startDate), 'days').days >= MAX_CAMPAIGN_DAYS) {
+    } else if (
+      // Refinements run even when a field failed its own check (an impossible date has its issue already).
+      isLocalDate(c.startDate) &&
+      isLocalDate(c.endDate) &&
+      daysBetween(c.startDate, c.endDate) >= MAX_CAMPAIGN_DAYS
+    ) {
       ctx.addIssue({
         code: 'custom',
         path: ['endDate'],
@@ -215,7 +227,7 @@ const minutesOf = (hhmm: string): number => {
  * limit reset when it changes, i.e. at local midnight.
  */
 export function issueDayOf(campaign: Pick<Campaign, 'timezone'>, instant: Date): string {
-  return DateTime.fromJSDate(instant, { zone: campaign.timezone }).toISODate() as string;
+  return localDateAt(campaign.timezone, instant.getTime());
 }
 
 /**
@@ -225,8 +237,8 @@ export function issueDayOf(campaign: Pick<Campaign, 'timezone'>, instant: Date):
  * a fall-back overlap lasts as long as local clocks show it.
  */
 export function evaluateIssuance(campaign: CampaignRules, instant: Date): IssuanceState {
-  const local = DateTime.fromJSDate(instant, { zone: campaign.timezone });
-  const issueDate = local.toISODate() as string;
+  const local = wallClockAt(campaign.timezone, instant.getTime());
+  const issueDate = localDateOf(local);
   if (campaign.closedAt !== undefined && instant.getTime() >= Date.parse(campaign.closedAt)) {
     return { open: false, issueDate, reason: 'CLOSED' };
   }
@@ -244,10 +256,7 @@ export function evaluateIssuance(campaign: CampaignRules, instant: Date): Issuan
  * period after the event).
  */
 export function couponExpiresAt(campaign: CampaignRules): Date {
-  return DateTime.fromISO(campaign.endDate, { zone: campaign.timezone })
-    .plus({ days: campaign.couponValidityDays + 1 })
-    .startOf('day')
-    .toJSDate();
+  return new Date(startOfLocalDay(campaign.timezone, addDays(campaign.endDate, campaign.couponValidityDays + 1)));
 }
 
 /**
@@ -255,11 +264,7 @@ export function couponExpiresAt(campaign: CampaignRules): Date {
  * campaign's time zone. Returns epoch seconds (Redis EXPIREAT, DynamoDB TTL).
  */
 export function admissionExpiresAt(campaign: Pick<Campaign, 'timezone'>, issueDate: string, retentionDays: number) {
-  return Math.floor(
-    DateTime.fromISO(issueDate, { zone: campaign.timezone })
-      .plus({ days: 1 + retentionDays })
-      .toSeconds(),
-  );
+  return Math.floor(startOfLocalDay(campaign.timezone, addDays(issueDate, 1 + retentionDays)) / 1000);
 }
 
 /**
@@ -270,7 +275,7 @@ export const UPDATE_LEAD_MS = 60_000;
 
 /** The instant a campaign starts: the beginning of its `startDate` in its time zone. */
 export function campaignStartsAt(campaign: Pick<Campaign, 'timezone' | 'startDate'>): Date {
-  return DateTime.fromISO(campaign.startDate, { zone: campaign.timezone }).startOf('day').toJSDate();
+  return new Date(startOfLocalDay(campaign.timezone, campaign.startDate));
 }
 
 /**
@@ -284,13 +289,11 @@ export function isUpdatable(campaign: Pick<Campaign, 'timezone' | 'startDate' | 
 /** The local dates `from`..`to` (inclusive, `YYYY-MM-DD`), ascending. */
 export function datesBetween(from: string, to: string): string[] {
   const dates: string[] = [];
-  for (let d = DateTime.fromISO(from, { zone: 'UTC' }); (d.toISODate() as string) <= to; d = d.plus({ days: 1 })) {
-    dates.push(d.toISODate() as string);
-  }
+  for (let d = from; d <= to; d = addDays(d, 1)) dates.push(d);
   return dates;
 }
 
 /** The issue day after `issueDate` (`YYYY-MM-DD`). */
 export function nextIssueDay(issueDate: string): string {
-  return DateTime.fromISO(issueDate, { zone: 'UTC' }).plus({ days: 1 }).toISODate() as string;
+  return addDays(issueDate, 1);
 }

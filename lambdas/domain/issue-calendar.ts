@@ -1,5 +1,5 @@
-import { DateTime, IANAZone } from 'luxon';
 import type { Campaign } from './campaign';
+import { isTimeZone, offsetAt, wallMidnightOf } from './zoned-time';
 
 /** One stretch of an issue day during which issuance is open: `[opensAt, closesAt)`, ms since the epoch. */
 export interface OpenInterval {
@@ -43,20 +43,20 @@ const minutesOf = (hhmm: string): number => {
  * Offsets are sampled hourly and each change located to the millisecond by bisection: tz database changes are
  * months apart, never two within an hour.
  */
-function offsetRuns(zone: IANAZone, from: number, to: number): { from: number; to: number; offset: number }[] {
+function offsetRuns(zone: string, from: number, to: number): { from: number; to: number; offset: number }[] {
   const runs: { from: number; to: number; offset: number }[] = [];
   let start = from;
   while (start < to) {
-    const offset = zone.offset(start);
+    const offset = offsetAt(zone, start);
     let end = to;
     for (let same = start; same < to - 1; same += HOUR_MS) {
       const probe = Math.min(same + HOUR_MS, to - 1);
-      if (zone.offset(probe) === offset) continue;
+      if (offsetAt(zone, probe) === offset) continue;
       let lo = same;
       let hi = probe;
       while (hi - lo > 1) {
         const mid = Math.floor((lo + hi) / 2);
-        if (zone.offset(mid) === offset) lo = mid;
+        if (offsetAt(zone, mid) === offset) lo = mid;
         else hi = mid;
       }
       end = hi;
@@ -77,12 +77,12 @@ function offsetRuns(zone: IANAZone, from: number, to: number): { from: number; t
  * @throws Error for an invalid `timezone` (the campaign schema refuses those first).
  */
 export function windowOf(campaign: Pick<Campaign, 'timezone' | 'dailyWindow'>, issueDate: string): IssueDayWindow {
-  const zone = IANAZone.create(campaign.timezone);
-  if (!zone.isValid) throw new Error(`invalid time zone '${campaign.timezone}'`);
+  const zone = campaign.timezone;
+  if (!isTimeZone(zone)) throw new Error(`invalid time zone '${campaign.timezone}'`);
   const open = minutesOf(campaign.dailyWindow.open);
   const close = minutesOf(campaign.dailyWindow.close);
   // The local date's midnight as if local time were UTC ("wall" ms); UTC instant = wall - offset.
-  const wallMidnight = DateTime.fromISO(issueDate, { zone: 'UTC' }).toMillis();
+  const wallMidnight = wallMidnightOf(issueDate);
   const wallOpen = wallMidnight + open * MINUTE_MS;
   const wallClose = wallMidnight + close * MINUTE_MS;
   const intervals: OpenInterval[] = [];

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { DateTime } from 'luxon';
 import { type Campaign, datesBetween, issueDayOf, nextIssueDay } from './campaign';
 import { concurrencyFor } from './capacity';
 import { windowOf } from './issue-calendar';
@@ -137,7 +136,8 @@ export function prewarmSchedules(campaign: Campaign, now?: Date): PrewarmSchedul
   if (last.closesAt <= at) return [];
   const notBeforeNow = (ms: number) => Math.max(ms, at);
   const lead = campaign.prewarm.leadMinutes * 60_000;
-  const utc = (ms: number) => DateTime.fromMillis(ms, { zone: 'UTC' }).toISO({ suppressMilliseconds: true }) as string;
+  // ISO 8601 in UTC, without milliseconds when they are zero.
+  const utc = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
   const common = { campaignId: campaign.campaignId, timezone: campaign.timezone };
   return [
     {
@@ -173,7 +173,7 @@ export function prewarmScheduleNames(campaignId: string): string[] {
  * a campaign's share off at once rather than at its next window.
  */
 export function recomputeSoon(campaignId: string, now: Date, action: 'close' | 'now' = 'close'): PrewarmSchedule {
-  const at = DateTime.fromMillis(now.getTime() + 60_000, { zone: 'UTC' }).toFormat("yyyy-MM-dd'T'HH:mm:ss");
+  const at = new Date(now.getTime() + 60_000).toISOString().slice(0, 19);
   return {
     name: scheduleName(campaignId, action),
     action,

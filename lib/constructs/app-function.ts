@@ -27,12 +27,19 @@ export interface AppFunctionProps {
   readonly logRetention?: RetentionDays;
   /** Concurrency reserved for this function. @default - none: the account's unreserved pool */
   readonly reservedConcurrentExecutions?: number;
+  /**
+   * Bundle the SDK's event-stream serde (`@smithy/core/event-streams`, about 20 KB), for a client that loads it at
+   * init: the Lambda client does, for its response-streaming operations.
+   * @default false - left out: the other clients load it only for an operation that streams events, none of which
+   * this project calls
+   */
+  readonly bundleEventStreams?: boolean;
 }
 
 /**
  * A Lambda function with the project's defaults: Node.js 22 on arm64, bundled by esbuild (minified, with source
  * maps and the AWS SDK bundled in, so what runs locally from cdk.out is what deploys; ES module builds and an
- * environment-only credential provider keep every bundle under the size limit of test/bench/smoke.test.ts), X-Ray tracing, a log
+ * environment-only credential provider keep every bundle under the size limit of test/infra/bundle-size.test.ts), X-Ray tracing, a log
  * group with explicit retention, and the Powertools service name set to the handler name.
  * Its role starts empty but for writing its own log group (not the AWSLambdaBasicExecutionRole managed policy,
  * which reaches every log group of the account); callers grant the rest.
@@ -69,10 +76,11 @@ export class AppFunction extends NodejsFunction {
         target: 'node22',
         format: OutputFormat.CJS,
         // Everything is bundled but the SDK's event-stream serde (about 20 KB): HttpProtocol loads it with import()
-        // only for an operation that streams events, which none of DynamoDB, SQS, Secrets Manager or Lambda's
-        // calls here does. Left out, that import() is a require() never reached (and, were it reached on Lambda,
-        // resolved from the runtime's own SDK).
-        externalModules: ['@smithy/core/event-streams'],
+        // only for an operation that streams events, which none of DynamoDB, SQS or Secrets Manager's calls here
+        // does. Left out, that import() is a require() never reached; were it reached on Lambda, it would be
+        // resolved from the runtime's own SDK, of another version. A client that loads it at init (Lambda's)
+        // needs `bundleEventStreams` (test/infra/bundle-size.test.ts loads every bundle without node_modules).
+        externalModules: props.bundleEventStreams ? [] : ['@smithy/core/event-streams'],
         // ES module builds first: the AWS SDK's CommonJS builds require whole barrels that esbuild cannot
         // tree-shake (BENCHMARKS.md has the sizes either way).
         mainFields: ['module', 'main'],

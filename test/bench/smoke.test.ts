@@ -1,3 +1,4 @@
+import { COLD_START_GOALS } from '../../bench/cold-start';
 import { BENCHMARKS, type BenchReport, formatReport, runBenchmarks, SMOKE_SIZES } from '../../bench/run';
 import { localId } from '../support/template';
 
@@ -83,9 +84,10 @@ describe('bench: every benchmark at smoke sizes', () => {
       'UserCouponsFunction',
     ]);
     for (const fn of functions) {
-      expect(fn.bundleBytes).toBeLessThanOrEqual(500 * 1024);
+      expect(fn.bundleBytes).toBeLessThanOrEqual(COLD_START_GOALS.bundleBytes);
       expect(fn.initRunsMs).toHaveLength(SMOKE_SIZES.coldStartRuns);
       expect(fn.initMs).toBeGreaterThan(0);
+      expect(fn.initCpuMs).toBeGreaterThan(0);
     }
   });
 
