@@ -41,6 +41,8 @@ interface Environment {
   provisioned?: boolean;
   /** Resolves when a provisioned environment's INIT phase is done. */
   initialized?: (error?: Error) => void;
+  /** Runs older code (LocalFunction.updateCode): stopped once its invocation ends. */
+  retired?: boolean;
   current?: {
     id: string;
     resolve(value: unknown): void;
@@ -73,6 +75,8 @@ export class LocalFunction {
   private provisioned = 0;
   /** Moving average of invocation durations, ms: the span over which a `random` crash point is drawn. */
   private typicalMs = 50;
+  /** The bundle and the environment new environments start with ({@link updateCode} changes them). */
+  private code: { codeDir: string; environment: Record<string, string> };
 
   constructor(
     readonly spec: LocalFunctionSpec,
@@ -80,6 +84,26 @@ export class LocalFunction {
   ) {
     mkdirSync(path.dirname(spec.logFile), { recursive: true });
     this.log = createWriteStream(spec.logFile, { flags: 'a' });
+    this.code = { codeDir: spec.codeDir, environment: spec.environment };
+  }
+
+  /**
+   * As Lambda's UpdateFunctionCode / UpdateFunctionConfiguration: new environments run the bundle in `codeDir`
+   * (default: unchanged) with `environment` added to the template's (default: none added). Every idle environment
+   * is stopped at once and every busy one after its invocation, so the next invocations start cold; provisioned
+   * environments are started again with the new code. A local tool (benchmarks run a variant build this way).
+   * @throws Error when a re-provisioned environment fails its INIT.
+   */
+  async updateCode(update: { codeDir?: string; environment?: Record<string, string> }): Promise<void> {
+    this.code = {
+      codeDir: update.codeDir ?? this.code.codeDir,
+      environment: { ...this.spec.environment, ...update.environment },
+    };
+    for (const env of [...this.environments]) {
+      if (env.busy) env.retired = true;
+      else await this.kill(env, 'function code updated');
+    }
+    if (this.provisioned > 0) await this.setProvisioned(this.provisioned);
   }
 
   /**
@@ -194,6 +218,7 @@ export class LocalFunction {
   }
 
   private release(env: Environment) {
+    if (env.retired && this.environments.includes(env)) void this.kill(env, 'function code updated');
     if (!this.environments.includes(env)) {
       // It died: hand a fresh environment to the next waiter, if any.
       const next = this.waiting.shift();
@@ -214,8 +239,8 @@ export class LocalFunction {
     else this.stats.coldStarts++;
     const child = fork(path.join(__dirname, 'lambda-worker.js'), [], {
       env: {
-        ...this.spec.environment,
-        LOCAL_LAMBDA_ENTRY: this.spec.codeDir,
+        ...this.code.environment,
+        LOCAL_LAMBDA_ENTRY: this.code.codeDir,
         LOCAL_LAMBDA_HANDLER: this.spec.handler,
         LOCAL_LAMBDA_ARN: this.spec.arn,
       },
