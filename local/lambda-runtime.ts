@@ -70,7 +70,15 @@ export class LocalFunction {
    * Invocations started and cold starts so far; `provisionedStarts` counts environments started by provisioned
    * concurrency, whose INIT ran before any invocation (not cold starts, as on Lambda).
    */
-  readonly stats = { invocations: 0, coldStarts: 0, crashes: 0, timeouts: 0, provisionedStarts: 0 };
+  readonly stats = {
+    invocations: 0,
+    coldStarts: 0,
+    crashes: 0,
+    timeouts: 0,
+    provisionedStarts: 0,
+    /** Provisioned environments whose INIT has completed (ready for an invocation). */
+    provisionedReady: 0,
+  };
   /** Provisioned concurrency: environments kept initialized ahead of invocations (local/lambda-api.ts sets it). */
   private provisioned = 0;
   /** Moving average of invocation durations, ms: the span over which a `random` crash point is drawn. */
@@ -263,6 +271,7 @@ export class LocalFunction {
         if (env.initialized && !env.current) {
           const done = env.initialized;
           env.initialized = undefined;
+          if (!message.error) this.stats.provisionedReady++;
           this.release(env);
           return done(
             message.error ? new InvocationError(message.error.errorType, message.error.errorMessage) : undefined,
