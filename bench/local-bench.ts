@@ -67,6 +67,8 @@ export interface FunctionStats {
   readonly invocations: number;
   readonly coldStarts: number;
   readonly provisionedStarts: number;
+  /** Provisioned environments whose INIT has completed. */
+  readonly provisionedReady: number;
 }
 
 /** Function `id`'s counters now. */

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { ENV } from '../lambdas/contract/names';
 import { openCampaign, type RunningCloud, startCloudProcess } from '../local/child-cloud';
+import { DEFAULT_FUNCTION_CONCURRENCY } from '../local/provision/functions';
 import { buildDirectIssue } from './direct-issue/build';
 import { fire, type HttpRun, type RequestPart } from './end-to-end';
 import { countsOf, createCampaign, functionId, poll, setChaos, tableName, updateCode, usersOf } from './local-bench';
@@ -20,9 +21,13 @@ import { CHART_SIZE, type ChartSpec } from './plot';
  * (the consumer's own applyAdmission: ledger claim, then the conditional coupon write), and
  * `POST /_local/functions/<issue function>/code` makes the issue function run that bundle (with the coupon
  * table's name added to its environment). So both paths answer on the same route, through the same API,
- * authorizer, execution environments (memory, timeout, concurrency: the local cloud's default, two per core) and
- * chaos proxy, to the same autocannon client with the same burst; only the composition differs. The variant is
- * never part of the construct. Redis admission mode (the product's default), so the slowed operation is only
+ * authorizer, execution environments (memory, timeout, concurrency) and chaos proxy, to the same autocannon
+ * client with the same burst; only the composition differs. The variant is never part of the construct.
+ *
+ * The environments are the local cloud's default (two per core) unless `functionConcurrency` says otherwise:
+ * fewer than the burst's connections, so the function's concurrency is the binding limit, as an account's
+ * concurrency quota or a reserved concurrency is during a drop. A write that holds every admitted request's
+ * environment 100 ms longer divides what those environments serve, and the rest of the burst waits for them. Redis admission mode (the product's default), so the slowed operation is only
  * the coupon write. Every run starts on warm execution environments (a warm-up burst at a throwaway campaign
  * after the code changes), so a cold start is in neither path.
  */
@@ -38,6 +43,8 @@ export interface WhyQueueOptions {
   readonly dbLatenciesMs: readonly number[];
   /** How long the queued path may take to persist every admitted coupon after its burst, ms. */
   readonly drainTimeoutMs: number;
+  /** Execution environments per function. @default the local cloud's (DEFAULT_FUNCTION_CONCURRENCY) */
+  readonly functionConcurrency?: number;
 }
 
 /** The issue's values: latency 0, 20 and 100 ms; a burst of 3,000 users at a quota of 1,000 over 64 connections. */
@@ -66,9 +73,10 @@ export interface WhyQueueRun {
   readonly drainMs?: number;
 }
 
-/** Every run, queued first, in the order of `dbLatenciesMs`. */
+/** Every run, queued first, in the order of `dbLatenciesMs`, and the execution environments per function. */
 export interface WhyQueueResult {
   readonly runs: WhyQueueRun[];
+  readonly functionConcurrency: number;
 }
 
 /** The run of `path` at `dbLatencyMs`, if measured. */
@@ -129,7 +137,11 @@ export async function benchWhyQueue(
   options: WhyQueueOptions = WHY_QUEUE_DEFAULTS,
   log: (line: string) => void = () => undefined,
 ): Promise<WhyQueueResult> {
-  const cloud = await startCloudProcess('redis', { tag: 'bench-why-queue', checkResponses: false });
+  const cloud = await startCloudProcess('redis', {
+    tag: 'bench-why-queue',
+    checkResponses: false,
+    functionConcurrency: options.functionConcurrency,
+  });
   const outDir = mkdtempSync(path.join(tmpdir(), 'direct-issue-'));
   try {
     const users = await usersOf(cloud, 'u', options.users);
@@ -151,7 +163,9 @@ export async function benchWhyQueue(
         runs.push(run);
       }
     }
-    return { runs };
+    const functionConcurrency =
+      options.functionConcurrency ?? (Number(process.env.LOCAL_LAMBDA_CONCURRENCY) || DEFAULT_FUNCTION_CONCURRENCY);
+    return { runs, functionConcurrency };
   } finally {
     await cloud.stop();
     rmSync(outDir, { recursive: true, force: true });
