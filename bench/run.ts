@@ -1,4 +1,5 @@
 import { cpus, totalmem } from 'node:os';
+import * as path from 'node:path';
 import {
   ADMISSION_DEFAULTS,
   type AdmissionBenchOptions,
@@ -13,10 +14,19 @@ import {
   type ShardRunResult,
 } from './counter-shards';
 import { benchEndToEnd, END_TO_END_DEFAULTS, type EndToEndOptions, type EndToEndResult } from './end-to-end';
+import {
+  benchOpeningSecond,
+  OPENING_SECOND_DEFAULTS,
+  type OpeningSecondOptions,
+  type OpeningSecondResult,
+} from './opening-second';
+import { formatPipeline, pipelineCharts, pipelineGoals } from './pipeline-report';
+import { writeSvg } from './plot';
 import { markdownTable } from './stats';
+import { benchWhyQueue, WHY_QUEUE_DEFAULTS, type WhyQueueOptions, type WhyQueueResult } from './why-a-queue';
 
 /** The benchmarks `npm run bench` knows, in the order they run. */
-export const BENCHMARKS = ['admission', 'cold-start', 'shards', 'end-to-end'] as const;
+export const BENCHMARKS = ['admission', 'cold-start', 'shards', 'end-to-end', 'why-a-queue', 'opening-second'] as const;
 export type BenchmarkName = (typeof BENCHMARKS)[number];
 
 /** Sizes of every benchmark. */
@@ -25,6 +35,8 @@ export interface BenchSizes {
   readonly coldStartRuns: number;
   readonly shards: CounterShardOptions;
   readonly endToEnd: EndToEndOptions;
+  readonly whyQueue: WhyQueueOptions;
+  readonly openingSecond: OpeningSecondOptions;
 }
 
 /** The issue's sizes. */
@@ -33,6 +45,8 @@ export const FULL_SIZES: BenchSizes = {
   coldStartRuns: 10,
   shards: COUNTER_SHARD_DEFAULTS,
   endToEnd: END_TO_END_DEFAULTS,
+  whyQueue: WHY_QUEUE_DEFAULTS,
+  openingSecond: OPENING_SECOND_DEFAULTS,
 };
 
 /** Tiny sizes for `--smoke` (and the smoke test in `npm test`): every code path, in about a minute. */
@@ -49,6 +63,8 @@ export const SMOKE_SIZES: BenchSizes = {
   coldStartRuns: 2,
   shards: { requests: 200, users: 150, quota: 20, concurrency: 8, shardCounts: [1, 8] },
   endToEnd: { users: 300, quota: 30, connections: 8, modes: ['redis', 'dynamodb'] },
+  whyQueue: { users: 200, quota: 50, connections: 16, dbLatenciesMs: [0, 100], drainTimeoutMs: 120_000 },
+  openingSecond: { requests: 300, quota: 100, connections: 8, environments: 4, trigger: 'applier' },
 };
 
 /** A goal of the issue and whether this run met it. */
@@ -67,6 +83,8 @@ export interface BenchReport {
   readonly coldStart?: ColdStartResult[];
   readonly shards?: ShardRunResult[];
   readonly endToEnd?: EndToEndResult;
+  readonly whyQueue?: WhyQueueResult;
+  readonly openingSecond?: OpeningSecondResult;
   readonly goals: Goal[];
 }
 
@@ -139,6 +157,7 @@ export function checkGoals(report: Omit<BenchReport, 'goals'>): Goal[] {
       });
     }
   }
+  goals.push(...pipelineGoals(report));
   for (const run of report.shards ?? []) {
     goals.push({
       goal: `K=${run.shards}: never above the quota, every unit used`,
@@ -174,7 +193,11 @@ export async function runBenchmarks(
   const coldStart = only.includes('cold-start') ? await benchColdStart({ runs: sizes.coldStartRuns }) : undefined;
   const shards = only.includes('shards') ? await benchCounterShards(sizes.shards, log) : undefined;
   const endToEnd = only.includes('end-to-end') ? await benchEndToEnd(sizes.endToEnd, log) : undefined;
-  const partial = { ...base, admission, coldStart, shards, endToEnd };
+  const whyQueue = only.includes('why-a-queue') ? await benchWhyQueue(sizes.whyQueue, log) : undefined;
+  const openingSecond = only.includes('opening-second')
+    ? await benchOpeningSecond(sizes.openingSecond, log)
+    : undefined;
+  const partial = { ...base, admission, coldStart, shards, endToEnd, whyQueue, openingSecond };
   return { ...partial, goals: checkGoals(partial) };
 }
 
@@ -274,6 +297,7 @@ export function formatReport(report: BenchReport): string {
       }),
     );
   }
+  out.push(...formatPipeline(report));
   out.push(
     '',
     '## Goals',
@@ -302,6 +326,13 @@ async function main() {
     process.stderr.write(`${line}\n`),
   );
   process.stdout.write(json ? `${JSON.stringify(report, null, 2)}\n` : `${formatReport(report)}\n`);
+  if (!smoke) {
+    for (const [name, spec] of Object.entries(pipelineCharts(report))) {
+      process.stderr.write(
+        `chart: ${await writeSvg(path.join(__dirname, '..', 'docs', 'bench', `${name}.svg`), spec)}\n`,
+      );
+    }
+  }
 }
 
 if (require.main === module) {
