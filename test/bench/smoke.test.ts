@@ -1,3 +1,5 @@
+import { pipelineCharts } from '../../bench/pipeline-report';
+import { renderSvg } from '../../bench/plot';
 import { BENCHMARKS, type BenchReport, formatReport, runBenchmarks, SMOKE_SIZES } from '../../bench/run';
 import { localId } from '../support/template';
 
@@ -69,6 +71,47 @@ describe('bench: every benchmark at smoke sizes', () => {
     expect(report.endToEnd?.modes.map((m) => m.mode)).toEqual(['redis', 'dynamodb']);
   });
 
+  it('answers "why a queue": both paths at each DB latency, the direct one writing inside the request, nothing lost', () => {
+    const { users, quota, dbLatenciesMs } = SMOKE_SIZES.whyQueue;
+    const runs = report.whyQueue?.runs ?? [];
+    expect(runs.map((r) => [r.path, r.dbLatencyMs])).toEqual([
+      ...dbLatenciesMs.map((ms) => ['queued', ms]),
+      ...dbLatenciesMs.map((ms) => ['direct', ms]),
+    ]);
+    for (const run of runs) {
+      expect(run.burst.byStatus).toEqual({ '202': quota, '409': users - quota });
+      expect(run.burst.errors).toBe(0);
+      expect([run.admitted, run.persisted]).toEqual([quota, quota]);
+      expect(run.drainMs).toBeGreaterThan(0);
+    }
+    // A quarter of the burst is admitted, and each admitted request of the direct variant waits for its coupon
+    // write, slowed by 100 ms: a lower bound, whatever the machine's load.
+    const slowDirect = runs.find((r) => r.path === 'direct' && r.dbLatencyMs === 100);
+    expect(slowDirect?.burst.latencyMs.p95).toBeGreaterThanOrEqual(100);
+  });
+
+  it("opens a drop cold and pre-warmed by the product's applier: the warm run starts no environment", () => {
+    const { requests, quota } = SMOKE_SIZES.openingSecond;
+    const opening = report.openingSecond;
+    expect(opening?.cold.coldStarts).toBeGreaterThan(0);
+    expect(opening?.prewarmed.coldStarts).toBe(0);
+    expect(opening?.provisionedReady).toBe(opening?.prewarmConcurrency);
+    for (const run of [opening?.cold, opening?.prewarmed]) {
+      expect(run?.burst.byStatus).toEqual({ '202': quota, '409': requests - quota });
+      expect(run?.burst.errors).toBe(0);
+      const ms = run?.quantilesMs.map((q) => q.ms) ?? [];
+      expect(ms).toHaveLength(103);
+      expect(ms).toEqual([...ms].sort((a, b) => a - b));
+      expect(ms.at(-1)).toBe(run?.burst.latencyMs.max);
+    }
+  });
+
+  it('draws the charts of "why a queue" and "the opening second"', async () => {
+    const charts = pipelineCharts(report);
+    expect(Object.keys(charts).sort()).toEqual(['opening-second', 'why-a-queue']);
+    for (const spec of Object.values(charts)) expect(await renderSvg(spec)).toMatch(/^<svg /);
+  });
+
   it('reports every table and the goals', () => {
     const text = formatReport(report);
     for (const heading of [
@@ -76,10 +119,19 @@ describe('bench: every benchmark at smoke sizes', () => {
       '## End to end',
       '## Cold start',
       '## DynamoDB counter shards',
+      '## Why a queue',
+      '## The opening second',
       '## Goals',
     ]) {
       expect(text).toContain(heading);
     }
     expect(report.goals.length).toBeGreaterThan(0);
+    expect(report.goals.map((g) => g.goal)).toEqual(
+      expect.arrayContaining([
+        'why a queue, DB +100 ms: queued issue p99 <= 0.2x direct',
+        "why a queue: the queued path's drain keeps every coupon (persisted == admitted)",
+        `opening second (first ${SMOKE_SIZES.openingSecond.requests} requests): pre-warmed p99 <= 0.3x cold`,
+      ]),
+    );
   });
 });
