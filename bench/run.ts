@@ -63,7 +63,14 @@ export const SMOKE_SIZES: BenchSizes = {
   coldStartRuns: 2,
   shards: { requests: 200, users: 150, quota: 20, concurrency: 8, shardCounts: [1, 8] },
   endToEnd: { users: 300, quota: 30, connections: 8, modes: ['redis', 'dynamodb'] },
-  whyQueue: { users: 200, quota: 50, connections: 16, dbLatenciesMs: [100], drainTimeoutMs: 120_000 },
+  whyQueue: {
+    users: 200,
+    quota: 50,
+    connections: 4,
+    dbLatenciesMs: [100],
+    drainTimeoutMs: 120_000,
+    functionConcurrency: 4,
+  },
   openingSecond: { requests: 300, quota: 100, connections: 8, environments: 4, trigger: 'applier' },
 };
 
