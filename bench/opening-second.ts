@@ -25,8 +25,8 @@ import { percentile } from './stats';
  * burst starts about as many cold environments as it has requests in flight. The local cloud's default (two per
  * core) would queue a burst of many connections behind a few environments, and the p99 would measure that queue
  * on this machine rather than cold starts; one environment per connection would put more processes than this
- * machine's cores can start without invocations timing out (16 environments starting at once on 2 busy cores
- * ran past the function's 10 s timeout). So the cloud runs every function with `environments` environments, the
+ * machine's cores can start without invocations timing out (the local runtime counts a cold start's INIT in
+ * the function's timeout, and many starting at once on 2 busy cores ran past it). So the cloud runs every function with `environments` environments, the
  * burst has more connections (the first `connections` requests wait for a cold start, directly or for an
  * environment held by one), and the campaign pre-warms `environments`: both runs have the same environments and
  * differ only in whether they were initialized before the first request. With `connections` above 1% of
