@@ -27,13 +27,13 @@ import { CHART_SIZE, type ChartSpec } from './plot';
  * Concurrency: one request in flight per execution environment (`connections` = `functionConcurrency`), as
  * Lambda gives each concurrent request an environment of its own, and only 4 of them: this machine runs the
  * client, the API, every function and every emulator on its cores, and at a higher concurrency its CPU becomes
- * the queue every request waits in, adding the same hundreds of ms to both paths and hiding the difference
- * the question is about (at 64 connections to 4 environments on 2 cores both paths' p99 was mostly that
- * wait). With as many environments as connections nobody waits
- * for an environment either, so what each path's latency shows is its own work: the direct path waits for its
- * coupon write, the queued path for SQS. Redis admission mode (the product's default), so the slowed operation is only
- * the coupon write. Every run starts on warm execution environments (a warm-up burst at a throwaway campaign
- * after the code changes), so a cold start is in neither path.
+ * the queue every request waits in, adding the same hundreds of ms to both paths and hiding the difference the
+ * question is about (at 64 connections to 4 environments on 2 cores both paths' p99 was mostly that wait). With
+ * as many environments as connections nobody waits for an environment either, so each path's latency shows its
+ * own work: the direct path waits for its coupon write, the queued path for SQS. Redis admission mode (the
+ * product's default), so the slowed operation is only the coupon write. Every run starts on warm execution
+ * environments (a warm-up burst at a throwaway campaign after the code changes), so a cold start is in neither
+ * path.
  */
 
 /** Sizes of the benchmark. */
