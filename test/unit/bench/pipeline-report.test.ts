@@ -56,7 +56,11 @@ const opening = (warmP99: number): OpeningSecondResult => ({
 const report = (whyQueue?: WhyQueueResult, openingSecond?: OpeningSecondResult) => ({
   date: '2026-11-30T00:00:00.000Z',
   machine: { cpus: 2, cpuModel: 'test', memoryGiB: 1, node: 'v22', platform: 'linux-x64' },
-  sizes: FULL_SIZES,
+  sizes: {
+    ...FULL_SIZES,
+    whyQueue: { users: 3000, quota: 1000, connections: 4, dbLatenciesMs: [0, 100], drainTimeoutMs: 1000 },
+    openingSecond: { requests: 2000, quota: 1000, connections: 32, environments: 16, trigger: 'schedule' as const },
+  },
   whyQueue,
   openingSecond,
 });
@@ -88,7 +92,7 @@ describe('bench: questions 1 and 2 in the report', () => {
 
   it('prints each run with its ratio to the direct path and to the cold run', () => {
     const text = formatPipeline({ ...report(why(200), opening(300)), goals: [] }).join('\n');
-    expect(text).toContain('## Why a queue (3000 users, quota 1000, 64 connections, 4 environments per function;');
+    expect(text).toContain('## Why a queue (3000 users, quota 1000, 4 connections, 4 environments per function;');
     expect(text).toMatch(/\| queued +\| 100 +\| 500 +\| 50 +\| 199 +\| 200 +\| 0\.2 /);
     expect(text).toContain(
       '## The opening second (first 2000 requests, quota 1000, 32 connections to 16 environments;',
