@@ -77,6 +77,12 @@ export async function functionStats(cloud: RunningCloud, id: string): Promise<Fu
   return (body.functions as Record<string, FunctionStats>)[id] as FunctionStats;
 }
 
+/** Requests the functions made to each backend so far (`dynamodb.<Op>`, `sqs.<Op>`, `redis`; `GET /_local/stats`). */
+export async function backendCalls(cloud: RunningCloud): Promise<Record<string, number>> {
+  const { body } = await call(`${cloud.endpoints.apiUrl}/_local/stats`);
+  return body.calls as Record<string, number>;
+}
+
 /** The campaign's counts today (`GET /v1/campaigns/{id}/count`). */
 export async function countsOf(
   cloud: RunningCloud,

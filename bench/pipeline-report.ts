@@ -65,6 +65,7 @@ export function formatPipeline(report: BenchReport): string[] {
         },
         'by status': (r) => JSON.stringify(r.burst.byStatus),
         errors: (r) => r.burst.errors,
+        'SQS sends': (r) => r.queueSends,
         'persisted/admitted': (r) => `${r.persisted}/${r.admitted}`,
         'drain ms': (r) => r.drainMs ?? 'timed out',
       }),

@@ -6,7 +6,17 @@ import { openCampaign, type RunningCloud, startCloudProcess } from '../local/chi
 import { DEFAULT_FUNCTION_CONCURRENCY } from '../local/provision/functions';
 import { buildDirectIssue } from './direct-issue/build';
 import { fire, type HttpRun, type RequestPart } from './end-to-end';
-import { countsOf, createCampaign, functionId, poll, setChaos, tableName, updateCode, usersOf } from './local-bench';
+import {
+  backendCalls,
+  countsOf,
+  createCampaign,
+  functionId,
+  poll,
+  setChaos,
+  tableName,
+  updateCode,
+  usersOf,
+} from './local-bench';
 import { CHART_SIZE, type ChartSpec } from './plot';
 
 /**
@@ -75,6 +85,8 @@ export interface WhyQueueRun {
   readonly burst: HttpRun;
   /** 202 answers (admissions) of the burst. */
   readonly admitted: number;
+  /** SQS SendMessage requests the functions made during the burst: one per admission queued, none direct. */
+  readonly queueSends: number;
   /** Coupons of the campaign persisted when the drain ended (or timed out). */
   readonly persisted: number;
   /** Burst start until `persisted == admitted`, ms; undefined when that was not reached within the timeout. */
@@ -112,8 +124,10 @@ async function measure(
   const campaignId = `why-${path}-${dbLatencyMs}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
   await setChaos(cloud, dbLatencyMs > 0 ? { dynamodb: { TransactWriteItems: { latencyMs: dbLatencyMs } } } : {});
   try {
+    const sendsBefore = (await backendCalls(cloud))['sqs.SendMessage'] ?? 0;
     const started = performance.now();
     const run = await burst(cloud, campaignId, options, users);
+    const queueSends = ((await backendCalls(cloud))['sqs.SendMessage'] ?? 0) - sendsBefore;
     const admitted = run.byStatus['202'] ?? 0;
     // The direct path has written every coupon it answered 202 for, unless a write failed (then never here).
     const timeoutMs = path === 'queued' ? options.drainTimeoutMs : 5_000;
@@ -127,6 +141,7 @@ async function measure(
       dbLatencyMs,
       burst: run,
       admitted,
+      queueSends,
       persisted,
       drainMs: drainedAt === undefined ? undefined : Math.round(drainedAt - started),
     };

@@ -84,8 +84,13 @@ describe('bench: every benchmark at smoke sizes', () => {
       expect([run.admitted, run.persisted]).toEqual([quota, quota]);
       expect(run.drainMs).toBeGreaterThan(0);
     }
-    // A quarter of the burst is admitted, and each admitted request of the direct variant waits for its coupon
-    // write, slowed by 100 ms: a lower bound, whatever the machine's load.
+    // The queued path sends each admission to SQS (the SDK may resend one it timed out on); the direct variant
+    // sends none, and each of its admitted requests (a quarter of the burst) waits for its coupon write, slowed
+    // by 100 ms: a lower bound, whatever the machine's load.
+    for (const run of runs) {
+      if (run.path === 'queued') expect(run.queueSends).toBeGreaterThanOrEqual(quota);
+      else expect(run.queueSends).toBe(0);
+    }
     const slowDirect = runs.find((r) => r.path === 'direct' && r.dbLatencyMs === 100);
     expect(slowDirect?.burst.latencyMs.p95).toBeGreaterThanOrEqual(100);
   });

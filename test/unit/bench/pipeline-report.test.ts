@@ -20,6 +20,7 @@ const whyRun = (path: 'queued' | 'direct', dbLatencyMs: number, p99: number, per
   dbLatencyMs,
   burst: run(p99 / 4, p99),
   admitted: 1000,
+  queueSends: path === 'queued' ? 1000 : 0,
   persisted,
   drainMs: 4000,
 });
