@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { pipelineCharts } from './pipeline-report';
 import { type ChartSpec, writeSvg } from './plot';
 import type { BenchReport } from './run';
 
@@ -130,6 +131,7 @@ export function chartSpecs(report: BenchReport): Record<string, ChartSpec> {
     'admission-strategies': strategiesChart(report),
     'admission-ratios': ratiosChart(report),
     'admission-cpu': cpuChart(report),
+    ...pipelineCharts(report),
   };
   return Object.fromEntries(Object.entries(specs).filter((e): e is [string, ChartSpec] => e[1] !== undefined));
 }

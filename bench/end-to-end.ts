@@ -15,6 +15,8 @@ export interface HttpRun {
   readonly non2xx: number;
   readonly errors: number;
   readonly elapsedMs: number;
+  /** Every answer's latency, ms, in completion order; only when {@link fire} was asked to keep them. */
+  readonly samplesMs?: number[];
 }
 
 /** Sizes of the end-to-end benchmark; the issue's are the defaults. */
@@ -70,13 +72,14 @@ export interface RequestPart {
 
 /**
  * Fires `amount` POST requests at `url` over `connections` connections, request i with `part(i)`, and records
- * every answer's status and latency.
+ * every answer's status and latency (each latency too with `keepSamples`, as `samplesMs`).
  */
 export async function fire(
   url: string,
   amount: number,
   connections: number,
   part: (index: number) => RequestPart,
+  keepSamples = false,
 ): Promise<HttpRun> {
   const samples: number[] = [];
   const byStatus: Record<string, number> = {};
@@ -124,6 +127,7 @@ export async function fire(
       .reduce((sum, [, n]) => sum + n, 0),
     errors: result.errors + result.timeouts,
     elapsedMs: Math.round(elapsedMs),
+    ...(keepSamples ? { samplesMs: samples } : {}),
   };
 }
 

@@ -5,6 +5,7 @@ import {
   billedFloorGbSecondsPer100k,
   gbSecondsPer100k,
 } from './admission-cpu';
+import { formatPipeline } from './pipeline-report';
 import type { BenchReport } from './run';
 import { markdownTable, type RoundsSummary } from './stats';
 
@@ -20,6 +21,7 @@ export function formatReport(report: BenchReport): string {
     `# npm run bench, ${report.date}`,
     '',
     `${m.cpus} x ${m.cpuModel}, ${m.memoryGiB} GiB, Node ${m.node}, ${m.platform}`,
+    ...formatPipeline(report),
   ];
   if (report.admission) {
     const a = report.sizes.admission;
@@ -103,7 +105,7 @@ export function formatReport(report: BenchReport): string {
   if (report.coldStart) {
     out.push(
       '',
-      `## Cold start (median of ${report.sizes.coldStartRuns} fresh Node processes)`,
+      `## Q5. Cold start and bundle sizes (median of ${report.sizes.coldStartRuns} fresh Node processes)`,
       '',
       markdownTable(report.coldStart, {
         function: (r) => r.function,

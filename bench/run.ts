@@ -24,13 +24,29 @@ import {
   type ShardRunResult,
 } from './counter-shards';
 import { benchEndToEnd, END_TO_END_DEFAULTS, type EndToEndOptions, type EndToEndResult } from './end-to-end';
+import {
+  benchOpeningSecond,
+  OPENING_SECOND_DEFAULTS,
+  type OpeningSecondOptions,
+  type OpeningSecondResult,
+} from './opening-second';
+import { pipelineGoals } from './pipeline-report';
 import { formatReport } from './report';
 import { clearOfNoise, formatRounds } from './stats';
+import { benchWhyQueue, WHY_QUEUE_DEFAULTS, type WhyQueueOptions, type WhyQueueResult } from './why-a-queue';
 
 export { formatReport } from './report';
 
 /** The benchmarks `npm run bench` knows, in the order they run. */
-export const BENCHMARKS = ['admission', 'admission-cpu', 'cold-start', 'shards', 'end-to-end'] as const;
+export const BENCHMARKS = [
+  'why-a-queue',
+  'opening-second',
+  'admission-cpu',
+  'admission',
+  'cold-start',
+  'shards',
+  'end-to-end',
+] as const;
 export type BenchmarkName = (typeof BENCHMARKS)[number];
 
 /** Sizes of every benchmark. */
@@ -40,6 +56,8 @@ export interface BenchSizes {
   readonly coldStartRuns: number;
   readonly shards: CounterShardOptions;
   readonly endToEnd: EndToEndOptions;
+  readonly whyQueue: WhyQueueOptions;
+  readonly openingSecond: OpeningSecondOptions;
 }
 
 /** The issue's sizes. */
@@ -49,6 +67,8 @@ export const FULL_SIZES: BenchSizes = {
   coldStartRuns: 10,
   shards: COUNTER_SHARD_DEFAULTS,
   endToEnd: END_TO_END_DEFAULTS,
+  whyQueue: WHY_QUEUE_DEFAULTS,
+  openingSecond: OPENING_SECOND_DEFAULTS,
 };
 
 /** Tiny sizes for `--smoke` (and the smoke test in `npm test`): every code path, in about a minute. */
@@ -69,6 +89,15 @@ export const SMOKE_SIZES: BenchSizes = {
   coldStartRuns: 2,
   shards: { requests: 200, users: 150, quota: 20, concurrency: 8, shardCounts: [1, 8] },
   endToEnd: { users: 300, quota: 30, connections: 8, modes: ['redis', 'dynamodb'] },
+  whyQueue: {
+    users: 200,
+    quota: 50,
+    connections: 4,
+    dbLatenciesMs: [100],
+    drainTimeoutMs: 120_000,
+    functionConcurrency: 4,
+  },
+  openingSecond: { requests: 300, quota: 100, connections: 8, environments: 4, trigger: 'applier' },
 };
 
 /** A goal of the issue and whether this run met it. */
@@ -98,6 +127,8 @@ export interface BenchReport {
   readonly coldStart?: ColdStartResult[];
   readonly shards?: ShardRunResult[];
   readonly endToEnd?: EndToEndResult;
+  readonly whyQueue?: WhyQueueResult;
+  readonly openingSecond?: OpeningSecondResult;
   readonly goals: Goal[];
 }
 
@@ -161,6 +192,7 @@ export function checkGoals(report: Omit<BenchReport, 'goals'>): Goal[] {
       });
     }
   }
+  goals.push(...pipelineGoals(report));
   for (const run of report.shards ?? []) {
     goals.push({
       goal: `K=${run.shards}: never above the quota, every unit used`,
@@ -204,8 +236,10 @@ export async function runBenchmarks(
     progress(`step ${steps.indexOf(name) + 1} of ${steps.length}: ${name}`);
     return run();
   };
-  const admissionRun = await step('admission', () => benchAdmissionStrategies(sizes.admission, progress));
+  const whyQueue = await step('why-a-queue', () => benchWhyQueue(sizes.whyQueue, progress));
+  const openingSecond = await step('opening-second', () => benchOpeningSecond(sizes.openingSecond, progress));
   const admissionCpu = await step('admission-cpu', () => benchAdmissionCpu(sizes.admissionCpu, progress));
+  const admissionRun = await step('admission', () => benchAdmissionStrategies(sizes.admission, progress));
   const coldStart = await step('cold-start', () => benchColdStart({ runs: sizes.coldStartRuns }));
   const shards = await step('shards', () => benchCounterShards(sizes.shards, progress));
   const endToEnd = await step('end-to-end', () => benchEndToEnd(sizes.endToEnd, progress));
@@ -217,6 +251,8 @@ export async function runBenchmarks(
     coldStart,
     shards,
     endToEnd,
+    whyQueue,
+    openingSecond,
   };
   progress('done');
   return { ...partial, goals: checkGoals(partial) };

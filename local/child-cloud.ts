@@ -26,6 +26,8 @@ export interface CloudProcessOptions {
   readonly reconcileGraceS?: number;
   /** @default 240 s */
   readonly timeoutMs?: number;
+  /** Execution environments per function (LOCAL_LAMBDA_CONCURRENCY). @default the local cloud's default */
+  readonly functionConcurrency?: number;
   /**
    * Check every API response against the OpenAPI document (LocalApiClientOptions): on for tests, off for
    * benchmarks whose timings it would skew.
@@ -61,6 +63,9 @@ export async function startCloudProcess(mode: AdmissionMode, options: CloudProce
         ...(options.visibilityTimeoutS === undefined
           ? {}
           : { LOCAL_CLOUD_VISIBILITY_TIMEOUT: String(options.visibilityTimeoutS) }),
+        ...(options.functionConcurrency === undefined
+          ? {}
+          : { LOCAL_LAMBDA_CONCURRENCY: String(options.functionConcurrency) }),
         ...(options.reconcileGraceS === undefined
           ? {}
           : { LOCAL_CLOUD_CONTEXT: JSON.stringify({ reconcileGraceSeconds: String(options.reconcileGraceS) }) }),

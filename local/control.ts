@@ -38,6 +38,12 @@ export async function applyJsonBody(
   }
 }
 
+/** Body of `POST /_local/functions/<logical id>/code`: a bundle directory and environment variables to add. */
+const codeUpdateSchema = z.strictObject({
+  codeDir: z.string().min(1).optional(),
+  environment: z.record(z.string(), z.string()).optional(),
+});
+
 /** What the control endpoints read and act on. */
 export interface ControlContext {
   /** The functions by logical id. */
@@ -65,7 +71,10 @@ export interface ControlContext {
  * - `GET|POST /_local/chaos`: the fault configuration (local/chaos.ts), what was injected, crashes and timeouts;
  * - `GET /_local/stats`: backend calls and each function's invocations and cold starts;
  * - `GET /_local/health`: `{ok: true}` and each poller's stats;
- * - `GET /_local/prewarm`: the Scheduler's schedules and firings, and the provisioned concurrency changes.
+ * - `GET /_local/prewarm`: the Scheduler's schedules and firings, and the provisioned concurrency changes;
+ * - `POST /_local/functions/<logical id>/code` `{"codeDir"?, "environment"?}`: runs another bundle and/or adds
+ *   environment variables, retiring every execution environment (LocalFunction.updateCode): 200 `{}`, 404 for an
+ *   unknown function, 400 for a bad body. `{}` only makes the next invocations start cold.
  */
 export function localControl(context: ControlContext): LocalControl {
   const { functions, issuer, chaos, pollers, log, scheduler, lambdaApi } = context;
@@ -78,6 +87,19 @@ export function localControl(context: ControlContext): LocalControl {
         firings: scheduler?.firings() ?? [],
         provisioned: lambdaApi?.changes() ?? [],
       });
+      return true;
+    }
+    const code = url.pathname.match(/^\/_local\/functions\/([^/]+)\/code$/);
+    if (req.method === 'POST' && code) {
+      const fn = functions[decodeURIComponent(code[1] as string)];
+      if (!fn) {
+        sendJson(res, 404, { message: `no function ${code[1]}` });
+        return true;
+      }
+      if (await applyJsonBody(body, res, 'code update', (value) => fn.updateCode(codeUpdateSchema.parse(value)))) {
+        log(`function ${code[1]}: code updated`);
+        sendJson(res, 200, {});
+      }
       return true;
     }
     const invoke = url.pathname.match(/^\/_local\/invoke\/([^/]+)$/);

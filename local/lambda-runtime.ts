@@ -41,6 +41,8 @@ interface Environment {
   provisioned?: boolean;
   /** Resolves when a provisioned environment's INIT phase is done. */
   initialized?: (error?: Error) => void;
+  /** Runs older code (LocalFunction.updateCode): stopped once its invocation ends. */
+  retired?: boolean;
   current?: {
     id: string;
     resolve(value: unknown): void;
@@ -68,11 +70,21 @@ export class LocalFunction {
    * Invocations started and cold starts so far; `provisionedStarts` counts environments started by provisioned
    * concurrency, whose INIT ran before any invocation (not cold starts, as on Lambda).
    */
-  readonly stats = { invocations: 0, coldStarts: 0, crashes: 0, timeouts: 0, provisionedStarts: 0 };
+  readonly stats = {
+    invocations: 0,
+    coldStarts: 0,
+    crashes: 0,
+    timeouts: 0,
+    provisionedStarts: 0,
+    /** Provisioned environments whose INIT has completed (ready for an invocation). */
+    provisionedReady: 0,
+  };
   /** Provisioned concurrency: environments kept initialized ahead of invocations (local/lambda-api.ts sets it). */
   private provisioned = 0;
   /** Moving average of invocation durations, ms: the span over which a `random` crash point is drawn. */
   private typicalMs = 50;
+  /** The bundle and the environment new environments start with ({@link updateCode} changes them). */
+  private code: { codeDir: string; environment: Record<string, string> };
 
   constructor(
     readonly spec: LocalFunctionSpec,
@@ -80,6 +92,26 @@ export class LocalFunction {
   ) {
     mkdirSync(path.dirname(spec.logFile), { recursive: true });
     this.log = createWriteStream(spec.logFile, { flags: 'a' });
+    this.code = { codeDir: spec.codeDir, environment: spec.environment };
+  }
+
+  /**
+   * As Lambda's UpdateFunctionCode / UpdateFunctionConfiguration: new environments run the bundle in `codeDir`
+   * (default: unchanged) with `environment` added to the template's (default: none added). Every idle environment
+   * is stopped at once and every busy one after its invocation, so the next invocations start cold; provisioned
+   * environments are started again with the new code. A local tool (benchmarks run a variant build this way).
+   * @throws Error when a re-provisioned environment fails its INIT.
+   */
+  async updateCode(update: { codeDir?: string; environment?: Record<string, string> }): Promise<void> {
+    this.code = {
+      codeDir: update.codeDir ?? this.code.codeDir,
+      environment: { ...this.spec.environment, ...update.environment },
+    };
+    for (const env of [...this.environments]) {
+      if (env.busy) env.retired = true;
+      else await this.kill(env, 'function code updated');
+    }
+    if (this.provisioned > 0) await this.setProvisioned(this.provisioned);
   }
 
   /**
@@ -194,6 +226,7 @@ export class LocalFunction {
   }
 
   private release(env: Environment) {
+    if (env.retired && this.environments.includes(env)) void this.kill(env, 'function code updated');
     if (!this.environments.includes(env)) {
       // It died: hand a fresh environment to the next waiter, if any.
       const next = this.waiting.shift();
@@ -214,8 +247,8 @@ export class LocalFunction {
     else this.stats.coldStarts++;
     const child = fork(path.join(__dirname, 'lambda-worker.js'), [], {
       env: {
-        ...this.spec.environment,
-        LOCAL_LAMBDA_ENTRY: this.spec.codeDir,
+        ...this.code.environment,
+        LOCAL_LAMBDA_ENTRY: this.code.codeDir,
         LOCAL_LAMBDA_HANDLER: this.spec.handler,
         LOCAL_LAMBDA_ARN: this.spec.arn,
       },
@@ -238,6 +271,7 @@ export class LocalFunction {
         if (env.initialized && !env.current) {
           const done = env.initialized;
           env.initialized = undefined;
+          if (!message.error) this.stats.provisionedReady++;
           this.release(env);
           return done(
             message.error ? new InvocationError(message.error.errorType, message.error.errorMessage) : undefined,

@@ -1,0 +1,48 @@
+import { mkdirSync } from 'node:fs';
+import * as path from 'node:path';
+import { build, type Plugin } from 'esbuild';
+
+const root = path.join(__dirname, '..', '..');
+const handlers = path.join(root, 'lambdas', 'handlers');
+
+/**
+ * Resolves the issue handler's `../runtime/adapters` import to the variant's composition root
+ * (bench/direct-issue/adapters.ts); every other import, including the variant's own import of the product's
+ * composition root, resolves as usual.
+ */
+const directCompositionRoot: Plugin = {
+  name: 'direct-composition-root',
+  setup(b) {
+    b.onResolve({ filter: /\/runtime\/adapters$/ }, (args) =>
+      path.dirname(args.importer) === handlers ? { path: path.join(__dirname, 'adapters.ts') } : undefined,
+    );
+  },
+};
+
+/**
+ * Bundles the product's issue handler (lambdas/handlers/issue-coupon.ts, unchanged) with the direct coupon
+ * store's composition root into `<outDir>/index.js`, with the esbuild settings of the construct's functions
+ * (lib/constructs/app-function.ts: node22, CommonJS, minified, ES module builds first, the Lambda credential
+ * provider), so it loads as the template's issue function does (`index.handler`).
+ * @returns outDir.
+ * @throws Error with esbuild's messages when it does not compile.
+ */
+export async function buildDirectIssue(outDir: string): Promise<string> {
+  mkdirSync(outDir, { recursive: true });
+  await build({
+    entryPoints: [path.join(handlers, 'issue-coupon.ts')],
+    outfile: path.join(outDir, 'index.js'),
+    bundle: true,
+    platform: 'node',
+    target: 'node22',
+    format: 'cjs',
+    minify: true,
+    mainFields: ['module', 'main'],
+    external: ['@smithy/core/event-streams'],
+    alias: { '@aws-sdk/credential-provider-node': path.join(root, 'lambdas', 'bundling', 'lambda-credentials.ts') },
+    supported: { 'dynamic-import': false },
+    plugins: [directCompositionRoot],
+    logLevel: 'silent',
+  });
+  return outDir;
+}
