@@ -1,6 +1,7 @@
 import { generateAdminCredentials, LocalIamAuthorizer } from '../../../local/authorizers';
 import { bufferedServer, type LocalListener, listenLocal, sendJson } from '../../../local/http-server';
 import { apiClient, namedUser, sigV4 } from '../../../web/shared/api';
+import { springSaleDefinition } from '../../support/fixtures';
 
 // The pages' auth middleware, run in Node (fetch, Request and WebCrypto as in the browser): the console's SigV4
 // signing (aws4fetch) must be what the local cloud's IAM check, like API Gateway's, recomputes.
@@ -29,18 +30,7 @@ describe('web pages: the API client middleware', () => {
     const admin = apiClient(server.url, sigV4(credentials, credentials.region));
     const dryRun = await admin.POST('/v1/admin/campaigns', {
       params: { query: { dryRun: 'true' } },
-      body: {
-        vendorId: 'acme',
-        name: 'Spring sale',
-        timezone: 'Asia/Seoul',
-        startDate: '2026-05-01',
-        endDate: '2026-05-05',
-        dailyWindow: { open: '13:00', close: '15:00' },
-        dailyQuota: 100,
-        perUserDailyLimit: 1,
-        couponValidityDays: 30,
-        discount: { type: 'PERCENT', value: 50 },
-      },
+      body: springSaleDefinition,
     });
     const list = await admin.GET('/v1/admin/failed-events', {
       params: { query: { campaignId: 'a b', status: 'PARKED' } },
