@@ -139,13 +139,17 @@ export function formatReport(report: BenchReport): string {
     '',
     '## Goals',
     '',
-    markdownTable(report.goals, {
-      question: (g) => g.question ?? '',
-      goal: (g) => g.goal,
-      measured: (g) => g.measured,
-      met: (g) => (g.met ? 'yes' : 'NO'),
-      'clear of noise': (g) => (g.clear === undefined ? '' : g.clear ? 'yes' : 'NO: within noise'),
-    }),
+    // By question (Q1 first; the correctness checks without a question last), each question's goals in run order.
+    markdownTable(
+      [...report.goals].sort((a, b) => (a.question ?? 'Z').localeCompare(b.question ?? 'Z')),
+      {
+        question: (g) => g.question ?? '',
+        goal: (g) => g.goal,
+        measured: (g) => g.measured,
+        met: (g) => (g.met ? 'yes' : 'NO'),
+        'clear of noise': (g) => (g.clear === undefined ? '' : g.clear ? 'yes' : 'NO: within noise'),
+      },
+    ),
   );
   return out.join('\n');
 }
