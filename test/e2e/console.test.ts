@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { openCampaign, type RunningCloud, startCloudProcess } from '../../local/child-cloud';
 import { launchChromium, pageProblems, waitForText } from '../support/browser';
-import { PipelineProbe } from '../support/pipeline';
+import { PARKING_TIMEOUT_MS, PipelineProbe } from '../support/pipeline';
 
 // The operator console and the drop page in headless Chromium, against a local cloud: what the pages show, not
 // just what the API answers. Screenshots go to test-output/screenshots/ (docs/console.png and docs/drop-page.png
@@ -243,9 +243,9 @@ describe('the console and the drop page in a browser (local cloud, redis admissi
         await probe.runReplay();
         return (await probe.sample(day)).parked === users.length;
       },
-      // As in operate.test.ts: five receives to reach the dead-letter queue, then three replay attempts; minutes
-      // on a loaded machine.
-      240_000,
+      // As in operate.test.ts: five receives with backoff to reach the dead-letter queue, then three replay
+      // attempts; about three minutes here, more on a loaded machine.
+      PARKING_TIMEOUT_MS,
       2_000,
     );
     await probe.chaos({});

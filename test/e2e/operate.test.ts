@@ -1,6 +1,6 @@
 import type { CampaignDay } from '../../lambdas/domain/admission';
 import { call, openCampaign, type RunningCloud, startCloudProcess } from '../../local/child-cloud';
-import { PipelineProbe } from '../support/pipeline';
+import { PARKING_TIMEOUT_MS, PipelineProbe } from '../support/pipeline';
 
 // The operator's side through the local cloud's API: redrive of parked admissions, and the winners of a day.
 
@@ -72,7 +72,7 @@ describe('operating a drop in the local cloud (redis admission mode)', () => {
         await probe.runReplay();
         return (await probe.sample(day)).parked === quota;
       },
-      180_000,
+      PARKING_TIMEOUT_MS,
       2_000,
     );
     await probe.chaos({});
