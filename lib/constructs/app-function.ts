@@ -38,7 +38,8 @@ export interface AppFunctionProps {
   /**
    * Build an ES module from `lambdas/handlers/<handler>.entry.mjs` (`index.mjs`), whose top-level `await` of the
    * handler's `init()` Lambda's Node.js runtime awaits during INIT: how a provisioned environment finishes its
-   * warm-up before it counts as ready (https://docs.aws.amazon.com/lambda/latest/dg/provisioned-concurrency.html).
+   * warm-up before it counts as ready
+   * (https://aws.amazon.com/blogs/compute/using-node-js-es-modules-and-top-level-await-in-aws-lambda/).
    * A `createRequire` banner lets the bundled CommonJS dependencies `require` Node's built-ins.
    * @default false - CommonJS from `lambdas/handlers/<handler>.ts` (`index.js`); INIT does module code only
    */
