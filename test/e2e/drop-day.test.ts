@@ -182,7 +182,7 @@ describe('drop day through the local cloud', () => {
       );
       // Each warmed up at its INIT (lambdas/domain/warm-up.ts): both campaigns cached, no step failed.
       const warmUps = await eventually('five warm-ups logged', 60_000, async () => {
-        const logFile = readdirSync(cloud.logDir).find((f) => /^IssueCouponFunction.*\.log$/.test(f));
+        const logFile = readdirSync(cloud.logDir).find((f) => /IssueCouponFunction.*\.log$/.test(f));
         const lines = logFile ? readFileSync(path.join(cloud.logDir, logFile), 'utf8').split('\n') : [];
         const done = lines
           .filter((l) => l.includes('provisioned INIT warm-up done'))
