@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { synthesize } from '../local/cloud';
 import { projectRoot } from '../local/emulators';
@@ -10,7 +10,7 @@ import { median } from './stats';
 export interface ColdStartResult {
   /** Logical id in the template, e.g. `IssueCouponFunctionDD2E9710`. */
   readonly function: string;
-  /** Minified bundle (`index.js`), bytes; source map excluded (it is not loaded at run time). */
+  /** Minified bundle (`index.js`, or `index.mjs` for an ES module build), bytes; source map excluded (it is not loaded at run time). */
   readonly bundleBytes: number;
   /** Median of `runs` module init times (require of the bundle in a fresh Node process), wall clock, ms. */
   readonly initMs: number;
@@ -35,6 +35,29 @@ export const COLD_START_GOALS = { bundleBytes: 450_000, issueInitMs: 100 } as co
 const PLACEHOLDER = 'bench-placeholder';
 
 /**
+ * The bundle file in a function's asset directory: `index.mjs` for an ES module build (AppFunction `awaitInit`),
+ * else `index.js`.
+ */
+export function bundleFileOf(assetDir: string): string {
+  const esm = path.join(assetDir, 'index.mjs');
+  return existsSync(esm) ? esm : path.join(assetDir, 'index.js');
+}
+
+/**
+ * A `node -e` script loading the bundle `process.argv[1]` as Lambda's runtime does (require, or import() for an ES
+ * module, awaiting its top-level await), then running `then` (a statement; `c0`/`t0` hold the start).
+ */
+export function loadBundleScript(then = ''): string {
+  return [
+    'const c0 = process.cpuUsage();',
+    'const t0 = performance.now();',
+    'const file = process.argv[1];',
+    "(file.endsWith('.mjs') ? import(require('node:url').pathToFileURL(file).href) : Promise.resolve(require(file)))",
+    `.then(() => { ${then} });`,
+  ].join(' ');
+}
+
+/**
  * The function's environment as the template sets it, with references (table names, queue URLs) replaced by a
  * placeholder: init only reads configuration and creates clients, it makes no call.
  */
@@ -46,17 +69,17 @@ export function environmentOf(variables: Record<string, unknown>): Record<string
 
 /**
  * Time to load one bundle in a fresh Node process (the function's NODE_OPTIONS, if any), wall clock and CPU, ms:
- * what Lambda's INIT phase spends on module code, without the runtime's own start.
+ * what Lambda's INIT phase spends on module code, without the runtime's own start. The environment is an
+ * on-demand one (no AWS_LAMBDA_INITIALIZATION_TYPE): an ES module's top-level await of a warm-up is a no-op.
  */
 export function initOnce(file: string, env: Record<string, string>): { wallMs: number; cpuMs: number } {
-  const script = [
-    'const c0 = process.cpuUsage();',
-    'const t0 = performance.now();',
-    'require(process.argv[1]);',
-    'const wall = performance.now() - t0;',
-    'const cpu = process.cpuUsage(c0);',
-    'console.log(JSON.stringify({ wallMs: wall, cpuMs: (cpu.user + cpu.system) / 1000 }));',
-  ].join(' ');
+  const script = loadBundleScript(
+    [
+      'const wall = performance.now() - t0;',
+      'const cpu = process.cpuUsage(c0);',
+      'console.log(JSON.stringify({ wallMs: wall, cpuMs: (cpu.user + cpu.system) / 1000 }));',
+    ].join(' '),
+  );
   const result = spawnSync(process.execPath, ['-e', script, file], {
     env: {
       PATH: process.env.PATH ?? '',
@@ -85,7 +108,7 @@ export async function benchColdStart(options: { runs: number }): Promise<ColdSta
   for (const [logicalId, fn] of resourcesOfType(stack, 'AWS::Lambda::Function')) {
     const asset = fn.Metadata?.['aws:asset:path'] as string | undefined;
     if (!asset) continue; // CDK's own helper functions
-    const file = path.join(cdkOut, asset, 'index.js');
+    const file = bundleFileOf(path.join(cdkOut, asset));
     const variables = ((fn.Properties?.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ??
       {}) as Record<string, unknown>;
     const env = environmentOf(variables);

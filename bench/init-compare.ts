@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { synthesize } from '../local/cloud';
 import { projectRoot } from '../local/emulators';
@@ -8,7 +8,7 @@ import { markdownTable, median } from './stats';
 
 /**
  * Side-by-side module init of two builds of every handler, e.g. before and after a bundling change:
- * `npx tsx bench/init-compare.ts <before-dir> <after-dir> [runs]`, each directory holding `<handler>.js` as built by
+ * `npx tsx bench/init-compare.ts <before-dir> <after-dir> [runs]`, each directory holding `<handler>.js` (or `<handler>.mjs`, an ES module build) as built by
  * the command in BENCHMARKS.md ("Bundle sizes"). Keep the directories inside the repository (e.g. under `.local/`):
  * a bundle built with `--external:@smithy/core/event-streams` resolves it from node_modules.
  * Each round loads both builds of a handler in fresh Node processes, alternating which goes first, so a machine
@@ -28,7 +28,11 @@ async function main(): Promise<void> {
     const handler = variables.POWERTOOLS_SERVICE_NAME;
     if (typeof handler !== 'string') continue; // CDK's own helper functions
     const env = environmentOf(variables);
-    const files = [path.resolve(beforeDir, `${handler}.js`), path.resolve(afterDir, `${handler}.js`)] as const;
+    const fileIn = (dir: string) => {
+      const esm = path.resolve(dir, `${handler}.mjs`);
+      return existsSync(esm) ? esm : path.resolve(dir, `${handler}.js`);
+    };
+    const files = [fileIn(beforeDir), fileIn(afterDir)] as const;
     for (const file of files) initOnce(file, env); // warm the OS file cache
     const samples = files.map(() => ({ wall: [] as number[], cpu: [] as number[] }));
     for (let round = 0; round < runs; round++) {

@@ -16,7 +16,8 @@ import { percentile } from './stats';
  * being open already, its create puts the product's one-time `now` schedule (lambdas/domain/prewarm.ts,
  * prewarmSchedules) a minute later into the local Scheduler, which invokes the pre-warm applier, which sets the
  * issue alias's provisioned concurrency through the local Lambda API, which starts and initializes that many
- * environments (local/lambda-runtime.ts setProvisioned). With `trigger: 'applier'` (smoke sizes) the benchmark
+ * environments (local/lambda-runtime.ts setProvisioned), each running the issue function's warm-up at INIT
+ * (`AWS_LAMBDA_INITIALIZATION_TYPE=provisioned-concurrency`, lambdas/domain/warm-up.ts). With `trigger: 'applier'` (smoke sizes) the benchmark
  * invokes the same applier function itself instead of waiting up to a minute for the Scheduler; either way the
  * warm environments come from the product's applier, never from the benchmark. The warm run fires once they have
  * all finished INIT (on a real drop the raise comes `leadMinutes` before the opening).

@@ -251,6 +251,8 @@ export class LocalFunction {
         LOCAL_LAMBDA_ENTRY: this.code.codeDir,
         LOCAL_LAMBDA_HANDLER: this.spec.handler,
         LOCAL_LAMBDA_ARN: this.spec.arn,
+        // As Lambda sets it: a handler may warm up at INIT only in a provisioned environment (nobody waits for it).
+        AWS_LAMBDA_INITIALIZATION_TYPE: provisioned ? 'provisioned-concurrency' : 'on-demand',
       },
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       serialization: 'advanced',

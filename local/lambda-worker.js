@@ -1,14 +1,15 @@
-// One Lambda execution environment: loads a bundled handler from cdk.out and runs invocations sent over IPC.
-// Plain CommonJS so it starts as fast as Lambda's own runtime would; the parent enforces the timeout.
+// One Lambda execution environment: loads a bundled handler from cdk.out (CommonJS `index.js` or an ES module
+// `index.mjs`) and runs invocations sent over IPC. Plain CommonJS so it starts as fast as Lambda's own runtime
+// would; the parent enforces the timeout and sets AWS_LAMBDA_INITIALIZATION_TYPE as Lambda does.
 
 const fs = require('node:fs');
 const Module = require('node:module');
 const path = require('node:path');
+const url = require('node:url');
 const vm = require('node:vm');
 
 const entry = process.env.LOCAL_LAMBDA_ENTRY;
 const handlerSpec = process.env.LOCAL_LAMBDA_HANDLER || 'index.handler';
-let handler;
 
 /**
  * Loads a CommonJS bundle as `require` would, with V8's code cache kept next to the cloud assembly
@@ -42,21 +43,49 @@ function loadModule(file) {
   return mod.exports;
 }
 
+/**
+ * Loads an ES module bundle (`index.mjs`) as Lambda's Node.js runtime does, with import(), which awaits its
+ * top-level await: a provisioned environment's INIT ends only once that has settled. Node's module compile cache
+ * (Node >= 22.1) stands in for the V8 code cache of loadModule where it exists.
+ */
+async function importModule(file) {
+  try {
+    Module.enableCompileCache?.(path.join(path.dirname(file), '.node-compile-cache'));
+  } catch {
+    // no cache this time
+  }
+  return import(url.pathToFileURL(file).href);
+}
+
+/** The bundle's `index.mjs` when it has one (an ES module build), else what require would load. */
+function resolveBundle(base) {
+  const esm = `${base}.mjs`;
+  return fs.existsSync(esm) ? esm : require.resolve(base);
+}
+
+let loading;
+
+/** The handler, loading the bundle once (INIT); a failed load is tried again by the next invocation. */
 function load() {
-  if (handler) return handler;
-  const dot = handlerSpec.lastIndexOf('.');
-  const file = require.resolve(path.join(entry, handlerSpec.slice(0, dot)));
-  const mod = loadModule(file);
-  handler = mod[handlerSpec.slice(dot + 1)];
-  if (typeof handler !== 'function') throw new Error(`${handlerSpec} is not a function in ${file}`);
-  return handler;
+  loading ??= (async () => {
+    const dot = handlerSpec.lastIndexOf('.');
+    const file = resolveBundle(path.join(entry, handlerSpec.slice(0, dot)));
+    const mod = file.endsWith('.mjs') ? await importModule(file) : loadModule(file);
+    const handler = mod[handlerSpec.slice(dot + 1)];
+    if (typeof handler !== 'function') throw new Error(`${handlerSpec} is not a function in ${file}`);
+    return handler;
+  })().catch((error) => {
+    loading = undefined;
+    throw error;
+  });
+  return loading;
 }
 
 process.on('message', async (message) => {
   if (message.init) {
     // Provisioned concurrency: the INIT phase runs ahead of any invocation.
     try {
-      load();
+      await load();
       process.send({ id: message.id, initialized: true });
     } catch (error) {
       process.send({ id: message.id, error: { errorType: 'Runtime.InitError', errorMessage: String(error) } });
@@ -79,7 +108,7 @@ process.on('message', async (message) => {
   const report = () =>
     process.stdout.write(`REPORT RequestId: ${requestId}\tDuration: ${(performance.now() - started).toFixed(2)} ms\n`);
   try {
-    const result = await load()(event, context);
+    const result = await (await load())(event, context);
     report();
     process.send({ id, result: result === undefined ? null : result });
   } catch (error) {

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { build, type Plugin } from 'esbuild';
+import { ESM_REQUIRE_BANNER } from '../../lambdas/bundling/esm-banner';
 
 const root = path.join(__dirname, '..', '..');
 const handlers = path.join(root, 'lambdas', 'handlers');
@@ -20,9 +21,10 @@ const directCompositionRoot: Plugin = {
 };
 
 /**
- * Bundles the product's issue handler (lambdas/handlers/issue-coupon.ts, unchanged) with the direct coupon
- * store's composition root into `<outDir>/index.js`, with the esbuild settings of the construct's functions
- * (lib/constructs/app-function.ts: node22, CommonJS, minified, ES module builds first, the Lambda credential
+ * Bundles the product's issue handler (lambdas/handlers/issue-coupon.ts and its ES module entry
+ * issue-coupon.entry.mjs, unchanged) with the direct coupon store's composition root into `<outDir>/index.mjs`,
+ * with the esbuild settings of the construct's issue function (lib/constructs/app-function.ts with `awaitInit`:
+ * node22, an ES module with the `require` banner, minified, ES module builds first, the Lambda credential
  * provider), so it loads as the template's issue function does (`index.handler`).
  * @returns outDir.
  * @throws Error with esbuild's messages when it does not compile.
@@ -30,12 +32,13 @@ const directCompositionRoot: Plugin = {
 export async function buildDirectIssue(outDir: string): Promise<string> {
   mkdirSync(outDir, { recursive: true });
   await build({
-    entryPoints: [path.join(handlers, 'issue-coupon.ts')],
-    outfile: path.join(outDir, 'index.js'),
+    entryPoints: [path.join(handlers, 'issue-coupon.entry.mjs')],
+    outfile: path.join(outDir, 'index.mjs'),
     bundle: true,
     platform: 'node',
     target: 'node22',
-    format: 'cjs',
+    format: 'esm',
+    banner: { js: ESM_REQUIRE_BANNER },
     minify: true,
     mainFields: ['module', 'main'],
     external: ['@smithy/core/event-streams'],

@@ -123,6 +123,12 @@ export interface AdmissionStore {
    * through). Idempotent. Users admitted before keep their rank. `expiresAt` is epoch seconds.
    */
   close(day: CampaignDay, options: { readonly counterShards?: number; readonly expiresAt: number }): Promise<void>;
+  /**
+   * Does ahead of the first admission what it would do on its way (Redis: loads the scripts, so the first EVALSHA
+   * finds them, and opens the connection). Absent where there is nothing to load. Run at a provisioned INIT
+   * (domain/warm-up.ts). @throws the backend's error.
+   */
+  warmUp?(): Promise<void>;
 }
 
 /**
@@ -138,6 +144,11 @@ export type AdmissionLedger = Pick<AdmissionStore, 'claim' | 'ledger' | 'returnL
  */
 export interface AdmissionQueue {
   send(message: AdmissionMessage): Promise<void>;
+  /**
+   * Opens the connection to the queue ahead of the first send, sending nothing (domain/warm-up.ts). Absent where
+   * there is none. @throws the backend's error.
+   */
+  warmUp?(): Promise<void>;
 }
 
 /** Campaign storage. */
@@ -160,6 +171,11 @@ export interface CampaignRepository {
    * @throws CampaignNotFoundError
    */
   close(campaignId: string, closedAt: string): Promise<Campaign>;
+  /**
+   * Puts campaigns just read (by {@link CampaignRepository.list}) into the instance's read cache, as `get` would,
+   * for the same time to live. Absent without a cache.
+   */
+  remember?(campaigns: readonly Campaign[]): void;
 }
 
 /** What a batch write settled: outcome by coupon id, and the error that left the rest unsettled, if any. */

@@ -6,10 +6,12 @@ import { systemClock } from '../domain/clock';
 import { DomainError } from '../domain/errors';
 import { issueCoupon } from '../domain/issue-coupon';
 import { SoldOutCache } from '../domain/sold-out-cache';
+import { warmUpInstance } from '../domain/warm-up';
 import { admissionStoreFactory, cachedCampaignRepository, issueQueue } from '../runtime/adapters';
 import { loadConfig } from '../runtime/config';
 import { identifierSchema, json, parseJsonBody, parseWith } from '../runtime/http';
 import { callerFields, callerUserId } from '../runtime/identity';
+import { provisionedInit } from '../runtime/init';
 import { logger, metrics } from '../runtime/powertools';
 import { type HttpEvent, httpHandler } from '../runtime/router';
 
@@ -51,6 +53,23 @@ export const handler = httpHandler(HANDLERS.issue, {
     }
   },
 });
+
+/**
+ * The function's INIT step, awaited by its ES module entry (issue-coupon.entry.mjs) before Lambda counts the
+ * environment ready: in an environment started by provisioned concurrency, the warm-up of domain/warm-up.ts
+ * (secret, clients, connections, Lua scripts, the open and opening campaigns cached) so the pre-warmed
+ * environment's first request does none of it; nothing in an on-demand one, whose INIT a request is waiting for.
+ * Never throws: what fails is logged and done lazily by the request path.
+ */
+export async function init(): Promise<void> {
+  if (!provisionedInit()) return;
+  try {
+    const report = await warmUpInstance({ campaigns, admissions, queue, clock: systemClock, log: logger });
+    logger.info('provisioned INIT warm-up done', { ...report });
+  } catch (error) {
+    logger.warn('provisioned INIT warm-up failed', { error });
+  }
+}
 
 /** Admits the caller and answers 202; throws what the edge maps to the other answers. */
 async function issue(event: HttpEvent, context: Context) {

@@ -58,6 +58,8 @@ export class ApiFunctions extends Construct {
       handler: HANDLERS.issue,
       timeout: Duration.seconds(10),
       memorySize: ISSUE_MEMORY_MB,
+      // Pre-warmed environments warm up during INIT (lambdas/handlers/issue-coupon.ts init).
+      awaitInit: true,
       reservedConcurrentExecutions: props.issueReservedConcurrency,
       environment: {
         ...callerEnv,

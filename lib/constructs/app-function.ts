@@ -5,6 +5,7 @@ import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { ESM_REQUIRE_BANNER } from '../../lambdas/bundling/esm-banner';
 import { acknowledge } from './acknowledge';
 
 /**
@@ -34,6 +35,15 @@ export interface AppFunctionProps {
    * this project calls
    */
   readonly bundleEventStreams?: boolean;
+  /**
+   * Build an ES module from `lambdas/handlers/<handler>.entry.mjs` (`index.mjs`), whose top-level `await` of the
+   * handler's `init()` Lambda's Node.js runtime awaits during INIT: how a provisioned environment finishes its
+   * warm-up before it counts as ready
+   * (https://aws.amazon.com/blogs/compute/using-node-js-es-modules-and-top-level-await-in-aws-lambda/).
+   * A `createRequire` banner lets the bundled CommonJS dependencies `require` Node's built-ins.
+   * @default false - CommonJS from `lambdas/handlers/<handler>.ts` (`index.js`); INIT does module code only
+   */
+  readonly awaitInit?: boolean;
 }
 
 /**
@@ -54,7 +64,14 @@ export class AppFunction extends NodejsFunction {
     logGroup.grantWrite(role);
     super(scope, id, {
       role,
-      entry: path.join(__dirname, '..', '..', 'lambdas', 'handlers', `${props.handler}.ts`),
+      entry: path.join(
+        __dirname,
+        '..',
+        '..',
+        'lambdas',
+        'handlers',
+        props.awaitInit ? `${props.handler}.entry.mjs` : `${props.handler}.ts`,
+      ),
       handler: 'handler',
       runtime: Runtime.NODEJS_22_X,
       architecture: Architecture.ARM_64,
@@ -74,7 +91,8 @@ export class AppFunction extends NodejsFunction {
         minify: true,
         sourceMap: true,
         target: 'node22',
-        format: OutputFormat.CJS,
+        format: props.awaitInit ? OutputFormat.ESM : OutputFormat.CJS,
+        ...(props.awaitInit ? { banner: ESM_REQUIRE_BANNER } : {}),
         // Everything is bundled but the SDK's event-stream serde (about 20 KB): HttpProtocol loads it with import()
         // only for an operation that streams events, which none of DynamoDB, SQS or Secrets Manager's calls here
         // does. Left out, that import() is a require() never reached; were it reached on Lambda, it would be

@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { DateTime } from 'luxon';
 import { call, middayZone, type RunningCloud, startCloudProcess, TEST_VENDOR } from '../../local/child-cloud';
 import type { ProvisionedChange } from '../../local/lambda-api';
@@ -178,6 +180,22 @@ describe('drop day through the local cloud', () => {
       await eventually('five initialized environments', 60_000, async () =>
         (await issueStats()).provisionedStarts === 5 ? true : undefined,
       );
+      // Each warmed up at its INIT (lambdas/domain/warm-up.ts): both campaigns cached, no step failed.
+      const warmUps = await eventually('five warm-ups logged', 60_000, async () => {
+        const logFile = readdirSync(cloud.logDir).find((f) => /IssueCouponFunction.*\.log$/.test(f));
+        const lines = logFile ? readFileSync(path.join(cloud.logDir, logFile), 'utf8').split('\n') : [];
+        const done = lines
+          .filter((l) => l.includes('provisioned INIT warm-up done'))
+          .map((l) => JSON.parse(l) as { campaignIds: string[]; failed: string[]; timedOut: boolean });
+        return done.length >= 5 ? done : undefined;
+      });
+      for (const warmUp of warmUps) {
+        expect(warmUp).toMatchObject({
+          campaignIds: expect.arrayContaining(['warm-a', 'warm-b']),
+          failed: [],
+          timedOut: false,
+        });
+      }
 
       // The drop opens on warm environments: no invocation pays a cold start.
       await sleepUntil(opens.toISO() as string);

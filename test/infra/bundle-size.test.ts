@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { App } from 'aws-cdk-lib';
-import { COLD_START_GOALS } from '../../bench/cold-start';
+import { bundleFileOf, COLD_START_GOALS, loadBundleScript } from '../../bench/cold-start';
 import { HANDLERS } from '../../lambdas/contract/names';
 import { FcfsCouponStack } from '../../lib/fcfs-coupon-stack';
 
@@ -15,7 +15,7 @@ jest.setTimeout(300_000);
 
 describe('infra: function bundles', () => {
   let outdir: string;
-  /** Bundle bytes (`index.js`) by handler name (the function's POWERTOOLS_SERVICE_NAME). */
+  /** Bundle bytes (`index.js` or `index.mjs`) by handler name (the function's POWERTOOLS_SERVICE_NAME). */
   const sizes = new Map<string, number>();
   /** Each bundle's file and its environment as the template sets it (references replaced by a placeholder). */
   const bundles = new Map<string, { file: string; env: Record<string, string> }>();
@@ -39,7 +39,7 @@ describe('infra: function bundles', () => {
         ?.Variables;
       const handler = variables?.POWERTOOLS_SERVICE_NAME;
       if (typeof asset !== 'string' || typeof handler !== 'string') continue; // CDK's own helper functions
-      const file = path.join(outdir, asset, 'index.js');
+      const file = bundleFileOf(path.join(outdir, asset));
       sizes.set(handler, statSync(file).size);
       const env: Record<string, string> = {};
       for (const [key, value] of Object.entries(variables ?? {})) env[key] = typeof value === 'string' ? value : 'ref';
@@ -55,6 +55,11 @@ describe('infra: function bundles', () => {
     expect([...sizes.keys()].sort()).toEqual(Object.values(HANDLERS).sort());
   });
 
+  it('builds the issue function as an ES module, so Lambda awaits its warm-up at a provisioned INIT', () => {
+    const esm = [...bundles].filter(([, { file }]) => file.endsWith('.mjs')).map(([handler]) => handler);
+    expect(esm).toEqual([HANDLERS.issue]);
+  });
+
   it(`keeps every bundle within ${COLD_START_GOALS.bundleBytes.toLocaleString('en-US')} bytes`, () => {
     const over = [...sizes].filter(([, bytes]) => bytes > COLD_START_GOALS.bundleBytes);
     expect(over).toEqual([]);
@@ -66,7 +71,7 @@ describe('infra: function bundles', () => {
   it('loads every bundle without node_modules (all its init needs is in the bundle or built into Node)', () => {
     const failures: string[] = [];
     for (const [handler, { file, env }] of bundles) {
-      const result = spawnSync(process.execPath, ['-e', 'require(process.argv[1])', file], {
+      const result = spawnSync(process.execPath, ['-e', loadBundleScript(), file], {
         cwd: outdir,
         env: {
           PATH: process.env.PATH ?? '',

@@ -344,3 +344,30 @@ describe('integration: dynamodb admission store, a unit leaked by a crash betwee
     expect(await store.admittedCount(day)).toBe(2);
   });
 });
+
+describe('integration: redis admission store warm-up (a provisioned INIT)', () => {
+  it('loads the scripts, so the first admission is one EVALSHA instead of a NOSCRIPT and an EVAL', async () => {
+    const redis = new Redis({ url: bridge.url, token: bridge.token, enableTelemetry: false });
+    const realFetch = globalThis.fetch;
+    let requests = 0;
+    globalThis.fetch = (...args: Parameters<typeof fetch>) => {
+      requests++;
+      return realFetch(...args);
+    };
+    try {
+      const firstAdmission = async (warm: boolean) => {
+        await redis.scriptFlush();
+        const store = new RedisAdmissionStore(redis);
+        if (warm) await store.warmUp();
+        requests = 0;
+        const day = { campaignId: `warm-up-${warm}-${Date.now()}`, issueDate: '2026-05-01' };
+        expect(await store.admit(request(day, 'alice', 5))).toMatchObject({ kind: 'ADMITTED', rank: 1 });
+        return requests;
+      };
+      expect(await firstAdmission(false)).toBe(2);
+      expect(await firstAdmission(true)).toBe(1);
+    } finally {
+      globalThis.fetch = realFetch;
+    }
+  });
+});

@@ -30,6 +30,12 @@ export class DynamoDbCampaignRepository implements CampaignRepository {
     return campaign;
   }
 
+  remember(campaigns: readonly Campaign[]): void {
+    if (this.cacheTtlMs <= 0) return;
+    const until = this.clock().getTime() + this.cacheTtlMs;
+    for (const campaign of campaigns) this.cache.set(campaign.campaignId, { campaign, until });
+  }
+
   async create(campaign: Campaign): Promise<void> {
     try {
       await this.client.send(

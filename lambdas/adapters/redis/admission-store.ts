@@ -143,6 +143,11 @@ export class RedisAdmissionStore extends RedisAdmissionLedger implements Admissi
     this.releaseScript = redis.createScript<number>(RELEASE_SCRIPT);
   }
 
+  /** SCRIPT LOAD of the admission and release scripts (one request each): the first EVALSHA then finds them. */
+  async warmUp(): Promise<void> {
+    await Promise.all([ADMIT_SCRIPT, RELEASE_SCRIPT].map((script) => this.redis.scriptLoad(script)));
+  }
+
   async admit(request: AdmitRequest): Promise<AdmitOutcome> {
     const k = dayKeys(request.day);
     const [status, value] = await this.admitScript.exec(

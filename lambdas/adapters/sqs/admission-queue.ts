@@ -1,4 +1,4 @@
-import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { type AdmissionMessage, MessageRejectedError } from '../../domain/admission';
 import type { AdmissionQueue } from '../../domain/ports';
 
@@ -24,5 +24,10 @@ export class SqsAdmissionQueue implements AdmissionQueue {
       if (serviceAnswered(error)) throw new MessageRejectedError('SQS rejected the message', { cause: error });
       throw error;
     }
+  }
+
+  /** One GetQueueAttributes (`QueueArn`, which the send permission covers): signs, connects, sends nothing. */
+  async warmUp(): Promise<void> {
+    await this.client.send(new GetQueueAttributesCommand({ QueueUrl: this.queueUrl, AttributeNames: ['QueueArn'] }));
   }
 }

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { LocalFunction } from '../../../local/lambda-runtime';
@@ -71,5 +71,56 @@ describe('local runtime: a function code update', () => {
     expect(fn.stats).toMatchObject({ provisionedStarts: 2, provisionedReady: 2, coldStarts: 0 });
     expect(parts(await fn.invoke({}))[0]).toBe('b');
     expect(fn.stats.coldStarts).toBe(0);
+  });
+});
+
+describe('local runtime: an ES module bundle', () => {
+  let dir: string;
+  let fn: LocalFunction;
+
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'lambda-runtime-esm-'));
+    const codeDir = path.join(dir, 'code');
+    mkdirSync(codeDir);
+    // INIT awaits 300 ms, then leaves a file named after the environment's pid and initialization type.
+    writeFileSync(
+      path.join(codeDir, 'index.mjs'),
+      `import { writeFileSync } from 'node:fs';
+      await new Promise((r) => setTimeout(r, 300));
+      writeFileSync(${JSON.stringify(dir)} + '/init-' + process.pid, process.env.AWS_LAMBDA_INITIALIZATION_TYPE);
+      export const handler = async () => process.pid + ':' + process.env.AWS_LAMBDA_INITIALIZATION_TYPE;`,
+    );
+    fn = new LocalFunction({
+      logicalId: 'Fn',
+      functionName: 'fn',
+      arn: 'arn:aws:lambda:us-east-1:000000000000:function:fn',
+      codeDir,
+      handler: 'index.handler',
+      timeoutS: 10,
+      memoryMb: 128,
+      environment: { PATH: process.env.PATH ?? '' },
+      logFile: path.join(dir, 'fn.log'),
+      maxConcurrency: 2,
+    });
+  });
+  afterEach(async () => {
+    await fn.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('counts a provisioned environment ready only after its top-level await, as provisioned-concurrency', async () => {
+    await fn.setProvisioned(1);
+    expect(fn.stats).toMatchObject({ provisionedReady: 1, coldStarts: 0 });
+    const inits = readdirSync(dir).filter((f) => f.startsWith('init-'));
+    expect(inits).toHaveLength(1);
+    expect(readFileSync(path.join(dir, inits[0] as string), 'utf8')).toBe('provisioned-concurrency');
+    expect(await fn.invoke({})).toBe(`${(inits[0] as string).slice(5)}:provisioned-concurrency`);
+  });
+
+  it('loads it on the first invocation of a cold start, as on-demand', async () => {
+    const [pid, type] = String(await fn.invoke({})).split(':');
+    expect(type).toBe('on-demand');
+    expect(readFileSync(path.join(dir, `init-${pid}`), 'utf8')).toBe('on-demand');
+    expect(fn.stats.coldStarts).toBe(1);
   });
 });
