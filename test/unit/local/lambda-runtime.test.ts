@@ -5,6 +5,22 @@ import { LocalFunction } from '../../../local/lambda-runtime';
 
 jest.setTimeout(30_000);
 
+/** A function `fn` of the code in `codeDir`, two environments at most, logging into `dir`. */
+function localFunction(codeDir: string, dir: string): LocalFunction {
+  return new LocalFunction({
+    logicalId: 'Fn',
+    functionName: 'fn',
+    arn: 'arn:aws:lambda:us-east-1:000000000000:function:fn',
+    codeDir,
+    handler: 'index.handler',
+    timeoutS: 10,
+    memoryMb: 128,
+    environment: { PATH: process.env.PATH ?? '' },
+    logFile: path.join(dir, 'fn.log'),
+    maxConcurrency: 2,
+  });
+}
+
 describe('local runtime: a function code update', () => {
   let dir: string;
   let fn: LocalFunction;
@@ -23,18 +39,7 @@ describe('local runtime: a function code update', () => {
 
   beforeEach(() => {
     dir = mkdtempSync(path.join(tmpdir(), 'lambda-runtime-'));
-    fn = new LocalFunction({
-      logicalId: 'Fn',
-      functionName: 'fn',
-      arn: 'arn:aws:lambda:us-east-1:000000000000:function:fn',
-      codeDir: bundle('a'),
-      handler: 'index.handler',
-      timeoutS: 10,
-      memoryMb: 128,
-      environment: { PATH: process.env.PATH ?? '' },
-      logFile: path.join(dir, 'fn.log'),
-      maxConcurrency: 2,
-    });
+    fn = localFunction(bundle('a'), dir);
   });
   afterEach(async () => {
     await fn.stop();
@@ -90,18 +95,7 @@ describe('local runtime: an ES module bundle', () => {
       writeFileSync(${JSON.stringify(dir)} + '/init-' + process.pid, process.env.AWS_LAMBDA_INITIALIZATION_TYPE);
       export const handler = async () => process.pid + ':' + process.env.AWS_LAMBDA_INITIALIZATION_TYPE;`,
     );
-    fn = new LocalFunction({
-      logicalId: 'Fn',
-      functionName: 'fn',
-      arn: 'arn:aws:lambda:us-east-1:000000000000:function:fn',
-      codeDir,
-      handler: 'index.handler',
-      timeoutS: 10,
-      memoryMb: 128,
-      environment: { PATH: process.env.PATH ?? '' },
-      logFile: path.join(dir, 'fn.log'),
-      maxConcurrency: 2,
-    });
+    fn = localFunction(codeDir, dir);
   });
   afterEach(async () => {
     await fn.stop();
