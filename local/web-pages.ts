@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { contentSecurityPolicy } from '../lib/constructs/console-pages';
-import { buildWebPages, WEB_PAGES } from '../web/build';
+import { buildWebPages, WEB_PAGES, type WebPage } from '../web/build';
 import type { WebConfig } from '../web/config';
 import type { LocalControl } from './http-api';
 import { sendJson } from './http-server';
@@ -30,21 +30,20 @@ export interface LocalWebOptions {
 }
 
 /**
- * The console's and the drop page's config.json for a request to `origin` (`http://127.0.0.1:3000`): the API is
- * the same origin (so no CORS), users sign in with the local issuer (or name themselves in open mode), and the
- * console gets the local admin's credentials.
+ * A page's config.json for a request to `origin` (`http://127.0.0.1:3000`): the API is the same origin (so no
+ * CORS), users sign in with the local issuer (or name themselves in open mode), and only the console gets the
+ * local admin's credentials (the drop page is a customer's page: it never holds them).
  */
-export function localWebConfig(origin: string, options: Omit<LocalWebOptions, 'outDir'>): WebConfig {
-  return {
+export function localWebConfig(origin: string, options: Omit<LocalWebOptions, 'outDir'>, page: WebPage): WebConfig {
+  const config: WebConfig = {
     apiUrl: origin,
     countUrl: origin,
     region: options.region,
     userAuth: options.localIssuer ? { kind: 'local', tokenUrl: `${origin}/_local/token` } : { kind: 'none' },
-    adminCredentials: {
-      accessKeyId: options.adminCredentials.accessKeyId,
-      secretAccessKey: options.adminCredentials.secretAccessKey,
-    },
   };
+  if (page !== 'console') return config;
+  const { accessKeyId, secretAccessKey } = options.adminCredentials;
+  return { ...config, adminCredentials: { accessKeyId, secretAccessKey } };
 }
 
 /**
@@ -73,7 +72,7 @@ export async function startLocalWebPages(options: LocalWebOptions): Promise<Loca
     }
     if (url.pathname === `/${page}/config.json`) {
       const origin = `http://${req.headers.host ?? 'localhost'}`;
-      sendJson(res, 200, localWebConfig(origin, options));
+      sendJson(res, 200, localWebConfig(origin, options, page));
       return true;
     }
     const key = url.pathname.endsWith('/') ? `${url.pathname}index.html` : url.pathname;
