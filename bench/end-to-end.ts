@@ -2,7 +2,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import autocannon from 'autocannon';
 import type { AdmissionMode } from '../lambdas/contract/names';
 import type { ApiClient } from '../local/api-client';
-import { call, openCampaign, type RunningCloud, startCloudProcess } from '../local/child-cloud';
+import { openCampaign, type RunningCloud, startCloudProcess } from '../local/child-cloud';
+import { backendCalls } from './local-bench';
 import { type Latency, latency } from './stats';
 
 /** One load run through HTTP with autocannon. */
@@ -150,11 +151,6 @@ async function startBareServer(): Promise<{ url: string; stop(): void }> {
   return { url: `http://127.0.0.1:${port}/v1/campaigns/bare/issue`, stop: () => child.kill() };
 }
 
-async function localStats(cloud: RunningCloud): Promise<Record<string, number>> {
-  const { body } = await call(`${cloud.endpoints.apiUrl}/_local/stats`);
-  return body.calls as Record<string, number>;
-}
-
 function diff(after: Record<string, number>, before: Record<string, number>): Record<string, number> {
   return Object.fromEntries(
     Object.entries(after)
@@ -216,9 +212,9 @@ async function benchMode(mode: AdmissionMode, options: EndToEndOptions, log: (li
     const { burst, drainMs } = await burstAt(cloud, campaignId, options, burstUsers);
     log(`${mode}: burst ${burst.requestsPerSecond} req/s, p99 ${burst.latencyMs.p99} ms, drain ${drainMs} ms`);
 
-    const before = await localStats(cloud);
+    const before = await backendCalls(cloud);
     const afterSoldOut = await fire(url, options.users, options.connections, lateUsers);
-    const backendCallsAfterSoldOut = diff(await localStats(cloud), before);
+    const backendCallsAfterSoldOut = diff(await backendCalls(cloud), before);
     log(`${mode}: after SOLD_OUT ${afterSoldOut.requestsPerSecond} req/s, p99 ${afterSoldOut.latencyMs.p99} ms`);
 
     const warmId = `${campaignId}-warm`;
