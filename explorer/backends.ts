@@ -1,0 +1,83 @@
+import { CreateTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { USER_COUPONS_INDEX } from '../lambdas/contract/names';
+import { createAdmissionTable, localDynamoDbClient } from '../local/dynamodb-local';
+import { type Emulator, startDynamoDbLocal, startRedisServer } from '../local/emulators';
+import { startUpstashBridge, type UpstashBridge } from '../local/upstash-bridge';
+
+// The real backends every run of the explorer talks to: DynamoDB Local (admission, coupon and failed-event tables)
+// and redis-server behind the Upstash REST bridge. SQS is the in-memory model (explorer/sqs-model.ts), whose time
+// the explorer controls. Runs share them and keep apart by campaign id.
+
+/** Where the backends listen and the tables they hold. */
+export interface Backends {
+  readonly dynamodbEndpoint: string;
+  readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string };
+  readonly redisUrl: string;
+  readonly redisToken: string;
+  readonly tables: { readonly admission: string; readonly coupon: string; readonly failedEvent: string };
+  stop(): Promise<void>;
+}
+
+async function createCouponTable(client: DynamoDBClient, tableName: string): Promise<void> {
+  await client.send(
+    new CreateTableCommand({
+      TableName: tableName,
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [{ AttributeName: 'couponId', KeyType: 'HASH' }],
+      AttributeDefinitions: [
+        { AttributeName: 'couponId', AttributeType: 'S' },
+        { AttributeName: 'userId', AttributeType: 'S' },
+        { AttributeName: 'admittedAt', AttributeType: 'S' },
+      ],
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: USER_COUPONS_INDEX,
+          KeySchema: [
+            { AttributeName: 'userId', KeyType: 'HASH' },
+            { AttributeName: 'admittedAt', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        },
+      ],
+    }),
+  );
+}
+
+/** Starts DynamoDB Local, redis-server and the bridge (logs under `logDir`) and creates the tables. */
+export async function startBackends(logDir: string): Promise<Backends> {
+  const [dynamo, redisServer] = await Promise.all([startDynamoDbLocal(logDir), startRedisServer(logDir)]);
+  let bridge: UpstashBridge | undefined;
+  const emulators: Emulator[] = [dynamo, redisServer];
+  try {
+    bridge = await startUpstashBridge({ redisPort: redisServer.port, token: 'explorer' });
+    const client = localDynamoDbClient(dynamo.endpoint);
+    const tables = { admission: 'explorer-admission', coupon: 'explorer-coupon', failedEvent: 'explorer-failed' };
+    await createAdmissionTable(client, tables.admission);
+    await createCouponTable(client, tables.coupon);
+    await client.send(
+      new CreateTableCommand({
+        TableName: tables.failedEvent,
+        BillingMode: 'PAY_PER_REQUEST',
+        KeySchema: [{ AttributeName: 'failedEventId', KeyType: 'HASH' }],
+        AttributeDefinitions: [{ AttributeName: 'failedEventId', AttributeType: 'S' }],
+      }),
+    );
+    client.destroy();
+    const started = bridge;
+    return {
+      dynamodbEndpoint: dynamo.endpoint,
+      credentials: { accessKeyId: 'explorer', secretAccessKey: 'explorer' },
+      redisUrl: started.url,
+      redisToken: started.token,
+      tables,
+      stop: async () => {
+        await started.stop();
+        await Promise.all(emulators.map((e) => e.stop()));
+      },
+    };
+  } catch (error) {
+    await bridge?.stop();
+    await Promise.all(emulators.map((e) => e.stop()));
+    throw error;
+  }
+}

@@ -1,0 +1,373 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ConfiguredRetryStrategy } from '@smithy/core/retry';
+import { Redis } from '@upstash/redis';
+import fc from 'fast-check';
+import { DynamoDbAdmissionStore } from '../lambdas/adapters/dynamodb/admission-store';
+import { DynamoDbCouponStore } from '../lambdas/adapters/dynamodb/coupon-store';
+import { DynamoDbFailedEventStore } from '../lambdas/adapters/dynamodb/failed-event-store';
+import { RedisAdmissionStore } from '../lambdas/adapters/redis/admission-store';
+import { SqsAdmissionQueue } from '../lambdas/adapters/sqs/admission-queue';
+import { SqsDeadLetterSource } from '../lambdas/adapters/sqs/dead-letter-source';
+import { queueDepth } from '../lambdas/adapters/sqs/queue-depth';
+import { ADMISSION_MODES, type AdmissionMode } from '../lambdas/contract/names';
+import { type CampaignDay, couponIdOf } from '../lambdas/domain/admission';
+import type { Campaign } from '../lambdas/domain/campaign';
+import { issueDayOf } from '../lambdas/domain/campaign';
+import { DomainError } from '../lambdas/domain/errors';
+import { issueCoupon } from '../lambdas/domain/issue-coupon';
+import type { AdmissionStore } from '../lambdas/domain/ports';
+import { reconcile } from '../lambdas/domain/reconcile';
+import { replayDeadLetters } from '../lambdas/domain/replay';
+import { SoldOutCache } from '../lambdas/domain/sold-out-cache';
+import type { Backends } from './backends';
+import { consumeBatch } from './consumer';
+import { type FaultRule, FaultPlan, faultRule, seededRandom } from './faults';
+import type { Quiescence } from './quiescence';
+import { SqsModel } from './sqs-model';
+import { ExplorerRequestHandler, explorerFetch, type Network, realDelivery } from './transport';
+
+// One run of the fault explorer: a generated campaign day, a burst of issue requests racing consumer batches,
+// replay and reconciliation runs while the plan's faults hit the backend calls (all interleaved by fast-check's
+// scheduler); then the faults clear and new users keep asking for 10 s (virtual); then the pipeline settles. The
+// five guarantees of RELIABILITY.md are checked on what the backends hold.
+
+/** A generated workload: admission mode, quota, counter shards, who asks in the burst, background runs, faults. */
+export interface Workload {
+  readonly mode: AdmissionMode;
+  readonly quota: number;
+  readonly counterShards: number;
+  /** User index of each request of the burst (repeats are the same user asking again). */
+  readonly burst: readonly number[];
+  /** Consumer batches, replay runs and reconciliation runs racing the burst. */
+  readonly consumerRuns: number;
+  readonly replayRuns: number;
+  readonly reconcileRuns: number;
+  readonly faults: readonly FaultRule[];
+  /** Seed of the fault plan's draws. */
+  readonly seed: number;
+}
+
+/** Backend calls a fault rule's window may cover (a burst of a dozen requests makes about this many). */
+const FAULT_WINDOW_CALLS = 80;
+
+/** The workload arbitrary; `modes` restricts the admission modes explored. */
+export function workloadArbitrary(modes: readonly AdmissionMode[] = ADMISSION_MODES): fc.Arbitrary<Workload> {
+  return fc.record({
+    mode: fc.constantFrom(...modes),
+    quota: fc.integer({ min: 1, max: 5 }),
+    counterShards: fc.integer({ min: 1, max: 3 }),
+    burst: fc.array(fc.nat({ max: 7 }), { minLength: 1, maxLength: 12 }),
+    consumerRuns: fc.nat({ max: 3 }),
+    replayRuns: fc.nat({ max: 2 }),
+    reconcileRuns: fc.nat({ max: 2 }),
+    faults: fc.array(faultRule(FAULT_WINDOW_CALLS), { maxLength: 4 }),
+    seed: fc.integer(),
+  });
+}
+
+/** What a user was answered: the HTTP outcome of one issue request, or no answer when its function crashed. */
+export type Answer = 'ACCEPTED' | 'SOLD_OUT' | 'ALREADY_ISSUED' | 'UNAVAILABLE' | 'OUTCOME_UNKNOWN' | 'CRASHED' | string;
+
+/** The outcome of one run: the guarantees it broke (empty when none) and what happened. */
+export interface RunReport {
+  readonly violations: string[];
+  readonly answers: Record<string, Answer[]>;
+  readonly ledger: number;
+  readonly counter: number;
+  readonly persisted: number;
+  readonly injected: Record<string, number>;
+  readonly parked: number;
+}
+
+/** Virtual ms the clock advances per released task. */
+export const STEP_MS = 5;
+/** How long after the faults clear new users keep asking (guarantee 2's bound), ms. */
+const DEMAND_AFTER_CLEAR_MS = 10_000;
+const GRACE_MS = 180_000;
+const VISIBILITY_TIMEOUT_S = 180;
+const MAX_RECEIVE_COUNT = 5;
+const silent = { warn: () => undefined, error: () => undefined, info: () => undefined };
+
+/** The scheduler's act for runs: after each released task, wait until the system is quiet again. */
+export function schedulerAct(quiet: () => Quiescence | undefined, advance: () => void) {
+  return async (release: () => Promise<void>) => {
+    advance();
+    await release();
+    await quiet()?.settled();
+  };
+}
+
+/** The campaign of a run, open all day around `now` in a zone whose local time is near noon. */
+function campaignOf(workload: Workload, campaignId: string, now: number): Campaign {
+  const hour = new Date(now).getUTCHours();
+  const offset = Math.max(-12, Math.min(12, hour - 12));
+  const timezone = offset === 0 ? 'Etc/GMT' : `Etc/GMT${offset > 0 ? '+' : '-'}${Math.abs(offset)}`;
+  const today = issueDayOf({ timezone }, new Date(now));
+  const shift = (days: number) => new Date(Date.parse(`${today}T00:00:00Z`) + days * 86_400_000).toISOString();
+  return {
+    campaignId,
+    vendorId: 'explorer',
+    name: campaignId,
+    timezone,
+    startDate: shift(-1).slice(0, 10),
+    endDate: shift(1).slice(0, 10),
+    dailyWindow: { open: '00:00', close: '23:59' },
+    dailyQuota: workload.quota,
+    perUserDailyLimit: 1,
+    couponValidityDays: 30,
+    counterShards: workload.mode === 'dynamodb' ? workload.counterShards : 1,
+    discount: { type: 'PERCENT', value: 10 },
+    createdAt: new Date(now - 86_400_000).toISOString(),
+  } as Campaign;
+}
+
+let runs = 0;
+
+/**
+ * Runs one workload under scheduler `s` against `backends` and checks the five guarantees.
+ * `clock` is the run's virtual clock (epoch ms), advanced by the scheduler's act and by the phases.
+ */
+export async function runWorkload(
+  backends: Backends,
+  workload: Workload,
+  s: fc.Scheduler,
+  clock: { now: number },
+  quiet: Quiescence,
+): Promise<RunReport> {
+  const run = ++runs;
+  const campaignId = `x${process.pid}-${run}`;
+  const campaign = campaignOf(workload, campaignId, clock.now);
+  const day: CampaignDay = { campaignId, issueDate: issueDayOf(campaign, new Date(clock.now)) };
+  const plan = new FaultPlan(workload.faults, seededRandom(workload.seed));
+  const actors = new AsyncLocalStorage<string>();
+  const crashes = new Map<string, () => void>();
+  const lates: Promise<unknown>[] = [];
+  /** Off once the runs are over: the checks read the backends directly. */
+  let scheduling = true;
+  const point = (label: string) => {
+    if (!scheduling) return Promise.resolve();
+    if (process.env.EXPLORER_DEBUG) console.log('point', label);
+    return s.schedule(Promise.resolve(label), label).then(() => undefined);
+  };
+  const network: Network = {
+    plan,
+    point,
+    later: (label, deliver) => {
+      lates.push(point(label).then(deliver).catch(() => undefined));
+    },
+    track: (work) => quiet.track(work),
+    actor: () => actors.getStore() ?? 'explorer',
+    crash: () => {
+      crashes.get(actors.getStore() ?? '')?.();
+      return new Promise<never>(() => undefined);
+    },
+  };
+  const now = () => new Date(clock.now);
+  const sqsModel = new SqsModel(() => clock.now);
+  const issueQueueUrl = `http://sqs.model/000000000000/${campaignId}-issue`;
+  const deadLetterQueueUrl = `http://sqs.model/000000000000/${campaignId}-dlq`;
+  sqsModel.create(deadLetterQueueUrl, 60);
+  sqsModel.create(issueQueueUrl, VISIBILITY_TIMEOUT_S, {
+    deadLetterQueueUrl,
+    maxReceiveCount: MAX_RECEIVE_COUNT,
+  });
+
+  const retryStrategy = new ConfiguredRetryStrategy(3, () => 0);
+  const common = { region: 'us-east-1', credentials: backends.credentials, retryStrategy };
+  const dynamo = new DynamoDBClient({
+    ...common,
+    endpoint: backends.dynamodbEndpoint,
+    requestHandler: new ExplorerRequestHandler('dynamodb', network, realDelivery(network)),
+  });
+  const documents = DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } });
+  const sqs = new SQSClient({
+    ...common,
+    endpoint: 'http://sqs.model',
+    requestHandler: new ExplorerRequestHandler('sqs', network, (request) => sqsModel.handle(request)),
+  });
+  const realFetch = globalThis.fetch;
+  globalThis.fetch = explorerFetch(network, backends.redisUrl, realFetch);
+  const redis = new Redis({
+    url: backends.redisUrl,
+    token: backends.redisToken,
+    enableTelemetry: false,
+    automaticDeserialization: false,
+    retry: { retries: 2, backoff: () => 0 },
+  });
+  const store = (): AdmissionStore =>
+    workload.mode === 'redis'
+      ? new RedisAdmissionStore(redis)
+      : new DynamoDbAdmissionStore(documents, backends.tables.admission);
+  const coupons = new DynamoDbCouponStore(documents, backends.tables.coupon, backends.tables.admission);
+  const failures = new DynamoDbFailedEventStore(documents, backends.tables.failedEvent);
+  const queue = new SqsAdmissionQueue(sqs, issueQueueUrl);
+  const campaigns = { get: async () => campaign, list: async () => [campaign] };
+
+  const answers: Record<string, Answer[]> = {};
+  let actorCount = 0;
+  /** Runs `body` as an actor: started at a point the scheduler picks; resolves when it ends or crashes. */
+  const actor = (name: string, body: () => Promise<void>): Promise<void> => {
+    const id = `${name}#${++actorCount}`;
+    const crashed = new Promise<void>((resolve) => crashes.set(id, resolve));
+    return Promise.race([actors.run(id, () => point(`start ${id}`).then(body)), crashed]);
+  };
+  const issue = (userId: string) =>
+    actor(`issue:${userId}`, async () => {
+      const said = (answers[userId] ??= []);
+      const index = said.push('CRASHED') - 1;
+      try {
+        await issueCoupon(
+          {
+            campaigns,
+            admissions: store(),
+            queue,
+            soldOut: new SoldOutCache(now),
+            clock: now,
+            log: silent,
+            admissionRetentionDays: 7,
+          },
+          { campaignId, userId, requestId: `${userId}-${actorCount}-${run}` },
+        );
+        said[index] = 'ACCEPTED';
+      } catch (error) {
+        said[index] = error instanceof DomainError ? error.code : 'UNAVAILABLE';
+      }
+    });
+  const consume = () =>
+    actor('consumer', async () => {
+      await consumeBatch({ campaigns, admissions: store(), coupons, clock: now }, sqsModel, issueQueueUrl).catch(
+        () => undefined,
+      );
+    });
+  const replay = () =>
+    actor('replay', async () => {
+      let receives = 0;
+      await replayDeadLetters({
+        campaigns,
+        admissions: store(),
+        coupons,
+        clock: now,
+        deadLetters: new SqsDeadLetterSource(sqs, deadLetterQueueUrl, 60),
+        failures,
+        maxReplayAttempts: 3,
+        hasTime: () => receives++ < 3,
+      }).catch(() => undefined);
+    });
+  const reconcileRun = () =>
+    actor('reconcile', async () => {
+      await reconcile({
+        campaigns,
+        admissions: store(),
+        coupons,
+        failures,
+        queue,
+        queueDepth: () => queueDepth(sqs, issueQueueUrl),
+        maxMessageAgeMs: VISIBILITY_TIMEOUT_S * MAX_RECEIVE_COUNT * 1000,
+        clock: now,
+        log: silent,
+        graceMs: GRACE_MS,
+        lookbackMs: 86_400_000,
+      }).catch(() => undefined);
+    });
+
+  try {
+    // 1. The burst, with the faults on.
+    const burst = [
+      ...workload.burst.map((u) => issue(`u${u}`)),
+      ...Array.from({ length: workload.consumerRuns }, consume),
+      ...Array.from({ length: workload.replayRuns }, replay),
+      ...Array.from({ length: workload.reconcileRuns }, reconcileRun),
+    ];
+    await s.waitFor(Promise.all(burst));
+
+    // 2. The faults clear; new users keep asking for 10 s while late requests land and batches run.
+    plan.cleared = true;
+    const clearedAt = clock.now;
+    const newcomers = Array.from({ length: workload.quota + 1 }, (_, i) => `n${i}`);
+    const demand = actor('demand', async () => {
+      for (const [i, userId] of newcomers.entries()) {
+        clock.now = Math.max(clock.now, clearedAt + ((i + 1) * DEMAND_AFTER_CLEAR_MS) / (newcomers.length + 1));
+        await issue(userId);
+      }
+    });
+    await s.waitFor(Promise.all([demand, consume(), ...lates]));
+    const afterDemand = (await s.waitFor(store().ledger(day))).length;
+
+    // 3. The pipeline settles: past the reconciliation grace and the leaked-unit quiet time, batches drain.
+    for (let round = 0; round < 6; round++) {
+      clock.now += Math.max(GRACE_MS, VISIBILITY_TIMEOUT_S * 1000) + 1_000;
+      await s.waitFor(Promise.all([reconcileRun(), ...lates]));
+      for (let batch = 0; batch < 20 && sqsModel.depth(issueQueueUrl) > 0; batch++) {
+        await s.waitFor(consume());
+        if (sqsModel.depth(issueQueueUrl) > 0) clock.now += VISIBILITY_TIMEOUT_S * 1000;
+      }
+      await s.waitFor(replay());
+      if (sqsModel.depth(issueQueueUrl) === 0 && sqsModel.depth(deadLetterQueueUrl) === 0) {
+        const settledReport = await s.waitFor(reconcileRun().then(() => sqsModel.depth(issueQueueUrl)));
+        if (settledReport === 0) break;
+      }
+    }
+
+    scheduling = false;
+    return await check({ store: store(), coupons, failures, day, quota: workload.quota, answers, afterDemand, plan });
+  } finally {
+    globalThis.fetch = realFetch;
+    dynamo.destroy();
+    sqs.destroy();
+  }
+}
+
+/** Reads what the backends hold for the day and checks the five guarantees. */
+async function check(input: {
+  store: AdmissionStore;
+  coupons: DynamoDbCouponStore;
+  failures: DynamoDbFailedEventStore;
+  day: CampaignDay;
+  quota: number;
+  answers: Record<string, Answer[]>;
+  afterDemand: number;
+  plan: FaultPlan;
+}): Promise<RunReport> {
+  const { store, coupons, day, quota, answers } = input;
+  const ledger = await store.ledger(day);
+  const counter = await store.admittedCount(day);
+  const persisted = await coupons.persistedCount(day);
+  const held = new Map<string, number>();
+  for (const userId of Object.keys(answers)) {
+    const coupon = await coupons.get(couponIdOf(day.campaignId, day.issueDate, userId));
+    if (coupon) held.set(userId, coupon.rank);
+  }
+  const statuses = await input.failures.statuses(
+    Object.keys(answers).map((u) => couponIdOf(day.campaignId, day.issueDate, u)),
+  );
+  const parked = [...statuses.values()].filter((s) => s === 'PARKED').length;
+  const violations: string[] = [];
+  const holders = new Set([...held.keys(), ...ledger.map((e) => e.userId)]);
+  if (holders.size > quota) violations.push(`1. ${holders.size} users hold a coupon for a quota of ${quota}`);
+  const asked = Object.keys(answers).length;
+  if (input.afterDemand !== Math.min(quota, asked)) {
+    violations.push(
+      `2. ${input.afterDemand} admitted ${DEMAND_AFTER_CLEAR_MS / 1000} s after the faults cleared, for a quota of ${quota} and ${asked} users asking`,
+    );
+  }
+  for (const [userId, rank] of held) {
+    const entry = ledger.find((e) => e.userId === userId);
+    if (entry && entry.rank !== rank) violations.push(`3. ${userId}'s coupon has rank ${rank}, the ledger ${entry.rank}`);
+  }
+  if (new Set(ledger.map((e) => e.userId)).size !== ledger.length) violations.push('3. a user twice in the ledger');
+  for (const [userId, said] of Object.entries(answers)) {
+    if (said.includes('ACCEPTED') && !held.has(userId)) {
+      violations.push(`4. ${userId} was told 202 (${said.join(', ')}) and holds no coupon`);
+    }
+    const refused = said.every((a) => a === 'UNAVAILABLE' || a === 'SOLD_OUT');
+    if (held.has(userId) && refused) violations.push(`4. ${userId} was told only ${said.join(', ')} and holds a coupon`);
+  }
+  if (!(ledger.length === counter && counter === persisted && persisted === held.size)) {
+    violations.push(`5. ledger ${ledger.length}, counter ${counter}, persisted ${persisted}, coupons ${held.size}`);
+  }
+  if (parked > 0) violations.push(`4. ${parked} admissions parked (their users wait for an operator)`);
+  return { violations, answers, ledger: ledger.length, counter, persisted, injected: input.plan.injected, parked };
+}
