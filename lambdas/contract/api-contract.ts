@@ -3,6 +3,8 @@ import { campaignDefinitionSchema, campaignUpdateSchema, entityIdSchema, localDa
 import { dryRunQuerySchema } from '../domain/drop-plan';
 import { dryRunResponseSchema } from '../domain/drop-plan-schema';
 import {
+  AdmissionExpiredError,
+  AdmissionReleasedError,
   AlreadyIssuedError,
   AlreadyRedeemedError,
   CampaignConflictError,
@@ -106,6 +108,7 @@ export const ERROR_DETAILS: Readonly<Record<string, Record<string, z.ZodMiniType
   ALREADY_ISSUED: { rank: z.int().check(z.gte(1)), couponId: z.string(), issueDate: z.string() },
   EXPIRED: { expiresAt: z.iso.datetime() },
   ALREADY_REDEEMED: { orderId: z.string() },
+  ADMISSION_EXPIRED: { ledgerKeptUntil: z.iso.datetime() },
 };
 
 /** Errors of reading a campaign by the id in the path. */
@@ -236,13 +239,22 @@ export const API_CONTRACT: { readonly [O in Operation]: OperationContract } = {
   },
   redriveFailedEvent: {
     success: { 200: { description: 'The record after the redrive, now REDRIVEN.', schema: redriveResponseSchema } },
-    errors: [InvalidRequestError, ForbiddenError, FailedEventNotFoundError, NotRedrivableError],
+    errors: [
+      InvalidRequestError,
+      ForbiddenError,
+      FailedEventNotFoundError,
+      NotRedrivableError,
+      AdmissionExpiredError,
+      AdmissionReleasedError,
+    ],
   },
   redriveCampaignDay: {
     body: { schema: campaignDayRedriveSchema, required: true },
     success: {
       200: {
-        description: 'The ids re-enqueued, and those skipped (not admissions).',
+        description:
+          'The ids re-enqueued, and those skipped with the code a redrive of each alone answers (not an admission, ' +
+          'or released or expired in the admission ledger); skipped records stay PARKED.',
         schema: campaignDayRedriveResponseSchema,
       },
     },

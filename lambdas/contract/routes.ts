@@ -197,7 +197,7 @@ export const ROUTES = [
     handler: HANDLERS.adminFailedEvents,
     authorization: 'admin',
     throttle: 'adminCall',
-    summary: 'Re-enqueues a parked admission to the issue queue; the coupon write stays idempotent.',
+    summary: 'Re-enqueues a parked admission the admission ledger still holds; the coupon write stays idempotent.',
   },
   {
     operation: 'redriveCampaignDay',
@@ -206,7 +206,7 @@ export const ROUTES = [
     handler: HANDLERS.adminFailedEvents,
     authorization: 'admin',
     throttle: 'adminCall',
-    summary: 'Re-enqueues every parked admission of a campaign day.',
+    summary: 'Re-enqueues every parked admission of a campaign day the admission ledger still holds.',
   },
 ] as const satisfies readonly Route[];
 

@@ -38,3 +38,11 @@ export class MessageRejectedError extends Error {
 export function couponIdOf(campaignId: string, issueDate: string, userId: string): string {
   return createHash('sha256').update(`${campaignId}\u0000${issueDate}\u0000${userId}`).digest('hex').slice(0, 32);
 }
+
+/**
+ * Key of one admission, `couponId#rank`: a user whose admission was released and who was admitted again on the same
+ * issue day has two admissions (their messages may share a batch) with one coupon id, told apart by rank.
+ */
+export function admissionKeyOf(admission: Pick<AdmissionMessage, 'couponId' | 'rank'>): string {
+  return `${admission.couponId}#${admission.rank}`;
+}

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import './zod-messages';
-import { type AdmissionMessage, campaignDayKey } from './admission';
+import { type AdmissionMessage, admissionKeyOf, campaignDayKey } from './admission';
 import { type Campaign, couponExpiresAt } from './campaign';
 import type { AdmissionStore, Clock, CouponStore } from './ports';
 
@@ -92,8 +92,12 @@ export interface ApplyAdmissionDeps {
  */
 export type ApplyOutcome = 'CREATED' | 'EXISTS' | 'RELEASED';
 
-/** What {@link applyAdmissions} settled, by coupon id, and the first error that left some unsettled. */
+/** What {@link applyAdmissions} settled, and the first error that left some unsettled. */
 export interface ApplyBatchOutcome {
+  /**
+   * The outcome of each admission settled, by admission (admissionKeyOf, admission.ts: coupon id and rank), not by
+   * coupon id: a stale copy of a released admission and the same user's later admission share a coupon id.
+   */
   readonly settled: Map<string, ApplyOutcome>;
   readonly failure?: unknown;
 }
@@ -116,7 +120,8 @@ function couponOf(campaign: Campaign, message: AdmissionMessage, now: Date): Cou
  * tenth of the requests and the day's STATS item (one item: its transaction limit is in BENCHMARKS.md, capacity
  * model) takes one counter update per batch. Admissions the ledger does not hold are settled RELEASED and not
  * written. Admissions of an unknown campaign, and those a failed claim or write left unsettled, are not in
- * `settled`: the caller applies them one by one ({@link applyAdmission}), so a bad record fails alone.
+ * `settled`: the caller applies them one by one ({@link applyAdmission}), so a bad record fails alone. Each held
+ * admission takes the outcome of its coupon's write, so a released copy sharing its coupon id stays RELEASED.
  * @throws backend errors of the campaign reads, as thrown.
  */
 export async function applyAdmissions(
@@ -140,7 +145,7 @@ export async function applyAdmissions(
         const flags = await deps.admissions.claim(dayMessages[0] as AdmissionMessage, dayMessages);
         for (const [i, message] of dayMessages.entries()) {
           if (flags[i]) held.push(message);
-          else settled.set(message.couponId, 'RELEASED');
+          else settled.set(admissionKeyOf(message), 'RELEASED');
         }
       } catch (error) {
         failure ??= error;
@@ -152,7 +157,10 @@ export async function applyAdmissions(
   const written = await deps.coupons.putAllIfAbsent(
     held.map((message) => couponOf(campaigns.get(message.campaignId) as Campaign, message, now)),
   );
-  for (const [couponId, outcome] of written.settled) settled.set(couponId, outcome);
+  for (const message of held) {
+    const outcome = written.settled.get(message.couponId);
+    if (outcome) settled.set(admissionKeyOf(message), outcome);
+  }
   return { settled, failure: failure ?? written.failure };
 }
 

@@ -178,10 +178,35 @@ export class FailedEventNotFoundError extends DomainError {
 }
 
 /**
- * 409: the record cannot be redriven: it is still RETRYING (the scheduled replay owns it) or its body is not an
- * admission (a poison message: re-enqueueing it would only park it again).
+ * 409: the record cannot be redriven: it is still RETRYING (the scheduled replay owns it), or its body is not an
+ * admission or one of a campaign that does not exist (a poison message: re-enqueueing it would only park it again).
  */
 export class NotRedrivableError extends DomainError {
   readonly code = 'NOT_REDRIVABLE';
+  readonly statusCode = 409;
+}
+
+/**
+ * 409: the record's admission can no longer be redriven because its issue day's admission ledger was kept until
+ * `ledgerKeptUntil` (ISO-8601 UTC: ADMISSION_RETENTION_DAYS after the issue day, campaign.ts admissionExpiresAt) and
+ * no longer holds the user: the consumer's claim would drop the message as released. The coupon, if the user has
+ * none, is for an operator to issue by hand.
+ */
+export class AdmissionExpiredError extends DomainError {
+  readonly code = 'ADMISSION_EXPIRED';
+  readonly statusCode = 409;
+  override readonly details: Readonly<Record<string, unknown>>;
+  constructor(message: string, ledgerKeptUntil: string) {
+    super(message);
+    this.details = { ledgerKeptUntil };
+  }
+}
+
+/**
+ * 409: the record's admission was released (the ledger, within its retention, holds the user with another rank or
+ * not at all): there is no coupon to write, and a redrive would only be dropped by the consumer's claim.
+ */
+export class AdmissionReleasedError extends DomainError {
+  readonly code = 'ADMISSION_RELEASED';
   readonly statusCode = 409;
 }

@@ -40,13 +40,45 @@ export interface ReplaySummary {
 
 /**
  * Whether a failed attempt may succeed later: throttling, a 5xx, a timeout or a network error (anything that is
- * not an SDK client fault, `$fault: 'client'`, other than throttling). Shapes from the AWS SDK for JavaScript v3
- * (ServiceException `$fault` and `$retryable`).
+ * not an SDK client fault, `$fault: 'client'`, other than throttling), a DynamoDB write that met an ongoing
+ * transaction (`TransactionConflictException`, `TransactionInProgressException`), and a cancelled transaction
+ * unless one of its items can never succeed (see {@link isRetryableCancellation}). Not retryable: a poison message,
+ * a validation error, `ItemCollectionSizeLimitExceededException`, and `IdempotentParameterMismatchException` (a
+ * client request token reused with other parameters: a bug of the caller, since the SDK draws a fresh token for
+ * each command). Shapes from the AWS SDK for JavaScript v3 (ServiceException `$fault` and `$retryable`; the
+ * DynamoDB API reference, TransactWriteItems errors), matched by name so the domain needs no SDK.
  */
 export function isRetryable(error: unknown): boolean {
   if (error instanceof PoisonMessageError) return false;
   const e = error as { $fault?: string; $retryable?: unknown; name?: string } | null | undefined;
-  return e?.$fault !== 'client' || !!e.$retryable || /Throttl|TooManyRequests|LimitExceeded/.test(e.name ?? '');
+  const name = e?.name ?? '';
+  if (name === 'TransactionCanceledException') return isRetryableCancellation(error);
+  if (name === 'TransactionConflictException' || name === 'TransactionInProgressException') return true;
+  if (name === 'ItemCollectionSizeLimitExceededException') return false;
+  return e?.$fault !== 'client' || !!e.$retryable || /Throttl|TooManyRequests|LimitExceeded/.test(name);
+}
+
+/**
+ * Cancellation reason codes of a TransactWriteItems that a later attempt of the same writes meets again
+ * (DynamoDB API reference, TransactWriteItems, TransactionCanceledException): an item the request itself gets
+ * wrong, or an item collection over its 10 GB limit.
+ */
+const PERMANENT_CANCELLATIONS: ReadonlySet<string> = new Set(['ValidationError', 'ItemCollectionSizeLimitExceeded']);
+
+/**
+ * Whether a cancelled transaction (`TransactionCanceledException`, one `CancellationReasons` entry per item,
+ * `Code` `None` for an item that did not fail) may succeed later: unless one of its items failed for a
+ * {@link PERMANENT_CANCELLATIONS} code. `TransactionConflict` (another transaction held the day's STATS item, which
+ * every coupon write of the day updates), `ThrottlingError`, `ProvisionedThroughputExceeded`,
+ * `RequestLimitExceeded`, `InternalServerError`, any other or unknown code, and no reasons at all, are retried.
+ * So is `ConditionalCheckFailed`: the coupon store settles its coupon put's failed condition as EXISTS
+ * (adapters/dynamodb/coupon-store.ts) before anything reaches the replay, so one that does is on another item,
+ * whose condition is on state other writers move (the day's STATS item); parking it would leave a user who was
+ * told 202 without a coupon, while retrying it costs one attempt a run, in sight of the DeadLetterQueue alarm.
+ */
+function isRetryableCancellation(error: unknown): boolean {
+  const reasons = (error as { CancellationReasons?: readonly ({ Code?: string } | undefined)[] }).CancellationReasons;
+  return !(reasons ?? []).some((reason) => PERMANENT_CANCELLATIONS.has(reason?.Code ?? ''));
 }
 
 /**

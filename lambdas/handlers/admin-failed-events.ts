@@ -1,5 +1,6 @@
-import { HANDLERS } from '../contract/names';
+import { ENV, HANDLERS } from '../contract/names';
 import { systemClock } from '../domain/clock';
+import type { AdmissionStore } from '../domain/ports';
 import {
   campaignDayRedriveSchema,
   failedEventsQuerySchema,
@@ -7,14 +8,26 @@ import {
   redriveCampaignDay,
   redriveFailedEvent,
 } from '../domain/redrive';
-import { failedEventRegistry, issueQueue } from '../runtime/adapters';
+import { admissionStoreFactory, campaignRepository, failedEventRegistry, issueQueue } from '../runtime/adapters';
 import { loadConfig } from '../runtime/config';
 import { identifierSchema, json, parseJsonBody, parsePageQuery, parseWith } from '../runtime/http';
 import { adminPrincipal } from '../runtime/identity';
 import { httpHandler } from '../runtime/router';
 
 const config = loadConfig('adminFailedEvents');
-const deps = { failedEvents: failedEventRegistry(config), queue: issueQueue(config), clock: systemClock };
+const store = admissionStoreFactory(config);
+/** The ledger check before a redrive (Redis mode reads its credentials on first use). */
+const admissions: Pick<AdmissionStore, 'rankOf'> = {
+  rankOf: async (day, userId) => (await store()).rankOf(day, userId),
+};
+const deps = {
+  failedEvents: failedEventRegistry(config),
+  queue: issueQueue(config),
+  admissions,
+  campaigns: campaignRepository(config),
+  admissionRetentionDays: config[ENV.ADMISSION_RETENTION_DAYS],
+  clock: systemClock,
+};
 
 /**
  * Failed events and their redrive (domain/redrive.ts); every route needs an IAM (SigV4-signed) caller, 403
@@ -22,9 +35,11 @@ const deps = { failedEvents: failedEventRegistry(config), queue: issueQueue(conf
  * - `GET /v1/admin/failed-events?campaignId=&issueDate=&status=&limit=&cursor=` -> 200 `{items, nextCursor?}`
  *   (failedEventsResponseSchema); 400 for a bad filter or cursor.
  * - `POST /v1/admin/failed-events/{failedEventId}/redrive` -> 200 with the record, now REDRIVEN; 404
- *   FAILED_EVENT_NOT_FOUND; 409 NOT_REDRIVABLE (still RETRYING, or not an admission).
+ *   FAILED_EVENT_NOT_FOUND; 409 NOT_REDRIVABLE (still RETRYING, or not an admission), ADMISSION_EXPIRED (the
+ *   ledger's retention passed, `ledgerKeptUntil`) or ADMISSION_RELEASED (the ledger no longer holds the admission).
  * - `POST /v1/admin/failed-events/redrive` `{campaignId, issueDate}` -> 200 `{campaignId, issueDate, redriven,
- *   skipped}`: every PARKED record of that campaign day.
+ *   skipped}`: every PARKED record of that campaign day; those a redrive alone would refuse are in `skipped`
+ *   `{failedEventId, code, reason}` and stay PARKED.
  */
 export const handler = httpHandler(HANDLERS.adminFailedEvents, {
   listFailedEvents: async (event) => {

@@ -2,7 +2,7 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { METRIC } from '../contract/names';
-import type { AdmissionMessage } from '../domain/admission';
+import { type AdmissionMessage, admissionKeyOf } from '../domain/admission';
 import { retryDelaySeconds } from '../domain/backoff';
 import { systemClock } from '../domain/clock';
 import { type ApplyOutcome, applyAdmission, applyAdmissions, parseAdmissionMessage } from '../domain/coupon';
@@ -41,8 +41,8 @@ function parseAll(records: readonly SQSRecord[]): Map<string, AdmissionMessage> 
 
 /**
  * Claims and writes the batch's coupons together (one ledger claim per day, one transaction per 50 coupons).
- * Returns the outcome by coupon id of those it settled; the rest (bad bodies, unknown campaigns, a failed claim
- * or transaction) are applied record by record.
+ * Returns the outcome of each admission it settled, by admissionKeyOf (coupon id and rank); the rest (bad bodies,
+ * unknown campaigns, a failed claim or transaction) are applied record by record.
  */
 async function writeTogether(messages: readonly AdmissionMessage[]): Promise<Map<string, ApplyOutcome>> {
   try {
@@ -88,9 +88,11 @@ export const handler = instrumented<SQSEvent, SQSBatchResponse>().handler(async 
   const settled = await writeTogether([...messages.values()]);
   const recordHandler = async (record: SQSRecord) => {
     const message = messages.get(record.messageId) ?? parseAdmissionMessage(record.body);
-    let outcome = settled.get(message.couponId);
+    // By admission, not coupon id: a released admission's stale copy and the user's later admission share one.
+    const key = admissionKeyOf(message);
+    let outcome = settled.get(key);
     // A second delivery of one message in the same batch is a duplicate of the first.
-    if (outcome === 'CREATED') settled.set(message.couponId, 'EXISTS');
+    if (outcome === 'CREATED') settled.set(key, 'EXISTS');
     else if (!outcome) outcome = await applyAdmission(deps, message);
     if (outcome === 'RELEASED') {
       logger.warn('admission not in the ledger (released or never admitted); message dropped without a coupon', {

@@ -89,7 +89,13 @@ export const FUNCTION_ENV = {
   ],
   prewarm: [...COMMON, ENV.CAMPAIGN_TABLE, ENV.ISSUE_FUNCTION_NAME, ENV.ISSUE_ALIAS_NAME],
   adminVendors: [...COMMON, ENV.VENDOR_TABLE],
-  adminFailedEvents: [...COMMON, ENV.FAILED_EVENT_TABLE, ENV.ISSUE_QUEUE_URL],
+  adminFailedEvents: [
+    ...COMMON,
+    ...ADMISSION,
+    ENV.FAILED_EVENT_TABLE,
+    ENV.ISSUE_QUEUE_URL,
+    ENV.ADMISSION_RETENTION_DAYS,
+  ],
   consumer: [...COMMON, ...ADMISSION, ENV.COUPON_TABLE, ENV.ISSUE_QUEUE_URL],
   replay: [
     ...COMMON,

@@ -38,7 +38,8 @@ const ADMISSION_RETENTION_DAYS = '7';
  *   and the caller's coupon list;
  * - admin campaigns: writes campaigns, closes admission days (the kill switch), reads stats;
  * - admin vendors: writes vendors, reads their settlement;
- * - admin failed events: lists the failed-event table and redrives parked admissions to the issue queue.
+ * - admin failed events: lists the failed-event table and redrives parked admissions to the issue queue, each
+ *   only if the admission ledger (read) still holds it.
  */
 export class ApiFunctions extends Construct {
   readonly issue: AppFunction;
@@ -106,8 +107,13 @@ export class ApiFunctions extends Construct {
     this.adminFailedEvents = new AppFunction(this, 'AdminFailedEventsFunction', {
       handler: HANDLERS.adminFailedEvents,
       timeout: Duration.seconds(30),
-      environment: { [ENV.ISSUE_QUEUE_URL]: props.issueQueue.queueUrl },
+      environment: {
+        [ENV.ISSUE_QUEUE_URL]: props.issueQueue.queueUrl,
+        // When a day's ledger is gone, so a redrive is refused rather than dropped by the consumer's claim.
+        [ENV.ADMISSION_RETENTION_DAYS]: ADMISSION_RETENTION_DAYS,
+      },
     });
+    data.bindAdmissionStore(this.adminFailedEvents, 'read');
     data.bindFailedEventTable(this.adminFailedEvents, 'readWrite');
     props.issueQueue.grantSendMessages(this.adminFailedEvents);
 

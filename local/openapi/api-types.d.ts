@@ -232,7 +232,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Re-enqueues a parked admission to the issue queue; the coupon write stays idempotent. */
+        /** Re-enqueues a parked admission the admission ledger still holds; the coupon write stays idempotent. */
         post: operations["redriveFailedEvent"];
         delete?: never;
         options?: never;
@@ -249,7 +249,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Re-enqueues every parked admission of a campaign day. */
+        /** Re-enqueues every parked admission of a campaign day the admission ledger still holds. */
         post: operations["redriveCampaignDay"];
         delete?: never;
         options?: never;
@@ -515,6 +515,18 @@ export interface components {
         NotRedrivableError: {
             /** @constant */
             code: "NOT_REDRIVABLE";
+            message: string;
+        };
+        AdmissionExpiredError: {
+            /** @constant */
+            code: "ADMISSION_EXPIRED";
+            message: string;
+            /** Format: date-time */
+            ledgerKeptUntil: string;
+        };
+        AdmissionReleasedError: {
+            /** @constant */
+            code: "ADMISSION_RELEASED";
             message: string;
         };
     };
@@ -2507,13 +2519,13 @@ export interface operations {
                     "application/json": components["schemas"]["FailedEventNotFoundError"];
                 };
             };
-            /** @description NOT_REDRIVABLE */
+            /** @description NOT_REDRIVABLE; ADMISSION_EXPIRED; ADMISSION_RELEASED */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["NotRedrivableError"];
+                    "application/json": components["schemas"]["NotRedrivableError"] | components["schemas"]["AdmissionExpiredError"] | components["schemas"]["AdmissionReleasedError"];
                 };
             };
             /** @description Above API Gateway's 10 MB payload limit (API Gateway). */
@@ -2570,7 +2582,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The ids re-enqueued, and those skipped (not admissions). */
+            /** @description The ids re-enqueued, and those skipped with the code a redrive of each alone answers (not an admission, or released or expired in the admission ledger); skipped records stay PARKED. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2582,6 +2594,8 @@ export interface operations {
                         redriven: string[];
                         skipped: {
                             failedEventId: string;
+                            /** @enum {string} */
+                            code: "NOT_REDRIVABLE" | "ADMISSION_EXPIRED" | "ADMISSION_RELEASED";
                             reason: string;
                         }[];
                     };

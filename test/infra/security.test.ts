@@ -220,8 +220,11 @@ describe('infra: identity and access', () => {
         Schedules: 'schedule',
         SchedulerRole: 'passRole',
       },
+      // A redrive asks the admission ledger whether it still holds the admission (and the campaign's time zone).
       AdminFailedEventsFunction: {
         ...own('AdminFailedEventsFunction'),
+        CampaignTable: 'read',
+        AdmissionTable: 'read',
         FailedEventTable: 'write',
         IssueQueue: 'send',
       },
@@ -253,7 +256,7 @@ describe('infra: identity and access', () => {
       },
     });
     // Redis mode: the admission ledger is in Redis, so the issue and admin functions only read the table there,
-    // and the five ledger readers (the consumer claims admissions in it) read the secret.
+    // and the six ledger readers (the consumer claims admissions in it, the admin redrive checks it) read the secret.
     const redisMatrix = accessMatrix(redis);
     expect(redisMatrix.IssueCouponFunction).toMatchObject({ AdmissionTable: 'read', UpstashSecret: 'secret' });
     const secretReaders = Object.entries(redisMatrix)
@@ -261,6 +264,7 @@ describe('infra: identity and access', () => {
       .map(([fn]) => fn);
     expect(secretReaders.sort()).toEqual([
       'AdminCampaignsFunction',
+      'AdminFailedEventsFunction',
       'ConsumeAdmissionsFunction',
       'IssueCouponFunction',
       'QueryIssuanceFunction',

@@ -148,6 +148,7 @@ describe('infra: FcfsCouponStack', () => {
       .map((p) => localId(String(p.Properties.PolicyName)).replace(/Role.*$/, ''));
     expect(readers.sort()).toEqual([
       'AdminCampaignsFunction',
+      'AdminFailedEventsFunction',
       'ConsumeAdmissionsFunction',
       'IssueCouponFunction',
       'QueryIssuanceFunction',

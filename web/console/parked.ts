@@ -8,7 +8,7 @@ type FailedEvent = operations['listFailedEvents']['responses'][200]['content']['
 /**
  * Shows a campaign's PARKED failed events (every page of `GET /v1/admin/failed-events`, up to 1,000) with a
  * redrive button each and one per issue day (`POST /v1/admin/failed-events/redrive`); `message` reports the last
- * redrive.
+ * redrive (a day's redrive with what it skipped and why: those stay parked).
  */
 export async function refreshParked(
   context: ConsoleContext,
@@ -82,7 +82,10 @@ export async function refreshParked(
               const { data, error, response } = await context.admin.POST('/v1/admin/failed-events/redrive', {
                 body: { campaignId, issueDate },
               });
-              const done = data ? `Redriven ${data.redriven.length} of ${issueDate}.` : errorText(error, response);
+              const skipped = data?.skipped.map((s) => ` Skipped (${s.code}): ${s.reason}.`) ?? [];
+              const done = data
+                ? `Redriven ${data.redriven.length} of ${issueDate}.${skipped.join('')}`
+                : errorText(error, response);
               await refreshParked(context, campaignId, target, done);
             },
           },

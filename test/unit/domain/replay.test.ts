@@ -1,3 +1,10 @@
+import {
+  IdempotentParameterMismatchException,
+  ItemCollectionSizeLimitExceededException,
+  TransactionCanceledException,
+  TransactionConflictException,
+  TransactionInProgressException,
+} from '@aws-sdk/client-dynamodb';
 import { couponIdOf } from '../../../lambdas/domain/admission';
 import type { Campaign } from '../../../lambdas/domain/campaign';
 import { type Coupon, PoisonMessageError } from '../../../lambdas/domain/coupon';
@@ -25,7 +32,18 @@ const validationError = () =>
     $metadata: { httpStatusCode: 400 },
   });
 
-function setup(bodies: string[], options: { failWrites?: () => Error; released?: string[] } = {}) {
+/**
+ * A TransactWriteItems cancelled with one reason per item, as the AWS SDK v3 throws it: `None` for an item that
+ * did not fail. The coupon store's transaction is the coupon put first, then the day's STATS update.
+ */
+const cancelled = (...codes: string[]) =>
+  new TransactionCanceledException({
+    message: `Transaction cancelled, please refer cancellation reasons for specific reasons [${codes.join(', ')}]`,
+    $metadata: { httpStatusCode: 400 },
+    CancellationReasons: codes.map((Code) => (Code === 'None' ? { Code } : { Code, Message: `${Code} (injected)` })),
+  });
+
+function setup(bodies: string[], options: { failWrites?: () => Error | undefined; released?: string[] } = {}) {
   const queue: DeadLetter[] = bodies.map((body, i) => ({
     messageId: `m${i}`,
     receiptHandle: `h${i}`,
@@ -60,7 +78,8 @@ function setup(bodies: string[], options: { failWrites?: () => Error; released?:
     },
     coupons: {
       putIfAbsent: async (c: Coupon) => {
-        if (options.failWrites) throw options.failWrites();
+        const failure = options.failWrites?.();
+        if (failure) throw failure;
         if (coupons.has(c.couponId)) return 'EXISTS' as const;
         coupons.set(c.couponId, c);
         return 'CREATED' as const;
@@ -130,6 +149,33 @@ describe('domain: replayDeadLetters', () => {
     });
   });
 
+  it("keeps an admission whose coupon transaction lost a TransactionConflict on the day's STATS item on every run, never parked, until it is written", async () => {
+    let conflict = true;
+    const { run, queue, coupons, records } = setup([admission('a')], {
+      failWrites: () => (conflict ? cancelled('None', 'TransactionConflict') : undefined),
+    });
+    const id = couponIdOf('c1', '2026-05-01', 'a');
+    for (let i = 0; i < 10; i++) expect(await run()).toMatchObject({ parked: 0, retained: 1 });
+    expect(queue).toHaveLength(1);
+    expect(records.get(id)).toMatchObject({ attempts: 10, status: 'RETRYING', reason: 'ERROR' });
+    expect(records.get(id)?.error).toMatch(/^TransactionCanceledException: .*TransactionConflict/);
+    conflict = false;
+    expect(await run()).toMatchObject({ replayed: 1, parked: 0, retained: 0 });
+    expect(queue).toEqual([]);
+    expect(coupons.has(id)).toBe(true);
+    expect(records.size).toBe(0);
+  });
+
+  it('parks an admission whose coupon transaction was cancelled for a ValidationError on its third run', async () => {
+    const { run, queue, records } = setup([admission('a')], { failWrites: () => cancelled('ValidationError', 'None') });
+    const id = couponIdOf('c1', '2026-05-01', 'a');
+    expect(await run()).toMatchObject({ parked: 0, retained: 1 });
+    expect(await run()).toMatchObject({ parked: 0, retained: 1 });
+    expect(await run()).toMatchObject({ parked: 1, retained: 0 });
+    expect(queue).toEqual([]);
+    expect(records.get(id)).toMatchObject({ attempts: 3, status: 'PARKED', reason: 'ERROR' });
+  });
+
   it('drops an admission the ledger no longer holds without writing its coupon or a failure record', async () => {
     const { run, queue, coupons, records } = setup([admission('a'), admission('b')], { released: ['a'] });
     expect(await run()).toMatchObject({ replayed: 1, dropped: 1, parked: 0, retained: 0 });
@@ -166,5 +212,39 @@ describe('domain: isRetryable', () => {
     expect(isRetryable(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }))).toBe(true);
     expect(isRetryable(validationError())).toBe(false);
     expect(isRetryable(new PoisonMessageError('bad body'))).toBe(false);
+  });
+});
+
+describe('domain: isRetryable of a cancelled DynamoDB transaction', () => {
+  it.each([
+    ['TransactionConflict', ['None', 'TransactionConflict']],
+    ['ThrottlingError', ['ThrottlingError', 'None']],
+    ['ProvisionedThroughputExceeded', ['None', 'ProvisionedThroughputExceeded']],
+    ['RequestLimitExceeded', ['RequestLimitExceeded', 'None']],
+    ['InternalServerError', ['None', 'InternalServerError']],
+    ['an unknown code', ['None', 'SomethingNew']],
+    // The coupon put's own failure is settled EXISTS by the store; a later item's condition is on state that moves.
+    ['ConditionalCheckFailed on a later item', ['None', 'ConditionalCheckFailed']],
+    ['no reasons at all', []],
+  ])('retries one cancelled for %s', (_, codes) => {
+    expect(isRetryable(cancelled(...codes))).toBe(true);
+  });
+
+  it.each([
+    ['ValidationError', ['ValidationError', 'None']],
+    ['ItemCollectionSizeLimitExceeded', ['ItemCollectionSizeLimitExceeded', 'None']],
+    ['a ValidationError beside a TransactionConflict', ['TransactionConflict', 'ValidationError']],
+  ])('does not retry one cancelled for %s', (_, codes) => {
+    expect(isRetryable(cancelled(...codes))).toBe(false);
+  });
+
+  it('retries a conflict with an ongoing transaction and a transaction still in progress, not a reused token or a full item collection', () => {
+    const $metadata = { httpStatusCode: 400 };
+    expect(
+      isRetryable(new TransactionConflictException({ message: 'Transaction is ongoing for the item', $metadata })),
+    ).toBe(true);
+    expect(isRetryable(new TransactionInProgressException({ message: 'in progress', $metadata }))).toBe(true);
+    expect(isRetryable(new IdempotentParameterMismatchException({ message: 'token reused', $metadata }))).toBe(false);
+    expect(isRetryable(new ItemCollectionSizeLimitExceededException({ message: 'over 10 GB', $metadata }))).toBe(false);
   });
 });

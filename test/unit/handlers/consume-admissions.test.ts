@@ -6,10 +6,11 @@ import type { Coupon } from '../../../lambdas/domain/coupon';
 import type { ClaimRequest } from '../../../lambdas/domain/ports';
 import { springSaleDefinition } from '../../support/fixtures';
 
-// The consumer through its composition root, with in-memory adapters: the ledger holds `held` users at rank 1.
+// The consumer through its composition root, with in-memory adapters: the ledger holds the `held` users, each with
+// its rank.
 const campaign: Campaign = { ...springSaleDefinition, createdAt: '2026-04-01T00:00:00Z' };
 const state = {
-  held: new Set<string>(),
+  held: new Map<string, number>(),
   failWrites: false,
   coupons: new Map<string, Coupon>(),
   retries: [] as { receiptHandle: string; delayS: number }[],
@@ -24,7 +25,7 @@ jest.mock('../../../lambdas/runtime/adapters', () => ({
   cachedCampaignRepository: () => ({ get: async (id: string) => (id === campaign.campaignId ? campaign : undefined) }),
   admissionLedgerFactory: () => async () => ({
     claim: async (_: unknown, requests: readonly ClaimRequest[]) =>
-      requests.map((r) => r.rank === 1 && state.held.has(r.userId)),
+      requests.map((r) => state.held.get(r.userId) === r.rank),
   }),
   couponStore: () => ({
     putIfAbsent: async (coupon: Coupon) => write(coupon),
@@ -48,18 +49,19 @@ const context = {
   getRemainingTimeInMillis: () => 30_000,
 } as unknown as Context;
 
-function record(userId: string, receiveCount = 1): SQSRecord {
+/** A delivery of the admission of `userId` with `rank`; `-r<rank>` in its message id past rank 1. */
+function record(userId: string, receiveCount = 1, rank = 1): SQSRecord {
   const issueDate = '2026-05-01';
   const body = {
     campaignId: campaign.campaignId,
     issueDate,
     userId,
-    rank: 1,
+    rank,
     admittedAt: '2026-05-01T04:00:00.000Z',
     couponId: couponIdOf(campaign.campaignId, issueDate, userId),
   };
   return {
-    messageId: `m-${userId}-${receiveCount}`,
+    messageId: `m-${userId}${rank === 1 ? '' : `-r${rank}`}-${receiveCount}`,
     receiptHandle: `h-${userId}`,
     body: JSON.stringify(body),
     attributes: { ApproximateReceiveCount: String(receiveCount) },
@@ -91,7 +93,10 @@ describe('handler: consume-admissions', () => {
   });
 
   beforeEach(() => {
-    state.held = new Set(['alice', 'bob']);
+    state.held = new Map([
+      ['alice', 1],
+      ['bob', 1],
+    ]);
     state.failWrites = false;
     state.coupons.clear();
     state.retries = [];
@@ -120,4 +125,50 @@ describe('handler: consume-admissions', () => {
     expect(delays.get('h-bob')).toBeGreaterThanOrEqual(8);
     expect(delays.get('h-bob')).toBeLessThanOrEqual(16);
   });
+  /** How many times each metric was counted. */
+  const counted = () => {
+    const counts: Record<string, number> = {};
+    for (const [name, , value] of addMetric.mock.calls as [string, string, number][]) {
+      counts[name] = (counts[name] ?? 0) + value;
+    }
+    return counts;
+  };
+
+  // Carol's first admission (rank 1) was released after its send was rejected, yet SQS stored the message; she was
+  // admitted again with rank 2. Both messages carry the same coupon id, and may share a batch in either order.
+  it.each([
+    ['stale copy first', [record('carol', 1, 1), record('carol', 1, 2)]],
+    ['live copy first', [record('carol', 1, 2), record('carol', 1, 1)]],
+  ])(
+    "writes a re-admitted user's coupon from the live admission and drops the released one's stale copy (%s)",
+    async (_, records) => {
+      state.held.set('carol', 2);
+      const response = await handler({ Records: records }, context);
+      expect(response.batchItemFailures).toEqual([]);
+      expect([...state.coupons.values()].map((c) => [c.userId, c.rank])).toEqual([['carol', 2]]);
+      expect(counted()).toEqual({ CouponsPersisted: 1, ReleasedAdmissionsDropped: 1 });
+      expect(logWarn).toHaveBeenCalledWith(
+        expect.stringMatching(/not in the ledger/),
+        expect.objectContaining({ userId: 'carol', rank: 1, messageId: 'm-carol-1' }),
+      );
+      expect(logWarn).not.toHaveBeenCalledWith(
+        expect.stringMatching(/not in the ledger/),
+        expect.objectContaining({ rank: 2 }),
+      );
+    },
+  );
+
+  it.each([
+    ['stale copy first', [record('carol', 1, 1), record('carol', 1, 2)]],
+    ['live copy first', [record('carol', 1, 2), record('carol', 1, 1)]],
+  ])(
+    "fails a re-admitted user's live admission when its write fails, and still drops the stale copy (%s)",
+    async (_, records) => {
+      state.held.set('carol', 2);
+      state.failWrites = true;
+      const response = await handler({ Records: records }, context);
+      expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'm-carol-r2-1' }]);
+      expect(counted()).toEqual({ ReleasedAdmissionsDropped: 1, CouponWriteFailures: 1 });
+    },
+  );
 });
