@@ -1,5 +1,11 @@
-import { type ApplyAdmissionDeps, type ApplyOutcome, applyAdmission, applyAdmissions, parseAdmissionMessage } from '../lambdas/domain/coupon';
 import type { AdmissionMessage } from '../lambdas/domain/admission';
+import {
+  type ApplyAdmissionDeps,
+  type ApplyOutcome,
+  applyAdmissions,
+  outcomeOfRecord,
+  parseAdmissionMessage,
+} from '../lambdas/domain/coupon';
 import type { CouponStore } from '../lambdas/domain/ports';
 import type { SqsModel } from './sqs-model';
 
@@ -34,9 +40,7 @@ export async function consumeBatch(
     records.map(async (record) => {
       try {
         const message = messages.get(record.messageId) ?? parseAdmissionMessage(record.body);
-        let outcome = settled.get(message.couponId);
-        if (outcome === 'CREATED') settled.set(message.couponId, 'EXISTS');
-        else if (!outcome) outcome = await applyAdmission(deps, message);
+        await outcomeOfRecord(deps, settled, message);
         model.delete(queueUrl, record.receiptHandle);
       } catch {
         // left in the queue: a partial batch response's failed record

@@ -64,7 +64,8 @@ export function faultRule(calls: number): fc.Arbitrary<FaultRule> {
       kind: fc.constantFrom(...FAULT_KINDS),
       rate: fc.integer({ min: 1, max: 8 }).map((eighths) => eighths / 8),
       from: fc.nat({ max: calls }),
-      length: fc.integer({ min: 1, max: calls }),
+      // Mostly short faults; sometimes one that lasts (an outage of a backend call).
+      length: fc.oneof(fc.integer({ min: 1, max: calls }), fc.constant(10 * calls)),
     })
     .map(({ length, ...rule }) => ({ ...rule, to: rule.from + length }));
 }

@@ -12,6 +12,7 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '100' },
     mode: { type: 'string' },
     path: { type: 'string' },
+    guarantees: { type: 'string' },
   },
 });
 
@@ -29,6 +30,7 @@ async function main(): Promise<number> {
       runs: Number(values.runs),
       modes: mode ? [mode] : undefined,
       path: values.path,
+      guarantees: values.guarantees?.split(',').map(Number),
     });
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     console.log(`fault explorer: ${result.runs} runs in ${seconds} s, seed ${result.seed}`);
@@ -37,6 +39,11 @@ async function main(): Promise<number> {
       return 0;
     }
     console.log(result.report);
+    if (result.counterexample) {
+      console.log(`the shrunk run broke:\n  ${result.counterexample.violations.join('\n  ')}`);
+      console.log(`answers: ${JSON.stringify(result.counterexample.answers)}`);
+      console.log(`injected: ${JSON.stringify(result.counterexample.injected)}`);
+    }
     return 1;
   } finally {
     await backends.stop();

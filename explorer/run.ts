@@ -16,7 +16,7 @@ import { ADMISSION_MODES, type AdmissionMode } from '../lambdas/contract/names';
 import { type CampaignDay, couponIdOf } from '../lambdas/domain/admission';
 import type { Campaign } from '../lambdas/domain/campaign';
 import { issueDayOf } from '../lambdas/domain/campaign';
-import { DomainError } from '../lambdas/domain/errors';
+import { AdmissionUnsettledError, DomainError } from '../lambdas/domain/errors';
 import { issueCoupon } from '../lambdas/domain/issue-coupon';
 import type { AdmissionStore } from '../lambdas/domain/ports';
 import { reconcile } from '../lambdas/domain/reconcile';
@@ -24,7 +24,7 @@ import { replayDeadLetters } from '../lambdas/domain/replay';
 import { SoldOutCache } from '../lambdas/domain/sold-out-cache';
 import type { Backends } from './backends';
 import { consumeBatch } from './consumer';
-import { type FaultRule, FaultPlan, faultRule, seededRandom } from './faults';
+import { FaultPlan, type FaultRule, faultRule, seededRandom } from './faults';
 import type { Quiescence } from './quiescence';
 import { SqsModel } from './sqs-model';
 import { ExplorerRequestHandler, explorerFetch, type Network, realDelivery } from './transport';
@@ -45,6 +45,11 @@ export interface Workload {
   readonly consumerRuns: number;
   readonly replayRuns: number;
   readonly reconcileRuns: number;
+  /**
+   * Rounds of the pipeline (consumer batches, replay, reconciliation, each a visibility timeout apart) after the
+   * burst with the faults still on: an outage of the coupon writers long enough to reach the dead-letter queue.
+   */
+  readonly outageRounds: number;
   readonly faults: readonly FaultRule[];
   /** Seed of the fault plan's draws. */
   readonly seed: number;
@@ -63,13 +68,21 @@ export function workloadArbitrary(modes: readonly AdmissionMode[] = ADMISSION_MO
     consumerRuns: fc.nat({ max: 3 }),
     replayRuns: fc.nat({ max: 2 }),
     reconcileRuns: fc.nat({ max: 2 }),
+    outageRounds: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 12 })),
     faults: fc.array(faultRule(FAULT_WINDOW_CALLS), { maxLength: 4 }),
     seed: fc.integer(),
   });
 }
 
 /** What a user was answered: the HTTP outcome of one issue request, or no answer when its function crashed. */
-export type Answer = 'ACCEPTED' | 'SOLD_OUT' | 'ALREADY_ISSUED' | 'UNAVAILABLE' | 'OUTCOME_UNKNOWN' | 'CRASHED' | string;
+export type Answer =
+  | 'ACCEPTED'
+  | 'SOLD_OUT'
+  | 'ALREADY_ISSUED'
+  | 'UNAVAILABLE'
+  | 'OUTCOME_UNKNOWN'
+  | 'CRASHED'
+  | string;
 
 /** The outcome of one run: the guarantees it broke (empty when none) and what happened. */
 export interface RunReport {
@@ -156,7 +169,11 @@ export async function runWorkload(
     plan,
     point,
     later: (label, deliver) => {
-      lates.push(point(label).then(deliver).catch(() => undefined));
+      lates.push(
+        point(label)
+          .then(deliver)
+          .catch(() => undefined),
+      );
     },
     track: (work) => quiet.track(work),
     actor: () => actors.getStore() ?? 'explorer',
@@ -209,14 +226,15 @@ export async function runWorkload(
   const answers: Record<string, Answer[]> = {};
   let actorCount = 0;
   /** Runs `body` as an actor: started at a point the scheduler picks; resolves when it ends or crashes. */
-  const actor = (name: string, body: () => Promise<void>): Promise<void> => {
+  const actor = (name: string, body: (id: string) => Promise<void>): Promise<void> => {
     const id = `${name}#${++actorCount}`;
     const crashed = new Promise<void>((resolve) => crashes.set(id, resolve));
-    return Promise.race([actors.run(id, () => point(`start ${id}`).then(body)), crashed]);
+    return Promise.race([actors.run(id, () => point(`start ${id}`).then(() => body(id))), crashed]);
   };
   const issue = (userId: string) =>
-    actor(`issue:${userId}`, async () => {
-      const said = (answers[userId] ??= []);
+    actor(`issue:${userId}`, async (id) => {
+      answers[userId] ??= [];
+      const said = answers[userId];
       const index = said.push('CRASHED') - 1;
       try {
         await issueCoupon(
@@ -229,11 +247,12 @@ export async function runWorkload(
             log: silent,
             admissionRetentionDays: 7,
           },
-          { campaignId, userId, requestId: `${userId}-${actorCount}-${run}` },
+          { campaignId, userId, requestId: `${run}-${id}` },
         );
         said[index] = 'ACCEPTED';
       } catch (error) {
-        said[index] = error instanceof DomainError ? error.code : 'UNAVAILABLE';
+        if (error instanceof AdmissionUnsettledError) said[index] = 'OUTCOME_UNKNOWN';
+        else said[index] = error instanceof DomainError ? error.code : 'UNAVAILABLE';
       }
     });
   const consume = () =>
@@ -282,6 +301,10 @@ export async function runWorkload(
       ...Array.from({ length: workload.reconcileRuns }, reconcileRun),
     ];
     await s.waitFor(Promise.all(burst));
+    for (let round = 0; round < workload.outageRounds; round++) {
+      clock.now += VISIBILITY_TIMEOUT_S * 1000 + 1_000;
+      await s.waitFor(Promise.all([consume(), consume(), replay(), reconcileRun()]));
+    }
 
     // 2. The faults clear; new users keep asking for 10 s while late requests land and batches run.
     plan.cleared = true;
@@ -355,7 +378,8 @@ async function check(input: {
   }
   for (const [userId, rank] of held) {
     const entry = ledger.find((e) => e.userId === userId);
-    if (entry && entry.rank !== rank) violations.push(`3. ${userId}'s coupon has rank ${rank}, the ledger ${entry.rank}`);
+    if (entry && entry.rank !== rank)
+      violations.push(`3. ${userId}'s coupon has rank ${rank}, the ledger ${entry.rank}`);
   }
   if (new Set(ledger.map((e) => e.userId)).size !== ledger.length) violations.push('3. a user twice in the ledger');
   for (const [userId, said] of Object.entries(answers)) {
@@ -363,7 +387,8 @@ async function check(input: {
       violations.push(`4. ${userId} was told 202 (${said.join(', ')}) and holds no coupon`);
     }
     const refused = said.every((a) => a === 'UNAVAILABLE' || a === 'SOLD_OUT');
-    if (held.has(userId) && refused) violations.push(`4. ${userId} was told only ${said.join(', ')} and holds a coupon`);
+    if (held.has(userId) && refused)
+      violations.push(`4. ${userId} was told only ${said.join(', ')} and holds a coupon`);
   }
   if (!(ledger.length === counter && counter === persisted && persisted === held.size)) {
     violations.push(`5. ledger ${ledger.length}, counter ${counter}, persisted ${persisted}, coupons ${held.size}`);

@@ -102,7 +102,8 @@ export type Deliver = (request: HttpRequest, options?: HttpHandlerOptions) => Pr
 /** A delivery to a real HTTP endpoint through Node's HTTP stack, counted as work in flight. */
 export function realDelivery(network: Pick<Network, 'track'>): Deliver {
   const handler = new NodeHttpHandler({ connectionTimeout: 2_000, requestTimeout: 10_000 });
-  return (request, options) => network.track(handler.handle(request as Parameters<NodeHttpHandler['handle']>[0], options));
+  return (request, options) =>
+    network.track(handler.handle(request as Parameters<NodeHttpHandler['handle']>[0], options));
 }
 
 /**

@@ -178,3 +178,20 @@ export async function applyAdmission(deps: ApplyAdmissionDeps, message: Admissio
   if (!held) return 'RELEASED';
   return deps.coupons.putIfAbsent(couponOf(campaign, message, deps.clock()));
 }
+
+/**
+ * The outcome of one record of a consumer batch: the batch write's ({@link applyAdmissions}, keyed by
+ * admissionKeyOf) when it settled the admission, else {@link applyAdmission} alone. A second delivery of one
+ * message in the batch takes `EXISTS` after the first took `CREATED`. Keyed by admission, not coupon id: a released
+ * admission's stale copy and the user's later admission share a coupon id. @throws what applyAdmission throws.
+ */
+export async function outcomeOfRecord(
+  deps: ApplyAdmissionDeps,
+  settled: Map<string, ApplyOutcome>,
+  message: AdmissionMessage,
+): Promise<ApplyOutcome> {
+  const key = admissionKeyOf(message);
+  const outcome = settled.get(key);
+  if (outcome === 'CREATED') settled.set(key, 'EXISTS');
+  return outcome ?? applyAdmission(deps, message);
+}

@@ -2,10 +2,10 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { METRIC } from '../contract/names';
-import { type AdmissionMessage, admissionKeyOf } from '../domain/admission';
+import type { AdmissionMessage } from '../domain/admission';
 import { retryDelaySeconds } from '../domain/backoff';
 import { systemClock } from '../domain/clock';
-import { type ApplyOutcome, applyAdmission, applyAdmissions, parseAdmissionMessage } from '../domain/coupon';
+import { type ApplyOutcome, applyAdmissions, outcomeOfRecord, parseAdmissionMessage } from '../domain/coupon';
 import type { AdmissionStore } from '../domain/ports';
 import { admissionLedgerFactory, cachedCampaignRepository, couponStore, issueQueueRetries } from '../runtime/adapters';
 import { loadConfig } from '../runtime/config';
@@ -88,12 +88,7 @@ export const handler = instrumented<SQSEvent, SQSBatchResponse>().handler(async 
   const settled = await writeTogether([...messages.values()]);
   const recordHandler = async (record: SQSRecord) => {
     const message = messages.get(record.messageId) ?? parseAdmissionMessage(record.body);
-    // By admission, not coupon id: a released admission's stale copy and the user's later admission share one.
-    const key = admissionKeyOf(message);
-    let outcome = settled.get(key);
-    // A second delivery of one message in the same batch is a duplicate of the first.
-    if (outcome === 'CREATED') settled.set(key, 'EXISTS');
-    else if (!outcome) outcome = await applyAdmission(deps, message);
+    const outcome = await outcomeOfRecord(deps, settled, message);
     if (outcome === 'RELEASED') {
       logger.warn('admission not in the ledger (released or never admitted); message dropped without a coupon', {
         messageId: record.messageId,
