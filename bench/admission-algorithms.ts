@@ -115,7 +115,7 @@ export const STRATEGIES: readonly Strategy[] = [
       const k = dayKeys(day);
       return async (userId) => {
         const [status] = (await admit(
-          [k.users, k.ledger, k.seq, k.closed],
+          [k.users, k.ledger, k.seq, k.closed, k.voided],
           [userId, randomUUID(), String(quota), new Date().toISOString(), expiresAt],
         )) as [number, number];
         return answer(status);

@@ -141,7 +141,7 @@ async function minimalHandler(quota: number): Promise<Handler> {
     const admittedAt = new Date().toISOString();
     const [, rank] = await redis.evalsha<string[], [number, number]>(
       sha,
-      [k.users, k.ledger, k.seq, k.closed],
+      [k.users, k.ledger, k.seq, k.closed, k.voided],
       [userId, context.awsRequestId, String(quota), admittedAt, expiresAt],
     );
     const message = { campaignId, issueDate, userId, rank, admittedAt, couponId };

@@ -101,6 +101,24 @@ export class UnavailableError extends DomainError {
   override readonly expose = false;
 }
 
+/**
+ * 503 whose outcome is unknown: the admission store answered neither the admission nor the void that would settle
+ * it before the invocation's deadline (every call failed or timed out). The user may or may not hold a unit; asking
+ * again tells (ALREADY_ISSUED, or a new admission). Counted apart so that guarantee 4 (RELIABILITY.md: a 503 user
+ * holds nothing) can exclude it.
+ */
+export class AdmissionUnsettledError extends UnavailableError {
+  override readonly name = 'AdmissionUnsettledError';
+}
+
+/**
+ * 503, definitive: this request's admission did not land and was voided (AdmissionStore.admit), so it never can;
+ * the user holds nothing from it and may ask again.
+ */
+export class AdmissionVoidedError extends UnavailableError {
+  override readonly name = 'AdmissionVoidedError';
+}
+
 /** 413: the request body exceeds the accepted size. */
 export class PayloadTooLargeError extends DomainError {
   readonly code = 'PAYLOAD_TOO_LARGE';

@@ -2,7 +2,15 @@ import type { CampaignDay } from './admission';
 import { couponIdOf, MessageRejectedError } from './admission';
 import { admissionExpiresAt, evaluateIssuance } from './campaign';
 import { AlreadyIssuedError, CampaignNotFoundError, NotOpenError, SoldOutError, UnavailableError } from './errors';
-import type { AdmissionQueue, AdmissionStore, CampaignRepository, Clock, LogPort, ReleaseOutcome } from './ports';
+import type {
+  AdmissionQueue,
+  AdmissionStore,
+  CampaignRepository,
+  Clock,
+  Deadline,
+  LogPort,
+  ReleaseOutcome,
+} from './ports';
 import type { SoldOutCache } from './sold-out-cache';
 
 /** Dependencies of {@link issueCoupon}. */
@@ -46,15 +54,22 @@ const CLOSED_MESSAGES = {
  * reconciliation re-enqueues any admitted user without a coupon after its grace period (see reconcile.ts).
  *
  * @throws CampaignNotFoundError, NotOpenError, SoldOutError, AlreadyIssuedError (with the existing rank),
- *   UnavailableError (the queue rejected the message; the admission was released, or its release failed and
- *   reconciliation re-enqueues it); the backend's error as is
- *   when the campaign read or the admission fails (nothing is left admitted).
+ *   UnavailableError (the queue rejected the message and the admission was released; when the release fails the
+ *   admission stands and the result is returned, reconciliation re-enqueues it); AdmissionVoidedError (an
+ *   admission left ambiguous was voided: nothing admitted); AdmissionUnsettledError (its outcome stayed unknown by
+ *   the deadline); the backend's error as is when the campaign read or the admission fails (nothing admitted).
  */
 export async function issueCoupon(
   deps: IssueCouponDeps,
-  request: { readonly campaignId: string; readonly userId: string; readonly requestId: string },
+  request: {
+    readonly campaignId: string;
+    readonly userId: string;
+    readonly requestId: string;
+    /** The invocation's deadlines (runtime/deadline.ts). @default - none */
+    readonly deadline?: Deadline;
+  },
 ): Promise<IssueResult> {
-  const { campaignId, userId, requestId } = request;
+  const { campaignId, userId, requestId, deadline } = request;
   const campaign = await deps.campaigns.get(campaignId);
   if (!campaign) throw new CampaignNotFoundError(campaignId);
 
@@ -79,6 +94,7 @@ export async function issueCoupon(
     counterShards: campaign.counterShards,
     admittedAt: now.toISOString(),
     expiresAt: admissionExpiresAt(campaign, day.issueDate, deps.admissionRetentionDays),
+    deadline,
   });
   if (outcome.kind === 'SOLD_OUT') {
     // One read of the day's winners lets this instance answer the rest of the burst from memory.
@@ -107,12 +123,19 @@ export async function issueCoupon(
       });
       return { rank, couponId, issueDate: day.issueDate };
     }
-    let released: ReleaseOutcome | undefined;
+    let released: ReleaseOutcome;
     try {
       released = await deps.admissions.release(day, userId, rank);
     } catch (releaseError) {
-      // The user stays admitted without a message; reconciliation re-enqueues such ledger entries.
-      deps.log.error('admission release failed after send failure', { ...day, userId, rank, error: releaseError });
+      // The user stays admitted without a message, and reconciliation re-enqueues such ledger entries: the ledger
+      // entry is the promise, so the answer is 202 (a 503 would leave a user told "not admitted" holding a unit).
+      deps.log.error('admission release failed after send failure; admission kept for reconciliation', {
+        ...day,
+        userId,
+        rank,
+        error: releaseError,
+      });
+      return { rank, couponId, issueDate: day.issueDate };
     }
     if (released === 'CLAIMED') {
       // An earlier attempt of the send was stored and consumed: the coupon exists (or is being written).

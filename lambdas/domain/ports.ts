@@ -60,6 +60,18 @@ export interface AdmitRequest {
   readonly admittedAt: string;
   /** Epoch seconds after which the day's admission state may be deleted. */
   readonly expiresAt: number;
+  /** The invocation's deadlines (runtime/deadline.ts). @default - none: calls end with the clients' own timeouts */
+  readonly deadline?: Deadline;
+}
+
+/**
+ * An invocation's deadlines: the admission's backend calls are abandoned when `signal` aborts; the void that settles
+ * an admission left ambiguous (AdmissionStore.admit) may run until `finalSignal`, a little later, before the
+ * function's own timeout.
+ */
+export interface Deadline {
+  readonly signal: AbortSignal;
+  readonly finalSignal: AbortSignal;
 }
 
 /** Outcome of {@link AdmissionStore.release}. */
@@ -111,13 +123,6 @@ export interface AdmissionStore {
   /** The day's admission ledger, in rank order (reconciliation reads it). */
   ledger(day: CampaignDay): Promise<LedgerEntry[]>;
   /**
-   * Gives back units of quota counted with no admitted user (an instance that died between counting and recording
-   * an admission, DynamoDB mode), only on counters untouched since `quietBefore`: it must be longer ago than any
-   * admission request can run (the issue function's timeout), so none that counted them is still running. Returns
-   * the units given back (0 in Redis mode, where one script counts and records).
-   */
-  returnLeakedUnits(day: CampaignDay, quietBefore: Date): Promise<number>;
-  /**
    * Closes the day: from the moment this resolves, every `admit` of a user not yet admitted answers CLOSED
    * (checked in the same atomic step as the quota, so no request admitted from a stale campaign cache slips
    * through). Idempotent. Users admitted before keep their rank. `expiresAt` is epoch seconds.
@@ -132,10 +137,10 @@ export interface AdmissionStore {
 }
 
 /**
- * What the coupon pipeline (consumer, replay, reconciliation) needs of the admission ledger: the claim before each
- * coupon write, the ledger, and the give-back of leaked units; never admission itself.
+ * What the coupon pipeline (consumer, replay, reconciliation, redrive) needs of the admission ledger: the claim
+ * before each coupon write, the ledger and a user's rank; never admission itself.
  */
-export type AdmissionLedger = Pick<AdmissionStore, 'claim' | 'ledger' | 'returnLeakedUnits'>;
+export type AdmissionLedger = Pick<AdmissionStore, 'claim' | 'ledger' | 'rankOf'>;
 
 /**
  * The queue between admission and the coupon writer. `send` resolves when the message was accepted, throws

@@ -14,8 +14,8 @@ import type {
 /** Dependencies of {@link reconcile}. */
 export interface ReconcileDeps {
   readonly campaigns: Pick<CampaignRepository, 'list'>;
-  /** The admission ledger: who was admitted, with rank and instant; and the counters' leaked units. */
-  readonly admissions: Pick<AdmissionStore, 'ledger' | 'returnLeakedUnits'>;
+  /** The admission ledger: who was admitted, with rank and instant. */
+  readonly admissions: Pick<AdmissionStore, 'ledger'>;
   /** The coupons that exist, and the day's persisted count (kept in the coupon write's transaction). */
   readonly coupons: Pick<CouponStore, 'existing' | 'persistedCount'>;
   /** Failure records by id (the coupon id for admission messages). */
@@ -60,16 +60,8 @@ export interface DayReconciliation extends CampaignDay {
   readonly reconciled: number;
   /** Re-enqueues that failed (left for the next run). */
   readonly reconcileFailures: number;
-  /** Units of quota counted with no admitted user, given back by this run (AdmissionStore.returnLeakedUnits). */
-  readonly returnedUnits: number;
   readonly violations: readonly InvariantViolation[];
 }
-
-/**
- * How long a day's counters must have been untouched before their units without a user are given back, ms: well
- * over the issue function's 10 s timeout (lib/constructs/api-functions.ts) plus clock skew between functions.
- */
-export const LEAK_QUIET_MS = 120_000;
 
 /** Parallel sends per day (SQS answers in milliseconds; this bounds a large catch-up). */
 const SEND_CONCURRENCY = 16;
@@ -93,9 +85,8 @@ export function reconcilableDays(campaign: Campaign, now: Date, lookbackMs: numb
  * `maxMessageAgeMs` (its message would have been dead-lettered by now); only users admitted longer than
  * `graceMs` ago are considered at all. A duplicate message is harmless (the coupon write is idempotent); the
  * rule only keeps a consumer outage from multiplying messages. When the day's persisted count equals its ledger
- * size nothing is missing and no per-user read is made. Also checks `persisted <= admitted <= quota` per day, and
- * gives back units of quota that a crashed admission counted without a user (AdmissionStore.returnLeakedUnits,
- * once the day's counters were untouched for {@link LEAK_QUIET_MS}).
+ * size nothing is missing and no per-user read is made. Also checks `persisted <= admitted <= quota` per day.
+ * (No unit of quota is ever counted without its user: both admission stores count and record in one atomic step.)
  * @throws backend errors of the campaign listing; a failing day is logged and skipped.
  */
 export async function reconcile(deps: ReconcileDeps): Promise<DayReconciliation[]> {
@@ -124,12 +115,7 @@ async function reconcileDay(
   /** Epoch ms: users admitted after it are left alone (pending). */
   cutoff: number,
 ): Promise<DayReconciliation> {
-  const [returnedUnits, ledger, persistedCount] = await Promise.all([
-    deps.admissions.returnLeakedUnits(day, new Date(deps.clock().getTime() - LEAK_QUIET_MS)),
-    deps.admissions.ledger(day),
-    deps.coupons.persistedCount(day),
-  ]);
-  if (returnedUnits > 0) deps.log.warn('leaked quota given back', { ...day, returnedUnits });
+  const [ledger, persistedCount] = await Promise.all([deps.admissions.ledger(day), deps.coupons.persistedCount(day)]);
   const violations: InvariantViolation[] = [];
   if (ledger.length > campaign.dailyQuota) violations.push('ADMITTED_OVER_QUOTA');
   if (persistedCount > ledger.length) violations.push('PERSISTED_OVER_ADMITTED');
@@ -139,7 +125,6 @@ async function reconcileDay(
     admitted: ledger.length,
     persistedCount,
     violations,
-    returnedUnits,
   };
   if (persistedCount === ledger.length) {
     return {

@@ -9,6 +9,7 @@ import { SoldOutCache } from '../domain/sold-out-cache';
 import { warmUpInstance } from '../domain/warm-up';
 import { admissionStoreFactory, cachedCampaignRepository, issueQueue } from '../runtime/adapters';
 import { loadConfig } from '../runtime/config';
+import { deadlineOf } from '../runtime/deadline';
 import { identifierSchema, json, parseJsonBody, parseWith } from '../runtime/http';
 import { callerFields, callerUserId } from '../runtime/identity';
 import { provisionedInit } from '../runtime/init';
@@ -87,7 +88,7 @@ async function issue(event: HttpEvent, context: Context) {
       log: logger,
       admissionRetentionDays: config[ENV.ADMISSION_RETENTION_DAYS],
     },
-    { campaignId, userId, requestId: context.awsRequestId },
+    { campaignId, userId, requestId: context.awsRequestId, deadline: deadlineOf(context) },
   );
   return json(202, { code: 'ACCEPTED', ...result });
 }

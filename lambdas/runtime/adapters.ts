@@ -35,6 +35,7 @@ import type {
   VendorRepository,
 } from '../domain/ports';
 import { type Env, requiredString } from './config';
+import { invocationSignal } from './deadline';
 
 // The composition root: every client and adapter of a function instance, each built once, on first use, from the
 // function's configuration (runtime/config.ts). Handlers take what they need from here and construct nothing
@@ -106,6 +107,8 @@ export function redisClient(secretId: string): Promise<Redis> {
       url,
       token,
       retry: { retries: 2, backoff: (attempt) => 20 * (attempt + 1) },
+      // The issue function's final deadline (runtime/deadline.ts): no request outlives the invocation's answer.
+      signal: () => invocationSignal() as AbortSignal,
       enableTelemetry: false,
       // Raw strings: the admission store parses its own values. The default JSON.parses every string and pays a
       // caught SyntaxError for each one that is not JSON (every "rank|requestId" entry); BENCHMARKS.md has the cost.

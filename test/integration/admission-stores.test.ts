@@ -1,11 +1,13 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ConfiguredRetryStrategy } from '@smithy/core/retry';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { Redis } from '@upstash/redis';
 import fc from 'fast-check';
 import { DynamoDbAdmissionStore } from '../../lambdas/adapters/dynamodb/admission-store';
-import { DynamoDbCounterShards } from '../../lambdas/adapters/dynamodb/counter-shards';
 import { RedisAdmissionStore } from '../../lambdas/adapters/redis/admission-store';
 import { ADMISSION_MODES } from '../../lambdas/contract/names';
+import { AdmissionVoidedError } from '../../lambdas/domain/errors';
 import type { AdmissionStore } from '../../lambdas/domain/ports';
 import { createAdmissionTable, localDynamoDbClient } from '../../local/dynamodb-local';
 import { type Emulator, startDynamoDbLocal, startRedisServer } from '../../local/emulators';
@@ -299,49 +301,63 @@ describe.each([1, 8])('integration: dynamodb admission store with %i counter sha
   });
 });
 
-describe('integration: dynamodb admission store, a unit leaked by a crash between count and ledger put', () => {
-  const documents = () => DynamoDBDocumentClient.from(dynamoClient);
-
-  it.each([1, 4])('gives the unit back once its %i shard(s) were quiet, and never while a count may run', async (K) => {
-    const store = new DynamoDbAdmissionStore(documents(), 'admission');
-    const day = { campaignId: `leak-${K}`, issueDate: '2026-05-01' };
-    const quota = 3;
-    const admit = (userId: string) => store.admit({ ...request(day, userId, quota), counterShards: K });
-    await admit('a');
-    await admit('b');
-    // The crash: an instance counted a unit and died before its ledger put.
-    const counted = await new DynamoDbCounterShards(documents(), 'admission').count({
-      ...request(day, 'crashed', quota),
-      counterShards: K,
+describe('integration: dynamodb admission store, ambiguous writes', () => {
+  /**
+   * A document client whose first `TransactWriteItems` goes through `fault`: `lost` applies it and loses the answer
+   * (the SDK retries with the same ClientRequestToken); `held` does not deliver it (every attempt times out) and
+   * hands it back to the test, to land late.
+   */
+  function faulty(fault: 'lost' | 'held') {
+    const real = new NodeHttpHandler();
+    const held: (() => Promise<unknown>)[] = [];
+    let faulted = 0;
+    const handler = {
+      metadata: { handlerProtocol: 'http/1.1' },
+      updateHttpClientConfig: () => undefined,
+      httpHandlerConfigs: () => ({}),
+      destroy: () => undefined,
+      async handle(request: Parameters<NodeHttpHandler['handle']>[0]) {
+        const transaction = String(request.headers['x-amz-target']).endsWith('TransactWriteItems');
+        if (!transaction || (fault === 'lost' && faulted++ > 0)) return real.handle(request);
+        if (fault === 'held') {
+          held.push(() => real.handle(request));
+          throw Object.assign(new Error('request timed out (test)'), { name: 'TimeoutError', code: 'ETIMEDOUT' });
+        }
+        await real.handle(request);
+        throw Object.assign(new Error('socket hang up (test)'), { code: 'ECONNRESET' });
+      },
+    };
+    const client = new DynamoDBClient({
+      endpoint: dynamo.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'l', secretAccessKey: 'l' },
+      requestHandler: handler,
+      retryStrategy: new ConfiguredRetryStrategy(3, () => 0),
     });
-    expect(counted).toMatchObject({ rank: expect.any(Number) });
-    expect(await admit('c')).toEqual({ kind: 'SOLD_OUT' });
+    return { store: new DynamoDbAdmissionStore(DynamoDBDocumentClient.from(client), 'admission'), held };
+  }
 
-    // Not quiet yet: the count may belong to a request still running.
-    expect(await store.returnLeakedUnits(day, new Date(Date.now() - 60_000))).toBe(0);
-    // Quiet: given back exactly once, then the unit goes to the next user.
-    const quiet = new Date(Date.now() + 1_000);
-    const [first, second] = await Promise.all([
-      store.returnLeakedUnits(day, quiet),
-      store.returnLeakedUnits(day, quiet),
-    ]);
-    expect(first + second).toBe(1);
-    expect(await store.admittedCount(day)).toBe(2);
-    expect(await store.returnLeakedUnits(day, new Date(Date.now() + 1_000))).toBe(0);
-    expect(await admit('c')).toMatchObject({ kind: 'ADMITTED' });
-    expect(await admit('d')).toEqual({ kind: 'SOLD_OUT' });
-    expect((await store.ledger(day)).map((e) => e.userId).sort()).toEqual(['a', 'b', 'c']);
+  it('a lost answer to the admission transaction is retried as the same admission: one unit, ADMITTED', async () => {
+    const day = { campaignId: 'ambiguous-lost', issueDate: '2026-05-01' };
+    const { store } = faulty('lost');
+    const outcome = await store.admit(request(day, 'a', 3));
+    expect(outcome).toMatchObject({ kind: 'ADMITTED' });
+    expect(await store.admittedCount(day)).toBe(1);
+    expect(await store.ledger(day)).toEqual([expect.objectContaining({ userId: 'a' })]);
   });
 
-  it('leaves a shard alone when a count lands between its read and the give-back', async () => {
-    const store = new DynamoDbAdmissionStore(documents(), 'admission');
-    const day = { campaignId: 'leak-race', issueDate: '2026-05-01' };
-    const counters = new DynamoDbCounterShards(documents(), 'admission');
-    await counters.count(request(day, 'crashed', 5));
-    const [shard] = await counters.shards(day);
-    await store.admit(request(day, 'late', 5)); // counts again: countedAt and admitted change
-    expect(await counters.giveBack(day, shard as Required<NonNullable<typeof shard>>, 1)).toBe(false);
-    expect(await store.admittedCount(day)).toBe(2);
+  it('an unanswered admission is voided before the 503, so the request landing late admits nobody', async () => {
+    const day = { campaignId: 'ambiguous-late', issueDate: '2026-05-01' };
+    const { store, held } = faulty('held');
+    await expect(store.admit(request(day, 'a', 1))).rejects.toBeInstanceOf(AdmissionVoidedError);
+    expect(held.length).toBeGreaterThan(0);
+    await Promise.all(held.map((land) => land())); // every attempt lands now, after the answer
+    const clean = new DynamoDbAdmissionStore(DynamoDBDocumentClient.from(dynamoClient), 'admission');
+    expect(await clean.admittedCount(day)).toBe(0);
+    expect(await clean.ledger(day)).toEqual([]);
+    // The unit is there for the next request, of this user or another.
+    expect(await clean.admit(request(day, 'a', 1))).toMatchObject({ kind: 'ADMITTED' });
+    expect(await clean.admit(request(day, 'b', 1))).toEqual({ kind: 'SOLD_OUT' });
   });
 });
 

@@ -53,9 +53,6 @@ export class MemoryAdmissions implements AdmissionStore {
   async close() {
     throw new Error('MemoryAdmissions does not close days');
   }
-  async returnLeakedUnits(_day: CampaignDay, _quietBefore: Date) {
-    return 0;
-  }
   async admittedCount() {
     return this.users.size;
   }

@@ -1,14 +1,15 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { createHash } from 'node:crypto';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
   GetCommand,
-  PutCommand,
   QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { CampaignDay } from '../../domain/admission';
+import { AdmissionUnsettledError, AdmissionVoidedError as VoidedError } from '../../domain/errors';
 import type {
   AdmissionLedger,
   AdmissionStore,
@@ -20,27 +21,48 @@ import type {
 } from '../../domain/ports';
 import { COUNTER_SK, dayPk, userSk } from './admission-keys';
 import { DynamoDbCounterShards } from './counter-shards';
-import { firstConditionFailed } from './transaction';
+import { isConditionalCheckFailed } from './transaction';
 
 /**
- * How long a request that found the day sold out waits before it looks for the same user's concurrent winner a
- * second time, ms: longer than one ledger write takes.
+ * A user's item of the day. With `rank` it is the user's admission (the ledger entry); without, a marker that no
+ * admission of a request in `voided` may land (written by a void, or left by a release), so that a late or retried
+ * admission write can never admit a user who was told 503.
  */
-const WINNER_WAIT_MS = 50;
-
 interface UserItem {
   userId: string;
-  rank: number;
+  rank?: number;
   requestId?: string;
-  /** Sort key of the counter shard that counted this admission (absent on items written before sharding). */
+  /** Sort key of the counter shard that counted this admission. */
   counter?: string;
+  admittedAt?: string;
   /** ISO-8601 UTC, set once a coupon writer claimed the admission (see claim): it can no longer be released. */
   claimedAt?: string;
+  /** Request ids whose admission write must never land (a string set). */
+  voided?: Set<string>;
 }
 
+/** Attempts of an admission transaction that lost a TransactionConflict on a hot counter before it gives up. */
+const CONFLICT_ATTEMPTS = 4;
+
+/** ClientRequestToken of a transaction of `parts` (at most 36 characters, the API's limit): a hash, hex. */
+export const requestToken = (...parts: readonly (string | number)[]) =>
+  createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 36);
+
+/** Attempts of the void that settles an ambiguous admission when the request has no deadline. */
+const SETTLE_ATTEMPTS = 10;
+
+/** A pause of 5-25 ms (jitter between retries of a conflicting transaction). */
+const jitter = () => new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20));
+
+/** The answer to a request whose admission was voided: it did not land and never can. */
+const voided = () => new VoidedError('The request could not be admitted; please retry');
+
+/** Whether the call failed because its deadline's signal aborted it. */
+const aborted = (error: unknown) => (error as { name?: string })?.name === 'AbortError';
+
 /**
- * The admission ledger as the coupon pipeline sees it (the consumer, replay and reconciliation): claims, the ledger
- * and leaked units, without the admission path, so their bundles leave it out. {@link DynamoDbAdmissionStore}
+ * The admission ledger as the coupon pipeline sees it (the consumer, replay, reconciliation and redrive): claims, the
+ * ledger and a user's rank, without the admission path, so their bundles leave it out. {@link DynamoDbAdmissionStore}
  * adds admission, release and close.
  */
 export class DynamoDbAdmissionLedger implements AdmissionLedger {
@@ -55,7 +77,7 @@ export class DynamoDbAdmissionLedger implements AdmissionLedger {
 
   /**
    * One conditional update per admission, in parallel: `SET claimedAt` on the user's ledger item if it holds the
-   * rank (a plain write, 1 WCU; the release's delete is conditioned on `claimedAt` being absent).
+   * rank (1 WCU; the release is conditioned on `claimedAt` being absent). Idempotent.
    */
   async claim(day: CampaignDay, admissions: readonly ClaimRequest[]): Promise<boolean[]> {
     const pk = dayPk(day);
@@ -75,7 +97,7 @@ export class DynamoDbAdmissionLedger implements AdmissionLedger {
           );
           return true;
         } catch (error) {
-          if (error instanceof ConditionalCheckFailedException) return false;
+          if (isConditionalCheckFailed(error)) return false;
           throw error;
         }
       }),
@@ -83,124 +105,195 @@ export class DynamoDbAdmissionLedger implements AdmissionLedger {
   }
 
   async ledger(day: CampaignDay): Promise<LedgerEntry[]> {
-    return (await this.ledgerItems(day))
-      .map(({ userId, rank, admittedAt }) => ({ userId, rank, admittedAt }))
-      .sort((a, b) => a.rank - b.rank);
-  }
-
-  /**
-   * A crash between the count (step 1) and the ledger put (step 2) leaves a unit counted with no user. Once a shard
-   * has not counted since `quietBefore` (longer ago than the issue function's timeout), every admission it counted
-   * has ended, and nothing but a new count changes it: its units without a ledger item are leaked, and are given
-   * back by a write conditioned on the shard being exactly as read (so a count racing this leaves it alone).
-   */
-  async returnLeakedUnits(day: CampaignDay, quietBefore: Date): Promise<number> {
-    const quiet = (await this.counters.shards(day)).filter(
-      (s) => s.countedAt !== undefined && s.countedAt <= quietBefore.getTime() && s.admitted > 0,
-    );
-    if (quiet.length === 0) return 0;
-    const held = new Map<string, number>();
-    for (const { counter = COUNTER_SK } of await this.ledgerItems(day)) held.set(counter, (held.get(counter) ?? 0) + 1);
-    let returned = 0;
-    for (const shard of quiet) {
-      const leaked = shard.admitted - (held.get(shard.counter) ?? 0);
-      if (leaked > 0 && (await this.counters.giveBack(day, shard, leaked))) returned += leaked;
-    }
-    return returned;
-  }
-
-  /** Every ledger item of the day (strongly consistent, all pages). */
-  protected async ledgerItems(day: CampaignDay): Promise<(LedgerEntry & Pick<UserItem, 'counter'>)[]> {
-    const items: (LedgerEntry & Pick<UserItem, 'counter'>)[] = [];
+    const items: LedgerEntry[] = [];
     let start: Record<string, unknown> | undefined;
     do {
       const page = await this.client.send(
         new QueryCommand({
           TableName: this.tableName,
           KeyConditionExpression: 'pk = :pk AND begins_with(sk, :user)',
+          // Void markers and released admissions keep the user's item without a rank.
+          FilterExpression: 'attribute_exists(#rank)',
           ExpressionAttributeValues: { ':pk': dayPk(day), ':user': 'USER#' },
-          ProjectionExpression: 'userId, #rank, admittedAt, #counter',
-          ExpressionAttributeNames: { '#rank': 'rank', '#counter': 'counter' },
+          ProjectionExpression: 'userId, #rank, admittedAt',
+          ExpressionAttributeNames: { '#rank': 'rank' },
           ConsistentRead: true,
           ExclusiveStartKey: start,
         }),
       );
-      items.push(...((page.Items ?? []) as (LedgerEntry & Pick<UserItem, 'counter'>)[]));
+      items.push(...((page.Items ?? []) as LedgerEntry[]));
       start = page.LastEvaluatedKey;
     } while (start);
-    return items;
+    return items.sort((a, b) => a.rank - b.rank);
+  }
+
+  async rankOf(day: CampaignDay, userId: string): Promise<number | undefined> {
+    return (await this.user(dayPk(day), userId))?.rank;
+  }
+
+  protected async user(pk: string, userId: string, signal?: AbortSignal): Promise<UserItem | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: { pk, sk: userSk(userId) }, ConsistentRead: true }),
+      { abortSignal: signal },
+    );
+    return Item as UserItem | undefined;
   }
 }
 
 /**
- * DynamoDB admission in two conditional writes, with no read-modify-write loop:
- * 1. a counter item of the day: `admitted + 1, seq + 1` only if `admitted` is below its share of the quota (each
- *    item applies concurrent updates one at a time, and the shares sum to the quota, so the quota can never be
- *    exceeded);
- * 2. the user's ledger item, only if it does not exist (one admission per user per day).
- * With `counterShards` K > 1 the quota is split over K items (one item's write limit on AWS, README.md "API"): a
- * request tries a random shard first and falls over to the others in turn when it is exhausted, so every unit of
- * quota is used before SOLD_OUT. The rank is `shard + 1 + K x (seq - 1)`: unique per day, in arrival order within a
- * shard (with K = 1 it is simply the arrival order).
- * If (2) finds the user already admitted (a concurrent duplicate), (1) is undone and the existing rank returned.
- * A crash between (1) and (2) leaves one unit of quota counted with no user: never an oversell, and reconciliation
- * gives it back once the shard has been quiet for longer than any admission can run (returnLeakedUnits). A released admission leaves a gap in ranks.
- * Concurrent requests of one user: one is ADMITTED, the others ALREADY_ADMITTED; each counted a unit at (1)
- * that it gives back when (2) finds the winner, so for that moment another user may be told SOLD_OUT while a
- * unit is about to free up (never an oversell), and the duplicate's rank is skipped. A duplicate that saw
- * SOLD_OUT re-reads the user (twice, 50 ms apart, to let a winner between its (1) and (2) finish), answering
- * ALREADY_ADMITTED when it finds it.
+ * DynamoDB admission: a rank ticket, then one transaction that counts and records together.
+ * 1. `ADD seq 1` on the day's RANKS item gives the rank (a plain update: a retried one only skips a rank);
+ * 2. a TransactWriteItems of (a) the counter shard, `admitted + 1` only if below its share of the quota and the day
+ *    is not closed, and (b) the user's item, rank and requestId set only if the user holds no rank and this
+ *    request was not voided. Its ClientRequestToken derives from the request id, so the SDK's retry of a lost
+ *    answer is answered as the first attempt was; and any later attempt that finds the user's item holding this
+ *    request id knows it landed. Counting and recording in one transaction means no unit is ever counted without
+ *    its user (nothing to give back after a crash) and none is given back twice (there is no separate uncount).
+ * With `counterShards` K > 1 the quota is split over K counter items (one item's write limit on AWS, README.md
+ * "API"): a request tries a random shard first and falls over to the others in turn when one is exhausted.
+ * An admission whose transaction's outcome stays unknown (every attempt failed without an answer, or the deadline
+ * aborted it) is settled before answering by a void: one conditional update of the user's item that either finds
+ * this request's admission (it landed: ADMITTED) or adds the request id to `voided`, after which its transaction
+ * can never land. Only when the void, retried until the deadline's `finalSignal`, gets no answer either is the
+ * outcome unknown (AdmissionUnsettledError).
+ * Concurrent requests of one user: the transaction of all but one finds the user's rank and answers
+ * ALREADY_ADMITTED without counting.
  */
 export class DynamoDbAdmissionStore extends DynamoDbAdmissionLedger implements AdmissionStore {
   async admit(request: AdmitRequest): Promise<AdmitOutcome> {
     const pk = dayPk(request.day);
-    const existing = await this.user(pk, request.userId);
-    if (existing) return this.repeat(existing, request);
+    const signal = request.deadline?.signal;
+    const existing = await this.user(pk, request.userId, signal);
+    if (existing?.rank !== undefined) return this.repeat(existing, request);
+    if (existing?.voided?.has(request.requestId)) throw voided();
 
-    const counted = await this.counters.count(request);
-    if (counted === 'CLOSED') return { kind: 'CLOSED' };
-    if (!counted) {
-      // Sold out, unless a concurrent request of the same user took the last unit: then it is a repeat. That
-      // request may be between its count and its ledger write (milliseconds), so look twice.
-      for (const pause of [0, WINNER_WAIT_MS]) {
-        if (pause) await new Promise((resolve) => setTimeout(resolve, pause));
-        const winner = await this.user(pk, request.userId);
-        if (winner) return this.repeat(winner, request);
-      }
-      return { kind: 'SOLD_OUT' };
+    const rank = await this.counters.ticket(request.day, request.expiresAt, signal);
+    for (const shard of this.counters.order(request)) {
+      const outcome = await this.countAndRecord(request, rank, shard);
+      if (outcome !== 'EXHAUSTED') return outcome;
     }
-    const { rank, counter } = counted;
+    return { kind: 'SOLD_OUT' };
+  }
 
-    try {
-      await this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: {
-            pk,
-            sk: userSk(request.userId),
-            userId: request.userId,
-            rank,
-            counter,
-            requestId: request.requestId,
-            admittedAt: request.admittedAt,
-            expiresAt: request.expiresAt,
-          },
-          ConditionExpression: 'attribute_not_exists(pk)',
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-        }),
-      );
-      return { kind: 'ADMITTED', rank, admittedAt: request.admittedAt };
-    } catch (error) {
-      // An ambiguous failure may have written the item: keep the count (undersell at worst, never oversell).
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      await this.counters.uncount(request.day, counter);
-      const winner =
-        (error.Item ? (unmarshall(error.Item) as UserItem) : undefined) ?? (await this.user(pk, request.userId));
-      if (!winner) throw new Error('user item vanished during admission');
-      return this.repeat(winner, request);
+  /** Step 2 on one shard: the outcome, or EXHAUSTED when the shard's share of the quota is used. */
+  private async countAndRecord(
+    request: AdmitRequest,
+    rank: number,
+    shard: number,
+  ): Promise<AdmitOutcome | 'EXHAUSTED'> {
+    const pk = dayPk(request.day);
+    const counter = this.counters.key(request, shard);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.client.send(
+          new TransactWriteCommand({
+            ClientRequestToken: requestToken(request.requestId, shard, rank, attempt),
+            TransactItems: [
+              { Update: this.counters.countInput(request, shard) },
+              {
+                Update: {
+                  TableName: this.tableName,
+                  Key: { pk, sk: userSk(request.userId) },
+                  UpdateExpression:
+                    'SET userId = :user, #rank = :rank, #counter = :counter, requestId = :rid, admittedAt = :at, expiresAt = :exp',
+                  ConditionExpression: 'attribute_not_exists(#rank) AND NOT contains(voided, :rid)',
+                  ExpressionAttributeNames: { '#rank': 'rank', '#counter': 'counter' },
+                  ExpressionAttributeValues: {
+                    ':user': request.userId,
+                    ':rank': rank,
+                    ':counter': counter,
+                    ':rid': request.requestId,
+                    ':at': request.admittedAt,
+                    ':exp': request.expiresAt,
+                  },
+                  ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+                },
+              },
+            ],
+          }),
+          { abortSignal: request.deadline?.signal },
+        );
+        this.counters.counted(request, shard);
+        return { kind: 'ADMITTED', rank, admittedAt: request.admittedAt };
+      } catch (error) {
+        if (error instanceof TransactionCanceledException) {
+          const [counterReason, userReason] = error.CancellationReasons ?? [];
+          if (userReason?.Code === 'ConditionalCheckFailed') {
+            const holder = userReason.Item ? (unmarshall(userReason.Item) as UserItem) : undefined;
+            if (holder?.rank !== undefined) return this.repeat(holder, request);
+            throw voided();
+          }
+          if (counterReason?.Code === 'ConditionalCheckFailed') {
+            if (counterReason.Item && unmarshall(counterReason.Item).closed) return { kind: 'CLOSED' };
+            this.counters.exhausted(request, shard);
+            return 'EXHAUSTED';
+          }
+          // A conflict or throttling: nothing was written; try again while there is time.
+          if (attempt < CONFLICT_ATTEMPTS && !request.deadline?.signal.aborted) {
+            await jitter();
+            continue;
+          }
+          throw error;
+        }
+        if (error instanceof Error && /ValidationException|AccessDenied/.test(error.name)) throw error;
+        // No answer (timeouts, resets, 5xx after the SDK's retries, the deadline): it may have landed.
+        return this.settle(request);
+      }
     }
   }
 
+  /**
+   * Settles an admission whose transaction's outcome is unknown: adds the request id to the user's `voided` set
+   * unless the user holds a rank. Returns the admission when it finds this request's (it landed) or another's
+   * (ALREADY_ADMITTED); throws AdmissionVoidedError once voided (nothing landed, nothing can), and
+   * AdmissionUnsettledError when no void got an answer by the deadline's `finalSignal` (or in
+   * {@link SETTLE_ATTEMPTS} attempts without a deadline).
+   */
+  private async settle(request: AdmitRequest): Promise<AdmitOutcome> {
+    const pk = dayPk(request.day);
+    const finalSignal = request.deadline?.finalSignal;
+    for (let attempt = 1; attempt <= SETTLE_ATTEMPTS || finalSignal; attempt++) {
+      if (finalSignal?.aborted) break;
+      try {
+        await this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: { pk, sk: userSk(request.userId) },
+            UpdateExpression: 'SET userId = :user, expiresAt = if_not_exists(expiresAt, :exp) ADD voided :rid',
+            ConditionExpression: 'attribute_not_exists(#rank)',
+            ExpressionAttributeNames: { '#rank': 'rank' },
+            ExpressionAttributeValues: {
+              ':user': request.userId,
+              ':exp': request.expiresAt,
+              ':rid': new Set([request.requestId]),
+            },
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          }),
+          { abortSignal: finalSignal },
+        );
+        throw voided();
+      } catch (error) {
+        if (error instanceof VoidedError) throw error;
+        if (isConditionalCheckFailed(error)) {
+          const old = (error as { Item?: Record<string, never> }).Item;
+          const holder = old ? (unmarshall(old) as UserItem) : await this.user(pk, request.userId, finalSignal);
+          if (holder?.rank !== undefined) return this.repeat(holder, request);
+          continue; // released meanwhile: void again
+        }
+        if (aborted(error)) break;
+        await jitter();
+      }
+    }
+    throw new AdmissionUnsettledError(
+      `The outcome of request ${request.requestId} is unknown (the admission store did not answer in time); ask again`,
+    );
+  }
+
+  /**
+   * Releases the admission if the user still holds `rank` and no coupon writer claimed it: one transaction removes
+   * the rank from the user's item (kept as a marker) and gives the unit back to its counter shard. Its
+   * ClientRequestToken makes the SDK's retries of a lost answer harmless; a later call finds no rank (NOT_HELD).
+   */
   async release(day: CampaignDay, userId: string, rank: number): Promise<ReleaseOutcome> {
     const pk = dayPk(day);
     const holder = await this.user(pk, userId);
@@ -210,26 +303,29 @@ export class DynamoDbAdmissionStore extends DynamoDbAdmissionLedger implements A
     try {
       await this.client.send(
         new TransactWriteCommand({
+          ClientRequestToken: requestToken('release', pk, userId, rank),
           TransactItems: [
             {
-              Delete: {
+              Update: {
                 TableName: this.tableName,
                 Key: { pk, sk: userSk(userId) },
+                UpdateExpression: 'REMOVE #rank, #counter, requestId, admittedAt',
                 // Serialized with claim()'s conditional update of the same item: whichever lands first wins.
                 ConditionExpression: '#rank = :rank AND attribute_not_exists(claimedAt)',
-                ExpressionAttributeNames: { '#rank': 'rank' },
+                ExpressionAttributeNames: { '#rank': 'rank', '#counter': 'counter' },
                 ExpressionAttributeValues: { ':rank': rank },
               },
             },
-            { Update: { ...this.counters.uncountInput(day, counter), ConditionExpression: 'attribute_exists(pk)' } },
+            { Update: this.counters.uncountInput(day, counter) },
           ],
         }),
       );
       return 'RELEASED';
     } catch (error) {
-      if (!firstConditionFailed(error)) throw error;
-      // Claimed (or released) between the read and the delete: the next read settles it (a claim is never undone
-      // and a rank never reused, so this recurses once).
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      if (error.CancellationReasons?.[0]?.Code !== 'ConditionalCheckFailed') throw error;
+      // Claimed (or released) between the read and the transaction: the next read settles it (a claim is never
+      // undone and a rank never reused, so this recurses once).
       return this.release(day, userId, rank);
     }
   }
@@ -240,10 +336,6 @@ export class DynamoDbAdmissionStore extends DynamoDbAdmissionLedger implements A
     options: { readonly counterShards?: number; readonly expiresAt: number },
   ): Promise<void> {
     await this.counters.close(day, options.counterShards ?? 1, options.expiresAt);
-  }
-
-  async rankOf(day: CampaignDay, userId: string): Promise<number | undefined> {
-    return (await this.user(dayPk(day), userId))?.rank;
   }
 
   async admittedUsers(day: CampaignDay): Promise<Map<string, number>> {
@@ -257,14 +349,7 @@ export class DynamoDbAdmissionStore extends DynamoDbAdmissionLedger implements A
 
   private repeat(user: UserItem, request: AdmitRequest): AdmitOutcome {
     return user.requestId === request.requestId
-      ? { kind: 'ADMITTED', rank: user.rank, admittedAt: request.admittedAt }
-      : { kind: 'ALREADY_ADMITTED', rank: user.rank };
-  }
-
-  private async user(pk: string, userId: string): Promise<UserItem | undefined> {
-    const { Item } = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: { pk, sk: userSk(userId) }, ConsistentRead: true }),
-    );
-    return Item as UserItem | undefined;
+      ? { kind: 'ADMITTED', rank: user.rank as number, admittedAt: user.admittedAt ?? request.admittedAt }
+      : { kind: 'ALREADY_ADMITTED', rank: user.rank as number };
   }
 }

@@ -1,4 +1,3 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { CampaignDay } from '../../domain/admission';
 import type { AdmitRequest } from '../../domain/ports';
@@ -11,33 +10,30 @@ import { COUNTER_SK, counterSk, dayPk } from './admission-keys';
 export const shardQuota = (quota: number, shard: number, shards: number) =>
   Math.floor(quota / shards) + (shard < quota % shards ? 1 : 0);
 
+/** Sort key of the day's rank ticket item (`seq`: the highest rank handed out). */
+export const RANKS_SK = 'RANKS';
+
 /**
  * A shard an instance saw exhausted is tried last for this long, ms, so the fall-over does not keep paying rejected
  * conditional writes (which consume write capacity) on shards known to be full.
  */
 const EXHAUSTED_SHARD_TTL_MS = 1_000;
 
-/** A counter shard as stored: its sort key, `admitted`, and `countedAt` (epoch ms of its last count, if recorded). */
+/** A counter shard as stored: its sort key and `admitted`. */
 export interface Shard {
   readonly counter: string;
   readonly admitted: number;
-  readonly countedAt?: number;
-}
-
-/** One admission counted on a shard: its rank and the shard's sort key. */
-export interface Counted {
-  readonly rank: number;
-  readonly counter: string;
 }
 
 /**
- * The counter items of a campaign day in the admission table (step 1 of DynamoDbAdmissionStore's admission): with
- * K = `counterShards` items, `admitted` of shard s never exceeds {@link shardQuota}, so the day never exceeds its
- * quota. Remembers, per instance, the shards it saw exhausted.
+ * The counter items of a campaign day in the admission table and its rank ticket: with K = `counterShards` items,
+ * `admitted` of shard s never exceeds {@link shardQuota}, so the day never exceeds its quota. The counting update
+ * is one item of the admission transaction (DynamoDbAdmissionStore). Remembers, per instance, the shards it saw
+ * exhausted.
  */
 export class DynamoDbCounterShards {
   /** Shards this instance saw exhausted (`pk#shard`) -> when to try them again, epoch ms. */
-  private readonly exhausted = new Map<string, number>();
+  private readonly exhaustedUntil = new Map<string, number>();
 
   constructor(
     private readonly client: DynamoDBDocumentClient,
@@ -45,67 +41,92 @@ export class DynamoDbCounterShards {
   ) {}
 
   /**
-   * Counts one admission on a shard with quota left, starting at a random one and falling over to the next ones;
-   * undefined when every shard is exhausted (sold out), 'CLOSED' when the day was closed. The rank is
-   * `shard + 1 + K x (seq - 1)`: unique per day, in arrival order within a shard. A shard this instance saw
-   * exhausted within {@link EXHAUSTED_SHARD_TTL_MS} is tried after the others rather than first, and never skipped,
-   * so a unit given back is always found. A sold-out day costs K rejected writes per request only until the issue
-   * function's sold-out cache answers from memory (one such request per instance per 2 s).
+   * The next rank of the day: `ADD seq 1` on its RANKS item (1 WCU). Ranks are unique and in arrival order; a
+   * retried update, a request that finds the day sold out and a released admission leave gaps.
    */
-  async count(request: AdmitRequest): Promise<Counted | 'CLOSED' | undefined> {
+  async ticket(day: CampaignDay, expiresAt: number, signal?: AbortSignal): Promise<number> {
+    const { Attributes } = await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: dayPk(day), sk: RANKS_SK },
+        UpdateExpression: 'SET expiresAt = :exp ADD seq :one',
+        ExpressionAttributeValues: { ':one': 1, ':exp': expiresAt },
+        ReturnValues: 'UPDATED_NEW',
+      }),
+      { abortSignal: signal },
+    );
+    return Attributes?.seq as number;
+  }
+
+  /**
+   * The shards to try, in order: from a random one onwards, those this instance saw exhausted within
+   * {@link EXHAUSTED_SHARD_TTL_MS} last (never skipped, so a unit given back is always found); shards whose share
+   * of the quota is 0 left out.
+   */
+  order(request: Pick<AdmitRequest, 'day' | 'quota' | 'counterShards'>): number[] {
     const pk = dayPk(request.day);
     const shards = request.counterShards ?? 1;
     const first = Math.floor(Math.random() * shards);
-    const order = Array.from({ length: shards }, (_, i) => (first + i) % shards);
     const now = Date.now();
-    const seenExhausted = (shard: number) => (this.exhausted.get(`${pk}#${shard}`) ?? 0) > now;
-    for (const shard of [...order.filter((s) => !seenExhausted(s)), ...order.filter(seenExhausted)]) {
-      const quota = shardQuota(request.quota, shard, shards);
-      if (quota === 0) continue;
-      const counter = counterSk(shard, shards);
-      try {
-        const { Attributes } = await this.client.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: { pk, sk: counter },
-            // countedAt (epoch ms) lets reconciliation prove that no admission counted here is still running.
-            UpdateExpression: 'SET expiresAt = :exp, countedAt = :now ADD admitted :one, seq :one',
-            ConditionExpression:
-              'attribute_not_exists(closed) AND (attribute_not_exists(admitted) OR admitted < :quota)',
-            ExpressionAttributeValues: { ':one': 1, ':quota': quota, ':exp': request.expiresAt, ':now': Date.now() },
-            ReturnValues: 'UPDATED_NEW',
-            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-          }),
-        );
-        this.exhausted.delete(`${pk}#${shard}`);
-        return { rank: shard + 1 + shards * ((Attributes?.seq as number) - 1), counter };
-      } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
-        if (error.Item?.closed) return 'CLOSED';
-        this.exhausted.set(`${pk}#${shard}`, now + EXHAUSTED_SHARD_TTL_MS);
-      }
-    }
-    return undefined;
+    const all = Array.from({ length: shards }, (_, i) => (first + i) % shards).filter(
+      (s) => shardQuota(request.quota, s, shards) > 0,
+    );
+    const seen = (s: number) => (this.exhaustedUntil.get(`${pk}#${s}`) ?? 0) > now;
+    return [...all.filter((s) => !seen(s)), ...all.filter(seen)];
   }
 
-  /** The update that gives `units` (default 1) of quota back to the counter shard `counter` (ranks are not reused). */
-  uncountInput(day: CampaignDay, counter: string, units = 1) {
+  /** Sort key of `shard` for the request's shard count. */
+  key(request: Pick<AdmitRequest, 'counterShards'>, shard: number): string {
+    return counterSk(shard, request.counterShards ?? 1);
+  }
+
+  /**
+   * The transaction item that counts one admission on `shard`: `admitted + 1` only if the day is not closed and
+   * `admitted` is below the shard's share of the quota (ALL_OLD on failure says which).
+   */
+  countInput(request: AdmitRequest, shard: number) {
+    const shards = request.counterShards ?? 1;
+    return {
+      TableName: this.tableName,
+      Key: { pk: dayPk(request.day), sk: counterSk(shard, shards) },
+      UpdateExpression: 'SET expiresAt = :exp ADD admitted :one',
+      ConditionExpression: 'attribute_not_exists(closed) AND (attribute_not_exists(admitted) OR admitted < :quota)',
+      ExpressionAttributeValues: {
+        ':one': 1,
+        ':quota': shardQuota(request.quota, shard, shards),
+        ':exp': request.expiresAt,
+      },
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
+    };
+  }
+
+  /** Records that `shard` had quota left (it is tried in its turn again). */
+  counted(request: Pick<AdmitRequest, 'day'>, shard: number): void {
+    this.exhaustedUntil.delete(`${dayPk(request.day)}#${shard}`);
+  }
+
+  /** Records that `shard` was seen exhausted. */
+  exhausted(request: Pick<AdmitRequest, 'day'>, shard: number): void {
+    this.exhaustedUntil.set(`${dayPk(request.day)}#${shard}`, Date.now() + EXHAUSTED_SHARD_TTL_MS);
+  }
+
+  /**
+   * The transaction item that gives one unit back to the counter shard `counter` (a release's: the same
+   * transaction removes the user's rank, so it is applied once). Ranks are not reused.
+   */
+  uncountInput(day: CampaignDay, counter: string) {
     return {
       TableName: this.tableName,
       Key: { pk: dayPk(day), sk: counter },
       UpdateExpression: 'ADD admitted :minus',
-      ExpressionAttributeValues: { ':minus': -units } as Record<string, unknown>,
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeValues: { ':minus': -1 },
     };
-  }
-
-  /** Gives one unit of quota back to the counter shard `counter`. */
-  async uncount(day: CampaignDay, counter: string): Promise<void> {
-    await this.client.send(new UpdateCommand(this.uncountInput(day, counter)));
   }
 
   /**
    * Marks every counter shard of the day `closed` (creating the items when the day has not started), so the
-   * counting write's condition rejects every later admission. Idempotent. `expiresAt` is epoch seconds.
+   * counting condition rejects every later admission. Idempotent. `expiresAt` is epoch seconds.
    */
   async close(day: CampaignDay, shards: number, expiresAt: number): Promise<void> {
     await Promise.all(
@@ -122,40 +143,18 @@ export class DynamoDbCounterShards {
     );
   }
 
-  /**
-   * The day's counter shards as stored: sort key, `admitted`, and `countedAt` (epoch ms of the last count; absent on
-   * items last counted before it was recorded). Strongly consistent.
-   */
+  /** The day's counter shards as stored: sort key and `admitted`. Strongly consistent. */
   async shards(day: CampaignDay): Promise<Shard[]> {
     const { Items } = await this.client.send(
       new QueryCommand({
         TableName: this.tableName,
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :counter)',
         ExpressionAttributeValues: { ':pk': dayPk(day), ':counter': COUNTER_SK },
-        ProjectionExpression: 'sk, admitted, countedAt',
+        ProjectionExpression: 'sk, admitted',
         ConsistentRead: true,
       }),
     );
-    return (Items ?? []).map((item) => ({ counter: item.sk, admitted: item.admitted ?? 0, countedAt: item.countedAt }));
-  }
-
-  /**
-   * Gives `units` back to `shard` if it is exactly as read: `admitted` and `countedAt` unchanged (no count, release
-   * or give-back since). Returns whether it did.
-   */
-  async giveBack(day: CampaignDay, shard: Shard, units: number): Promise<boolean> {
-    const input = this.uncountInput(day, shard.counter, units);
-    input.ExpressionAttributeValues[':admitted'] = shard.admitted;
-    input.ExpressionAttributeValues[':countedAt'] = shard.countedAt;
-    try {
-      await this.client.send(
-        new UpdateCommand({ ...input, ConditionExpression: 'admitted = :admitted AND countedAt = :countedAt' }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+    return (Items ?? []).map((item) => ({ counter: item.sk, admitted: item.admitted ?? 0 }));
   }
 
   /** The sum of the day's counter shards (one item unless the campaign is sharded). */

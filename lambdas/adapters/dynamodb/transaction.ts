@@ -1,4 +1,8 @@
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+
+/** Whether a single-item write failed its condition. */
+export const isConditionalCheckFailed = (error: unknown): error is ConditionalCheckFailedException =>
+  error instanceof ConditionalCheckFailedException;
 
 /**
  * Whether `error` is a TransactWriteItems cancelled because the condition of its first item failed (the item the

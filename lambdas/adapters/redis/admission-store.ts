@@ -1,5 +1,6 @@
 import type { Redis } from '@upstash/redis';
 import type { CampaignDay } from '../../domain/admission';
+import { AdmissionUnsettledError, AdmissionVoidedError } from '../../domain/errors';
 import type {
   AdmissionLedger,
   AdmissionStore,
@@ -9,6 +10,12 @@ import type {
   LedgerEntry,
   ReleaseOutcome,
 } from '../../domain/ports';
+
+/** Attempts of the void that settles an unanswered admission when the request has no deadline. */
+const SETTLE_ATTEMPTS = 10;
+
+/** The answer to a request whose admission was voided: it did not land and never can. */
+const voided = () => new AdmissionVoidedError('The request could not be admitted; please retry');
 
 /**
  * Keys of one campaign day. The `{...}` hash tag puts all of them in one Redis Cluster slot, which a multi-key
@@ -27,12 +34,15 @@ export function dayKeys(day: CampaignDay) {
     closed: `${tag}:closed`,
     /** SET of userIds whose admission a coupon writer claimed (see CLAIM_SCRIPT): no longer releasable. */
     claimed: `${tag}:claimed`,
+    /** SET of request ids whose admission must never land (see VOID_SCRIPT). */
+    voided: `${tag}:voided`,
   };
 }
 
 /**
- * KEYS: users, ledger, seq, closed. ARGV: userId, requestId, quota, admittedAt, expireAt (epoch s).
- * Returns {0, rank} admitted, {1, rank} already admitted, {2, admitted} sold out, {3, 0} closed.
+ * KEYS: users, ledger, seq, closed, voided. ARGV: userId, requestId, quota, admittedAt, expireAt (epoch s).
+ * Returns {0, rank} admitted, {1, rank} already admitted, {2, admitted} sold out, {3, 0} closed, {4, 0} this
+ * request was voided (VOID_SCRIPT): it can never be admitted.
  */
 export const ADMIT_SCRIPT = `
 local entry = redis.call('HGET', KEYS[1], ARGV[1])
@@ -41,6 +51,7 @@ if entry then
   if requestId == ARGV[2] then return {0, tonumber(rank)} end
   return {1, tonumber(rank)}
 end
+if redis.call('SISMEMBER', KEYS[5], ARGV[2]) == 1 then return {4, 0} end
 if redis.call('EXISTS', KEYS[4]) == 1 then return {3, 0} end
 local admitted = redis.call('HLEN', KEYS[1])
 if admitted >= tonumber(ARGV[3]) then return {2, admitted} end
@@ -49,6 +60,23 @@ redis.call('HSET', KEYS[1], ARGV[1], rank .. '|' .. ARGV[2])
 redis.call('ZADD', KEYS[2], rank, ARGV[1] .. '|' .. ARGV[4])
 for i = 1, 3 do redis.call('EXPIREAT', KEYS[i], ARGV[5]) end
 return {0, rank}
+`;
+
+/**
+ * KEYS: users, voided. ARGV: userId, requestId, expireAt (epoch s). Settles an admission whose answer was lost:
+ * {0, rank} when this request's admission landed, {1, rank} when another request of the user holds one, else
+ * {5, 0} after adding the request id to `voided`, so that ADMIT_SCRIPT never admits it (a retried or late request).
+ */
+export const VOID_SCRIPT = `
+local entry = redis.call('HGET', KEYS[1], ARGV[1])
+if entry then
+  local rank, requestId = string.match(entry, '^(%d+)|(.*)$')
+  if requestId == ARGV[2] then return {0, tonumber(rank)} end
+  return {1, tonumber(rank)}
+end
+redis.call('SADD', KEYS[2], ARGV[2])
+redis.call('EXPIREAT', KEYS[2], ARGV[3])
+return {5, 0}
 `;
 
 /**
@@ -109,9 +137,10 @@ export class RedisAdmissionLedger implements AdmissionLedger {
     return flags.map((flag) => Number(flag) === 1);
   }
 
-  /** Always 0: the admission script counts and records a user in one atomic step, so no unit can leak. */
-  async returnLeakedUnits(): Promise<number> {
-    return 0;
+  async rankOf(day: CampaignDay, userId: string): Promise<number | undefined> {
+    const entry = await this.redis.hget<string>(dayKeys(day).users, userId);
+    if (entry === null || entry === undefined) return undefined;
+    return Number.parseInt(String(entry).split('|')[0] ?? '', 10);
   }
 
   async ledger(day: CampaignDay): Promise<LedgerEntry[]> {
@@ -135,11 +164,13 @@ export class RedisAdmissionLedger implements AdmissionLedger {
  */
 export class RedisAdmissionStore extends RedisAdmissionLedger implements AdmissionStore {
   private readonly admitScript;
+  private readonly voidScript;
   private readonly releaseScript;
 
   constructor(redis: Redis) {
     super(redis);
     this.admitScript = redis.createScript<[number, number]>(ADMIT_SCRIPT);
+    this.voidScript = redis.createScript<[number, number]>(VOID_SCRIPT);
     this.releaseScript = redis.createScript<number>(RELEASE_SCRIPT);
   }
 
@@ -148,16 +179,52 @@ export class RedisAdmissionStore extends RedisAdmissionLedger implements Admissi
     await Promise.all([ADMIT_SCRIPT, RELEASE_SCRIPT].map((script) => this.redis.scriptLoad(script)));
   }
 
+  /**
+   * One script call (see {@link ADMIT_SCRIPT}); a retry of a lost answer finds its own admission. When no attempt
+   * was answered (the client's retries of a network error ran out), the admission may have landed or may still
+   * land: it is settled by {@link VOID_SCRIPT} before answering (ADMITTED when it landed; AdmissionVoidedError once
+   * voided; AdmissionUnsettledError when the void got no answer either, within the deadline or 10 attempts).
+   */
   async admit(request: AdmitRequest): Promise<AdmitOutcome> {
     const k = dayKeys(request.day);
-    const [status, value] = await this.admitScript.exec(
-      [k.users, k.ledger, k.seq, k.closed],
-      [request.userId, request.requestId, String(request.quota), request.admittedAt, String(request.expiresAt)],
-    );
+    let reply: [number, number];
+    try {
+      reply = await this.admitScript.exec(
+        [k.users, k.ledger, k.seq, k.closed, k.voided],
+        [request.userId, request.requestId, String(request.quota), request.admittedAt, String(request.expiresAt)],
+      );
+    } catch {
+      return this.settle(request);
+    }
+    const [status, value] = reply;
     if (status === 0) return { kind: 'ADMITTED', rank: value, admittedAt: request.admittedAt };
     if (status === 1) return { kind: 'ALREADY_ADMITTED', rank: value };
     if (status === 3) return { kind: 'CLOSED' };
+    if (status === 4) throw voided();
     return { kind: 'SOLD_OUT' };
+  }
+
+  private async settle(request: AdmitRequest): Promise<AdmitOutcome> {
+    const k = dayKeys(request.day);
+    const finalSignal = request.deadline?.finalSignal;
+    for (let attempt = 1; attempt <= SETTLE_ATTEMPTS || finalSignal; attempt++) {
+      if (finalSignal?.aborted) break;
+      try {
+        const [status, rank] = await this.voidScript.exec(
+          [k.users, k.voided],
+          [request.userId, request.requestId, String(request.expiresAt)],
+        );
+        if (status === 0) return { kind: 'ADMITTED', rank, admittedAt: request.admittedAt };
+        if (status === 1) return { kind: 'ALREADY_ADMITTED', rank };
+        throw voided();
+      } catch (error) {
+        if (error instanceof AdmissionVoidedError) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20));
+      }
+    }
+    throw new AdmissionUnsettledError(
+      `The outcome of request ${request.requestId} is unknown (Redis did not answer in time); ask again`,
+    );
   }
 
   async release(day: CampaignDay, userId: string, rank: number): Promise<ReleaseOutcome> {
@@ -168,12 +235,6 @@ export class RedisAdmissionStore extends RedisAdmissionLedger implements Admissi
 
   async close(day: CampaignDay, options: { readonly expiresAt: number }): Promise<void> {
     await this.redis.set(dayKeys(day).closed, '1', { exat: options.expiresAt });
-  }
-
-  async rankOf(day: CampaignDay, userId: string): Promise<number | undefined> {
-    const entry = await this.redis.hget<string>(dayKeys(day).users, userId);
-    if (entry === null || entry === undefined) return undefined;
-    return Number.parseInt(String(entry).split('|')[0] ?? '', 10);
   }
 
   async admittedUsers(day: CampaignDay): Promise<Map<string, number>> {

@@ -13,8 +13,11 @@ const thrown = thrownErrorsByOperation(
     .map((f) => path.join(handlers, f)),
 );
 
-/** Errors the document adds to every route (the edge's 503), so the contract table need not list them. */
-const EVERY_ROUTE = new Set(['UnavailableError']);
+/**
+ * Errors the document adds to every route (the edge's 503, and the issue path's kinds of it, answered with the same
+ * status and code), so the contract table need not list them.
+ */
+const EVERY_ROUTE = new Set(['UnavailableError', 'AdmissionVoidedError', 'AdmissionUnsettledError']);
 
 describe('contract: the documented errors of each operation are the ones its handler can throw', () => {
   it.each(ROUTES.map((r) => [r.operation, r] as const))('%s', (operation) => {

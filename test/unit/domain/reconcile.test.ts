@@ -1,7 +1,7 @@
 import { type AdmissionMessage, couponIdOf, MessageRejectedError } from '../../../lambdas/domain/admission';
 import type { Campaign } from '../../../lambdas/domain/campaign';
 import type { FailureStatus } from '../../../lambdas/domain/ports';
-import { LEAK_QUIET_MS, reconcilableDays, reconcile } from '../../../lambdas/domain/reconcile';
+import { reconcilableDays, reconcile } from '../../../lambdas/domain/reconcile';
 import { MemoryAdmissions } from '../../support/fakes';
 import { springSaleDefinition } from '../../support/fixtures';
 
@@ -67,18 +67,6 @@ async function setup(admitted: { userId: string; minutesAgo: number }[]) {
 }
 
 describe('domain: reconcile', () => {
-  it('asks the store for units leaked on counters quiet for longer than an admission can run, and reports them', async () => {
-    const { deps } = await setup([{ userId: 'a', minutesAgo: 30 }]);
-    const asked: Date[] = [];
-    deps.admissions.returnLeakedUnits = async (_: unknown, quietBefore: Date) => {
-      asked.push(quietBefore);
-      return 1;
-    };
-    const [report] = await reconcile(deps);
-    expect(asked).toEqual([new Date(NOW.getTime() - LEAK_QUIET_MS)]);
-    expect(report).toMatchObject({ ...day, returnedUnits: 1, admitted: 1 });
-  });
-
   it('re-enqueues exactly the admitted users past the grace period with no coupon and no failure record', async () => {
     const { deps, coupons, failures, sent, idOf } = await setup([
       { userId: 'persisted', minutesAgo: 30 },
