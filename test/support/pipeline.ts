@@ -170,6 +170,21 @@ export class PipelineProbe {
     return answers;
   }
 
+  /**
+   * Sends one issue request per user id at a steady `perSecond`, each at its own time whatever the answers before
+   * it (demand that keeps coming), and resolves with every answer, in the order sent, once all came back.
+   */
+  async issuePaced(campaignId: string, userIds: readonly string[], perSecond: number): Promise<IssueAnswer[]> {
+    await this.cloud.client.tokensFor([...new Set(userIds)]);
+    const start = Date.now();
+    return Promise.all(
+      userIds.map(async (userId, i) => {
+        await sleep(Math.max(0, start + (i * 1_000) / perSecond - Date.now()));
+        return (await this.issue(campaignId, [userId], 1))[0] as IssueAnswer;
+      }),
+    );
+  }
+
   async ledger(day: CampaignDay): Promise<LedgerEntry[]> {
     return this.admissions.ledger(day);
   }
