@@ -59,6 +59,7 @@ const SCENARIOS: readonly Scenario[] = [
     },
   },
   {
+    // The leak of DynamoDB mode (a counting write applied twice); Redis mode admits without either call.
     name: 'leak',
     title: '(b) lost PutItem and UpdateItem answers (35%) during a burst',
     chaos: { dynamodb: { PutItem: { errorAfterForwardRate: 0.35 }, UpdateItem: { errorAfterForwardRate: 0.35 } } },
