@@ -8,7 +8,7 @@ import { median } from './stats';
 
 /** Cold-start figures of one function. */
 export interface ColdStartResult {
-  /** Logical id in the template, e.g. `IssueCouponFunctionDD2E9710`. */
+  /** Logical id in the template, e.g. `CouponsFunctionsIssueCouponFunctionAAD5140F`. */
   readonly function: string;
   /** Minified bundle (`index.js`, or `index.mjs` for an ES module build), bytes; source map excluded (it is not loaded at run time). */
   readonly bundleBytes: number;

@@ -5,42 +5,91 @@ import * as z from 'zod';
 
 const rate = z.number().min(0).max(1);
 
+/** How long a request may be held or delayed, ms (longer than any function's timeout, lib/constructs/). */
+const delayMs = z.number().int().min(0).max(120_000);
+
+/**
+ * Late landing, shared by the service operations and Redis: the request is held without an answer and applied
+ * by the service `landLateMs` later.
+ */
+const landLateFields = {
+  /**
+   * Hold matching requests without an answer, then forward them to the service this many ms after they arrived,
+   * whatever the caller did meanwhile (gave up and retried, or died); the service's answer is discarded and the
+   * caller never gets one. As a request whose caller timed out and that the service applied later: to land after
+   * the caller gave up, exceed its timeout (the functions' DynamoDB client abandons an attempt after 3 s and SQS
+   * after 1.5 s, lambdas/runtime/adapters.ts; @upstash/redis waits until the function's timeout, 10 s for the
+   * issue function, lib/constructs/api-functions.ts).
+   */
+  landLateMs: delayMs.optional(),
+  /** Share of requests (0..1) landing late; 1 when `landLateMs` is set without it. Needs `landLateMs`. */
+  landLateRate: rate.optional(),
+};
+
+/** `landLateRate` means nothing without the delay it lands after. */
+const landLateNeedsDelay = (fault: { landLateMs?: number; landLateRate?: number }) =>
+  fault.landLateRate === undefined || fault.landLateMs !== undefined;
+const landLateNeedsDelayError = { message: 'landLateRate needs landLateMs', path: ['landLateRate'] };
+
 /** Faults of one service operation (e.g. DynamoDB `TransactWriteItems`, SQS `SendMessage`). */
-const operationFaultSchema = z.strictObject({
-  /** Share of requests (0..1) answered with `error` instead of being forwarded. */
-  errorRate: rate.optional(),
-  /**
-   * Share of requests (0..1) forwarded (so the service acts on them: a message is stored) and then answered with
-   * `error` instead of the service's answer, as a response lost after the service committed. With the SDK's
-   * retries, one `SendMessage` stores several copies and its caller still sees an error.
-   */
-  errorAfterForwardRate: rate.optional(),
-  /**
-   * The error returned, one the real service returns. Retryable: DynamoDB InternalServerError (500, the default)
-   * or ProvisionedThroughputExceededException / ThrottlingException (400); SQS InternalError (500, the default) or
-   * ServiceUnavailable (503). Not retryable: DynamoDB AccessDeniedException (400), as when a function's role lost
-   * a permission (the replay parks what fails with it, lambdas/domain/replay.ts isRetryable).
-   */
-  error: z
-    .enum([
-      'InternalServerError',
-      'ProvisionedThroughputExceededException',
-      'ThrottlingException',
-      'AccessDeniedException',
-      'InternalError',
-      'ServiceUnavailable',
-    ])
-    .optional(),
-  /** Added before forwarding, ms. */
-  latencyMs: z.number().int().min(0).max(120_000).optional(),
-  /** Hold matching requests without an answer until the caller gives up (times out or dies). */
-  blackhole: z.boolean().optional(),
-  /** Share of requests (0..1) blackholed; `blackhole: true` means 1. */
-  blackholeRate: rate.optional(),
-});
+const operationFaultSchema = z
+  .strictObject({
+    /** Share of requests (0..1) answered with `error` instead of being forwarded. */
+    errorRate: rate.optional(),
+    /**
+     * Share of requests (0..1) forwarded (so the service acts on them: a message is stored) and then answered with
+     * `error` instead of the service's answer, as a response lost after the service committed. With the SDK's
+     * retries, one `SendMessage` stores several copies and its caller still sees an error.
+     */
+    errorAfterForwardRate: rate.optional(),
+    /**
+     * The error returned, one the real service returns. Retryable: DynamoDB InternalServerError (500, the default)
+     * or ProvisionedThroughputExceededException / ThrottlingException (400); SQS InternalError (500, the default)
+     * or ServiceUnavailable (503). Not retryable: DynamoDB AccessDeniedException (400), as when a function's role
+     * lost a permission (the replay parks what fails with it, lambdas/domain/replay.ts isRetryable).
+     */
+    error: z
+      .enum([
+        'InternalServerError',
+        'ProvisionedThroughputExceededException',
+        'ThrottlingException',
+        'AccessDeniedException',
+        'InternalError',
+        'ServiceUnavailable',
+      ])
+      .optional(),
+    /** Added before forwarding, ms. */
+    latencyMs: delayMs.optional(),
+    /** Hold matching requests without an answer until the caller gives up (times out or dies); never forwarded. */
+    blackhole: z.boolean().optional(),
+    /** Share of requests (0..1) blackholed; `blackhole: true` means 1. */
+    blackholeRate: rate.optional(),
+    ...landLateFields,
+  })
+  .refine(landLateNeedsDelay, landLateNeedsDelayError);
 
 /** Operation name -> faults; `*` applies to every operation of the service without its own entry. */
 const serviceFaultsSchema = z.record(z.string().min(1), operationFaultSchema);
+
+/**
+ * Faults of the Upstash bridge, on every REST request the functions send (one command, a pipeline or a
+ * transaction): Redis has no operation names here, the admission, release and claim scripts all being EVALSHA.
+ */
+const redisFaultSchema = z
+  .strictObject({
+    /** The Upstash bridge drops every connection, as an unreachable database would. */
+    down: z.boolean().optional(),
+    /** Added to every bridge request, ms. */
+    latencyMs: delayMs.optional(),
+    /**
+     * Share of requests (0..1) run on redis-server whose answer is then lost: the bridge destroys the connection
+     * instead of answering, so @upstash/redis sees a network error and retries per its `retry` option (twice in
+     * the functions, lambdas/runtime/adapters.ts), each retry running the command again.
+     */
+    errorAfterForwardRate: rate.optional(),
+    ...landLateFields,
+  })
+  .refine(landLateNeedsDelay, landLateNeedsDelayError);
 
 /** Faults of one function's execution environments. */
 const lambdaFaultSchema = z.strictObject({
@@ -56,28 +105,29 @@ const lambdaFaultSchema = z.strictObject({
 /**
  * The chaos configuration: `POST /_local/chaos` body, `GET /_local/chaos` and `LOCAL_CLOUD_CHAOS`. `{}` clears
  * every fault. Example: `{"dynamodb":{"PutItem":{"errorRate":0.5}},"sqs":{"SendMessage":{"blackhole":true}},
- * "redis":{"down":false},"lambda":{"IssueCouponFunctionDD2E9710":{"crashRate":0.1}}}`; a lost answer after the
- * message was stored: `{"sqs":{"SendMessage":{"errorAfterForwardRate":1}}}`.
+ * "redis":{"down":false},"lambda":{"CouponsFunctionsIssueCouponFunctionAAD5140F":{"crashRate":0.1}}}` (a
+ * function's logical id as in the synthesized template, listed under `functions` in endpoints.json); a lost
+ * answer after the message was stored: `{"sqs":{"SendMessage":{"errorAfterForwardRate":1}}}`, or after the Redis
+ * command ran: `{"redis":{"errorAfterForwardRate":0.3}}`; a third of the counting writes applied 5 s late, after
+ * their caller's 3 s timeout and retry: `{"dynamodb":{"UpdateItem":{"landLateMs":5000,"landLateRate":0.3}}}`.
  */
 export const chaosConfigSchema = z.strictObject({
   dynamodb: serviceFaultsSchema.optional(),
   sqs: serviceFaultsSchema.optional(),
-  redis: z
-    .strictObject({
-      /** The Upstash bridge drops every connection, as an unreachable database would. */
-      down: z.boolean().optional(),
-      /** Added to every bridge request, ms. */
-      latencyMs: z.number().int().min(0).max(120_000).optional(),
-    })
-    .optional(),
+  redis: redisFaultSchema.optional(),
   /** Function logical id -> faults. */
   lambda: z.record(z.string().min(1), lambdaFaultSchema).optional(),
 });
 
 /** A parsed chaos configuration ({@link chaosConfigSchema}). */
 export type ChaosConfig = z.infer<typeof chaosConfigSchema>;
-/** Faults of one service operation: error and blackhole rates (0..1), the error's name, added latency (ms). */
+/**
+ * Faults of one service operation: error, blackhole and late-landing rates (0..1), the error's name, added latency
+ * and the late landing's delay (ms).
+ */
 export type OperationFault = z.infer<typeof operationFaultSchema>;
+/** Faults of the Upstash bridge: down, added latency (ms), lost-answer and late-landing rates (0..1), delay (ms). */
+export type RedisFault = z.infer<typeof redisFaultSchema>;
 /** Faults of one function: crash rate (0..1) and where the crash happens. */
 export type LambdaFault = z.infer<typeof lambdaFaultSchema>;
 
@@ -90,12 +140,23 @@ export type ProxyVerdict =
       readonly thenError?: { readonly status: number; readonly headers: Record<string, string>; readonly body: string };
     }
   | { readonly kind: 'blackhole' }
+  /** Leave the request unanswered and forward it `delayMs` after it arrived, discarding the service's answer. */
+  | { readonly kind: 'landLate'; readonly delayMs: number }
   | {
       readonly kind: 'error';
       readonly status: number;
       readonly headers: Record<string, string>;
       readonly body: string;
     };
+
+/** What the Upstash bridge does with one request. */
+export type RedisVerdict =
+  /** Destroy the connection unanswered (Redis is down). */
+  | { readonly kind: 'down' }
+  /** Leave the request unanswered and run it `delayMs` after it arrived, discarding the result. */
+  | { readonly kind: 'landLate'; readonly delayMs: number }
+  /** Run it after `latencyMs`; with `dropAnswer`, destroy the connection instead of answering. */
+  | { readonly kind: 'forward'; readonly latencyMs: number; readonly dropAnswer: boolean };
 
 /** A proxied AWS service. */
 export type ChaosService = 'dynamodb' | 'sqs';
@@ -160,8 +221,8 @@ export function serviceError(
 }
 
 /**
- * Counts of injected faults, by `service.operation.kind` (kind: error, errorAfterForward, blackhole, latency,
- * crash, down).
+ * Counts of injected faults, by `service.operation.kind` (kind: error, errorAfterForward, blackhole, landLate,
+ * latency), `redis.kind` (down, latency, errorAfterForward, landLate) and `lambda.<logical id>.crash`.
  */
 export type InjectedCounts = Record<string, number>;
 
@@ -207,7 +268,10 @@ export class Chaos {
     this.listeners.push(listener);
   }
 
-  /** What the proxy in front of `service` does with a request for `operation`. */
+  /**
+   * What the proxy in front of `service` does with a request for `operation`: the operation's own faults, else
+   * those of `*` (not merged). Blackhole is drawn first, then late landing, the error, and the lost answer.
+   */
   verdict(service: ChaosService, operation: string): ProxyVerdict {
     this.calls[`${service}.${operation}`] = (this.calls[`${service}.${operation}`] ?? 0) + 1;
     const faults = this.config[service];
@@ -217,6 +281,11 @@ export class Chaos {
     if (blackholeRate > 0 && this.random() < blackholeRate) {
       this.count(`${service}.${operation}.blackhole`);
       return { kind: 'blackhole' };
+    }
+    const landLate = this.landLate(fault);
+    if (landLate !== undefined) {
+      this.count(`${service}.${operation}.landLate`);
+      return { kind: 'landLate', delayMs: landLate };
     }
     if ((fault.errorRate ?? 0) > 0 && this.random() < (fault.errorRate ?? 0)) {
       this.count(`${service}.${operation}.error`);
@@ -230,13 +299,27 @@ export class Chaos {
     return { kind: 'forward', latencyMs: fault.latencyMs ?? 0 };
   }
 
-  /** The Upstash bridge's state: whether to drop the request, and added latency in ms. */
-  redis(): { down: boolean; latencyMs: number } {
+  /**
+   * What the Upstash bridge does with one request: dropped while Redis is down, else late landing is drawn, then
+   * the lost answer (after the added latency).
+   */
+  redis(): RedisVerdict {
     this.calls.redis = (this.calls.redis ?? 0) + 1;
     const redis = this.config.redis ?? {};
-    if (redis.down) this.count('redis.down');
-    else if (redis.latencyMs) this.count('redis.latency');
-    return { down: redis.down ?? false, latencyMs: redis.latencyMs ?? 0 };
+    if (redis.down) {
+      this.count('redis.down');
+      return { kind: 'down' };
+    }
+    const landLate = this.landLate(redis);
+    if (landLate !== undefined) {
+      this.count('redis.landLate');
+      return { kind: 'landLate', delayMs: landLate };
+    }
+    if (redis.latencyMs) this.count('redis.latency');
+    const rate = redis.errorAfterForwardRate ?? 0;
+    const dropAnswer = rate > 0 && this.random() < rate;
+    if (dropAnswer) this.count('redis.errorAfterForward');
+    return { kind: 'forward', latencyMs: redis.latencyMs ?? 0, dropAnswer };
   }
 
   /** Whether this invocation of `logicalId` crashes, and where. */
@@ -250,6 +333,13 @@ export class Chaos {
   /** A random number in [0, 1), from the injectable source. */
   uniform(): number {
     return this.random();
+  }
+
+  /** The late landing's delay (ms) when this request is drawn to land late, else undefined. */
+  private landLate(fault: { landLateMs?: number; landLateRate?: number }): number | undefined {
+    if (fault.landLateMs === undefined) return undefined;
+    const rate = fault.landLateRate ?? 1;
+    return rate > 0 && this.random() < rate ? fault.landLateMs : undefined;
   }
 
   private count(key: string) {

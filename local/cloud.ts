@@ -72,8 +72,14 @@ export interface FunctionDescription {
 export interface LocalEndpoints {
   apiUrl: string;
   region: string;
+  /** DynamoDB Local itself (the functions reach it through a proxy where chaos is injected). */
   dynamodbEndpoint: string;
+  /** The SQS emulator behind a proxy without faults (the functions use another, where chaos is injected). */
   sqsEndpoint: string;
+  /**
+   * The Upstash REST bridge to redis-server without faults, and its token (Redis mode; the functions use another
+   * bridge, where chaos is injected, with the same token).
+   */
   redisRestUrl: string | null;
   redisRestToken: string | null;
   admissionMode: AdmissionMode;
@@ -178,12 +184,17 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     const functionDynamo = await startServiceProxy({ target: dynamo.endpoint, chaos: { chaos, service: 'dynamodb' } });
     stoppers.push(functionDynamo.stop);
 
-    const bridge = redis
-      ? await startUpstashBridge({ redisPort: redis.port, token: randomBytes(24).toString('base64url'), chaos })
-      : undefined;
+    // As with SQS: the functions reach Redis through a bridge where faults are injected, the cloud's own clients
+    // (endpoints.json: tests' probes, tools) through one without, so they can read the state during a fault.
+    const token = randomBytes(24).toString('base64url');
+    const functionBridge = redis ? await startUpstashBridge({ redisPort: redis.port, token, chaos }) : undefined;
+    if (functionBridge) stoppers.push(functionBridge.stop);
+    const bridge = redis ? await startUpstashBridge({ redisPort: redis.port, token }) : undefined;
     if (bridge) stoppers.push(bridge.stop);
     const secrets = await startLocalSecretsManager(
-      bridge ? { [LOCAL_UPSTASH_SECRET]: JSON.stringify({ url: bridge.url, token: bridge.token }) } : {},
+      functionBridge
+        ? { [LOCAL_UPSTASH_SECRET]: JSON.stringify({ url: functionBridge.url, token: functionBridge.token }) }
+        : {},
     );
     stoppers.push(secrets.stop);
 

@@ -1,5 +1,6 @@
+import type * as http from 'node:http';
 import Redis from 'ioredis';
-import type { Chaos } from './chaos';
+import type { Chaos, RedisVerdict } from './chaos';
 import { bufferedServer, listenLocal, sendJson } from './http-server';
 
 /** A running bridge: its REST URL, the bearer token it demands, and how to stop it. */
@@ -35,8 +36,10 @@ const isCommand = (value: unknown): value is (string | number)[] =>
  * `POST /multi-exec` with an array of commands -> an array of `{"result"}` / `{"error"}`; `Authorization: Bearer
  * <token>` required (401 otherwise); with `Upstash-Encoding: base64` every string in a result is base64, as
  * `@upstash/redis` asks for. Local tool only: loopback, one shared RESP connection.
- * With `chaos`: while Redis is `down` every connection is destroyed unanswered (the client sees a network
- * failure, as with an unreachable database), and `latencyMs` delays each request.
+ * With `chaos` (local/chaos.ts `redis`): while Redis is `down` every connection is destroyed unanswered (the client
+ * sees a network failure, as with an unreachable database); `latencyMs` delays each request; a lost answer runs
+ * the command and then destroys the connection instead of answering; a late landing leaves the request unanswered
+ * and runs it `landLateMs` after it arrived (requests still waiting to land when the bridge stops never do).
  */
 export async function startUpstashBridge(options: {
   redisPort: number;
@@ -53,6 +56,8 @@ export async function startUpstashBridge(options: {
     lazyConnect: false,
   });
   redis.on('error', () => undefined); // surfaced per request
+  /** Late landings not yet run. */
+  const landings = new Set<NodeJS.Timeout>();
 
   const run = async (command: (string | number)[]): Promise<{ result: Reply } | { error: string }> => {
     const [name, ...args] = command;
@@ -63,39 +68,38 @@ export async function startUpstashBridge(options: {
     }
   };
 
-  const server = bufferedServer(async (req, raw, res) => {
-    if (options.chaos) {
-      const { down, latencyMs } = options.chaos.redis();
-      if (down) return req.socket.destroy();
-      if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs));
-    }
-    const send = (status: number, body: unknown) => sendJson(res, status, body);
-    if (req.headers.authorization !== `Bearer ${options.token}`) return send(401, { error: 'Unauthorized' });
+  /** Runs the request on redis-server and resolves with the status and JSON body to answer. */
+  const execute = async (req: http.IncomingMessage, raw: Buffer): Promise<{ status: number; body: unknown }> => {
+    if (req.headers.authorization !== `Bearer ${options.token}`)
+      return { status: 401, body: { error: 'Unauthorized' } };
     const base64 = String(req.headers['upstash-encoding'] ?? '').toLowerCase() === 'base64';
     let body: unknown;
     try {
       body = raw.length ? JSON.parse(raw.toString('utf8')) : undefined;
     } catch {
-      return send(400, { error: 'ERR failed to parse request body as JSON' });
+      return { status: 400, body: { error: 'ERR failed to parse request body as JSON' } };
     }
     const route = (req.url ?? '/').split('?')[0];
     const wrap = (r: { result: Reply } | { error: string }) =>
       'error' in r ? r : { result: encode(r.result, base64) };
 
     if (req.method === 'POST' && (route === '/pipeline' || route === '/multi-exec')) {
-      if (!Array.isArray(body) || !body.every(isCommand))
-        return send(400, { error: 'ERR expected an array of commands' });
-      if (route === '/pipeline') return send(200, (await Promise.all(body.map(run))).map(wrap));
+      if (!Array.isArray(body) || !body.every(isCommand)) {
+        return { status: 400, body: { error: 'ERR expected an array of commands' } };
+      }
+      if (route === '/pipeline') return { status: 200, body: (await Promise.all(body.map(run))).map(wrap) };
       const multi = redis.multi();
       for (const [name, ...args] of body) multi.callBuffer(String(name), ...args.map(String));
       try {
         const results = (await multi.exec()) ?? [];
-        return send(
-          200,
-          results.map(([err, value]) => (err ? { error: err.message } : { result: encode(value as Reply, base64) })),
-        );
+        return {
+          status: 200,
+          body: results.map(([err, value]) =>
+            err ? { error: err.message } : { result: encode(value as Reply, base64) },
+          ),
+        };
       } catch (error) {
-        return send(400, { error: error instanceof Error ? error.message : String(error) });
+        return { status: 400, body: { error: error instanceof Error ? error.message : String(error) } };
       }
     }
     let command: unknown = body;
@@ -104,9 +108,31 @@ export async function startUpstashBridge(options: {
     } else if (req.method === 'POST' && route !== '/' && isCommand(body)) {
       command = [...(route ?? '/').split('/').filter(Boolean).map(decodeURIComponent), ...body];
     }
-    if (!isCommand(command)) return send(400, { error: 'ERR expected a command as a JSON array' });
+    if (!isCommand(command)) return { status: 400, body: { error: 'ERR expected a command as a JSON array' } };
     const result = await run(command);
-    return 'error' in result ? send(400, result) : send(200, wrap(result));
+    return 'error' in result ? { status: 400, body: result } : { status: 200, body: wrap(result) };
+  };
+
+  const server = bufferedServer(async (req, raw, res) => {
+    const verdict: RedisVerdict = options.chaos?.redis() ?? { kind: 'forward', latencyMs: 0, dropAnswer: false };
+    if (verdict.kind === 'down') {
+      req.socket.destroy();
+      return;
+    }
+    if (verdict.kind === 'landLate') {
+      // Never answered; redis-server runs the command later, its result going nowhere.
+      const landing = setTimeout(() => {
+        landings.delete(landing);
+        void execute(req, raw);
+      }, verdict.delayMs);
+      landings.add(landing);
+      return;
+    }
+    if (verdict.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, verdict.latencyMs));
+    const { status, body } = await execute(req, raw);
+    // The command ran; with a lost answer the client sees the connection reset instead of its result.
+    if (verdict.dropAnswer) req.socket.destroy();
+    else sendJson(res, status, body);
   });
   if (options.chaos) {
     const chaos = options.chaos;
@@ -122,6 +148,8 @@ export async function startUpstashBridge(options: {
     url: listener.url,
     token: options.token,
     stop: async () => {
+      for (const landing of landings) clearTimeout(landing);
+      landings.clear();
       await listener.close();
       redis.disconnect();
     },

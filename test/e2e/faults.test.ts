@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { type CampaignDay, couponIdOf } from '../../lambdas/domain/admission';
 import { call, openCampaign, type RunningCloud, startCloudProcess } from '../../local/child-cloud';
-import { countByCode, type IssueAnswer, PipelineProbe, type PipelineSample } from '../support/pipeline';
+import { dayOf, PipelineProbe, type PipelineSample, sleep, users } from '../support/pipeline';
 
 // Faults injected between the Lambdas and the emulators (POST /_local/chaos); the product code is untouched.
 // Each test ends with exactly quota coupons, one per user, no duplicates (PipelineProbe.expectExact).
@@ -13,16 +13,6 @@ jest.setTimeout(600_000);
 const VISIBILITY_S = 2;
 /** Reconciliation grace period in these tests, s. */
 const GRACE_S = 8;
-
-const users = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}-${i}`);
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** The issue day the API reported for the accepted requests. */
-function dayOf(campaignId: string, answers: IssueAnswer[]): CampaignDay {
-  const accepted = answers.find((a) => a.body.code === 'ACCEPTED');
-  if (!accepted) throw new Error(`nobody accepted: ${JSON.stringify(countByCode(answers))}`);
-  return { campaignId, issueDate: String(accepted.body.issueDate) };
-}
 
 /** persisted <= admitted <= quota, and every admitted user is somewhere (persisted, queued, dead-lettered, parked). */
 function expectInvariant(sample: PipelineSample, quota: number) {

@@ -1,21 +1,11 @@
 import { ADMISSION_MODES } from '../../lambdas/contract/names';
-import type { CampaignDay } from '../../lambdas/domain/admission';
 import { openCampaign, type RunningCloud, startCloudProcess } from '../../local/child-cloud';
-import { countByCode, type IssueAnswer, PipelineProbe } from '../support/pipeline';
+import { countByCode, dayOf, PipelineProbe, sleep, users } from '../support/pipeline';
 
 // The local cloud at its default timing (the template's 180 s visibility timeout, no LOCAL_CLOUD_VISIBILITY_TIMEOUT):
 // lost SendMessage answers never make an N+1, and failed coupon writes come back within seconds, not minutes.
 
 jest.setTimeout(600_000);
-
-const users = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}-${i}`);
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function dayOf(campaignId: string, answers: IssueAnswer[]): CampaignDay {
-  const accepted = answers.find((a) => a.body.code === 'ACCEPTED');
-  if (!accepted) throw new Error(`nobody accepted: ${JSON.stringify(countByCode(answers))}`);
-  return { campaignId, issueDate: String(accepted.body.issueDate) };
-}
 
 describe.each(ADMISSION_MODES)('never N+1, recovered in seconds (%s admission mode, default timing)', (mode) => {
   let cloud: RunningCloud;

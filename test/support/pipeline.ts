@@ -40,6 +40,19 @@ export interface IssueAnswer {
   readonly body: Record<string, unknown>;
 }
 
+/** `n` user ids `<prefix>-0` ... `<prefix>-<n-1>`. */
+export const users = (prefix: string, n: number): string[] => Array.from({ length: n }, (_, i) => `${prefix}-${i}`);
+
+/** Resolves after `ms`. */
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The issue day the API reported for the accepted requests. @throws Error when none was accepted. */
+export function dayOf(campaignId: string, answers: readonly IssueAnswer[]): CampaignDay {
+  const accepted = answers.find((a) => a.body.code === 'ACCEPTED');
+  if (!accepted) throw new Error(`nobody accepted: ${JSON.stringify(countByCode(answers))}`);
+  return { campaignId, issueDate: String(accepted.body.issueDate) };
+}
+
 /** Answers counted by `<status> <code or message>`, e.g. `{"202 ACCEPTED": 100, "409 SOLD_OUT": 900}`. */
 export function countByCode(answers: readonly IssueAnswer[]): Record<string, number> {
   const counts: Record<string, number> = {};
@@ -155,6 +168,21 @@ export class PipelineProbe {
       }),
     );
     return answers;
+  }
+
+  /**
+   * Sends one issue request per user id at a steady `perSecond`, each at its own time whatever the answers before
+   * it (demand that keeps coming), and resolves with every answer, in the order sent, once all came back.
+   */
+  async issuePaced(campaignId: string, userIds: readonly string[], perSecond: number): Promise<IssueAnswer[]> {
+    await this.cloud.client.tokensFor([...new Set(userIds)]);
+    const start = Date.now();
+    return Promise.all(
+      userIds.map(async (userId, i) => {
+        await sleep(Math.max(0, start + (i * 1_000) / perSecond - Date.now()));
+        return (await this.issue(campaignId, [userId], 1))[0] as IssueAnswer;
+      }),
+    );
   }
 
   async ledger(day: CampaignDay): Promise<LedgerEntry[]> {
