@@ -57,8 +57,8 @@ describe.each(['redis', 'dynamodb'] as const)('local cloud, %s admission mode', 
     if (mode === 'redis') {
       expect(ranks).toEqual(Array.from({ length: QUOTA }, (_, i) => i + 1));
     } else {
-      // DynamoDB mode: a concurrent duplicate of a user counts a rank before it gives its unit back, so ranks are
-      // unique but may skip a number (see DynamoDbAdmissionStore).
+      // DynamoDB mode: a concurrent repeat of a user takes a rank ticket before its transaction finds the winner, so
+      // ranks are unique but may skip a number (see DynamoDbAdmissionStore).
       expect(new Set(ranks).size).toBe(QUOTA);
       expect(ranks.every((rank) => rank >= 1)).toBe(true);
     }
