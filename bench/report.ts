@@ -5,6 +5,7 @@ import {
   billedFloorGbSecondsPer100k,
   gbSecondsPer100k,
 } from './admission-cpu';
+import { formatDynamoDbAdmission } from './dynamodb-admission';
 import { formatPipeline } from './pipeline-report';
 import type { BenchReport } from './run';
 import { markdownTable, type RoundsSummary } from './stats';
@@ -134,6 +135,9 @@ export function formatReport(report: BenchReport): string {
         errors: (r) => r.errors,
       }),
     );
+  }
+  if (report.dynamodbAdmission) {
+    out.push('', ...formatDynamoDbAdmission(report.dynamodbAdmission, report.sizes.dynamodbAdmission));
   }
   out.push(
     '',

@@ -23,6 +23,12 @@ import {
   type CounterShardOptions,
   type ShardRunResult,
 } from './counter-shards';
+import {
+  benchDynamoDbAdmission,
+  DYNAMODB_ADMISSION_DEFAULTS,
+  type DynamoDbAdmissionOptions,
+  type DynamoDbAdmissionResult,
+} from './dynamodb-admission';
 import { benchEndToEnd, END_TO_END_DEFAULTS, type EndToEndOptions, type EndToEndResult } from './end-to-end';
 import {
   benchOpeningSecond,
@@ -45,6 +51,7 @@ export const BENCHMARKS = [
   'admission',
   'cold-start',
   'shards',
+  'dynamodb-admission',
   'end-to-end',
 ] as const;
 export type BenchmarkName = (typeof BENCHMARKS)[number];
@@ -55,6 +62,7 @@ export interface BenchSizes {
   readonly admissionCpu: AdmissionCpuOptions;
   readonly coldStartRuns: number;
   readonly shards: CounterShardOptions;
+  readonly dynamodbAdmission: DynamoDbAdmissionOptions;
   readonly endToEnd: EndToEndOptions;
   readonly whyQueue: WhyQueueOptions;
   readonly openingSecond: OpeningSecondOptions;
@@ -66,6 +74,7 @@ export const FULL_SIZES: BenchSizes = {
   admissionCpu: ADMISSION_CPU_DEFAULTS,
   coldStartRuns: 10,
   shards: COUNTER_SHARD_DEFAULTS,
+  dynamodbAdmission: DYNAMODB_ADMISSION_DEFAULTS,
   endToEnd: END_TO_END_DEFAULTS,
   whyQueue: WHY_QUEUE_DEFAULTS,
   openingSecond: OPENING_SECOND_DEFAULTS,
@@ -88,6 +97,7 @@ export const SMOKE_SIZES: BenchSizes = {
   admissionCpu: { rounds: 1, maxRounds: 1, warmUp: 50, admissions: 100, soldOut: 200, refreshes: 1 },
   coldStartRuns: 2,
   shards: { requests: 200, users: 150, quota: 20, concurrency: 8, shardCounts: [1, 8] },
+  dynamodbAdmission: { requests: 200, users: 150, quota: 20, concurrency: 8, slices: 2 },
   endToEnd: { users: 300, quota: 30, connections: 8, modes: ['redis', 'dynamodb'] },
   whyQueue: {
     users: 200,
@@ -126,6 +136,8 @@ export interface BenchReport {
   readonly admissionCpu?: AdmissionCpuResult;
   readonly coldStart?: ColdStartResult[];
   readonly shards?: ShardRunResult[];
+  /** Question 4 in DynamoDB mode: the bare counter, the previous two writes, the transaction. */
+  readonly dynamodbAdmission?: DynamoDbAdmissionResult;
   readonly endToEnd?: EndToEndResult;
   readonly whyQueue?: WhyQueueResult;
   readonly openingSecond?: OpeningSecondResult;
@@ -200,6 +212,14 @@ export function checkGoals(report: Omit<BenchReport, 'goals'>): Goal[] {
       met: run.oversold === 0 && run.unusedQuota === 0,
     });
   }
+  for (const v of report.dynamodbAdmission?.variants ?? []) {
+    goals.push({
+      question: 'Q4',
+      goal: `DynamoDB, ${v.name}: admitted == quota${v.variant === 'bare' ? '' : ', no user twice'}, no errors`,
+      measured: `admitted ${v.admitted} (counted ${v.counted}), users twice ${v.usersTwice}, errors ${v.errors}`,
+      met: v.correct,
+    });
+  }
   return goals;
 }
 
@@ -242,6 +262,9 @@ export async function runBenchmarks(
   const admissionRun = await step('admission', () => benchAdmissionStrategies(sizes.admission, progress));
   const coldStart = await step('cold-start', () => benchColdStart({ runs: sizes.coldStartRuns }));
   const shards = await step('shards', () => benchCounterShards(sizes.shards, progress));
+  const dynamodbAdmission = await step('dynamodb-admission', () =>
+    benchDynamoDbAdmission(sizes.dynamodbAdmission, progress),
+  );
   const endToEnd = await step('end-to-end', () => benchEndToEnd(sizes.endToEnd, progress));
   const partial = {
     ...base,
@@ -250,6 +273,7 @@ export async function runBenchmarks(
     admissionCpu,
     coldStart,
     shards,
+    dynamodbAdmission,
     endToEnd,
     whyQueue,
     openingSecond,

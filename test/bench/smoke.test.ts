@@ -100,6 +100,23 @@ describe('bench: every benchmark at smoke sizes', () => {
     ]);
   });
 
+  it('admits exactly the quota in DynamoDB mode with the bare counter, the two writes and the transaction', () => {
+    const variants = report.dynamodbAdmission?.variants ?? [];
+    expect(variants.map((v) => [v.variant, v.admitted, v.counted, v.errors, v.correct])).toEqual(
+      ['bare', 'before', 'after'].map((id) => [
+        id,
+        SMOKE_SIZES.dynamodbAdmission.quota,
+        SMOKE_SIZES.dynamodbAdmission.quota,
+        0,
+        true,
+      ]),
+    );
+    for (const v of variants.filter((v) => v.variant !== 'bare')) {
+      expect([v.usersTwice, v.ledger]).toEqual([0, SMOKE_SIZES.dynamodbAdmission.quota]);
+    }
+    for (const v of variants) expect(v.wcuPerAdmission).toBeGreaterThan(0);
+  });
+
   it('runs the burst end to end in both modes, drains it, answers the late load from memory, and bursts again warm', () => {
     const { users, quota } = SMOKE_SIZES.endToEnd;
     expect(report.endToEnd?.bareServer.byStatus).toEqual({ '202': users });
@@ -169,6 +186,7 @@ describe('bench: every benchmark at smoke sizes', () => {
       '## End to end, for context',
       '## Q5. Cold start and bundle sizes',
       '## DynamoDB counter shards',
+      '## Q4. DynamoDB admission: two writes vs one transaction',
       '## Q1. Why a queue',
       '## Q2. The opening second',
       '## Goals',
