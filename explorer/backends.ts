@@ -1,6 +1,5 @@
-import { CreateTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { USER_COUPONS_INDEX } from '../lambdas/contract/names';
-import { createAdmissionTable, localDynamoDbClient } from '../local/dynamodb-local';
+import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
+import { createAdmissionTable, createCouponTable, localDynamoDbClient } from '../local/dynamodb-local';
 import { type Emulator, startDynamoDbLocal, startRedisServer } from '../local/emulators';
 import { startUpstashBridge, type UpstashBridge } from '../local/upstash-bridge';
 
@@ -16,31 +15,6 @@ export interface Backends {
   readonly redisToken: string;
   readonly tables: { readonly admission: string; readonly coupon: string; readonly failedEvent: string };
   stop(): Promise<void>;
-}
-
-async function createCouponTable(client: DynamoDBClient, tableName: string): Promise<void> {
-  await client.send(
-    new CreateTableCommand({
-      TableName: tableName,
-      BillingMode: 'PAY_PER_REQUEST',
-      KeySchema: [{ AttributeName: 'couponId', KeyType: 'HASH' }],
-      AttributeDefinitions: [
-        { AttributeName: 'couponId', AttributeType: 'S' },
-        { AttributeName: 'userId', AttributeType: 'S' },
-        { AttributeName: 'admittedAt', AttributeType: 'S' },
-      ],
-      GlobalSecondaryIndexes: [
-        {
-          IndexName: USER_COUPONS_INDEX,
-          KeySchema: [
-            { AttributeName: 'userId', KeyType: 'HASH' },
-            { AttributeName: 'admittedAt', KeyType: 'RANGE' },
-          ],
-          Projection: { ProjectionType: 'ALL' },
-        },
-      ],
-    }),
-  );
 }
 
 /** Starts DynamoDB Local, redis-server and the bridge (logs under `logDir`) and creates the tables. */

@@ -1,10 +1,10 @@
-import { CreateTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DynamoDbCouponStore, USER_COUPONS_INDEX } from '../../lambdas/adapters/dynamodb/coupon-store';
+import { DynamoDbCouponStore } from '../../lambdas/adapters/dynamodb/coupon-store';
 import { DynamoDbVendorRepository } from '../../lambdas/adapters/dynamodb/vendor-repository';
 import type { Coupon } from '../../lambdas/domain/coupon';
 import { redeemCoupon, userCoupons } from '../../lambdas/domain/redemption';
-import { createAdmissionTable, localDynamoDbClient } from '../../local/dynamodb-local';
+import { createAdmissionTable, createCouponTable, localDynamoDbClient } from '../../local/dynamodb-local';
 import { type Emulator, startDynamoDbLocal } from '../../local/emulators';
 
 jest.setTimeout(120_000);
@@ -18,28 +18,7 @@ let vendors: DynamoDbVendorRepository;
 async function createTables() {
   await createAdmissionTable(client, 'admission');
   await createAdmissionTable(client, 'vendor', ['vendorId', 'sk']);
-  await client.send(
-    new CreateTableCommand({
-      TableName: 'coupon',
-      BillingMode: 'PAY_PER_REQUEST',
-      KeySchema: [{ AttributeName: 'couponId', KeyType: 'HASH' }],
-      AttributeDefinitions: [
-        { AttributeName: 'couponId', AttributeType: 'S' },
-        { AttributeName: 'userId', AttributeType: 'S' },
-        { AttributeName: 'admittedAt', AttributeType: 'S' },
-      ],
-      GlobalSecondaryIndexes: [
-        {
-          IndexName: USER_COUPONS_INDEX,
-          KeySchema: [
-            { AttributeName: 'userId', KeyType: 'HASH' },
-            { AttributeName: 'admittedAt', KeyType: 'RANGE' },
-          ],
-          Projection: { ProjectionType: 'ALL' },
-        },
-      ],
-    }),
-  );
+  await createCouponTable(client, 'coupon');
 }
 
 beforeAll(async () => {

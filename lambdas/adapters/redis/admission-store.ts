@@ -40,18 +40,24 @@ export function dayKeys(day: CampaignDay) {
 }
 
 /**
- * KEYS: users, ledger, seq, closed, voided. ARGV: userId, requestId, quota, admittedAt, expireAt (epoch s).
- * Returns {0, rank} admitted, {1, rank} already admitted, {2, admitted} sold out, {3, 0} closed, {4, 0} this
- * request was voided (VOID_SCRIPT): it can never be admitted.
+ * Lua shared by the admission and void scripts (KEYS[1] users, ARGV[1] userId, ARGV[2] requestId): returns
+ * {0, rank} when the user holds a rank from this request, {1, rank} from another.
  */
-export const ADMIT_SCRIPT = `
+const USER_HELD = `
 local entry = redis.call('HGET', KEYS[1], ARGV[1])
 if entry then
   local rank, requestId = string.match(entry, '^(%d+)|(.*)$')
   if requestId == ARGV[2] then return {0, tonumber(rank)} end
   return {1, tonumber(rank)}
 end
-if redis.call('SISMEMBER', KEYS[5], ARGV[2]) == 1 then return {4, 0} end
+`;
+
+/**
+ * KEYS: users, ledger, seq, closed, voided. ARGV: userId, requestId, quota, admittedAt, expireAt (epoch s).
+ * Returns {0, rank} admitted, {1, rank} already admitted, {2, admitted} sold out, {3, 0} closed, {4, 0} this
+ * request was voided (VOID_SCRIPT): it can never be admitted.
+ */
+export const ADMIT_SCRIPT = `${USER_HELD}if redis.call('SISMEMBER', KEYS[5], ARGV[2]) == 1 then return {4, 0} end
 if redis.call('EXISTS', KEYS[4]) == 1 then return {3, 0} end
 local admitted = redis.call('HLEN', KEYS[1])
 if admitted >= tonumber(ARGV[3]) then return {2, admitted} end
@@ -67,14 +73,7 @@ return {0, rank}
  * {0, rank} when this request's admission landed, {1, rank} when another request of the user holds one, else
  * {5, 0} after adding the request id to `voided`, so that ADMIT_SCRIPT never admits it (a retried or late request).
  */
-export const VOID_SCRIPT = `
-local entry = redis.call('HGET', KEYS[1], ARGV[1])
-if entry then
-  local rank, requestId = string.match(entry, '^(%d+)|(.*)$')
-  if requestId == ARGV[2] then return {0, tonumber(rank)} end
-  return {1, tonumber(rank)}
-end
-redis.call('SADD', KEYS[2], ARGV[2])
+export const VOID_SCRIPT = `${USER_HELD}redis.call('SADD', KEYS[2], ARGV[2])
 redis.call('EXPIREAT', KEYS[2], ARGV[3])
 return {5, 0}
 `;
