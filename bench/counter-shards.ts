@@ -87,7 +87,8 @@ export async function benchCounterShards(
             admittedAt: new Date().toISOString(),
             expiresAt: Math.floor(Date.now() / 1000) + 3_600,
           })
-          .catch(() => {
+          .catch((error) => {
+            if (process.env.BENCH_DEBUG) console.error(error);
             errors++;
             return undefined;
           });

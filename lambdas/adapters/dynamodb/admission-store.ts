@@ -187,7 +187,7 @@ export class DynamoDbAdmissionStore extends DynamoDbAdmissionLedger implements A
       try {
         await this.client.send(
           new TransactWriteCommand({
-            ClientRequestToken: requestToken(request.requestId, shard, rank, attempt),
+            ClientRequestToken: requestToken(pk, request.userId, request.requestId, shard, rank, attempt),
             TransactItems: [
               { Update: this.counters.countInput(request, shard) },
               {
@@ -219,9 +219,13 @@ export class DynamoDbAdmissionStore extends DynamoDbAdmissionLedger implements A
         if (error instanceof TransactionCanceledException) {
           const [counterReason, userReason] = error.CancellationReasons ?? [];
           if (userReason?.Code === 'ConditionalCheckFailed') {
-            const holder = userReason.Item ? (unmarshall(userReason.Item) as UserItem) : undefined;
+            // DynamoDB Local leaves out a transaction item's ALL_OLD: read the item then.
+            const holder = userReason.Item
+              ? (unmarshall(userReason.Item) as UserItem)
+              : await this.user(pk, request.userId, request.deadline?.signal);
             if (holder?.rank !== undefined) return this.repeat(holder, request);
-            throw voided();
+            if (holder?.voided?.has(request.requestId)) throw voided();
+            continue; // released meanwhile: the user holds no rank, try again
           }
           if (counterReason?.Code === 'ConditionalCheckFailed') {
             if (counterReason.Item && unmarshall(counterReason.Item).closed) return { kind: 'CLOSED' };
@@ -235,7 +239,8 @@ export class DynamoDbAdmissionStore extends DynamoDbAdmissionLedger implements A
           }
           throw error;
         }
-        if (error instanceof Error && /ValidationException|AccessDenied/.test(error.name)) throw error;
+        // Answers that say nothing was written.
+        if (error instanceof Error && /Validation|AccessDenied|IdempotentParameterMismatch/.test(error.name)) throw error;
         // No answer (timeouts, resets, 5xx after the SDK's retries, the deadline): it may have landed.
         return this.settle(request);
       }
