@@ -42,7 +42,9 @@ export function bodyText(request: HttpRequest): string {
   const body = request.body as unknown;
   if (body === undefined || body === null) return '';
   if (typeof body === 'string') return body;
-  return Buffer.from(body as Uint8Array).toString('utf8');
+  const bytes = body as Uint8Array;
+  // Its bytes, not its string methods (the SDK warns when a byte body is used as a string).
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
 }
 
 function respond(status: number, headers: Record<string, string>, body: string): { response: HttpResponse } {
