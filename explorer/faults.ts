@@ -56,6 +56,27 @@ export interface FaultRule {
   readonly to: number;
 }
 
+/**
+ * An outage: every call to `target` fails as `kind` for as long as it lasts (the rounds of the pipeline after the
+ * burst, explorer/run.ts), as when the coupon writers' table is throttled or in conflict for minutes.
+ */
+export interface Outage {
+  readonly target: FaultTarget;
+  readonly kind: Extract<FaultKind, 'error' | 'lostAnswer' | 'errorAfter' | 'conflict'>;
+}
+
+/** Arbitrary of outages. */
+export const outageArbitrary: fc.Arbitrary<Outage> = fc.record({
+  target: fc.constantFrom<FaultTarget>(
+    'dynamodb:TransactWriteItems',
+    'dynamodb:UpdateItem',
+    'dynamodb:*',
+    'redis',
+    'sqs:*',
+  ),
+  kind: fc.constantFrom<Outage['kind']>('error', 'conflict', 'lostAnswer', 'errorAfter'),
+});
+
 /** Arbitrary of fault rules over the first `calls` backend calls of a run (rates in eighths, 1/8..1). */
 export function faultRule(calls: number): fc.Arbitrary<FaultRule> {
   return fc
@@ -87,6 +108,8 @@ export class FaultPlan {
   private calls = 0;
   /** Set once the faults clear: every later call passes. */
   cleared = false;
+  /** The outage in force, if any (before the faults clear). */
+  outage: Outage | undefined;
   /** What was injected, by `service:Operation kind`. */
   readonly injected: Record<string, number> = {};
 
@@ -99,6 +122,11 @@ export class FaultPlan {
   next(service: 'dynamodb' | 'sqs' | 'redis', operation: string): FaultKind | undefined {
     const call = this.calls++;
     if (this.cleared) return undefined;
+    if (this.outage && matches(this.outage.target, service, operation)) {
+      const key = `${service}:${operation} outage ${this.outage.kind}`;
+      this.injected[key] = (this.injected[key] ?? 0) + 1;
+      return this.outage.kind;
+    }
     for (const rule of this.rules) {
       if (call < rule.from || call >= rule.to || !matches(rule.target, service, operation)) continue;
       if (this.random() >= rule.rate) continue;

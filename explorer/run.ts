@@ -24,7 +24,7 @@ import { replayDeadLetters } from '../lambdas/domain/replay';
 import { SoldOutCache } from '../lambdas/domain/sold-out-cache';
 import type { Backends } from './backends';
 import { consumeBatch } from './consumer';
-import { FaultPlan, type FaultRule, faultRule, seededRandom } from './faults';
+import { FaultPlan, type FaultRule, faultRule, type Outage, outageArbitrary, seededRandom } from './faults';
 import type { Quiescence } from './quiescence';
 import { SqsModel } from './sqs-model';
 import { ExplorerRequestHandler, explorerFetch, type Network, realDelivery } from './transport';
@@ -50,6 +50,8 @@ export interface Workload {
    * burst with the faults still on: an outage of the coupon writers long enough to reach the dead-letter queue.
    */
   readonly outageRounds: number;
+  /** What fails during those rounds, besides the fault rules. */
+  readonly outage?: Outage;
   readonly faults: readonly FaultRule[];
   /** Seed of the fault plan's draws. */
   readonly seed: number;
@@ -69,6 +71,7 @@ export function workloadArbitrary(modes: readonly AdmissionMode[] = ADMISSION_MO
     replayRuns: fc.nat({ max: 2 }),
     reconcileRuns: fc.nat({ max: 2 }),
     outageRounds: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 12 })),
+    outage: fc.option(outageArbitrary, { nil: undefined }),
     faults: fc.array(faultRule(FAULT_WINDOW_CALLS), { maxLength: 4 }),
     seed: fc.integer(),
   });
@@ -301,12 +304,14 @@ export async function runWorkload(
       ...Array.from({ length: workload.reconcileRuns }, reconcileRun),
     ];
     await s.waitFor(Promise.all(burst));
+    plan.outage = workload.outage;
     for (let round = 0; round < workload.outageRounds; round++) {
       clock.now += VISIBILITY_TIMEOUT_S * 1000 + 1_000;
       await s.waitFor(Promise.all([consume(), consume(), replay(), reconcileRun()]));
     }
 
     // 2. The faults clear; new users keep asking for 10 s while late requests land and batches run.
+    plan.outage = undefined;
     plan.cleared = true;
     const clearedAt = clock.now;
     const newcomers = Array.from({ length: workload.quota + 1 }, (_, i) => `n${i}`);

@@ -90,6 +90,18 @@ describe('domain: issueCoupon', () => {
     expect(sent.map((m) => m.userId)).toEqual(['alice', 'bob']);
   });
 
+  it('keeps the admission and answers admitted when the queue rejects the message and the release fails too', async () => {
+    // Told 503, the user would hold a unit all the same (reconciliation re-enqueues every ledger entry): RELIABILITY.md G4.
+    const { issue, queue, admissions, sent } = setup();
+    queue.fail = 'rejected';
+    admissions.release = async () => {
+      throw Object.assign(new Error('DynamoDB unreachable'), { name: 'TimeoutError' });
+    };
+    await expect(issue('alice')).resolves.toMatchObject({ rank: 1 });
+    expect(admissions.users.get('alice')?.rank).toBe(1);
+    expect(sent).toEqual([]);
+  });
+
   it('keeps the admission when the send outcome is unknown (a timeout), so a message SQS did take never oversells', async () => {
     const { issue, queue, admissions, sent } = setup();
     queue.fail = 'unknown';
