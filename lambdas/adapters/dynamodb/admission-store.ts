@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
+  BatchGetCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   QueryCommand,
@@ -20,7 +21,7 @@ import type {
   ReleaseOutcome,
 } from '../../domain/ports';
 import { COUNTER_SK, dayPk, userSk } from './admission-keys';
-import { DynamoDbCounterShards } from './counter-shards';
+import { DynamoDbCounterShards, shardQuota } from './counter-shards';
 import { isConditionalCheckFailed } from './transaction';
 
 /**
@@ -141,7 +142,9 @@ export class DynamoDbAdmissionLedger implements AdmissionLedger {
 }
 
 /**
- * DynamoDB admission: a rank ticket, then one transaction that counts and records together.
+ * DynamoDB admission: one read, a rank ticket, then one transaction that counts and records together.
+ * 0. one BatchGetItem of the user's item and the day's counter shards: a repeat, a closed or a sold-out day is
+ *    answered from it, in one round trip;
  * 1. `ADD seq 1` on the day's RANKS item gives the rank (a plain update: a retried one only skips a rank);
  * 2. a TransactWriteItems of (a) the counter shard, `admitted + 1` only if below its share of the quota and the day
  *    is not closed, and (b) the user's item, rank and requestId set only if the user holds no rank and this
@@ -161,18 +164,53 @@ export class DynamoDbAdmissionLedger implements AdmissionLedger {
  */
 export class DynamoDbAdmissionStore extends DynamoDbAdmissionLedger implements AdmissionStore {
   async admit(request: AdmitRequest): Promise<AdmitOutcome> {
-    const pk = dayPk(request.day);
     const signal = request.deadline?.signal;
-    const existing = await this.user(pk, request.userId, signal);
+    const { user: existing, open } = await this.look(request);
     if (existing?.rank !== undefined) return this.repeat(existing, request);
     if (existing?.voided?.has(request.requestId)) throw voided();
+    if (open === 'CLOSED') return { kind: 'CLOSED' };
+    if (open?.length === 0) return { kind: 'SOLD_OUT' };
 
     const rank = await this.counters.ticket(request.day, request.expiresAt, signal);
-    for (const shard of this.counters.order(request)) {
+    for (const shard of open ?? this.counters.order(request)) {
       const outcome = await this.countAndRecord(request, rank, shard);
       if (outcome !== 'EXHAUSTED') return outcome;
     }
     return { kind: 'SOLD_OUT' };
+  }
+
+  /**
+   * Step 0, one strongly consistent BatchGetItem: the user's item and the day's counter shards. `open` lists the
+   * shards with quota left (from a random one on), `[]` when the day is sold out, CLOSED when closed; undefined when
+   * DynamoDB left the counters unprocessed (the transaction's conditions decide then). The read only saves a sold-out
+   * request the rank ticket and the transaction; the conditions are what keep the quota.
+   */
+  private async look(request: AdmitRequest): Promise<{ user?: UserItem; open?: number[] | 'CLOSED' }> {
+    const pk = dayPk(request.day);
+    const signal = request.deadline?.signal;
+    const shards = request.counterShards ?? 1;
+    const userKey = { pk, sk: userSk(request.userId) };
+    const counterKeys = Array.from({ length: shards }, (_, shard) => ({ pk, sk: this.counters.key(request, shard) }));
+    const { Responses, UnprocessedKeys } = await this.client.send(
+      new BatchGetCommand({
+        RequestItems: { [this.tableName]: { Keys: [userKey, ...counterKeys], ConsistentRead: true } },
+      }),
+      { abortSignal: signal },
+    );
+    const items = Responses?.[this.tableName] ?? [];
+    const unprocessed = UnprocessedKeys?.[this.tableName]?.Keys ?? [];
+    const userUnread = unprocessed.some((k) => k.sk === userKey.sk);
+    const user = userUnread
+      ? await this.user(pk, request.userId, signal)
+      : (items.find((i) => i.sk === userKey.sk) as UserItem | undefined);
+    if (unprocessed.some((k) => k.sk !== userKey.sk)) return { user };
+    const counters = new Map(items.filter((i) => i.sk !== userKey.sk).map((i) => [i.sk as string, i]));
+    if ([...counters.values()].some((c) => c.closed)) return { user, open: 'CLOSED' };
+    const open = this.counters.order(request).filter((shard) => {
+      const admitted = Number(counters.get(this.counters.key(request, shard))?.admitted ?? 0);
+      return admitted < shardQuota(request.quota, shard, shards);
+    });
+    return { user, open };
   }
 
   /** Step 2 on one shard: the outcome, or EXHAUSTED when the shard's share of the quota is used. */
@@ -240,7 +278,8 @@ export class DynamoDbAdmissionStore extends DynamoDbAdmissionLedger implements A
           throw error;
         }
         // Answers that say nothing was written.
-        if (error instanceof Error && /Validation|AccessDenied|IdempotentParameterMismatch/.test(error.name)) throw error;
+        if (error instanceof Error && /Validation|AccessDenied|IdempotentParameterMismatch/.test(error.name))
+          throw error;
         // No answer (timeouts, resets, 5xx after the SDK's retries, the deadline): it may have landed.
         return this.settle(request);
       }
