@@ -80,7 +80,7 @@ export async function explore(backends: Backends, options: ExploreOptions): Prom
       seed: details.seed,
       runs: details.numRuns,
       failed: details.failed,
-      report: details.failed ? fc.defaultReportMessage(details) : undefined,
+      report: details.failed ? `${fc.defaultReportMessage(details)}\n${String(details.errorInstance)}` : undefined,
       counterexample: details.failed ? lastFailure : undefined,
     };
   } finally {
