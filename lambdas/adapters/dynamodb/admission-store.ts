@@ -42,8 +42,15 @@ interface UserItem {
   voided?: Set<string>;
 }
 
-/** Attempts of an admission transaction that lost a TransactionConflict on a hot counter before it gives up. */
-const CONFLICT_ATTEMPTS = 4;
+/**
+ * Attempts of an admission transaction that lost a conflict or got no answer, when the request has no deadline;
+ * with one, it is tried again until the deadline's `signal`.
+ */
+const TRANSACTION_ATTEMPTS = 4;
+
+/** Whether another attempt of the admission transaction fits (see {@link TRANSACTION_ATTEMPTS}). */
+const mayRetry = (request: AdmitRequest, attempt: number) =>
+  request.deadline ? !request.deadline.signal.aborted : attempt < TRANSACTION_ATTEMPTS;
 
 /** ClientRequestToken of a transaction of `parts` (at most 36 characters, the API's limit): a hash, hex. */
 export const requestToken = (...parts: readonly (string | number)[]) =>
@@ -154,8 +161,9 @@ export class DynamoDbAdmissionLedger implements AdmissionLedger {
  *    its user (nothing to give back after a crash) and none is given back twice (there is no separate uncount).
  * With `counterShards` K > 1 the quota is split over K counter items (one item's write limit on AWS, README.md
  * "API"): a request tries a random shard first and falls over to the others in turn when one is exhausted.
- * An admission whose transaction's outcome stays unknown (every attempt failed without an answer, or the deadline
- * aborted it) is settled before answering by a void: one conditional update of the user's item that either finds
+ * A transaction that lost a conflict or got no answer is tried again (a new token: an attempt that finds this
+ * request's admission answers ADMITTED) until the deadline's `signal`. One whose outcome stays unknown is settled
+ * before answering by a void: one conditional update of the user's item that either finds
  * this request's admission (it landed: ADMITTED) or adds the request id to `voided`, after which its transaction
  * can never land. Only when the void, retried until the deadline's `finalSignal`, gets no answer either is the
  * outcome unknown (AdmissionUnsettledError).
@@ -271,7 +279,7 @@ export class DynamoDbAdmissionStore extends DynamoDbAdmissionLedger implements A
             return 'EXHAUSTED';
           }
           // A conflict or throttling: nothing was written; try again while there is time.
-          if (attempt < CONFLICT_ATTEMPTS && !request.deadline?.signal.aborted) {
+          if (mayRetry(request, attempt)) {
             await jitter();
             continue;
           }
@@ -280,7 +288,12 @@ export class DynamoDbAdmissionStore extends DynamoDbAdmissionLedger implements A
         // Answers that say nothing was written.
         if (error instanceof Error && /Validation|AccessDenied|IdempotentParameterMismatch/.test(error.name))
           throw error;
-        // No answer (timeouts, resets, 5xx after the SDK's retries, the deadline): it may have landed.
+        // No answer (timeouts, resets, 5xx after the SDK's retries, the deadline): it may have landed. Another
+        // attempt is safe (it finds this request's admission if one landed); the void settles the last.
+        if (!aborted(error) && mayRetry(request, attempt)) {
+          await jitter();
+          continue;
+        }
         return this.settle(request);
       }
     }
