@@ -210,7 +210,8 @@ export function guaranteeViolations(run: DayRun): string[] {
   // ALREADY_ISSUED tells the user an earlier request was admitted: as binding as ACCEPTED, unless that request
   // itself was answered 503 (its send rejected, its admission released after the repeat saw it; RELIABILITY.md,
   // known limits): then the user was told to ask again.
-  const alreadyWithout = toldButWithout('ALREADY_ISSUED').filter((line) => !line.includes('503'));
+  const toldAgain = new Set([...told].filter(([, as]) => as.some((a) => a.status === 503)).map(([userId]) => userId));
+  const alreadyWithout = toldButWithout('ALREADY_ISSUED').filter((line) => !toldAgain.has(line.split(' (')[0] ?? ''));
   if (alreadyWithout.length > 0) {
     violations.push(
       `4. every user told 409 ALREADY_ISSUED holds a coupon: ${alreadyWithout.length} do not: ${list(alreadyWithout)}`,
