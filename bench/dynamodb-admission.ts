@@ -90,6 +90,8 @@ export interface DynamoDbAdmissionResult {
 
 const TABLE = 'admission';
 const OPERATIONS: Record<string, string> = { Get: 'GetItem', Put: 'PutItem', Update: 'UpdateItem' };
+/** Operations that read (their capacity is RCU). */
+const READS = new Set(['GetItem', 'BatchGetItem', 'Query']);
 const round = (v: number, digits = 2) => Math.round(v * 10 ** digits) / 10 ** digits;
 
 /**
@@ -100,7 +102,11 @@ const round = (v: number, digits = 2) => Math.round(v * 10 ** digits) / 10 ** di
  * as if written (an assumption: the rules say what a transaction's items cost, not what its cancellation does).
  */
 function computedUnits(operation: string, input: Record<string, unknown>): { read: number; write: number } {
-  if (operation === 'GetItem' || operation === 'Query') return { read: 1, write: 0 };
+  if (operation === 'BatchGetItem') {
+    const requests = Object.values(input.RequestItems as Record<string, { Keys: unknown[] }>);
+    return { read: requests.reduce((sum, r) => sum + r.Keys.length, 0), write: 0 };
+  }
+  if (READS.has(operation)) return { read: 1, write: 0 };
   if (operation === 'TransactWriteItems') return { read: 0, write: 2 * (input.TransactItems as unknown[]).length };
   return { read: 0, write: 1 };
 }
@@ -148,7 +154,7 @@ function meterCapacity(client: DynamoDBClient): Map<string, OperationCapacity> {
         for (const c of list) {
           const split = c.ReadCapacityUnits !== undefined || c.WriteCapacityUnits !== undefined;
           if (split) charge(c.ReadCapacityUnits ?? 0, c.WriteCapacityUnits ?? 0);
-          else if (operation === 'GetItem' || operation === 'Query') charge(c.CapacityUnits ?? 0, 0);
+          else if (READS.has(operation)) charge(c.CapacityUnits ?? 0, 0);
           else charge(0, c.CapacityUnits ?? 0);
         }
         return out;
