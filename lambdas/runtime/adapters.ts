@@ -248,7 +248,7 @@ let queue: SqsAdmissionQueue | undefined;
 
 /** The issue queue, which the consumer turns into coupons. */
 export function issueQueue(config: Env<typeof ENV.ISSUE_QUEUE_URL>): AdmissionQueue {
-  queue ??= new SqsAdmissionQueue(sqsClient(), config[ENV.ISSUE_QUEUE_URL]);
+  queue ??= new SqsAdmissionQueue(sqsClient(), config[ENV.ISSUE_QUEUE_URL], invocationSignal);
   return queue;
 }
 

@@ -12,14 +12,22 @@ const serviceAnswered = (error: unknown): boolean =>
  * (timeout, reset connection) is rethrown as is: the message may or may not have been enqueued.
  */
 export class SqsAdmissionQueue implements AdmissionQueue {
+  /**
+   * @param signal the current invocation's deadline (runtime/deadline.ts): a send still unanswered then is abandoned,
+   *   an unknown outcome (the admission stands, reconciliation re-enqueues it). @default - none
+   */
   constructor(
     private readonly client: SQSClient,
     private readonly queueUrl: string,
+    private readonly signal: () => AbortSignal | undefined = () => undefined,
   ) {}
 
   async send(message: AdmissionMessage): Promise<void> {
     try {
-      await this.client.send(new SendMessageCommand({ QueueUrl: this.queueUrl, MessageBody: JSON.stringify(message) }));
+      await this.client.send(
+        new SendMessageCommand({ QueueUrl: this.queueUrl, MessageBody: JSON.stringify(message) }),
+        { abortSignal: this.signal() },
+      );
     } catch (error) {
       if (serviceAnswered(error)) throw new MessageRejectedError('SQS rejected the message', { cause: error });
       throw error;
