@@ -1,7 +1,14 @@
 import type { CampaignDay } from './admission';
 import { couponIdOf, MessageRejectedError } from './admission';
 import { admissionExpiresAt, evaluateIssuance } from './campaign';
-import { AlreadyIssuedError, CampaignNotFoundError, NotOpenError, SoldOutError, UnavailableError } from './errors';
+import {
+  AdmissionUnsettledError,
+  AlreadyIssuedError,
+  CampaignNotFoundError,
+  NotOpenError,
+  SoldOutError,
+  UnavailableError,
+} from './errors';
 import type {
   AdmissionQueue,
   AdmissionStore,
@@ -54,10 +61,9 @@ const CLOSED_MESSAGES = {
  * reconciliation re-enqueues any admitted user without a coupon after its grace period (see reconcile.ts).
  *
  * @throws CampaignNotFoundError, NotOpenError, SoldOutError, AlreadyIssuedError (with the existing rank),
- *   UnavailableError (the queue rejected the message and the admission was released; when the release fails the
- *   admission stands and the result is returned, reconciliation re-enqueues it); AdmissionVoidedError (an
+ *   UnavailableError (the queue rejected the message and the admission was released); AdmissionVoidedError (an
  *   admission left ambiguous was voided: nothing admitted); AdmissionUnsettledError (its outcome stayed unknown by
- *   the deadline); the backend's error as is when the campaign read or the admission fails (nothing admitted).
+ *   the deadline, or no release after a rejected send was answered); the backend's error as is when the campaign read or the admission fails (nothing admitted).
  */
 export async function issueCoupon(
   deps: IssueCouponDeps,
@@ -123,20 +129,7 @@ export async function issueCoupon(
       });
       return { rank, couponId, issueDate: day.issueDate };
     }
-    let released: ReleaseOutcome;
-    try {
-      released = await deps.admissions.release(day, userId, rank);
-    } catch (releaseError) {
-      // The user stays admitted without a message, and reconciliation re-enqueues such ledger entries: the ledger
-      // entry is the promise, so the answer is 202 (a 503 would leave a user told "not admitted" holding a unit).
-      deps.log.error('admission release failed after send failure; admission kept for reconciliation', {
-        ...day,
-        userId,
-        rank,
-        error: releaseError,
-      });
-      return { rank, couponId, issueDate: day.issueDate };
-    }
+    const released = await releaseSettled(deps, day, userId, rank, deadline);
     if (released === 'CLAIMED') {
       // An earlier attempt of the send was stored and consumed: the coupon exists (or is being written).
       deps.log.warn('queue send failed but a stored copy was claimed; admission kept', { ...day, userId, rank });
@@ -146,4 +139,38 @@ export async function issueCoupon(
     throw new UnavailableError('Could not enqueue the coupon; please retry', { cause: sendError });
   }
   return { rank, couponId, issueDate: day.issueDate };
+}
+
+/** Attempts of a release that got no answer, when the request has no deadline. */
+const RELEASE_ATTEMPTS = 5;
+
+/**
+ * Releases an admission whose message the queue rejected, trying again while a release gets no answer until the
+ * deadline's `finalSignal` (or {@link RELEASE_ATTEMPTS}). Only this request releases its admission, so an answered
+ * attempt settles it whatever an unanswered one did: RELEASED or NOT_HELD (an earlier attempt landed) mean the user
+ * holds nothing, CLAIMED that the admission stands; an earlier attempt landing late after it finds nothing to do.
+ * @throws AdmissionUnsettledError when no attempt was answered: the admission may or may not stand.
+ */
+async function releaseSettled(
+  deps: Pick<IssueCouponDeps, 'admissions' | 'log'>,
+  day: CampaignDay,
+  userId: string,
+  rank: number,
+  deadline: Deadline | undefined,
+): Promise<ReleaseOutcome> {
+  let failure: unknown;
+  for (let attempt = 1; deadline ? !deadline.finalSignal.aborted : attempt <= RELEASE_ATTEMPTS; attempt++) {
+    try {
+      return await deps.admissions.release(day, userId, rank);
+    } catch (error) {
+      failure = error;
+    }
+  }
+  deps.log.error('admission release unanswered; its outcome is unknown', { ...day, userId, rank, error: failure });
+  throw new AdmissionUnsettledError(
+    'The outcome of the request is unknown (the admission store did not answer); ask again',
+    {
+      cause: failure,
+    },
+  );
 }

@@ -59,7 +59,8 @@ const SCENARIOS: readonly Scenario[] = [
     },
   },
   {
-    // The leak of DynamoDB mode (a counting write applied twice); Redis mode admits without either call.
+    // The leak of the old DynamoDB admission (a counting write applied twice, a ledger put whose answer was lost);
+    // today's admission makes UpdateItem calls (the rank ticket, the void); Redis mode makes neither call.
     name: 'leak',
     title: '(b) lost PutItem and UpdateItem answers (35%) during a burst',
     chaos: { dynamodb: { PutItem: { errorAfterForwardRate: 0.35 }, UpdateItem: { errorAfterForwardRate: 0.35 } } },
@@ -71,6 +72,7 @@ const SCENARIOS: readonly Scenario[] = [
     title: '(c) admission writes landing late (30%: DynamoDB after 5 s, Redis after 12 s) for the first 8 s of a burst',
     chaos: {
       dynamodb: {
+        TransactWriteItems: { landLateMs: 5_000, landLateRate: 0.3 },
         PutItem: { landLateMs: 5_000, landLateRate: 0.3 },
         UpdateItem: { landLateMs: 5_000, landLateRate: 0.3 },
       },

@@ -1,7 +1,13 @@
 import type { AdmissionMessage } from '../../../lambdas/domain/admission';
 import { MessageRejectedError } from '../../../lambdas/domain/admission';
 import type { Campaign } from '../../../lambdas/domain/campaign';
-import { AlreadyIssuedError, NotOpenError, SoldOutError, UnavailableError } from '../../../lambdas/domain/errors';
+import {
+  AdmissionUnsettledError,
+  AlreadyIssuedError,
+  NotOpenError,
+  SoldOutError,
+  UnavailableError,
+} from '../../../lambdas/domain/errors';
 import { issueCoupon } from '../../../lambdas/domain/issue-coupon';
 import { SoldOutCache } from '../../../lambdas/domain/sold-out-cache';
 import { MemoryAdmissions } from '../../support/fakes';
@@ -90,14 +96,32 @@ describe('domain: issueCoupon', () => {
     expect(sent.map((m) => m.userId)).toEqual(['alice', 'bob']);
   });
 
-  it('keeps the admission and answers admitted when the queue rejects the message and the release fails too', async () => {
-    // Told 503, the user would hold a unit all the same (reconciliation re-enqueues every ledger entry): RELIABILITY.md G4.
+  it('tries an unanswered release again: the answered attempt settles it, even when an earlier one landed', async () => {
+    const { issue, queue, admissions } = setup();
+    queue.fail = 'rejected';
+    const release = admissions.release.bind(admissions);
+    let calls = 0;
+    admissions.release = async (...args) => {
+      calls++;
+      if (calls === 1) {
+        await release(...args); // applied, and its answer lost
+        throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+      }
+      return release(...args);
+    };
+    await expect(issue('alice')).rejects.toBeInstanceOf(UnavailableError);
+    expect(calls).toBe(2);
+    expect(admissions.users.size).toBe(0);
+  });
+
+  it('answers outcome unknown when no release after a rejected send is answered (never a 503 that says "not admitted")', async () => {
+    // Told a plain 503, the user might hold a unit all the same (reconciliation re-enqueues every ledger entry).
     const { issue, queue, admissions, sent } = setup();
     queue.fail = 'rejected';
     admissions.release = async () => {
       throw Object.assign(new Error('DynamoDB unreachable'), { name: 'TimeoutError' });
     };
-    await expect(issue('alice')).resolves.toMatchObject({ rank: 1 });
+    await expect(issue('alice')).rejects.toBeInstanceOf(AdmissionUnsettledError);
     expect(admissions.users.get('alice')?.rank).toBe(1);
     expect(sent).toEqual([]);
   });
