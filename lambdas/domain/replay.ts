@@ -1,3 +1,4 @@
+import { admissionKeyOf } from './admission';
 import {
   type ApplyAdmissionDeps,
   type ApplyOutcome,
@@ -87,7 +88,8 @@ function isRetryableCancellation(error: unknown): boolean {
  * retryable error for the next run for as long as the outage lasts (the queue's retention is the only bound), and
  * parks only what can never succeed: a poison message at once, a non-retryable error after `maxReplayAttempts`. A message is deleted only after it was applied or its PARKED record
  * was written, so nothing is ever dropped; if parking itself fails the message stays in the queue. Copies of one
- * admission count as one: the first is handled, the others deleted after it (see ReplaySummary.duplicates).
+ * admission (same coupon id and rank) count as one: the first is handled, the others deleted after it (see
+ * ReplaySummary.duplicates).
  */
 export async function replayDeadLetters(deps: ReplayDeps): Promise<ReplaySummary> {
   const summary: ReplaySummary = { replayed: 0, parked: 0, retained: 0, dropped: 0, duplicates: 0 };
@@ -100,7 +102,10 @@ export async function replayDeadLetters(deps: ReplayDeps): Promise<ReplaySummary
       batch.map(async (message) => {
         seen.add(message.messageId);
         const failedEventId = failedEventIdOf(message);
-        const first = handled.get(failedEventId);
+        // Copies of one admission (coupon id and rank): a released admission's stale copy is not a copy of the
+        // same user's later admission, though both share the coupon id and its failure record.
+        const copyKey = copyKeyOf(message, failedEventId);
+        const first = handled.get(copyKey);
         if (first) {
           await first.catch(() => undefined);
           await deps.deadLetters.delete(message);
@@ -108,7 +113,7 @@ export async function replayDeadLetters(deps: ReplayDeps): Promise<ReplaySummary
           return;
         }
         const done = replayOne(message, failedEventId);
-        handled.set(failedEventId, done);
+        handled.set(copyKey, done);
         await done;
       }),
     );
@@ -156,5 +161,14 @@ export function failedEventIdOf(message: Pick<DeadLetter, 'messageId' | 'body'>)
     return parseAdmissionMessage(message.body).couponId;
   } catch {
     return `message#${message.messageId}`;
+  }
+}
+
+/** What makes two dead letters copies of one another: the admission they carry, or the failure record id. */
+function copyKeyOf(message: Pick<DeadLetter, 'body'>, failedEventId: string): string {
+  try {
+    return admissionKeyOf(parseAdmissionMessage(message.body));
+  } catch {
+    return failedEventId;
   }
 }

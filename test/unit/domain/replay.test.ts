@@ -14,12 +14,12 @@ import { springSaleDefinition } from '../../support/fixtures';
 
 const campaign: Campaign = { ...springSaleDefinition, campaignId: 'c1', name: 'C1', createdAt: '2026-04-01T00:00:00Z' };
 
-const admission = (userId: string) =>
+const admission = (userId: string, rank = 1) =>
   JSON.stringify({
     campaignId: 'c1',
     issueDate: '2026-05-01',
     userId,
-    rank: 1,
+    rank,
     admittedAt: '2026-05-01T04:00:00.000Z',
     couponId: couponIdOf('c1', '2026-05-01', userId),
   });
@@ -43,7 +43,10 @@ const cancelled = (...codes: string[]) =>
     CancellationReasons: codes.map((Code) => (Code === 'None' ? { Code } : { Code, Message: `${Code} (injected)` })),
   });
 
-function setup(bodies: string[], options: { failWrites?: () => Error | undefined; released?: string[] } = {}) {
+function setup(
+  bodies: string[],
+  options: { failWrites?: () => Error | undefined; released?: string[]; ranks?: Record<string, number> } = {},
+) {
   const queue: DeadLetter[] = bodies.map((body, i) => ({
     messageId: `m${i}`,
     receiptHandle: `h${i}`,
@@ -71,10 +74,10 @@ function setup(bodies: string[], options: { failWrites?: () => Error | undefined
   let delivered = 0;
   const deps = {
     campaigns: { get: async (id: string) => (id === 'c1' ? campaign : undefined) },
-    // The ledger holds every user at rank 1 except those released.
+    // The ledger holds every user at rank 1 (or `ranks`) except those released.
     admissions: {
       claim: async (_: unknown, requests: readonly { userId: string; rank: number }[]) =>
-        requests.map((r) => r.rank === 1 && !options.released?.includes(r.userId)),
+        requests.map((r) => r.rank === (options.ranks?.[r.userId] ?? 1) && !options.released?.includes(r.userId)),
     },
     coupons: {
       putIfAbsent: async (c: Coupon) => {
@@ -183,6 +186,22 @@ describe('domain: replayDeadLetters', () => {
     expect([...coupons.values()].map((c) => c.userId)).toEqual(['b']);
     expect(records.size).toBe(0);
   });
+
+  it.each([
+    ['stale copy first', [1, 2]],
+    ['live copy first', [2, 1]],
+  ])(
+    "tells a released admission from the same user's later one (%s): the stale is dropped, the live written",
+    async (_, order) => {
+      const { run, queue, coupons } = setup(
+        order.map((rank) => admission('a', rank)),
+        { ranks: { a: 2 } },
+      );
+      expect(await run()).toMatchObject({ replayed: 1, dropped: 1, duplicates: 0 });
+      expect(queue).toEqual([]);
+      expect([...coupons.values()].map((c) => [c.userId, c.rank])).toEqual([['a', 2]]);
+    },
+  );
 
   it('parks a poison message at once, keyed by message id when it carries no admission', async () => {
     const unknown = admission('z').replace('"c1"', '"nope"');
