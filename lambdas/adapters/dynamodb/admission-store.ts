@@ -22,7 +22,7 @@ import type {
 } from '../../domain/ports';
 import { COUNTER_SK, dayPk, userSk } from './admission-keys';
 import { DynamoDbCounterShards, shardQuota } from './counter-shards';
-import { isConditionalCheckFailed } from './transaction';
+import { firstConditionFailed, isConditionalCheckFailed } from './transaction';
 
 /**
  * A user's item of the day. With `rank` it is the user's admission (the ledger entry); without, a marker that no
@@ -379,8 +379,7 @@ export class DynamoDbAdmissionStore extends DynamoDbAdmissionLedger implements A
       );
       return 'RELEASED';
     } catch (error) {
-      if (!(error instanceof TransactionCanceledException)) throw error;
-      if (error.CancellationReasons?.[0]?.Code !== 'ConditionalCheckFailed') throw error;
+      if (!firstConditionFailed(error)) throw error;
       // Claimed (or released) between the read and the transaction: the next read settles it (a claim is never
       // undone and a rank never reused, so this recurses once).
       return this.release(day, userId, rank);
