@@ -12,7 +12,7 @@ module.exports = {
     { ...base, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
     { ...base, displayName: 'infra', testMatch: ['<rootDir>/test/infra/**/*.test.ts'] },
     { ...base, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.test.ts'] },
-    // The fault explorer (explorer/): generated workloads, faults and interleavings against the real stores.
+    // The fault explorer (tools/explorer/): generated workloads, faults and interleavings against the real stores.
     { ...base, displayName: 'explorer', testMatch: ['<rootDir>/test/explorer/**/*.test.ts'] },
     { ...base, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'] },
     // Every benchmark at tiny sizes, so `npm run bench` cannot rot.

@@ -1,7 +1,7 @@
-import { COLD_START_GOALS } from '../../bench/cold-start';
-import { pipelineCharts } from '../../bench/pipeline-report';
-import { renderSvg } from '../../bench/plot';
-import { BENCHMARKS, type BenchReport, formatReport, runBenchmarks, SMOKE_SIZES } from '../../bench/run';
+import { COLD_START_GOALS } from '../../tools/bench/cold-start';
+import { pipelineCharts } from '../../tools/bench/pipeline-report';
+import { renderSvg } from '../../tools/bench/plot';
+import { BENCHMARKS, type BenchReport, formatReport, runBenchmarks, SMOKE_SIZES } from '../../tools/bench/run';
 import { localId } from '../support/template';
 
 jest.setTimeout(600_000);

@@ -1,5 +1,5 @@
 import * as fc from 'fast-check';
-import { call, openCampaign, type RunningCloud, startCloudProcess } from '../../local/child-cloud';
+import { call, openCampaign, type RunningCloud, startCloudProcess } from '../../tools/local/child-cloud';
 import { PipelineProbe } from '../support/pipeline';
 
 // Fuzzing the HTTP API through the local cloud: every bad request gets a 4xx that says what is wrong, never a

@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { openCampaign, type RunningCloud, startCloudProcess } from '../../local/child-cloud';
+import { openCampaign, type RunningCloud, startCloudProcess } from '../../tools/local/child-cloud';
 import { launchChromium, pageProblems, waitForText } from '../support/browser';
 import { PARKING_TIMEOUT_MS, PipelineProbe } from '../support/pipeline';
 

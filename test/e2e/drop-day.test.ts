@@ -1,9 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { DateTime } from 'luxon';
-import { call, middayZone, type RunningCloud, startCloudProcess, TEST_VENDOR } from '../../local/child-cloud';
-import type { ProvisionedChange } from '../../local/lambda-api';
-import type { LocalFiring, LocalScheduleDefinition } from '../../local/scheduler';
+import { call, middayZone, type RunningCloud, startCloudProcess, TEST_VENDOR } from '../../tools/local/child-cloud';
+import type { ProvisionedChange } from '../../tools/local/lambda-api';
+import type { LocalFiring, LocalScheduleDefinition } from '../../tools/local/scheduler';
 
 jest.setTimeout(600_000);
 

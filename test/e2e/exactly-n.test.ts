@@ -1,6 +1,6 @@
-import { ADMISSION_MODES } from '../../lambdas/contract/names';
-import { localDateAt } from '../../lambdas/domain/zoned-time';
-import { openCampaign, type RunningCloud, startCloudProcess } from '../../local/child-cloud';
+import { ADMISSION_MODES } from '../../src/contract/names';
+import { localDateAt } from '../../src/functions/domain/zoned-time';
+import { openCampaign, type RunningCloud, startCloudProcess } from '../../tools/local/child-cloud';
 import { guaranteeViolations, readDay, sampleHolders, sinceCleared } from '../support/guarantees';
 import { countByCode, PipelineProbe, sleep, users } from '../support/pipeline';
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { type CampaignDay, couponIdOf } from '../../lambdas/domain/admission';
-import { call, openCampaign, type RunningCloud, startCloudProcess } from '../../local/child-cloud';
+import { type CampaignDay, couponIdOf } from '../../src/functions/domain/admission';
+import { call, openCampaign, type RunningCloud, startCloudProcess } from '../../tools/local/child-cloud';
 import { dayOf, PipelineProbe, type PipelineSample, sleep, users } from '../support/pipeline';
 
 // Faults injected between the Lambdas and the emulators (POST /_local/chaos); the product code is untouched.

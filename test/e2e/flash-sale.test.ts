@@ -1,4 +1,4 @@
-import { call, openCampaign, type RunningCloud, startCloudProcess } from '../../local/child-cloud';
+import { call, openCampaign, type RunningCloud, startCloudProcess } from '../../tools/local/child-cloud';
 import { PipelineProbe } from '../support/pipeline';
 
 jest.setTimeout(300_000);

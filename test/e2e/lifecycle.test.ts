@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { couponExpiresAt, issueDayOf } from '../../lambdas/domain/campaign';
+import { couponExpiresAt, issueDayOf } from '../../src/functions/domain/campaign';
 import {
   call,
   middayZone,
@@ -8,8 +8,8 @@ import {
   type RunningCloud,
   startCloudProcess,
   TEST_VENDOR,
-} from '../../local/child-cloud';
-import { projectRoot } from '../../local/emulators';
+} from '../../tools/local/child-cloud';
+import { projectRoot } from '../../tools/local/emulators';
 import { PipelineProbe } from '../support/pipeline';
 
 jest.setTimeout(300_000);

@@ -1,5 +1,5 @@
-import { ADMISSION_MODES } from '../../lambdas/contract/names';
-import { openCampaign, type RunningCloud, startCloudProcess } from '../../local/child-cloud';
+import { ADMISSION_MODES } from '../../src/contract/names';
+import { openCampaign, type RunningCloud, startCloudProcess } from '../../tools/local/child-cloud';
 import { countByCode, dayOf, PipelineProbe, sleep, users } from '../support/pipeline';
 
 // The local cloud at its default timing (the template's 180 s visibility timeout, no LOCAL_CLOUD_VISIBILITY_TIMEOUT):

@@ -1,5 +1,5 @@
-import type { CampaignDay } from '../../lambdas/domain/admission';
-import { call, openCampaign, type RunningCloud, startCloudProcess } from '../../local/child-cloud';
+import type { CampaignDay } from '../../src/functions/domain/admission';
+import { call, openCampaign, type RunningCloud, startCloudProcess } from '../../tools/local/child-cloud';
 import { PARKING_TIMEOUT_MS, PipelineProbe } from '../support/pipeline';
 
 // The operator's side through the local cloud's API: redrive of parked admissions, and the winners of a day.

@@ -1,6 +1,6 @@
 import { generateKeyPair, SignJWT } from 'jose';
-import { LocalApiClient } from '../../local/api-client';
-import { call, openCampaign, type RunningCloud, startCloudProcess } from '../../local/child-cloud';
+import { LocalApiClient } from '../../tools/local/api-client';
+import { call, openCampaign, type RunningCloud, startCloudProcess } from '../../tools/local/child-cloud';
 import { PipelineProbe } from '../support/pipeline';
 
 // Identity and closed doors through the local cloud, which runs the synthesized authorizers: user routes take a

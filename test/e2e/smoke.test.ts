@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
-import { type RunningCloud, startCloudProcess } from '../../local/child-cloud';
+import { type RunningCloud, startCloudProcess } from '../../tools/local/child-cloud';
 
 // `npm run smoke` against a local cloud, as an operator runs it after a deploy: every step passes and it exits 0;
 // against an API that is not there it exits non-zero.

@@ -1,7 +1,7 @@
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { FcfsCouponStack } from '../../lib/fcfs-coupon-stack';
-import { openApiDocument, SECURITY } from '../../local/openapi/document';
+import { FcfsCouponStack } from '../../src/construct/fcfs-coupon-stack';
+import { openApiDocument, SECURITY } from '../../src/contract/openapi/document';
 
 // Templates only: bundling is skipped here.
 const template = Template.fromStack(

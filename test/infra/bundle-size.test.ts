@@ -3,9 +3,9 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { App } from 'aws-cdk-lib';
-import { bundleFileOf, COLD_START_GOALS, loadBundleScript } from '../../bench/cold-start';
-import { HANDLERS } from '../../lambdas/contract/names';
-import { FcfsCouponStack } from '../../lib/fcfs-coupon-stack';
+import { FcfsCouponStack } from '../../src/construct/fcfs-coupon-stack';
+import { HANDLERS } from '../../src/contract/names';
+import { bundleFileOf, COLD_START_GOALS, loadBundleScript } from '../../tools/bench/cold-start';
 
 // Bundles every function as a deploy does (AppFunction's esbuild options) into a directory outside the repository,
 // holds each bundle to the size goal of bench/cold-start.ts (a size is deterministic, so it is a plain assertion

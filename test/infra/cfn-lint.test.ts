@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { App } from 'aws-cdk-lib';
-import { FcfsCouponStack } from '../../lib/fcfs-coupon-stack';
+import { FcfsCouponStack } from '../../src/construct/fcfs-coupon-stack';
 import { STACK_SHAPES } from '../support/stack-shapes';
 
 // cfn-lint (the CloudFormation linter, `pip install cfn-lint`) over every stack shape: zero errors and zero

@@ -6,10 +6,10 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Bucket } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment } from 'aws-cdk-lib/aws-s3-deployment';
 import type { IConstruct } from 'constructs';
-import { ASSET_CACHE_SECONDS, PAGE_CACHE_SECONDS } from '../../lib/constructs/console';
-import { builtPages, VIEWER_REQUEST_CODE } from '../../lib/constructs/console-pages';
-import { FcfsCouponStack, type FcfsCouponStackProps } from '../../lib/fcfs-coupon-stack';
-import { WEB_PAGES } from '../../web/build';
+import { ASSET_CACHE_SECONDS, PAGE_CACHE_SECONDS } from '../../src/construct/console';
+import { builtPages, VIEWER_REQUEST_CODE } from '../../src/construct/console-pages';
+import { FcfsCouponStack, type FcfsCouponStackProps } from '../../src/construct/fcfs-coupon-stack';
+import { WEB_PAGES } from '../../tools/build/web-pages';
 
 // The console option: the pages' bucket and distribution, the API's CORS and each page's config.json, read off the
 // synthesized template and cloud assembly (the functions' bundling skipped).

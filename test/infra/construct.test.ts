@@ -2,10 +2,10 @@ import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { UserPool, UserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import { Topic } from 'aws-cdk-lib/aws-sns';
-import { ENV, type FunctionRole, HANDLERS } from '../../lambdas/contract/names';
-import { ROUTES } from '../../lambdas/contract/routes';
-import { FUNCTION_ENV } from '../../lambdas/runtime/config';
-import { FcfsCoupon, type FcfsCouponProps } from '../../lib';
+import { FcfsCoupon, type FcfsCouponProps } from '../../src';
+import { ENV, type FunctionRole, HANDLERS } from '../../src/contract/names';
+import { ROUTES } from '../../src/contract/routes';
+import { FUNCTION_ENV } from '../../src/functions/runtime/config';
 
 // The construct embedded in someone else's stack (bundling skipped: templates only).
 

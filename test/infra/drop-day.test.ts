@@ -1,7 +1,7 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { ENV } from '../../lambdas/contract/names';
-import { FcfsCoupon, type FcfsCouponProps } from '../../lib';
+import { FcfsCoupon, type FcfsCouponProps } from '../../src';
+import { ENV } from '../../src/contract/names';
 
 // Drop day in the template: the pre-warm alias and schedules, the capacity settings the dry run reads, the edge.
 

@@ -1,8 +1,8 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Topic } from 'aws-cdk-lib/aws-sns';
-import { ISSUE_OUTCOME_METRICS, METRIC } from '../../lambdas/contract/names';
-import { FcfsCouponStack, type FcfsCouponStackProps } from '../../lib/fcfs-coupon-stack';
+import { FcfsCouponStack, type FcfsCouponStackProps } from '../../src/construct/fcfs-coupon-stack';
+import { ISSUE_OUTCOME_METRICS, METRIC } from '../../src/contract/names';
 import { localId } from '../support/template';
 
 // Templates only: bundling is skipped here.

@@ -2,7 +2,7 @@ import { App, Validations } from 'aws-cdk-lib';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
-import { FcfsCouponStack } from '../../lib/fcfs-coupon-stack';
+import { FcfsCouponStack } from '../../src/construct/fcfs-coupon-stack';
 import { STACK_SHAPES } from '../support/stack-shapes';
 
 // cdk-nag's AwsSolutions and Serverless packs over every shape of the stack: a finding that is neither fixed nor

@@ -1,9 +1,9 @@
 import { App } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import { routeThrottles } from '../../lib/constructs/api';
-import { userAuthFromContext } from '../../lib/constructs/user-auth';
-import { FcfsCouponStack, type FcfsCouponStackProps } from '../../lib/fcfs-coupon-stack';
-import { checkCorsOrigins } from '../../lib/validate';
+import { routeThrottles } from '../../src/construct/api';
+import { FcfsCouponStack, type FcfsCouponStackProps } from '../../src/construct/fcfs-coupon-stack';
+import { userAuthFromContext } from '../../src/construct/user-auth';
+import { checkCorsOrigins } from '../../src/construct/validate';
 import { localId } from '../support/template';
 
 // Identity, least privilege and closed doors, read off the synthesized template (bundling skipped).

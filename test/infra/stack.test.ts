@@ -1,7 +1,7 @@
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { USER_COUPONS_INDEX } from '../../lambdas/contract/names';
-import { FcfsCouponStack } from '../../lib/fcfs-coupon-stack';
+import { FcfsCouponStack } from '../../src/construct/fcfs-coupon-stack';
+import { USER_COUPONS_INDEX } from '../../src/contract/names';
 import { localId } from '../support/template';
 
 // Templates only: bundling is skipped here (the bench smoke test and every local cloud start bundle the functions).

@@ -4,14 +4,14 @@ import { ConfiguredRetryStrategy } from '@smithy/core/retry';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { Redis } from '@upstash/redis';
 import fc from 'fast-check';
-import { DynamoDbAdmissionStore } from '../../lambdas/adapters/dynamodb/admission-store';
-import { RedisAdmissionStore } from '../../lambdas/adapters/redis/admission-store';
-import { ADMISSION_MODES } from '../../lambdas/contract/names';
-import { AdmissionVoidedError } from '../../lambdas/domain/errors';
-import type { AdmissionStore } from '../../lambdas/domain/ports';
-import { createAdmissionTable, localDynamoDbClient } from '../../local/dynamodb-local';
-import { type Emulator, startDynamoDbLocal, startRedisServer } from '../../local/emulators';
-import { startUpstashBridge, type UpstashBridge } from '../../local/upstash-bridge';
+import { ADMISSION_MODES } from '../../src/contract/names';
+import { DynamoDbAdmissionStore } from '../../src/functions/adapters/dynamodb/admission-store';
+import { RedisAdmissionStore } from '../../src/functions/adapters/redis/admission-store';
+import { AdmissionVoidedError } from '../../src/functions/domain/errors';
+import type { AdmissionStore } from '../../src/functions/domain/ports';
+import { createAdmissionTable, localDynamoDbClient } from '../../tools/local/dynamodb-local';
+import { type Emulator, startDynamoDbLocal, startRedisServer } from '../../tools/local/emulators';
+import { startUpstashBridge, type UpstashBridge } from '../../tools/local/upstash-bridge';
 
 jest.setTimeout(120_000);
 

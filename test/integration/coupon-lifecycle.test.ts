@@ -1,11 +1,11 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DynamoDbCouponStore } from '../../lambdas/adapters/dynamodb/coupon-store';
-import { DynamoDbVendorRepository } from '../../lambdas/adapters/dynamodb/vendor-repository';
-import type { Coupon } from '../../lambdas/domain/coupon';
-import { redeemCoupon, userCoupons } from '../../lambdas/domain/redemption';
-import { createAdmissionTable, createCouponTable, localDynamoDbClient } from '../../local/dynamodb-local';
-import { type Emulator, startDynamoDbLocal } from '../../local/emulators';
+import { DynamoDbCouponStore } from '../../src/functions/adapters/dynamodb/coupon-store';
+import { DynamoDbVendorRepository } from '../../src/functions/adapters/dynamodb/vendor-repository';
+import type { Coupon } from '../../src/functions/domain/coupon';
+import { redeemCoupon, userCoupons } from '../../src/functions/domain/redemption';
+import { createAdmissionTable, createCouponTable, localDynamoDbClient } from '../../tools/local/dynamodb-local';
+import { type Emulator, startDynamoDbLocal } from '../../tools/local/emulators';
 
 jest.setTimeout(120_000);
 

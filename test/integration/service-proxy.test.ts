@@ -1,7 +1,7 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Chaos } from '../../local/chaos';
-import { startServiceProxy } from '../../local/service-proxy';
+import { Chaos } from '../../tools/local/chaos';
+import { startServiceProxy } from '../../tools/local/service-proxy';
 
 /** An upstream that answers `{}` and records each request body it received. */
 async function recordingUpstream(): Promise<{ received: string[]; url: string; close(): void }> {

@@ -1,8 +1,8 @@
 import { Redis } from '@upstash/redis';
 import IORedis from 'ioredis';
-import { Chaos } from '../../local/chaos';
-import { type Emulator, startRedisServer } from '../../local/emulators';
-import { startUpstashBridge, type UpstashBridge } from '../../local/upstash-bridge';
+import { Chaos } from '../../tools/local/chaos';
+import { type Emulator, startRedisServer } from '../../tools/local/emulators';
+import { startUpstashBridge, type UpstashBridge } from '../../tools/local/upstash-bridge';
 
 // Faults of the Upstash bridge (local/chaos.ts `redis`) as @upstash/redis meets them, on a real redis-server.
 

@@ -1,4 +1,4 @@
-import { call, openCampaign, type RunningCloud, startCloudProcess } from '../../local/child-cloud';
+import { call, openCampaign, type RunningCloud, startCloudProcess } from '../../tools/local/child-cloud';
 import { countByCode, type IssueAnswer, PipelineProbe, type PipelineSample } from '../support/pipeline';
 
 // `npm run test:soak`: 20,000 issue requests offered at 1,000/s from 10,000 users (each twice) against the local

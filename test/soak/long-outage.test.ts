@@ -1,5 +1,5 @@
-import type { CampaignDay } from '../../lambdas/domain/admission';
-import { openCampaign, type RunningCloud, startCloudProcess } from '../../local/child-cloud';
+import type { CampaignDay } from '../../src/functions/domain/admission';
+import { openCampaign, type RunningCloud, startCloudProcess } from '../../tools/local/child-cloud';
 import { countByCode, PipelineProbe, type PipelineSample } from '../support/pipeline';
 
 // `npm run test:soak`: the consumer's coupon writes fail for 5 minutes (longer than three replay runs) at the local

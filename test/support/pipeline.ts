@@ -2,14 +2,14 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { Redis } from '@upstash/redis';
-import { DynamoDbAdmissionStore } from '../../lambdas/adapters/dynamodb/admission-store';
-import { DynamoDbCouponStore } from '../../lambdas/adapters/dynamodb/coupon-store';
-import { RedisAdmissionStore } from '../../lambdas/adapters/redis/admission-store';
-import { queueDepth } from '../../lambdas/adapters/sqs/queue-depth';
-import type { CampaignDay } from '../../lambdas/domain/admission';
-import type { AdmissionStore, LedgerEntry } from '../../lambdas/domain/ports';
-import type { RequestBody } from '../../local/api-client';
-import { call, type RunningCloud } from '../../local/child-cloud';
+import { DynamoDbAdmissionStore } from '../../src/functions/adapters/dynamodb/admission-store';
+import { DynamoDbCouponStore } from '../../src/functions/adapters/dynamodb/coupon-store';
+import { RedisAdmissionStore } from '../../src/functions/adapters/redis/admission-store';
+import { queueDepth } from '../../src/functions/adapters/sqs/queue-depth';
+import type { CampaignDay } from '../../src/functions/domain/admission';
+import type { AdmissionStore, LedgerEntry } from '../../src/functions/domain/ports';
+import type { RequestBody } from '../../tools/local/api-client';
+import { call, type RunningCloud } from '../../tools/local/child-cloud';
 import { localId } from './template';
 
 /** One reading of the pipeline's state for a campaign day, see {@link PipelineProbe.sample}. */

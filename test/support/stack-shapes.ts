@@ -1,4 +1,4 @@
-import type { FcfsCouponStackProps } from '../../lib/fcfs-coupon-stack';
+import type { FcfsCouponStackProps } from '../../src/construct/fcfs-coupon-stack';
 
 /**
  * Every shape of the stack the infra tests synthesize for whole-template checks (cdk-nag, cfn-lint): each mode of

@@ -11,8 +11,8 @@ import * as ts from 'typescript';
  */
 
 const root = path.resolve(__dirname, '..', '..');
-const lambdas = path.join(root, 'lambdas');
-const errorsFile = path.join(lambdas, 'domain', 'errors.ts');
+const lambdas = path.join(root, 'src');
+const errorsFile = path.join(lambdas, 'functions', 'domain', 'errors.ts');
 
 /** The operations of every HTTP handler file and the error class names each can throw. */
 export function thrownErrorsByOperation(handlerFiles: readonly string[]): Map<string, Set<string>> {

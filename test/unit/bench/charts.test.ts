@@ -2,9 +2,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chartSpecs, writeCharts } from '../../../bench/charts';
-import { renderSvg } from '../../../bench/plot';
-import type { BenchReport } from '../../../bench/run';
+import { chartSpecs, writeCharts } from '../../../tools/bench/charts';
+import { renderSvg } from '../../../tools/bench/plot';
+import type { BenchReport } from '../../../tools/bench/run';
 
 // A saved run (test/unit/bench/fixtures/bench-run.json: the shape `npm run bench` saves as run.json, with
 // questions 3 and 4 only), as `--charts-from` reads it.
@@ -48,7 +48,7 @@ describe('bench charts from a saved run', () => {
   it('re-renders the charts of a saved run.json without running anything (--charts-from)', () => {
     const out = mkdtempSync(join(tmpdir(), 'bench-charts-'));
     const tsx = join(__dirname, '..', '..', '..', 'node_modules', 'tsx', 'dist', 'cli.mjs');
-    const run = join(__dirname, '..', '..', '..', 'bench', 'run.ts');
+    const run = join(__dirname, '..', '..', '..', 'tools', 'bench', 'run.ts');
     const result = spawnSync(process.execPath, [tsx, run, '--charts-from', fixture, '--out', out], {
       encoding: 'utf8',
     });

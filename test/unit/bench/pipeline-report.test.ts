@@ -1,9 +1,9 @@
-import type { HttpRun } from '../../../bench/end-to-end';
-import type { OpeningRun, OpeningSecondResult } from '../../../bench/opening-second';
-import { formatPipeline, pipelineCharts, pipelineGoals } from '../../../bench/pipeline-report';
-import { renderSvg } from '../../../bench/plot';
-import { FULL_SIZES } from '../../../bench/run';
-import type { WhyQueueResult, WhyQueueRun } from '../../../bench/why-a-queue';
+import type { HttpRun } from '../../../tools/bench/end-to-end';
+import type { OpeningRun, OpeningSecondResult } from '../../../tools/bench/opening-second';
+import { formatPipeline, pipelineCharts, pipelineGoals } from '../../../tools/bench/pipeline-report';
+import { renderSvg } from '../../../tools/bench/plot';
+import { FULL_SIZES } from '../../../tools/bench/run';
+import type { WhyQueueResult, WhyQueueRun } from '../../../tools/bench/why-a-queue';
 
 const run = (p50: number, p99: number): HttpRun => ({
   requests: 3000,

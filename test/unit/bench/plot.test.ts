@@ -1,4 +1,4 @@
-import { renderSvg } from '../../../bench/plot';
+import { renderSvg } from '../../../tools/bench/plot';
 
 describe('bench charts', () => {
   it('renders a Vega-Lite line chart with its data and legend to SVG', async () => {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type BenchReport, checkGoals } from '../../../bench/run';
-import { clearOfNoise, summarizeRounds } from '../../../bench/stats';
+import { type BenchReport, checkGoals } from '../../../tools/bench/run';
+import { clearOfNoise, summarizeRounds } from '../../../tools/bench/stats';
 
 describe('bench stats: a median over rounds and its interval', () => {
   it('takes the whole range as the 95% interval of 6 rounds, and order statistics 2 and 8 of 9', () => {

@@ -1,12 +1,12 @@
 import { readdirSync } from 'node:fs';
 import * as path from 'node:path';
-import { API_CONTRACT } from '../../../lambdas/contract/api-contract';
-import { ROUTES } from '../../../lambdas/contract/routes';
+import { API_CONTRACT } from '../../../src/contract/api-contract';
+import { ROUTES } from '../../../src/contract/routes';
 import { thrownErrorsByOperation } from '../../support/thrown-errors';
 
 jest.setTimeout(120_000);
 
-const handlers = path.resolve(__dirname, '..', '..', '..', 'lambdas', 'handlers');
+const handlers = path.resolve(__dirname, '..', '..', '..', 'src', 'functions', 'handlers');
 const thrown = thrownErrorsByOperation(
   readdirSync(handlers)
     .filter((f) => f.endsWith('.ts'))

@@ -2,12 +2,12 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { compileErrors, validate } from '@readme/openapi-parser';
-import { API_CONTRACT } from '../../../lambdas/contract/api-contract';
-import { ROUTES, routeKey } from '../../../lambdas/contract/routes';
-import { projectRoot } from '../../../local/emulators';
-import { openApiDocument } from '../../../local/openapi/document';
-import { REQUEST_EXAMPLES, RESPONSE_EXAMPLES } from '../../../local/openapi/examples';
-import { ContractViolationError, ResponseChecker } from '../../../local/openapi/response-check';
+import { API_CONTRACT } from '../../../src/contract/api-contract';
+import { openApiDocument } from '../../../src/contract/openapi/document';
+import { REQUEST_EXAMPLES, RESPONSE_EXAMPLES } from '../../../src/contract/openapi/examples';
+import { ROUTES, routeKey } from '../../../src/contract/routes';
+import { projectRoot } from '../../../tools/local/emulators';
+import { ContractViolationError, ResponseChecker } from '../../../tools/local/response-check';
 
 jest.setTimeout(60_000);
 

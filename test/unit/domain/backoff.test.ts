@@ -1,4 +1,4 @@
-import { MAX_RETRY_DELAY_S, retryDelaySeconds } from '../../../lambdas/domain/backoff';
+import { MAX_RETRY_DELAY_S, retryDelaySeconds } from '../../../src/functions/domain/backoff';
 
 describe('domain: retryDelaySeconds', () => {
   it('waits between half and all of 2^n seconds after the n-th receive, capped', () => {

@@ -1,7 +1,7 @@
-import { couponIdOf } from '../../../lambdas/domain/admission';
-import type { Campaign } from '../../../lambdas/domain/campaign';
-import { campaignStats } from '../../../lambdas/domain/campaign-admin';
-import type { FailureStatus } from '../../../lambdas/domain/ports';
+import { couponIdOf } from '../../../src/functions/domain/admission';
+import type { Campaign } from '../../../src/functions/domain/campaign';
+import { campaignStats } from '../../../src/functions/domain/campaign-admin';
+import type { FailureStatus } from '../../../src/functions/domain/ports';
 import { springSaleDefinition } from '../../support/fixtures';
 
 const campaign: Campaign = { ...springSaleDefinition, createdAt: '2026-04-01T00:00:00Z' };

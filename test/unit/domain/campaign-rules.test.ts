@@ -7,8 +7,8 @@ import {
   couponExpiresAt,
   evaluateIssuance,
   issueDayOf,
-} from '../../../lambdas/domain/campaign';
-import { updateCampaign } from '../../../lambdas/domain/campaign-admin';
+} from '../../../src/functions/domain/campaign';
+import { updateCampaign } from '../../../src/functions/domain/campaign-admin';
 import { springSaleDefinition } from '../../support/fixtures';
 
 const seoul = springSaleDefinition;

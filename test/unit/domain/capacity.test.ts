@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { CAPACITY, concurrencyFor } from '../../../lambdas/domain/capacity';
+import { CAPACITY, concurrencyFor } from '../../../src/functions/domain/capacity';
 
 describe('domain: capacity figures', () => {
   const benchmarks = readFileSync(path.join(__dirname, '..', '..', '..', 'BENCHMARKS.md'), 'utf8');

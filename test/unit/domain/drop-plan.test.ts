@@ -1,9 +1,9 @@
-import { campaignDefinitionSchema } from '../../../lambdas/domain/campaign';
-import { dryRunCreate, dryRunUpdate } from '../../../lambdas/domain/campaign-admin';
-import type { DeployedCapacity } from '../../../lambdas/domain/capacity';
-import { planDrop } from '../../../lambdas/domain/drop-plan';
-import { dryRunResponseSchema } from '../../../lambdas/domain/drop-plan-schema';
-import { CampaignExistsError, CampaignStartedError, UnknownVendorError } from '../../../lambdas/domain/errors';
+import { campaignDefinitionSchema } from '../../../src/functions/domain/campaign';
+import { dryRunCreate, dryRunUpdate } from '../../../src/functions/domain/campaign-admin';
+import type { DeployedCapacity } from '../../../src/functions/domain/capacity';
+import { planDrop } from '../../../src/functions/domain/drop-plan';
+import { dryRunResponseSchema } from '../../../src/functions/domain/drop-plan-schema';
+import { CampaignExistsError, CampaignStartedError, UnknownVendorError } from '../../../src/functions/domain/errors';
 import { springSaleDefinition } from '../../support/fixtures';
 
 const deployed: DeployedCapacity = {

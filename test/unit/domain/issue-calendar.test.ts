@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import { evaluateIssuance } from '../../../lambdas/domain/campaign';
-import { windowOf } from '../../../lambdas/domain/issue-calendar';
+import { evaluateIssuance } from '../../../src/functions/domain/campaign';
+import { windowOf } from '../../../src/functions/domain/issue-calendar';
 
 const NEW_YORK = 'America/New_York';
 const SEOUL = 'Asia/Seoul';

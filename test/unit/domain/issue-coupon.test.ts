@@ -1,15 +1,15 @@
-import type { AdmissionMessage } from '../../../lambdas/domain/admission';
-import { MessageRejectedError } from '../../../lambdas/domain/admission';
-import type { Campaign } from '../../../lambdas/domain/campaign';
+import type { AdmissionMessage } from '../../../src/functions/domain/admission';
+import { MessageRejectedError } from '../../../src/functions/domain/admission';
+import type { Campaign } from '../../../src/functions/domain/campaign';
 import {
   AdmissionUnsettledError,
   AlreadyIssuedError,
   NotOpenError,
   SoldOutError,
   UnavailableError,
-} from '../../../lambdas/domain/errors';
-import { issueCoupon } from '../../../lambdas/domain/issue-coupon';
-import { SoldOutCache } from '../../../lambdas/domain/sold-out-cache';
+} from '../../../src/functions/domain/errors';
+import { issueCoupon } from '../../../src/functions/domain/issue-coupon';
+import { SoldOutCache } from '../../../src/functions/domain/sold-out-cache';
 import { MemoryAdmissions } from '../../support/fakes';
 import { springSaleDefinition } from '../../support/fixtures';
 

@@ -1,6 +1,6 @@
-import type { Campaign } from '../../../lambdas/domain/campaign';
-import { closeCampaign, createCampaign, updateCampaign } from '../../../lambdas/domain/campaign-admin';
-import type { PrewarmScheduler } from '../../../lambdas/domain/ports';
+import type { Campaign } from '../../../src/functions/domain/campaign';
+import { closeCampaign, createCampaign, updateCampaign } from '../../../src/functions/domain/campaign-admin';
+import type { PrewarmScheduler } from '../../../src/functions/domain/ports';
 import {
   applyPrewarm,
   type PrewarmSchedule,
@@ -8,7 +8,7 @@ import {
   prewarmSchedules,
   recomputeSoon,
   scheduleName,
-} from '../../../lambdas/domain/prewarm';
+} from '../../../src/functions/domain/prewarm';
 import { springSaleDefinition } from '../../support/fixtures';
 
 /** Seoul, May 1-5, 13:00-15:00 (04:00-06:00 UTC), 10 environments from 12:45. */

@@ -1,5 +1,5 @@
-import type { Campaign } from '../../../lambdas/domain/campaign';
-import { issuanceCount } from '../../../lambdas/domain/queries';
+import type { Campaign } from '../../../src/functions/domain/campaign';
+import { issuanceCount } from '../../../src/functions/domain/queries';
 import { springSaleDefinition } from '../../support/fixtures';
 
 const campaign: Campaign = { ...springSaleDefinition, createdAt: '2026-04-01T00:00:00Z' };

@@ -1,7 +1,7 @@
-import { type AdmissionMessage, couponIdOf, MessageRejectedError } from '../../../lambdas/domain/admission';
-import type { Campaign } from '../../../lambdas/domain/campaign';
-import type { FailureStatus } from '../../../lambdas/domain/ports';
-import { reconcilableDays, reconcile } from '../../../lambdas/domain/reconcile';
+import { type AdmissionMessage, couponIdOf, MessageRejectedError } from '../../../src/functions/domain/admission';
+import type { Campaign } from '../../../src/functions/domain/campaign';
+import type { FailureStatus } from '../../../src/functions/domain/ports';
+import { reconcilableDays, reconcile } from '../../../src/functions/domain/reconcile';
 import { MemoryAdmissions } from '../../support/fakes';
 import { springSaleDefinition } from '../../support/fixtures';
 

@@ -1,6 +1,6 @@
-import { couponExpiresAt } from '../../../lambdas/domain/campaign';
-import type { Coupon, Redemption } from '../../../lambdas/domain/coupon';
-import { creditAmount, redeemCoupon } from '../../../lambdas/domain/redemption';
+import { couponExpiresAt } from '../../../src/functions/domain/campaign';
+import type { Coupon, Redemption } from '../../../src/functions/domain/coupon';
+import { creditAmount, redeemCoupon } from '../../../src/functions/domain/redemption';
 
 /** An in-memory coupon store with the port's conditional redeem (ISSUED, owner, unexpired), counting credits. */
 class MemoryCoupons {

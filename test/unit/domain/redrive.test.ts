@@ -1,14 +1,14 @@
-import { type AdmissionMessage, type CampaignDay, couponIdOf } from '../../../lambdas/domain/admission';
-import { admissionExpiresAt, type Campaign } from '../../../lambdas/domain/campaign';
-import { FailedEventNotFoundError, NotRedrivableError } from '../../../lambdas/domain/errors';
-import type { FailedEventRegistry, Page, PageRequest } from '../../../lambdas/domain/ports';
+import { type AdmissionMessage, type CampaignDay, couponIdOf } from '../../../src/functions/domain/admission';
+import { admissionExpiresAt, type Campaign } from '../../../src/functions/domain/campaign';
+import { FailedEventNotFoundError, NotRedrivableError } from '../../../src/functions/domain/errors';
+import type { FailedEventRegistry, Page, PageRequest } from '../../../src/functions/domain/ports';
 import {
   admissionDayOf,
   type FailedEventFilter,
   type FailedEventView,
   redriveCampaignDay,
   redriveFailedEvent,
-} from '../../../lambdas/domain/redrive';
+} from '../../../src/functions/domain/redrive';
 import { springSaleDefinition } from '../../support/fixtures';
 
 const NOW = new Date('2026-05-01T10:00:00.000Z');

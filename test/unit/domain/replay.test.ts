@@ -5,11 +5,11 @@ import {
   TransactionConflictException,
   TransactionInProgressException,
 } from '@aws-sdk/client-dynamodb';
-import { couponIdOf } from '../../../lambdas/domain/admission';
-import type { Campaign } from '../../../lambdas/domain/campaign';
-import { type Coupon, PoisonMessageError } from '../../../lambdas/domain/coupon';
-import type { DeadLetter } from '../../../lambdas/domain/ports';
-import { failedEventIdOf, isRetryable, type ReplayDeps, replayDeadLetters } from '../../../lambdas/domain/replay';
+import { couponIdOf } from '../../../src/functions/domain/admission';
+import type { Campaign } from '../../../src/functions/domain/campaign';
+import { type Coupon, PoisonMessageError } from '../../../src/functions/domain/coupon';
+import type { DeadLetter } from '../../../src/functions/domain/ports';
+import { failedEventIdOf, isRetryable, type ReplayDeps, replayDeadLetters } from '../../../src/functions/domain/replay';
 import { springSaleDefinition } from '../../support/fixtures';
 
 const campaign: Campaign = { ...springSaleDefinition, campaignId: 'c1', name: 'C1', createdAt: '2026-04-01T00:00:00Z' };

@@ -1,5 +1,5 @@
-import type { Campaign } from '../../../lambdas/domain/campaign';
-import { type WarmUpDeps, warmUpInstance } from '../../../lambdas/domain/warm-up';
+import type { Campaign } from '../../../src/functions/domain/campaign';
+import { type WarmUpDeps, warmUpInstance } from '../../../src/functions/domain/warm-up';
 import { springSaleDefinition } from '../../support/fixtures';
 
 /** Seoul, May 1-5, 13:00-15:00 (04:00-06:00 UTC); with `prewarm`, its share is held from 12:45. */

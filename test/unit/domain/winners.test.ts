@@ -1,8 +1,8 @@
-import { couponIdOf } from '../../../lambdas/domain/admission';
-import type { Campaign } from '../../../lambdas/domain/campaign';
-import type { Coupon } from '../../../lambdas/domain/coupon';
-import type { LedgerEntry } from '../../../lambdas/domain/ports';
-import { dayWinners, winnersCsv } from '../../../lambdas/domain/winners';
+import { couponIdOf } from '../../../src/functions/domain/admission';
+import type { Campaign } from '../../../src/functions/domain/campaign';
+import type { Coupon } from '../../../src/functions/domain/coupon';
+import type { LedgerEntry } from '../../../src/functions/domain/ports';
+import { dayWinners, winnersCsv } from '../../../src/functions/domain/winners';
 
 const day = { campaignId: 'spring', issueDate: '2026-05-01' };
 const NOW = new Date('2026-05-10T00:00:00.000Z');

@@ -9,7 +9,7 @@ import {
   offsetAt,
   startOfLocalDay,
   wallClockAt,
-} from '../../../lambdas/domain/zoned-time';
+} from '../../../src/functions/domain/zoned-time';
 
 // Luxon, which the campaign rules used before lambdas/domain/zoned-time.ts, is the oracle: an implementation of the
 // same rules written and tested by others. DST zones with 1-hour, 30-minute (Lord Howe) and at-midnight

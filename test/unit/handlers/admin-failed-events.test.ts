@@ -1,9 +1,9 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { ENV } from '../../../lambdas/contract/names';
-import { ROUTES, routeKey } from '../../../lambdas/contract/routes';
-import { type AdmissionMessage, type CampaignDay, couponIdOf } from '../../../lambdas/domain/admission';
-import { admissionExpiresAt, type Campaign } from '../../../lambdas/domain/campaign';
-import { admissionDayOf, type FailedEventView } from '../../../lambdas/domain/redrive';
+import { ENV } from '../../../src/contract/names';
+import { ROUTES, routeKey } from '../../../src/contract/routes';
+import { type AdmissionMessage, type CampaignDay, couponIdOf } from '../../../src/functions/domain/admission';
+import { admissionExpiresAt, type Campaign } from '../../../src/functions/domain/campaign';
+import { admissionDayOf, type FailedEventView } from '../../../src/functions/domain/redrive';
 import { springSaleDefinition } from '../../support/fixtures';
 
 // The admin failed-events function through its composition root, with in-memory adapters: the failed-event table,
@@ -14,7 +14,7 @@ const state = {
   sent: [] as AdmissionMessage[],
   ledger: new Map<string, number>(),
 };
-jest.mock('../../../lambdas/runtime/adapters', () => ({
+jest.mock('../../../src/functions/runtime/adapters', () => ({
   failedEventRegistry: () => ({
     page: async (filter: Partial<FailedEventView>) => ({
       items: state.records.filter((r) =>
@@ -119,7 +119,7 @@ describe('handler: admin-failed-events', () => {
       POWERTOOLS_LOG_LEVEL: 'SILENT',
       POWERTOOLS_METRICS_DISABLED: 'true',
     });
-    handler = require('../../../lambdas/handlers/admin-failed-events').handler as Handler;
+    handler = require('../../../src/functions/handlers/admin-failed-events').handler as Handler;
   });
 
   beforeEach(() => {

@@ -1,16 +1,16 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { ENV, type HandlerName } from '../../../lambdas/contract/names';
-import { type Operation, ROUTES, type RouteOf, routeKey } from '../../../lambdas/contract/routes';
+import { ENV, type HandlerName } from '../../../src/contract/names';
+import { type Operation, ROUTES, type RouteOf, routeKey } from '../../../src/contract/routes';
 import { springSaleDefinition } from '../../support/fixtures';
 
 /** What the failing backend says: it names internals that must never reach a client. */
 const BACKEND_ERROR = 'connect ECONNREFUSED 10.0.0.7:443 (table FcfsCoupon-CouponTable-1X2Y3Z)';
 
 // The composition root with every adapter failing like an unreachable backend; everything else is the product's.
-jest.mock('../../../lambdas/runtime/adapters', () =>
+jest.mock('../../../src/functions/runtime/adapters', () =>
   jest
     .requireActual<typeof import('../../support/failing-backend')>('../../support/failing-backend')
-    .failingAdapters(jest.requireActual('../../../lambdas/runtime/adapters'), () =>
+    .failingAdapters(jest.requireActual('../../../src/functions/runtime/adapters'), () =>
       Object.assign(new Error(BACKEND_ERROR), { name: 'NetworkingError' }),
     ),
 );
@@ -100,7 +100,7 @@ describe('handlers: a failing backend on every route', () => {
       handlers.set(handler, require(`../../../lambdas/handlers/${handler}`).handler as HttpHandler);
     }
     const { logger } =
-      require('../../../lambdas/runtime/powertools') as typeof import('../../../lambdas/runtime/powertools');
+      require('../../../src/functions/runtime/powertools') as typeof import('../../../src/functions/runtime/powertools');
     logError = jest.spyOn(logger, 'error');
   });
 

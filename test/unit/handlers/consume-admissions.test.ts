@@ -1,9 +1,9 @@
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { ENV } from '../../../lambdas/contract/names';
-import { couponIdOf } from '../../../lambdas/domain/admission';
-import type { Campaign } from '../../../lambdas/domain/campaign';
-import type { Coupon } from '../../../lambdas/domain/coupon';
-import type { ClaimRequest } from '../../../lambdas/domain/ports';
+import { ENV } from '../../../src/contract/names';
+import { couponIdOf } from '../../../src/functions/domain/admission';
+import type { Campaign } from '../../../src/functions/domain/campaign';
+import type { Coupon } from '../../../src/functions/domain/coupon';
+import type { ClaimRequest } from '../../../src/functions/domain/ports';
 import { springSaleDefinition } from '../../support/fixtures';
 
 // The consumer through its composition root, with in-memory adapters: the ledger holds the `held` users, each with
@@ -21,7 +21,7 @@ const write = (coupon: Coupon): 'CREATED' | 'EXISTS' => {
   state.coupons.set(coupon.couponId, coupon);
   return 'CREATED';
 };
-jest.mock('../../../lambdas/runtime/adapters', () => ({
+jest.mock('../../../src/functions/runtime/adapters', () => ({
   cachedCampaignRepository: () => ({ get: async (id: string) => (id === campaign.campaignId ? campaign : undefined) }),
   admissionLedgerFactory: () => async () => ({
     claim: async (_: unknown, requests: readonly ClaimRequest[]) =>
@@ -85,9 +85,9 @@ describe('handler: consume-admissions', () => {
       POWERTOOLS_LOG_LEVEL: 'SILENT',
       POWERTOOLS_METRICS_DISABLED: 'true',
     });
-    handler = require('../../../lambdas/handlers/consume-admissions').handler as Handler;
+    handler = require('../../../src/functions/handlers/consume-admissions').handler as Handler;
     const { logger, metrics } =
-      require('../../../lambdas/runtime/powertools') as typeof import('../../../lambdas/runtime/powertools');
+      require('../../../src/functions/runtime/powertools') as typeof import('../../../src/functions/runtime/powertools');
     logWarn = jest.spyOn(logger, 'warn');
     addMetric = jest.spyOn(metrics, 'addMetric');
   });

@@ -1,12 +1,12 @@
-import { ENV } from '../../../lambdas/contract/names';
+import { ENV } from '../../../src/contract/names';
 
 // The issue function's INIT step (lambdas/handlers/issue-coupon.ts init) over a composition root whose every
 // adapter fails like an unreachable backend, counting each backend call.
 const mockBackendError = jest.fn(() => Object.assign(new Error('connect ECONNREFUSED 10.0.0.7:443'), { name: 'X' }));
-jest.mock('../../../lambdas/runtime/adapters', () =>
+jest.mock('../../../src/functions/runtime/adapters', () =>
   jest
     .requireActual<typeof import('../../support/failing-backend')>('../../support/failing-backend')
-    .failingAdapters(jest.requireActual('../../../lambdas/runtime/adapters'), mockBackendError),
+    .failingAdapters(jest.requireActual('../../../src/functions/runtime/adapters'), mockBackendError),
 );
 
 describe('handler: issue-coupon INIT', () => {
@@ -22,9 +22,9 @@ describe('handler: issue-coupon INIT', () => {
       [ENV.AUTH_MODE]: 'jwt',
       POWERTOOLS_LOG_LEVEL: 'SILENT',
     });
-    init = require('../../../lambdas/handlers/issue-coupon').init;
+    init = require('../../../src/functions/handlers/issue-coupon').init;
     const { logger } =
-      require('../../../lambdas/runtime/powertools') as typeof import('../../../lambdas/runtime/powertools');
+      require('../../../src/functions/runtime/powertools') as typeof import('../../../src/functions/runtime/powertools');
     warn = jest.spyOn(logger, 'warn');
   });
   beforeEach(() => {

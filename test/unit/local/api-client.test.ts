@@ -1,8 +1,8 @@
 import * as http from 'node:http';
-import { LocalApiClient } from '../../../local/api-client';
-import { generateAdminCredentials } from '../../../local/authorizers';
-import { type LocalListener, listenLocal, sendJson } from '../../../local/http-server';
-import { ContractViolationError } from '../../../local/openapi/response-check';
+import { LocalApiClient } from '../../../tools/local/api-client';
+import { generateAdminCredentials } from '../../../tools/local/authorizers';
+import { type LocalListener, listenLocal, sendJson } from '../../../tools/local/http-server';
+import { ContractViolationError } from '../../../tools/local/response-check';
 
 const COUNT = {
   issueDate: '2026-05-01',

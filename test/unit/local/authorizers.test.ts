@@ -1,7 +1,7 @@
 import type * as http from 'node:http';
 import { generateKeyPair, SignJWT } from 'jose';
-import { LocalApiClient } from '../../../local/api-client';
-import { generateAdminCredentials, LocalIamAuthorizer, LocalIssuer } from '../../../local/authorizers';
+import { LocalApiClient } from '../../../tools/local/api-client';
+import { generateAdminCredentials, LocalIamAuthorizer, LocalIssuer } from '../../../tools/local/authorizers';
 
 // The local cloud's stand-ins for API Gateway's JWT authorizer and IAM authorization: they must refuse what AWS
 // refuses, or local runs would pass requests a deployment rejects.

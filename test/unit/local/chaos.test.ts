@@ -1,4 +1,4 @@
-import { Chaos, chaosConfigSchema } from '../../../local/chaos';
+import { Chaos, chaosConfigSchema } from '../../../tools/local/chaos';
 
 /** A random source that returns `values` in turn (then 0.99: no fault drawn). */
 const draws = (...values: number[]) => {

@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { LocalFunction } from '../../../local/lambda-runtime';
+import { LocalFunction } from '../../../tools/local/lambda-runtime';
 
 jest.setTimeout(30_000);
 

@@ -5,7 +5,7 @@ import {
   missingPrerequisites,
   type ProbeResult,
   REDIS_SERVER_NEEDED,
-} from '../../../local/prerequisites';
+} from '../../../tools/local/prerequisites';
 
 // `npm start` checks for what the emulators need before synthesizing; the probe is faked so that these tests say
 // the same on a machine with or without java and redis-server.

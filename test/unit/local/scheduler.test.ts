@@ -1,10 +1,10 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DateTime } from 'luxon';
-import { SchedulerPrewarmScheduler } from '../../../lambdas/adapters/scheduler/prewarm-scheduler';
-import { LocalIamAuthorizer } from '../../../local/authorizers';
-import type { LocalFunction } from '../../../local/lambda-runtime';
-import { cronerPattern, startLocalScheduler } from '../../../local/scheduler';
+import { SchedulerPrewarmScheduler } from '../../../src/functions/adapters/scheduler/prewarm-scheduler';
+import { LocalIamAuthorizer } from '../../../tools/local/authorizers';
+import type { LocalFunction } from '../../../tools/local/lambda-runtime';
+import { cronerPattern, startLocalScheduler } from '../../../tools/local/scheduler';
 
 describe('local: Scheduler stand-in and the pre-warm scheduler adapter', () => {
   beforeAll(() => {

@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import * as http from 'node:http';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { type LocalListener, listenLocal, sendJson } from '../../../local/http-server';
-import { startLocalWebPages } from '../../../local/web-pages';
+import { type LocalListener, listenLocal, sendJson } from '../../../tools/local/http-server';
+import { startLocalWebPages } from '../../../tools/local/web-pages';
 
 describe('local cloud: the console and the drop page on the API port', () => {
   let server: LocalListener;

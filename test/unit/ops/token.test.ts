@@ -5,7 +5,7 @@ import {
   type CognitoIdentityProviderClient,
   UserNotFoundException,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { idTokenOf } from '../../../ops/token';
+import { idTokenOf } from '../../../tools/ops/token';
 
 /** A Cognito client that records each command and answers through `answer`. */
 function fakeCognito(answer: (command: object, calls: object[]) => unknown) {

@@ -1,5 +1,5 @@
-import { ENV } from '../../../lambdas/contract/names';
-import { loadConfig } from '../../../lambdas/runtime/config';
+import { ENV } from '../../../src/contract/names';
+import { loadConfig } from '../../../src/functions/runtime/config';
 
 const issueEnv = {
   [ENV.CAMPAIGN_TABLE]: 'campaigns',

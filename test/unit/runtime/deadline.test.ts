@@ -1,4 +1,4 @@
-import { DEADLINE_MARGINS_MS, deadlineOf, invocationSignal } from '../../../lambdas/runtime/deadline';
+import { DEADLINE_MARGINS_MS, deadlineOf, invocationSignal } from '../../../src/functions/runtime/deadline';
 
 describe('runtime: the invocation deadline', () => {
   it('aborts the admission 2 s and the void 0.5 s before the function times out, and makes the final one current', async () => {

@@ -1,5 +1,5 @@
-import { SoldOutError } from '../../../lambdas/domain/errors';
-import { httpErrors } from '../../../lambdas/runtime/http';
+import { SoldOutError } from '../../../src/functions/domain/errors';
+import { httpErrors } from '../../../src/functions/runtime/http';
 
 async function answer(error: unknown) {
   const request = { error, response: undefined } as unknown as Parameters<

@@ -1,8 +1,8 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import * as z from 'zod/mini';
-import { ForbiddenError, InvalidRequestError, UnauthorizedError } from '../../../lambdas/domain/errors';
-import { parseWith } from '../../../lambdas/runtime/http';
-import { adminPrincipal, callerFields, callerUserId, requireAdmin } from '../../../lambdas/runtime/identity';
+import { ForbiddenError, InvalidRequestError, UnauthorizedError } from '../../../src/functions/domain/errors';
+import { parseWith } from '../../../src/functions/runtime/http';
+import { adminPrincipal, callerFields, callerUserId, requireAdmin } from '../../../src/functions/runtime/identity';
 
 /** An HTTP API 2.0 event with the given authorizer context. */
 const event = (authorizer?: Record<string, unknown>): APIGatewayProxyEventV2 =>

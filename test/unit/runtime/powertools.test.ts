@@ -1,4 +1,4 @@
-import { ENV } from '../../../lambdas/contract/names';
+import { ENV } from '../../../src/contract/names';
 
 describe('runtime: powertools', () => {
   it('tags every metric with the service and the construct instance that emitted it', () => {
@@ -15,7 +15,7 @@ describe('runtime: powertools', () => {
     });
     try {
       jest.isolateModules(() => {
-        const { metrics } = require('../../../lambdas/runtime/powertools');
+        const { metrics } = require('../../../src/functions/runtime/powertools');
         // Act
         metrics.addMetric('InvariantViolations', 'Count', 0);
         metrics.publishStoredMetrics();

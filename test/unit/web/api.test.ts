@@ -1,6 +1,6 @@
-import { generateAdminCredentials, LocalIamAuthorizer } from '../../../local/authorizers';
-import { bufferedServer, type LocalListener, listenLocal, sendJson } from '../../../local/http-server';
-import { apiClient, namedUser, sigV4 } from '../../../web/shared/api';
+import { apiClient, namedUser, sigV4 } from '../../../src/web/shared/api';
+import { generateAdminCredentials, LocalIamAuthorizer } from '../../../tools/local/authorizers';
+import { bufferedServer, type LocalListener, listenLocal, sendJson } from '../../../tools/local/http-server';
 import { springSaleDefinition } from '../../support/fixtures';
 
 // The pages' auth middleware, run in Node (fetch, Request and WebCrypto as in the browser): the console's SigV4

@@ -1,0 +1,140 @@
+import { Duration } from 'aws-cdk-lib';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { ENV, type FunctionAuthMode, HANDLERS } from '../contract/names';
+import type { Throttle } from '../contract/routes';
+import { acknowledge } from './acknowledge';
+import { AppFunction } from './app-function';
+import type { CouponData } from './data';
+
+/** Props of {@link ApiFunctions}. */
+export interface ApiFunctionsProps {
+  /** The tables (and secret) the functions bind to. */
+  readonly data: CouponData;
+  /** The queue the issue function sends each admission to. */
+  readonly issueQueue: IQueue;
+  /** How the user-facing functions know the caller (from the user authorizer). */
+  readonly authMode: FunctionAuthMode;
+  /** The stage's throttle, for the dry run's capacity check. */
+  readonly stageThrottle: Throttle;
+  /** Reserved concurrency of the issue function. @default - none: the account's unreserved pool */
+  readonly issueReservedConcurrency?: number;
+}
+
+/**
+ * The issue function's memory, MB: its CPU share (Lambda gives a full vCPU at 1,769 MB) and its GB-s price;
+ * bench/admission-cpu.ts prices its measured CPU with it.
+ */
+export const ISSUE_MEMORY_MB = 1024;
+
+/** Days an admission's ledger entries are kept after its issue day (the admission table's TTL). */
+const ADMISSION_RETENTION_DAYS = '7';
+
+/**
+ * The functions behind the HTTP API's routes, each bound to the least it needs:
+ * - issue: admits (the only writer of the ledger besides the admin's close) and sends the admission to the queue;
+ * - query: the day's count and a user's coupon, read-only;
+ * - user coupons: redemption (the coupon, the vendor's credit and the day's redeemed count in one transaction)
+ *   and the caller's coupon list;
+ * - admin campaigns: writes campaigns, closes admission days (the kill switch), reads stats;
+ * - admin vendors: writes vendors, reads their settlement;
+ * - admin failed events: lists the failed-event table and redrives parked admissions to the issue queue, each
+ *   only if the admission ledger (read) still holds it.
+ */
+export class ApiFunctions extends Construct {
+  readonly issue: AppFunction;
+  readonly query: AppFunction;
+  readonly userCoupons: AppFunction;
+  readonly adminCampaigns: AppFunction;
+  readonly adminVendors: AppFunction;
+  readonly adminFailedEvents: AppFunction;
+
+  constructor(scope: Construct, id: string, props: ApiFunctionsProps) {
+    super(scope, id);
+    const { data } = props;
+    // The user-facing functions read the caller from the token's sub (jwt) or from the request (none).
+    const callerEnv = { [ENV.AUTH_MODE]: props.authMode };
+
+    this.issue = new AppFunction(this, 'IssueCouponFunction', {
+      handler: HANDLERS.issue,
+      timeout: Duration.seconds(10),
+      memorySize: ISSUE_MEMORY_MB,
+      // Pre-warmed environments warm up during INIT (lambdas/handlers/issue-coupon.ts init).
+      awaitInit: true,
+      reservedConcurrentExecutions: props.issueReservedConcurrency,
+      environment: {
+        ...callerEnv,
+        [ENV.ISSUE_QUEUE_URL]: props.issueQueue.queueUrl,
+        [ENV.ADMISSION_RETENTION_DAYS]: ADMISSION_RETENTION_DAYS,
+      },
+    });
+    data.bindAdmissionStore(this.issue, 'admit');
+    props.issueQueue.grantSendMessages(this.issue);
+
+    this.query = new AppFunction(this, 'QueryIssuanceFunction', {
+      handler: HANDLERS.query,
+      timeout: Duration.seconds(10),
+      environment: callerEnv,
+    });
+    data.bindAdmissionStore(this.query, 'read');
+    data.bindCouponTable(this.query, 'read');
+
+    this.adminCampaigns = new AppFunction(this, 'AdminCampaignsFunction', {
+      handler: HANDLERS.adminCampaigns,
+      timeout: Duration.seconds(20),
+      environment: {
+        [ENV.ADMISSION_RETENTION_DAYS]: ADMISSION_RETENTION_DAYS,
+        // What the dry run checks a campaign against (lambdas/domain/capacity.ts).
+        [ENV.STAGE_THROTTLE_RATE_LIMIT]: String(props.stageThrottle.rateLimit),
+        [ENV.STAGE_THROTTLE_BURST_LIMIT]: String(props.stageThrottle.burstLimit),
+        ...(props.issueReservedConcurrency === undefined
+          ? {}
+          : { [ENV.ISSUE_RESERVED_CONCURRENCY]: String(props.issueReservedConcurrency) }),
+      },
+    });
+    data.bindAdmissionStore(this.adminCampaigns, 'admit');
+    data.bindCampaignTable(this.adminCampaigns, 'readWrite');
+    data.bindVendorTable(this.adminCampaigns, 'read');
+    data.bindCouponTable(this.adminCampaigns, 'read');
+    data.bindFailedEventTable(this.adminCampaigns, 'read');
+
+    this.adminVendors = new AppFunction(this, 'AdminVendorsFunction', {
+      handler: HANDLERS.adminVendors,
+      timeout: Duration.seconds(10),
+    });
+    data.bindVendorTable(this.adminVendors, 'readWrite');
+
+    this.adminFailedEvents = new AppFunction(this, 'AdminFailedEventsFunction', {
+      handler: HANDLERS.adminFailedEvents,
+      timeout: Duration.seconds(30),
+      environment: {
+        [ENV.ISSUE_QUEUE_URL]: props.issueQueue.queueUrl,
+        // When a day's ledger is gone, so a redrive is refused rather than dropped by the consumer's claim.
+        [ENV.ADMISSION_RETENTION_DAYS]: ADMISSION_RETENTION_DAYS,
+      },
+    });
+    data.bindAdmissionStore(this.adminFailedEvents, 'read');
+    data.bindFailedEventTable(this.adminFailedEvents, 'readWrite');
+    props.issueQueue.grantSendMessages(this.adminFailedEvents);
+
+    this.userCoupons = new AppFunction(this, 'UserCouponsFunction', {
+      handler: HANDLERS.userCoupons,
+      timeout: Duration.seconds(10),
+      environment: callerEnv,
+    });
+    data.bindCouponTable(this.userCoupons, 'readWrite');
+    data.bindVendorTable(this.userCoupons, 'readWrite');
+    data.bindAdmissionTable(this.userCoupons, 'readWrite');
+
+    for (const fn of this.all()) {
+      acknowledge(fn, 'Serverless', {
+        'Serverless-LambdaDLQ': 'Invoked synchronously by API Gateway, never asynchronously.',
+      });
+    }
+  }
+
+  /** Every function of this construct. */
+  all(): AppFunction[] {
+    return [this.issue, this.query, this.userCoupons, this.adminCampaigns, this.adminVendors, this.adminFailedEvents];
+  }
+}

@@ -1,0 +1,127 @@
+import * as path from 'node:path';
+import { AssetHashType, DockerImage, Stack } from 'aws-cdk-lib';
+import { type ISource, Source } from 'aws-cdk-lib/aws-s3-deployment';
+import type { IConstruct } from 'constructs';
+import { buildWebPagesSync, WEB_PAGES, type WebPage } from '../../tools/build/web-pages';
+import type { WebConfig, WebUserAuth } from '../web/config';
+
+/**
+ * What the console's distribution serves and how (lib/constructs/console.ts): the built pages, each page's
+ * config.json, the Content-Security-Policy and the folder-to-index rewrite.
+ */
+
+/**
+ * The viewer-request CloudFront Function (cloudfront-js-2.0) of the pages' default behaviour: `/` redirects (302)
+ * to `/console/`, `/console` and `/drop` (301) to their folder so that the pages' relative URLs (`./main.js`,
+ * `./config.json`) resolve, each keeping its query string (`/drop?campaign=...`); a path ending in `/` is served
+ * its `index.html` (the bucket is no website endpoint, so S3 resolves no index document).
+ */
+export const VIEWER_REQUEST_CODE = `function handler(event) {
+  var request = event.request;
+  var uri = request.uri;
+  var pages = ${JSON.stringify(WEB_PAGES.map((p) => `/${p}`))};
+  if (uri === '/' || pages.indexOf(uri) !== -1) {
+    var qs = request.querystring;
+    var pairs = [];
+    Object.keys(qs).forEach(function (name) {
+      var values = qs[name].multiValue ? qs[name].multiValue : [qs[name]];
+      values.forEach(function (v) { pairs.push(v.value === '' ? name : name + '=' + v.value); });
+    });
+    var location = (uri === '/' ? '/console/' : uri + '/') + (pairs.length ? '?' + pairs.join('&') : '');
+    return {
+      statusCode: uri === '/' ? 302 : 301,
+      statusDescription: uri === '/' ? 'Found' : 'Moved Permanently',
+      headers: { location: { value: location } },
+    };
+  }
+  if (uri.charAt(uri.length - 1) === '/') request.uri = uri + 'index.html';
+  return request;
+}`;
+
+/** Where the pages find the stack's API and sign-in, for {@link pageConfigs}. */
+export interface PageEndpoints {
+  /** The HTTP API's execute-api URL: the console signs admin calls for its Host. */
+  readonly apiUrl: string;
+  /** The WAF distribution's URL (wafRateLimit), which visitors must call. @default - visitors call `apiUrl` */
+  readonly protectedApiUrl?: string;
+  /** The distribution caching the count (edge or WAF). @default - the count is read from `apiUrl` */
+  readonly countUrl?: string;
+  /** The API's region, for SigV4. */
+  readonly region: string;
+  readonly userAuth: WebUserAuth;
+}
+
+/**
+ * Each page's `config.json` (web/config.ts): the console calls the execute-api URL (a SigV4 signature covers the
+ * Host header, which CloudFront replaces); the drop page calls the WAF distribution when there is one; both read
+ * the count from the caching distribution when there is one. Never admin credentials: the operator pastes them.
+ */
+export function pageConfigs(endpoints: PageEndpoints): Record<WebPage, WebConfig> {
+  const { apiUrl, region, userAuth } = endpoints;
+  const countUrl = endpoints.countUrl ?? apiUrl;
+  return {
+    console: { apiUrl, countUrl, region, userAuth },
+    drop: { apiUrl: endpoints.protectedApiUrl ?? apiUrl, countUrl, region, userAuth },
+  };
+}
+
+/**
+ * The sources the pages call, for the CSP's `connect-src`: any execute-api endpoint and Cognito user pool API of
+ * `region`, and any CloudFront distribution (the edge option's count). Wildcards, not the API's own host: the
+ * API's CORS names this distribution's domain, so a policy naming the API's id would make CloudFormation's
+ * dependency graph a cycle (API -> distribution -> response headers policy -> API).
+ * @param cognitoRegion the user pool's region (`cognito-idp.<region>`), when user auth is Cognito.
+ */
+export function connectSources(scope: IConstruct, cognitoRegion?: string): string[] {
+  const { region, urlSuffix } = Stack.of(scope);
+  return [
+    `https://*.execute-api.${region}.${urlSuffix}`,
+    'https://*.cloudfront.net',
+    ...(cognitoRegion === undefined ? [] : [`https://cognito-idp.${cognitoRegion}.${urlSuffix}`]),
+  ];
+}
+
+/**
+ * The pages' Content-Security-Policy: scripts from this origin only (the pages are ES modules without inline
+ * script), styles from this origin or inline (a page's `<style>`; style cannot run code), calls to this origin
+ * and `connect`, no framing, no plugins, no `<base>`.
+ */
+export function contentSecurityPolicy(connect: readonly string[]): string {
+  return [
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    `connect-src 'self' ${connect.join(' ')}`,
+    "manifest-src 'self'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+    "object-src 'none'",
+  ].join('; ');
+}
+
+/**
+ * The built pages as a deployment source: `web/build.ts` bundles them with esbuild at synth (no Docker), into
+ * `<asset>/console/` and `<asset>/drop/`. The asset is hashed on that output, so a change to any file a page
+ * bundles (under `web/` or imported from elsewhere) is a new asset and a new deployment. Stacks whose bundling
+ * is skipped (`aws:cdk:bundling-stacks`, as the infra tests set) do not build.
+ * @param build writes the pages into the directory it is given; tests replace it.
+ */
+export function builtPages(build: (outDir: string) => void = buildWebPagesSync): ISource {
+  return Source.asset(path.join(__dirname, '..', '..', 'web'), {
+    assetHashType: AssetHashType.OUTPUT,
+    bundling: {
+      local: {
+        tryBundle(outputDir: string): boolean {
+          // Throws with esbuild's messages when a page does not compile: a broken page fails the synth.
+          build(outputDir);
+          return true;
+        },
+      },
+      // Required by the type, never pulled: local bundling above always builds or throws.
+      image: DockerImage.fromRegistry('public.ecr.aws/docker/library/node:22-slim'),
+    },
+  });
+}

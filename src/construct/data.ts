@@ -1,0 +1,173 @@
+import { RemovalPolicy, Stack } from 'aws-cdk-lib';
+import {
+  AttributeType,
+  BillingMode,
+  type CfnTable,
+  type ITable,
+  Table,
+  TableEncryption,
+  type TableProps,
+} from 'aws-cdk-lib/aws-dynamodb';
+import type { IGrantable } from 'aws-cdk-lib/aws-iam';
+import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
+import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { type AdmissionMode, ENV, USER_COUPONS_INDEX } from '../contract/names';
+import { acknowledge } from './acknowledge';
+
+/** What a function may do with a table: `read` (get, query, scan) or `readWrite` (and put, update, delete). */
+export type TableAccess = 'read' | 'readWrite';
+
+/**
+ * What a function does with admission state: `admit` (the issue and admin functions change the ledger: in
+ * DynamoDB mode they write the admission table; in Redis mode the ledger lives in Redis and the table is only
+ * read) or `read` (query and reconciliation read the ledger).
+ */
+export type AdmissionAccess = 'admit' | 'read';
+
+/** A Lambda function a table can be bound to: it takes environment variables and grants. */
+export type BindableFunction = IGrantable & Pick<LambdaFunction, 'addEnvironment'>;
+
+/** Props of {@link CouponData}. */
+export interface CouponDataProps {
+  /**
+   * Name of a Secrets Manager secret `{"url","token"}` of an Upstash Redis database; when set, admission runs in
+   * Redis mode.
+   * @default - DynamoDB admission mode: no secret
+   */
+  readonly upstashSecretName?: string;
+  /** What happens to the tables when they leave the stack. @default RemovalPolicy.RETAIN */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/** The product's tables, as {@link CouponData.tables} exposes them. */
+export interface CouponTables {
+  /** Campaign definitions, key `campaignId`. */
+  readonly campaign: ITable;
+  /**
+   * Per campaign day: the COUNTER and USER#<id> ledger items (DynamoDB mode) and the STATS item (both modes);
+   * keys `pk`, `sk`; TTL `expiresAt`.
+   */
+  readonly admission: ITable;
+  /** Coupons, key `couponId`; index USER_COUPONS_INDEX (`userId`, `admittedAt`) for a user's coupons. */
+  readonly coupon: ITable;
+  /** Per vendor: the PROFILE item and one CREDIT#<redeemedAt>#<couponId> per redemption; keys `vendorId`, `sk`. */
+  readonly vendor: ITable;
+  /** Admissions the replay parked after its last attempt, key `failedEventId`. */
+  readonly failedEvent: ITable;
+}
+
+/**
+ * The data layer: five on-demand tables (point-in-time recovery, AWS-managed encryption) and, in Redis mode, the
+ * Upstash secret. Functions reach them only through the `bind...()` methods, each of which sets the environment
+ * variable the function reads (lambdas/contract/names.ts `ENV`) AND grants the least access it needs, in one
+ * call, so a name can never drift from its grant.
+ */
+export class CouponData extends Construct {
+  /** The tables, by role. */
+  readonly tables: CouponTables;
+  /** `redis` when an Upstash secret is configured, else `dynamodb`. */
+  readonly admissionMode: AdmissionMode;
+  /** The Upstash secret (Redis mode only). */
+  readonly upstashSecret?: ISecret;
+
+  constructor(scope: Construct, id: string, props: CouponDataProps = {}) {
+    super(scope, id);
+    const tableDefaults: Partial<TableProps> = {
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      encryption: TableEncryption.AWS_MANAGED,
+      deletionProtection: false,
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+    };
+    const coupon = new Table(this, 'CouponTable', {
+      ...tableDefaults,
+      partitionKey: { name: 'couponId', type: AttributeType.STRING },
+    });
+    coupon.addGlobalSecondaryIndex({
+      indexName: USER_COUPONS_INDEX,
+      partitionKey: { name: 'userId', type: AttributeType.STRING },
+      sortKey: { name: 'admittedAt', type: AttributeType.STRING },
+    });
+    const couponTableArn = `<${Stack.of(this).getLogicalId(coupon.node.defaultChild as CfnTable)}.Arn>`;
+    acknowledge(Stack.of(this), 'AwsSolutions', {
+      [`AwsSolutions-IAM5[Resource::${couponTableArn}/index/*]`]: `Table grants cover the coupon table's indexes; it has one, ${USER_COUPONS_INDEX} (a user's coupons).`,
+    });
+    this.tables = {
+      campaign: new Table(this, 'CampaignTable', {
+        ...tableDefaults,
+        partitionKey: { name: 'campaignId', type: AttributeType.STRING },
+      }),
+      admission: new Table(this, 'AdmissionTable', {
+        ...tableDefaults,
+        partitionKey: { name: 'pk', type: AttributeType.STRING },
+        sortKey: { name: 'sk', type: AttributeType.STRING },
+        timeToLiveAttribute: 'expiresAt',
+      }),
+      coupon,
+      vendor: new Table(this, 'VendorTable', {
+        ...tableDefaults,
+        partitionKey: { name: 'vendorId', type: AttributeType.STRING },
+        sortKey: { name: 'sk', type: AttributeType.STRING },
+      }),
+      failedEvent: new Table(this, 'FailedEventTable', {
+        ...tableDefaults,
+        partitionKey: { name: 'failedEventId', type: AttributeType.STRING },
+      }),
+    };
+    this.admissionMode = props.upstashSecretName === undefined ? 'dynamodb' : 'redis';
+    if (props.upstashSecretName !== undefined) {
+      this.upstashSecret = Secret.fromSecretNameV2(this, 'UpstashSecret', props.upstashSecretName);
+    }
+  }
+
+  /** Sets `CAMPAIGN_TABLE_NAME` on `fn` and grants it `access` to the campaign table. */
+  bindCampaignTable(fn: BindableFunction, access: TableAccess): void {
+    bindTable(fn, this.tables.campaign, ENV.CAMPAIGN_TABLE, access);
+  }
+
+  /**
+   * Sets `ADMISSION_TABLE_NAME` on `fn` and grants it `access` to the admission table (the consumer, replay and
+   * redemption update the day's STATS item there in both modes).
+   */
+  bindAdmissionTable(fn: BindableFunction, access: TableAccess): void {
+    bindTable(fn, this.tables.admission, ENV.ADMISSION_TABLE, access);
+  }
+
+  /**
+   * Binds `fn` to the admission store of the configured mode: sets `ADMISSION_MODE`, `CAMPAIGN_TABLE_NAME`,
+   * `ADMISSION_TABLE_NAME` and, in Redis mode, `UPSTASH_SECRET_ID` (the secret's name, never its value); grants
+   * the campaign table's read, the secret's read, and the admission table's write only for `admit` in DynamoDB
+   * mode (where the ledger lives in the table).
+   */
+  bindAdmissionStore(fn: BindableFunction, access: AdmissionAccess): void {
+    fn.addEnvironment(ENV.ADMISSION_MODE, this.admissionMode);
+    this.bindCampaignTable(fn, 'read');
+    this.bindAdmissionTable(fn, access === 'admit' && this.admissionMode === 'dynamodb' ? 'readWrite' : 'read');
+    if (this.upstashSecret) {
+      fn.addEnvironment(ENV.UPSTASH_SECRET_ID, this.upstashSecret.secretName);
+      this.upstashSecret.grantRead(fn);
+    }
+  }
+
+  /** Sets `COUPON_TABLE_NAME` on `fn` and grants it `access` to the coupon table and its index. */
+  bindCouponTable(fn: BindableFunction, access: TableAccess): void {
+    bindTable(fn, this.tables.coupon, ENV.COUPON_TABLE, access);
+  }
+
+  /** Sets `VENDOR_TABLE_NAME` on `fn` and grants it `access` to the vendor table. */
+  bindVendorTable(fn: BindableFunction, access: TableAccess): void {
+    bindTable(fn, this.tables.vendor, ENV.VENDOR_TABLE, access);
+  }
+
+  /** Sets `FAILED_EVENT_TABLE_NAME` on `fn` and grants it `access` to the failed-event table. */
+  bindFailedEventTable(fn: BindableFunction, access: TableAccess): void {
+    bindTable(fn, this.tables.failedEvent, ENV.FAILED_EVENT_TABLE, access);
+  }
+}
+
+function bindTable(fn: BindableFunction, table: ITable, variable: string, access: TableAccess): void {
+  fn.addEnvironment(variable, table.tableName);
+  if (access === 'readWrite') table.grantReadWriteData(fn);
+  else table.grantReadData(fn);
+}

@@ -1,0 +1,268 @@
+import * as z from 'zod/mini';
+import {
+  campaignDefinitionSchema,
+  campaignUpdateSchema,
+  entityIdSchema,
+  localDateSchema,
+} from '../functions/domain/campaign';
+import { dryRunQuerySchema } from '../functions/domain/drop-plan';
+import { dryRunResponseSchema } from '../functions/domain/drop-plan-schema';
+import {
+  AdmissionExpiredError,
+  AdmissionReleasedError,
+  AlreadyIssuedError,
+  AlreadyRedeemedError,
+  CampaignConflictError,
+  CampaignExistsError,
+  CampaignNotFoundError,
+  CampaignStartedError,
+  CouponExpiredError,
+  CouponNotFoundError,
+  type DomainError,
+  FailedEventNotFoundError,
+  ForbiddenError,
+  InvalidRequestError,
+  NotOpenError,
+  NotRedrivableError,
+  PayloadTooLargeError,
+  SoldOutError,
+  UnauthorizedError,
+  UnknownVendorError,
+  VendorExistsError,
+  VendorNotFoundError,
+} from '../functions/domain/errors';
+import { redeemBodyFields } from '../functions/domain/redemption';
+import {
+  campaignDayRedriveResponseSchema,
+  campaignDayRedriveSchema,
+  failedEventsQuerySchema,
+  failedEventsResponseSchema,
+  redriveResponseSchema,
+} from '../functions/domain/redrive';
+import { vendorDefinitionSchema } from '../functions/domain/vendor';
+import { WINNERS_CSV_COLUMNS, winnersQuerySchema, winnersResponseSchema } from '../functions/domain/winners';
+import { identifierSchema, pageQuerySchema } from '../functions/runtime/http';
+import { issueDayQuerySchema, statsQuerySchema } from './requests';
+import {
+  campaignPageSchema,
+  campaignSchema,
+  campaignStatsSchema,
+  couponPageSchema,
+  couponSchema,
+  issuanceCountSchema,
+  issueAcceptedSchema,
+  userCouponSchema,
+  vendorSchema,
+  vendorSettlementSchema,
+} from './responses';
+import type { Operation } from './routes';
+
+/**
+ * The API contract of every operation of ROUTES (contract/routes.ts): its request schemas, its success response
+ * and the domain errors its handler can answer with. The OpenAPI document (local/openapi/document.ts) is built
+ * from ROUTES and this table; a route without its entry fails to compile. Errors every route can answer with are
+ * added there: 503 UNAVAILABLE (the edge maps any backend failure to it, runtime/http.ts), the admin functions'
+ * 403 FORBIDDEN (runtime/identity.ts requireAdmin) and API Gateway's own refusals (`{message}`).
+ * This module is for tools and tests (the document, the typed client's checks); no function bundle imports it.
+ */
+
+/** A DomainError subclass (lambdas/domain/errors.ts); its `code`, `statusCode` and `details` shape the error body. */
+export type DomainErrorClass = abstract new (...args: never[]) => DomainError;
+
+/** A status a handler answers a request it served with. */
+export type SuccessStatus = 200 | 201 | 202;
+
+/** A success response: what it means and its body. */
+export interface SuccessResponse {
+  readonly description: string;
+  readonly schema: z.ZodMiniType;
+  /**
+   * The same answer as CSV, for a request with `accept: text/csv`: what its rows are, and the response headers
+   * that carry what the JSON body holds beside the rows (header name -> schema).
+   */
+  readonly csv?: { readonly description: string; readonly headers: z.ZodMiniObject };
+}
+
+/** The request and responses of one operation. */
+export interface OperationContract {
+  /** Query string parameters (strings, as API Gateway passes them). */
+  readonly query?: z.ZodMiniObject;
+  /** The JSON request body; `required: false` when the route also accepts none. */
+  readonly body?: { readonly schema: z.ZodMiniType; readonly required: boolean };
+  /** Each success status the handler answers with, and its body (e.g. `{201: ...}`; a second one for a variant). */
+  readonly success: { readonly [S in SuccessStatus]?: SuccessResponse };
+  /**
+   * The domain errors the handler, its parsing and its domain functions throw (test/unit/contract checks this
+   * against what they can throw); each is documented with its status, code and details.
+   */
+  readonly errors: readonly DomainErrorClass[];
+}
+
+/** Schema of each path parameter, by name; every `{name}` of a route's path must have one. */
+export const PATH_PARAMETERS: Readonly<Record<string, z.ZodMiniType>> = {
+  campaignId: identifierSchema,
+  userId: identifierSchema,
+  couponId: identifierSchema,
+  vendorId: entityIdSchema('vendorId'),
+  issueDate: localDateSchema('issueDate'),
+  failedEventId: identifierSchema,
+};
+
+/** Extra fields of an error body beyond `{code, message}`, by error code (the errors' `details`, domain/errors.ts). */
+export const ERROR_DETAILS: Readonly<Record<string, Record<string, z.ZodMiniType>>> = {
+  ALREADY_ISSUED: { rank: z.int().check(z.gte(1)), couponId: z.string(), issueDate: z.string() },
+  EXPIRED: { expiresAt: z.iso.datetime() },
+  ALREADY_REDEEMED: { orderId: z.string() },
+  ADMISSION_EXPIRED: { ledgerKeptUntil: z.iso.datetime() },
+};
+
+/** Errors of reading a campaign by the id in the path. */
+const CAMPAIGN_READ = [InvalidRequestError, CampaignNotFoundError] as const;
+/** Errors of finding the caller of a user route: no verified caller, or a token subject that is not a user id. */
+const CALLER = [UnauthorizedError, ForbiddenError] as const;
+/** Errors of parsing a JSON body (runtime/http.ts parseJsonBody). */
+const JSON_BODY = [InvalidRequestError, PayloadTooLargeError] as const;
+
+/** The contract of every operation, keyed by ROUTES' `operation`. */
+export const API_CONTRACT: { readonly [O in Operation]: OperationContract } = {
+  issueCoupon: {
+    body: { schema: z.strictObject({}), required: false },
+    success: {
+      202: {
+        description: 'Admitted: the coupon is written shortly after.',
+        schema: issueAcceptedSchema,
+      },
+    },
+    errors: [...JSON_BODY, ...CALLER, CampaignNotFoundError, NotOpenError, AlreadyIssuedError, SoldOutError],
+  },
+  getCount: {
+    query: issueDayQuerySchema,
+    success: { 200: { description: "The issue day's counts.", schema: issuanceCountSchema } },
+    errors: CAMPAIGN_READ,
+  },
+  getUserCoupon: {
+    query: issueDayQuerySchema,
+    success: { 200: { description: "The caller's coupon or pending admission.", schema: userCouponSchema } },
+    errors: [...CAMPAIGN_READ, ...CALLER, CouponNotFoundError],
+  },
+  redeemCoupon: {
+    body: { schema: z.strictObject(redeemBodyFields), required: true },
+    success: {
+      200: {
+        description: 'The redeemed coupon (the same answer for a repeat with the same orderId).',
+        schema: couponSchema,
+      },
+    },
+    errors: [...JSON_BODY, ...CALLER, CouponNotFoundError, AlreadyRedeemedError, CouponExpiredError],
+  },
+  listUserCoupons: {
+    query: pageQuerySchema,
+    success: { 200: { description: "One page of the caller's coupons.", schema: couponPageSchema } },
+    errors: [InvalidRequestError, ...CALLER],
+  },
+  createCampaign: {
+    query: dryRunQuerySchema,
+    body: { schema: campaignDefinitionSchema, required: true },
+    success: {
+      201: { description: 'The stored campaign.', schema: campaignSchema },
+      200: {
+        description: 'With `?dryRun=true`: what the campaign will do (calendar, pre-warm, warnings); nothing stored.',
+        schema: dryRunResponseSchema,
+      },
+    },
+    errors: [...JSON_BODY, CampaignExistsError, UnknownVendorError],
+  },
+  listCampaigns: {
+    query: pageQuerySchema,
+    success: { 200: { description: 'One page of campaigns.', schema: campaignPageSchema } },
+    errors: [InvalidRequestError],
+  },
+  getCampaign: {
+    success: { 200: { description: 'The campaign.', schema: campaignSchema } },
+    errors: CAMPAIGN_READ,
+  },
+  updateCampaign: {
+    query: dryRunQuerySchema,
+    body: { schema: campaignUpdateSchema, required: true },
+    success: {
+      200: {
+        description:
+          'The updated campaign (version + 1); with `?dryRun=true`, what the merged campaign will do, nothing stored.',
+        schema: z.union([campaignSchema, dryRunResponseSchema]),
+      },
+    },
+    errors: [...JSON_BODY, CampaignNotFoundError, UnknownVendorError, CampaignStartedError, CampaignConflictError],
+  },
+  closeCampaign: {
+    success: { 200: { description: 'The closed campaign, `closedAt` set.', schema: campaignSchema } },
+    errors: CAMPAIGN_READ,
+  },
+  getCampaignStats: {
+    query: statsQuerySchema,
+    success: { 200: { description: 'Per issue day counts.', schema: campaignStatsSchema } },
+    errors: CAMPAIGN_READ,
+  },
+  createVendor: {
+    body: { schema: vendorDefinitionSchema, required: true },
+    success: { 201: { description: 'The stored vendor.', schema: vendorSchema } },
+    errors: [...JSON_BODY, VendorExistsError],
+  },
+  getVendor: {
+    query: pageQuerySchema,
+    success: {
+      200: {
+        description: 'The vendor, its settlement and one page of its ledger.',
+        schema: vendorSettlementSchema,
+      },
+    },
+    errors: [InvalidRequestError, VendorNotFoundError],
+  },
+  getWinners: {
+    query: winnersQuerySchema,
+    success: {
+      200: {
+        description:
+          "One page of the day's admitted users in rank order, with the day's quota, admitted and persisted.",
+        schema: winnersResponseSchema,
+        csv: {
+          description: `One row per winner: ${WINNERS_CSV_COLUMNS.join(', ')} (a header row first).`,
+          headers: z.object({
+            'x-quota': z.string(),
+            'x-admitted': z.string(),
+            'x-persisted': z.string(),
+            'x-next-cursor': z.optional(z.string()),
+          }),
+        },
+      },
+    },
+    errors: CAMPAIGN_READ,
+  },
+  listFailedEvents: {
+    query: failedEventsQuerySchema,
+    success: { 200: { description: 'One page of failed-event records.', schema: failedEventsResponseSchema } },
+    errors: [InvalidRequestError],
+  },
+  redriveFailedEvent: {
+    success: { 200: { description: 'The record after the redrive, now REDRIVEN.', schema: redriveResponseSchema } },
+    errors: [
+      InvalidRequestError,
+      ForbiddenError,
+      FailedEventNotFoundError,
+      NotRedrivableError,
+      AdmissionExpiredError,
+      AdmissionReleasedError,
+    ],
+  },
+  redriveCampaignDay: {
+    body: { schema: campaignDayRedriveSchema, required: true },
+    success: {
+      200: {
+        description:
+          'The ids re-enqueued, and those skipped with the code a redrive of each alone answers (not an admission, ' +
+          'or released or expired in the admission ledger); skipped records stay PARKED.',
+        schema: campaignDayRedriveResponseSchema,
+      },
+    },
+    errors: [...JSON_BODY, ForbiddenError],
+  },
+};

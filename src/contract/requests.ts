@@ -1,0 +1,17 @@
+import * as z from 'zod/mini';
+import { localDateSchema } from '../functions/domain/campaign';
+
+/**
+ * Query schemas shared by a handler, which parses its request with them, and the API contract
+ * (contract/operations.ts), which documents them. Bodies are the domain's schemas (campaign.ts, vendor.ts,
+ * redemption.ts); path parameters use identifierSchema (runtime/http.ts) or entityIdSchema (domain/campaign.ts).
+ */
+
+/** `?date=YYYY-MM-DD` of the count and the user's coupon: the issue day (default: today in the campaign's zone). */
+export const issueDayQuerySchema = z.object({ date: z.optional(localDateSchema('date')) });
+
+/** `?from=&to=` of a campaign's stats: local dates, inclusive (default: the event period up to today). */
+export const statsQuerySchema = z.object({
+  from: z.optional(localDateSchema('from')),
+  to: z.optional(localDateSchema('to')),
+});

@@ -1,0 +1,127 @@
+import * as z from 'zod/mini';
+import { campaignFields, discountSchema } from '../functions/domain/campaign';
+
+/**
+ * Response bodies of the HTTP API, as zod schemas: the API contract (contract/operations.ts) documents them in the
+ * OpenAPI document and the end-to-end tests validate every response against it. Objects are strict (a field the
+ * handler does not return is refused) wherever the handler's shape is closed. Shapes follow the domain types named
+ * in each docstring; instants are ISO-8601 UTC, dates local `YYYY-MM-DD`, amounts minor units.
+ */
+
+const instant = z.iso.datetime();
+const localDate = z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/));
+const count = z.int().check(z.gte(0));
+const rank = z.int().check(z.gte(1));
+const amount = z.int().check(z.gte(0));
+/** Opaque `nextCursor` of a listing: absent on the last page; pass it back as `?cursor=`. */
+const nextCursor = z.optional(z.string().check(z.minLength(1)));
+
+/** A stored campaign (domain/campaign.ts `Campaign`): the definition with its id, instants and write count. */
+export const campaignSchema = z.extend(z.omit(campaignFields, { campaignId: true }), {
+  campaignId: z.string(),
+  counterShards: z.int().check(z.gte(1)),
+  createdAt: instant,
+  updatedAt: z.optional(instant),
+  /** Set when an admin closed the campaign early (the kill switch). */
+  closedAt: z.optional(instant),
+  /** Writes so far (1 at creation), for conditional updates. */
+  version: z.optional(z.int().check(z.gte(1))),
+});
+
+/** One page of campaigns. */
+export const campaignPageSchema = z.strictObject({ items: z.array(campaignSchema), nextCursor });
+
+/** Per-day statistics of a campaign (domain/campaign-admin.ts `campaignStats`). */
+export const campaignStatsSchema = z.strictObject({
+  campaignId: z.string(),
+  days: z.array(
+    z.strictObject({
+      issueDate: localDate,
+      quota: count,
+      admitted: count,
+      persisted: count,
+      redeemed: count,
+      /** Admitted users whose coupon write failed for good: an operator's to-do. */
+      parked: count,
+    }),
+  ),
+});
+
+/** A vendor (domain/vendor.ts `Vendor`). */
+export const vendorSchema = z.strictObject({
+  vendorId: z.string(),
+  name: z.string(),
+  currency: z.string().check(z.regex(/^[A-Z]{3}$/)),
+  createdAt: instant,
+});
+
+/** A vendor with its settlement account and one page of its ledger (domain/vendor.ts `vendorSettlement`). */
+export const vendorSettlementSchema = z.extend(vendorSchema, {
+  settlement: z.strictObject({ vendorId: z.string(), currency: z.string(), balance: amount, redemptions: count }),
+  entries: z.array(
+    z.strictObject({
+      couponId: z.string(),
+      campaignId: z.string(),
+      orderId: z.string(),
+      amount,
+      redeemedAt: instant,
+    }),
+  ),
+  nextCursor,
+});
+
+/** A coupon as its owner sees it (domain/coupon.ts `CouponView`): EXPIRED once `expiresAt` passed unredeemed. */
+export const couponSchema = z.strictObject({
+  couponId: z.string(),
+  campaignId: z.string(),
+  vendorId: z.optional(z.string()),
+  issueDate: localDate,
+  userId: z.string(),
+  rank,
+  admittedAt: instant,
+  issuedAt: instant,
+  /** Exclusive end of validity. */
+  expiresAt: instant,
+  status: z.enum(['ISSUED', 'REDEEMED', 'EXPIRED']),
+  discount: discountSchema,
+  redemption: z.optional(
+    z.strictObject({
+      orderId: z.string(),
+      orderAmount: z.optional(amount),
+      /** The vendor's credit. */
+      amount,
+      redeemedAt: instant,
+    }),
+  ),
+});
+
+/** One page of the caller's coupons, newest admission first. */
+export const couponPageSchema = z.strictObject({ items: z.array(couponSchema), nextCursor });
+
+/** The answer to an admitted issue request: the coupon is written shortly after (domain/issue-coupon.ts). */
+export const issueAcceptedSchema = z.strictObject({
+  code: z.literal('ACCEPTED'),
+  rank,
+  couponId: z.string(),
+  issueDate: localDate,
+});
+
+/** Counts of one issue day (domain/queries.ts `IssuanceCount`). */
+export const issuanceCountSchema = z.strictObject({
+  issueDate: localDate,
+  quota: count,
+  admitted: count,
+  persisted: count,
+  remaining: count,
+  /** When the counts were read: a page polling an edge-cached count shows how fresh it is. */
+  asOf: instant,
+});
+
+/** The caller's coupon of an issue day, or its admission while the coupon is written (domain/queries.ts). */
+export const userCouponSchema = z.union([
+  z.strictObject({ status: z.enum(['ISSUED', 'REDEEMED', 'EXPIRED']), coupon: couponSchema }),
+  z.strictObject({ status: z.literal('PENDING'), couponId: z.string(), issueDate: localDate, rank }),
+]);
+
+/** A refusal of API Gateway itself (authorizer, throttle, integration failure): `{message}`, no code. */
+export const gatewayErrorSchema = z.strictObject({ message: z.string() });

@@ -1,0 +1,27 @@
+import { HANDLERS } from '../../contract/names';
+import { entityIdSchema } from '../domain/campaign';
+import { systemClock } from '../domain/clock';
+import { createVendor, vendorDefinitionSchema, vendorSettlement } from '../domain/vendor';
+import { vendorRepository } from '../runtime/adapters';
+import { loadConfig } from '../runtime/config';
+import { json, parseJsonBody, parsePageQuery, parseWith } from '../runtime/http';
+import { httpHandler } from '../runtime/router';
+
+const vendors = vendorRepository(loadConfig('adminVendors'));
+
+/**
+ * Vendor administration; every route needs an IAM (SigV4-signed) caller, 403 FORBIDDEN otherwise.
+ * `POST /v1/admin/vendors` `{"vendorId"?, "name", "currency"}` -> 201 with the vendor, 409 VENDOR_EXISTS;
+ * `GET /v1/admin/vendors/{vendorId}?limit=&cursor=` -> 200 with the vendor, its `settlement` `{balance,
+ * redemptions, currency}` and one page of ledger `entries` (oldest first, `nextCursor`), 404 VENDOR_NOT_FOUND.
+ */
+export const handler = httpHandler(HANDLERS.adminVendors, {
+  createVendor: async (event) => {
+    const definition = parseJsonBody(event, vendorDefinitionSchema);
+    return json(201, await createVendor({ vendors, clock: systemClock }, definition));
+  },
+  getVendor: async (event) => {
+    const vendorId = parseWith(entityIdSchema('vendorId'), event.pathParameters?.vendorId, 'vendorId');
+    return json(200, await vendorSettlement({ vendors }, vendorId, parsePageQuery(event.queryStringParameters)));
+  },
+});

@@ -1,0 +1,299 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { Redis } from '@upstash/redis';
+import * as z from 'zod/mini';
+import { ENV } from '../../contract/names';
+import { DynamoDbAdmissionLedger, DynamoDbAdmissionStore } from '../adapters/dynamodb/admission-store';
+import { DynamoDbCampaignRepository } from '../adapters/dynamodb/campaign-repository';
+import { DynamoDbCouponStore } from '../adapters/dynamodb/coupon-store';
+import { DynamoDbFailedEventStore } from '../adapters/dynamodb/failed-event-store';
+import { DynamoDbVendorRepository } from '../adapters/dynamodb/vendor-repository';
+import { LambdaProvisionedConcurrency } from '../adapters/lambda/provisioned-concurrency';
+import { RedisAdmissionLedger, RedisAdmissionStore } from '../adapters/redis/admission-store';
+import { SchedulerPrewarmScheduler } from '../adapters/scheduler/prewarm-scheduler';
+import { SqsAdmissionQueue } from '../adapters/sqs/admission-queue';
+import { SqsDeadLetterSource } from '../adapters/sqs/dead-letter-source';
+import { queueDepth } from '../adapters/sqs/queue-depth';
+import { type RetryLater, retryLater } from '../adapters/sqs/retry-later';
+import { systemClock } from '../domain/clock';
+import { UnavailableError } from '../domain/errors';
+import type {
+  AdmissionLedger,
+  AdmissionQueue,
+  AdmissionStore,
+  CampaignRepository,
+  CouponLookup,
+  CouponStore,
+  DeadLetterSource,
+  FailedEventRegistry,
+  FailureLog,
+  PrewarmScheduler,
+  ProvisionedConcurrency,
+  VendorRepository,
+} from '../domain/ports';
+import { type Env, requiredString } from './config';
+import { invocationSignal } from './deadline';
+
+// The composition root: every client and adapter of a function instance, each built once, on first use, from the
+// function's configuration (runtime/config.ts). Handlers take what they need from here and construct nothing
+// themselves. Each builder is a plain function, so a bundle keeps only the clients its handler reaches (a
+// module-scope `new SQSClient()` would put the SQS client into every bundle). Tests replace this module as a whole
+// (jest.mock), e.g. with adapters that fail like a backend does (test/unit/handlers/backend-failures.test.ts).
+// Endpoints come from the SDK's standard resolution, so `AWS_ENDPOINT_URL_*` points the clients at emulators.
+
+let documents: DynamoDBDocumentClient | undefined;
+let sqs: SQSClient | undefined;
+let redis: Promise<Redis> | undefined;
+
+/**
+ * DynamoDB document client (undefined attributes dropped). 3 attempts; a request unanswered for 3 s is abandoned
+ * and retried (single-item calls take milliseconds), so a hung connection fails the call instead of the Lambda.
+ */
+export function documentClient(): DynamoDBDocumentClient {
+  documents ??= DynamoDBDocumentClient.from(
+    new DynamoDBClient({
+      maxAttempts: 3,
+      requestHandler: { connectionTimeout: 1_000, requestTimeout: 3_000, throwOnRequestTimeout: true },
+    }),
+    { marshallOptions: { removeUndefinedValues: true } },
+  );
+  return documents;
+}
+
+/**
+ * SQS client: 3 attempts, each abandoned after 1.5 s without an answer, so the issue function (10 s timeout)
+ * always gets to decide: release on a rejection, keep the admission on an unknown outcome.
+ */
+export function sqsClient(): SQSClient {
+  sqs ??= new SQSClient({
+    maxAttempts: 3,
+    requestHandler: { connectionTimeout: 1_000, requestTimeout: 1_500, throwOnRequestTimeout: true },
+  });
+  return sqs;
+}
+
+const upstashSecretSchema = z.object({ url: z.url(), token: requiredString() });
+
+/**
+ * The JSON value of the Secrets Manager secret `secretId` (its string, or its binary as UTF-8).
+ * @throws the SDK's error when it cannot be read; SyntaxError when it is not JSON.
+ */
+async function secretJson(secretId: string): Promise<unknown> {
+  // Read once per instance (redisClient keeps what it builds), so no cache and no Parameters utility here.
+  const client = new SecretsManagerClient({});
+  try {
+    const { SecretString, SecretBinary } = await client.send(new GetSecretValueCommand({ SecretId: secretId }));
+    const text = SecretString || (SecretBinary ? new TextDecoder().decode(SecretBinary) : undefined);
+    return text === undefined ? undefined : JSON.parse(text);
+  } finally {
+    client.destroy();
+  }
+}
+
+/**
+ * The Upstash client, created on first use from the Secrets Manager secret `secretId` holding
+ * `{"url","token"}`, and kept for the life of the instance; the token never reaches an environment variable or a
+ * log line. Network errors are retried twice, 20-60 ms apart, so a Redis outage fails closed within the request
+ * rather than hanging it. A failed creation is tried again on next use.
+ * @throws Error when the secret is missing or malformed.
+ */
+export function redisClient(secretId: string): Promise<Redis> {
+  redis ??= (async () => {
+    const { url, token } = upstashSecretSchema.parse(await secretJson(secretId));
+    return new Redis({
+      url,
+      token,
+      retry: { retries: 2, backoff: (attempt) => 20 * (attempt + 1) },
+      // The issue function's final deadline (runtime/deadline.ts): no request outlives the invocation's answer.
+      signal: () => invocationSignal() as AbortSignal,
+      enableTelemetry: false,
+      // Raw strings: the admission store parses its own values. The default JSON.parses every string and pays a
+      // caught SyntaxError for each one that is not JSON (every "rank|requestId" entry); BENCHMARKS.md has the cost.
+      automaticDeserialization: false,
+    });
+  })().catch((error) => {
+    redis = undefined;
+    throw error;
+  });
+  return redis;
+}
+
+/** How long an instance caches a campaign read, ms. Admin changes reach every instance within this time. */
+export const CAMPAIGN_CACHE_TTL_MS = 10_000;
+
+let campaigns: DynamoDbCampaignRepository | undefined;
+let cachedCampaigns: DynamoDbCampaignRepository | undefined;
+
+/** The campaign repository without a read cache: every read sees the latest write (administration, jobs). */
+export function campaignRepository(config: Env<typeof ENV.CAMPAIGN_TABLE>): CampaignRepository {
+  campaigns ??= new DynamoDbCampaignRepository(documentClient(), config[ENV.CAMPAIGN_TABLE], systemClock);
+  return campaigns;
+}
+
+/** The campaign repository with the per-instance read cache of {@link CAMPAIGN_CACHE_TTL_MS} (the request path). */
+export function cachedCampaignRepository(config: Env<typeof ENV.CAMPAIGN_TABLE>): CampaignRepository {
+  cachedCampaigns ??= new DynamoDbCampaignRepository(
+    documentClient(),
+    config[ENV.CAMPAIGN_TABLE],
+    systemClock,
+    CAMPAIGN_CACHE_TTL_MS,
+  );
+  return cachedCampaigns;
+}
+
+type AdmissionConfig = Env<typeof ENV.ADMISSION_TABLE | typeof ENV.ADMISSION_MODE | typeof ENV.UPSTASH_SECRET_ID>;
+
+let admissions: (() => Promise<AdmissionStore>) | undefined;
+
+/**
+ * A getter for the admission store of the configured mode. Redis mode needs the Upstash secret, fetched on
+ * first use; a failure to get it is UnavailableError (503), and the next call tries again.
+ */
+export function admissionStoreFactory(config: AdmissionConfig): () => Promise<AdmissionStore> {
+  admissions ??= modeGetter<AdmissionStore>(
+    config,
+    (client, table) => new DynamoDbAdmissionStore(client, table),
+    (redis) => new RedisAdmissionStore(redis),
+  );
+  return admissions;
+}
+
+let ledgers: (() => Promise<AdmissionLedger>) | undefined;
+
+/**
+ * {@link admissionStoreFactory} for the coupon pipeline (consumer, replay): the ledger's claim, entries and leaked
+ * units only, so these bundles leave the admission path out.
+ */
+export function admissionLedgerFactory(config: AdmissionConfig): () => Promise<AdmissionLedger> {
+  ledgers ??= modeGetter<AdmissionLedger>(
+    config,
+    (client, table) => new DynamoDbAdmissionLedger(client, table),
+    (redis) => new RedisAdmissionLedger(redis),
+  );
+  return ledgers;
+}
+
+function modeGetter<T>(
+  config: AdmissionConfig,
+  dynamodb: (client: DynamoDBDocumentClient, table: string) => T,
+  redisMode: (redis: Redis) => T,
+): () => Promise<T> {
+  if (config[ENV.ADMISSION_MODE] === 'dynamodb') {
+    const store = dynamodb(documentClient(), config[ENV.ADMISSION_TABLE]);
+    return async () => store;
+  }
+  // loadConfig refuses redis mode without a secret id.
+  const secretId = config[ENV.UPSTASH_SECRET_ID] as string;
+  let store: T | undefined;
+  return async () => {
+    if (store) return store;
+    try {
+      store = redisMode(await redisClient(secretId));
+      return store;
+    } catch (cause) {
+      throw new UnavailableError('Redis credentials are unavailable', { cause });
+    }
+  };
+}
+
+let coupons: DynamoDbCouponStore | undefined;
+
+/** The coupon store; it can redeem only when the function has the vendor table (`VENDOR_TABLE_NAME`). */
+export function couponStore(
+  config: Env<typeof ENV.COUPON_TABLE | typeof ENV.ADMISSION_TABLE> & Partial<Env<typeof ENV.VENDOR_TABLE>>,
+): CouponStore {
+  coupons ??= new DynamoDbCouponStore(
+    documentClient(),
+    config[ENV.COUPON_TABLE],
+    config[ENV.ADMISSION_TABLE],
+    config[ENV.VENDOR_TABLE],
+  );
+  return coupons;
+}
+
+/** The coupon store's many-coupon reads (the same instance as {@link couponStore}). */
+export function couponLookup(
+  config: Env<typeof ENV.COUPON_TABLE | typeof ENV.ADMISSION_TABLE> & Partial<Env<typeof ENV.VENDOR_TABLE>>,
+): CouponLookup {
+  couponStore(config);
+  return coupons as DynamoDbCouponStore;
+}
+
+let vendors: DynamoDbVendorRepository | undefined;
+
+/** Vendors and their settlement ledgers. */
+export function vendorRepository(config: Env<typeof ENV.VENDOR_TABLE>): VendorRepository {
+  vendors ??= new DynamoDbVendorRepository(documentClient(), config[ENV.VENDOR_TABLE]);
+  return vendors;
+}
+
+let failures: DynamoDbFailedEventStore | undefined;
+
+/** The failed-event table's records. */
+export function failureLog(config: Env<typeof ENV.FAILED_EVENT_TABLE>): FailureLog {
+  failures ??= new DynamoDbFailedEventStore(documentClient(), config[ENV.FAILED_EVENT_TABLE]);
+  return failures;
+}
+
+/** The failed-event table as an operator sees it: listing and redrive bookkeeping (domain/redrive.ts). */
+export function failedEventRegistry(config: Env<typeof ENV.FAILED_EVENT_TABLE>): FailedEventRegistry {
+  failures ??= new DynamoDbFailedEventStore(documentClient(), config[ENV.FAILED_EVENT_TABLE]);
+  return failures;
+}
+
+let queue: SqsAdmissionQueue | undefined;
+
+/** The issue queue, which the consumer turns into coupons. */
+export function issueQueue(config: Env<typeof ENV.ISSUE_QUEUE_URL>): AdmissionQueue {
+  queue ??= new SqsAdmissionQueue(sqsClient(), config[ENV.ISSUE_QUEUE_URL], invocationSignal);
+  return queue;
+}
+
+/** The issue queue's approximate depth (visible and in-flight messages), read on each call. */
+export function issueQueueDepth(config: Env<typeof ENV.ISSUE_QUEUE_URL>): () => Promise<number> {
+  return () => queueDepth(sqsClient(), config[ENV.ISSUE_QUEUE_URL]);
+}
+
+let deadLetters: SqsDeadLetterSource | undefined;
+
+/** The issue queue's dead-letter queue. */
+export function deadLetterSource(config: Env<typeof ENV.DEAD_LETTER_QUEUE_URL>): DeadLetterSource {
+  deadLetters ??= new SqsDeadLetterSource(sqsClient(), config[ENV.DEAD_LETTER_QUEUE_URL]);
+  return deadLetters;
+}
+
+/** The pre-warm schedules (EventBridge Scheduler) in the construct's schedule group, invoking the applier. */
+export function prewarmScheduler(
+  config: Env<
+    typeof ENV.PREWARM_SCHEDULE_GROUP | typeof ENV.PREWARM_FUNCTION_ARN | typeof ENV.PREWARM_SCHEDULER_ROLE_ARN
+  >,
+): PrewarmScheduler {
+  return new SchedulerPrewarmScheduler({
+    groupName: config[ENV.PREWARM_SCHEDULE_GROUP],
+    functionArn: config[ENV.PREWARM_FUNCTION_ARN],
+    roleArn: config[ENV.PREWARM_SCHEDULER_ROLE_ARN],
+    region: process.env.AWS_REGION ?? 'us-east-1',
+  });
+}
+
+/** Provisioned concurrency of the issue function's published alias (the applier's only write). */
+export function issueProvisionedConcurrency(
+  config: Env<typeof ENV.ISSUE_FUNCTION_NAME | typeof ENV.ISSUE_ALIAS_NAME>,
+): ProvisionedConcurrency {
+  return new LambdaProvisionedConcurrency(
+    new LambdaClient({ maxAttempts: 3 }),
+    config[ENV.ISSUE_FUNCTION_NAME],
+    config[ENV.ISSUE_ALIAS_NAME],
+  );
+}
+
+/**
+ * Shortens the visibility timeout of received issue-queue messages (see adapters/sqs/retry-later.ts); resolves to
+ * the number of messages whose change failed.
+ */
+export function issueQueueRetries(config: Env<typeof ENV.ISSUE_QUEUE_URL>) {
+  return (messages: readonly RetryLater[]) => retryLater(sqsClient(), config[ENV.ISSUE_QUEUE_URL], messages);
+}

@@ -1,0 +1,21 @@
+/**
+ * The product's public API for CDK apps: `new FcfsCoupon(this, 'Coupons', { ... })` in any stack, or the
+ * ready-made {@link FcfsCouponStack}. The names the functions share with the infrastructure (metrics, handlers,
+ * modes) and the route table are re-exported for dashboards and clients.
+ */
+
+export type { CouponConsole } from './construct/console';
+export type { CouponTables } from './construct/data';
+export { FcfsCoupon, type FcfsCouponProps } from './construct/fcfs-coupon';
+export { FcfsCouponStack, type FcfsCouponStackProps } from './construct/fcfs-coupon-stack';
+export type { UserAuthMode } from './construct/user-auth';
+export { userAuthFromContext } from './construct/user-auth';
+export {
+  type AdmissionMode,
+  type FunctionRole,
+  HANDLERS,
+  METRIC,
+  METRICS_NAMESPACE,
+  type MetricName,
+} from './contract/names';
+export { ROUTES, type Route, routeKey } from './contract/routes';

@@ -1,0 +1,167 @@
+import { createHash } from 'node:crypto';
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { ADMIT_SCRIPT, dayKeys } from '../../src/functions/adapters/redis/admission-store';
+import type { AdmissionCpuOptions } from './admission-cpu';
+import { issueEvent, issueFunctionEnv, lambdaContext, reportResult, statusOf } from './issue-harness';
+
+// The worker process of bench/admission-cpu.ts (see there): one variant, the product's issue handler or the
+// minimal handler, in a fresh Node process as an execution environment; `tsx bench/admission-cpu-worker.ts
+// <variant> <campaignId> <endpoint> <options JSON>`.
+
+/** Figures of one worker, CPU µs per request; the sold-out ones for the issue handler only. */
+export interface WorkerFigures {
+  readonly admissionUs: number;
+  /** A sold-out answer from the instance's sold-out cache. */
+  readonly soldOutUs?: number;
+  /** A sold-out answer that refilled the cache (mean of the refills). */
+  readonly refreshUs?: number;
+  /** Upstash HTTP requests during the admissions, warm-up included (one per admission is right). */
+  readonly redisRequests: number;
+}
+
+/** The product's issue handler, or the minimal handler making only its two calls. */
+export type Variant = 'issue' | 'minimal';
+
+/** The Secrets Manager id of the Upstash `{"url","token"}` the AWS stub serves. */
+export const SECRET_ID = 'bench/upstash';
+/** A worker's own queue URL on the stub, so the stub's count of SendMessage is that worker's. */
+export const queueUrlOf = (endpoint: string, campaignId: string) => `${endpoint}/000000000000/issue-${campaignId}`;
+
+/** Today's issue date of the benchmark's campaigns (time zone UTC), `YYYY-MM-DD`. */
+export const today = () => new Date().toISOString().slice(0, 10);
+const cpuUs = (start: NodeJS.CpuUsage) => {
+  const used = process.cpuUsage(start);
+  return used.user + used.system;
+};
+
+/** In the worker: one variant, timed; reports its figures on stderr (bench/issue-harness.ts reportResult). */
+async function worker(variant: Variant, campaignId: string, endpoint: string, options: AdmissionCpuOptions) {
+  Object.assign(
+    process.env,
+    issueFunctionEnv({
+      mode: 'redis',
+      endpoint,
+      queueUrl: queueUrlOf(endpoint, campaignId),
+      upstashSecretId: SECRET_ID,
+    }),
+  );
+  // Counts the Upstash client's HTTP requests (it calls the global fetch; the SDK uses node:http): a sold-out
+  // answer without one came from the cache, and the minimal handler must make exactly one per request.
+  const realFetch = globalThis.fetch;
+  let redisRequests = 0;
+  globalThis.fetch = (...args: Parameters<typeof fetch>) => {
+    redisRequests++;
+    return realFetch(...args);
+  };
+  const handler = variant === 'issue' ? issueHandler() : await minimalHandler(options.warmUp + options.admissions);
+  const expect = (status: number, response: unknown) => {
+    if (statusOf(response) !== status) throw new Error(`expected ${status}: ${JSON.stringify(response)}`);
+  };
+  let user = 0;
+  const invoke = () => {
+    const userId = `user-${user++}`;
+    return handler(issueEvent(campaignId, userId), lambdaContext(`req-${campaignId}-${userId}`));
+  };
+
+  for (let i = 0; i < options.warmUp; i++) expect(202, await invoke());
+  const start = process.cpuUsage();
+  for (let i = 0; i < options.admissions; i++) expect(202, await invoke());
+  const admissionUs = cpuUs(start) / options.admissions;
+  // Every admission, warm-up included: one Upstash request each, for either handler.
+  const admissionRedisRequests = redisRequests;
+  if (variant === 'minimal') {
+    reportResult({ admissionUs, redisRequests: admissionRedisRequests } satisfies WorkerFigures);
+    return;
+  }
+
+  // Sold out from here. A refresh: the EVALSHA answering SOLD_OUT and the winners' read that fills the cache.
+  const refreshCpu: number[] = [];
+  const refresh = async () => {
+    const before = redisRequests;
+    const t0 = process.cpuUsage();
+    expect(409, await invoke());
+    refreshCpu.push(cpuUs(t0));
+    if (redisRequests - before !== 2) throw new Error(`a refresh made ${redisRequests - before} Redis requests`);
+  };
+  await refresh();
+  // Cached answers in batches short enough to fall inside the cache's 2 s; a batch that met a refresh (a Redis
+  // request) is measured again after it, so only answers from memory are counted.
+  const batch = 100;
+  for (let i = 0; i < batch; i++) expect(409, await invoke()); // warms the sold-out path
+  let soldOutCpu = 0;
+  let soldOutAnswers = 0;
+  while (soldOutAnswers < options.soldOut) {
+    const before = redisRequests;
+    const t0 = process.cpuUsage();
+    for (let i = 0; i < batch; i++) expect(409, await invoke());
+    const used = cpuUs(t0);
+    if (redisRequests !== before) continue;
+    soldOutCpu += used;
+    soldOutAnswers += batch;
+  }
+  for (let i = 1; i < options.refreshes; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 2_100)); // the sold-out cache's TTL, domain/sold-out-cache.ts
+    await refresh();
+  }
+  reportResult({
+    admissionUs,
+    soldOutUs: soldOutCpu / soldOutAnswers,
+    refreshUs: refreshCpu.reduce((a, b) => a + b, 0) / refreshCpu.length,
+    redisRequests: admissionRedisRequests,
+  } satisfies WorkerFigures);
+}
+
+type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<unknown>;
+
+/** The product's issue handler, with its real composition root. */
+function issueHandler(): Handler {
+  const { handler } =
+    require('../../src/functions/handlers/issue-coupon') as typeof import('../../src/functions/handlers/issue-coupon');
+  return handler as Handler;
+}
+
+/**
+ * The minimal handler: the admission script's EVALSHA and the SendMessage, with the keys, arguments and message
+ * body the product sends (same sizes; the coupon id a constant of its length), through the product's two clients,
+ * and nothing else: no middleware, validation, campaign rules, logging or metrics.
+ */
+async function minimalHandler(quota: number): Promise<Handler> {
+  const adapters =
+    require('../../src/functions/runtime/adapters') as typeof import('../../src/functions/runtime/adapters');
+  const redis = await adapters.redisClient(SECRET_ID);
+  const sqs = adapters.sqsClient();
+  const sha = createHash('sha1').update(ADMIT_SCRIPT).digest('hex');
+  const queueUrl = process.env.ISSUE_QUEUE_URL as string;
+  const issueDate = today();
+  const expiresAt = String(Math.floor(Date.now() / 1000) + 8 * 86_400);
+  const couponId = '0'.repeat(32);
+  return async (event, context) => {
+    const campaignId = event.pathParameters?.campaignId as string;
+    const { userId } = JSON.parse(event.body as string) as { userId: string };
+    const k = dayKeys({ campaignId, issueDate });
+    const admittedAt = new Date().toISOString();
+    const [, rank] = await redis.evalsha<string[], [number, number]>(
+      sha,
+      [k.users, k.ledger, k.seq, k.closed, k.voided],
+      [userId, context.awsRequestId, String(quota), admittedAt, expiresAt],
+    );
+    const message = { campaignId, issueDate, userId, rank, admittedAt, couponId };
+    await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify(message) }));
+    return {
+      statusCode: 202,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ code: 'ACCEPTED', rank, couponId, issueDate }),
+    };
+  };
+}
+
+if (require.main === module) {
+  const [, , variant, campaignId, endpoint, options] = process.argv;
+  worker(variant as Variant, String(campaignId), String(endpoint), JSON.parse(String(options))).catch(
+    (error: unknown) => {
+      process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,339 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { cpus, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import {
+  ADMISSION_CPU_DEFAULTS,
+  ADMISSION_CPU_GOALS,
+  type AdmissionCpuOptions,
+  type AdmissionCpuResult,
+  benchAdmissionCpu,
+} from './admission-cpu';
+import {
+  ADMISSION_DEFAULTS,
+  type AdmissionBenchOptions,
+  type AdmissionRatio,
+  benchAdmissionStrategies,
+  type StrategySummary,
+} from './admission-strategies';
+import { writeCharts } from './charts';
+import { benchColdStart, COLD_START_GOALS, type ColdStartResult } from './cold-start';
+import {
+  benchCounterShards,
+  COUNTER_SHARD_DEFAULTS,
+  type CounterShardOptions,
+  type ShardRunResult,
+} from './counter-shards';
+import {
+  benchDynamoDbAdmission,
+  DYNAMODB_ADMISSION_DEFAULTS,
+  type DynamoDbAdmissionOptions,
+  type DynamoDbAdmissionResult,
+} from './dynamodb-admission';
+import { benchEndToEnd, END_TO_END_DEFAULTS, type EndToEndOptions, type EndToEndResult } from './end-to-end';
+import {
+  benchOpeningSecond,
+  OPENING_SECOND_DEFAULTS,
+  type OpeningSecondOptions,
+  type OpeningSecondResult,
+} from './opening-second';
+import { pipelineGoals } from './pipeline-report';
+import { formatReport } from './report';
+import { clearOfNoise, formatRounds } from './stats';
+import { benchWhyQueue, WHY_QUEUE_DEFAULTS, type WhyQueueOptions, type WhyQueueResult } from './why-a-queue';
+
+export { formatReport } from './report';
+
+/** The benchmarks `npm run bench` knows, in the order they run. */
+export const BENCHMARKS = [
+  'why-a-queue',
+  'opening-second',
+  'admission-cpu',
+  'admission',
+  'cold-start',
+  'shards',
+  'dynamodb-admission',
+  'end-to-end',
+] as const;
+export type BenchmarkName = (typeof BENCHMARKS)[number];
+
+/** Sizes of every benchmark. */
+export interface BenchSizes {
+  readonly admission: AdmissionBenchOptions;
+  readonly admissionCpu: AdmissionCpuOptions;
+  readonly coldStartRuns: number;
+  readonly shards: CounterShardOptions;
+  readonly dynamodbAdmission: DynamoDbAdmissionOptions;
+  readonly endToEnd: EndToEndOptions;
+  readonly whyQueue: WhyQueueOptions;
+  readonly openingSecond: OpeningSecondOptions;
+}
+
+/** The issue's sizes. */
+export const FULL_SIZES: BenchSizes = {
+  admission: ADMISSION_DEFAULTS,
+  admissionCpu: ADMISSION_CPU_DEFAULTS,
+  coldStartRuns: 10,
+  shards: COUNTER_SHARD_DEFAULTS,
+  dynamodbAdmission: DYNAMODB_ADMISSION_DEFAULTS,
+  endToEnd: END_TO_END_DEFAULTS,
+  whyQueue: WHY_QUEUE_DEFAULTS,
+  openingSecond: OPENING_SECOND_DEFAULTS,
+};
+
+/** Tiny sizes for `--smoke` (and the smoke test in `npm test`): every code path, in about a minute. */
+export const SMOKE_SIZES: BenchSizes = {
+  admission: {
+    requests: 300,
+    users: 200,
+    quota: 20,
+    concurrencies: [1, 8],
+    transports: ['resp', 'rest'],
+    budgetMs: 10_000,
+    rounds: { resp: 1, rest: 1 },
+    goalConcurrency: 8,
+    // Enough for the added rounds' path to run; far too few for a 95% interval (stats.ts summarizeRounds).
+    goalRounds: { resp: { min: 2, max: 3 }, rest: { min: 1, max: 2 } },
+  },
+  admissionCpu: { rounds: 1, maxRounds: 1, warmUp: 50, admissions: 100, soldOut: 200, refreshes: 1 },
+  coldStartRuns: 2,
+  shards: { requests: 200, users: 150, quota: 20, concurrency: 8, shardCounts: [1, 8] },
+  dynamodbAdmission: { requests: 200, users: 150, quota: 20, concurrency: 8, slices: 2 },
+  endToEnd: { users: 300, quota: 30, connections: 8, modes: ['redis', 'dynamodb'] },
+  whyQueue: {
+    users: 200,
+    quota: 50,
+    connections: 4,
+    dbLatenciesMs: [100],
+    drainTimeoutMs: 120_000,
+    functionConcurrency: 4,
+  },
+  openingSecond: { requests: 300, quota: 100, connections: 8, environments: 4, trigger: 'applier' },
+};
+
+/** A goal of the issue and whether this run met it. */
+export interface Goal {
+  /** The question of issue 18 it answers, e.g. `Q3`; unset for a goal of no question. */
+  readonly question?: string;
+  readonly goal: string;
+  readonly measured: string;
+  readonly met: boolean;
+  /**
+   * For a median over rounds: whether its 95% interval lies on one side of the threshold (stats.ts
+   * clearOfNoise); false says the verdict is within this machine's noise. Unset for a single measurement.
+   */
+  readonly clear?: boolean;
+}
+
+/** Everything one `npm run bench` measured. */
+export interface BenchReport {
+  readonly date: string;
+  readonly machine: { cpus: number; cpuModel: string; memoryGiB: number; node: string; platform: string };
+  readonly sizes: BenchSizes;
+  readonly admission?: StrategySummary[];
+  /** Question 4's goal ratios, per transport, over the rounds at the goal concurrency. */
+  readonly admissionRatios?: AdmissionRatio[];
+  /** Question 3. */
+  readonly admissionCpu?: AdmissionCpuResult;
+  readonly coldStart?: ColdStartResult[];
+  readonly shards?: ShardRunResult[];
+  /** Question 4 in DynamoDB mode: the bare counter, the previous two writes, the transaction. */
+  readonly dynamodbAdmission?: DynamoDbAdmissionResult;
+  readonly endToEnd?: EndToEndResult;
+  readonly whyQueue?: WhyQueueResult;
+  readonly openingSecond?: OpeningSecondResult;
+  readonly goals: Goal[];
+}
+
+/** The issue's goals, checked against what was measured (only for the benchmarks that ran). */
+export function checkGoals(report: Omit<BenchReport, 'goals'>): Goal[] {
+  const goals: Goal[] = [];
+  for (const r of report.admissionRatios ?? []) {
+    goals.push({
+      question: 'Q4',
+      goal: `${r.transport}, c=${r.concurrency}: (d) >= ${r.atLeast}x (${r.versus})`,
+      measured: formatRounds(r.ratio),
+      met: r.ratio.median >= r.atLeast,
+      clear: r.clear,
+    });
+  }
+  const goalC = report.sizes.admission.goalConcurrency;
+  for (const transport of ['resp', 'rest'] as const) {
+    const atGoal = (id: string) =>
+      report.admission?.find((r) => r.transport === transport && r.concurrency === goalC && r.strategy === id);
+    const [b, d] = ['b', 'd'].map(atGoal);
+    if (!b || !d) continue;
+    goals.push({
+      question: 'Q4',
+      goal: `${transport}, c=${goalC}: zero oversold and stranded for (b) and (d)`,
+      measured: `(b) ${b.oversold}/${b.stranded}, (d) ${d.oversold}/${d.stranded}`,
+      met: b.oversold + b.stranded + d.oversold + d.stranded === 0,
+    });
+  }
+  const cpu = report.admissionCpu;
+  if (cpu) {
+    goals.push(
+      {
+        question: 'Q3',
+        goal: `issue function CPU per admission <= ${ADMISSION_CPU_GOALS.admissionVsMinimal}x the minimal handler (EVALSHA + SendMessage)`,
+        measured: formatRounds(cpu.admissionRatio),
+        met: cpu.admissionRatio.median <= ADMISSION_CPU_GOALS.admissionVsMinimal,
+        clear: clearOfNoise(cpu.admissionRatio, ADMISSION_CPU_GOALS.admissionVsMinimal),
+      },
+      {
+        question: 'Q3',
+        goal: `CPU per sold-out answer (from the instance's cache) <= ${ADMISSION_CPU_GOALS.soldOutVsAdmission}x an admission`,
+        measured: formatRounds(cpu.soldOutRatio),
+        met: cpu.soldOutRatio.median <= ADMISSION_CPU_GOALS.soldOutVsAdmission,
+        clear: clearOfNoise(cpu.soldOutRatio, ADMISSION_CPU_GOALS.soldOutVsAdmission),
+      },
+    );
+  }
+  for (const fn of report.coldStart ?? []) {
+    goals.push({
+      question: 'Q5',
+      goal: `${fn.function}: bundle <= ${COLD_START_GOALS.bundleBytes / 1000} KB`,
+      measured: `${(fn.bundleBytes / 1000).toFixed(1)} KB`,
+      met: fn.bundleBytes <= COLD_START_GOALS.bundleBytes,
+    });
+    if (fn.function.includes('IssueCouponFunction')) {
+      goals.push({
+        question: 'Q5',
+        goal: `issue function init <= ${COLD_START_GOALS.issueInitMs} ms (CPU time; wall clock beside)`,
+        measured: `CPU ${fn.initCpuMs} ms (wall ${fn.initMs} ms)`,
+        met: fn.initCpuMs <= COLD_START_GOALS.issueInitMs,
+      });
+    }
+  }
+  goals.push(...pipelineGoals(report));
+  for (const run of report.shards ?? []) {
+    goals.push({
+      goal: `K=${run.shards}: never above the quota, every unit used`,
+      measured: `oversold ${run.oversold}, unused ${run.unusedQuota}`,
+      met: run.oversold === 0 && run.unusedQuota === 0,
+    });
+  }
+  for (const v of report.dynamodbAdmission?.variants ?? []) {
+    goals.push({
+      question: 'Q4',
+      goal: `DynamoDB, ${v.name}: admitted == quota${v.variant === 'bare' ? '' : ', no user twice'}, no errors`,
+      measured: `admitted ${v.admitted} (counted ${v.counted}), users twice ${v.usersTwice}, errors ${v.errors}`,
+      met: v.correct,
+    });
+  }
+  return goals;
+}
+
+/**
+ * Runs the chosen benchmarks at the given sizes and checks the goals.
+ * @throws Error when an emulator or the local cloud cannot start.
+ */
+export async function runBenchmarks(
+  only: readonly BenchmarkName[] = BENCHMARKS,
+  sizes: BenchSizes = FULL_SIZES,
+  log: (line: string) => void = () => undefined,
+): Promise<BenchReport> {
+  const cpu = cpus();
+  const base = {
+    date: new Date().toISOString(),
+    machine: {
+      cpus: cpu.length,
+      cpuModel: cpu[0]?.model ?? 'unknown',
+      memoryGiB: Math.round(totalmem() / 2 ** 30),
+      node: process.version,
+      platform: `${process.platform}-${process.arch}`,
+    },
+    sizes,
+  };
+  // Progress on `log`: each benchmark a step, every line with the time since the start.
+  const started = performance.now();
+  const progress = (line: string) => {
+    const s = Math.round((performance.now() - started) / 1000);
+    log(`[${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}] ${line}`);
+  };
+  const steps = BENCHMARKS.filter((name) => only.includes(name));
+  const step = async <T>(name: BenchmarkName, run: () => Promise<T>): Promise<T | undefined> => {
+    if (!only.includes(name)) return undefined;
+    progress(`step ${steps.indexOf(name) + 1} of ${steps.length}: ${name}`);
+    return run();
+  };
+  const whyQueue = await step('why-a-queue', () => benchWhyQueue(sizes.whyQueue, progress));
+  const openingSecond = await step('opening-second', () => benchOpeningSecond(sizes.openingSecond, progress));
+  const admissionCpu = await step('admission-cpu', () => benchAdmissionCpu(sizes.admissionCpu, progress));
+  const admissionRun = await step('admission', () => benchAdmissionStrategies(sizes.admission, progress));
+  const coldStart = await step('cold-start', () => benchColdStart({ runs: sizes.coldStartRuns }));
+  const shards = await step('shards', () => benchCounterShards(sizes.shards, progress));
+  const dynamodbAdmission = await step('dynamodb-admission', () =>
+    benchDynamoDbAdmission(sizes.dynamodbAdmission, progress),
+  );
+  const endToEnd = await step('end-to-end', () => benchEndToEnd(sizes.endToEnd, progress));
+  const partial = {
+    ...base,
+    admission: admissionRun?.runs,
+    admissionRatios: admissionRun?.ratios,
+    admissionCpu,
+    coldStart,
+    shards,
+    dynamodbAdmission,
+    endToEnd,
+    whyQueue,
+    openingSecond,
+  };
+  progress('done');
+  return { ...partial, goals: checkGoals(partial) };
+}
+
+/** Where a run's JSON and charts go unless `--out=` says: docs/bench for a full run of every benchmark. */
+const DOCS_DIR = join(__dirname, '..', '..', 'docs', 'bench');
+const SCRATCH_DIR = join(__dirname, '..', '..', '.local', 'bench', 'run');
+
+/**
+ * `npm run bench [-- options]`: runs the benchmarks, prints the report (Markdown, or JSON with `--json`), saves
+ * the run as `run.json` and its charts as SVG beside it. `--smoke`: tiny sizes. `--only=a,b`: some benchmarks.
+ * `--out=<dir>`: where the JSON and charts go (default docs/bench for a full run of all, else .local/bench/run).
+ * `--charts-from=<run.json>`: runs nothing; re-renders the charts of a saved run (into its folder, or `--out`)
+ * and prints its report.
+ */
+async function main() {
+  const args = process.argv.slice(2);
+  const option = (name: string) => {
+    const i = args.findIndex((a) => a === `--${name}` || a.startsWith(`--${name}=`));
+    if (i < 0) return undefined;
+    const arg = args[i] as string;
+    return arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : args[i + 1];
+  };
+  const json = args.includes('--json');
+  const print = (report: BenchReport) =>
+    process.stdout.write(json ? `${JSON.stringify(report, null, 2)}\n` : `${formatReport(report)}\n`);
+  const chartsFrom = option('charts-from');
+  if (chartsFrom) {
+    const report = JSON.parse(await readFile(chartsFrom, 'utf8')) as BenchReport;
+    const written = await writeCharts(report, option('out') ?? dirname(chartsFrom));
+    process.stderr.write(`charts: ${written.join(', ') || 'none (no chartable results)'}\n`);
+    print(report);
+    return;
+  }
+  const smoke = args.includes('--smoke');
+  const onlyArg = option('only');
+  const only = onlyArg ? (onlyArg.split(',') as BenchmarkName[]) : BENCHMARKS;
+  const unknown = only.filter((name) => !BENCHMARKS.includes(name));
+  if (unknown.length > 0) {
+    process.stderr.write(`unknown benchmark(s): ${unknown.join(', ')}; known: ${BENCHMARKS.join(', ')}\n`);
+    process.exit(2);
+  }
+  const out = option('out') ?? (smoke || onlyArg ? SCRATCH_DIR : DOCS_DIR);
+  const report = await runBenchmarks(only, smoke ? SMOKE_SIZES : FULL_SIZES, (line) =>
+    process.stderr.write(`${line}\n`),
+  );
+  await mkdir(out, { recursive: true });
+  const written = await writeCharts(report, out);
+  await writeFile(join(out, 'run.json'), `${JSON.stringify(report, null, 2)}\n`);
+  process.stderr.write(`saved ${join(out, 'run.json')}; charts: ${written.join(', ') || 'none'}\n`);
+  print(report);
+}
+
+if (require.main === module) {
+  main().catch((error) => {
+    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,349 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ConfiguredRetryStrategy } from '@smithy/core/retry';
+import { Redis } from '@upstash/redis';
+import fc from 'fast-check';
+import { ADMISSION_MODES, type AdmissionMode } from '../../src/contract/names';
+import { DynamoDbAdmissionStore } from '../../src/functions/adapters/dynamodb/admission-store';
+import { DynamoDbCouponStore } from '../../src/functions/adapters/dynamodb/coupon-store';
+import { DynamoDbFailedEventStore } from '../../src/functions/adapters/dynamodb/failed-event-store';
+import { RedisAdmissionStore } from '../../src/functions/adapters/redis/admission-store';
+import { SqsAdmissionQueue } from '../../src/functions/adapters/sqs/admission-queue';
+import { SqsDeadLetterSource } from '../../src/functions/adapters/sqs/dead-letter-source';
+import { queueDepth } from '../../src/functions/adapters/sqs/queue-depth';
+import type { CampaignDay } from '../../src/functions/domain/admission';
+import type { Campaign } from '../../src/functions/domain/campaign';
+import { issueDayOf } from '../../src/functions/domain/campaign';
+import { DomainError } from '../../src/functions/domain/errors';
+import { issueCoupon } from '../../src/functions/domain/issue-coupon';
+import type { AdmissionStore } from '../../src/functions/domain/ports';
+import { reconcile } from '../../src/functions/domain/reconcile';
+import { replayDeadLetters } from '../../src/functions/domain/replay';
+import { SoldOutCache } from '../../src/functions/domain/sold-out-cache';
+import type { Backends } from './backends';
+import { check, DEMAND_AFTER_CLEAR_MS } from './checks';
+import { consumeBatch } from './consumer';
+import { FaultPlan, type FaultRule, faultRule, type Outage, outageArbitrary, seededRandom } from './faults';
+import type { Quiescence } from './quiescence';
+import { SqsModel } from './sqs-model';
+import { ExplorerRequestHandler, explorerFetch, type Network, realDelivery } from './transport';
+
+// One run of the fault explorer: a generated campaign day, a burst of issue requests racing consumer batches,
+// replay and reconciliation runs while the plan's faults hit the backend calls (all interleaved by fast-check's
+// scheduler); then the faults clear and new users keep asking for 10 s (virtual); then the pipeline settles. The
+// five guarantees of RELIABILITY.md are checked on what the backends hold.
+
+/** A generated workload: admission mode, quota, counter shards, who asks in the burst, background runs, faults. */
+export interface Workload {
+  readonly mode: AdmissionMode;
+  readonly quota: number;
+  readonly counterShards: number;
+  /** User index of each request of the burst (repeats are the same user asking again). */
+  readonly burst: readonly number[];
+  /** Consumer batches, replay runs and reconciliation runs racing the burst. */
+  readonly consumerRuns: number;
+  readonly replayRuns: number;
+  readonly reconcileRuns: number;
+  /**
+   * Rounds of the pipeline (consumer batches, replay, reconciliation, each a visibility timeout apart) after the
+   * burst with the faults still on: an outage of the coupon writers long enough to reach the dead-letter queue.
+   */
+  readonly outageRounds: number;
+  /** What fails during those rounds, besides the fault rules. */
+  readonly outage?: Outage;
+  readonly faults: readonly FaultRule[];
+  /** Seed of the fault plan's draws. */
+  readonly seed: number;
+}
+
+/** Backend calls a fault rule's window may cover (a burst of a dozen requests makes about this many). */
+const FAULT_WINDOW_CALLS = 80;
+
+/** The workload arbitrary; `modes` restricts the admission modes explored. */
+export function workloadArbitrary(modes: readonly AdmissionMode[] = ADMISSION_MODES): fc.Arbitrary<Workload> {
+  return fc.record({
+    mode: fc.constantFrom(...modes),
+    quota: fc.integer({ min: 1, max: 5 }),
+    counterShards: fc.integer({ min: 1, max: 3 }),
+    burst: fc.array(fc.nat({ max: 7 }), { minLength: 1, maxLength: 12 }),
+    consumerRuns: fc.nat({ max: 3 }),
+    replayRuns: fc.nat({ max: 2 }),
+    reconcileRuns: fc.nat({ max: 2 }),
+    outageRounds: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 12 })),
+    outage: fc.option(outageArbitrary, { nil: undefined }),
+    faults: fc.array(faultRule(FAULT_WINDOW_CALLS), { maxLength: 4 }),
+    seed: fc.integer(),
+  });
+}
+
+/** What a user was answered: the HTTP outcome of one issue request, or no answer when its function crashed. */
+export type Answer =
+  | 'ACCEPTED'
+  | 'SOLD_OUT'
+  | 'ALREADY_ISSUED'
+  | 'UNAVAILABLE'
+  | 'OUTCOME_UNKNOWN'
+  | 'CRASHED'
+  | string;
+
+/** The outcome of one run: the guarantees it broke (empty when none) and what happened. */
+export interface RunReport {
+  readonly violations: string[];
+  readonly answers: Record<string, Answer[]>;
+  readonly ledger: number;
+  readonly counter: number;
+  readonly persisted: number;
+  readonly injected: Record<string, number>;
+  readonly parked: number;
+}
+
+/** Virtual ms the clock advances per released task. */
+export const STEP_MS = 5;
+const GRACE_MS = 180_000;
+const VISIBILITY_TIMEOUT_S = 180;
+const MAX_RECEIVE_COUNT = 5;
+const silent = { warn: () => undefined, error: () => undefined, info: () => undefined };
+
+/** The scheduler's act for runs: after each released task, wait until the system is quiet again. */
+export function schedulerAct(quiet: () => Quiescence | undefined, advance: () => void) {
+  return async (release: () => Promise<void>) => {
+    advance();
+    await release();
+    await quiet()?.settled();
+  };
+}
+
+/** The campaign of a run, open all day around `now` in a zone whose local time is near noon. */
+function campaignOf(workload: Workload, campaignId: string, now: number): Campaign {
+  const hour = new Date(now).getUTCHours();
+  const offset = Math.max(-12, Math.min(12, hour - 12));
+  const timezone = offset === 0 ? 'Etc/GMT' : `Etc/GMT${offset > 0 ? '+' : '-'}${Math.abs(offset)}`;
+  const today = issueDayOf({ timezone }, new Date(now));
+  const shift = (days: number) => new Date(Date.parse(`${today}T00:00:00Z`) + days * 86_400_000).toISOString();
+  return {
+    campaignId,
+    vendorId: 'explorer',
+    name: campaignId,
+    timezone,
+    startDate: shift(-1).slice(0, 10),
+    endDate: shift(1).slice(0, 10),
+    dailyWindow: { open: '00:00', close: '23:59' },
+    dailyQuota: workload.quota,
+    perUserDailyLimit: 1,
+    couponValidityDays: 30,
+    counterShards: workload.mode === 'dynamodb' ? workload.counterShards : 1,
+    discount: { type: 'PERCENT', value: 10 },
+    createdAt: new Date(now - 86_400_000).toISOString(),
+  } as Campaign;
+}
+
+let runs = 0;
+
+/**
+ * Runs one workload under scheduler `s` against `backends` and checks the five guarantees.
+ * `clock` is the run's virtual clock (epoch ms), advanced by the scheduler's act and by the phases.
+ */
+export async function runWorkload(
+  backends: Backends,
+  workload: Workload,
+  s: fc.Scheduler,
+  clock: { now: number },
+  quiet: Quiescence,
+): Promise<RunReport> {
+  const run = ++runs;
+  const campaignId = `x${process.pid}-${run}`;
+  const campaign = campaignOf(workload, campaignId, clock.now);
+  const day: CampaignDay = { campaignId, issueDate: issueDayOf(campaign, new Date(clock.now)) };
+  const plan = new FaultPlan(workload.faults, seededRandom(workload.seed));
+  const actors = new AsyncLocalStorage<string>();
+  const crashes = new Map<string, () => void>();
+  const lates: Promise<unknown>[] = [];
+  /** Off once the runs are over: the checks read the backends directly. */
+  let scheduling = true;
+  const point = (label: string) => {
+    if (!scheduling) return Promise.resolve();
+    if (process.env.EXPLORER_DEBUG) console.log('point', label);
+    return s.schedule(Promise.resolve(label), label).then(() => undefined);
+  };
+  const network: Network = {
+    plan,
+    point,
+    later: (label, deliver) => {
+      lates.push(
+        point(label)
+          .then(deliver)
+          .catch(() => undefined),
+      );
+    },
+    track: (work) => quiet.track(work),
+    actor: () => actors.getStore() ?? 'explorer',
+    crash: () => {
+      crashes.get(actors.getStore() ?? '')?.();
+      return new Promise<never>(() => undefined);
+    },
+  };
+  const now = () => new Date(clock.now);
+  const sqsModel = new SqsModel(() => clock.now);
+  const issueQueueUrl = `http://sqs.model/000000000000/${campaignId}-issue`;
+  const deadLetterQueueUrl = `http://sqs.model/000000000000/${campaignId}-dlq`;
+  sqsModel.create(deadLetterQueueUrl, 60);
+  sqsModel.create(issueQueueUrl, VISIBILITY_TIMEOUT_S, {
+    deadLetterQueueUrl,
+    maxReceiveCount: MAX_RECEIVE_COUNT,
+  });
+
+  const retryStrategy = new ConfiguredRetryStrategy(3, () => 0);
+  const common = { region: 'us-east-1', credentials: backends.credentials, retryStrategy };
+  const dynamo = new DynamoDBClient({
+    ...common,
+    endpoint: backends.dynamodbEndpoint,
+    requestHandler: new ExplorerRequestHandler('dynamodb', network, realDelivery(network)),
+  });
+  const documents = DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } });
+  const sqs = new SQSClient({
+    ...common,
+    endpoint: 'http://sqs.model',
+    requestHandler: new ExplorerRequestHandler('sqs', network, (request) => sqsModel.handle(request)),
+  });
+  const realFetch = globalThis.fetch;
+  globalThis.fetch = explorerFetch(network, backends.redisUrl, realFetch);
+  const redis = new Redis({
+    url: backends.redisUrl,
+    token: backends.redisToken,
+    enableTelemetry: false,
+    automaticDeserialization: false,
+    retry: { retries: 2, backoff: () => 0 },
+  });
+  const store = (): AdmissionStore =>
+    workload.mode === 'redis'
+      ? new RedisAdmissionStore(redis)
+      : new DynamoDbAdmissionStore(documents, backends.tables.admission);
+  const coupons = new DynamoDbCouponStore(documents, backends.tables.coupon, backends.tables.admission);
+  const failures = new DynamoDbFailedEventStore(documents, backends.tables.failedEvent);
+  const queue = new SqsAdmissionQueue(sqs, issueQueueUrl);
+  const campaigns = { get: async () => campaign, list: async () => [campaign] };
+
+  const answers: Record<string, Answer[]> = {};
+  let actorCount = 0;
+  /** Runs `body` as an actor: started at a point the scheduler picks; resolves when it ends or crashes. */
+  const actor = (name: string, body: (id: string) => Promise<void>): Promise<void> => {
+    const id = `${name}#${++actorCount}`;
+    const crashed = new Promise<void>((resolve) => crashes.set(id, resolve));
+    return Promise.race([actors.run(id, () => point(`start ${id}`).then(() => body(id))), crashed]);
+  };
+  const issue = (userId: string) =>
+    actor(`issue:${userId}`, async (id) => {
+      answers[userId] ??= [];
+      const said = answers[userId];
+      const index = said.push('CRASHED') - 1;
+      try {
+        await issueCoupon(
+          {
+            campaigns,
+            admissions: store(),
+            queue,
+            soldOut: new SoldOutCache(now),
+            clock: now,
+            log: silent,
+            admissionRetentionDays: 7,
+          },
+          { campaignId, userId, requestId: `${run}-${id}` },
+        );
+        said[index] = 'ACCEPTED';
+      } catch (error) {
+        // By name, so that the explorer also runs against versions of the product without it.
+        if ((error as Error).name === 'AdmissionUnsettledError') said[index] = 'OUTCOME_UNKNOWN';
+        else said[index] = error instanceof DomainError ? error.code : 'UNAVAILABLE';
+      }
+    });
+  const consume = () =>
+    actor('consumer', async () => {
+      await consumeBatch({ campaigns, admissions: store(), coupons, clock: now }, sqsModel, issueQueueUrl).catch(
+        () => undefined,
+      );
+    });
+  const replay = () =>
+    actor('replay', async () => {
+      let receives = 0;
+      await replayDeadLetters({
+        campaigns,
+        admissions: store(),
+        coupons,
+        clock: now,
+        deadLetters: new SqsDeadLetterSource(sqs, deadLetterQueueUrl, 60),
+        failures,
+        maxReplayAttempts: 3,
+        hasTime: () => receives++ < 3,
+      }).catch(() => undefined);
+    });
+  const reconcileRun = () =>
+    actor('reconcile', async () => {
+      await reconcile({
+        campaigns,
+        admissions: store(),
+        coupons,
+        failures,
+        queue,
+        queueDepth: () => queueDepth(sqs, issueQueueUrl),
+        maxMessageAgeMs: VISIBILITY_TIMEOUT_S * MAX_RECEIVE_COUNT * 1000,
+        clock: now,
+        log: silent,
+        graceMs: GRACE_MS,
+        lookbackMs: 86_400_000,
+      }).catch(() => undefined);
+    });
+
+  try {
+    // 1. The burst, with the faults on.
+    const burst = [
+      ...workload.burst.map((u) => issue(`u${u}`)),
+      ...Array.from({ length: workload.consumerRuns }, consume),
+      ...Array.from({ length: workload.replayRuns }, replay),
+      ...Array.from({ length: workload.reconcileRuns }, reconcileRun),
+    ];
+    await s.waitFor(Promise.all(burst));
+    plan.outage = workload.outage;
+    for (let round = 0; round < workload.outageRounds; round++) {
+      clock.now += VISIBILITY_TIMEOUT_S * 1000 + 1_000;
+      await s.waitFor(Promise.all([consume(), consume(), replay(), reconcileRun()]));
+    }
+
+    // 2. The faults clear; new users keep asking for 10 s while late requests land and batches run.
+    plan.outage = undefined;
+    plan.cleared = true;
+    const clearedAt = clock.now;
+    const newcomers = Array.from({ length: workload.quota + 1 }, (_, i) => `n${i}`);
+    const demand = actor('demand', async () => {
+      for (const [i, userId] of newcomers.entries()) {
+        clock.now = Math.max(clock.now, clearedAt + ((i + 1) * DEMAND_AFTER_CLEAR_MS) / (newcomers.length + 1));
+        await issue(userId);
+      }
+    });
+    await s.waitFor(Promise.all([demand, consume(), ...lates]));
+    const afterDemand = (await s.waitFor(store().ledger(day))).length;
+
+    // 3. The pipeline settles: past the reconciliation grace and the leaked-unit quiet time, batches drain.
+    for (let round = 0; round < 6; round++) {
+      clock.now += Math.max(GRACE_MS, VISIBILITY_TIMEOUT_S * 1000) + 1_000;
+      await s.waitFor(Promise.all([reconcileRun(), ...lates]));
+      for (let batch = 0; batch < 20 && sqsModel.depth(issueQueueUrl) > 0; batch++) {
+        await s.waitFor(consume());
+        if (sqsModel.depth(issueQueueUrl) > 0) clock.now += VISIBILITY_TIMEOUT_S * 1000;
+      }
+      await s.waitFor(replay());
+      if (sqsModel.depth(issueQueueUrl) === 0 && sqsModel.depth(deadLetterQueueUrl) === 0) {
+        const settledReport = await s.waitFor(reconcileRun().then(() => sqsModel.depth(issueQueueUrl)));
+        if (settledReport === 0) break;
+      }
+    }
+
+    scheduling = false;
+    return await check({ store: store(), coupons, failures, day, quota: workload.quota, answers, afterDemand, plan });
+  } finally {
+    globalThis.fetch = realFetch;
+    dynamo.destroy();
+    sqs.destroy();
+  }
+}
