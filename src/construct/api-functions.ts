@@ -59,8 +59,7 @@ export class ApiFunctions extends Construct {
       handler: HANDLERS.issue,
       timeout: Duration.seconds(10),
       memorySize: ISSUE_MEMORY_MB,
-      // Pre-warmed environments warm up during INIT (lambdas/handlers/issue-coupon.ts init).
-      awaitInit: true,
+      // An ES module (src/functions/bundling/bundles.ts): pre-warmed environments warm up during INIT.
       reservedConcurrentExecutions: props.issueReservedConcurrency,
       environment: {
         ...callerEnv,

@@ -1,9 +1,9 @@
-import * as path from 'node:path';
-import { AssetHashType, DockerImage, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { type ISource, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import type { IConstruct } from 'constructs';
-import { buildWebPagesSync, WEB_PAGES, type WebPage } from '../../tools/build/web-pages';
 import type { WebConfig, WebUserAuth } from '../web/config';
+import { WEB_PAGES, type WebPage } from '../web/pages';
+import { webPagesAssetDir } from './assets';
 
 /**
  * What the console's distribution serves and how (lib/constructs/console.ts): the built pages, each page's
@@ -103,25 +103,10 @@ export function contentSecurityPolicy(connect: readonly string[]): string {
 }
 
 /**
- * The built pages as a deployment source: `web/build.ts` bundles them with esbuild at synth (no Docker), into
- * `<asset>/console/` and `<asset>/drop/`. The asset is hashed on that output, so a change to any file a page
- * bundles (under `web/` or imported from elsewhere) is a new asset and a new deployment. Stacks whose bundling
- * is skipped (`aws:cdk:bundling-stacks`, as the infra tests set) do not build.
- * @param build writes the pages into the directory it is given; tests replace it.
+ * The built pages as a deployment source: `<assets>/web/console/` and `<assets>/web/drop/`, built at package build
+ * time (src/construct/assets.ts), so the consumer's synth runs no bundler.
+ * @throws Error when the pages have not been built (`npm run build:assets` in a checkout).
  */
-export function builtPages(build: (outDir: string) => void = buildWebPagesSync): ISource {
-  return Source.asset(path.join(__dirname, '..', '..', 'web'), {
-    assetHashType: AssetHashType.OUTPUT,
-    bundling: {
-      local: {
-        tryBundle(outputDir: string): boolean {
-          // Throws with esbuild's messages when a page does not compile: a broken page fails the synth.
-          build(outputDir);
-          return true;
-        },
-      },
-      // Required by the type, never pulled: local bundling above always builds or throws.
-      image: DockerImage.fromRegistry('public.ecr.aws/docker/library/node:22-slim'),
-    },
-  });
+export function builtPages(): ISource {
+  return Source.asset(webPagesAssetDir());
 }

@@ -21,8 +21,8 @@ import { BlockPublicAccess, Bucket, BucketEncryption, type CfnBucket, ObjectOwne
 import { Asset } from 'aws-cdk-lib/aws-s3-assets';
 import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct, type IConstruct } from 'constructs';
-import { WEB_PAGES, type WebPage } from '../../tools/build/web-pages';
 import type { WebConfig } from '../web/config';
+import { WEB_PAGES, type WebPage } from '../web/pages';
 import { acknowledge } from './acknowledge';
 import { builtPages, contentSecurityPolicy, VIEWER_REQUEST_CODE } from './console-pages';
 

@@ -50,8 +50,6 @@ export class IssuePrewarm extends Construct {
     this.applier = new AppFunction(this, 'ApplyPrewarmFunction', {
       handler: HANDLERS.prewarm,
       timeout: Duration.seconds(30),
-      // The Lambda client loads the SDK's event-stream serde at init.
-      bundleEventStreams: true,
       environment: {
         [ENV.ISSUE_FUNCTION_NAME]: props.issueFunction.functionName,
         [ENV.ISSUE_ALIAS_NAME]: ISSUE_ALIAS_NAME,

@@ -4,9 +4,7 @@ import { FcfsCouponStack } from '../../src/construct/fcfs-coupon-stack';
 import { openApiDocument, SECURITY } from '../../src/contract/openapi/document';
 
 // Templates only: bundling is skipped here.
-const template = Template.fromStack(
-  new FcfsCouponStack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Test', {}),
-);
+const template = Template.fromStack(new FcfsCouponStack(new App(), 'Test', {}));
 const document = openApiDocument();
 
 /** `AuthorizationType` of every route of the synthesized template, by route key. */

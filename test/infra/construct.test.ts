@@ -11,7 +11,7 @@ import { FUNCTION_ENV } from '../../src/functions/runtime/config';
 
 jest.setTimeout(120_000);
 
-const newStack = () => new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Shop');
+const newStack = () => new Stack(new App(), 'Shop');
 
 describe('infra: FcfsCoupon construct', () => {
   it('synthesizes with no props: DynamoDB admission, a Cognito pool, every route, retained tables, no outputs', () => {

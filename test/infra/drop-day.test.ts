@@ -9,7 +9,7 @@ const CACHING_DISABLED = '4135ea2d-6df8-44a3-9df3-4b5a84be39ad';
 const ALL_VIEWER_EXCEPT_HOST_HEADER = 'b689b0a8-53d0-40ab-baf2-68738e2966ac';
 
 function synth(props: FcfsCouponProps = {}, region?: string) {
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  const app = new App();
   const stack = new Stack(app, 'Test', region ? { env: { region, account: '123456789012' } } : {});
   const coupons = new FcfsCoupon(stack, 'Coupons', props);
   return { stack, coupons, template: Template.fromStack(stack) };

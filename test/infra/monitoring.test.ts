@@ -6,7 +6,7 @@ import { ISSUE_OUTCOME_METRICS, METRIC } from '../../src/contract/names';
 import { localId } from '../support/template';
 
 // Templates only: bundling is skipped here.
-const app = () => new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+const app = () => new App();
 const synth = (props: FcfsCouponStackProps = {}) => Template.fromStack(new FcfsCouponStack(app(), 'Test', props));
 
 /** The stack with an existing topic (another stack's), as a team passes its paging topic. */

@@ -24,7 +24,7 @@ const shapes = STACK_SHAPES;
 
 describe('infra: cdk-nag', () => {
   it.each(shapes)('%s: zero unacknowledged AwsSolutions and Serverless findings', (_, props) => {
-    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const app = new App();
     const stack = new FcfsCouponStack(app, 'Nag', props);
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
     expect(() => app.synth()).not.toThrow();
@@ -38,7 +38,7 @@ describe('infra: cdk-nag', () => {
   });
 
   it('fails the synth on a finding nobody acknowledged', () => {
-    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const app = new App();
     const stack = new FcfsCouponStack(app, 'Nag', {});
     // A queue without encryption, TLS enforcement or a dead-letter queue.
     new Queue(stack, 'Careless', { enforceSSL: false });

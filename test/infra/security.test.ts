@@ -8,8 +8,7 @@ import { localId } from '../support/template';
 
 // Identity, least privilege and closed doors, read off the synthesized template (bundling skipped).
 
-const stackOf = (props: FcfsCouponStackProps = {}) =>
-  new FcfsCouponStack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Test', props);
+const stackOf = (props: FcfsCouponStackProps = {}) => new FcfsCouponStack(new App(), 'Test', props);
 const cognito = Template.fromStack(stackOf());
 const redis = Template.fromStack(stackOf({ upstashSecretName: 'prod/upstash' }));
 const openStack = stackOf({ userAuth: 'none' });

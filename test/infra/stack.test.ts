@@ -6,7 +6,7 @@ import { localId } from '../support/template';
 
 // Templates only: bundling is skipped here (the bench smoke test and every local cloud start bundle the functions).
 const synth = (props: ConstructorParameters<typeof FcfsCouponStack>[2] = {}) =>
-  Template.fromStack(new FcfsCouponStack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Test', props));
+  Template.fromStack(new FcfsCouponStack(new App(), 'Test', props));
 const dynamoMode = synth();
 const redisMode = synth({ upstashSecretName: 'prod/upstash' });
 

@@ -19,7 +19,7 @@ export async function generatedFiles(): Promise<Record<keyof typeof GENERATED, s
 }
 
 /**
- * `npm run openapi`: writes openapi.json and local/openapi/api-types.d.ts. With `--check`, writes nothing and exits
+ * `npm run openapi`: writes openapi.json and src/contract/openapi/api-types.d.ts. With `--check`, writes nothing and exits
  * 1 when a committed file differs from what the code generates.
  */
 async function main() {

@@ -1,12 +1,10 @@
 import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { type BuildOptions, build, buildSync } from 'esbuild';
+import { type BuildOptions, build } from 'esbuild';
 
-/** The static pages that ship with the product: each a folder under `web/` with `index.html` and `main.ts`. */
-export const WEB_PAGES = ['console', 'drop'] as const;
-export type WebPage = (typeof WEB_PAGES)[number];
+import { WEB_PAGES } from '../../src/web/pages';
 
-const SOURCE_DIR = __dirname;
+const SOURCE_DIR = join(__dirname, '..', '..', 'src', 'web');
 
 function options(outDir: string): BuildOptions {
   return {
@@ -43,11 +41,5 @@ function copyStatic(outDir: string): void {
  */
 export async function buildWebPages(outDir: string): Promise<void> {
   await build(options(outDir));
-  copyStatic(outDir);
-}
-
-/** {@link buildWebPages}, synchronously: for the construct's asset bundling at synth time. */
-export function buildWebPagesSync(outDir: string): void {
-  buildSync(options(outDir));
   copyStatic(outDir);
 }

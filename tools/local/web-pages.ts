@@ -2,7 +2,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { contentSecurityPolicy } from '../../src/construct/console-pages';
 import type { WebConfig } from '../../src/web/config';
-import { buildWebPages, WEB_PAGES, type WebPage } from '../build/web-pages';
+import { WEB_PAGES, type WebPage } from '../../src/web/pages';
+import { buildWebPages } from '../build/web-pages';
 import type { LocalControl } from './http-api';
 import { sendJson } from './http-server';
 
