@@ -17,6 +17,8 @@ module.exports = {
     { ...base, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'] },
     // Every benchmark at tiny sizes, so `npm run bench` cannot rot.
     { ...base, displayName: 'bench', testMatch: ['<rootDir>/test/bench/**/*.test.ts'] },
+    // The packed package installed into scratch CDK apps (npm pack, npm install, synth, cfn-lint).
+    { ...base, displayName: 'package', testMatch: ['<rootDir>/test/package/**/*.test.ts'] },
     // Long load under faults: `npm run test:soak` (CI runs it after `npm test`).
     { ...base, displayName: 'soak', testMatch: ['<rootDir>/test/soak/**/*.test.ts'] },
   ],

@@ -1,7 +1,6 @@
 #!/usr/bin/env node
 import { App, Validations } from 'aws-cdk-lib';
-import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
-import { FcfsCouponStack, userAuthFromContext } from '../src';
+import { FcfsCouponStack, nagChecks, userAuthFromContext } from '../src';
 
 const app = new App();
 const context = (key: string): string | undefined => app.node.tryGetContext(key) ?? undefined;
@@ -34,5 +33,5 @@ new FcfsCouponStack(app, context('stackName') ?? 'FcfsCoupon', {
 // cdk-nag (AwsSolutions and Serverless packs): a finding that is neither fixed nor acknowledged with a reason fails
 // the synth. `-c nag=false` skips it (the local cloud does; test/infra/nag.test.ts checks every mode).
 if (context('nag') !== 'false') {
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
+  Validations.of(app).addPlugins(...nagChecks(app));
 }

@@ -8,6 +8,7 @@ export type { CouponConsole } from './construct/console';
 export type { CouponTables } from './construct/data';
 export { FcfsCoupon, type FcfsCouponProps } from './construct/fcfs-coupon';
 export { FcfsCouponStack, type FcfsCouponStackProps } from './construct/fcfs-coupon-stack';
+export { nagChecks } from './construct/nag';
 export type { UserAuthMode } from './construct/user-auth';
 export { userAuthFromContext } from './construct/user-auth';
 export {

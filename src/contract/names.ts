@@ -147,3 +147,9 @@ export const HANDLERS = {
 export type FunctionRole = keyof typeof HANDLERS;
 /** A handler file name: a value of {@link HANDLERS}. */
 export type HandlerName = (typeof HANDLERS)[FunctionRole];
+
+/**
+ * The headers of the winners CSV response (`getWinners` in src/contract/api-contract.ts) beside
+ * `content-disposition`: the API's CORS exposes them (src/construct/api.ts) so that the console can read them.
+ */
+export const WINNERS_CSV_HEADERS = ['x-quota', 'x-admitted', 'x-persisted', 'x-next-cursor'] as const;
