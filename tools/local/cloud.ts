@@ -23,7 +23,7 @@ import { startLocalSecretsManager } from './secrets-manager';
 import { startServiceProxy } from './service-proxy';
 import type { AdminCredentials } from './sigv4';
 import { LOCAL_UPSTASH_SECRET, synthesize } from './synth';
-import { LOCAL_REGION, loadStack, type PhysicalResource } from './template';
+import { admissionModeOf, LOCAL_REGION, loadStack, notRunLocally, type PhysicalResource } from './template';
 import { startUpstashBridge } from './upstash-bridge';
 import { startLocalWebPages } from './web-pages';
 
@@ -41,8 +41,13 @@ export interface LocalCloudOptions {
   readonly cdkOut?: string;
   /** Where endpoints.json and logs go. @default `<root>/.local` */
   readonly stateDir?: string;
-  /** Skip `cdk synth` and use the assembly already in cdkOut. @default false */
+  /**
+   * Skip `cdk synth` and run the assembly already in cdkOut (`fcfs-coupon-local --app`), in the admission mode its
+   * functions were synthesized for. @default false
+   */
   readonly skipSynth?: boolean;
+  /** The stack of cdkOut to run. @default - its only stack; several need a name */
+  readonly stackName?: string;
   /**
    * Execution environments per function (Lambda concurrency), unless the template reserves fewer.
    * @default two per core, 4 to 16 (LOCAL_LAMBDA_CONCURRENCY; {@link DEFAULT_FUNCTION_CONCURRENCY})
@@ -139,18 +144,27 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   mkdirSync(logDir, { recursive: true });
   const cdkOut = options.cdkOut ?? path.join(projectRoot, 'cdk.out');
   const redisServer = hasRedisServer();
+  // An assembly synthesized elsewhere runs in the mode it was synthesized for, with the secret name it reads.
+  const synthesized = options.skipSynth ? admissionModeOf(loadStack(cdkOut, options.stackName)) : undefined;
+  if (synthesized && options.admissionMode && synthesized.mode !== options.admissionMode) {
+    throw new Error(`${cdkOut} was synthesized for ${synthesized.mode} admission, not ${options.admissionMode}`);
+  }
+  const requested = options.admissionMode ?? synthesized?.mode;
   // Asked for by name: running DynamoDB mode instead would pass off one mode's results as the other's.
-  if (options.admissionMode === 'redis' && !redisServer) throw new Error(REDIS_SERVER_NEEDED);
-  const mode: AdmissionMode = options.admissionMode ?? (redisServer ? 'redis' : 'dynamodb');
-  if (!options.admissionMode && !redisServer) log('redis-server is not on PATH: running DynamoDB admission mode');
-  log(`admission mode: ${mode}${options.admissionMode ? '' : ' (set ADMISSION_MODE=dynamodb|redis to choose)'}`);
+  if (requested === 'redis' && !redisServer) throw new Error(REDIS_SERVER_NEEDED);
+  const mode: AdmissionMode = requested ?? (redisServer ? 'redis' : 'dynamodb');
+  if (!requested && !redisServer) log('redis-server is not on PATH: running DynamoDB admission mode');
+  log(`admission mode: ${mode}${requested ? '' : ' (set ADMISSION_MODE=dynamodb|redis to choose)'}`);
+  const upstashSecretId = synthesized?.upstashSecretId ?? LOCAL_UPSTASH_SECRET;
 
   if (!options.skipSynth) {
     log(`synthesizing the CDK app into ${path.relative(projectRoot, cdkOut) || cdkOut} ...`);
     synthesize(cdkOut, mode, options.context);
   }
   const chaos = new Chaos(options.chaos ?? {});
-  const stack = loadStack(cdkOut);
+  const stack = loadStack(cdkOut, options.stackName);
+  const skipped = notRunLocally(stack);
+  if (skipped.length > 0) log(`not run locally (the rest runs): ${skipped.join(', ')}`);
 
   const stoppers: (() => Promise<void>)[] = [];
   const stopAll = async () => {
@@ -193,7 +207,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     if (bridge) stoppers.push(bridge.stop);
     const secrets = await startLocalSecretsManager(
       functionBridge
-        ? { [LOCAL_UPSTASH_SECRET]: JSON.stringify({ url: functionBridge.url, token: functionBridge.token }) }
+        ? { [upstashSecretId]: JSON.stringify({ url: functionBridge.url, token: functionBridge.token }) }
         : {},
     );
     stoppers.push(secrets.stop);
@@ -244,7 +258,6 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
 
     // The console and the drop page, on the API's port (same origin: no CORS).
     const webPages = await startLocalWebPages({
-      outDir: path.join(stateDir, 'web'),
       region: LOCAL_REGION,
       localIssuer: issuer !== undefined,
       adminCredentials,

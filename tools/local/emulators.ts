@@ -106,7 +106,8 @@ export async function startDynamoDbLocal(logDir: string, port?: number): Promise
 /** fauxqs (SQS emulator) 1.9.x in its own Node process, without request logging. */
 export async function startFauxqs(logDir: string, port?: number): Promise<Emulator> {
   const listen = port ?? (await freePort());
-  const cli = path.join(projectRoot, 'tools', 'local', 'fauxqs-server.mjs');
+  // Beside this file in the sources and in the package's bundle (dist/local/, tools/build/local-cli.ts).
+  const cli = path.join(__dirname, 'fauxqs-server.mjs');
   const child = startProcess(process.execPath, [cli], path.join(logDir, 'fauxqs.log'), {
     ...process.env,
     FAUXQS_PORT: String(listen),

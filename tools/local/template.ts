@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { type AdmissionMode, ENV } from '../../src/contract/names';
 
 /** A CloudFormation resource as synthesized. */
 export interface Resource {
@@ -21,20 +22,94 @@ export const LOCAL_ACCOUNT = '000000000000';
 export const LOCAL_REGION = 'us-east-1';
 
 /**
- * Reads the single stack of a cloud assembly (`cdk.out/manifest.json` -> `<stack>.template.json`).
- * @throws Error when the assembly has no stack or several.
+ * Reads one stack of a cloud assembly (`cdk.out/manifest.json` -> `<stack>.template.json`): `stackName`, or the
+ * only one.
+ * @throws Error when the assembly has no stack, lacks `stackName`, or has several and `stackName` names none.
  */
-export function loadStack(cdkOut: string): SynthesizedStack {
+export function loadStack(cdkOut: string, stackName?: string): SynthesizedStack {
   const manifest = JSON.parse(readFileSync(path.join(cdkOut, 'manifest.json'), 'utf8')) as {
-    artifacts: Record<string, { type: string; properties?: { templateFile?: string } }>;
+    artifacts: Record<string, { type: string; displayName?: string; properties?: { templateFile?: string } }>;
   };
   const stacks = Object.entries(manifest.artifacts).filter(([, a]) => a.type === 'aws:cloudformation:stack');
-  if (stacks.length !== 1) throw new Error(`expected one stack in ${cdkOut}, found ${stacks.length}`);
-  const [stackName, artifact] = stacks[0] as [string, { properties?: { templateFile?: string } }];
+  const names = stacks.map(([name]) => name);
+  if (stacks.length === 0) throw new Error(`no stack in ${cdkOut}`);
+  if (stackName === undefined && stacks.length > 1) {
+    throw new Error(`${cdkOut} has ${stacks.length} stacks (${names.join(', ')}): name one with --stack`);
+  }
+  const found = stackName === undefined ? stacks[0] : stacks.find(([name]) => name === stackName);
+  if (!found) throw new Error(`no stack ${stackName} in ${cdkOut}: it has ${names.join(', ')}`);
+  const [name, artifact] = found;
   const template = JSON.parse(
-    readFileSync(path.join(cdkOut, artifact.properties?.templateFile ?? `${stackName}.template.json`), 'utf8'),
+    readFileSync(path.join(cdkOut, artifact.properties?.templateFile ?? `${name}.template.json`), 'utf8'),
   ) as { Resources: Record<string, Resource> };
-  return { stackName, cdkOut, resources: template.Resources };
+  return { stackName: name, cdkOut, resources: template.Resources };
+}
+
+/**
+ * Resource types the local cloud runs or stands in for (tools/local/provision/), or that need nothing locally
+ * (permissions, alarms, dashboards, stages and the like: configuration the local cloud has no use for).
+ */
+const RUN_LOCALLY = new Set([
+  'AWS::DynamoDB::Table',
+  'AWS::SQS::Queue',
+  'AWS::Lambda::Function',
+  'AWS::Lambda::Alias',
+  'AWS::Lambda::Version',
+  'AWS::Lambda::EventSourceMapping',
+  'AWS::ApiGatewayV2::Api',
+  'AWS::ApiGatewayV2::Integration',
+  'AWS::ApiGatewayV2::Authorizer',
+  'AWS::ApiGatewayV2::Route',
+  'AWS::ApiGatewayV2::Stage',
+  'AWS::Events::Rule',
+  'AWS::Cognito::UserPool',
+  'AWS::Cognito::UserPoolClient',
+  'AWS::Scheduler::ScheduleGroup',
+  'AWS::Logs::LogGroup',
+  'AWS::IAM::Role',
+  'AWS::IAM::Policy',
+  'AWS::Lambda::Permission',
+  'AWS::SQS::QueuePolicy',
+  'AWS::CloudWatch::Alarm',
+  'AWS::CloudWatch::Dashboard',
+  'AWS::SNS::Topic',
+  'AWS::SNS::TopicPolicy',
+  'AWS::SNS::Subscription',
+  'AWS::CDK::Metadata',
+]);
+
+/**
+ * What of `stack` the local cloud does not run, as `LogicalId (Type)`: resources of a type outside
+ * {@link RUN_LOCALLY}, and functions on a runtime other than Node.js (CDK's Python custom resources).
+ */
+export function notRunLocally(stack: SynthesizedStack): string[] {
+  return Object.entries(stack.resources)
+    .filter(([, r]) => !RUN_LOCALLY.has(r.Type) || (r.Type === 'AWS::Lambda::Function' && !isNodeFunction(r)))
+    .map(([id, r]) =>
+      r.Type === 'AWS::Lambda::Function' ? `${id} (${r.Type}, ${String(r.Properties?.Runtime)})` : `${id} (${r.Type})`,
+    );
+}
+
+/** True for a function on a Node.js runtime (`nodejs22.x`), which the local cloud runs. */
+export function isNodeFunction(resource: Resource): boolean {
+  return String(resource.Properties?.Runtime ?? '').startsWith('nodejs');
+}
+
+/**
+ * The admission mode the stack's functions were synthesized for (their `ADMISSION_MODE` variable) and, in Redis
+ * mode, the Upstash secret they read (`UPSTASH_SECRET_ID`, src/contract/names.ts ENV).
+ * @throws Error when no function of the stack carries `ADMISSION_MODE`: the stack holds no FcfsCoupon.
+ */
+export function admissionModeOf(stack: SynthesizedStack): { mode: AdmissionMode; upstashSecretId?: string } {
+  for (const [, r] of resourcesOfType(stack, 'AWS::Lambda::Function')) {
+    const variables = (r.Properties?.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables;
+    const mode = variables?.[ENV.ADMISSION_MODE];
+    if (mode === 'redis' || mode === 'dynamodb') {
+      const secret = variables?.[ENV.UPSTASH_SECRET_ID];
+      return typeof secret === 'string' ? { mode, upstashSecretId: secret } : { mode };
+    }
+  }
+  throw new Error(`stack ${stack.stackName} has no FcfsCoupon: no function carries ${ENV.ADMISSION_MODE}`);
 }
 
 /** Logical ids of the resources of one type. */

@@ -1,9 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { webPagesAssetDir } from '../../src/construct/assets';
 import { contentSecurityPolicy } from '../../src/construct/console-pages';
 import type { WebConfig } from '../../src/web/config';
 import { WEB_PAGES, type WebPage } from '../../src/web/pages';
-import { buildWebPages } from '../build/web-pages';
 import type { LocalControl } from './http-api';
 import { sendJson } from './http-server';
 
@@ -21,8 +21,8 @@ const CSP = contentSecurityPolicy([]);
 
 /** What the local cloud's pages are configured with (web/config.ts), but the origin, read from each request. */
 export interface LocalWebOptions {
-  /** Where the pages are built (`<stateDir>/web`); overwritten at each start. */
-  readonly outDir: string;
+  /** Where the built pages are. @default - the package's prebuilt pages (src/construct/assets.ts) */
+  readonly pagesDir?: string;
   readonly region: string;
   /** True when the local issuer mints user tokens (`POST /_local/token`); false in open mode (auth=none). */
   readonly localIssuer: boolean;
@@ -35,7 +35,7 @@ export interface LocalWebOptions {
  * CORS), users sign in with the local issuer (or name themselves in open mode), and only the console gets the
  * local admin's credentials (the drop page is a customer's page: it never holds them).
  */
-export function localWebConfig(origin: string, options: Omit<LocalWebOptions, 'outDir'>, page: WebPage): WebConfig {
+export function localWebConfig(origin: string, options: Omit<LocalWebOptions, 'pagesDir'>, page: WebPage): WebConfig {
   const config: WebConfig = {
     apiUrl: origin,
     countUrl: origin,
@@ -48,17 +48,17 @@ export function localWebConfig(origin: string, options: Omit<LocalWebOptions, 'o
 }
 
 /**
- * Builds the pages (web/build.ts) into `outDir` and serves them on the API's port: `GET /console/` and
+ * Serves the built pages (those the package ships, as a deployment uploads them) on the API's port: `GET /console/` and
  * `GET /drop/` (their files, read into memory once), `GET /<page>/config.json` ({@link localWebConfig}), and a
  * redirect from `/<page>` to `/<page>/` so the pages' relative URLs resolve. Other paths fall through (false).
- * @throws Error with esbuild's messages when a page does not compile.
+ * @throws Error when the pages have not been built (`npm run build:assets`).
  */
 export async function startLocalWebPages(options: LocalWebOptions): Promise<LocalControl> {
-  await buildWebPages(options.outDir);
+  const dir = options.pagesDir ?? webPagesAssetDir();
   const files = new Map<string, Buffer>();
   for (const page of WEB_PAGES) {
-    for (const file of readdirSync(path.join(options.outDir, page))) {
-      files.set(`/${page}/${file}`, readFileSync(path.join(options.outDir, page, file)));
+    for (const file of readdirSync(path.join(dir, page))) {
+      files.set(`/${page}/${file}`, readFileSync(path.join(dir, page, file)));
     }
   }
   return async (req, _body, res) => {

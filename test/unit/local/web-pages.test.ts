@@ -1,17 +1,13 @@
-import { mkdtempSync, rmSync } from 'node:fs';
 import * as http from 'node:http';
-import { tmpdir } from 'node:os';
-import * as path from 'node:path';
 import { type LocalListener, listenLocal, sendJson } from '../../../tools/local/http-server';
 import { startLocalWebPages } from '../../../tools/local/web-pages';
 
 describe('local cloud: the console and the drop page on the API port', () => {
   let server: LocalListener;
-  let outDir: string;
   const admin = { accessKeyId: 'AKIALOCAL', secretAccessKey: 'secret' };
 
   async function serve(localIssuer: boolean): Promise<LocalListener> {
-    const pages = await startLocalWebPages({ outDir, region: 'eu-west-1', localIssuer, adminCredentials: admin });
+    const pages = await startLocalWebPages({ region: 'eu-west-1', localIssuer, adminCredentials: admin });
     return listenLocal(
       http.createServer(async (req, res) => {
         if (!(await pages(req, Buffer.alloc(0), res))) sendJson(res, 418, { message: 'fell through' });
@@ -20,12 +16,10 @@ describe('local cloud: the console and the drop page on the API port', () => {
   }
 
   beforeAll(async () => {
-    outDir = mkdtempSync(path.join(tmpdir(), 'local-web-'));
     server = await serve(true);
   }, 60_000);
   afterAll(async () => {
     await server?.close();
-    rmSync(outDir, { recursive: true, force: true });
   });
 
   it.each(['console', 'drop'])('serves /%s/ as HTML with its script and stylesheet', async (page) => {

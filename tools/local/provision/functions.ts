@@ -1,11 +1,14 @@
+import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import type { Chaos } from '../chaos';
 import { LocalFunction, type LocalFunctionSpec } from '../lambda-runtime';
 import {
+  isNodeFunction,
   LOCAL_ACCOUNT,
   LOCAL_REGION,
   type PhysicalResource,
+  type Resource,
   resolveIntrinsics,
   resourcesOfType,
   type SynthesizedStack,
@@ -45,6 +48,18 @@ export interface FunctionOptions {
 }
 
 /**
+ * The folder of `fn`'s code in `cdkOut`: the `aws:asset:path` metadata `cdk synth` writes, else (an app run
+ * without the CLI, which writes no asset metadata) the staged asset its `Code.S3Key` (`<hash>.zip`) names.
+ */
+function assetPathOf(fn: Resource, cdkOut: string): string | undefined {
+  const fromMetadata = fn.Metadata?.['aws:asset:path'];
+  if (typeof fromMetadata === 'string') return fromMetadata;
+  const key = (fn.Properties?.Code as { S3Key?: unknown } | undefined)?.S3Key;
+  const staged = typeof key === 'string' ? `asset.${key.replace(/\.zip$/, '')}` : undefined;
+  return staged && existsSync(path.join(cdkOut, staged)) ? staged : undefined;
+}
+
+/**
  * Records every AWS::Lambda::Function's name and ARN in `physical`, then builds each one's local runtime: its
  * bundle from cdkOut, handler, Timeout (s, default 3), MemorySize (MB, default 128), reserved concurrency, and its
  * template environment with intrinsics resolved against `physical`, plus the variables Lambda sets and the local
@@ -57,7 +72,8 @@ export function provisionFunctions(
   physical: Record<string, PhysicalResource>,
   options: FunctionOptions,
 ): Record<string, LocalFunction> {
-  const functionDefs = resourcesOfType(stack, 'AWS::Lambda::Function');
+  // Node.js functions only: the others (CDK's Python custom resources) are reported by notRunLocally.
+  const functionDefs = resourcesOfType(stack, 'AWS::Lambda::Function').filter(([, fn]) => isNodeFunction(fn));
   for (const [id, fn] of functionDefs) {
     const name = (fn.Properties?.FunctionName as string | undefined) ?? id;
     physical[id] = {
@@ -68,7 +84,7 @@ export function provisionFunctions(
   // Every spec is resolved before any runtime exists: a bad one fails the start with nothing to clean up.
   const specs = functionDefs.map(([id, fn]): LocalFunctionSpec => {
     const p = fn.Properties ?? {};
-    const assetPath = fn.Metadata?.['aws:asset:path'] as string | undefined;
+    const assetPath = assetPathOf(fn, options.cdkOut);
     if (!assetPath) throw new Error(`function ${id} has no bundled asset in ${options.cdkOut}`);
     const variables = resolveIntrinsics(
       (p.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {},
