@@ -7,8 +7,8 @@ import { FcfsCouponStack } from '../../src/construct/fcfs-coupon-stack';
 import { HANDLERS } from '../../src/contract/names';
 import { bundleFileOf, COLD_START_GOALS, loadBundleScript } from '../../tools/bench/cold-start';
 
-// Bundles every function as a deploy does (AppFunction's esbuild options) into a directory outside the repository,
-// holds each bundle to the size goal of bench/cold-start.ts (a size is deterministic, so it is a plain assertion
+// Synthesizes every function as a deploy does (the prebuilt bundles of `npm run build:assets`, staged by the CDK)
+// into a directory outside the repository, holds each bundle to the size goal of tools/bench/cold-start.ts (a size is deterministic, so it is a plain assertion
 // here, not a benchmark's goal only), and loads each with no node_modules to fall back on, as in Lambda's /var/task.
 
 jest.setTimeout(300_000);

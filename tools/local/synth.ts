@@ -7,7 +7,7 @@ import { projectRoot } from './emulators';
 export const LOCAL_UPSTASH_SECRET = 'fcfs-local/upstash';
 
 /**
- * Synthesizes the CDK app into `cdkOut` (bundling every function with esbuild, as a deploy would), in Redis mode
+ * Synthesizes the CDK app into `cdkOut` (the construct loads the prebuilt bundles of `npm run build:assets`, as a deploy does), in Redis mode
  * pointing the stack at the local Upstash secret; `context` adds CDK context values (`key=value`).
  * @throws Error when `cdk synth` fails.
  */

@@ -1,7 +1,7 @@
 import { fromEnv } from '@aws-sdk/credential-provider-env';
 
 /**
- * Stands in for `@aws-sdk/credential-provider-node` in the Lambda bundles (an esbuild alias set by `AppFunction`).
+ * Stands in for `@aws-sdk/credential-provider-node` in the Lambda bundles (an esbuild alias set by tools/build/functions.ts).
  *
  * Lambda hands every execution environment its role's credentials in `AWS_ACCESS_KEY_ID`,
  * `AWS_SECRET_ACCESS_KEY` and `AWS_SESSION_TOKEN` (Lambda's defined runtime environment variables), and the local
