@@ -1,5 +1,6 @@
 import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import {
+  type Attribute,
   AttributeType,
   BillingMode,
   type CfnTable,
@@ -12,7 +13,14 @@ import type { IGrantable } from 'aws-cdk-lib/aws-iam';
 import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { type AdmissionMode, ENV, USER_COUPONS_INDEX } from '../contract/names';
+import {
+  type AdmissionMode,
+  ENV,
+  type KeySchema,
+  TABLE_KEYS,
+  USER_COUPONS_INDEX,
+  USER_COUPONS_INDEX_KEYS,
+} from '../contract/names';
 import { acknowledge } from './acknowledge';
 
 /** What a function may do with a table: `read` (get, query, scan) or `readWrite` (and put, update, delete). */
@@ -27,6 +35,14 @@ export type AdmissionAccess = 'admit' | 'read';
 
 /** A Lambda function a table can be bound to: it takes environment variables and grants. */
 export type BindableFunction = IGrantable & Pick<LambdaFunction, 'addEnvironment'>;
+
+/** A table's or index's key props for `Table` from a {@link KeySchema}: string attributes. */
+function tableKeys(keys: KeySchema): { partitionKey: Attribute; sortKey?: Attribute } {
+  const partitionKey = { name: keys.partitionKey, type: AttributeType.STRING };
+  return keys.sortKey === undefined
+    ? { partitionKey }
+    : { partitionKey, sortKey: { name: keys.sortKey, type: AttributeType.STRING } };
+}
 
 /** Props of {@link CouponData}. */
 export interface CouponDataProps {
@@ -82,12 +98,11 @@ export class CouponData extends Construct {
     };
     const coupon = new Table(this, 'CouponTable', {
       ...tableDefaults,
-      partitionKey: { name: 'couponId', type: AttributeType.STRING },
+      ...tableKeys(TABLE_KEYS.coupon),
     });
     coupon.addGlobalSecondaryIndex({
       indexName: USER_COUPONS_INDEX,
-      partitionKey: { name: 'userId', type: AttributeType.STRING },
-      sortKey: { name: 'admittedAt', type: AttributeType.STRING },
+      ...tableKeys(USER_COUPONS_INDEX_KEYS),
     });
     const couponTableArn = `<${Stack.of(this).getLogicalId(coupon.node.defaultChild as CfnTable)}.Arn>`;
     acknowledge(Stack.of(this), 'AwsSolutions', {
@@ -96,23 +111,21 @@ export class CouponData extends Construct {
     this.tables = {
       campaign: new Table(this, 'CampaignTable', {
         ...tableDefaults,
-        partitionKey: { name: 'campaignId', type: AttributeType.STRING },
+        ...tableKeys(TABLE_KEYS.campaign),
       }),
       admission: new Table(this, 'AdmissionTable', {
         ...tableDefaults,
-        partitionKey: { name: 'pk', type: AttributeType.STRING },
-        sortKey: { name: 'sk', type: AttributeType.STRING },
+        ...tableKeys(TABLE_KEYS.admission),
         timeToLiveAttribute: 'expiresAt',
       }),
       coupon,
       vendor: new Table(this, 'VendorTable', {
         ...tableDefaults,
-        partitionKey: { name: 'vendorId', type: AttributeType.STRING },
-        sortKey: { name: 'sk', type: AttributeType.STRING },
+        ...tableKeys(TABLE_KEYS.vendor),
       }),
       failedEvent: new Table(this, 'FailedEventTable', {
         ...tableDefaults,
-        partitionKey: { name: 'failedEventId', type: AttributeType.STRING },
+        ...tableKeys(TABLE_KEYS.failedEvent),
       }),
     };
     this.admissionMode = props.upstashSecretName === undefined ? 'dynamodb' : 'redis';

@@ -57,6 +57,27 @@ export const ENV = {
 /** Global secondary index of the coupon table: a user's coupons (`userId`, sorted by `admittedAt`). */
 export const USER_COUPONS_INDEX = 'byUser';
 
+/** A table's or index's key attributes, all strings. */
+export interface KeySchema {
+  readonly partitionKey: string;
+  readonly sortKey?: string;
+}
+
+/**
+ * Every table's key attributes (src/construct/data.ts creates the tables; the adapters and the local tables of the
+ * tests and tools, tools/local/dynamodb-local.ts, use the same names).
+ */
+export const TABLE_KEYS = {
+  coupon: { partitionKey: 'couponId' },
+  campaign: { partitionKey: 'campaignId' },
+  admission: { partitionKey: 'pk', sortKey: 'sk' },
+  vendor: { partitionKey: 'vendorId', sortKey: 'sk' },
+  failedEvent: { partitionKey: 'failedEventId' },
+} as const satisfies Record<string, KeySchema>;
+
+/** The key attributes of {@link USER_COUPONS_INDEX}. */
+export const USER_COUPONS_INDEX_KEYS = { partitionKey: 'userId', sortKey: 'admittedAt' } as const satisfies KeySchema;
+
 /** CloudWatch namespace of the product's metrics (EMF through Powertools Metrics). */
 export const METRICS_NAMESPACE = 'FcfsCoupon';
 

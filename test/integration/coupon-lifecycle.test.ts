@@ -1,5 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { TABLE_KEYS } from '../../src/contract/names';
 import { DynamoDbCouponStore } from '../../src/functions/adapters/dynamodb/coupon-store';
 import { DynamoDbVendorRepository } from '../../src/functions/adapters/dynamodb/vendor-repository';
 import type { Coupon } from '../../src/functions/domain/coupon';
@@ -17,7 +18,7 @@ let vendors: DynamoDbVendorRepository;
 /** Tables shaped like the stack's CouponTable (with its user index) and VendorTable. */
 async function createTables() {
   await createAdmissionTable(client, 'admission');
-  await createAdmissionTable(client, 'vendor', ['vendorId', 'sk']);
+  await createAdmissionTable(client, 'vendor', TABLE_KEYS.vendor);
   await createCouponTable(client, 'coupon');
 }
 

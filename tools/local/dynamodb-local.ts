@@ -1,5 +1,5 @@
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { USER_COUPONS_INDEX } from '../../src/contract/names';
+import { type KeySchema, TABLE_KEYS, USER_COUPONS_INDEX, USER_COUPONS_INDEX_KEYS } from '../../src/contract/names';
 
 /** A client for DynamoDB Local at `endpoint` (any credentials are accepted there). */
 export function localDynamoDbClient(endpoint: string): DynamoDBClient {
@@ -7,51 +7,43 @@ export function localDynamoDbClient(endpoint: string): DynamoDBClient {
 }
 
 /**
- * Creates an on-demand table shaped like the stack's AdmissionTable (`pk`, `sk` strings), or with other key names
- * (the VendorTable: `vendorId`, `sk`).
+ * Creates an on-demand table with the key attributes of one of the stack's tables ({@link TABLE_KEYS}): the
+ * AdmissionTable's (`pk`, `sk`) unless told otherwise (the VendorTable's: `TABLE_KEYS.vendor`).
  */
 export async function createAdmissionTable(
   client: DynamoDBClient,
   tableName: string,
-  [hash, range] = ['pk', 'sk'],
+  keys: KeySchema = TABLE_KEYS.admission,
 ): Promise<void> {
   await client.send(
-    new CreateTableCommand({
-      TableName: tableName,
-      BillingMode: 'PAY_PER_REQUEST',
-      KeySchema: [
-        { AttributeName: hash, KeyType: 'HASH' },
-        { AttributeName: range, KeyType: 'RANGE' },
-      ],
-      AttributeDefinitions: [
-        { AttributeName: hash, AttributeType: 'S' },
-        { AttributeName: range, AttributeType: 'S' },
-      ],
-    }),
+    new CreateTableCommand({ TableName: tableName, BillingMode: 'PAY_PER_REQUEST', ...keySchema(keys) }),
   );
 }
 
-/** Creates an on-demand table shaped like the stack's CouponTable: key `couponId`, index USER_COUPONS_INDEX. */
+/** CreateTable's KeySchema and AttributeDefinitions for `keys` (string attributes). */
+function keySchema(keys: KeySchema) {
+  const names = keys.sortKey === undefined ? [keys.partitionKey] : [keys.partitionKey, keys.sortKey];
+  return {
+    KeySchema: names.map((name, i) => ({
+      AttributeName: name,
+      KeyType: i === 0 ? ('HASH' as const) : ('RANGE' as const),
+    })),
+    AttributeDefinitions: names.map((name) => ({ AttributeName: name, AttributeType: 'S' as const })),
+  };
+}
+
+/** Creates an on-demand table shaped like the stack's CouponTable: {@link TABLE_KEYS}.coupon, index USER_COUPONS_INDEX. */
 export async function createCouponTable(client: DynamoDBClient, tableName: string): Promise<void> {
+  const table = keySchema(TABLE_KEYS.coupon);
+  const index = keySchema(USER_COUPONS_INDEX_KEYS);
   await client.send(
     new CreateTableCommand({
       TableName: tableName,
       BillingMode: 'PAY_PER_REQUEST',
-      KeySchema: [{ AttributeName: 'couponId', KeyType: 'HASH' }],
-      AttributeDefinitions: [
-        { AttributeName: 'couponId', AttributeType: 'S' },
-        { AttributeName: 'userId', AttributeType: 'S' },
-        { AttributeName: 'admittedAt', AttributeType: 'S' },
-      ],
+      KeySchema: table.KeySchema,
+      AttributeDefinitions: [...table.AttributeDefinitions, ...index.AttributeDefinitions],
       GlobalSecondaryIndexes: [
-        {
-          IndexName: USER_COUPONS_INDEX,
-          KeySchema: [
-            { AttributeName: 'userId', KeyType: 'HASH' },
-            { AttributeName: 'admittedAt', KeyType: 'RANGE' },
-          ],
-          Projection: { ProjectionType: 'ALL' },
-        },
+        { IndexName: USER_COUPONS_INDEX, KeySchema: index.KeySchema, Projection: { ProjectionType: 'ALL' } },
       ],
     }),
   );
