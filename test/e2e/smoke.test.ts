@@ -21,7 +21,7 @@ describe('npm run smoke (local cloud, dynamodb admission mode)', () => {
   });
 
   it('creates a vendor and a one-coupon campaign, issues, redeems, reads settlement and winners: every step ok', () => {
-    const run = spawnSync(process.execPath, [tsx, 'ops/smoke.ts'], {
+    const run = spawnSync(process.execPath, [tsx, 'tools/ops/smoke.ts'], {
       cwd: root,
       encoding: 'utf8',
       env: { ...process.env, LOCAL_CLOUD_STATE_DIR: path.dirname(cloud.logDir) },
@@ -45,7 +45,7 @@ describe('npm run smoke (local cloud, dynamodb admission mode)', () => {
   });
 
   it('exits non-zero when a step fails (an API that answers nothing)', () => {
-    const run = spawnSync(process.execPath, [tsx, 'ops/smoke.ts', 'http://127.0.0.1:9', '--open'], {
+    const run = spawnSync(process.execPath, [tsx, 'tools/ops/smoke.ts', 'http://127.0.0.1:9', '--open'], {
       cwd: root,
       encoding: 'utf8',
       env: {

@@ -51,7 +51,7 @@ export async function startCloudProcess(mode: AdmissionMode, options: CloudProce
   const endpointsFile = path.join(stateDir, 'endpoints.json');
   const child: ChildProcess = spawn(
     process.execPath,
-    [path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'local/main.ts'],
+    [path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'tools/local/main.ts'],
     {
       cwd: root,
       env: {

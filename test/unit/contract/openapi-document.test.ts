@@ -25,7 +25,7 @@ describe('contract: the OpenAPI document', () => {
     // openapi-typescript ships ES modules jest cannot load, so the check runs as the script, in its own process.
     const check = spawnSync(
       process.execPath,
-      [path.join(projectRoot, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'local/openapi/generate.ts', '--check'],
+      [path.join(projectRoot, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'tools/build/openapi.ts', '--check'],
       { cwd: projectRoot, encoding: 'utf8' },
     );
     expect(check.stderr).toBe('');
