@@ -117,7 +117,7 @@ async function worker(
     admissionStoreFactory: () => async () => store,
     issueQueue: io === 'sqs' ? real.issueQueue : () => ({ send: async () => undefined }),
   };
-  const adaptersPath = require.resolve('../lambdas/runtime/adapters');
+  const adaptersPath = require.resolve('../../src/functions/runtime/adapters');
   require.cache[adaptersPath] = {
     id: adaptersPath,
     filename: adaptersPath,

@@ -6,7 +6,8 @@ import { type BuildOptions, build, buildSync } from 'esbuild';
 export const WEB_PAGES = ['console', 'drop'] as const;
 export type WebPage = (typeof WEB_PAGES)[number];
 
-const SOURCE_DIR = __dirname;
+/** The pages' sources: src/web/. */
+const SOURCE_DIR = join(__dirname, '..', '..', 'src', 'web');
 
 function options(outDir: string): BuildOptions {
   return {

@@ -97,7 +97,7 @@ describe('handlers: a failing backend on every route', () => {
       POWERTOOLS_LOG_LEVEL: 'SILENT',
     });
     for (const { handler } of ROUTES) {
-      handlers.set(handler, require(`../../../lambdas/handlers/${handler}`).handler as HttpHandler);
+      handlers.set(handler, require(`../../../src/functions/handlers/${handler}`).handler as HttpHandler);
     }
     const { logger } =
       require('../../../src/functions/runtime/powertools') as typeof import('../../../src/functions/runtime/powertools');
