@@ -12,7 +12,7 @@ import { acknowledge } from './acknowledge';
  * Replaces the SDK's default Node credential chain in every bundle: Lambda provides credentials in environment
  * variables only (see lambdas/bundling/lambda-credentials.ts).
  */
-const LAMBDA_CREDENTIALS = path.join(__dirname, '..', '..', 'lambdas', 'bundling', 'lambda-credentials.ts');
+const LAMBDA_CREDENTIALS = path.join(__dirname, '..', 'functions', 'bundling', 'lambda-credentials.ts');
 
 /** Props of {@link AppFunction}. */
 export interface AppFunctionProps {
@@ -67,8 +67,7 @@ export class AppFunction extends NodejsFunction {
       entry: path.join(
         __dirname,
         '..',
-        '..',
-        'lambdas',
+        'functions',
         'handlers',
         props.awaitInit ? `${props.handler}.entry.mjs` : `${props.handler}.ts`,
       ),
