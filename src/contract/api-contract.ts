@@ -1,7 +1,6 @@
 import * as z from 'zod/mini';
 import { campaignDefinitionSchema, campaignUpdateSchema } from '../functions/domain/campaign';
 import { dryRunQuerySchema } from '../functions/domain/drop-plan';
-import { dryRunResponseSchema } from '../functions/domain/drop-plan-schema';
 import {
   AdmissionExpiredError,
   AdmissionReleasedError,
@@ -37,6 +36,7 @@ import {
 import { vendorDefinitionSchema } from '../functions/domain/vendor';
 import { WINNERS_CSV_COLUMNS, winnersQuerySchema, winnersResponseSchema } from '../functions/domain/winners';
 import { pageQuerySchema } from '../functions/runtime/http';
+import { dryRunResponseSchema } from './dry-run';
 import { issueDayQuerySchema, statsQuerySchema } from './requests';
 import {
   campaignPageSchema,
