@@ -1,12 +1,6 @@
 import * as z from 'zod/mini';
-import {
-  campaignDefinitionSchema,
-  campaignUpdateSchema,
-  entityIdSchema,
-  localDateSchema,
-} from '../functions/domain/campaign';
+import { campaignDefinitionSchema, campaignUpdateSchema } from '../functions/domain/campaign';
 import { dryRunQuerySchema } from '../functions/domain/drop-plan';
-import { dryRunResponseSchema } from '../functions/domain/drop-plan-schema';
 import {
   AdmissionExpiredError,
   AdmissionReleasedError,
@@ -41,7 +35,8 @@ import {
 } from '../functions/domain/redrive';
 import { vendorDefinitionSchema } from '../functions/domain/vendor';
 import { WINNERS_CSV_COLUMNS, winnersQuerySchema, winnersResponseSchema } from '../functions/domain/winners';
-import { identifierSchema, pageQuerySchema } from '../functions/runtime/http';
+import { pageQuerySchema } from '../functions/runtime/http';
+import { dryRunResponseSchema } from './dry-run';
 import { issueDayQuerySchema, statsQuerySchema } from './requests';
 import {
   campaignPageSchema,
@@ -56,6 +51,7 @@ import {
   vendorSettlementSchema,
 } from './responses';
 import type { Operation } from './routes';
+import { entityIdSchema, idSchema, localDateSchema } from './rules';
 
 /**
  * The API contract of every operation of ROUTES (contract/routes.ts): its request schemas, its success response
@@ -100,12 +96,12 @@ export interface OperationContract {
 
 /** Schema of each path parameter, by name; every `{name}` of a route's path must have one. */
 export const PATH_PARAMETERS: Readonly<Record<string, z.ZodMiniType>> = {
-  campaignId: identifierSchema,
-  userId: identifierSchema,
-  couponId: identifierSchema,
+  campaignId: idSchema,
+  userId: idSchema,
+  couponId: idSchema,
   vendorId: entityIdSchema('vendorId'),
   issueDate: localDateSchema('issueDate'),
-  failedEventId: identifierSchema,
+  failedEventId: idSchema,
 };
 
 /** Extra fields of an error body beyond `{code, message}`, by error code (the errors' `details`, domain/errors.ts). */

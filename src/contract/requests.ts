@@ -1,10 +1,10 @@
 import * as z from 'zod/mini';
-import { localDateSchema } from '../functions/domain/campaign';
+import { localDateSchema } from './rules';
 
 /**
  * Query schemas shared by a handler, which parses its request with them, and the API contract
  * (contract/operations.ts), which documents them. Bodies are the domain's schemas (campaign.ts, vendor.ts,
- * redemption.ts); path parameters use identifierSchema (runtime/http.ts) or entityIdSchema (domain/campaign.ts).
+ * redemption.ts); ids and local dates follow contract/rules.ts.
  */
 
 /** `?date=YYYY-MM-DD` of the count and the user's coupon: the issue day (default: today in the campaign's zone). */

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { campaignFields, discountSchema } from '../functions/domain/campaign';
+import { localDateSchema } from './rules';
 
 /**
  * Response bodies of the HTTP API, as zod schemas: the API contract (contract/operations.ts) documents them in the
@@ -9,7 +10,7 @@ import { campaignFields, discountSchema } from '../functions/domain/campaign';
  */
 
 const instant = z.iso.datetime();
-const localDate = z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/));
+const localDate = localDateSchema('issueDate');
 const count = z.int().check(z.gte(0));
 const rank = z.int().check(z.gte(1));
 const amount = z.int().check(z.gte(0));

@@ -1,19 +1,12 @@
-import type { SignatureV4 } from '@smithy/signature-v4';
-import createClient, { type Client, type Middleware } from 'openapi-fetch';
+import { type CouponApi, createCouponClient, signatureHeaders } from '../../src/client';
 import type { FunctionAuthMode } from '../../src/contract/names';
-import type { operations, paths } from '../../src/contract/openapi/api-types';
 import { checkedFetch, ResponseChecker } from './response-check';
-import { type AdminCredentials, executeApiSigner, signableRequest } from './sigv4';
+import type { AdminCredentials } from './sigv4';
 
-/** A typed client of the HTTP API (openapi-fetch over the types generated from openapi.json). */
-export type ApiClient = Client<paths, 'application/json'>;
+export type { RequestBody } from '../../src/client';
 
-/** The JSON request body of an operation of the API, from the generated types, e.g. `RequestBody<'createCampaign'>`. */
-export type RequestBody<O extends keyof operations> = operations[O] extends {
-  requestBody?: { content: { 'application/json': infer B } };
-}
-  ? B
-  : never;
+/** A typed client of the HTTP API: the product's (src/client), every route. */
+export type ApiClient = CouponApi;
 
 /** Options of {@link LocalApiClient}. */
 export interface LocalApiClientOptions {
@@ -39,59 +32,47 @@ export interface LocalApiAccess {
  * A client of the local cloud's HTTP API that authenticates like a real one: bearer tokens for users (minted by
  * the local issuer at `POST /_local/token`, cached per user) and SigV4-signed admin calls with the local admin's
  * credentials. Used by the tests, the benchmarks and the load test. {@link api}, {@link user} and {@link admin}
- * are typed clients generated from the OpenAPI document; {@link fetch} is the untyped escape hatch (malformed
- * requests). Both go through one transport, which checks responses when `checkResponses` is on.
+ * are the product's typed client (src/client, createCouponClient), which authenticates each route as the route
+ * table says; {@link fetch} is the untyped escape hatch (malformed requests). Both go through one transport, which
+ * checks responses when `checkResponses` is on.
  */
 export class LocalApiClient {
   private readonly tokens = new Map<string, Promise<string>>();
   private readonly users = new Map<string, ApiClient>();
-  private readonly signer: SignatureV4;
   /** The fetch every API request goes through: checked against the document or not. */
   private readonly transport: typeof fetch;
   /** The typed client without credentials (the public count, or a request meant to be refused). */
   readonly api: ApiClient;
-  /** The typed client of the local admin: every request SigV4-signed for `execute-api`. */
+  /** The typed client of the local admin: admin routes SigV4-signed for `execute-api`. */
   readonly admin: ApiClient;
 
   constructor(
     readonly access: LocalApiAccess,
     options: LocalApiClientOptions = {},
   ) {
-    this.signer = executeApiSigner(access.adminCredentials);
     this.transport = options.checkResponses ? checkedFetch(new ResponseChecker()) : (input, init) => fetch(input, init);
-    this.api = this.typedClient();
-    this.admin = this.typedClient({
-      onRequest: async ({ request }) => {
-        const body = request.body === null ? undefined : await request.clone().text();
-        const signed = await this.adminHeaders(request.method, request.url, body);
-        for (const [name, value] of Object.entries(signed)) request.headers.set(name, value);
-        return request;
-      },
-    });
+    const baseUrl = access.apiUrl;
+    this.api = createCouponClient({ baseUrl, fetch: this.transport }).api;
+    const { accessKeyId, secretAccessKey, sessionToken, region } = access.adminCredentials;
+    this.admin = createCouponClient({
+      baseUrl,
+      adminCredentials: { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) },
+      region,
+      fetch: this.transport,
+    }).api;
   }
 
   /**
-   * The typed client acting as `userId`: its bearer token (minted once, cached) on every request; in open mode
+   * The typed client acting as `userId`: its bearer token (minted once, cached) on the user routes; in open mode
    * no token (the request's `userId` names the user).
    */
   user(userId: string): ApiClient {
     let client = this.users.get(userId);
     if (!client) {
-      client = this.typedClient({
-        onRequest: async ({ request }) => {
-          if (this.access.auth.mode === 'jwt')
-            request.headers.set('authorization', `Bearer ${await this.token(userId)}`);
-          return request;
-        },
-      });
+      const userToken = this.access.auth.mode === 'jwt' ? () => this.token(userId) : undefined;
+      client = createCouponClient({ baseUrl: this.access.apiUrl, fetch: this.transport, userToken }).api;
       this.users.set(userId, client);
     }
-    return client;
-  }
-
-  private typedClient(middleware?: Middleware): ApiClient {
-    const client = createClient<paths, 'application/json'>({ baseUrl: this.access.apiUrl, fetch: this.transport });
-    if (middleware) client.use(middleware);
     return client;
   }
 
@@ -141,15 +122,14 @@ export class LocalApiClient {
     return body.token;
   }
 
-  /** The `authorization` and `x-amz-date` headers of an admin request, SigV4-signed for `execute-api`. */
+  /**
+   * The `authorization` and `x-amz-date` headers of an admin request, SigV4-signed for `execute-api` by the
+   * product's client (src/client/sigv4.ts).
+   */
   async adminHeaders(method: string, url: string, body?: string): Promise<Record<string, string>> {
-    const target = new URL(url);
-    const headers: Record<string, string> = { host: target.host };
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    const signed = await this.signer.sign(signableRequest(method, target, headers, body));
+    const { region, ...credentials } = this.access.adminCredentials;
     return {
-      authorization: signed.headers.authorization as string,
-      'x-amz-date': signed.headers['x-amz-date'] as string,
+      ...(await signatureHeaders(credentials, region, { method, url, ...(body === undefined ? {} : { body }) })),
     };
   }
 

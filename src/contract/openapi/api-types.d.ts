@@ -262,7 +262,7 @@ export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         Campaign: {
-            vendorId: string;
+            vendorId: string & (unknown & unknown);
             name: string;
             timezone: string;
             startDate: string;
@@ -1260,8 +1260,8 @@ export interface operations {
                  *     }
                  */
                 "application/json": {
-                    campaignId?: string;
-                    vendorId: string;
+                    campaignId?: string & (unknown & unknown);
+                    vendorId: string & (unknown & unknown);
                     name: string;
                     timezone: string;
                     startDate: string;
@@ -1599,7 +1599,7 @@ export interface operations {
                  *     }
                  */
                 "application/json": {
-                    vendorId?: string;
+                    vendorId?: string & (unknown & unknown);
                     name?: string;
                     timezone?: string;
                     startDate?: string;
@@ -2040,7 +2040,7 @@ export interface operations {
                  *     }
                  */
                 "application/json": {
-                    vendorId?: string;
+                    vendorId?: string & (unknown & unknown);
                     name: string;
                     currency: string;
                 };
@@ -2137,7 +2137,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                vendorId: string;
+                vendorId: string & (unknown & unknown);
             };
             cookie?: never;
         };

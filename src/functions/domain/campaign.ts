@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { entityIdSchema, localDateSchema } from '../../contract/rules';
 import './zod-messages';
 import {
   addDays,
@@ -11,7 +12,6 @@ import {
   wallClockAt,
 } from './zoned-time';
 
-const LOCAL_DATE = /^\d{4}-\d{2}-\d{2}$/;
 const LOCAL_TIME = /^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$/;
 
 /** Upper bounds that keep a definition sane; not AWS limits. */
@@ -23,16 +23,6 @@ const MAX_CAMPAIGN_DAYS = 366;
  * each (README.md, "API": `counterShards`) is beyond need.
  */
 export const MAX_COUNTER_SHARDS = 100;
-
-/** A local date `YYYY-MM-DD` that exists on the calendar (no month 13, no February 30). */
-export const localDateSchema = (field: string) =>
-  z.string().check(z.regex(LOCAL_DATE, `${field} must be YYYY-MM-DD`), z.refine(isLocalDate, `${field} is not a date`));
-
-/** Identifier rule for campaign and vendor ids: 1-64 characters of letters, digits, `-` or `_`. */
-export const entityIdSchema = (field: string) =>
-  z
-    .string()
-    .check(z.regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, `${field} must be 1-64 characters of letters, digits, - or _`));
 
 /** Largest money amount, minor units (1e12: ten billion in a two-decimal currency). */
 export const MAX_MINOR_UNITS = 1_000_000_000_000;

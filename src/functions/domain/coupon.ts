@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { localDateSchema } from '../../contract/rules';
 import './zod-messages';
 import { type AdmissionMessage, admissionKeyOf, campaignDayKey } from './admission';
 import { type Campaign, couponExpiresAt } from './campaign';
@@ -47,7 +48,7 @@ export function couponView(coupon: Coupon, now: Date): CouponView {
 /** Schema of the queue message body; a body that fails it is a poison message. */
 export const admissionMessageSchema = z.strictObject({
   campaignId: z.string().check(z.minLength(1)),
-  issueDate: z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/)),
+  issueDate: localDateSchema('issueDate'),
   userId: z.string().check(z.minLength(1)),
   rank: z.int().check(z.gte(1)),
   admittedAt: z.iso.datetime(),

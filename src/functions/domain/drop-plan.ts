@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import type { dryRunResponseSchema } from '../../contract/dry-run';
 import { type CampaignDefinition, couponExpiresAt, datesBetween } from './campaign';
 import {
   type CapacityWarning,
@@ -7,7 +8,6 @@ import {
   type DeployedCapacity,
   issueConcurrencyLimit,
 } from './capacity';
-import type { dryRunResponseSchema } from './drop-plan-schema';
 import { windowOf } from './issue-calendar';
 
 /** The dry run's answer; its schema (for the API description) is dryRunResponseSchema in ./drop-plan-schema. */

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { idSchema, localDateSchema } from '../../contract/rules';
 import './zod-messages';
 import type { AdmissionMessage, CampaignDay } from './admission';
 import { admissionExpiresAt, type Campaign } from './campaign';
@@ -27,9 +28,6 @@ import type {
 // and drops what the ledger does not hold, so re-enqueueing a released or expired one would mark it REDRIVEN for
 // a message that can never become a coupon.
 
-const localDate = z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a local date YYYY-MM-DD'));
-const identifier = z.string().check(z.minLength(1), z.maxLength(128));
-
 /** Statuses of a failed-event record: RETRYING and PARKED (set by the replay), REDRIVEN (set by a redrive). */
 export const failedEventStatusSchema = z.enum(['RETRYING', 'PARKED', 'REDRIVEN']);
 
@@ -39,8 +37,8 @@ export const failedEventStatusSchema = z.enum(['RETRYING', 'PARKED', 'REDRIVEN']
  */
 export const failedEventsQuerySchema = z
   .object({
-    campaignId: z.optional(identifier),
-    issueDate: z.optional(localDate),
+    campaignId: z.optional(idSchema),
+    issueDate: z.optional(localDateSchema('issueDate')),
     status: z.optional(failedEventStatusSchema),
     limit: z.optional(z.string()),
     cursor: z.optional(z.string()),
@@ -91,7 +89,10 @@ export const failedEventsResponseSchema = z.strictObject({
 export const redriveResponseSchema = failedEventSchema;
 
 /** Body of `POST /v1/admin/failed-events/redrive`: redrive every PARKED record of one campaign day. */
-export const campaignDayRedriveSchema = z.strictObject({ campaignId: identifier, issueDate: localDate });
+export const campaignDayRedriveSchema = z.strictObject({
+  campaignId: idSchema,
+  issueDate: localDateSchema('issueDate'),
+});
 
 /**
  * Why a record was not redriven: the code a redrive of that record alone answers 409 with (domain/errors.ts),

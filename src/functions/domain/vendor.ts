@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import * as z from 'zod/mini';
 import './zod-messages';
-import { entityIdSchema } from './campaign';
+import { entityIdSchema } from '../../contract/rules';
 import { VendorNotFoundError } from './errors';
 import type { Clock, PageRequest, VendorRepository } from './ports';
 

@@ -9,9 +9,10 @@
  * *offset* is minutes east of UTC (Seoul +540).
  */
 
+import { isLocalDate, LOCAL_DATE_PATTERN } from '../../contract/rules';
+
 const MINUTE_MS = 60_000;
 const DAY_MS = 86_400_000;
-const LOCAL_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
@@ -104,16 +105,8 @@ export function localDateAt(zone: string, instant: number): string {
   return localDateOf(wallClockAt(zone, instant));
 }
 
-/** Whether `value` is a local date `YYYY-MM-DD` that exists on the calendar (no month 13, no February 30). */
-export function isLocalDate(value: string): boolean {
-  const match = LOCAL_DATE.exec(value);
-  if (!match) return false;
-  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  if (month < 1 || month > 12 || day < 1) return false;
-  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-  const days = month === 2 ? (leap ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31;
-  return day <= days;
-}
+/** Whether `value` is a local date `YYYY-MM-DD` that exists on the calendar: the contract's rule (contract/rules.ts). */
+export { isLocalDate };
 
 /**
  * Midnight of the local date `date` as if local time were UTC, ms ("wall" ms: the UTC instant is this minus the
@@ -121,7 +114,7 @@ export function isLocalDate(value: string): boolean {
  * @throws Error when `date` is not a local date.
  */
 export function wallMidnightOf(date: string): number {
-  const match = LOCAL_DATE.exec(date);
+  const match = LOCAL_DATE_PATTERN.exec(date);
   if (!match || !isLocalDate(date)) throw new Error(`not a local date: '${date}'`);
   return asUtc({ year: Number(match[1]), month: Number(match[2]), day: Number(match[3]) });
 }

@@ -1,6 +1,7 @@
 import { ENV, HANDLERS } from '../../contract/names';
 import { statsQuerySchema } from '../../contract/requests';
-import { campaignDefinitionSchema, campaignUpdateSchema, localDateSchema } from '../domain/campaign';
+import { localDateSchema } from '../../contract/rules';
+import { campaignDefinitionSchema, campaignUpdateSchema } from '../domain/campaign';
 import {
   campaignStats,
   closeCampaign,

@@ -1,5 +1,5 @@
 import { HANDLERS } from '../../contract/names';
-import { entityIdSchema } from '../domain/campaign';
+import { entityIdSchema } from '../../contract/rules';
 import { systemClock } from '../domain/clock';
 import { createVendor, vendorDefinitionSchema, vendorSettlement } from '../domain/vendor';
 import { vendorRepository } from '../runtime/adapters';

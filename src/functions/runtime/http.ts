@@ -51,14 +51,8 @@ export function parseWith<S extends z.ZodMiniType>(schema: S, value: unknown, wh
   return parsed.data;
 }
 
-/** Identifier rule for user and campaign ids in paths and bodies: 1-128 printable characters, no controls. */
-export const identifierSchema = z
-  .string()
-  .check(
-    z.minLength(1, 'must not be empty'),
-    z.maxLength(128, 'must be at most 128 characters'),
-    z.regex(/^[^\p{Cc}\p{Cf}\s]+$/u, 'must not contain whitespace or control characters'),
-  );
+/** The id rule of every id in paths, bodies and token subjects (contract/rules.ts `idSchema`). */
+export { idSchema as identifierSchema } from '../../contract/rules';
 
 /** Middy's early-timeout error (thrown when the remaining time runs out), told apart from AWS SDK timeouts. */
 const isMiddyTimeout = (error: unknown) =>

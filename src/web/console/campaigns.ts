@@ -1,5 +1,5 @@
 import type { operations } from '../../contract/openapi/api-types';
-import { errorText, type Schema } from '../shared/api';
+import { problemText, type Schema } from '../shared/api';
 import { count, el, field, localTime, show, table, visitorTimeZone } from '../shared/dom';
 import type { ConsoleContext } from './main';
 
@@ -23,7 +23,7 @@ export async function campaignsView(target: HTMLElement, context: ConsoleContext
       params: { query: { limit: '100', ...(cursor ? { cursor } : {}) } },
     });
     if (!data) {
-      show(status, errorText(error, response));
+      show(status, problemText(error, response));
       status.className = 'status bad';
       return;
     }
@@ -65,7 +65,7 @@ export function newCampaignView(target: HTMLElement, context: ConsoleContext): v
         params: { query: { dryRun: dryRun ? 'true' : 'false' } },
         body: definition,
       });
-      if (!data) return { error: errorText(error, response) };
+      if (!data) return { error: problemText(error, response) };
       if ('dryRun' in data) return { dryRun: data };
       location.hash = `#/campaigns/${encodeURIComponent(data.campaignId)}`;
       return {};
@@ -81,7 +81,7 @@ export function editCampaignForm(context: ConsoleContext, campaign: Campaign, on
       params: { path: { campaignId: campaign.campaignId }, query: { dryRun: dryRun ? 'true' : 'false' } },
       body: changes,
     });
-    if (!data) return { error: errorText(error, response) };
+    if (!data) return { error: problemText(error, response) };
     if ('dryRun' in data) return { dryRun: data as DryRun };
     onSaved();
     return {};

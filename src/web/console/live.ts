@@ -1,5 +1,5 @@
 import uPlot from 'uplot';
-import { errorText, type Schema } from '../shared/api';
+import { problemText, type Schema } from '../shared/api';
 import { count, el, localTime, show, table } from '../shared/dom';
 import { editCampaignForm } from './campaigns';
 import type { ConsoleContext } from './main';
@@ -61,7 +61,7 @@ export async function liveView(target: HTMLElement, context: ConsoleContext, cam
     params: { path: { campaignId } },
   });
   if (!campaign) {
-    show(target, el('p', { class: 'status bad', role: 'alert' }, errorText(error, response)));
+    show(target, el('p', { class: 'status bad', role: 'alert' }, problemText(error, response)));
     return;
   }
   const notice = el('div', { 'aria-live': 'polite' });
@@ -204,7 +204,7 @@ export async function liveView(target: HTMLElement, context: ConsoleContext, cam
       response: r,
     } = await admin.GET('/v1/admin/campaigns/{campaignId}/stats', { params: { path: { campaignId } } });
     if (!data) {
-      show(stats, el('p', { class: 'status bad' }, errorText(e, r)));
+      show(stats, el('p', { class: 'status bad' }, problemText(e, r)));
       return;
     }
     show(stats, statsTable(data));
@@ -273,7 +273,7 @@ async function close(campaign: Schema<'Campaign'>, notice: HTMLElement, context:
     params: { path: { campaignId: campaign.campaignId } },
   });
   if (!data) {
-    show(notice, el('p', { class: 'status bad', role: 'alert' }, errorText(error, response)));
+    show(notice, el('p', { class: 'status bad', role: 'alert' }, problemText(error, response)));
     return;
   }
   location.reload();

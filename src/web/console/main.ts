@@ -1,7 +1,14 @@
 import '../shared/style.css';
 import 'uplot/dist/uPlot.min.css';
 import type { WebConfig } from '../config';
-import { type AdminCredentials, type Api, apiClient, loadWebConfig, sigV4 } from '../shared/api';
+import {
+  type AdminApi,
+  type AdminCredentials,
+  adminClient,
+  loadWebConfig,
+  type UserApi,
+  userClient,
+} from '../shared/api';
 import { el, show } from '../shared/dom';
 import { campaignsView, newCampaignView } from './campaigns';
 import { credentialsView, storedCredentials } from './credentials';
@@ -12,9 +19,9 @@ import { vendorsView } from './vendors';
 export interface ConsoleContext {
   readonly config: WebConfig;
   /** The admin client: every request SigV4-signed with the operator's credentials. */
-  readonly admin: Api;
+  readonly admin: AdminApi;
   /** The unsigned client (the public count route). */
-  readonly open: Api;
+  readonly open: UserApi;
   /** Runs `stop` when the operator leaves the view (timers, pollers). */
   onLeave(stop: () => void): void;
 }
@@ -66,8 +73,8 @@ async function start(): Promise<void> {
     }
     const context: ConsoleContext = {
       config,
-      admin: apiClient(config.apiUrl, sigV4(creds, config.region)),
-      open: apiClient(config.apiUrl),
+      admin: adminClient(config, creds),
+      open: userClient(config, config.apiUrl, () => undefined),
       onLeave: (stop) => leaving.push(stop),
     };
     const [, section, id] = hash.split('/').map(decodeURIComponent);

@@ -1,5 +1,5 @@
 import type { operations } from '../../contract/openapi/api-types';
-import { errorText } from '../shared/api';
+import { problemText } from '../shared/api';
 import { count, el, localTime, show, table } from '../shared/dom';
 import type { ConsoleContext } from './main';
 
@@ -23,7 +23,7 @@ export async function refreshParked(
       params: { query: { campaignId, status: 'PARKED', limit: '100', ...(cursor ? { cursor } : {}) } },
     });
     if (!data) {
-      show(target, el('p', { class: 'status bad' }, errorText(error, response)));
+      show(target, el('p', { class: 'status bad' }, problemText(error, response)));
       return;
     }
     items.push(...(data.items as FailedEvent[]));
@@ -43,7 +43,7 @@ export async function refreshParked(
     const { data, error, response } = await context.admin.POST('/v1/admin/failed-events/{failedEventId}/redrive', {
       params: { path: { failedEventId } },
     });
-    const done = data ? `Redriven ${failedEventId}: its coupon is written shortly.` : errorText(error, response);
+    const done = data ? `Redriven ${failedEventId}: its coupon is written shortly.` : problemText(error, response);
     await refreshParked(context, campaignId, target, done);
   };
   const days = [...new Set(items.map((i) => i.issueDate).filter((d): d is string => d !== undefined))];
@@ -85,7 +85,7 @@ export async function refreshParked(
               const skipped = data?.skipped.map((s) => ` Skipped (${s.code}): ${s.reason}.`) ?? [];
               const done = data
                 ? `Redriven ${data.redriven.length} of ${issueDate}.${skipped.join('')}`
-                : errorText(error, response);
+                : problemText(error, response);
               await refreshParked(context, campaignId, target, done);
             },
           },

@@ -1,4 +1,4 @@
-import { errorText, type Schema } from '../shared/api';
+import { problemText, type Schema } from '../shared/api';
 import { count, el, field, localTime, show, table } from '../shared/dom';
 import type { ConsoleContext } from './main';
 
@@ -32,7 +32,7 @@ export async function vendorsView(target: HTMLElement, context: ConsoleContext, 
       body: { vendorId: text('vendorId'), name: text('name'), currency: text('currency') },
     });
     if (!vendor) {
-      show(result, el('p', { class: 'status bad', role: 'alert' }, errorText(error, response)));
+      show(result, el('p', { class: 'status bad', role: 'alert' }, problemText(error, response)));
       return;
     }
     location.hash = `#/vendors/${encodeURIComponent(vendor.vendorId)}`;
@@ -80,7 +80,7 @@ async function settlement(context: ConsoleContext, vendorId: string, target: HTM
       params: { path: { vendorId }, query: { limit: '50', ...(cursor ? { cursor } : {}) } },
     });
     if (!data) {
-      show(target, el('p', { class: 'status bad', role: 'alert' }, errorText(error, response)));
+      show(target, el('p', { class: 'status bad', role: 'alert' }, problemText(error, response)));
       return;
     }
     entries.push(...data.entries);

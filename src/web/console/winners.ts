@@ -1,4 +1,4 @@
-import { errorText } from '../shared/api';
+import { problemText } from '../shared/api';
 import { count, el } from '../shared/dom';
 import type { ConsoleContext } from './main';
 
@@ -21,7 +21,7 @@ export function winnersDownload(context: ConsoleContext, campaignId: string, day
         },
       );
       if (data === undefined) {
-        status.textContent = errorText(error, response);
+        status.textContent = problemText(error, response);
         return;
       }
       const lines = String(data).split(/\r?\n/).filter(Boolean);

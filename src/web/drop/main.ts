@@ -1,6 +1,6 @@
 import '../shared/style.css';
 import type { WebConfig } from '../config';
-import { type Api, apiClient, errorText, loadWebConfig, type Schema, userMiddleware } from '../shared/api';
+import { loadWebConfig, problemText, type Schema, type UserApi, userClient } from '../shared/api';
 import { count, el, localTime, show, visitorTimeZone } from '../shared/dom';
 import { signInForm, signOut, storedVisitor } from './auth';
 
@@ -62,11 +62,8 @@ async function start(): Promise<void> {
     return;
   }
   const visitor = () => storedVisitor();
-  const api: Api = apiClient(
-    config.apiUrl,
-    userMiddleware(config, () => visitor()?.credential),
-  );
-  const counts: Api = apiClient(config.countUrl);
+  const api: UserApi = userClient(config, config.apiUrl, () => visitor()?.credential);
+  const counts: UserApi = userClient(config, config.countUrl, () => undefined);
 
   const countdown = el('p', { class: 'big', role: 'timer', 'aria-live': 'off' });
   const opensLine = el('p', { class: 'muted' });
@@ -119,7 +116,7 @@ async function start(): Promise<void> {
         remaining.textContent = `${count(data.remaining)} of ${count(data.quota)}`;
         remainingLine.textContent = `coupons left for ${data.issueDate} (as of ${localTime(data.asOf)})`;
       } else {
-        remainingLine.textContent = errorText(error, response);
+        remainingLine.textContent = problemText(error, response);
       }
     } catch {
       remainingLine.textContent = 'The count is unreachable right now.';
@@ -163,7 +160,7 @@ async function start(): Promise<void> {
   const renderCoupons = async (): Promise<number> => {
     const { data, error, response } = await api.GET('/v1/users/me/coupons', { params: { query: { limit: '50' } } });
     if (!data) {
-      show(coupons, el('h3', {}, 'Your coupons'), el('p', { class: 'status bad' }, errorText(error, response)));
+      show(coupons, el('h3', {}, 'Your coupons'), el('p', { class: 'status bad' }, problemText(error, response)));
       return 0;
     }
     couponsShown = data.items.length;
@@ -224,7 +221,7 @@ async function start(): Promise<void> {
         body: { orderId: String(data.get('orderId') ?? '').trim(), ...(amount ? { orderAmount: Number(amount) } : {}) },
       });
       if (!redeemed) {
-        result.textContent = errorText(error, response);
+        result.textContent = problemText(error, response);
         return;
       }
       await renderCoupons();

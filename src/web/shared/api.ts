@@ -1,45 +1,27 @@
-import { AwsClient } from 'aws4fetch';
-import createClient, { type Client, type Middleware } from 'openapi-fetch';
-import type { components, paths } from '../../contract/openapi/api-types';
+import type { Middleware } from 'openapi-fetch';
+import { type AdminApi, type AdminCredentials, createCouponClient, type UserApi } from '../../client';
 import type { WebConfig } from '../config';
 
-/** A typed client of the HTTP API (openapi-fetch over the types generated from openapi.json). */
-export type Api = Client<paths, 'application/json'>;
-/** A schema of the API's OpenAPI document, e.g. `Schema<'Campaign'>`. */
-export type Schema<N extends keyof components['schemas']> = components['schemas'][N];
+export type { AdminApi, AdminCredentials, Schema, UserApi } from '../../client';
+export { problemText } from '../../client';
 
-/** SigV4 credentials of an operator (an IAM role or user allowed `execute-api:Invoke` on the admin routes). */
-export interface AdminCredentials {
-  readonly accessKeyId: string;
-  readonly secretAccessKey: string;
-  readonly sessionToken?: string;
-}
-
-/** A typed client of `baseUrl` (no trailing slash), with `middleware` (auth) applied to every request. */
-export function apiClient(baseUrl: string, ...middleware: Middleware[]): Api {
-  const client = createClient<paths, 'application/json'>({ baseUrl });
-  for (const m of middleware) client.use(m);
-  return client;
+/**
+ * The console's client of the admin routes: each SigV4-signed for `execute-api` in the config's Region with the
+ * operator's credentials (src/client). No retries: the operator sees each answer.
+ */
+export function adminClient(config: WebConfig, credentials: AdminCredentials): AdminApi {
+  return createCouponClient({ baseUrl: config.apiUrl, adminCredentials: credentials, region: config.region }).admin;
 }
 
 /**
- * Signs every request with SigV4 for API Gateway (`execute-api`) in `region` (aws4fetch), as IAM authorization of
- * the admin routes requires. No retries: the operator sees each answer.
+ * The drop page's client of `baseUrl` (the API, or the edge for the count) for the chosen sign-in: the token read
+ * at each request (`authorization: Bearer`, so signing in again needs no new client), or in open mode the named
+ * user ({@link namedUser}).
  */
-export function sigV4(credentials: AdminCredentials, region: string): Middleware {
-  const signer = new AwsClient({ ...credentials, service: 'execute-api', region, retries: 0 });
-  return { onRequest: ({ request }) => signer.sign(request) };
-}
-
-/** Sends `authorization: Bearer <token>` (the token read at each request, so signing in again needs no new client). */
-export function bearer(token: () => string | undefined): Middleware {
-  return {
-    onRequest: ({ request }) => {
-      const value = token();
-      if (value) request.headers.set('authorization', `Bearer ${value}`);
-      return request;
-    },
-  };
+export function userClient(config: WebConfig, baseUrl: string, credential: () => string | undefined): UserApi {
+  const signIn =
+    config.userAuth.kind === 'none' ? { middleware: [namedUser(credential)] } : { userToken: () => credential() };
+  return createCouponClient({ baseUrl, ...signIn }).user;
 }
 
 /**
@@ -63,19 +45,6 @@ export function namedUser(userId: () => string | undefined): Middleware {
       return new Request(request.url, { method: request.method, headers, body: JSON.stringify(body) });
     },
   };
-}
-
-/** The client of `config`'s user routes and public count for the chosen sign-in (token or named user). */
-export function userMiddleware(config: WebConfig, token: () => string | undefined): Middleware {
-  return config.userAuth.kind === 'none' ? namedUser(token) : bearer(token);
-}
-
-/** `CODE: message` of an API error body (the product's `{code, message}` or API Gateway's `{message}`). */
-export function errorText(error: unknown, response?: Response): string {
-  const body = (error ?? {}) as { code?: string; message?: string };
-  const status = response ? `${response.status} ` : '';
-  if (body.code) return `${status}${body.code}: ${body.message ?? ''}`;
-  return `${status}${body.message ?? String(error)}`;
 }
 
 /** Reads `./config.json` beside the page (web/config.ts). @throws Error when it is missing or not JSON. */

@@ -1,8 +1,8 @@
+import { dryRunResponseSchema } from '../../../src/contract/dry-run';
 import { campaignDefinitionSchema } from '../../../src/functions/domain/campaign';
 import { dryRunCreate, dryRunUpdate } from '../../../src/functions/domain/campaign-admin';
 import type { DeployedCapacity } from '../../../src/functions/domain/capacity';
 import { planDrop } from '../../../src/functions/domain/drop-plan';
-import { dryRunResponseSchema } from '../../../src/functions/domain/drop-plan-schema';
 import { CampaignExistsError, CampaignStartedError, UnknownVendorError } from '../../../src/functions/domain/errors';
 import { springSaleDefinition } from '../../support/fixtures';
 

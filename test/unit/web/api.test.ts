@@ -1,4 +1,5 @@
-import { apiClient, namedUser, sigV4 } from '../../../src/web/shared/api';
+import type { WebConfig } from '../../../src/web/config';
+import { adminClient, userClient } from '../../../src/web/shared/api';
 import { generateAdminCredentials, LocalIamAuthorizer } from '../../../tools/local/authorizers';
 import { bufferedServer, type LocalListener, listenLocal, sendJson } from '../../../tools/local/http-server';
 import { springSaleDefinition } from '../../support/fixtures';
@@ -22,12 +23,19 @@ describe('web pages: the API client middleware', () => {
     );
   });
   afterAll(() => server?.close());
+  /** The config the local cloud serves the pages, for this stand-in API (`auth` its user sign-in). */
+  const config = (userAuth: WebConfig['userAuth'] = { kind: 'none' }): WebConfig => ({
+    apiUrl: server.url,
+    countUrl: server.url,
+    region: credentials.region,
+    userAuth,
+  });
   beforeEach(() => {
     seen.length = 0;
   });
 
   it('signs a typed admin call with a query and a JSON body so that the IAM check accepts it', async () => {
-    const admin = apiClient(server.url, sigV4(credentials, credentials.region));
+    const admin = adminClient(config(), credentials);
     const dryRun = await admin.POST('/v1/admin/campaigns', {
       params: { query: { dryRun: 'true' } },
       body: springSaleDefinition,
@@ -41,19 +49,13 @@ describe('web pages: the API client middleware', () => {
   });
 
   it('is refused with another secret: the check is not a formality', async () => {
-    const forged = apiClient(
-      server.url,
-      sigV4({ ...credentials, secretAccessKey: 'not-the-secret' }, credentials.region),
-    );
+    const forged = adminClient(config(), { ...credentials, secretAccessKey: 'not-the-secret' });
     const { response } = await forged.GET('/v1/admin/campaigns', {});
     expect(response.status).toBe(403);
   });
 
   it('names the visitor in open mode: userId in the JSON body of a POST and in the query of a GET', async () => {
-    const user = apiClient(
-      server.url,
-      namedUser(() => 'alice'),
-    );
+    const user = userClient(config(), server.url, () => 'alice');
     await user.POST('/v1/coupons/{couponId}/redeem', {
       params: { path: { couponId: 'c1' } },
       body: { orderId: 'o-1' },

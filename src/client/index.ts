@@ -1,0 +1,34 @@
+/**
+ * The typed client of the HTTP API, the package's `./client` entry: {@link createCouponClient} and the shapes of
+ * its requests, responses and errors, generated from the OpenAPI document (src/contract/openapi/). Browser and
+ * Node 20+ alike: it uses only the fetch and WebCrypto globals.
+ */
+export {
+  type AdminApi,
+  type CouponApi,
+  type CouponClient,
+  type CouponClientOptions,
+  createCouponClient,
+  type Provided,
+  type UserApi,
+} from './coupon-client';
+export { isDomainProblem, isProblem, problemText } from './problems';
+export {
+  type AdminCredentials,
+  EXECUTE_API_SERVICE,
+  regionOfApiUrl,
+  type SignableRequest,
+  type SignatureHeaders,
+  signatureHeaders,
+  signRequest,
+} from './sigv4';
+export type {
+  AdminPaths,
+  ApiPaths,
+  ApiProblem,
+  DomainProblem,
+  ProblemCode,
+  RequestBody,
+  Schema,
+  UserPaths,
+} from './types';
