@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import {
   existsSync,
   mkdirSync,
@@ -84,6 +84,8 @@ function functionCount(templateFile: string): number {
 describe('package: installed from its tarball into CDK apps of their own', () => {
   let dir: string;
   let tarball: string;
+  /** The TypeScript app, built by its test, which the local cloud test runs. */
+  let tsApp: string | undefined;
   const peers = [`aws-cdk-lib@${installed('aws-cdk-lib')}`, `constructs@${installed('constructs')}`];
 
   beforeAll(() => {
@@ -105,6 +107,10 @@ describe('package: installed from its tarball into CDK apps of their own', () =>
       expect.arrayContaining([
         'dist/index.js',
         'dist/index.d.ts',
+        'dist/client/index.js',
+        'dist/client/index.d.ts',
+        'dist/contract/openapi/api-types.d.ts',
+        'dist/local/cli.js',
         'openapi.json',
         'assets/functions/issue-coupon/index.mjs',
         'assets/functions/consume-admissions/index.js',
@@ -153,6 +159,9 @@ describe('package: installed from its tarball into CDK apps of their own', () =>
       ...peers,
       `typescript@${installed('typescript')}`,
       `@types/node@${installed('@types/node')}`,
+      // What README.md tells a reader to install for the local cloud (fcfs-coupon-local).
+      `amplify-dynamodb-simulator@${installed('amplify-dynamodb-simulator')}`,
+      `fauxqs@${installed('fauxqs')}`,
     ]);
     // cdk init app's tsconfig (aws-cdk's TypeScript app template), strict and checking every declaration file.
     writeFileSync(
@@ -183,6 +192,7 @@ describe('package: installed from its tarball into CDK apps of their own', () =>
       path.join(app, 'staging.ts'),
       "import { App, Stack } from 'aws-cdk-lib';\nimport { FcfsCoupon } from 'fcfs-coupon';\n\nnew FcfsCoupon(new Stack(new App(), 'Staging'), 'Coupons');\n",
     );
+    writeFileSync(path.join(app, 'try-client.ts'), CLIENT_SCRIPT);
     const outdir = path.join(app, 'cdk.out');
     // Act
     run('node', [path.join('node_modules', 'typescript', 'bin', 'tsc'), '-p', '.'], app, bareEnv(dir, outdir));
@@ -193,5 +203,107 @@ describe('package: installed from its tarball into CDK apps of their own', () =>
     expect([...stacks.keys()].sort()).toEqual(['Shop', 'Staging']);
     expect(functionCount(stacks.get('Shop') as string)).toBe(18);
     run(cfnLint, [...stacks.values()], root);
+    tsApp = app;
+  });
+
+  it("runs the app's own assembly with the package's command, fcfs-coupon-local, where a script using fcfs-coupon/client issues and reads a coupon", async () => {
+    // Prepare
+    if (!tsApp) throw new Error('the TypeScript app was not built');
+    const app = tsApp;
+    const local = spawn(
+      'node',
+      [path.join('node_modules', '.bin', 'fcfs-coupon-local'), '--app', 'cdk.out', '--stack', 'Staging', '--port', '0'],
+      { cwd: app, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let output = '';
+    local.stdout.on('data', (chunk) => {
+      output += chunk;
+    });
+    local.stderr.on('data', (chunk) => {
+      output += chunk;
+    });
+    const exited = new Promise<void>((resolve) => local.once('exit', () => resolve()));
+    try {
+      const endpoints = path.join(app, '.local', 'endpoints.json');
+      for (let i = 0; i < 240 && !existsSync(endpoints) && local.exitCode === null; i++) await sleep(500);
+      if (!existsSync(endpoints)) throw new Error(`fcfs-coupon-local did not start:\n${output}`);
+      // Act
+      const result = JSON.parse(run('node', [path.join('build', 'try-client.js')], app)) as Record<string, unknown>;
+      // Assess
+      expect(output).toContain('local cloud ready (dynamodb mode)');
+      expect(result).toEqual({ vendor: 201, campaign: 201, issue: 202, coupon: 'ISSUED', sameCoupon: true });
+    } finally {
+      local.kill('SIGTERM');
+      await exited;
+    }
   });
 });
+
+/** How long to wait, ms. */
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * A consumer's script with the package's typed client against fcfs-coupon-local: the admin (SigV4 with the local
+ * admin's credentials) creates a vendor and a campaign open today, a user (a bearer token from the local issuer)
+ * claims a coupon and reads it back. Prints what it saw as JSON.
+ */
+const CLIENT_SCRIPT = `import { readFileSync } from 'node:fs';
+import { createCouponClient } from 'fcfs-coupon/client';
+
+interface Endpoints {
+  apiUrl: string;
+  adminCredentials: { accessKeyId: string; secretAccessKey: string; region: string };
+}
+
+async function main(): Promise<void> {
+  const { apiUrl, adminCredentials } = JSON.parse(readFileSync('.local/endpoints.json', 'utf8')) as Endpoints;
+  const { admin } = createCouponClient({ baseUrl: apiUrl, adminCredentials, region: adminCredentials.region });
+  const token = async (): Promise<string> => {
+    const minted = await fetch(apiUrl + '/_local/token', { method: 'POST', body: JSON.stringify({ sub: 'alice' }) });
+    return ((await minted.json()) as { token: string }).token;
+  };
+  const { user } = createCouponClient({ baseUrl: apiUrl, userToken: token });
+  const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+  const vendor = await admin.POST('/v1/admin/vendors', { body: { vendorId: 'shop', name: 'Shop', currency: 'KRW' } });
+  const campaign = await admin.POST('/v1/admin/campaigns', {
+    body: {
+      campaignId: 'first-100',
+      vendorId: 'shop',
+      name: 'The first 100 today',
+      timezone: 'UTC',
+      startDate: day(-1),
+      endDate: day(1),
+      dailyWindow: { open: '00:00', close: '24:00' },
+      dailyQuota: 100,
+      perUserDailyLimit: 1,
+      couponValidityDays: 30,
+      discount: { type: 'PERCENT', value: 50 },
+    },
+  });
+  const path = { campaignId: 'first-100' };
+  const issue = await user.POST('/v1/campaigns/{campaignId}/issue', { params: { path } });
+  let read = await user.GET('/v1/campaigns/{campaignId}/users/{userId}/coupon', {
+    params: { path: { ...path, userId: 'alice' } },
+  });
+  for (let i = 0; i < 150 && read.data?.status !== 'ISSUED'; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    read = await user.GET('/v1/campaigns/{campaignId}/users/{userId}/coupon', {
+      params: { path: { ...path, userId: 'alice' } },
+    });
+  }
+  console.log(
+    JSON.stringify({
+      vendor: vendor.response.status,
+      campaign: campaign.response.status,
+      issue: issue.response.status,
+      coupon: read.data?.status,
+      sameCoupon: read.data?.status === 'ISSUED' && read.data.coupon.couponId === issue.data?.couponId,
+    }),
+  );
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
+`;

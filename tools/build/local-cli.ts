@@ -29,10 +29,3 @@ export async function buildLocalCli(outDir: string): Promise<void> {
     copyFileSync(path.join(LOCAL_DIR, file), path.join(outDir, file));
   }
 }
-
-if (require.main === module) {
-  buildLocalCli(path.join(__dirname, '..', '..', 'dist', 'local')).catch((error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  });
-}
