@@ -33,12 +33,16 @@ function run(command: string, args: readonly string[], cwd: string, env: NodeJS.
   return result.stdout;
 }
 
-/** The TypeScript block of README.md's "Use it in your own CDK app" section, as written. */
-function readmeSample(): string {
+/**
+ * The TypeScript blocks of README.md's "Use it in your own CDK app" section, as written: the app (0) and the
+ * client script (1).
+ */
+function readmeSample(index: 0 | 1): string {
   const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
-  const section = readme.slice(readme.indexOf('## Use it in your own CDK app'));
-  const sample = /```ts\n([\s\S]*?)```/.exec(section)?.[1];
-  if (!sample) throw new Error("README.md's 'Use it in your own CDK app' has no ts block");
+  const start = readme.indexOf('## Use it in your own CDK app');
+  const section = readme.slice(start, readme.indexOf('\n## ', start + 1));
+  const sample = [...section.matchAll(/```ts\n([\s\S]*?)```/g)][index]?.[1];
+  if (!sample) throw new Error(`README.md's 'Use it in your own CDK app' has no ts block ${index}`);
   return sample;
 }
 
@@ -186,13 +190,13 @@ describe('package: installed from its tarball into CDK apps of their own', () =>
         include: ['*.ts'],
       }),
     );
-    writeFileSync(path.join(app, 'main.ts'), readmeSample());
+    writeFileSync(path.join(app, 'main.ts'), readmeSample(0));
     // A third instance, in a stack of its own.
     writeFileSync(
       path.join(app, 'staging.ts'),
       "import { App, Stack } from 'aws-cdk-lib';\nimport { FcfsCoupon } from 'fcfs-coupon';\n\nnew FcfsCoupon(new Stack(new App(), 'Staging'), 'Coupons');\n",
     );
-    writeFileSync(path.join(app, 'try-client.ts'), CLIENT_SCRIPT);
+    writeFileSync(path.join(app, 'try-client.ts'), readmeSample(1));
     const outdir = path.join(app, 'cdk.out');
     // Act
     run('node', [path.join('node_modules', 'typescript', 'bin', 'tsc'), '-p', '.'], app, bareEnv(dir, outdir));
@@ -241,69 +245,3 @@ describe('package: installed from its tarball into CDK apps of their own', () =>
 
 /** How long to wait, ms. */
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/**
- * A consumer's script with the package's typed client against fcfs-coupon-local: the admin (SigV4 with the local
- * admin's credentials) creates a vendor and a campaign open today, a user (a bearer token from the local issuer)
- * claims a coupon and reads it back. Prints what it saw as JSON.
- */
-const CLIENT_SCRIPT = `import { readFileSync } from 'node:fs';
-import { createCouponClient } from 'fcfs-coupon/client';
-
-interface Endpoints {
-  apiUrl: string;
-  adminCredentials: { accessKeyId: string; secretAccessKey: string; region: string };
-}
-
-async function main(): Promise<void> {
-  const { apiUrl, adminCredentials } = JSON.parse(readFileSync('.local/endpoints.json', 'utf8')) as Endpoints;
-  const { admin } = createCouponClient({ baseUrl: apiUrl, adminCredentials, region: adminCredentials.region });
-  const token = async (): Promise<string> => {
-    const minted = await fetch(apiUrl + '/_local/token', { method: 'POST', body: JSON.stringify({ sub: 'alice' }) });
-    return ((await minted.json()) as { token: string }).token;
-  };
-  const { user } = createCouponClient({ baseUrl: apiUrl, userToken: token });
-  const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
-  const vendor = await admin.POST('/v1/admin/vendors', { body: { vendorId: 'shop', name: 'Shop', currency: 'KRW' } });
-  const campaign = await admin.POST('/v1/admin/campaigns', {
-    body: {
-      campaignId: 'first-100',
-      vendorId: 'shop',
-      name: 'The first 100 today',
-      timezone: 'UTC',
-      startDate: day(-1),
-      endDate: day(1),
-      dailyWindow: { open: '00:00', close: '24:00' },
-      dailyQuota: 100,
-      perUserDailyLimit: 1,
-      couponValidityDays: 30,
-      discount: { type: 'PERCENT', value: 50 },
-    },
-  });
-  const path = { campaignId: 'first-100' };
-  const issue = await user.POST('/v1/campaigns/{campaignId}/issue', { params: { path } });
-  let read = await user.GET('/v1/campaigns/{campaignId}/users/{userId}/coupon', {
-    params: { path: { ...path, userId: 'alice' } },
-  });
-  for (let i = 0; i < 150 && read.data?.status !== 'ISSUED'; i++) {
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    read = await user.GET('/v1/campaigns/{campaignId}/users/{userId}/coupon', {
-      params: { path: { ...path, userId: 'alice' } },
-    });
-  }
-  console.log(
-    JSON.stringify({
-      vendor: vendor.response.status,
-      campaign: campaign.response.status,
-      issue: issue.response.status,
-      coupon: read.data?.status,
-      sameCoupon: read.data?.status === 'ISSUED' && read.data.coupon.couponId === issue.data?.couponId,
-    }),
-  );
-}
-
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
-`;
