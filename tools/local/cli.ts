@@ -10,10 +10,11 @@ const USAGE = `fcfs-coupon-local: runs a synthesized CDK app with FcfsCoupon in 
 redis-server in Redis mode), until Ctrl-C or SIGTERM.
 
   npx cdk synth            # or: node app.js with CDK_OUTDIR=cdk.out
-  npx fcfs-coupon-local --app cdk.out [--stack Shop] [--port 3000] [--state-dir .local]
+  npx fcfs-coupon-local --app cdk.out [--stack Shop] [--construct Coupons] [--port 3000] [--state-dir .local]
 
   --app        the cloud assembly folder (cdk.out)
   --stack      the stack to run, when the assembly has several
+  --construct  the FcfsCoupon to run, when the stack has several (its logical-id prefix, e.g. OutletCoupons)
   --port       the HTTP API's port on 127.0.0.1 (0: any free one), default 3000
   --state-dir  where endpoints.json (URLs, admin credentials) and the logs go, default .local
 
@@ -41,6 +42,7 @@ async function main(): Promise<void> {
     options: {
       app: { type: 'string' },
       stack: { type: 'string' },
+      construct: { type: 'string' },
       port: { type: 'string', default: '3000' },
       'state-dir': { type: 'string', default: '.local' },
       help: { type: 'boolean', short: 'h' },
@@ -73,6 +75,7 @@ async function main(): Promise<void> {
     cdkOut,
     skipSynth: true,
     stackName: values.stack,
+    construct: values.construct,
     port,
     stateDir: path.resolve(values['state-dir']),
     admissionMode: requested,

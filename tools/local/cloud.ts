@@ -23,7 +23,14 @@ import { startLocalSecretsManager } from './secrets-manager';
 import { startServiceProxy } from './service-proxy';
 import type { AdminCredentials } from './sigv4';
 import { LOCAL_UPSTASH_SECRET, synthesize } from './synth';
-import { admissionModeOf, LOCAL_REGION, loadStack, notRunLocally, type PhysicalResource } from './template';
+import {
+  admissionModeOf,
+  LOCAL_REGION,
+  loadStack,
+  notRunLocally,
+  type PhysicalResource,
+  selectInstance,
+} from './template';
 import { startUpstashBridge } from './upstash-bridge';
 import { startLocalWebPages } from './web-pages';
 
@@ -48,6 +55,11 @@ export interface LocalCloudOptions {
   readonly skipSynth?: boolean;
   /** The stack of cdkOut to run. @default - its only stack; several need a name */
   readonly stackName?: string;
+  /**
+   * The FcfsCoupon of the stack to run, by its logical-id prefix (`OutletCoupons`); the others are left out.
+   * @default - the stack's only one; several need a name
+   */
+  readonly construct?: string;
   /**
    * Execution environments per function (Lambda concurrency), unless the template reserves fewer.
    * @default two per core, 4 to 16 (LOCAL_LAMBDA_CONCURRENCY; {@link DEFAULT_FUNCTION_CONCURRENCY})
@@ -145,7 +157,9 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const cdkOut = options.cdkOut ?? path.join(projectRoot, 'cdk.out');
   const redisServer = hasRedisServer();
   // An assembly synthesized elsewhere runs in the mode it was synthesized for, with the secret name it reads.
-  const synthesized = options.skipSynth ? admissionModeOf(loadStack(cdkOut, options.stackName)) : undefined;
+  const synthesized = options.skipSynth
+    ? admissionModeOf(selectInstance(loadStack(cdkOut, options.stackName), options.construct).stack)
+    : undefined;
   if (synthesized && options.admissionMode && synthesized.mode !== options.admissionMode) {
     throw new Error(`${cdkOut} was synthesized for ${synthesized.mode} admission, not ${options.admissionMode}`);
   }
@@ -162,7 +176,11 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     synthesize(cdkOut, mode, options.context);
   }
   const chaos = new Chaos(options.chaos ?? {});
-  const stack = loadStack(cdkOut, options.stackName);
+  const selected = selectInstance(loadStack(cdkOut, options.stackName), options.construct);
+  const { stack } = selected;
+  if (selected.leftOut.length > 0) {
+    log(`running FcfsCoupon ${selected.instance}; left out: ${selected.leftOut.join(', ')} (choose with --construct)`);
+  }
   const skipped = notRunLocally(stack);
   if (skipped.length > 0) log(`not run locally (the rest runs): ${skipped.join(', ')}`);
 

@@ -45,6 +45,52 @@ export function loadStack(cdkOut: string, stackName?: string): SynthesizedStack 
   return { stackName: name, cdkOut, resources: template.Resources };
 }
 
+/** The logical id of an FcfsCoupon's coupon table: `<instance prefix>DataCouponTable<8 hex digits>`. */
+const COUPON_TABLE_ID = /^(.*)DataCouponTable[0-9A-F]{8}$/;
+
+/**
+ * The FcfsCoupon instances of `stack`, each as the prefix every logical id of its resources starts with (its
+ * construct path without separators: `Coupons`, `OutletCoupons`, `BrandCoupons` for `Brand/Coupons`).
+ */
+export function couponInstances(stack: SynthesizedStack): string[] {
+  return resourcesOfType(stack, 'AWS::DynamoDB::Table')
+    .map(([id]) => COUPON_TABLE_ID.exec(id)?.[1])
+    .filter((prefix): prefix is string => prefix !== undefined);
+}
+
+/**
+ * `stack` with one FcfsCoupon instance (the local cloud emulates one API and one JWT issuer): `instance`, or the
+ * only one. The resources of the other instances are left out; everything else (the app's own resources, such as
+ * a user pool the instance uses) stays.
+ * @returns the stack and the instances left out.
+ * @throws Error when the stack has no instance, `instance` is none of them, or it has several and none is named.
+ */
+export function selectInstance(
+  stack: SynthesizedStack,
+  instance?: string,
+): { stack: SynthesizedStack; instance: string; leftOut: string[] } {
+  const instances = couponInstances(stack);
+  if (instances.length === 0) throw new Error(`stack ${stack.stackName} has no FcfsCoupon`);
+  if (instance === undefined && instances.length > 1) {
+    throw new Error(
+      `stack ${stack.stackName} has ${instances.length} FcfsCoupons (${instances.join(', ')}): name one with --construct`,
+    );
+  }
+  const chosen = instance ?? (instances[0] as string);
+  if (!instances.includes(chosen)) {
+    throw new Error(`stack ${stack.stackName} has no FcfsCoupon ${chosen}: it has ${instances.join(', ')}`);
+  }
+  /** The instance a logical id belongs to: the longest instance prefix it starts with. */
+  const owner = (id: string) => instances.filter((p) => id.startsWith(p)).sort((x, y) => y.length - x.length)[0];
+  const resources = Object.fromEntries(
+    Object.entries(stack.resources).filter(([id]) => {
+      const of = owner(id);
+      return of === undefined || of === chosen;
+    }),
+  );
+  return { stack: { ...stack, resources }, instance: chosen, leftOut: instances.filter((p) => p !== chosen) };
+}
+
 /**
  * Resource types the local cloud runs or stands in for (tools/local/provision/), or that need nothing locally
  * (permissions, alarms, dashboards, stages and the like: configuration the local cloud has no use for).
