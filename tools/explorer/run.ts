@@ -10,8 +10,8 @@ import { DynamoDbAdmissionStore } from '../../src/functions/adapters/dynamodb/ad
 import { DynamoDbCouponStore } from '../../src/functions/adapters/dynamodb/coupon-store';
 import { DynamoDbFailedEventStore } from '../../src/functions/adapters/dynamodb/failed-event-store';
 import { RedisAdmissionStore } from '../../src/functions/adapters/redis/admission-store';
-import { SqsAdmissionQueue } from '../../src/functions/adapters/sqs/admission-queue';
 import { SqsDeadLetterSource } from '../../src/functions/adapters/sqs/dead-letter-source';
+import { SqsIssueQueue } from '../../src/functions/adapters/sqs/issue-queue';
 import { queueDepth } from '../../src/functions/adapters/sqs/queue-depth';
 import type { CampaignDay } from '../../src/functions/domain/admission';
 import type { Campaign } from '../../src/functions/domain/campaign';
@@ -222,7 +222,7 @@ export async function runWorkload(
       : new DynamoDbAdmissionStore(documents, backends.tables.admission);
   const coupons = new DynamoDbCouponStore(documents, backends.tables.coupon, backends.tables.admission);
   const failures = new DynamoDbFailedEventStore(documents, backends.tables.failedEvent);
-  const queue = new SqsAdmissionQueue(sqs, issueQueueUrl);
+  const queue = new SqsIssueQueue(sqs, issueQueueUrl);
   const campaigns = { get: async () => campaign, list: async () => [campaign] };
 
   const answers: Record<string, Answer[]> = {};

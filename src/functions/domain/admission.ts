@@ -23,7 +23,7 @@ export interface AdmissionMessage {
   readonly couponId: string;
 }
 
-/** The queue answered that it did not accept the message (after the client's retries); see AdmissionQueue (ports.ts). */
+/** The queue answered that it did not accept the message (after the client's retries); see IssueQueue (ports.ts). */
 export class MessageRejectedError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);

@@ -9,22 +9,14 @@ import {
   SoldOutError,
   UnavailableError,
 } from './errors';
-import type {
-  AdmissionQueue,
-  AdmissionStore,
-  CampaignRepository,
-  Clock,
-  Deadline,
-  LogPort,
-  ReleaseOutcome,
-} from './ports';
+import type { AdmissionStore, CampaignRepository, Clock, Deadline, IssueQueue, LogPort, ReleaseOutcome } from './ports';
 import type { SoldOutCache } from './sold-out-cache';
 
 /** Dependencies of {@link issueCoupon}. */
 export interface IssueCouponDeps {
   readonly campaigns: Pick<CampaignRepository, 'get'>;
   readonly admissions: AdmissionStore;
-  readonly queue: AdmissionQueue;
+  readonly queue: IssueQueue;
   readonly soldOut: SoldOutCache;
   readonly clock: Clock;
   readonly log: LogPort;

@@ -147,7 +147,7 @@ export type AdmissionLedger = Pick<AdmissionStore, 'claim' | 'ledger' | 'rankOf'
  * MessageRejectedError (domain/admission.ts) when the queue answered that it was not, and throws anything else
  * when the outcome is unknown (a timeout: the message may have been enqueued).
  */
-export interface AdmissionQueue {
+export interface IssueQueue {
   send(message: AdmissionMessage): Promise<void>;
   /**
    * Opens the connection to the queue ahead of the first send, sending nothing (domain/warm-up.ts). Absent where

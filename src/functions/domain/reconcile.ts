@@ -1,15 +1,7 @@
 import type { CampaignDay } from './admission';
 import { couponIdOf } from './admission';
 import { type Campaign, issueDayOf } from './campaign';
-import type {
-  AdmissionQueue,
-  AdmissionStore,
-  CampaignRepository,
-  Clock,
-  CouponStore,
-  FailureLog,
-  LogPort,
-} from './ports';
+import type { AdmissionStore, CampaignRepository, Clock, CouponStore, FailureLog, IssueQueue, LogPort } from './ports';
 
 /** Dependencies of {@link reconcile}. */
 export interface ReconcileDeps {
@@ -20,7 +12,7 @@ export interface ReconcileDeps {
   readonly coupons: Pick<CouponStore, 'existing' | 'persistedCount'>;
   /** Failure records by id (the coupon id for admission messages). */
   readonly failures: Pick<FailureLog, 'statuses'>;
-  readonly queue: AdmissionQueue;
+  readonly queue: IssueQueue;
   /** Messages in the issue queue, visible or being processed (approximate, as SQS reports them). */
   readonly queueDepth: () => Promise<number>;
   /**

@@ -12,11 +12,11 @@ import {
   NotRedrivableError,
 } from './errors';
 import type {
-  AdmissionQueue,
   AdmissionStore,
   CampaignRepository,
   Clock,
   FailedEventRegistry,
+  IssueQueue,
   Page,
   PageRequest,
 } from './ports';
@@ -115,7 +115,7 @@ export const campaignDayRedriveResponseSchema = z.strictObject({
 /** Dependencies of the redrive use cases. */
 export interface RedriveDeps {
   readonly failedEvents: FailedEventRegistry;
-  readonly queue: AdmissionQueue;
+  readonly queue: IssueQueue;
   /** The admission ledger, asked whether it still holds an admission before it is re-enqueued. */
   readonly admissions: Pick<AdmissionStore, 'rankOf'>;
   /** The campaigns: a day's time zone fixes when its ledger expires. */

@@ -1,5 +1,5 @@
 import { evaluateIssuance } from './campaign';
-import type { AdmissionQueue, AdmissionStore, CampaignRepository, Clock, LogPort } from './ports';
+import type { AdmissionStore, CampaignRepository, Clock, IssueQueue, LogPort } from './ports';
 import { shareAt } from './prewarm';
 
 /**
@@ -14,7 +14,7 @@ export interface WarmUpDeps {
   readonly campaigns: Pick<CampaignRepository, 'list' | 'remember'>;
   /** The admission store's getter (Redis mode fetches the Upstash secret and builds the client on first call). */
   readonly admissions: () => Promise<Pick<AdmissionStore, 'warmUp'>>;
-  readonly queue: Pick<AdmissionQueue, 'warmUp'>;
+  readonly queue: Pick<IssueQueue, 'warmUp'>;
   readonly clock: Clock;
   readonly log: LogPort;
 }

@@ -14,15 +14,14 @@ import { DynamoDbVendorRepository } from '../adapters/dynamodb/vendor-repository
 import { LambdaProvisionedConcurrency } from '../adapters/lambda/provisioned-concurrency';
 import { RedisAdmissionLedger, RedisAdmissionStore } from '../adapters/redis/admission-store';
 import { SchedulerPrewarmScheduler } from '../adapters/scheduler/prewarm-scheduler';
-import { SqsAdmissionQueue } from '../adapters/sqs/admission-queue';
 import { SqsDeadLetterSource } from '../adapters/sqs/dead-letter-source';
+import { SqsIssueQueue } from '../adapters/sqs/issue-queue';
 import { queueDepth } from '../adapters/sqs/queue-depth';
 import { type RetryLater, retryLater } from '../adapters/sqs/retry-later';
 import { systemClock } from '../domain/clock';
 import { UnavailableError } from '../domain/errors';
 import type {
   AdmissionLedger,
-  AdmissionQueue,
   AdmissionStore,
   CampaignRepository,
   CouponLookup,
@@ -30,6 +29,7 @@ import type {
   DeadLetterSource,
   FailedEventRegistry,
   FailureLog,
+  IssueQueue,
   PrewarmScheduler,
   ProvisionedConcurrency,
   VendorRepository,
@@ -244,11 +244,11 @@ export function failedEventRegistry(config: Env<typeof ENV.FAILED_EVENT_TABLE>):
   return failures;
 }
 
-let queue: SqsAdmissionQueue | undefined;
+let queue: SqsIssueQueue | undefined;
 
 /** The issue queue, which the consumer turns into coupons. */
-export function issueQueue(config: Env<typeof ENV.ISSUE_QUEUE_URL>): AdmissionQueue {
-  queue ??= new SqsAdmissionQueue(sqsClient(), config[ENV.ISSUE_QUEUE_URL], invocationSignal);
+export function issueQueue(config: Env<typeof ENV.ISSUE_QUEUE_URL>): IssueQueue {
+  queue ??= new SqsIssueQueue(sqsClient(), config[ENV.ISSUE_QUEUE_URL], invocationSignal);
   return queue;
 }
 

@@ -2,7 +2,7 @@ import { ENV } from '../../../src/contract/names';
 import type { AdmissionMessage } from '../../../src/functions/domain/admission';
 import { systemClock } from '../../../src/functions/domain/clock';
 import { applyAdmission } from '../../../src/functions/domain/coupon';
-import type { AdmissionLedger, AdmissionQueue } from '../../../src/functions/domain/ports';
+import type { AdmissionLedger, IssueQueue } from '../../../src/functions/domain/ports';
 import { admissionLedgerFactory, cachedCampaignRepository, couponStore } from '../../../src/functions/runtime/adapters';
 import { type Config, requiredString } from '../../../src/functions/runtime/config';
 
@@ -15,12 +15,12 @@ import { type Config, requiredString } from '../../../src/functions/runtime/conf
 export * from '../../../src/functions/runtime/adapters';
 
 /**
- * An AdmissionQueue that applies the admission at once, as the consumer would apply its message
+ * An IssueQueue that applies the admission at once, as the consumer would apply its message
  * (lambdas/domain/coupon.ts applyAdmission: ledger claim, then the conditional coupon write counted in the day's
  * persisted total): the issue route writing the coupon synchronously. Its errors are rethrown as they are, so
  * issueCoupon treats them as an unknown outcome and keeps the admission (reconciliation writes the coupon later).
  */
-class DirectCouponWriter implements AdmissionQueue {
+class DirectCouponWriter implements IssueQueue {
   constructor(private readonly apply: (message: AdmissionMessage) => Promise<unknown>) {}
 
   async send(message: AdmissionMessage): Promise<void> {
@@ -35,7 +35,7 @@ let writer: DirectCouponWriter | undefined;
  * to the issue function's environment (POST /_local/functions/<id>/code), as the consumer's template has it.
  * @throws Error when `COUPON_TABLE_NAME` is not set.
  */
-export function issueQueue(config: Config<'issue'>): AdmissionQueue {
+export function issueQueue(config: Config<'issue'>): IssueQueue {
   if (writer) return writer;
   const couponTable = requiredString().safeParse(process.env[ENV.COUPON_TABLE]);
   if (!couponTable.success) throw new Error(`the direct issue variant needs ${ENV.COUPON_TABLE}`);

@@ -1,6 +1,6 @@
 import { GetQueueAttributesCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { type AdmissionMessage, MessageRejectedError } from '../../domain/admission';
-import type { AdmissionQueue } from '../../domain/ports';
+import type { IssueQueue } from '../../domain/ports';
 
 /** Whether SQS itself answered (an HTTP status came back), as opposed to a timeout or a broken connection. */
 const serviceAnswered = (error: unknown): boolean =>
@@ -11,7 +11,7 @@ const serviceAnswered = (error: unknown): boolean =>
  * attempt with an error it throws {@link MessageRejectedError} (the message was not enqueued); any other failure
  * (timeout, reset connection) is rethrown as is: the message may or may not have been enqueued.
  */
-export class SqsAdmissionQueue implements AdmissionQueue {
+export class SqsIssueQueue implements IssueQueue {
   /**
    * @param signal the current invocation's deadline (runtime/deadline.ts): a send still unanswered then is abandoned,
    *   an unknown outcome (the admission stands, reconciliation re-enqueues it). @default - none
