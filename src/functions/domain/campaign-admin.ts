@@ -21,7 +21,7 @@ import type {
   CampaignRepository,
   Clock,
   CouponStore,
-  FailureLog,
+  FailedEventStore,
   PrewarmScheduler,
   VendorRepository,
 } from './ports';
@@ -235,7 +235,7 @@ export interface StatsDeps {
   readonly campaigns: Pick<CampaignRepository, 'get'>;
   readonly admissions: Pick<AdmissionStore, 'admittedCount' | 'ledger'>;
   readonly coupons: Pick<CouponStore, 'dayCounts' | 'existing'>;
-  readonly failures: Pick<FailureLog, 'statuses'>;
+  readonly failures: Pick<FailedEventStore, 'statuses'>;
   readonly clock: Clock;
 }
 

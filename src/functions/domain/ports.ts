@@ -265,7 +265,7 @@ export interface DeadLetterSource {
  * Status of a failure record: still being replayed from the dead-letter queue (RETRYING), given up on (PARKED),
  * or re-enqueued by an operator (REDRIVEN, domain/redrive.ts).
  */
-export type FailureStatus = 'RETRYING' | 'PARKED' | 'REDRIVEN';
+export type FailedEventStatus = 'RETRYING' | 'PARKED' | 'REDRIVEN';
 
 /**
  * A dead-lettered message that replay could not apply, keyed by the coupon id of the admission it carries (so
@@ -273,7 +273,7 @@ export type FailureStatus = 'RETRYING' | 'PARKED' | 'REDRIVEN';
  * RETRYING while replay still tries it and PARKED once replay gave up (the message then lives only in the
  * failed-event table, with its original body and last error).
  */
-export interface FailureRecord {
+export interface FailedEventRecord {
   readonly failedEventId: string;
   /** Original message body, unchanged. */
   readonly body: string;
@@ -285,26 +285,22 @@ export interface FailureRecord {
   readonly attributes: Record<string, string>;
 }
 
-/** The failed-event table: one {@link FailureRecord} per admission (or body) that replay could not apply. */
-export interface FailureLog {
+/**
+ * The failed-event table: one {@link FailedEventRecord} per admission (or body) that replay could not apply, as
+ * replay keeps it and as an operator sees it (domain/redrive.ts). Each use case takes the methods it needs.
+ */
+export interface FailedEventStore {
   /**
    * Records one failed replay attempt at `now` and returns the attempts so far (1 on the first failure).
    * `park` true marks the record PARKED (replay gives up on it), false RETRYING.
    */
-  recordFailure(failure: FailureRecord, park: boolean, now: Date): Promise<number>;
+  recordFailure(failure: FailedEventRecord, park: boolean, now: Date): Promise<number>;
   /** Marks a record PARKED at `now` (after {@link recordFailure} reached the attempt limit). */
   park(failedEventId: string, now: Date): Promise<void>;
   /** Removes the record of a message that a later replay applied. */
   resolve(failedEventId: string): Promise<void>;
   /** Status of each existing record among `failedEventIds`. */
-  statuses(failedEventIds: readonly string[]): Promise<Map<string, FailureStatus>>;
-}
-
-/**
- * The failed-event table as an operator sees it (domain/redrive.ts): listing and redrive bookkeeping. The
- * DynamoDB adapter implementing {@link FailureLog} implements it too.
- */
-export interface FailedEventRegistry {
+  statuses(failedEventIds: readonly string[]): Promise<Map<string, FailedEventStatus>>;
   /**
    * One page of records matching every filter given, in no particular order; a page may hold fewer than `limit`
    * items while `nextCursor` is present. @throws InvalidRequestError for a cursor this listing did not issue.

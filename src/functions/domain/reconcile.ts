@@ -1,7 +1,15 @@
 import type { CampaignDay } from './admission';
 import { couponIdOf } from './admission';
 import { type Campaign, issueDayOf } from './campaign';
-import type { AdmissionStore, CampaignRepository, Clock, CouponStore, FailureLog, IssueQueue, LogPort } from './ports';
+import type {
+  AdmissionStore,
+  CampaignRepository,
+  Clock,
+  CouponStore,
+  FailedEventStore,
+  IssueQueue,
+  LogPort,
+} from './ports';
 
 /** Dependencies of {@link reconcile}. */
 export interface ReconcileDeps {
@@ -11,7 +19,7 @@ export interface ReconcileDeps {
   /** The coupons that exist, and the day's persisted count (kept in the coupon write's transaction). */
   readonly coupons: Pick<CouponStore, 'existing' | 'persistedCount'>;
   /** Failure records by id (the coupon id for admission messages). */
-  readonly failures: Pick<FailureLog, 'statuses'>;
+  readonly failures: Pick<FailedEventStore, 'statuses'>;
   readonly queue: IssueQueue;
   /** Messages in the issue queue, visible or being processed (approximate, as SQS reports them). */
   readonly queueDepth: () => Promise<number>;

@@ -15,7 +15,7 @@ import type {
   AdmissionStore,
   CampaignRepository,
   Clock,
-  FailedEventRegistry,
+  FailedEventStore,
   IssueQueue,
   Page,
   PageRequest,
@@ -114,7 +114,7 @@ export const campaignDayRedriveResponseSchema = z.strictObject({
 
 /** Dependencies of the redrive use cases. */
 export interface RedriveDeps {
-  readonly failedEvents: FailedEventRegistry;
+  readonly failedEvents: Pick<FailedEventStore, 'page' | 'get' | 'markRedriven'>;
   readonly queue: IssueQueue;
   /** The admission ledger, asked whether it still holds an admission before it is re-enqueued. */
   readonly admissions: Pick<AdmissionStore, 'rankOf'>;

@@ -6,12 +6,12 @@ import {
   PoisonMessageError,
   parseAdmissionMessage,
 } from './coupon';
-import type { Clock, DeadLetter, DeadLetterSource, FailureLog, FailureRecord } from './ports';
+import type { Clock, DeadLetter, DeadLetterSource, FailedEventRecord, FailedEventStore } from './ports';
 
 /** Dependencies of {@link replayDeadLetters}. */
 export interface ReplayDeps extends ApplyAdmissionDeps {
   readonly deadLetters: Pick<DeadLetterSource, 'receive' | 'delete'>;
-  readonly failures: Pick<FailureLog, 'recordFailure' | 'park' | 'resolve'>;
+  readonly failures: Pick<FailedEventStore, 'recordFailure' | 'park' | 'resolve'>;
   readonly clock: Clock;
   /**
    * Replay attempts of a message failing with a non-retryable error before it is parked (a poison message is
@@ -127,7 +127,7 @@ export async function replayDeadLetters(deps: ReplayDeps): Promise<ReplaySummary
     } catch (error) {
       const poison = error instanceof PoisonMessageError;
       const now = deps.clock();
-      const failure: FailureRecord = {
+      const failure: FailedEventRecord = {
         failedEventId,
         body: message.body,
         error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),

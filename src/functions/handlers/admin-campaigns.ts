@@ -21,7 +21,7 @@ import {
   campaignRepository,
   couponLookup,
   couponStore,
-  failureLog,
+  failedEventStore,
   prewarmScheduler,
   vendorRepository,
 } from '../runtime/adapters';
@@ -36,7 +36,7 @@ const vendors = vendorRepository(config);
 const admissions = admissionStoreFactory(config);
 const coupons = couponStore(config);
 const lookup = couponLookup(config);
-const failures = failureLog(config);
+const failures = failedEventStore(config);
 const clock = systemClock;
 const schedules = prewarmScheduler(config);
 

@@ -8,7 +8,7 @@ import {
   redriveCampaignDay,
   redriveFailedEvent,
 } from '../domain/redrive';
-import { admissionStoreFactory, campaignRepository, failedEventRegistry, issueQueue } from '../runtime/adapters';
+import { admissionStoreFactory, campaignRepository, failedEventStore, issueQueue } from '../runtime/adapters';
 import { loadConfig } from '../runtime/config';
 import { identifierSchema, json, parseJsonBody, parsePageQuery, parseWith } from '../runtime/http';
 import { adminPrincipal } from '../runtime/identity';
@@ -21,7 +21,7 @@ const admissions: Pick<AdmissionStore, 'rankOf'> = {
   rankOf: async (day, userId) => (await store()).rankOf(day, userId),
 };
 const deps = {
-  failedEvents: failedEventRegistry(config),
+  failedEvents: failedEventStore(config),
   queue: issueQueue(config),
   admissions,
   campaigns: campaignRepository(config),

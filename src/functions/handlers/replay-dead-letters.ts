@@ -8,7 +8,7 @@ import {
   campaignRepository,
   couponStore,
   deadLetterSource,
-  failureLog,
+  failedEventStore,
   issueQueue,
   issueQueueDepth,
 } from '../runtime/adapters';
@@ -19,7 +19,7 @@ const config = loadConfig('replay');
 const campaigns = campaignRepository(config);
 const coupons = couponStore(config);
 const deadLetters = deadLetterSource(config);
-const failures = failureLog(config);
+const failures = failedEventStore(config);
 const queue = issueQueue(config);
 const queueDepth = issueQueueDepth(config);
 const admissions = admissionLedgerFactory(config);

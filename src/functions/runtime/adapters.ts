@@ -27,8 +27,7 @@ import type {
   CouponLookup,
   CouponStore,
   DeadLetterSource,
-  FailedEventRegistry,
-  FailureLog,
+  FailedEventStore,
   IssueQueue,
   PrewarmScheduler,
   ProvisionedConcurrency,
@@ -232,14 +231,8 @@ export function vendorRepository(config: Env<typeof ENV.VENDOR_TABLE>): VendorRe
 
 let failures: DynamoDbFailedEventStore | undefined;
 
-/** The failed-event table's records. */
-export function failureLog(config: Env<typeof ENV.FAILED_EVENT_TABLE>): FailureLog {
-  failures ??= new DynamoDbFailedEventStore(documentClient(), config[ENV.FAILED_EVENT_TABLE]);
-  return failures;
-}
-
-/** The failed-event table as an operator sees it: listing and redrive bookkeeping (domain/redrive.ts). */
-export function failedEventRegistry(config: Env<typeof ENV.FAILED_EVENT_TABLE>): FailedEventRegistry {
+/** The failed-event table: replay's records and the operator's listing and redrive bookkeeping. */
+export function failedEventStore(config: Env<typeof ENV.FAILED_EVENT_TABLE>): FailedEventStore {
   failures ??= new DynamoDbFailedEventStore(documentClient(), config[ENV.FAILED_EVENT_TABLE]);
   return failures;
 }

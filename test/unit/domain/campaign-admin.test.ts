@@ -1,7 +1,7 @@
 import { couponIdOf } from '../../../src/functions/domain/admission';
 import type { Campaign } from '../../../src/functions/domain/campaign';
 import { campaignStats } from '../../../src/functions/domain/campaign-admin';
-import type { FailureStatus } from '../../../src/functions/domain/ports';
+import type { FailedEventStatus } from '../../../src/functions/domain/ports';
 import { springSaleDefinition } from '../../support/fixtures';
 
 const campaign: Campaign = { ...springSaleDefinition, createdAt: '2026-04-01T00:00:00Z' };
@@ -27,7 +27,7 @@ function deps(now: string) {
     },
     failures: {
       statuses: async (ids: readonly string[]) =>
-        new Map<string, FailureStatus>(ids.filter((id) => id === carol).map((id) => [id, 'PARKED'])),
+        new Map<string, FailedEventStatus>(ids.filter((id) => id === carol).map((id) => [id, 'PARKED'])),
     },
     clock: () => new Date(now),
   };

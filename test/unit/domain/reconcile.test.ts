@@ -1,6 +1,6 @@
 import { type AdmissionMessage, couponIdOf, MessageRejectedError } from '../../../src/functions/domain/admission';
 import type { Campaign } from '../../../src/functions/domain/campaign';
-import type { FailureStatus } from '../../../src/functions/domain/ports';
+import type { FailedEventStatus } from '../../../src/functions/domain/ports';
 import { reconcilableDays, reconcile } from '../../../src/functions/domain/reconcile';
 import { MemoryAdmissions } from '../../support/fakes';
 import { springSaleDefinition } from '../../support/fixtures';
@@ -29,7 +29,7 @@ async function setup(admitted: { userId: string; minutesAgo: number }[]) {
     });
   }
   const coupons = new Set<string>();
-  const failures = new Map<string, FailureStatus>();
+  const failures = new Map<string, FailedEventStatus>();
   const sent: AdmissionMessage[] = [];
   const calls = { existing: 0 };
   const issueQueue = { depth: 0 };
@@ -52,7 +52,7 @@ async function setup(admitted: { userId: string; minutesAgo: number }[]) {
     },
     failures: {
       statuses: async (ids: readonly string[]) =>
-        new Map(ids.flatMap((id) => (failures.has(id) ? [[id, failures.get(id) as FailureStatus] as const] : []))),
+        new Map(ids.flatMap((id) => (failures.has(id) ? [[id, failures.get(id) as FailedEventStatus] as const] : []))),
     },
     queue,
     queueDepth: async () => issueQueue.depth,

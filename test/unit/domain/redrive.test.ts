@@ -1,7 +1,7 @@
 import { type AdmissionMessage, type CampaignDay, couponIdOf } from '../../../src/functions/domain/admission';
 import { admissionExpiresAt, type Campaign } from '../../../src/functions/domain/campaign';
 import { FailedEventNotFoundError, NotRedrivableError } from '../../../src/functions/domain/errors';
-import type { FailedEventRegistry, Page, PageRequest } from '../../../src/functions/domain/ports';
+import type { FailedEventStore, Page, PageRequest } from '../../../src/functions/domain/ports';
 import {
   admissionDayOf,
   type FailedEventFilter,
@@ -46,7 +46,7 @@ const record = (id: string, body: string, status: FailedEventView['status'] = 'P
 });
 
 /** The failed-event table in memory, paging two records at a time. */
-class MemoryRegistry implements FailedEventRegistry {
+class MemoryRegistry implements Pick<FailedEventStore, 'page' | 'get' | 'markRedriven'> {
   constructor(readonly records: FailedEventView[]) {}
   async page(filter: FailedEventFilter, page: PageRequest): Promise<Page<FailedEventView>> {
     const start = page.cursor ? Number(page.cursor) : 0;

@@ -15,7 +15,7 @@ const state = {
   ledger: new Map<string, number>(),
 };
 jest.mock('../../../src/functions/runtime/adapters', () => ({
-  failedEventRegistry: () => ({
+  failedEventStore: () => ({
     page: async (filter: Partial<FailedEventView>) => ({
       items: state.records.filter((r) =>
         Object.entries(filter).every(([k, v]) => v === undefined || r[k as keyof FailedEventView] === v),

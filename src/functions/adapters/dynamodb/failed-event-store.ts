@@ -5,14 +5,7 @@ import {
   ScanCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type {
-  FailedEventRegistry,
-  FailureLog,
-  FailureRecord,
-  FailureStatus,
-  Page,
-  PageRequest,
-} from '../../domain/ports';
+import type { FailedEventRecord, FailedEventStatus, FailedEventStore, Page, PageRequest } from '../../domain/ports';
 import { admissionDayOf, type FailedEventFilter, type FailedEventView } from '../../domain/redrive';
 import { batchGetKeys } from './batch-get';
 import { decodeCursor, encodeCursor } from './cursor';
@@ -21,12 +14,12 @@ import { decodeCursor, encodeCursor } from './cursor';
 const MAX_SCAN_ROUNDS = 10;
 
 /**
- * Failure records (FailureRecord, domain/ports.ts) in the failed-event table (key `failedEventId`), with
+ * Failure records (FailedEventRecord, domain/ports.ts) in the failed-event table (key `failedEventId`), with
  * `status`, `attempts`, `firstFailedAt`, `updatedAt` and, once parked, `parkedAt` (ISO-8601 UTC); `campaignId`
  * and `issueDate` when the body is an admission; `redrivenAt`, `redrivenBy`, `redriveCount` once redriven.
  * The table holds only what failed, so listings scan it with filters (no index to keep).
  */
-export class DynamoDbFailedEventStore implements FailureLog, FailedEventRegistry {
+export class DynamoDbFailedEventStore implements FailedEventStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -36,7 +29,7 @@ export class DynamoDbFailedEventStore implements FailureLog, FailedEventRegistry
    * Records one failed replay attempt and returns the attempts so far (1 on the first failure).
    * @param park true to mark the record PARKED (replay gives up on it).
    */
-  async recordFailure(failure: FailureRecord, park: boolean, now: Date): Promise<number> {
+  async recordFailure(failure: FailedEventRecord, park: boolean, now: Date): Promise<number> {
     const day = admissionDayOf(failure.body);
     const { Attributes } = await this.client.send(
       new UpdateCommand({
@@ -77,12 +70,12 @@ export class DynamoDbFailedEventStore implements FailureLog, FailedEventRegistry
   }
 
   /** Status of each existing record among `failedEventIds`. */
-  async statuses(failedEventIds: readonly string[]): Promise<Map<string, FailureStatus>> {
+  async statuses(failedEventIds: readonly string[]): Promise<Map<string, FailedEventStatus>> {
     const items = await batchGetKeys(this.client, this.tableName, 'failedEventId', failedEventIds, [
       'failedEventId',
       'status',
     ]);
-    return new Map(items.map((item) => [item.failedEventId as string, item.status as FailureStatus]));
+    return new Map(items.map((item) => [item.failedEventId as string, item.status as FailedEventStatus]));
   }
 
   /** Removes the record of a message that a later replay applied. */
