@@ -12,11 +12,13 @@ export { nagChecks } from './construct/nag';
 export type { UserAuthMode } from './construct/user-auth';
 export { userAuthFromContext } from './construct/user-auth';
 export {
+  ADMISSION_MODES,
   type AdmissionMode,
   type FunctionRole,
   HANDLERS,
   METRIC,
+  METRIC_INSTANCE_DIMENSION,
   METRICS_NAMESPACE,
   type MetricName,
 } from './contract/names';
-export { ROUTES, type Route, routeKey } from './contract/routes';
+export { ROUTES, type Route, routeKey, THROTTLE_TIERS } from './contract/routes';

@@ -8,8 +8,11 @@ export const EXECUTE_API_SERVICE = 'execute-api';
  * `sessionToken` is set for temporary credentials (an assumed role, `aws configure export-credentials`).
  */
 export interface AdminCredentials {
+  /** The access key id (`AKIA...`, or `ASIA...` with a session token). */
   readonly accessKeyId: string;
+  /** The secret access key. */
   readonly secretAccessKey: string;
+  /** The session token of temporary credentials (a role's, an SSO session's). @default - long-term credentials */
   readonly sessionToken?: string;
 }
 
@@ -18,8 +21,11 @@ export type SignatureHeaders = Readonly<Record<string, string>>;
 
 /** What a signature covers: the method, the full URL (path and query), the headers sent and the body. */
 export interface SignableRequest {
+  /** The HTTP method (`GET`, `POST`, ...). */
   readonly method: string;
+  /** The absolute URL, query included. */
   readonly url: string;
+  /** Headers to send and sign beside those the signature adds. @default - none */
   readonly headers?: Headers | Readonly<Record<string, string>>;
   /** The exact bytes sent; absent or empty for none (the signature then covers the empty body's hash). */
   readonly body?: string | ArrayBuffer;

@@ -52,7 +52,7 @@ export interface CouponConsoleProps {
  * The operator console (`/console/`) and the example drop page (`/drop/`) on AWS: a private S3 bucket (public
  * access blocked, TLS only, S3-managed encryption, no website hosting) read by a CloudFront distribution through
  * origin access control only; HTTPS (HTTP redirects), security headers with a strict CSP, pages and `config.json`
- * cached {@link PAGE_CACHE_SECONDS} s and bundles {@link ASSET_CACHE_SECONDS} s at the edge, invalidated on every
+ * cached `PAGE_CACHE_SECONDS` s and bundles `ASSET_CACHE_SECONDS` s at the edge, invalidated on every
  * deployment.
  *
  * Built in two steps so the API can allow this origin by CORS before the pages' `config.json` names the API:
@@ -176,7 +176,7 @@ export class CouponConsole extends Construct {
   }
 
   /**
-   * Uploads the built pages ({@link builtPages}) and each page's `config.json` (`<page>/config.json`, tokens
+   * Uploads the built pages (`builtPages`) and each page's `config.json` (`<page>/config.json`, tokens
    * resolved at deploy), deletes what the build no longer has, and invalidates the distribution.
    * @throws Error when called twice.
    */

@@ -56,7 +56,7 @@ export interface CouponDataProps {
   readonly removalPolicy?: RemovalPolicy;
 }
 
-/** The product's tables, as {@link CouponData.tables} exposes them. */
+/** The product's tables, as `FcfsCoupon.tables` exposes them. */
 export interface CouponTables {
   /** Campaign definitions, key `campaignId`. */
   readonly campaign: ITable;

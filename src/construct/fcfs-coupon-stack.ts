@@ -13,6 +13,7 @@ export interface FcfsCouponStackProps extends FcfsCouponProps, StackProps {}
  * actions, AlarmTopicArn; with the `console` option, ConsoleUrl and DropPageUrl.
  */
 export class FcfsCouponStack extends Stack {
+  /** The stack's one FcfsCoupon (construct id `Coupons`). */
   readonly coupons: FcfsCoupon;
 
   constructor(scope: Construct, id: string, props: FcfsCouponStackProps = {}) {

@@ -41,12 +41,15 @@ export type ThrottleTier = 'stage' | keyof typeof THROTTLE_TIERS;
 export interface Route {
   /** Stable camelCase name: the handler's dispatch key and the OpenAPI operationId. */
   readonly operation: string;
+  /** The HTTP method. */
   readonly method: HttpMethod;
   /** API Gateway path, `{name}` for a path parameter. */
   readonly path: string;
   /** The function that serves it (a value of HANDLERS). */
   readonly handler: HandlerName;
+  /** Who may call it: the public, a signed-in user (JWT) or an admin (IAM, SigV4). */
   readonly authorization: RouteAuthorization;
+  /** Its throttle tier ({@link THROTTLE_TIERS}). */
   readonly throttle: ThrottleTier;
   /** One line on what it does. */
   readonly summary: string;
