@@ -17,6 +17,7 @@ export {
   type FunctionRole,
   HANDLERS,
   METRIC,
+  METRIC_EMITTER,
   METRIC_INSTANCE_DIMENSION,
   METRICS_NAMESPACE,
   type MetricName,

@@ -1,6 +1,7 @@
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { type IMetric, Metric, type MetricOptions } from 'aws-cdk-lib/aws-cloudwatch';
 import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
+import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -11,10 +12,12 @@ import {
   HANDLERS,
   type HandlerName,
   METRIC,
+  METRIC_EMITTER,
   METRIC_INSTANCE_DIMENSION,
   METRICS_NAMESPACE,
   type MetricName,
 } from '../contract/names';
+import { ROUTES, type Route } from '../contract/routes';
 import { AlarmTopic, checkAlarmEmail } from './alarm-topic';
 import { CouponAlarms } from './alarms';
 import { CouponApi, DEFAULT_STAGE_THROTTLE } from './api';
@@ -318,12 +321,54 @@ export class FcfsCoupon extends Construct {
     });
   }
 
-  /** A metric the replay (or `emitter`) function emits (namespace and names: lambdas/contract/names.ts), per minute. */
+  /**
+   * Any metric the functions emit ({@link METRIC}: namespace {@link METRICS_NAMESPACE}, dimensions `service`, the
+   * emitting function's handler name ({@link METRIC_EMITTER}), and this construct's path), per minute, Maximum
+   * unless `options` say otherwise.
+   */
+  metric(metricName: MetricName, options?: MetricOptions): Metric {
+    return this.productMetric(metricName, options, METRIC_EMITTER[metricName]);
+  }
+
+  /**
+   * Allows `grantee` to call every admin route (execute-api:Invoke on each route of the route table whose
+   * authorization is `admin`, on the API's stage): operators and their tools.
+   */
+  grantAdminInvoke(grantee: IGrantable): Grant {
+    return this.grantInvoke(
+      grantee,
+      ROUTES.filter((r) => r.authorization === 'admin'),
+    );
+  }
+
+  /**
+   * Allows `grantee` to call the admin routes that change nothing (the admin GET routes: campaigns, stats, winners,
+   * vendors, failed events), and no other: dashboards, auditors, read-only tools.
+   */
+  grantOperatorRead(grantee: IGrantable): Grant {
+    return this.grantInvoke(
+      grantee,
+      ROUTES.filter((r) => r.authorization === 'admin' && r.method === 'GET'),
+    );
+  }
+
+  private grantInvoke(grantee: IGrantable, routes: readonly Route[]): Grant {
+    const { httpApi, stage } = this.api;
+    return Grant.addToPrincipal({
+      grantee,
+      actions: ['execute-api:Invoke'],
+      resourceArns: routes.map((r) =>
+        httpApi.arnForExecuteApi(r.method, r.path.replace(/\{[^}]+\}/g, '*'), stage.stageName),
+      ),
+    });
+  }
+
+  /** A metric `emitter` emits (namespace and names: src/contract/names.ts), per minute. */
   private productMetric(
     metricName: MetricName,
     options: MetricOptions = {},
-    emitter: 'issue' | 'replay' = 'replay',
-  ): IMetric {
+    emitter: 'issue' | 'consumer' | 'replay' = 'replay',
+  ): Metric {
     return new Metric({
       namespace: METRICS_NAMESPACE,
       metricName,

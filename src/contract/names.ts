@@ -150,6 +150,32 @@ export const ISSUE_OUTCOME_METRICS = {
 export type MetricName = (typeof METRIC)[keyof typeof METRIC];
 
 /**
+ * The function that emits each metric, whose Powertools service name ({@link HANDLERS}) is the metric's `service`
+ * dimension. ReleasedAdmissionsDropped is the consumer's here; replay emits it too, under its own service.
+ */
+export const METRIC_EMITTER: Readonly<Record<MetricName, 'issue' | 'consumer' | 'replay'>> = {
+  CouponsPersisted: 'consumer',
+  DuplicateDeliveries: 'consumer',
+  CouponWriteFailures: 'consumer',
+  ReleasedAdmissionsDropped: 'consumer',
+  Replayed: 'replay',
+  Parked: 'replay',
+  Retained: 'replay',
+  Admitted: 'replay',
+  Persisted: 'replay',
+  ParkedAdmissions: 'replay',
+  Reconciled: 'replay',
+  DeadLetterDepth: 'replay',
+  InvariantViolations: 'replay',
+  IssueAccepted: 'issue',
+  IssueSoldOut: 'issue',
+  IssueAlreadyIssued: 'issue',
+  IssueNotOpen: 'issue',
+  IssueUnavailable: 'issue',
+  IssueRejected: 'issue',
+};
+
+/**
  * Handler files under `lambdas/handlers/` (without `.ts`), one per function; also each function's Powertools
  * service name.
  */
