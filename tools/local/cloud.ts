@@ -29,6 +29,7 @@ import {
   loadStack,
   notRunLocally,
   type PhysicalResource,
+  runtimeMismatch,
   selectInstance,
 } from './template';
 import { startUpstashBridge } from './upstash-bridge';
@@ -181,6 +182,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   if (selected.leftOut.length > 0) {
     log(`running FcfsCoupon ${selected.instance}; left out: ${selected.leftOut.join(', ')} (choose with --construct)`);
   }
+  const mismatch = runtimeMismatch(stack);
+  if (mismatch) log(`WARNING: ${mismatch}`);
   const skipped = notRunLocally(stack);
   if (skipped.length > 0) log(`not run locally (the rest runs): ${skipped.join(', ')}`);
 

@@ -2,6 +2,7 @@ import {
   couponInstances,
   notRunLocally,
   type Resource,
+  runtimeMismatch,
   type SynthesizedStack,
   selectInstance,
 } from '../../../tools/local/template';
@@ -52,5 +53,12 @@ describe('local cloud: one FcfsCoupon of a consumer stack', () => {
       'ShopBucket5E6F7A8B (AWS::S3::Bucket)',
       'CouponsOutletConsoleDeploymentHandlerCCCCCCCC (AWS::Lambda::Function, python3.13)',
     ]);
+  });
+});
+
+describe('local cloud: runtime parity', () => {
+  it('says when the functions would run on another Node.js major than they deploy on, and nothing when it is the same', () => {
+    expect(runtimeMismatch(shop, '22.23.3')).toBeUndefined();
+    expect(runtimeMismatch(shop, '20.20.2')).toMatch(/deploy on nodejs22\.x but run here on Node\.js 20\.20\.2/);
   });
 });

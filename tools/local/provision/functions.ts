@@ -120,7 +120,7 @@ export function provisionFunctions(
         AWS_LAMBDA_FUNCTION_NAME: name,
         AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(memory),
         AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
-        AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
+        AWS_EXECUTION_ENV: `AWS_Lambda_${String(p.Runtime)}`,
         AWS_SDK_JS_SUPPRESS_NODEJS_VERSION_WARNING: '1',
       },
     };
