@@ -2,6 +2,7 @@ import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { type IMetric, Metric, type MetricOptions } from 'aws-cdk-lib/aws-cloudwatch';
 import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
+import type { IAlias, IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -164,7 +165,9 @@ export class FcfsCoupon extends Construct {
   /** Where the issue queue redrives what the consumer keeps failing. */
   readonly deadLetterQueue: IQueue;
   /** Every function, by role. */
-  readonly functions: Readonly<Record<FunctionRole, AppFunction>>;
+  readonly functions: Readonly<Record<FunctionRole, IFunction>>;
+  /** The issue function's published alias: what the issue route invokes and pre-warming provisions concurrency on. */
+  readonly issueAlias: IAlias;
   /** The user authorizer: the user pool and client in cognito mode, nothing in open mode. */
   readonly userAuth: UserAuthorizer;
   /** The alarms. */
@@ -216,7 +219,7 @@ export class FcfsCoupon extends Construct {
       adminFunction: apiFunctions.adminCampaigns,
       data,
     });
-    this.functions = {
+    const functions: Record<FunctionRole, AppFunction> = {
       issue: apiFunctions.issue,
       query: apiFunctions.query,
       userCoupons: apiFunctions.userCoupons,
@@ -227,8 +230,10 @@ export class FcfsCoupon extends Construct {
       replay: pipeline.replay,
       prewarm: this.prewarm.applier,
     };
+    this.functions = functions;
+    this.issueAlias = this.prewarm.alias;
     // Keeps this instance's metrics apart from another's in the same account and region.
-    for (const fn of Object.values(this.functions)) fn.addEnvironment(ENV.METRICS_INSTANCE, this.node.path);
+    for (const fn of Object.values(functions)) fn.addEnvironment(ENV.METRICS_INSTANCE, this.node.path);
     // Before the API, whose CORS allows its origin; published after it, since config.json names the API.
     this.console = props.console
       ? new CouponConsole(this, 'Console', { connectSources: connectSources(this, this.userAuth.userPool?.env.region) })
@@ -236,7 +241,7 @@ export class FcfsCoupon extends Construct {
     this.api = new CouponApi(this, 'Api', {
       functions: {
         ...(Object.fromEntries(
-          Object.entries(this.functions).map(([role, fn]) => [HANDLERS[role as FunctionRole], fn]),
+          Object.entries(functions).map(([role, fn]) => [HANDLERS[role as FunctionRole], fn]),
         ) as Record<HandlerName, AppFunction>),
         // The issue route invokes the published alias, where pre-warming provisions concurrency.
         [HANDLERS.issue]: this.prewarm.alias,
@@ -277,13 +282,13 @@ export class FcfsCoupon extends Construct {
       invariantViolations: this.metricInvariantViolations(),
       parked: this.productMetric(METRIC.Parked, { statistic: 'Sum' }),
       parkedAdmissions: this.metricParkedAdmissions(),
-      issueFunction: this.functions.issue,
-      consumerFunction: this.functions.consumer,
+      issueFunction: functions.issue,
+      consumerFunction: functions.consumer,
       httpApi: this.api.httpApi,
       alarmTopic: this.alarmTopic,
     });
     this.dashboard = new CouponDashboard(this, 'Dashboard', {
-      functions: this.functions,
+      functions,
       issueQueue: this.issueQueue,
       deadLetterQueue: this.deadLetterQueue,
       httpApi: this.api.httpApi,
