@@ -14,6 +14,7 @@ export { userAuthFromContext } from './construct/user-auth';
 export {
   ADMISSION_MODES,
   type AdmissionMode,
+  DEFAULTS,
   type FunctionRole,
   HANDLERS,
   METRIC,

@@ -1,7 +1,8 @@
 import { Duration } from 'aws-cdk-lib';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { ENV, type FunctionAuthMode, HANDLERS } from '../contract/names';
+import { DEFAULTS, ENV, type FunctionAuthMode, HANDLERS } from '../contract/names';
 import type { Throttle } from '../contract/routes';
 import { acknowledge } from './acknowledge';
 import { AppFunction } from './app-function';
@@ -19,16 +20,14 @@ export interface ApiFunctionsProps {
   readonly stageThrottle: Throttle;
   /** Reserved concurrency of the issue function. @default - none: the account's unreserved pool */
   readonly issueReservedConcurrency?: number;
+  /** The issue function's memory, MB. @default DEFAULTS.issueMemoryMb (1,024) */
+  readonly issueMemorySize?: number;
+  /** Every function's log retention. @default RetentionDays.ONE_MONTH */
+  readonly logRetention?: RetentionDays;
 }
 
-/**
- * The issue function's memory, MB: its CPU share (Lambda gives a full vCPU at 1,769 MB) and its GB-s price;
- * bench/admission-cpu.ts prices its measured CPU with it.
- */
-export const ISSUE_MEMORY_MB = 1024;
-
 /** Days an admission's ledger entries are kept after its issue day (the admission table's TTL). */
-const ADMISSION_RETENTION_DAYS = '7';
+const ADMISSION_RETENTION_DAYS = String(DEFAULTS.admissionRetentionDays);
 
 /**
  * The functions behind the HTTP API's routes, each bound to the least it needs:
@@ -56,9 +55,10 @@ export class ApiFunctions extends Construct {
     const callerEnv = { [ENV.AUTH_MODE]: props.authMode };
 
     this.issue = new AppFunction(this, 'IssueCouponFunction', {
+      logRetention: props.logRetention,
       handler: HANDLERS.issue,
       timeout: Duration.seconds(10),
-      memorySize: ISSUE_MEMORY_MB,
+      memorySize: props.issueMemorySize ?? DEFAULTS.issueMemoryMb,
       // An ES module (src/functions/bundling/bundles.ts): pre-warmed environments warm up during INIT.
       reservedConcurrentExecutions: props.issueReservedConcurrency,
       environment: {
@@ -71,6 +71,7 @@ export class ApiFunctions extends Construct {
     props.issueQueue.grantSendMessages(this.issue);
 
     this.query = new AppFunction(this, 'QueryIssuanceFunction', {
+      logRetention: props.logRetention,
       handler: HANDLERS.query,
       timeout: Duration.seconds(10),
       environment: callerEnv,
@@ -79,6 +80,7 @@ export class ApiFunctions extends Construct {
     data.bindCouponTable(this.query, 'read');
 
     this.adminCampaigns = new AppFunction(this, 'AdminCampaignsFunction', {
+      logRetention: props.logRetention,
       handler: HANDLERS.adminCampaigns,
       timeout: Duration.seconds(20),
       environment: {
@@ -98,12 +100,14 @@ export class ApiFunctions extends Construct {
     data.bindFailedEventTable(this.adminCampaigns, 'read');
 
     this.adminVendors = new AppFunction(this, 'AdminVendorsFunction', {
+      logRetention: props.logRetention,
       handler: HANDLERS.adminVendors,
       timeout: Duration.seconds(10),
     });
     data.bindVendorTable(this.adminVendors, 'readWrite');
 
     this.adminFailedEvents = new AppFunction(this, 'AdminFailedEventsFunction', {
+      logRetention: props.logRetention,
       handler: HANDLERS.adminFailedEvents,
       timeout: Duration.seconds(30),
       environment: {
@@ -117,6 +121,7 @@ export class ApiFunctions extends Construct {
     props.issueQueue.grantSendMessages(this.adminFailedEvents);
 
     this.userCoupons = new AppFunction(this, 'UserCouponsFunction', {
+      logRetention: props.logRetention,
       handler: HANDLERS.userCoupons,
       timeout: Duration.seconds(10),
       environment: callerEnv,

@@ -34,6 +34,8 @@ export interface CouponApiProps {
   readonly throttleBurstLimit?: number;
   /** Origins allowed by CORS (checked by the construct's props validation). @default - no CORS */
   readonly corsAllowOrigins?: readonly string[];
+  /** The access logs' retention. @default RetentionDays.ONE_MONTH */
+  readonly logRetention?: RetentionDays;
 }
 
 /**
@@ -101,7 +103,7 @@ export class CouponApi extends Construct {
         : undefined,
     });
     this.accessLogs = new LogGroup(this, 'ApiAccessLogs', {
-      retention: RetentionDays.ONE_MONTH,
+      retention: props.logRetention ?? RetentionDays.ONE_MONTH,
       removalPolicy: RemovalPolicy.DESTROY,
     });
     this.stage = new HttpStage(this, 'DefaultStage', {

@@ -3,6 +3,7 @@ import { type IMetric, Metric, type MetricOptions } from 'aws-cdk-lib/aws-cloudw
 import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import type { IAlias, IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -60,9 +61,31 @@ export interface FcfsCouponProps {
   /**
    * Seconds an admitted user may lack a coupon before reconciliation re-enqueues the admission (when the issue
    * queue is empty; otherwise after the issue queue's visibility timeout x maxReceiveCount = 900 s).
-   * @default 300
+   * @default 300 (DEFAULTS.reconcileGraceSeconds)
    */
   readonly reconcileGraceSeconds?: number;
+  /**
+   * Messages per consumer invocation (1-10,000; above 10 needs a batching window): larger batches mean fewer
+   * invocations during a drain and a longer retry of a failed batch's records.
+   * @default 25 (DEFAULTS.consumerBatchSize)
+   */
+  readonly consumerBatchSize?: number;
+  /** How long the event source mapping waits to fill a consumer batch (0-300 s). @default Duration.seconds(1) */
+  readonly consumerMaxBatchingWindow?: Duration;
+  /**
+   * Receives of an issue-queue message before SQS moves it to the dead-letter queue (1-1,000); with the queue's
+   * 180 s visibility timeout it also bounds how long an admission may wait in the queue.
+   * @default 5 (DEFAULTS.maxReceiveCount)
+   */
+  readonly maxReceiveCount?: number;
+  /**
+   * The issue function's memory, MB (128-10,240): its CPU share (a full vCPU at 1,769 MB) and its GB-s price
+   * (BENCHMARKS.md prices an admission's measured CPU with it).
+   * @default 1024 (DEFAULTS.issueMemoryMb)
+   */
+  readonly issueMemorySize?: number;
+  /** Log retention of every function's log group and of the API's access logs. @default RetentionDays.ONE_MONTH */
+  readonly logRetention?: RetentionDays;
   /**
    * Origins allowed by CORS, each `https://host[:port]` (or `http://localhost[:port]` for development); `*` is
    * refused.
@@ -137,6 +160,12 @@ function validateProps(props: FcfsCouponProps): void {
   checkInteger('throttleBurstLimit', props.throttleBurstLimit, 0, Number.MAX_SAFE_INTEGER, 'requests');
   checkInteger('consumerMaxConcurrency', props.consumerMaxConcurrency, 2, 1000, 'invocations');
   checkInteger('reconcileGraceSeconds', props.reconcileGraceSeconds, 0, 86_400, 's');
+  checkInteger('consumerBatchSize', props.consumerBatchSize, 1, 10_000, 'messages');
+  checkInteger('maxReceiveCount', props.maxReceiveCount, 1, 1000, 'receives');
+  checkInteger('issueMemorySize', props.issueMemorySize, 128, 10_240, 'MB');
+  if (props.consumerMaxBatchingWindow !== undefined && !props.consumerMaxBatchingWindow.isUnresolved()) {
+    checkInteger('consumerMaxBatchingWindow', props.consumerMaxBatchingWindow.toSeconds(), 0, 300, 's');
+  }
   checkInteger('wafRateLimit', props.wafRateLimit, 10, Number.MAX_SAFE_INTEGER, 'requests per 5 minutes');
   checkInteger('issueReservedConcurrency', props.issueReservedConcurrency, 1, 10_000, 'concurrent executions');
   checkCorsOrigins(props.corsAllowOrigins ?? []);
@@ -201,6 +230,10 @@ export class FcfsCoupon extends Construct {
       data,
       consumerMaxConcurrency: props.consumerMaxConcurrency,
       reconcileGraceSeconds: props.reconcileGraceSeconds,
+      consumerBatchSize: props.consumerBatchSize,
+      consumerMaxBatchingWindow: props.consumerMaxBatchingWindow,
+      maxReceiveCount: props.maxReceiveCount,
+      logRetention: props.logRetention,
     });
     this.issueQueue = pipeline.issueQueue;
     this.deadLetterQueue = pipeline.deadLetterQueue;
@@ -213,11 +246,14 @@ export class FcfsCoupon extends Construct {
         burstLimit: props.throttleBurstLimit ?? DEFAULT_STAGE_THROTTLE.burstLimit,
       },
       issueReservedConcurrency: props.issueReservedConcurrency,
+      issueMemorySize: props.issueMemorySize,
+      logRetention: props.logRetention,
     });
     this.prewarm = new IssuePrewarm(this, 'Prewarm', {
       issueFunction: apiFunctions.issue,
       adminFunction: apiFunctions.adminCampaigns,
       data,
+      logRetention: props.logRetention,
     });
     const functions: Record<FunctionRole, AppFunction> = {
       issue: apiFunctions.issue,
@@ -250,6 +286,7 @@ export class FcfsCoupon extends Construct {
       throttleRateLimit: props.throttleRateLimit,
       throttleBurstLimit: props.throttleBurstLimit,
       corsAllowOrigins: [...(props.corsAllowOrigins ?? []), ...(this.console ? [this.console.origin] : [])],
+      logRetention: props.logRetention,
     });
     if (props.wafRateLimit !== undefined) {
       this.edgeFirewall = new EdgeFirewall(this, 'EdgeFirewall', {

@@ -2,9 +2,10 @@ import { Duration } from 'aws-cdk-lib';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { ENV, HANDLERS } from '../contract/names';
+import { DEFAULTS, ENV, HANDLERS } from '../contract/names';
 import { acknowledge } from './acknowledge';
 import { AppFunction } from './app-function';
 import type { CouponData } from './data';
@@ -25,17 +26,21 @@ export interface IssuePipelineProps {
    * @default 300
    */
   readonly reconcileGraceSeconds?: number;
+  /** Messages per consumer invocation (1-10,000). @default DEFAULTS.consumerBatchSize (25) */
+  readonly consumerBatchSize?: number;
+  /** How long the event source mapping waits to fill a consumer batch (0-300 s). @default 1 s */
+  readonly consumerMaxBatchingWindow?: Duration;
+  /** Receives of an issue-queue message before SQS moves it to the dead-letter queue. @default DEFAULTS.maxReceiveCount (5) */
+  readonly maxReceiveCount?: number;
+  /** The consumer's and replay's log retention. @default RetentionDays.ONE_MONTH */
+  readonly logRetention?: RetentionDays;
 }
 
 /** Consumer timeout; the issue queue's visibility timeout is 6x this (AWS guidance for Lambda event sources). */
 const CONSUMER_TIMEOUT = Duration.seconds(30);
-/** Receives of a message before SQS moves it to the dead-letter queue. */
-const MAX_RECEIVE_COUNT = 5;
-/** Messages per consumer invocation (SQS allows up to 10,000 with a batching window). */
-const CONSUMER_BATCH_SIZE = 25;
 
 /**
- * From admission to coupon: the issue queue (SQS, encrypted, TLS only) with a dead-letter queue after 5 receives;
+ * From admission to coupon: the issue queue (SQS, encrypted, TLS only) with a dead-letter queue after maxReceiveCount receives (5);
  * the consumer, which claims each admission in the ledger and writes its coupon idempotently, answering partial
  * batch responses with a short backoff per failed record; and the replay, run every minute by an EventBridge rule,
  * which drains the dead-letter queue, parks what can never succeed in the failed-event table, and reconciles the
@@ -66,15 +71,17 @@ export class IssuePipeline extends Construct {
         'This is the dead-letter queue; the replay function drains it and parks what fails.',
     });
     const visibilityTimeout = Duration.seconds(CONSUMER_TIMEOUT.toSeconds() * 6);
+    const maxReceiveCount = props.maxReceiveCount ?? DEFAULTS.maxReceiveCount;
     this.issueQueue = new Queue(this, 'IssueQueue', {
       visibilityTimeout,
       retentionPeriod: Duration.days(4),
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
-      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: MAX_RECEIVE_COUNT },
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount },
     });
 
     this.consumer = new AppFunction(this, 'ConsumeAdmissionsFunction', {
+      logRetention: props.logRetention,
       handler: HANDLERS.consumer,
       timeout: CONSUMER_TIMEOUT,
       // Its own queue's URL, to shorten a failed record's visibility timeout (ChangeMessageVisibility).
@@ -86,26 +93,28 @@ export class IssuePipeline extends Construct {
     data.bindAdmissionTable(this.consumer, 'readWrite');
     acknowledge(this.consumer, 'Serverless', {
       'Serverless-LambdaEventSourceMappingDestination':
-        "Failed batches go to the issue queue's dead-letter queue by its redrive policy (maxReceiveCount 5).",
+        "Failed batches go to the issue queue's dead-letter queue by its redrive policy (maxReceiveCount).",
     });
     this.consumer.addEventSource(
       new SqsEventSource(this.issueQueue, {
-        batchSize: CONSUMER_BATCH_SIZE,
-        maxBatchingWindow: Duration.seconds(1),
+        batchSize: props.consumerBatchSize ?? DEFAULTS.consumerBatchSize,
+        maxBatchingWindow:
+          props.consumerMaxBatchingWindow ?? Duration.seconds(DEFAULTS.consumerMaxBatchingWindowSeconds),
         reportBatchItemFailures: true,
         maxConcurrency: props.consumerMaxConcurrency ?? 10,
       }),
     );
 
     this.replay = new AppFunction(this, 'ReplayDeadLettersFunction', {
+      logRetention: props.logRetention,
       handler: HANDLERS.replay,
       timeout: Duration.seconds(50),
       environment: {
         [ENV.DEAD_LETTER_QUEUE_URL]: this.deadLetterQueue.queueUrl,
         [ENV.ISSUE_QUEUE_URL]: this.issueQueue.queueUrl,
-        [ENV.MAX_REPLAY_ATTEMPTS]: '3',
-        [ENV.RECONCILE_GRACE_SECONDS]: String(props.reconcileGraceSeconds ?? 300),
-        [ENV.ISSUE_QUEUE_MAX_MESSAGE_AGE_SECONDS]: String(visibilityTimeout.toSeconds() * MAX_RECEIVE_COUNT),
+        [ENV.MAX_REPLAY_ATTEMPTS]: String(DEFAULTS.maxReplayAttempts),
+        [ENV.RECONCILE_GRACE_SECONDS]: String(props.reconcileGraceSeconds ?? DEFAULTS.reconcileGraceSeconds),
+        [ENV.ISSUE_QUEUE_MAX_MESSAGE_AGE_SECONDS]: String(visibilityTimeout.toSeconds() * maxReceiveCount),
       },
     });
     // Replay writes coupons; reconciliation reads the ledger and the campaigns and re-enqueues admissions.

@@ -1,6 +1,7 @@
 import { ArnFormat, Aws, Duration, Stack, Token } from 'aws-cdk-lib';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Alias } from 'aws-cdk-lib/aws-lambda';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { CfnScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
 import { Construct } from 'constructs';
 import { ENV, HANDLERS } from '../contract/names';
@@ -19,6 +20,8 @@ export interface IssuePrewarmProps {
   readonly adminFunction: AppFunction;
   /** The tables; the applier reads the campaign table. */
   readonly data: CouponData;
+  /** The applier's log retention. @default RetentionDays.ONE_MONTH */
+  readonly logRetention?: RetentionDays;
 }
 
 /**
@@ -48,6 +51,7 @@ export class IssuePrewarm extends Construct {
     });
 
     this.applier = new AppFunction(this, 'ApplyPrewarmFunction', {
+      logRetention: props.logRetention,
       handler: HANDLERS.prewarm,
       timeout: Duration.seconds(30),
       environment: {

@@ -200,3 +200,24 @@ export type HandlerName = (typeof HANDLERS)[FunctionRole];
  * `content-disposition`: the API's CORS exposes them (src/construct/api.ts) so that the console can read them.
  */
 export const WINNERS_CSV_HEADERS = ['x-quota', 'x-admitted', 'x-persisted', 'x-next-cursor'] as const;
+
+/**
+ * Defaults the construct sets and the functions fall back to, declared once (src/construct/,
+ * src/functions/runtime/config.ts).
+ */
+export const DEFAULTS = {
+  /** Days an admission's ledger entries are kept after its issue day ends (the admission table's TTL). */
+  admissionRetentionDays: 7,
+  /** Replay attempts of a dead letter before it is parked in the failed-event table. */
+  maxReplayAttempts: 3,
+  /** Seconds an admitted user may lack a coupon before reconciliation re-enqueues the admission. */
+  reconcileGraceSeconds: 300,
+  /** Receives of an issue-queue message before SQS moves it to the dead-letter queue. */
+  maxReceiveCount: 5,
+  /** Messages per consumer invocation. */
+  consumerBatchSize: 25,
+  /** Seconds the event source mapping waits to fill a consumer batch. */
+  consumerMaxBatchingWindowSeconds: 1,
+  /** The issue function's memory, MB: its CPU share (a full vCPU at 1,769 MB) and its GB-s price. */
+  issueMemoryMb: 1024,
+} as const;

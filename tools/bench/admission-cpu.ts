@@ -71,7 +71,7 @@ export interface AdmissionCpuRound {
 
 /** The result: per-kind CPU µs per request and the goal ratios, each a median over the rounds with its interval. */
 export interface AdmissionCpuResult {
-  /** The issue function's memory, MB (lib/constructs/api-functions.ts ISSUE_MEMORY_MB), for the GB-s figures. */
+  /** The issue function's memory, MB (DEFAULTS.issueMemoryMb, src/contract/names.ts), for the GB-s figures. */
   readonly memoryMb: number;
   readonly minimalUs: RoundsSummary;
   readonly admissionUs: RoundsSummary;
@@ -100,7 +100,8 @@ export async function benchAdmissionCpu(
   const runId = Date.now().toString(36);
   const rounds: AdmissionCpuRound[] = [];
   // Loaded here, not at the top: the workers load this file too, and need no CDK.
-  const { ISSUE_MEMORY_MB } = await import('../../src/construct/api-functions');
+  const { DEFAULTS } = await import('../../src/contract/names');
+  const ISSUE_MEMORY_MB = DEFAULTS.issueMemoryMb;
   try {
     // Loaded once, so neither variant pays EVAL's NOSCRIPT fallback.
     await redis.script('LOAD', ADMIT_SCRIPT);

@@ -5,7 +5,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
 import { Redis } from '@upstash/redis';
 import fc from 'fast-check';
-import { ADMISSION_MODES, type AdmissionMode } from '../../src/contract/names';
+import { ADMISSION_MODES, type AdmissionMode, DEFAULTS } from '../../src/contract/names';
 import { DynamoDbAdmissionStore } from '../../src/functions/adapters/dynamodb/admission-store';
 import { DynamoDbCouponStore } from '../../src/functions/adapters/dynamodb/coupon-store';
 import { DynamoDbFailedEventStore } from '../../src/functions/adapters/dynamodb/failed-event-store';
@@ -103,7 +103,7 @@ export interface RunReport {
 export const STEP_MS = 5;
 const GRACE_MS = 180_000;
 const VISIBILITY_TIMEOUT_S = 180;
-const MAX_RECEIVE_COUNT = 5;
+const MAX_RECEIVE_COUNT = DEFAULTS.maxReceiveCount;
 const silent = { warn: () => undefined, error: () => undefined, info: () => undefined };
 
 /** The scheduler's act for runs: after each released task, wait until the system is quiet again. */

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import '../domain/zod-messages';
-import { ADMISSION_MODES, ENV, FUNCTION_AUTH_MODES, type FunctionRole } from '../../contract/names';
+import { ADMISSION_MODES, DEFAULTS, ENV, FUNCTION_AUTH_MODES, type FunctionRole } from '../../contract/names';
 
 /** A non-empty string (a table name, a queue URL). */
 export function requiredString() {
@@ -32,15 +32,15 @@ const VARIABLES = {
   [ENV.UPSTASH_SECRET_ID]: z.optional(requiredString()),
   /** How user routes know the caller; required, so that a function never runs open by omission. */
   [ENV.AUTH_MODE]: z.enum(FUNCTION_AUTH_MODES),
-  /** Days the admission state is kept after its issue day ends; default 7. */
-  [ENV.ADMISSION_RETENTION_DAYS]: integerVariable(1, 7),
+  /** Days the admission state is kept after its issue day ends; default DEFAULTS.admissionRetentionDays. */
+  [ENV.ADMISSION_RETENTION_DAYS]: integerVariable(1, DEFAULTS.admissionRetentionDays),
   /**
    * Replay attempts before a message failing with a non-retryable error is parked; default 3 (one per scheduled
-   * run, so ~3 minutes). Retryable failures are never parked (domain/replay.ts isRetryable).
+   * run). Default DEFAULTS.maxReplayAttempts. Retryable failures are never parked (domain/replay.ts isRetryable).
    */
-  [ENV.MAX_REPLAY_ATTEMPTS]: integerVariable(1, 3),
-  /** Seconds an admitted user may lack a coupon before reconciliation re-enqueues it; default 300. */
-  [ENV.RECONCILE_GRACE_SECONDS]: integerVariable(0, 300),
+  [ENV.MAX_REPLAY_ATTEMPTS]: integerVariable(1, DEFAULTS.maxReplayAttempts),
+  /** Seconds an admitted user may lack a coupon before reconciliation re-enqueues it; default DEFAULTS.reconcileGraceSeconds. */
+  [ENV.RECONCILE_GRACE_SECONDS]: integerVariable(0, DEFAULTS.reconcileGraceSeconds),
   /** Visibility timeout x maxReceiveCount of the issue queue, s: how long a message can stay in it. */
   [ENV.ISSUE_QUEUE_MAX_MESSAGE_AGE_SECONDS]: requiredInteger(0),
   /** The stage's throttle, requests/s; the dry run compares a campaign's expectedPeakRps with it. */
