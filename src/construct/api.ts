@@ -65,7 +65,7 @@ const corsMethods = (routes: readonly Route[]) => [...new Set(routes.map((r) => 
 
 /**
  * Per-route throttles of the HTTP API stage by route key (`METHOD /path`), requests/s and burst, from the route
- * table's tiers (lambdas/contract/routes.ts); routes on the `stage` tier take the stage default and are absent.
+ * table's tiers (src/contract/routes.ts); routes on the `stage` tier take the stage default and are absent.
  */
 export function routeThrottles(routes: readonly Route[] = ROUTES): Record<string, Throttle> {
   return Object.fromEntries(
@@ -78,7 +78,7 @@ const pascal = (name: string) => name.charAt(0).toUpperCase() + name.slice(1);
 /**
  * The HTTP API: one `$default` stage with throttling (stage default plus per-route tiers) and a JSON access log
  * (client IP, route, status, latency, authorizer error, IAM principal), and every route of the route table
- * (lambdas/contract/routes.ts) with its Lambda integration and authorization: `user` routes behind the JWT
+ * (src/contract/routes.ts) with its Lambda integration and authorization: `user` routes behind the JWT
  * authorizer, `admin` routes behind IAM (SigV4), `public` routes open.
  */
 export class CouponApi extends Construct {

@@ -5,7 +5,7 @@ import { bundleFileOf } from '../functions/bundling/bundles';
 
 /**
  * The package's prebuilt assets (`npm run build:assets`, tools/build/assets.ts): `functions/<handler>/` (each
- * function's bundle and source map) and `web/` (the built console and drop page). Two folders above this file both
+ * function's bundle and source map) and `src/web/` (the built console and drop page). Two folders above this file both
  * in the sources (`src/construct/`) and in the compiled package (`dist/construct/`), so a synth from either loads
  * the same files and never runs esbuild.
  */

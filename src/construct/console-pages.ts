@@ -6,7 +6,7 @@ import { WEB_PAGES, type WebPage } from '../web/pages';
 import { webPagesAssetDir } from './assets';
 
 /**
- * What the console's distribution serves and how (lib/constructs/console.ts): the built pages, each page's
+ * What the console's distribution serves and how (src/construct/console.ts): the built pages, each page's
  * config.json, the Content-Security-Policy and the folder-to-index rewrite.
  */
 
@@ -52,7 +52,7 @@ export interface PageEndpoints {
 }
 
 /**
- * Each page's `config.json` (web/config.ts): the console calls the execute-api URL (a SigV4 signature covers the
+ * Each page's `config.json` (src/web/config.ts): the console calls the execute-api URL (a SigV4 signature covers the
  * Host header, which CloudFront replaces); the drop page calls the WAF distribution when there is one; both read
  * the count from the caching distribution when there is one. Never admin credentials: the operator pastes them.
  */

@@ -76,7 +76,7 @@ export interface CouponTables {
 /**
  * The data layer: five on-demand tables (point-in-time recovery, AWS-managed encryption) and, in Redis mode, the
  * Upstash secret. Functions reach them only through the `bind...()` methods, each of which sets the environment
- * variable the function reads (lambdas/contract/names.ts `ENV`) AND grants the least access it needs, in one
+ * variable the function reads (src/contract/names.ts `ENV`) AND grants the least access it needs, in one
  * call, so a name can never drift from its grant.
  */
 export class CouponData extends Construct {

@@ -23,7 +23,7 @@ import { acknowledge } from './acknowledge';
 /** How long the edge keeps a count, s: the whole crowd polling every second reaches the API once per edge location per second. */
 export const COUNT_CACHE_SECONDS = 1;
 
-/** CloudFront path pattern of the count route (`GET /v1/campaigns/{campaignId}/count`, lambdas/contract/routes.ts). */
+/** CloudFront path pattern of the count route (`GET /v1/campaigns/{campaignId}/count`, src/contract/routes.ts). */
 export const COUNT_PATH_PATTERN = (ROUTES.find((r) => r.operation === 'getCount')?.path ?? '').replace(
   /\{[^}]+\}/g,
   '*',

@@ -46,7 +46,7 @@ export interface FcfsCouponProps {
   readonly upstashSecretName?: string;
   /**
    * Steady-state request rate of the HTTP API stage, requests/s: the issue route's limit (other routes have
-   * their own tiers, lambdas/contract/routes.ts). API Gateway answers 429 above it.
+   * their own tiers, src/contract/routes.ts). API Gateway answers 429 above it.
    * @default 5000
    */
   readonly throttleRateLimit?: number;

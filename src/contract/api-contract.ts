@@ -55,14 +55,14 @@ import { entityIdSchema, idSchema, localDateSchema } from './rules';
 
 /**
  * The API contract of every operation of ROUTES (contract/routes.ts): its request schemas, its success response
- * and the domain errors its handler can answer with. The OpenAPI document (local/openapi/document.ts) is built
+ * and the domain errors its handler can answer with. The OpenAPI document (src/contract/openapi/document.ts) is built
  * from ROUTES and this table; a route without its entry fails to compile. Errors every route can answer with are
  * added there: 503 UNAVAILABLE (the edge maps any backend failure to it, runtime/http.ts), the admin functions'
  * 403 FORBIDDEN (runtime/identity.ts requireAdmin) and API Gateway's own refusals (`{message}`).
  * This module is for tools and tests (the document, the typed client's checks); no function bundle imports it.
  */
 
-/** A DomainError subclass (lambdas/domain/errors.ts); its `code`, `statusCode` and `details` shape the error body. */
+/** A DomainError subclass (src/functions/domain/errors.ts); its `code`, `statusCode` and `details` shape the error body. */
 export type DomainErrorClass = abstract new (...args: never[]) => DomainError;
 
 /** A status a handler answers a request it served with. */

@@ -1,5 +1,5 @@
 /**
- * Names shared by the infrastructure (lib/) and the functions (lambdas/): declared once here and imported on both
+ * Names shared by the infrastructure (lib/) and the functions (src/functions/): declared once here and imported on both
  * sides, so that a table's environment variable, an index, a metric or a mode can never differ between the two.
  * This module imports nothing, so it costs the function bundles nothing.
  */
@@ -18,7 +18,7 @@ export const FUNCTION_AUTH_MODES = ['jwt', 'none'] as const;
 /** One of {@link FUNCTION_AUTH_MODES}. */
 export type FunctionAuthMode = (typeof FUNCTION_AUTH_MODES)[number];
 
-/** Environment variables the construct sets and the functions read (lambdas/runtime/config.ts). */
+/** Environment variables the construct sets and the functions read (src/functions/runtime/config.ts). */
 export const ENV = {
   CAMPAIGN_TABLE: 'CAMPAIGN_TABLE_NAME',
   ADMISSION_TABLE: 'ADMISSION_TABLE_NAME',
@@ -50,7 +50,7 @@ export const ENV = {
   ISSUE_FUNCTION_NAME: 'ISSUE_FUNCTION_NAME',
   /** The issue function's published alias the route invokes. */
   ISSUE_ALIAS_NAME: 'ISSUE_ALIAS_NAME',
-  /** The construct's path, the {@link METRIC_INSTANCE_DIMENSION} of every metric (lambdas/runtime/powertools.ts). */
+  /** The construct's path, the {@link METRIC_INSTANCE_DIMENSION} of every metric (src/functions/runtime/powertools.ts). */
   METRICS_INSTANCE: 'METRICS_INSTANCE',
 } as const;
 
@@ -136,7 +136,7 @@ export const METRIC = {
 } as const;
 /**
  * The issue function's outcome metric of each answer code (`IssueRejected` for any other 4xx), one count per
- * request; the dashboard graphs them (lib/constructs/monitoring.ts).
+ * request; the dashboard graphs them (src/construct/dashboard.ts).
  */
 export const ISSUE_OUTCOME_METRICS = {
   ACCEPTED: METRIC.IssueAccepted,
@@ -176,7 +176,7 @@ export const METRIC_EMITTER: Readonly<Record<MetricName, 'issue' | 'consumer' | 
 };
 
 /**
- * Handler files under `lambdas/handlers/` (without `.ts`), one per function; also each function's Powertools
+ * Handler files under `src/functions/handlers/` (without `.ts`), one per function; also each function's Powertools
  * service name.
  */
 export const HANDLERS = {

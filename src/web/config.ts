@@ -3,8 +3,8 @@
  * them: by the local cloud (`GET /console/config.json`, `GET /drop/config.json`, with its local admin credentials
  * filled in) or, on AWS, written into the console bucket by the construct's `console` option.
  *
- * This file is the interface between the pages (`web/`), the local cloud (`local/`) and the construct
- * (`lib/constructs/console.ts`): change it in one place.
+ * This file is the interface between the pages (`src/web/`), the local cloud (`tools/local/`) and the construct
+ * (`src/construct/console.ts`): change it in one place.
  */
 export interface WebConfig {
   /** Base URL of the HTTP API, no trailing slash: `https://abc.execute-api.eu-west-1.amazonaws.com`. */

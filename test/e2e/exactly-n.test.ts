@@ -42,7 +42,7 @@ interface Scenario {
   /** Names the campaign and its users. */
   readonly name: string;
   readonly title: string;
-  /** The chaos configuration of the fault (local/chaos.ts). */
+  /** The chaos configuration of the fault (tools/local/chaos.ts). */
   readonly chaos: unknown;
   /** How long the fault lasts once the burst started, ms; by default until the whole burst was answered. */
   readonly faultMs?: number;
@@ -66,7 +66,7 @@ const SCENARIOS: readonly Scenario[] = [
     chaos: { dynamodb: { PutItem: { errorAfterForwardRate: 0.35 }, UpdateItem: { errorAfterForwardRate: 0.35 } } },
   },
   {
-    // Past the callers' timeouts (lambdas/runtime/adapters.ts): DynamoDB abandons an attempt after 3 s and retries;
+    // Past the callers' timeouts (src/functions/runtime/adapters.ts): DynamoDB abandons an attempt after 3 s and retries;
     // @upstash/redis has no timeout of its own, so its caller gives up with the issue function's 10 s.
     name: 'late',
     title: '(c) admission writes landing late (30%: DynamoDB after 5 s, Redis after 12 s) for the first 8 s of a burst',

@@ -2,7 +2,7 @@ import type { Backends } from '../../tools/explorer/backends';
 import { startBackends } from '../../tools/explorer/backends';
 import { explore } from '../../tools/explorer/explore';
 
-// The fault explorer (explorer/) in `npm test`: a fixed budget of runs from a seed that changes every day, so CI
+// The fault explorer (tools/explorer/) in `npm test`: a fixed budget of runs from a seed that changes every day, so CI
 // explores new ground daily and any failure is replayable (`npm run faults -- --seed <seed> --path <path>`).
 
 jest.setTimeout(600_000);

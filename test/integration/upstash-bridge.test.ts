@@ -4,7 +4,7 @@ import { Chaos } from '../../tools/local/chaos';
 import { type Emulator, startRedisServer } from '../../tools/local/emulators';
 import { startUpstashBridge, type UpstashBridge } from '../../tools/local/upstash-bridge';
 
-// Faults of the Upstash bridge (local/chaos.ts `redis`) as @upstash/redis meets them, on a real redis-server.
+// Faults of the Upstash bridge (tools/local/chaos.ts `redis`) as @upstash/redis meets them, on a real redis-server.
 
 jest.setTimeout(60_000);
 
@@ -50,7 +50,7 @@ const incr = (key: string, timeoutMs: number) =>
 
 describe('integration: Upstash bridge faults', () => {
   it('runs each command under errorAfterForwardRate and then drops its answer: @upstash/redis retries, every attempt runs', async () => {
-    // Prepare: the functions' retry setting (lambdas/runtime/adapters.ts), two retries.
+    // Prepare: the functions' retry setting (src/functions/runtime/adapters.ts), two retries.
     const client = new Redis({
       url: bridge.url,
       token: bridge.token,

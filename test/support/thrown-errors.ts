@@ -2,10 +2,10 @@ import * as path from 'node:path';
 import * as ts from 'typescript';
 
 /**
- * Which domain errors (classes of lambdas/domain/errors.ts) each operation of an HTTP handler can throw, read
+ * Which domain errors (classes of src/functions/domain/errors.ts) each operation of an HTTP handler can throw, read
  * from the code with the TypeScript compiler: the operation's function in `httpHandler(..., {operation: ...})`
- * and every function of lambdas/ it calls, transitively, are searched for `new <Error>(...)`. A call through a
- * port (an interface method, lambdas/domain/ports.ts) follows the same-named method of every class that
+ * and every function of src/functions/ it calls, transitively, are searched for `new <Error>(...)`. A call through a
+ * port (an interface method, src/functions/domain/ports.ts) follows the same-named method of every class that
  * implements the interface. An over-approximation (an error constructed on a path the inputs never take counts),
  * never an under-approximation of the errors the code constructs, except through callbacks stored in variables.
  */
@@ -27,7 +27,7 @@ export function thrownErrorsByOperation(handlerFiles: readonly string[]): Map<st
   const checker = program.getTypeChecker();
   const inLambdas = (node: ts.Node) => node.getSourceFile().fileName.startsWith(lambdas);
 
-  /** Class methods implementing `name` of interface `iface`, in any source file of lambdas/. */
+  /** Class methods implementing `name` of interface `iface`, in any source file of src/functions/. */
   const implementations = (iface: string, name: string): ts.Node[] => {
     const found: ts.Node[] = [];
     for (const file of program.getSourceFiles()) {
@@ -48,7 +48,7 @@ export function thrownErrorsByOperation(handlerFiles: readonly string[]): Map<st
     return found;
   };
 
-  /** The declarations a call's callee resolves to, within lambdas/. */
+  /** The declarations a call's callee resolves to, within src/functions/. */
   const calleesOf = (call: ts.CallExpression): ts.Node[] => {
     let symbol = checker.getSymbolAtLocation(call.expression);
     if (!symbol) return [];

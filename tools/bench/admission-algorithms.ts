@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ADMIT_SCRIPT, dayKeys, RedisAdmissionStore } from '../../src/functions/adapters/redis/admission-store';
 import type { RedisTransport } from './redis-transports';
 
-// The five admission algorithms question 4 of issue 18 compares (bench/admission-strategies.ts runs them).
+// The five admission algorithms question 4 of issue 18 compares (tools/bench/admission-strategies.ts runs them).
 
 /** What one admission attempt answered. */
 export type Answer = 'ADMITTED' | 'ALREADY_ADMITTED' | 'SOLD_OUT' | 'ERROR';

@@ -5,8 +5,8 @@ import { ADMIT_SCRIPT, dayKeys } from '../../src/functions/adapters/redis/admiss
 import type { AdmissionCpuOptions } from './admission-cpu';
 import { issueEvent, issueFunctionEnv, lambdaContext, reportResult, statusOf } from './issue-harness';
 
-// The worker process of bench/admission-cpu.ts (see there): one variant, the product's issue handler or the
-// minimal handler, in a fresh Node process as an execution environment; `tsx bench/admission-cpu-worker.ts
+// The worker process of tools/bench/admission-cpu.ts (see there): one variant, the product's issue handler or the
+// minimal handler, in a fresh Node process as an execution environment; `tsx tools/bench/admission-cpu-worker.ts
 // <variant> <campaignId> <endpoint> <options JSON>`.
 
 /** Figures of one worker, CPU µs per request; the sold-out ones for the issue handler only. */
@@ -35,7 +35,7 @@ const cpuUs = (start: NodeJS.CpuUsage) => {
   return used.user + used.system;
 };
 
-/** In the worker: one variant, timed; reports its figures on stderr (bench/issue-harness.ts reportResult). */
+/** In the worker: one variant, timed; reports its figures on stderr (tools/bench/issue-harness.ts reportResult). */
 async function worker(variant: Variant, campaignId: string, endpoint: string, options: AdmissionCpuOptions) {
   Object.assign(
     process.env,

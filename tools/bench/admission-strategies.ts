@@ -191,7 +191,7 @@ export async function benchAdmissionStrategies(
         name === 'resp'
           ? respTransport(server.port)
           : restTransport(
-              // As the Lambdas configure it (lambdas/runtime/adapters.ts).
+              // As the Lambdas configure it (src/functions/runtime/adapters.ts).
               new Upstash({
                 url: bridge.url,
                 token: bridge.token,

@@ -139,7 +139,7 @@ export function chartSpecs(report: BenchReport): Record<string, ChartSpec> {
 /**
  * Renders every chart of `report` to `<dir>/<name>.svg`.
  * @returns the paths written.
- * @throws Error when a chart does not render (bench/plot.ts renderSvg).
+ * @throws Error when a chart does not render (tools/bench/plot.ts renderSvg).
  */
 export async function writeCharts(report: BenchReport, dir: string): Promise<string[]> {
   const written: string[] = [];

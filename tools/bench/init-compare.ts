@@ -8,7 +8,7 @@ import { markdownTable, median } from './stats';
 
 /**
  * Side-by-side module init of two builds of every handler, e.g. before and after a bundling change:
- * `npx tsx bench/init-compare.ts <before-dir> <after-dir> [runs]`, each directory holding `<handler>.js` (or `<handler>.mjs`, an ES module build) as built by
+ * `npx tsx tools/bench/init-compare.ts <before-dir> <after-dir> [runs]`, each directory holding `<handler>.js` (or `<handler>.mjs`, an ES module build) as built by
  * the command in BENCHMARKS.md ("Bundle sizes"). Keep the directories inside the repository (e.g. under `.local/`):
  * a bundle built with `--external:@smithy/core/event-streams` resolves it from node_modules.
  * Each round loads both builds of a handler in fresh Node processes, alternating which goes first, so a machine
@@ -16,7 +16,8 @@ import { markdownTable, median } from './stats';
  */
 async function main(): Promise<void> {
   const [beforeDir, afterDir, runsArg] = process.argv.slice(2);
-  if (!beforeDir || !afterDir) throw new Error('usage: tsx bench/init-compare.ts <before-dir> <after-dir> [runs]');
+  if (!beforeDir || !afterDir)
+    throw new Error('usage: tsx tools/bench/init-compare.ts <before-dir> <after-dir> [runs]');
   const runs = Number(runsArg ?? 21);
   // The functions' environments as the template sets them: init reads configuration, so it needs them.
   const cdkOut = path.join(projectRoot, '.local', 'bench', 'cdk.out');

@@ -3,8 +3,8 @@ import * as path from 'node:path';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import type { Campaign } from '../../src/functions/domain/campaign';
 
-// What the benchmarks that run the issue function's handler in a worker process share (bench/issue-metrics.ts,
-// bench/admission-cpu.ts): the worker's spawn and its one-line JSON answer, the function's environment, and the
+// What the benchmarks that run the issue function's handler in a worker process share (tools/bench/issue-metrics.ts,
+// tools/bench/admission-cpu.ts): the worker's spawn and its one-line JSON answer, the function's environment, and the
 // campaign, event and context of one issue request. A worker is a fresh Node process, as an execution
 // environment is, with stdout (the EMF and log sink, as in Lambda) to /dev/null.
 
@@ -48,9 +48,9 @@ export function runWorker<T>(file: string, args: readonly string[], timeoutMs = 
 }
 
 /**
- * The issue function's environment as the construct sets it (lambdas/runtime/config.ts FUNCTION_ENV.issue), in
+ * The issue function's environment as the construct sets it (src/functions/runtime/config.ts FUNCTION_ENV.issue), in
  * auth mode `none` (the user id in the body, no token to mint), every AWS client pointed at `endpoint` (a stub,
- * bench/aws-stub.ts) with static credentials.
+ * tools/bench/aws-stub.ts) with static credentials.
  */
 export function issueFunctionEnv(options: {
   readonly mode: 'redis' | 'dynamodb';

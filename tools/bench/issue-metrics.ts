@@ -10,8 +10,8 @@ import {
 } from './issue-harness';
 import { median } from './stats';
 
-// `tsx bench/issue-metrics.ts [rounds] [requests]`: the CPU cost of the issue function's outcome metrics (EMF
-// through Powertools Metrics, one count per request, lambdas/handlers/issue-coupon.ts). The real handler module,
+// `tsx tools/bench/issue-metrics.ts [rounds] [requests]`: the CPU cost of the issue function's outcome metrics (EMF
+// through Powertools Metrics, one count per request, src/functions/handlers/issue-coupon.ts). The real handler module,
 // its whole middleware stack and Powertools, runs in a child process, stdout (the EMF sink, as in Lambda) to
 // /dev/null; `without` replaces `metrics.addMetric` by a no-op, so the difference is exactly what the outcome
 // metrics add: the metric, its EMF serialization and write. Two settings of the adapters: `in-memory` (no I/O at
@@ -93,7 +93,7 @@ async function worker(
     process.env,
     issueFunctionEnv({ mode: 'dynamodb', endpoint: sqsUrl, queueUrl: 'https://sqs.local/issue' }),
   );
-  // For the `sqs` setting: the product's SQS client (lambdas/runtime/adapters.ts sqsClient) reaches the stub.
+  // For the `sqs` setting: the product's SQS client (src/functions/runtime/adapters.ts sqsClient) reaches the stub.
   if (io === 'sqs') process.env.ISSUE_QUEUE_URL = `${sqsUrl}/000000000000/issue`;
   const warmUp = Math.ceil(requests / 5);
   const total = warmUp + requests;

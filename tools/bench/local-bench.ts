@@ -3,8 +3,8 @@ import type { ChaosConfig } from '../local/chaos';
 import { call, type RunningCloud } from '../local/child-cloud';
 import type { RequestPart } from './end-to-end';
 
-// What the benchmarks that drive a local cloud (bench/why-a-queue.ts, bench/opening-second.ts) do to it, through
-// its API and its `/_local/*` control endpoints (local/control.ts).
+// What the benchmarks that drive a local cloud (tools/bench/why-a-queue.ts, tools/bench/opening-second.ts) do to it, through
+// its API and its `/_local/*` control endpoints (tools/local/control.ts).
 
 /** The logical id of the function whose id contains `name` (e.g. `IssueCouponFunction`). @throws Error if none. */
 export function functionId(cloud: RunningCloud, name: string): string {
@@ -62,7 +62,7 @@ export async function updateCode(
   if (status !== 200) throw new Error(`code update of ${id} refused: ${status} ${JSON.stringify(body)}`);
 }
 
-/** A function's counters in the local runtime (local/lambda-runtime.ts LocalFunction.stats). */
+/** A function's counters in the local runtime (tools/local/lambda-runtime.ts LocalFunction.stats). */
 export interface FunctionStats {
   readonly invocations: number;
   readonly coldStarts: number;

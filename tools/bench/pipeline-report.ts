@@ -4,12 +4,12 @@ import type { BenchReport, Goal } from './run';
 import { markdownTable } from './stats';
 import { runOf, whyQueueChart } from './why-a-queue';
 
-// The goals, report sections and charts of issue 18's questions 1 and 2 (bench/why-a-queue.ts,
-// bench/opening-second.ts), which bench/run.ts adds to its own.
+// The goals, report sections and charts of issue 18's questions 1 and 2 (tools/bench/why-a-queue.ts,
+// tools/bench/opening-second.ts), which tools/bench/run.ts adds to its own.
 
 const ratio = (a: number, b: number) => (b === 0 ? 0 : Math.round((a / b) * 100) / 100);
 
-/** The goals of questions 1 and 2 (bench/why-a-queue.ts, bench/opening-second.ts), for those that ran. */
+/** The goals of questions 1 and 2 (tools/bench/why-a-queue.ts, tools/bench/opening-second.ts), for those that ran. */
 export function pipelineGoals(report: Omit<BenchReport, 'goals'>): Goal[] {
   const goals: Goal[] = [];
   const why = report.whyQueue;

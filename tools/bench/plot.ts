@@ -14,7 +14,7 @@ export type ChartSpec = TopLevelSpec;
 export const CHART_SIZE = { width: 560, height: 280 } as const;
 
 /**
- * Renders `spec` to an SVG document (a string), in a Node process of its own (`bench/render-svg.mjs`: Vega ships
+ * Renders `spec` to an SVG document (a string), in a Node process of its own (`tools/bench/render-svg.mjs`: Vega ships
  * only ES modules with a top-level await, which jest's CommonJS runtime cannot load).
  * @throws Error with Vega's message when the spec does not compile (an unknown mark, a bad encoding).
  */

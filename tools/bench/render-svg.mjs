@@ -1,5 +1,5 @@
 // Renders the Vega-Lite spec read from stdin to SVG on stdout. Vega ships only ES modules with a top-level
-// await, which jest's CommonJS runtime cannot load, so bench/plot.ts runs this file in a Node process of its own.
+// await, which jest's CommonJS runtime cannot load, so tools/bench/plot.ts runs this file in a Node process of its own.
 import { text } from 'node:stream/consumers';
 import * as vega from 'vega';
 import { compile } from 'vega-lite';

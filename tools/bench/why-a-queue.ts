@@ -26,7 +26,7 @@ import { CHART_SIZE, type ChartSpec } from './plot';
  * coupon writes (TransactWriteItems, which both the consumer and the variant use) slowed at the network by the
  * local cloud's chaos.
  *
- * How the variant runs: in the same local cloud, as the same function. bench/direct-issue/build.ts bundles the
+ * How the variant runs: in the same local cloud, as the same function. tools/bench/direct-issue/build.ts bundles the
  * product's unchanged issue handler with a composition root whose `issueQueue` applies the admission at once
  * (the consumer's own applyAdmission: ledger claim, then the conditional coupon write), and
  * `POST /_local/functions/<issue function>/code` makes the issue function run that bundle (with the coupon

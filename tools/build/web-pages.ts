@@ -36,7 +36,7 @@ function copyStatic(outDir: string): void {
 /**
  * Builds every page into `outDir/<page>/` (`index.html`, `main.js`, other static files) with esbuild: one
  * minified ES module per page, for evergreen browsers. The pages read `config.json` beside them at load
- * (`web/config.ts`), so one build serves every deployment.
+ * (`src/web/config.ts`), so one build serves every deployment.
  * @throws Error with esbuild's messages when a page does not compile.
  */
 export async function buildWebPages(outDir: string): Promise<void> {

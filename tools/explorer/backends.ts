@@ -4,7 +4,7 @@ import { type Emulator, startDynamoDbLocal, startRedisServer } from '../local/em
 import { startUpstashBridge, type UpstashBridge } from '../local/upstash-bridge';
 
 // The real backends every run of the explorer talks to: DynamoDB Local (admission, coupon and failed-event tables)
-// and redis-server behind the Upstash REST bridge. SQS is the in-memory model (explorer/sqs-model.ts), whose time
+// and redis-server behind the Upstash REST bridge. SQS is the in-memory model (tools/explorer/sqs-model.ts), whose time
 // the explorer controls. Runs share them and keep apart by campaign id.
 
 /** Where the backends listen and the tables they hold. */

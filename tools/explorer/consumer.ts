@@ -11,7 +11,7 @@ import type { SqsModel } from './sqs-model';
 
 /**
  * The event source mapping's part: receives one batch of up to 10 visible messages from the model's issue queue
- * and hands it to the consumer's logic (lambdas/handlers/consume-admissions.ts); records that succeeded are deleted,
+ * and hands it to the consumer's logic (src/functions/handlers/consume-admissions.ts); records that succeeded are deleted,
  * failed ones become visible again after the visibility timeout (and reach the dead-letter queue after
  * maxReceiveCount receives).
  */

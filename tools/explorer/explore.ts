@@ -5,7 +5,7 @@ import { Quiescence } from './quiescence';
 import { type RunReport, runWorkload, STEP_MS, schedulerAct, workloadArbitrary } from './run';
 
 // The fault explorer's property: for every generated workload, fault plan and interleaving, the five guarantees
-// hold (explorer/run.ts checks them). A failure is reported with fast-check's seed and path, which replay it, and
+// hold (tools/explorer/run.ts checks them). A failure is reported with fast-check's seed and path, which replay it, and
 // the shrunk counterexample.
 
 /** Options of {@link explore}. */

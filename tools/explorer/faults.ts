@@ -58,7 +58,7 @@ export interface FaultRule {
 
 /**
  * An outage: every call to `target` fails as `kind` for as long as it lasts (the rounds of the pipeline after the
- * burst, explorer/run.ts), as when the coupon writers' table is throttled or in conflict for minutes.
+ * burst, tools/explorer/run.ts), as when the coupon writers' table is throttled or in conflict for minutes.
  */
 export interface Outage {
   readonly target: FaultTarget;

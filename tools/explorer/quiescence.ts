@@ -1,6 +1,6 @@
 // Knowing when the system under exploration has nothing left to do but wait for the scheduler: no request to a
 // real backend in flight and no short timer pending (the SDK's and Upstash's retry pauses). The scheduler's act
-// (explorer/run.ts) waits for it after every task it releases, so each of its choices is made from the same set of
+// (tools/explorer/run.ts) waits for it after every task it releases, so each of its choices is made from the same set of
 // pending tasks on every replay of a seed.
 
 /** Timers at most this long, ms, are part of the work (retry pauses); longer ones are idle timers (keep-alives). */

@@ -12,11 +12,11 @@ import type { FaultKind, FaultPlan } from './faults';
 /** What the transport needs from the run: faults, the scheduler, and the actors. */
 export interface Network {
   readonly plan: FaultPlan;
-  /** Resolves when the scheduler releases the call `label` (explorer/run.ts). */
+  /** Resolves when the scheduler releases the call `label` (tools/explorer/run.ts). */
   point(label: string): Promise<void>;
   /** Applies `deliver` later, when the scheduler releases the late landing `label`; its answer is dropped. */
   later(label: string, deliver: () => Promise<unknown>): void;
-  /** Counts real I/O as work in flight (explorer/quiescence.ts). */
+  /** Counts real I/O as work in flight (tools/explorer/quiescence.ts). */
   track<T>(work: Promise<T>): Promise<T>;
   /** The calling actor's name (its issue request, consumer batch, replay or reconciliation run). */
   actor(): string;

@@ -6,7 +6,7 @@ import type { LocalEndpoints } from '../local/cloud';
 import { adminCredentialsFromEnv } from '../local/sigv4';
 
 // `npm run loadtest -- [apiUrl] [quota]`: creates a vendor and a campaign open all day (as an admin, SigV4-signed),
-// runs loadtest/flash-sale.yml with Artillery against it, then prints the campaign's counts.
+// runs tools/loadtest/flash-sale.yml with Artillery against it, then prints the campaign's counts.
 // - No apiUrl: the running local cloud (.local/endpoints.json): its admin credentials, tokens from its issuer.
 // - A deployed API: admin calls are signed with the AWS credentials in the environment (AWS_ACCESS_KEY_ID,
 //   AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_REGION); users send the tokens of LOADTEST_TOKENS_FILE (a JSON

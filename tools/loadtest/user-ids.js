@@ -1,5 +1,5 @@
 // Artillery processor: one user id per virtual user (from a pool, so some ids repeat), signed in the way the
-// target expects (LOADTEST_AUTH, set by loadtest/run.ts), and a third of the users repeat the request.
+// target expects (LOADTEST_AUTH, set by tools/loadtest/run.ts), and a third of the users repeat the request.
 //   local: a bearer token minted by the local cloud's issuer (POST /_local/token {"sub"}), cached per user;
 //   file:  bearer tokens read from LOADTEST_TOKENS_FILE (a JSON array; user i takes token i mod length), for a
 //          deployed stack with Cognito or another OIDC issuer;

@@ -11,7 +11,7 @@ export type ApiClient = CouponApi;
 /** Options of {@link LocalApiClient}. */
 export interface LocalApiClientOptions {
   /**
-   * Check every API response against the OpenAPI document (local/openapi/response-check.ts): a response whose
+   * Check every API response against the OpenAPI document (tools/local/response-check.ts): a response whose
    * route, status or body the document lacks throws ContractViolationError. On in the end-to-end tests; off for
    * benchmarks and the load test, whose timings it would skew.
    * @default false

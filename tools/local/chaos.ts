@@ -5,7 +5,7 @@ import * as z from 'zod';
 
 const rate = z.number().min(0).max(1);
 
-/** How long a request may be held or delayed, ms (longer than any function's timeout, lib/constructs/). */
+/** How long a request may be held or delayed, ms (longer than any function's timeout, src/construct/). */
 const delayMs = z.number().int().min(0).max(120_000);
 
 /**
@@ -18,8 +18,8 @@ const landLateFields = {
    * whatever the caller did meanwhile (gave up and retried, or died); the service's answer is discarded and the
    * caller never gets one. As a request whose caller timed out and that the service applied later: to land after
    * the caller gave up, exceed its timeout (the functions' DynamoDB client abandons an attempt after 3 s and SQS
-   * after 1.5 s, lambdas/runtime/adapters.ts; @upstash/redis waits until the function's timeout, 10 s for the
-   * issue function, lib/constructs/api-functions.ts).
+   * after 1.5 s, src/functions/runtime/adapters.ts; @upstash/redis waits until the function's timeout, 10 s for the
+   * issue function, src/construct/api-functions.ts).
    */
   landLateMs: delayMs.optional(),
   /** Share of requests (0..1) landing late; 1 when `landLateMs` is set without it. Needs `landLateMs`. */
@@ -46,7 +46,7 @@ const operationFaultSchema = z
      * The error returned, one the real service returns. Retryable: DynamoDB InternalServerError (500, the default)
      * or ProvisionedThroughputExceededException / ThrottlingException (400); SQS InternalError (500, the default)
      * or ServiceUnavailable (503). Not retryable: DynamoDB AccessDeniedException (400), as when a function's role
-     * lost a permission (the replay parks what fails with it, lambdas/domain/replay.ts isRetryable).
+     * lost a permission (the replay parks what fails with it, src/functions/domain/replay.ts isRetryable).
      */
     error: z
       .enum([
@@ -84,7 +84,7 @@ const redisFaultSchema = z
     /**
      * Share of requests (0..1) run on redis-server whose answer is then lost: the bridge destroys the connection
      * instead of answering, so @upstash/redis sees a network error and retries per its `retry` option (twice in
-     * the functions, lambdas/runtime/adapters.ts), each retry running the command again.
+     * the functions, src/functions/runtime/adapters.ts), each retry running the command again.
      */
     errorAfterForwardRate: rate.optional(),
     ...landLateFields,

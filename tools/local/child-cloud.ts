@@ -37,7 +37,7 @@ export interface CloudProcessOptions {
 }
 
 /**
- * Starts `tsx local/main.ts` with its own cdk.out and state directory, waits for its endpoints.json, and creates
+ * Starts `tsx tools/local/main.ts` with its own cdk.out and state directory, waits for its endpoints.json, and creates
  * {@link TEST_VENDOR}. Used by the end-to-end tests and the end-to-end benchmark.
  * @throws Error (with the process output) when it exits or does not become ready within `timeoutMs`, or when the
  *   vendor is not created.

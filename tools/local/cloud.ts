@@ -35,7 +35,7 @@ import {
 import { startUpstashBridge } from './upstash-bridge';
 import { startLocalWebPages } from './web-pages';
 
-// Public names that moved out of this file stay importable from it (bench/cold-start.ts imports synthesize here).
+// Public names that moved out of this file stay importable from it (tools/bench/cold-start.ts imports synthesize here).
 export { DEFAULT_FUNCTION_CONCURRENCY } from './provision/functions';
 export { LOCAL_UPSTASH_SECRET, synthesize } from './synth';
 

@@ -67,8 +67,8 @@ export interface ControlContext {
  *   200 `{errorType, errorMessage}` as Lambda's Invoke reports a function error, 404 for an unknown function;
  * - `POST /_local/token` `{"sub"}`: a bearer token from the local issuer (see tokenRequestSchema); 404 in open mode;
  * - `GET /_local/jwks.json`: the issuer's public keys;
- * - `GET /_local/openapi.json`: the API's OpenAPI 3.1 document (local/openapi/document.ts, as in openapi.json);
- * - `GET|POST /_local/chaos`: the fault configuration (local/chaos.ts), what was injected, crashes and timeouts;
+ * - `GET /_local/openapi.json`: the API's OpenAPI 3.1 document (src/contract/openapi/document.ts, as in openapi.json);
+ * - `GET|POST /_local/chaos`: the fault configuration (tools/local/chaos.ts), what was injected, crashes and timeouts;
  * - `GET /_local/stats`: backend calls and each function's invocations and cold starts;
  * - `GET /_local/health`: `{ok: true}` and each poller's stats;
  * - `GET /_local/prewarm`: the Scheduler's schedules and firings, and the provisioned concurrency changes;

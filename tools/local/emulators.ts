@@ -81,7 +81,7 @@ async function started(child: ChildProcess, port: number, what: string, timeoutM
 
 /**
  * The official DynamoDB Local (Java), from the jar shipped in the npm package `amplify-dynamodb-simulator`,
- * in memory. Needs `java` (17+) on PATH; `npm start` checks for it first (local/prerequisites.ts).
+ * in memory. Needs `java` (17+) on PATH; `npm start` checks for it first (tools/local/prerequisites.ts).
  */
 export async function startDynamoDbLocal(logDir: string, port?: number): Promise<Emulator> {
   const listen = port ?? (await freePort());

@@ -79,7 +79,7 @@ export class LocalFunction {
     /** Provisioned environments whose INIT has completed (ready for an invocation). */
     provisionedReady: 0,
   };
-  /** Provisioned concurrency: environments kept initialized ahead of invocations (local/lambda-api.ts sets it). */
+  /** Provisioned concurrency: environments kept initialized ahead of invocations (tools/local/lambda-api.ts sets it). */
   private provisioned = 0;
   /** Moving average of invocation durations, ms: the span over which a `random` crash point is drawn. */
   private typicalMs = 50;

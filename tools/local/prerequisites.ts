@@ -18,7 +18,7 @@ export const spawnProbe: CommandProbe = (command, args) => {
   return { found: !result.error, status: result.status, output: `${result.stdout ?? ''}${result.stderr ?? ''}` };
 };
 
-/** Oldest Java the local cloud supports for DynamoDB Local (README.md; local/emulators.ts). */
+/** Oldest Java the local cloud supports for DynamoDB Local (README.md; tools/local/emulators.ts). */
 export const MIN_JAVA_MAJOR = 17;
 
 const JAVA_INSTALL =

@@ -23,7 +23,7 @@ interface DocumentedRoute {
 const pointer = (token: string) => token.replaceAll('~', '~0').replaceAll('/', '~1');
 
 /**
- * Checks responses of the HTTP API against the OpenAPI document (local/openapi/document.ts) with ajv (JSON Schema
+ * Checks responses of the HTTP API against the OpenAPI document (src/contract/openapi/document.ts) with ajv (JSON Schema
  * 2020-12, the dialect of OpenAPI 3.1, with ajv-formats): the request's method and path must be a documented
  * route, the status one of its documented responses and the JSON body valid against that response's schema.
  * Paths outside the API (the local cloud's `/_local/*`) are not checked; a request no route matches must get API

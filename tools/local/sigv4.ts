@@ -3,7 +3,7 @@ import { SignatureV4 } from '@smithy/signature-v4';
 
 /**
  * SigV4 credentials of an admin caller, as the signer reads them: the local admin's are long-lived, generated at
- * every start (generateAdminCredentials in local/authorizers.ts) and written into endpoints.json (`adminCredentials`).
+ * every start (generateAdminCredentials in tools/local/authorizers.ts) and written into endpoints.json (`adminCredentials`).
  */
 export interface AdminCredentials {
   readonly accessKeyId: string;

@@ -36,7 +36,7 @@ const isCommand = (value: unknown): value is (string | number)[] =>
  * `POST /multi-exec` with an array of commands -> an array of `{"result"}` / `{"error"}`; `Authorization: Bearer
  * <token>` required (401 otherwise); with `Upstash-Encoding: base64` every string in a result is base64, as
  * `@upstash/redis` asks for. Local tool only: loopback, one shared RESP connection.
- * With `chaos` (local/chaos.ts `redis`): while Redis is `down` every connection is destroyed unanswered (the client
+ * With `chaos` (tools/local/chaos.ts `redis`): while Redis is `down` every connection is destroyed unanswered (the client
  * sees a network failure, as with an unreachable database); `latencyMs` delays each request; a lost answer runs
  * the command and then destroys the connection instead of answering; a late landing leaves the request unanswered
  * and runs it `landLateMs` after it arrived (requests still waiting to land when the bridge stops never do).

@@ -19,7 +19,7 @@ const CONTENT_TYPES: Record<string, string> = {
 
 const CSP = contentSecurityPolicy([]);
 
-/** What the local cloud's pages are configured with (web/config.ts), but the origin, read from each request. */
+/** What the local cloud's pages are configured with (src/web/config.ts), but the origin, read from each request. */
 export interface LocalWebOptions {
   /** Where the built pages are. @default - the package's prebuilt pages (src/construct/assets.ts) */
   readonly pagesDir?: string;
@@ -86,7 +86,7 @@ export async function startLocalWebPages(options: LocalWebOptions): Promise<Loca
       'content-type': CONTENT_TYPES[path.extname(key)] ?? 'application/octet-stream',
       'content-length': content.length,
       'cache-control': 'no-cache',
-      // The deployed console's policy (lib/constructs/console.ts), so the browser tests catch what it would block;
+      // The deployed console's policy (src/construct/console.ts), so the browser tests catch what it would block;
       // the API is this origin ('self').
       'content-security-policy': CSP,
     });

@@ -4,7 +4,7 @@ import { resolveTarget, type Target } from './target';
 // `npm run smoke -- [apiUrl] [--token <idToken>] [--open]`: checks a deployment end to end, printing each step
 // with its HTTP status: creates a vendor and a one-coupon campaign, issues, waits for the coupon, redeems it, reads
 // the vendor's settlement and the day's winners, then closes the campaign. Exit 1 at the first failed step.
-// No apiUrl: the running local cloud (npm start). See ops/target.ts for credentials and tokens.
+// No apiUrl: the running local cloud (npm start). See tools/ops/target.ts for credentials and tokens.
 
 /** One step's outcome. */
 export interface SmokeStep {

@@ -15,7 +15,7 @@ export type DryRun = z.infer<typeof dryRunResponseSchema>;
 
 /**
  * Query of `POST /v1/admin/campaigns` and `PATCH /v1/admin/campaigns/{campaignId}`: `dryRun=true` validates and
- * answers what the definition will do (lambdas/domain/drop-plan.ts, dryRunResponseSchema) without storing it.
+ * answers what the definition will do (src/functions/domain/drop-plan.ts, dryRunResponseSchema) without storing it.
  */
 export const dryRunQuerySchema = z.object({
   dryRun: z.optional(z.enum(['true', 'false'], 'dryRun must be true or false')),
@@ -30,9 +30,9 @@ const DST_MESSAGES = {
 
 /**
  * What a valid campaign definition will do (the dry run; README.md, "Preparing a drop"): per issue day of the
- * period the window's opening and closing instants (DST-aware, lambdas/domain/issue-calendar.ts) and quota, the
+ * period the window's opening and closing instants (DST-aware, src/functions/domain/issue-calendar.ts) and quota, the
  * total quota, the instant validity ends, the pre-warm schedule (`raiseAt` = `leadMinutes` before the window opens,
- * `lowerAt` = when it closes) and the capacity warnings against `deployed` (lambdas/domain/capacity.ts).
+ * `lowerAt` = when it closes) and the capacity warnings against `deployed` (src/functions/domain/capacity.ts).
  * Pure: stores nothing, reads no clock.
  */
 export function planDrop(definition: CampaignDefinition, deployed: DeployedCapacity): DryRun {

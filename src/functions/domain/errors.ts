@@ -1,6 +1,6 @@
 /**
  * Domain errors. Every error a client can cause or see has a stable `code` and an HTTP `statusCode`;
- * the mapping to HTTP happens once, at the edge (`lambdas/runtime/http.ts`).
+ * the mapping to HTTP happens once, at the edge (`src/functions/runtime/http.ts`).
  */
 export abstract class DomainError extends Error {
   /** Stable machine-readable code returned to clients, e.g. `SOLD_OUT`. */
@@ -93,7 +93,7 @@ export class CouponNotFoundError extends DomainError {
 /**
  * 503: the request could not be served now and the client may simply retry (any admission made during it has
  * been rolled back), e.g. the queue rejected the coupon's message. A backend error the domain does not handle
- * itself is answered the same way by the edge (lambdas/runtime/http.ts).
+ * itself is answered the same way by the edge (src/functions/runtime/http.ts).
  */
 export class UnavailableError extends DomainError {
   readonly code = 'UNAVAILABLE';

@@ -6,7 +6,7 @@ import type { FailedEventFilter, FailedEventView } from './redrive';
 import type { Settlement, SettlementEntry, Vendor } from './vendor';
 
 // Every port of the domain: what the use cases need from storage, queues, logs and time. The adapters under
-// lambdas/adapters/ implement them; lambdas/runtime/adapters.ts builds those once per instance. Unless a method
+// src/functions/adapters/ implement them; src/functions/runtime/adapters.ts builds those once per instance. Unless a method
 // says otherwise, it throws the backend's error as is on failure (the HTTP edge answers it with 503 UNAVAILABLE).
 
 /** A source of the current instant; injected so rules and tests never read the wall clock directly. */
@@ -315,7 +315,7 @@ export interface FailedEventStore {
   markRedriven(failedEventId: string, principal: string, now: Date): Promise<FailedEventView>;
 }
 
-/** The pre-warm schedules of campaigns (EventBridge Scheduler; lambdas/adapters/scheduler). */
+/** The pre-warm schedules of campaigns (EventBridge Scheduler; src/functions/adapters/scheduler). */
 export interface PrewarmScheduler {
   /** Creates each schedule, or updates it when one of its name exists. @throws on a backend failure. */
   put(schedules: readonly PrewarmSchedule[]): Promise<void>;
@@ -323,7 +323,7 @@ export interface PrewarmScheduler {
   remove(names: readonly string[]): Promise<void>;
 }
 
-/** Provisioned concurrency of the issue function's published alias (lambdas/adapters/lambda). */
+/** Provisioned concurrency of the issue function's published alias (src/functions/adapters/lambda). */
 export interface ProvisionedConcurrency {
   /** Sets it to `executions` execution environments; 0 removes the configuration. @throws on a backend failure. */
   set(executions: number): Promise<void>;

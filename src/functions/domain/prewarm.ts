@@ -95,7 +95,7 @@ export interface PrewarmSchedule {
 
 /**
  * A Scheduler-safe name for a campaign's schedule: `<campaignId>.<action>`, or, when that exceeds 64 characters,
- * the id cut short plus 8 hex of its SHA-256 (ids are 1-64 characters, lambdas/domain/campaign.ts).
+ * the id cut short plus 8 hex of its SHA-256 (ids are 1-64 characters, src/functions/domain/campaign.ts).
  */
 export function scheduleName(campaignId: string, action: PrewarmAction): string {
   const plain = `${campaignId}.${action}`;
@@ -184,7 +184,7 @@ export function recomputeSoon(campaignId: string, now: Date, action: 'close' | '
 }
 
 /**
- * What a pre-warm schedule's firing does (the applier function, lambdas/handlers/apply-prewarm.ts): reads every
+ * What a pre-warm schedule's firing does (the applier function, src/functions/handlers/apply-prewarm.ts): reads every
  * campaign and sets the alias's provisioned concurrency to {@link prewarmDemand}'s total (0 removes it). Idempotent:
  * any firing, early, late or repeated, converges on the same value.
  * @throws when the campaign table or Lambda is unreachable (Scheduler retries the invocation).

@@ -42,7 +42,7 @@ const schedules = prewarmScheduler(config);
 
 const isDryRun = (event: HttpEvent) =>
   parseWith(dryRunQuerySchema, event.queryStringParameters ?? {}, 'query').dryRun === 'true';
-/** The deployed settings a dry run checks a campaign against (set by the construct, lib/constructs/api-functions.ts). */
+/** The deployed settings a dry run checks a campaign against (set by the construct, src/construct/api-functions.ts). */
 const deployed: DeployedCapacity = {
   admissionMode: config[ENV.ADMISSION_MODE],
   stageThrottleRateLimit: config[ENV.STAGE_THROTTLE_RATE_LIMIT],

@@ -8,7 +8,7 @@ const config = loadConfig('prewarm');
 const campaigns = campaignRepository(config);
 const provisioned = issueProvisionedConcurrency(config);
 
-/** The input a pre-warm schedule sends (lambdas/adapters/scheduler/prewarm-scheduler.ts); logged, not trusted. */
+/** The input a pre-warm schedule sends (src/functions/adapters/scheduler/prewarm-scheduler.ts); logged, not trusted. */
 export interface PrewarmEvent {
   readonly campaignId?: string;
   readonly action?: string;
@@ -16,7 +16,7 @@ export interface PrewarmEvent {
 
 /**
  * Invoked by the campaigns' pre-warm schedules (EventBridge Scheduler): sets the provisioned concurrency of the
- * issue function's alias to the sum of every open or opening window's share (lambdas/domain/prewarm.ts,
+ * issue function's alias to the sum of every open or opening window's share (src/functions/domain/prewarm.ts,
  * applyPrewarm), whichever schedule fired. The only function allowed to change it.
  * @throws when the campaign table or the Lambda API fails (Scheduler retries).
  */

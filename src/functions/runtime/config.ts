@@ -66,7 +66,7 @@ const COMMON = [ENV.METRICS_INSTANCE] as const;
 const ADMISSION = [ENV.CAMPAIGN_TABLE, ENV.ADMISSION_TABLE, ENV.ADMISSION_MODE, ENV.UPSTASH_SECRET_ID] as const;
 
 /**
- * The variables each function reads: what lib/ sets on it (the `bind...()` calls of lib/constructs/data.ts and
+ * The variables each function reads: what lib/ sets on it (the `bind...()` calls of src/construct/data.ts and
  * each function's `environment`; test/infra/construct.test.ts checks that the two agree).
  */
 export const FUNCTION_ENV = {

@@ -57,7 +57,7 @@ function cognitoSignIn(userPoolId: string, clientId: string, username: string, p
 }
 
 /**
- * The sign-in form for the deployment's user auth (web/config.ts WebUserAuth): `local` mints a token from the
+ * The sign-in form for the deployment's user auth (src/web/config.ts WebUserAuth): `local` mints a token from the
  * local issuer for any user name; `cognito` signs in with SRP; `oidc` takes a pasted ID token; `none` takes a
  * user name that the requests send as `userId`. Calls `onSignedIn` after storing the visitor.
  */

@@ -47,7 +47,7 @@ export function namedUser(userId: () => string | undefined): Middleware {
   };
 }
 
-/** Reads `./config.json` beside the page (web/config.ts). @throws Error when it is missing or not JSON. */
+/** Reads `./config.json` beside the page (src/web/config.ts). @throws Error when it is missing or not JSON. */
 export async function loadWebConfig(): Promise<WebConfig> {
   const response = await fetch('./config.json');
   if (!response.ok) throw new Error(`config.json: ${response.status}`);

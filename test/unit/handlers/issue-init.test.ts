@@ -1,6 +1,6 @@
 import { ENV } from '../../../src/contract/names';
 
-// The issue function's INIT step (lambdas/handlers/issue-coupon.ts init) over a composition root whose every
+// The issue function's INIT step (src/functions/handlers/issue-coupon.ts init) over a composition root whose every
 // adapter fails like an unreachable backend, counting each backend call.
 const mockBackendError = jest.fn(() => Object.assign(new Error('connect ECONNREFUSED 10.0.0.7:443'), { name: 'X' }));
 jest.mock('../../../src/functions/runtime/adapters', () =>

@@ -6,9 +6,9 @@ import type { AdmissionLedger, IssueQueue } from '../../../src/functions/domain/
 import { admissionLedgerFactory, cachedCampaignRepository, couponStore } from '../../../src/functions/runtime/adapters';
 import { type Config, requiredString } from '../../../src/functions/runtime/config';
 
-// The composition root of the benchmark-only "direct" issue function (bench/why-a-queue.ts): the product's own
-// (lambdas/runtime/adapters.ts) with one builder replaced. bench/direct-issue/build.ts bundles the product's
-// unchanged issue handler (lambdas/handlers/issue-coupon.ts) with its `../runtime/adapters` import resolved here,
+// The composition root of the benchmark-only "direct" issue function (tools/bench/why-a-queue.ts): the product's own
+// (src/functions/runtime/adapters.ts) with one builder replaced. tools/bench/direct-issue/build.ts bundles the product's
+// unchanged issue handler (src/functions/handlers/issue-coupon.ts) with its `../runtime/adapters` import resolved here,
 // so its `issueQueue(config)` gets a writer that turns the admission into its coupon in DynamoDB inside the
 // request instead of sending it to SQS. Never part of the construct.
 
@@ -16,7 +16,7 @@ export * from '../../../src/functions/runtime/adapters';
 
 /**
  * An IssueQueue that applies the admission at once, as the consumer would apply its message
- * (lambdas/domain/coupon.ts applyAdmission: ledger claim, then the conditional coupon write counted in the day's
+ * (src/functions/domain/coupon.ts applyAdmission: ledger claim, then the conditional coupon write counted in the day's
  * persisted total): the issue route writing the coupon synchronously. Its errors are rethrown as they are, so
  * issueCoupon treats them as an unknown outcome and keeps the admission (reconciliation writes the coupon later).
  */

@@ -38,9 +38,9 @@ export interface FunctionOptions {
     readonly dynamodb: string;
     readonly sqs: string;
     readonly secretsManager: string;
-    /** The local Scheduler (local/scheduler.ts), for the admin function's pre-warm schedules. */
+    /** The local Scheduler (tools/local/scheduler.ts), for the admin function's pre-warm schedules. */
     readonly scheduler?: string;
-    /** The local Lambda API (local/lambda-api.ts), for the pre-warm applier. */
+    /** The local Lambda API (tools/local/lambda-api.ts), for the pre-warm applier. */
     readonly lambda?: string;
   };
   /** Faults injected into the execution environments. */

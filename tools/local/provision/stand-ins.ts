@@ -9,8 +9,8 @@ import {
 /**
  * Records in `physical` the resources the local cloud references but does not run, so that references to them
  * resolve: the Cognito user pool and its client (the local issuer signs tokens with the pool's issuer URL, see
- * local/authorizers.ts), the log groups, IAM roles (the scheduler's role, which the admin function passes on) and
- * schedule groups (whose schedules the local Scheduler holds, local/scheduler.ts).
+ * tools/local/authorizers.ts), the log groups, IAM roles (the scheduler's role, which the admin function passes on) and
+ * schedule groups (whose schedules the local Scheduler holds, tools/local/scheduler.ts).
  */
 export function registerStandIns(stack: SynthesizedStack, physical: Record<string, PhysicalResource>): void {
   for (const [id] of resourcesOfType(stack, 'AWS::Cognito::UserPool')) {

@@ -9,7 +9,7 @@ import { decodeCursor, encodeCursor } from './cursor';
 import { conditionFailures, firstConditionFailed } from './transaction';
 import { creditSk, VENDOR_SK } from './vendor-repository';
 
-/** The coupon table's index of a user's coupons (declared in lambdas/contract/names.ts; test/infra reads it here). */
+/** The coupon table's index of a user's coupons (declared in src/contract/names.ts; test/infra reads it here). */
 export { USER_COUPONS_INDEX };
 
 /**

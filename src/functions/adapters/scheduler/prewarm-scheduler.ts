@@ -6,7 +6,7 @@ import type { PrewarmSchedule } from '../../domain/prewarm';
 export interface PrewarmSchedulerTarget {
   /** The schedule group (the construct's, so that its IAM policy covers only these schedules). */
   readonly groupName: string;
-  /** ARN of the applier function (lambdas/handlers/apply-prewarm.ts). */
+  /** ARN of the applier function (src/functions/handlers/apply-prewarm.ts). */
   readonly functionArn: string;
   /** Role EventBridge Scheduler assumes to invoke it. */
   readonly roleArn: string;
