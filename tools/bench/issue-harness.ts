@@ -22,7 +22,7 @@ export function reportResult(result: unknown): void {
  * @throws Error with the worker's last stderr when it fails or reports nothing.
  */
 export function runWorker<T>(file: string, args: readonly string[], timeoutMs = 300_000): Promise<T> {
-  const tsx = path.join(__dirname, '..', 'node_modules', 'tsx', 'dist', 'cli.mjs');
+  const tsx = path.join(__dirname, '..', '..', 'node_modules', 'tsx', 'dist', 'cli.mjs');
   const child = spawn(process.execPath, [tsx, file, ...args], {
     stdio: ['ignore', 'ignore', 'pipe'],
     timeout: timeoutMs,
