@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { FcfsCouponStack } from '../../src/construct/fcfs-coupon-stack';
@@ -20,6 +22,16 @@ describe('infra: FcfsCouponStack', () => {
       expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'] });
       expect(fn.Properties.Timeout).toBeGreaterThan(0);
       expect(fn.Properties.MemorySize).toBeGreaterThanOrEqual(512);
+    }
+  });
+
+  it("runs locally on the Node.js it deploys on: the node devDependency's major is every function's runtime", () => {
+    const pkg = JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as {
+      devDependencies: Record<string, string>;
+    };
+    const runtime = `nodejs${pkg.devDependencies.node?.split('.')[0]}.x`;
+    for (const fn of Object.values(dynamoMode.findResources('AWS::Lambda::Function'))) {
+      expect(fn.Properties.Runtime).toBe(runtime);
     }
   });
 

@@ -10,6 +10,7 @@ import { type Emulator, projectRoot, startDynamoDbLocal, startFauxqs, startRedis
 import { type LocalRoute, startHttpApi } from './http-api';
 import { startLocalLambdaApi } from './lambda-api';
 import type { LocalFunction } from './lambda-runtime';
+import { nodeForRuntime } from './node-runtime';
 import { hasRedisServer, REDIS_SERVER_NEEDED } from './prerequisites';
 import { type LocalEventSource, provisionEventSources } from './provision/event-sources';
 import { provisionFunctions } from './provision/functions';
@@ -27,9 +28,9 @@ import {
   admissionModeOf,
   LOCAL_REGION,
   loadStack,
+  nodeRuntimes,
   notRunLocally,
   type PhysicalResource,
-  runtimeMismatch,
   selectInstance,
 } from './template';
 import { startUpstashBridge } from './upstash-bridge';
@@ -182,8 +183,13 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   if (selected.leftOut.length > 0) {
     log(`running FcfsCoupon ${selected.instance}; left out: ${selected.leftOut.join(', ')} (choose with --construct)`);
   }
-  const mismatch = runtimeMismatch(stack);
-  if (mismatch) log(`WARNING: ${mismatch}`);
+  // Each function runs on its runtime's Node.js major; none found fails the start before any emulator starts.
+  for (const runtime of nodeRuntimes(stack)) {
+    const node = nodeForRuntime(runtime);
+    if (node !== process.execPath) {
+      log(`functions of ${runtime} run on ${node} (the local cloud itself on Node.js ${process.versions.node})`);
+    }
+  }
   const skipped = notRunLocally(stack);
   if (skipped.length > 0) log(`not run locally (the rest runs): ${skipped.join(', ')}`);
 

@@ -24,6 +24,8 @@ export interface LocalFunctionSpec {
   readonly codeDir: string;
   /** `file.export`, from the template's Handler. */
   readonly handler: string;
+  /** The Node.js binary the environments run on: the template's Runtime's major (local/node-runtime.ts). */
+  readonly node: string;
   /** Seconds, from the template's Timeout. */
   readonly timeoutS: number;
   readonly memoryMb: number;
@@ -258,6 +260,7 @@ export class LocalFunction {
       serialization: 'advanced',
       // A plain Node process, as Lambda's runtime: not the cloud's own tsx loader hooks (inherited by default).
       execArgv: [],
+      execPath: this.spec.node,
     });
     child.stdout?.pipe(this.log, { end: false });
     child.stderr?.pipe(this.log, { end: false });

@@ -136,24 +136,15 @@ export function notRunLocally(stack: SynthesizedStack): string[] {
     );
 }
 
-/**
- * Why the functions would run locally on another Node.js major than the one they deploy on, or undefined when
- * every Node.js function's runtime (`nodejs22.x`) is this process's major (the workers run on this process's
- * Node: in this repository the `node` devDependency, which npm scripts find first on PATH).
- */
-export function runtimeMismatch(
-  stack: SynthesizedStack,
-  nodeVersion: string = process.versions.node,
-): string | undefined {
-  const major = nodeVersion.split('.')[0];
-  const runtimes = new Set(
-    resourcesOfType(stack, 'AWS::Lambda::Function')
-      .filter(([, r]) => isNodeFunction(r))
-      .map(([, r]) => String(r.Properties?.Runtime)),
-  );
-  const other = [...runtimes].filter((r) => r !== `nodejs${major}.x`);
-  if (other.length === 0) return undefined;
-  return `the functions deploy on ${other.join(', ')} but run here on Node.js ${nodeVersion}: run with that major (npm scripts of this repository use its node devDependency)`;
+/** The Node.js runtimes (`nodejs22.x`) of the stack's functions, each once: what local/node-runtime.ts must find. */
+export function nodeRuntimes(stack: SynthesizedStack): string[] {
+  return [
+    ...new Set(
+      resourcesOfType(stack, 'AWS::Lambda::Function')
+        .filter(([, r]) => isNodeFunction(r))
+        .map(([, r]) => String(r.Properties?.Runtime)),
+    ),
+  ];
 }
 
 /** True for a function on a Node.js runtime (`nodejs22.x`), which the local cloud runs. */

@@ -13,6 +13,7 @@ function localFunction(codeDir: string, dir: string): LocalFunction {
     arn: 'arn:aws:lambda:us-east-1:000000000000:function:fn',
     codeDir,
     handler: 'index.handler',
+    node: process.execPath,
     timeoutS: 10,
     memoryMb: 128,
     environment: { PATH: process.env.PATH ?? '' },

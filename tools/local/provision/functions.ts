@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import type { Chaos } from '../chaos';
 import { LocalFunction, type LocalFunctionSpec } from '../lambda-runtime';
+import { nodeForRuntime } from '../node-runtime';
 import {
   isNodeFunction,
   LOCAL_ACCOUNT,
@@ -61,11 +62,13 @@ function assetPathOf(fn: Resource, cdkOut: string): string | undefined {
 
 /**
  * Records every AWS::Lambda::Function's name and ARN in `physical`, then builds each one's local runtime: its
- * bundle from cdkOut, handler, Timeout (s, default 3), MemorySize (MB, default 128), reserved concurrency, and its
+ * bundle from cdkOut, handler, Runtime (run on a Node.js binary of its major: local/node-runtime.ts), Timeout
+ * (s, default 3), MemorySize (MB, default 128), reserved concurrency, and its
  * template environment with intrinsics resolved against `physical`, plus the variables Lambda sets and the local
  * endpoints. No environment starts until the first invocation.
  * @returns the functions by logical id.
- * @throws Error when a function has no bundled asset, or an environment variable references an unknown resource.
+ * @throws Error when a function has no bundled asset, no Node.js of its runtime's major is found
+ *   (local/node-runtime.ts), or an environment variable references an unknown resource.
  */
 export function provisionFunctions(
   stack: SynthesizedStack,
@@ -92,12 +95,14 @@ export function provisionFunctions(
     ) as Record<string, unknown>;
     const name = physical[id]?.ref as string;
     const memory = Number(p.MemorySize ?? 128);
+    const runtime = String(p.Runtime);
     return {
       logicalId: id,
       functionName: name,
       arn: physical[id]?.attributes.Arn as string,
       codeDir: path.join(options.cdkOut, assetPath),
       handler: String(p.Handler ?? 'index.handler'),
+      node: nodeForRuntime(runtime),
       timeoutS: Number(p.Timeout ?? 3),
       memoryMb: memory,
       logFile: path.join(options.logDir, `${id}.log`),
@@ -120,7 +125,7 @@ export function provisionFunctions(
         AWS_LAMBDA_FUNCTION_NAME: name,
         AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(memory),
         AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
-        AWS_EXECUTION_ENV: `AWS_Lambda_${String(p.Runtime)}`,
+        AWS_EXECUTION_ENV: `AWS_Lambda_${runtime}`,
         AWS_SDK_JS_SUPPRESS_NODEJS_VERSION_WARNING: '1',
       },
     };
