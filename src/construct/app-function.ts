@@ -1,9 +1,10 @@
 import { type Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Code, Function as LambdaFunction, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, Code, Function as LambdaFunction, Runtime, RuntimeFamily, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { HandlerName } from '../contract/names';
+import { FUNCTION_NODE_MAJOR } from '../functions/bundling/bundles';
 import { acknowledge } from './acknowledge';
 import { functionAssetDir } from './assets';
 
@@ -24,7 +25,7 @@ export interface AppFunctionProps {
 }
 
 /**
- * A Lambda function with the project's defaults: Node.js 22 on arm64, its code the handler's bundle prebuilt at
+ * A Lambda function with the project's defaults: Node.js 24 (FUNCTION_NODE_MAJOR) on arm64, its code the handler's bundle prebuilt at
  * package build time (src/construct/assets.ts; tools/build/functions.ts has the esbuild settings, so what runs
  * locally from cdk.out is what deploys), X-Ray tracing, a log group with explicit retention, and the Powertools
  * service name set to the handler name.
@@ -44,7 +45,7 @@ export class AppFunction extends LambdaFunction {
       role,
       code: Code.fromAsset(functionAssetDir(props.handler)),
       handler: 'index.handler',
-      runtime: Runtime.NODEJS_22_X,
+      runtime: new Runtime(`nodejs${FUNCTION_NODE_MAJOR}.x`, RuntimeFamily.NODEJS, { supportsInlineCode: true }),
       architecture: Architecture.ARM_64,
       timeout: props.timeout,
       memorySize: props.memorySize ?? 512,
@@ -56,8 +57,7 @@ export class AppFunction extends LambdaFunction {
         ...props.environment,
       },
     });
-    const runtimeReason =
-      'Node.js 22 is the runtime this project targets and tests (tools/build/functions.ts builds the bundles for node22).';
+    const runtimeReason = `Node.js ${FUNCTION_NODE_MAJOR} is the runtime this project targets and tests (FUNCTION_NODE_MAJOR; tools/build/functions.ts builds the bundles for it), pinned so that what is tested is what deploys.`;
     acknowledge(this, 'AwsSolutions', { 'AwsSolutions-L1': runtimeReason });
     acknowledge(this, 'Serverless', { 'Serverless-LambdaLatestVersion': runtimeReason });
     acknowledge(role, 'AwsSolutions', {

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { type BuildOptions, build } from 'esbuild';
 import { HANDLERS, type HandlerName } from '../../src/contract/names';
-import { bundleFileOf, FUNCTION_BUNDLES } from '../../src/functions/bundling/bundles';
+import { bundleFileOf, FUNCTION_BUNDLES, FUNCTION_NODE_MAJOR } from '../../src/functions/bundling/bundles';
 import { ESM_REQUIRE_BANNER } from '../../src/functions/bundling/esm-banner';
 
 const FUNCTIONS_DIR = path.join(__dirname, '..', '..', 'src', 'functions');
@@ -14,7 +14,7 @@ const FUNCTIONS_DIR = path.join(__dirname, '..', '..', 'src', 'functions');
 const LAMBDA_CREDENTIALS = path.join(FUNCTIONS_DIR, 'bundling', 'lambda-credentials.ts');
 
 /**
- * esbuild's options for one function's bundle: Node.js 22, minified, with a source map beside it and the AWS SDK
+ * esbuild's options for one function's bundle: Node.js FUNCTION_NODE_MAJOR (the deployed runtime's), minified, with a source map beside it and the AWS SDK
  * bundled in (what runs locally is what deploys), ES module builds of dependencies first and an environment-only
  * credential provider (they keep every bundle under the size goal of test/infra/bundle-size.test.ts; BENCHMARKS.md
  * has the sizes either way).
@@ -27,7 +27,7 @@ export function functionBuildOptions(handler: HandlerName, outDir: string): Buil
     outfile: path.join(outDir, bundleFileOf(handler)),
     bundle: true,
     platform: 'node',
-    target: 'node22',
+    target: `node${FUNCTION_NODE_MAJOR}`,
     format: awaitInit ? 'esm' : 'cjs',
     ...(awaitInit ? { banner: { js: ESM_REQUIRE_BANNER } } : {}),
     minify: true,

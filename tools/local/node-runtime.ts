@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 
 /**
- * The Node.js major of a Lambda runtime identifier, as the template's `Runtime` names it: `nodejs22.x` -> 22.
+ * The Node.js major of a Lambda runtime identifier, as the template's `Runtime` names it: `nodejs24.x` -> 22.
  * @throws Error for a runtime that is not Node.js (the local cloud runs Node.js functions only).
  */
 export function nodeMajorOfRuntime(runtime: string): number {

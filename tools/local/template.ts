@@ -136,7 +136,7 @@ export function notRunLocally(stack: SynthesizedStack): string[] {
     );
 }
 
-/** The Node.js runtimes (`nodejs22.x`) of the stack's functions, each once: what local/node-runtime.ts must find. */
+/** The Node.js runtimes (`nodejs24.x`) of the stack's functions, each once: what local/node-runtime.ts must find. */
 export function nodeRuntimes(stack: SynthesizedStack): string[] {
   return [
     ...new Set(
@@ -147,7 +147,7 @@ export function nodeRuntimes(stack: SynthesizedStack): string[] {
   ];
 }
 
-/** True for a function on a Node.js runtime (`nodejs22.x`), which the local cloud runs. */
+/** True for a function on a Node.js runtime (`nodejs24.x`), which the local cloud runs. */
 export function isNodeFunction(resource: Resource): boolean {
   return String(resource.Properties?.Runtime ?? '').startsWith('nodejs');
 }

@@ -18,6 +18,14 @@ export interface FunctionBundle {
   readonly bundleEventStreams: boolean;
 }
 
+/**
+ * The Node.js major every function runs on: the construct's Lambda runtime (`nodejs24.x`), esbuild's target
+ * (`node24`), and the `node` devDependency that runs the tests and the local cloud (a test checks they agree).
+ * Node.js 24 is the active LTS line, supported until 2028-04-30; Lambda deprecates `nodejs22.x` with Node.js 22's
+ * end of life on 2027-04-30 (https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html).
+ */
+export const FUNCTION_NODE_MAJOR = 24;
+
 const COMMONJS: FunctionBundle = { awaitInit: false, bundleEventStreams: false };
 
 /** Every function's bundle settings, by handler file name ({@link HANDLERS}). */

@@ -8,7 +8,7 @@ import {
 } from '../../../tools/local/template';
 
 const table: Resource = { Type: 'AWS::DynamoDB::Table' };
-const node: Resource = { Type: 'AWS::Lambda::Function', Properties: { Runtime: 'nodejs22.x' } };
+const node: Resource = { Type: 'AWS::Lambda::Function', Properties: { Runtime: 'nodejs24.x' } };
 const python: Resource = { Type: 'AWS::Lambda::Function', Properties: { Runtime: 'python3.13' } };
 
 /** A stack of two FcfsCoupons, one id a prefix of the other's, beside the app's own user pool and bucket. */
@@ -58,6 +58,6 @@ describe('local cloud: one FcfsCoupon of a consumer stack', () => {
 
 describe('local cloud: runtime parity', () => {
   it('lists the Node.js runtimes its functions need, each once, and not the other runtimes', () => {
-    expect(nodeRuntimes(shop)).toEqual(['nodejs22.x']);
+    expect(nodeRuntimes(shop)).toEqual(['nodejs24.x']);
   });
 });
