@@ -66,7 +66,7 @@ import { entityIdSchema, idSchema, localDateSchema } from './rules';
 export type DomainErrorClass = abstract new (...args: never[]) => DomainError;
 
 /** A status a handler answers a request it served with. */
-export type SuccessStatus = 200 | 201 | 202;
+type SuccessStatus = 200 | 201 | 202;
 
 /** A success response: what it means and its body. */
 export interface SuccessResponse {

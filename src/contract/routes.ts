@@ -10,7 +10,7 @@ import { HANDLERS, type HandlerName } from './names';
  */
 
 /** HTTP methods the API uses. */
-export type HttpMethod = 'GET' | 'POST' | 'PATCH';
+type HttpMethod = 'GET' | 'POST' | 'PATCH';
 
 /**
  * Who may call a route: `user` (the JWT authorizer of the user pool or OIDC issuer; none in auth=none), `admin`
@@ -35,7 +35,7 @@ export const THROTTLE_TIERS = {
   adminCall: { rateLimit: 20, burstLimit: 50 },
 } as const satisfies Record<string, Throttle>;
 /** `stage` (the stage default) or a key of {@link THROTTLE_TIERS}. */
-export type ThrottleTier = 'stage' | keyof typeof THROTTLE_TIERS;
+type ThrottleTier = 'stage' | keyof typeof THROTTLE_TIERS;
 
 /** One route of the HTTP API. */
 export interface Route {

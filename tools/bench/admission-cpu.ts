@@ -50,7 +50,7 @@ export const ADMISSION_CPU_DEFAULTS: AdmissionCpuOptions = {
 };
 
 /** What the minimal handler's worker saw of its own calls: evidence that it made both calls on every request. */
-export interface MinimalCalls {
+interface MinimalCalls {
   readonly requests: number;
   /** HTTP requests to the Upstash REST endpoint (one EVALSHA each). */
   readonly redisRequests: number;
@@ -59,7 +59,7 @@ export interface MinimalCalls {
 }
 
 /** One round: CPU µs per request of each kind. */
-export interface AdmissionCpuRound {
+interface AdmissionCpuRound {
   readonly minimalUs: number;
   readonly admissionUs: number;
   readonly soldOutUs: number;
@@ -192,7 +192,7 @@ export function gbSecondsPer100k(cpuUs: number, memoryMb: number): number {
 }
 
 /** Memory at which a Lambda function has one full vCPU, MB (https://docs.aws.amazon.com/lambda/latest/dg/configuration-memory.html). */
-export const LAMBDA_MB_PER_VCPU = 1769;
+const LAMBDA_MB_PER_VCPU = 1769;
 
 /**
  * The least GB-s per 100,000 requests Lambda bills for `cpuUs` µs of CPU each on a function of `memoryMb`: below

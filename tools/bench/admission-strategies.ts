@@ -5,11 +5,8 @@ import { type Answer, type RunKeys, STRATEGIES, type Strategy } from './admissio
 import { type RedisTransport, respTransport, restTransport } from './redis-transports';
 import { clearOfNoise, closedLoop, type Latency, latency, type RoundsSummary, summarizeRounds } from './stats';
 
-export { type Answer, STRATEGIES, type Strategy } from './admission-algorithms';
-export { type RedisTransport, respTransport, restTransport } from './redis-transports';
-
 /** The measured outcome of one strategy at one concurrency over one transport. */
-export interface StrategyResult {
+interface StrategyResult {
   readonly transport: 'resp' | 'rest';
   readonly strategy: Strategy['id'];
   readonly name: string;
@@ -49,7 +46,7 @@ export function workload(requests: number, users: number, seed = 42): string[] {
 }
 
 /** Runs one strategy once, one client per concurrent caller, and checks its end state. */
-export async function runStrategy(
+async function runStrategy(
   connect: () => RedisTransport,
   strategy: Strategy,
   options: { concurrency: number; requests: readonly string[]; quota: number; runId: string; budgetMs?: number },
@@ -119,13 +116,13 @@ export interface AdmissionBenchOptions {
 }
 
 /** Least and most rounds. */
-export interface RoundLimits {
+interface RoundLimits {
   readonly min: number;
   readonly max: number;
 }
 
 /** The goals of question 4: (d) ops/s >= `atLeast` x the other strategy's, at the goal concurrency. */
-export const ADMISSION_GOALS = [
+const ADMISSION_GOALS = [
   { versus: 'b', atLeast: 5 },
   { versus: 'c', atLeast: 1.3 },
   { versus: 'e', atLeast: 0.6 },

@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import { synthesize } from '../local/cloud';
 import { projectRoot } from '../local/emulators';
+import { synthesize } from '../local/synth';
 import { LOCAL_REGION, loadStack, resourcesOfType } from '../local/template';
 import { median } from './stats';
 

@@ -39,7 +39,7 @@ export const END_TO_END_DEFAULTS: EndToEndOptions = {
 };
 
 /** The burst in one admission mode, and the same load again after SOLD_OUT. */
-export interface ModeResult {
+interface ModeResult {
   readonly mode: AdmissionMode;
   readonly burst: HttpRun;
   /** First request until the last of the quota's coupons is persisted (polled every 50 ms), ms. */

@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import { synthesize } from '../local/cloud';
 import { projectRoot } from '../local/emulators';
+import { synthesize } from '../local/synth';
 import { loadStack, resourcesOfType } from '../local/template';
 import { environmentOf, initOnce } from './cold-start';
 import { markdownTable, median } from './stats';

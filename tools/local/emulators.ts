@@ -14,7 +14,7 @@ export interface Emulator {
 }
 
 /** A free TCP port on 127.0.0.1 (bound then released; fine for local tools). */
-export async function freePort(): Promise<number> {
+async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.unref();
@@ -27,7 +27,7 @@ export async function freePort(): Promise<number> {
 }
 
 /** Resolves once something accepts TCP connections on `port`, polling every 100 ms. @throws after `timeoutMs`. */
-export async function waitForPort(port: number, timeoutMs: number, what: string): Promise<void> {
+async function waitForPort(port: number, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const open = await new Promise<boolean>((resolve) => {

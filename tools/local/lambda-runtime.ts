@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import type { Chaos } from './chaos';
 
 /** How a function failed, as Lambda reports it. */
-export class InvocationError extends Error {
+class InvocationError extends Error {
   constructor(
     readonly errorType: string,
     message: string,

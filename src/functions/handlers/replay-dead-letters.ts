@@ -30,7 +30,7 @@ const RESERVE_MS = 20_000;
 const LOOKBACK_MS = 24 * 3600 * 1000;
 
 /** What one scheduled run did. */
-export interface ReplayRun extends ReplaySummary {
+interface ReplayRun extends ReplaySummary {
   readonly days: DayReconciliation[];
   readonly deadLetterDepth: number;
 }

@@ -8,12 +8,12 @@ export function requiredString() {
 }
 
 /** An integer variable `>= min`, parsed from its string; required. */
-export function requiredInteger(min: number) {
+function requiredInteger(min: number) {
   return z.pipe(z.coerce.number(), z.int().check(z.gte(min)));
 }
 
 /** An integer variable `>= min`, parsed from its string; `fallback` when unset. */
-export function integerVariable(min: number, fallback: number) {
+function integerVariable(min: number, fallback: number) {
   return z._default(requiredInteger(min), fallback);
 }
 
