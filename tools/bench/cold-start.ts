@@ -61,7 +61,7 @@ export function loadBundleScript(then = ''): string {
  * The function's environment as the template sets it, with references (table names, queue URLs) replaced by a
  * placeholder: init only reads configuration and creates clients, it makes no call.
  */
-export function environmentOf(variables: Record<string, unknown>): Record<string, string> {
+function environmentOf(variables: Record<string, unknown>): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(variables)) env[key] = typeof value === 'string' ? value : PLACEHOLDER;
   return env;
@@ -72,7 +72,7 @@ export function environmentOf(variables: Record<string, unknown>): Record<string
  * what Lambda's INIT phase spends on module code, without the runtime's own start. The environment is an
  * on-demand one (no AWS_LAMBDA_INITIALIZATION_TYPE): an ES module's top-level await of a warm-up is a no-op.
  */
-export function initOnce(file: string, env: Record<string, string>): { wallMs: number; cpuMs: number } {
+function initOnce(file: string, env: Record<string, string>): { wallMs: number; cpuMs: number } {
   const script = loadBundleScript(
     [
       'const wall = performance.now() - t0;',
