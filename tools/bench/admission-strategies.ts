@@ -92,7 +92,7 @@ async function runStrategy(
   };
 }
 
-/** Sizes of the admission benchmark; the issue's are the defaults. */
+/** Sizes of the admission benchmark; the full run's are the defaults. */
 export interface AdmissionBenchOptions {
   readonly requests: number;
   readonly users: number;
@@ -106,7 +106,7 @@ export interface AdmissionBenchOptions {
    * runs last well under a second).
    */
   readonly rounds: { readonly resp: number; readonly rest: number };
-  /** The concurrency the goals compare the strategies at (issue 18, question 4: 50); one of `concurrencies`. */
+  /** The concurrency the goals compare the strategies at (Q4: 50); one of `concurrencies`. */
   readonly goalConcurrency: number;
   /**
    * Rounds per transport at `goalConcurrency`: at least `min` of (d) and the strategies of the goals, then more, up
@@ -121,7 +121,7 @@ interface RoundLimits {
   readonly max: number;
 }
 
-/** The goals of question 4: (d) ops/s >= `atLeast` x the other strategy's, at the goal concurrency. */
+/** The goals of Q4: (d) ops/s >= `atLeast` x the other strategy's, at the goal concurrency. */
 const ADMISSION_GOALS = [
   { versus: 'b', atLeast: 5 },
   { versus: 'c', atLeast: 1.3 },
@@ -153,7 +153,7 @@ export interface AdmissionResult {
   readonly ratios: AdmissionRatio[];
 }
 
-/** The issue's workload: 20,000 requests from 15,000 users, quota 1,000, at concurrency 1, 50 and 200. */
+/** The full run's workload: 20,000 requests from 15,000 users, quota 1,000, at concurrency 1, 50 and 200. */
 export const ADMISSION_DEFAULTS: AdmissionBenchOptions = {
   requests: 20_000,
   users: 15_000,

@@ -24,7 +24,7 @@ export interface ColdStartResult {
 }
 
 /**
- * Goals of issue 18: every function's bundle (`index.js`) <= 450 KB, read as 450,000 bytes (the stricter of KB and
+ * Q5's goals (BENCHMARKS.md): every function's bundle (`index.js`) <= 450 KB, read as 450,000 bytes (the stricter of KB and
  * KiB; test/infra/bundle-size.test.ts holds every synthesized bundle to it), and issue init <= 100 ms, judged on
  * the CPU time of the load: on a shared machine the wall clock measures the other processes too; a process with
  * the cores to itself loads in about its CPU time or less (V8's GC and compiler threads add CPU time beside the
