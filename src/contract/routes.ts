@@ -1,12 +1,12 @@
 import { HANDLERS, type HandlerName } from './names';
 
 /**
- * The route table: every route of the HTTP API, declared once. The API construct (src/construct/api.ts) builds the routes,
- * their authorizers and per-route throttles from it; the handlers dispatch on its operation names
+ * The route table: every route of the HTTP API, declared once. The API construct (src/construct/api.ts) builds the
+ * routes, their authorizers and per-route throttles from it; the handlers dispatch on its operation names
  * (src/functions/runtime/router.ts); the local cloud serves what the synthesized template holds of it; the OpenAPI
  * document (src/contract/openapi/document.ts) is built from it and each operation's entry in API_CONTRACT
- * (contract/api-contract.ts), which a new route needs (a missing entry fails to compile).
- * This module imports only names, so it costs the function bundles nothing.
+ * (src/contract/api-contract.ts), which a new route needs (a missing entry fails to compile). This module imports only
+ * names, so it costs the function bundles nothing.
  */
 
 /** HTTP methods the API uses. */

@@ -37,10 +37,10 @@ interface ReplayRun extends ReplaySummary {
 
 /**
  * Scheduled (EventBridge, every minute): replays the dead-letter queue (see replayDeadLetters), then reconciles
- * recent campaign days (see reconcile). Emits EMF metrics (METRIC, contract/names.ts): Replayed / Parked /
- * Retained / ReleasedAdmissionsDropped for the replay; Admitted, Persisted, ParkedAdmissions, Reconciled, DeadLetterDepth and
- * InvariantViolations (days breaking `persisted <= admitted <= quota`) for reconciliation. The construct alarms on
- * Parked and InvariantViolations (src/construct/alarms.ts).
+ * recent campaign days (see reconcile). Emits EMF metrics (METRIC, src/contract/names.ts): Replayed / Parked /
+ * Retained / ReleasedAdmissionsDropped for the replay; Admitted, Persisted, ParkedAdmissions, Reconciled,
+ * DeadLetterDepth and InvariantViolations (days breaking `persisted <= admitted <= quota`) for reconciliation. The
+ * construct alarms on Parked and InvariantViolations (src/construct/alarms.ts).
  * @throws when the campaign listing or the admission store is unreachable (the next run tries again).
  */
 export const handler = instrumented<unknown, ReplayRun>().handler(async (_event, context) => {

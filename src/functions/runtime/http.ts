@@ -51,7 +51,7 @@ export function parseWith<S extends z.ZodMiniType>(schema: S, value: unknown, wh
   return parsed.data;
 }
 
-/** The id rule of every id in paths, bodies and token subjects (contract/rules.ts `idSchema`). */
+/** The id rule of every id in paths, bodies and token subjects (src/contract/rules.ts `idSchema`). */
 export { idSchema as identifierSchema } from '../../contract/rules';
 
 /** Middy's early-timeout error (thrown when the remaining time runs out), told apart from AWS SDK timeouts. */
