@@ -52,7 +52,7 @@ export interface CouponClient {
   readonly user: UserApi;
   /** The admin routes, SigV4-signed. */
   readonly admin: AdminApi;
-  /** Every route, each authenticated as its route table entry demands (contract/routes.ts). */
+  /** Every route, each authenticated as its route table entry demands (src/contract/routes.ts). */
   readonly api: CouponApi;
 }
 

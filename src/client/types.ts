@@ -4,7 +4,7 @@ import type { RouteOf } from '../contract/routes';
 /** Every path of the HTTP API and its operations, as openapi-typescript generates them from openapi.json. */
 export type ApiPaths = paths;
 
-/** The paths of the routes whose authorization is `A` in the route table (contract/routes.ts). */
+/** The paths of the routes whose authorization is `A` in the route table (src/contract/routes.ts). */
 type PathsOf<A extends RouteOf['authorization']> = Extract<RouteOf, { authorization: A }>['path'] & keyof paths;
 
 /** The paths an operator calls: the `admin` routes (IAM authorization, SigV4-signed for `execute-api`). */

@@ -54,19 +54,22 @@ import type { Operation } from './routes';
 import { entityIdSchema, idSchema, localDateSchema } from './rules';
 
 /**
- * The API contract of every operation of ROUTES (contract/routes.ts): its request schemas, its success response
+ * The API contract of every operation of ROUTES (src/contract/routes.ts): its request schemas, its success response
  * and the domain errors its handler can answer with. The OpenAPI document (src/contract/openapi/document.ts) is built
  * from ROUTES and this table; a route without its entry fails to compile. Errors every route can answer with are
- * added there: 503 UNAVAILABLE (the edge maps any backend failure to it, runtime/http.ts), the admin functions'
- * 403 FORBIDDEN (runtime/identity.ts requireAdmin) and API Gateway's own refusals (`{message}`).
- * This module is for tools and tests (the document, the typed client's checks); no function bundle imports it.
+ * added there: 503 UNAVAILABLE (the edge maps any backend failure to it, src/functions/runtime/http.ts), the admin
+ * functions' 403 FORBIDDEN (src/functions/runtime/identity.ts requireAdmin) and API Gateway's own refusals
+ * (`{message}`). This module is for tools and tests (the document, the typed client's checks); no function bundle
+ * imports it.
  */
 
-/** A DomainError subclass (src/functions/domain/errors.ts); its `code`, `statusCode` and `details` shape the error body. */
+/**
+ * A DomainError subclass (src/functions/domain/errors.ts); its `code`, `statusCode` and `details` shape the error body.
+ */
 export type DomainErrorClass = abstract new (...args: never[]) => DomainError;
 
 /** A status a handler answers a request it served with. */
-export type SuccessStatus = 200 | 201 | 202;
+type SuccessStatus = 200 | 201 | 202;
 
 /** A success response: what it means and its body. */
 export interface SuccessResponse {
@@ -104,7 +107,10 @@ export const PATH_PARAMETERS: Readonly<Record<string, z.ZodMiniType>> = {
   failedEventId: idSchema,
 };
 
-/** Extra fields of an error body beyond `{code, message}`, by error code (the errors' `details`, domain/errors.ts). */
+/**
+ * Extra fields of an error body beyond `{code, message}`, by error code (the errors' `details`,
+ * src/functions/domain/errors.ts).
+ */
 export const ERROR_DETAILS: Readonly<Record<string, Record<string, z.ZodMiniType>>> = {
   ALREADY_ISSUED: { rank: z.int().check(z.gte(1)), couponId: z.string(), issueDate: z.string() },
   EXPIRED: { expiresAt: z.iso.datetime() },
@@ -116,7 +122,7 @@ export const ERROR_DETAILS: Readonly<Record<string, Record<string, z.ZodMiniType
 const CAMPAIGN_READ = [InvalidRequestError, CampaignNotFoundError] as const;
 /** Errors of finding the caller of a user route: no verified caller, or a token subject that is not a user id. */
 const CALLER = [UnauthorizedError, ForbiddenError] as const;
-/** Errors of parsing a JSON body (runtime/http.ts parseJsonBody). */
+/** Errors of parsing a JSON body (src/functions/runtime/http.ts parseJsonBody). */
 const JSON_BODY = [InvalidRequestError, PayloadTooLargeError] as const;
 
 /** The contract of every operation, keyed by ROUTES' `operation`. */

@@ -1,7 +1,7 @@
 /**
- * Names shared by the infrastructure (lib/) and the functions (src/functions/): declared once here and imported on both
- * sides, so that a table's environment variable, an index, a metric or a mode can never differ between the two.
- * This module imports nothing, so it costs the function bundles nothing.
+ * Names shared by the infrastructure (src/construct/) and the functions (src/functions/): declared once here and
+ * imported on both sides, so that a table's environment variable, an index, a metric or a mode can never differ between
+ * the two. This module imports nothing, so it costs the function bundles nothing.
  */
 
 /** How the issue function admits: `redis` (Upstash Lua script) or `dynamodb` (conditional transaction). */
@@ -50,7 +50,9 @@ export const ENV = {
   ISSUE_FUNCTION_NAME: 'ISSUE_FUNCTION_NAME',
   /** The issue function's published alias the route invokes. */
   ISSUE_ALIAS_NAME: 'ISSUE_ALIAS_NAME',
-  /** The construct's path, the {@link METRIC_INSTANCE_DIMENSION} of every metric (src/functions/runtime/powertools.ts). */
+  /**
+   * The construct's path, the {@link METRIC_INSTANCE_DIMENSION} of every metric (src/functions/runtime/powertools.ts).
+   */
   METRICS_INSTANCE: 'METRICS_INSTANCE',
 } as const;
 

@@ -3,8 +3,8 @@ import { localDateSchema } from './rules';
 
 /**
  * Query schemas shared by a handler, which parses its request with them, and the API contract
- * (contract/operations.ts), which documents them. Bodies are the domain's schemas (campaign.ts, vendor.ts,
- * redemption.ts); ids and local dates follow contract/rules.ts.
+ * (src/contract/api-contract.ts), which documents them. Bodies are the domain's schemas (campaign.ts, vendor.ts,
+ * redemption.ts); ids and local dates follow src/contract/rules.ts.
  */
 
 /** `?date=YYYY-MM-DD` of the count and the user's coupon: the issue day (default: today in the campaign's zone). */

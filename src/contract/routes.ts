@@ -1,16 +1,16 @@
 import { HANDLERS, type HandlerName } from './names';
 
 /**
- * The route table: every route of the HTTP API, declared once. The API construct (src/construct/api.ts) builds the routes,
- * their authorizers and per-route throttles from it; the handlers dispatch on its operation names
+ * The route table: every route of the HTTP API, declared once. The API construct (src/construct/api.ts) builds the
+ * routes, their authorizers and per-route throttles from it; the handlers dispatch on its operation names
  * (src/functions/runtime/router.ts); the local cloud serves what the synthesized template holds of it; the OpenAPI
  * document (src/contract/openapi/document.ts) is built from it and each operation's entry in API_CONTRACT
- * (contract/api-contract.ts), which a new route needs (a missing entry fails to compile).
- * This module imports only names, so it costs the function bundles nothing.
+ * (src/contract/api-contract.ts), which a new route needs (a missing entry fails to compile). This module imports only
+ * names, so it costs the function bundles nothing.
  */
 
 /** HTTP methods the API uses. */
-export type HttpMethod = 'GET' | 'POST' | 'PATCH';
+type HttpMethod = 'GET' | 'POST' | 'PATCH';
 
 /**
  * Who may call a route: `user` (the JWT authorizer of the user pool or OIDC issuer; none in auth=none), `admin`
@@ -35,7 +35,7 @@ export const THROTTLE_TIERS = {
   adminCall: { rateLimit: 20, burstLimit: 50 },
 } as const satisfies Record<string, Throttle>;
 /** `stage` (the stage default) or a key of {@link THROTTLE_TIERS}. */
-export type ThrottleTier = 'stage' | keyof typeof THROTTLE_TIERS;
+type ThrottleTier = 'stage' | keyof typeof THROTTLE_TIERS;
 
 /** One route of the HTTP API. */
 export interface Route {

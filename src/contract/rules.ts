@@ -30,7 +30,7 @@ export const localDateSchema = (field = 'date') =>
     .check(z.regex(LOCAL_DATE_PATTERN, `${field} must be YYYY-MM-DD`), z.refine(isLocalDate, `${field} is not a date`));
 
 /** Longest id, characters. */
-export const MAX_ID_LENGTH = 128;
+const MAX_ID_LENGTH = 128;
 
 /**
  * The id rule, for every id the API reads (path parameters, bodies, queries, token subjects): 1-128 characters,

@@ -5,7 +5,7 @@ import { type Browser, chromium, type Locator, type Page } from 'playwright-core
  * Debian's Chromium, which `.ci/run` installs when missing (no browser download at install time); CHROMIUM_PATH
  * overrides it.
  */
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /**
  * Headless Chromium through playwright-core (`--no-sandbox`: CI runs as root, where Chromium's sandbox cannot start).

@@ -6,7 +6,7 @@ import { type IssueAnswer, type PipelineProbe, sleep } from './pipeline';
 // what the emulators hold, each violation named by its guarantee with the offending users and counts.
 
 /** Who holds a coupon of the day at one instant: coupon owners and admitted users (pending ones included). */
-export interface HolderSample {
+interface HolderSample {
   /** Epoch ms. */
   readonly at: number;
   readonly ledger: number;
@@ -16,7 +16,7 @@ export interface HolderSample {
 }
 
 /** What {@link sampleHolders} saw over a run. */
-export interface HolderRecord {
+interface HolderRecord {
   readonly samples: number;
   /** The most holders at any sample. */
   readonly maxHolders: number;

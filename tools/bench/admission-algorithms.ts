@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ADMIT_SCRIPT, dayKeys, RedisAdmissionStore } from '../../src/functions/adapters/redis/admission-store';
 import type { RedisTransport } from './redis-transports';
 
-// The five admission algorithms question 4 of issue 18 compares (tools/bench/admission-strategies.ts runs them).
+// The five admission algorithms Q4 compares (tools/bench/admission-strategies.ts runs them).
 
 /** What one admission attempt answered. */
 export type Answer = 'ADMITTED' | 'ALREADY_ADMITTED' | 'SOLD_OUT' | 'ERROR';
@@ -33,7 +33,7 @@ const LOCK_WAIT_MS = 10_000;
 const UNLOCK_SCRIPT = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** The five strategies of the issue, in its order. */
+/** The five strategies Q4 compares, (a) to (e). */
 export const STRATEGIES: readonly Strategy[] = [
   {
     id: 'a',

@@ -101,7 +101,8 @@ async function worker(variant: Variant, campaignId: string, endpoint: string, op
     soldOutAnswers += batch;
   }
   for (let i = 1; i < options.refreshes; i++) {
-    await new Promise((resolve) => setTimeout(resolve, 2_100)); // the sold-out cache's TTL, domain/sold-out-cache.ts
+    // The sold-out cache's TTL (src/functions/domain/sold-out-cache.ts).
+    await new Promise((resolve) => setTimeout(resolve, 2_100));
     await refresh();
   }
   reportResult({

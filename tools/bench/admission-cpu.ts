@@ -8,7 +8,7 @@ import { startAwsStub } from './aws-stub';
 import { benchCampaign, runWorker } from './issue-harness';
 import { clearOfNoise, type RoundsSummary, summarizeRounds } from './stats';
 
-// Question 3 of issue 18, "what one admission costs the function": the CPU time (user + system, process.cpuUsage)
+// Q3 (BENCHMARKS.md), "what one admission costs the function": the CPU time (user + system, process.cpuUsage)
 // the issue function's execution environment spends per admitted request and per sold-out answer, against a
 // minimal handler that makes the same two calls (one EVALSHA of the admission script through @upstash/redis, one
 // SendMessage through the SDK) and nothing else. Both run in fresh worker processes (one per variant per round,
@@ -50,7 +50,7 @@ export const ADMISSION_CPU_DEFAULTS: AdmissionCpuOptions = {
 };
 
 /** What the minimal handler's worker saw of its own calls: evidence that it made both calls on every request. */
-export interface MinimalCalls {
+interface MinimalCalls {
   readonly requests: number;
   /** HTTP requests to the Upstash REST endpoint (one EVALSHA each). */
   readonly redisRequests: number;
@@ -59,7 +59,7 @@ export interface MinimalCalls {
 }
 
 /** One round: CPU µs per request of each kind. */
-export interface AdmissionCpuRound {
+interface AdmissionCpuRound {
   readonly minimalUs: number;
   readonly admissionUs: number;
   readonly soldOutUs: number;
@@ -158,7 +158,7 @@ export async function benchAdmissionCpu(
   return { memoryMb: ISSUE_MEMORY_MB, ...summarize(rounds) };
 }
 
-/** The goals of question 3: CPU per admission <= 1.3x the minimal handler's; per sold-out answer <= 0.1x an admission. */
+/** The goals of Q3: CPU per admission <= 1.3x the minimal handler's; per sold-out answer <= 0.1x an admission. */
 export const ADMISSION_CPU_GOALS = { admissionVsMinimal: 1.3, soldOutVsAdmission: 0.1 } as const;
 
 function summarize(rounds: readonly AdmissionCpuRound[]): Omit<AdmissionCpuResult, 'memoryMb'> {
@@ -192,7 +192,7 @@ export function gbSecondsPer100k(cpuUs: number, memoryMb: number): number {
 }
 
 /** Memory at which a Lambda function has one full vCPU, MB (https://docs.aws.amazon.com/lambda/latest/dg/configuration-memory.html). */
-export const LAMBDA_MB_PER_VCPU = 1769;
+const LAMBDA_MB_PER_VCPU = 1769;
 
 /**
  * The least GB-s per 100,000 requests Lambda bills for `cpuUs` µs of CPU each on a function of `memoryMb`: below

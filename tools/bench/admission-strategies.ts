@@ -5,11 +5,8 @@ import { type Answer, type RunKeys, STRATEGIES, type Strategy } from './admissio
 import { type RedisTransport, respTransport, restTransport } from './redis-transports';
 import { clearOfNoise, closedLoop, type Latency, latency, type RoundsSummary, summarizeRounds } from './stats';
 
-export { type Answer, STRATEGIES, type Strategy } from './admission-algorithms';
-export { type RedisTransport, respTransport, restTransport } from './redis-transports';
-
 /** The measured outcome of one strategy at one concurrency over one transport. */
-export interface StrategyResult {
+interface StrategyResult {
   readonly transport: 'resp' | 'rest';
   readonly strategy: Strategy['id'];
   readonly name: string;
@@ -49,7 +46,7 @@ export function workload(requests: number, users: number, seed = 42): string[] {
 }
 
 /** Runs one strategy once, one client per concurrent caller, and checks its end state. */
-export async function runStrategy(
+async function runStrategy(
   connect: () => RedisTransport,
   strategy: Strategy,
   options: { concurrency: number; requests: readonly string[]; quota: number; runId: string; budgetMs?: number },
@@ -95,7 +92,7 @@ export async function runStrategy(
   };
 }
 
-/** Sizes of the admission benchmark; the issue's are the defaults. */
+/** Sizes of the admission benchmark; the full run's are the defaults. */
 export interface AdmissionBenchOptions {
   readonly requests: number;
   readonly users: number;
@@ -109,7 +106,7 @@ export interface AdmissionBenchOptions {
    * runs last well under a second).
    */
   readonly rounds: { readonly resp: number; readonly rest: number };
-  /** The concurrency the goals compare the strategies at (issue 18, question 4: 50); one of `concurrencies`. */
+  /** The concurrency the goals compare the strategies at (Q4: 50); one of `concurrencies`. */
   readonly goalConcurrency: number;
   /**
    * Rounds per transport at `goalConcurrency`: at least `min` of (d) and the strategies of the goals, then more, up
@@ -119,13 +116,13 @@ export interface AdmissionBenchOptions {
 }
 
 /** Least and most rounds. */
-export interface RoundLimits {
+interface RoundLimits {
   readonly min: number;
   readonly max: number;
 }
 
-/** The goals of question 4: (d) ops/s >= `atLeast` x the other strategy's, at the goal concurrency. */
-export const ADMISSION_GOALS = [
+/** The goals of Q4: (d) ops/s >= `atLeast` x the other strategy's, at the goal concurrency. */
+const ADMISSION_GOALS = [
   { versus: 'b', atLeast: 5 },
   { versus: 'c', atLeast: 1.3 },
   { versus: 'e', atLeast: 0.6 },
@@ -156,7 +153,7 @@ export interface AdmissionResult {
   readonly ratios: AdmissionRatio[];
 }
 
-/** The issue's workload: 20,000 requests from 15,000 users, quota 1,000, at concurrency 1, 50 and 200. */
+/** The full run's workload: 20,000 requests from 15,000 users, quota 1,000, at concurrency 1, 50 and 200. */
 export const ADMISSION_DEFAULTS: AdmissionBenchOptions = {
   requests: 20_000,
   users: 15_000,

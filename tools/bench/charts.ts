@@ -3,7 +3,7 @@ import { pipelineCharts } from './pipeline-report';
 import { type ChartSpec, writeSvg } from './plot';
 import type { BenchReport } from './run';
 
-// The charts BENCHMARKS.md shows, one or more per question of issue 18, drawn from a run's report (so a saved
+// The charts BENCHMARKS.md shows, one or more per question (Q1 to Q5), drawn from a run's report (so a saved
 // run.json re-renders them: `npm run bench -- --charts-from docs/bench/run.json`). Each is a Vega-Lite spec whose
 // data are the report's own rows; `chartSpecs` returns only those whose benchmark ran.
 
@@ -15,7 +15,7 @@ const STRATEGY_LABELS: Record<string, string> = {
   e: '(e) bare INCR',
 };
 
-/** Question 4: each strategy's median ops/s per transport at the goals' concurrency, with the rounds' range. */
+/** Q4: each strategy's median ops/s per transport at the goals' concurrency, with the rounds' range. */
 function strategiesChart(report: BenchReport): ChartSpec | undefined {
   const runs = report.admission ?? [];
   if (runs.length === 0) return undefined;
@@ -47,7 +47,7 @@ function strategiesChart(report: BenchReport): ChartSpec | undefined {
   };
 }
 
-/** Question 4: every round's ratio of (d) to each other strategy, the median's 95% interval, and the goal. */
+/** Q4: every round's ratio of (d) to each other strategy, the median's 95% interval, and the goal. */
 function ratiosChart(report: BenchReport): ChartSpec | undefined {
   const ratios = report.admissionRatios ?? [];
   if (ratios.length === 0) return undefined;
@@ -91,7 +91,7 @@ function ratiosChart(report: BenchReport): ChartSpec | undefined {
   };
 }
 
-/** Question 3: CPU per request of the minimal handler, an admission and a sold-out answer, with every round. */
+/** Q3: CPU per request of the minimal handler, an admission and a sold-out answer, with every round. */
 function cpuChart(report: BenchReport): ChartSpec | undefined {
   const cpu = report.admissionCpu;
   if (!cpu) return undefined;

@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import { synthesize } from '../local/cloud';
 import { projectRoot } from '../local/emulators';
+import { synthesize } from '../local/synth';
 import { LOCAL_REGION, loadStack, resourcesOfType } from '../local/template';
 import { median } from './stats';
 
@@ -24,7 +24,7 @@ export interface ColdStartResult {
 }
 
 /**
- * Goals of issue 18: every function's bundle (`index.js`) <= 450 KB, read as 450,000 bytes (the stricter of KB and
+ * Q5's goals (BENCHMARKS.md): every function's bundle (`index.js`) <= 450 KB, read as 450,000 bytes (the stricter of KB and
  * KiB; test/infra/bundle-size.test.ts holds every synthesized bundle to it), and issue init <= 100 ms, judged on
  * the CPU time of the load: on a shared machine the wall clock measures the other processes too; a process with
  * the cores to itself loads in about its CPU time or less (V8's GC and compiler threads add CPU time beside the
@@ -61,7 +61,7 @@ export function loadBundleScript(then = ''): string {
  * The function's environment as the template sets it, with references (table names, queue URLs) replaced by a
  * placeholder: init only reads configuration and creates clients, it makes no call.
  */
-export function environmentOf(variables: Record<string, unknown>): Record<string, string> {
+function environmentOf(variables: Record<string, unknown>): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(variables)) env[key] = typeof value === 'string' ? value : PLACEHOLDER;
   return env;
@@ -72,7 +72,7 @@ export function environmentOf(variables: Record<string, unknown>): Record<string
  * what Lambda's INIT phase spends on module code, without the runtime's own start. The environment is an
  * on-demand one (no AWS_LAMBDA_INITIALIZATION_TYPE): an ES module's top-level await of a warm-up is a no-op.
  */
-export function initOnce(file: string, env: Record<string, string>): { wallMs: number; cpuMs: number } {
+function initOnce(file: string, env: Record<string, string>): { wallMs: number; cpuMs: number } {
   const script = loadBundleScript(
     [
       'const wall = performance.now() - t0;',

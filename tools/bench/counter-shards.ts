@@ -35,7 +35,7 @@ export interface CounterShardOptions {
 
 /**
  * Quota 1,000 at concurrency 50, K = 1 and 8: 4,000 requests from 3,000 users (DynamoDB Local serves a few hundred
- * requests/s here, so the issue's 20,000 would take minutes per run and measure the same thing).
+ * requests/s here, so the admission benchmark's 20,000 would take minutes per run and measure the same thing).
  */
 export const COUNTER_SHARD_DEFAULTS: CounterShardOptions = {
   requests: 4_000,

@@ -11,12 +11,12 @@ import { workload } from './admission-strategies';
 import { closedLoop, type Latency, latency, markdownTable, type RoundsSummary, summarizeRounds } from './stats';
 
 /** The three admission algorithms compared, the ceiling first. */
-export const ADMISSION_VARIANTS = [
+const ADMISSION_VARIANTS = [
   { id: 'bare', name: 'bare counter' },
   { id: 'before', name: 'two writes (before)' },
   { id: 'after', name: 'transaction (after)' },
 ] as const;
-export type AdmissionVariantId = (typeof ADMISSION_VARIANTS)[number]['id'];
+type AdmissionVariantId = (typeof ADMISSION_VARIANTS)[number]['id'];
 
 /** Sizes of the DynamoDB admission benchmark. */
 export interface DynamoDbAdmissionOptions {
@@ -38,7 +38,7 @@ export const DYNAMODB_ADMISSION_DEFAULTS: DynamoDbAdmissionOptions = {
 };
 
 /** Calls of one DynamoDB operation and the capacity they consumed. */
-export interface OperationCapacity {
+interface OperationCapacity {
   readonly operation: string;
   calls: number;
   /** Calls that failed (a rejected condition, a cancelled transaction, any other error). */
@@ -52,7 +52,7 @@ export interface OperationCapacity {
 }
 
 /** One variant's run over every slice, and its end state. */
-export interface VariantResult {
+interface VariantResult {
   readonly variant: AdmissionVariantId;
   readonly name: string;
   readonly requests: number;

@@ -20,7 +20,7 @@ export interface HttpRun {
   readonly samplesMs?: number[];
 }
 
-/** Sizes of the end-to-end benchmark; the are the defaults. */
+/** Sizes of the end-to-end benchmark; the full run's are the defaults. */
 export interface EndToEndOptions {
   /** Distinct users in the burst (one request each). */
   readonly users: number;
@@ -30,7 +30,7 @@ export interface EndToEndOptions {
   readonly modes: readonly AdmissionMode[];
 }
 
-/** The burst: 10,000 users against a quota of 1,000, 64 connections, both admission modes. */
+/** The full run's burst: 10,000 users against a quota of 1,000, 64 connections, both admission modes. */
 export const END_TO_END_DEFAULTS: EndToEndOptions = {
   users: 10_000,
   quota: 1_000,
@@ -39,7 +39,7 @@ export const END_TO_END_DEFAULTS: EndToEndOptions = {
 };
 
 /** The burst in one admission mode, and the same load again after SOLD_OUT. */
-export interface ModeResult {
+interface ModeResult {
   readonly mode: AdmissionMode;
   readonly burst: HttpRun;
   /** First request until the last of the quota's coupons is persisted (polled every 50 ms), ms. */

@@ -3,9 +3,9 @@ import * as path from 'node:path';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import type { Campaign } from '../../src/functions/domain/campaign';
 
-// What the benchmarks that run the issue function's handler in a worker process share (tools/bench/issue-metrics.ts,
-// tools/bench/admission-cpu.ts): the worker's spawn and its one-line JSON answer, the function's environment, and the
-// campaign, event and context of one issue request. A worker is a fresh Node process, as an execution
+// What the benchmark that runs the issue function's handler in a worker process (Q3: tools/bench/admission-cpu.ts)
+// shares with its worker (tools/bench/admission-cpu-worker.ts): the worker's spawn and its one-line JSON answer, the
+// function's environment, and the campaign, event and context of one issue request. A worker is a fresh Node process, as an execution
 // environment is, with stdout (the EMF and log sink, as in Lambda) to /dev/null.
 
 /** The line prefix a worker writes its result under, on stderr (stdout is the handler's log sink). */

@@ -6,7 +6,7 @@ import { CHART_SIZE, type ChartSpec } from './plot';
 import { percentile } from './stats';
 
 /**
- * Question 2 of issue 18, "the opening second": the first requests of a drop against a cold issue function and
+ * Q2 (BENCHMARKS.md), "the opening second": the first requests of a drop against a cold issue function and
  * against one pre-warmed by the drop-day schedule, on one local cloud (Redis mode).
  *
  * Both runs meet warm emulators: a warm-up burst at a throwaway campaign goes first (DynamoDB Local's JVM,
@@ -49,7 +49,7 @@ export interface OpeningSecondOptions {
 }
 
 /**
- * The issue's values: the first 2,000 requests of a drop (quota 1,000) over 32 connections to 8 environments,
+ * The full run's values: the first 2,000 requests of a drop (quota 1,000) over 32 connections to 8 environments,
  * pre-warmed by the schedule.
  */
 export const OPENING_SECOND_DEFAULTS: OpeningSecondOptions = {
@@ -192,7 +192,7 @@ export async function benchOpeningSecond(
   }
 }
 
-/** The chart of question 2: the latency distribution (ms, log scale) of each run's requests, as percentile curves. */
+/** The chart of Q2: the latency distribution (ms, log scale) of each run's requests, as percentile curves. */
 export function openingSecondChart(result: OpeningSecondResult): ChartSpec {
   const values = (['cold', 'prewarmed'] as const).flatMap((run) =>
     result[run].quantilesMs.map(({ p, ms }) => ({

@@ -4,12 +4,12 @@ import type { BenchReport, Goal } from './run';
 import { markdownTable } from './stats';
 import { runOf, whyQueueChart } from './why-a-queue';
 
-// The goals, report sections and charts of issue 18's questions 1 and 2 (tools/bench/why-a-queue.ts,
+// The goals, report sections and charts of Q1 and Q2 (tools/bench/why-a-queue.ts,
 // tools/bench/opening-second.ts), which tools/bench/run.ts adds to its own.
 
 const ratio = (a: number, b: number) => (b === 0 ? 0 : Math.round((a / b) * 100) / 100);
 
-/** The goals of questions 1 and 2 (tools/bench/why-a-queue.ts, tools/bench/opening-second.ts), for those that ran. */
+/** The goals of Q1 and Q2 (tools/bench/why-a-queue.ts, tools/bench/opening-second.ts), for those that ran. */
 export function pipelineGoals(report: Omit<BenchReport, 'goals'>): Goal[] {
   const goals: Goal[] = [];
   const why = report.whyQueue;
@@ -45,7 +45,7 @@ export function pipelineGoals(report: Omit<BenchReport, 'goals'>): Goal[] {
   return goals;
 }
 
-/** The sections of questions 1 and 2, for those that ran (lines of Markdown). */
+/** The sections of Q1 and Q2, for those that ran (lines of Markdown). */
 export function formatPipeline(report: BenchReport): string[] {
   const out: string[] = [];
   const why = report.whyQueue;
@@ -101,7 +101,7 @@ export function formatPipeline(report: BenchReport): string[] {
   return out;
 }
 
-/** The charts of questions 1 and 2 by file name (without `.svg`), for those that ran. */
+/** The charts of Q1 and Q2 by file name (without `.svg`), for those that ran. */
 export function pipelineCharts(report: BenchReport): Record<string, ChartSpec> {
   return {
     ...(report.whyQueue ? { 'why-a-queue': whyQueueChart(report.whyQueue) } : {}),

@@ -158,7 +158,7 @@ export function formatReport(report: BenchReport): string {
   return out.join('\n');
 }
 
-/** Question 3's section: CPU per request of each kind, with GB-s per 100,000 beside the cost model's. */
+/** Q3's section: CPU per request of each kind, with GB-s per 100,000 beside the cost model's. */
 function formatAdmissionCpu(cpu: AdmissionCpuResult, sizes: AdmissionCpuOptions): string[] {
   const gb = cpu.memoryMb / 1024;
   const modelSeconds = CAPACITY.issueSecondsPerRequest.value;

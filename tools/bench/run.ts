@@ -68,7 +68,7 @@ export interface BenchSizes {
   readonly openingSecond: OpeningSecondOptions;
 }
 
-/** The issue's sizes. */
+/** The full run's sizes (`npm run bench`, BENCHMARKS.md). */
 export const FULL_SIZES: BenchSizes = {
   admission: ADMISSION_DEFAULTS,
   admissionCpu: ADMISSION_CPU_DEFAULTS,
@@ -110,9 +110,9 @@ export const SMOKE_SIZES: BenchSizes = {
   openingSecond: { requests: 300, quota: 100, connections: 8, environments: 4, trigger: 'applier' },
 };
 
-/** A goal of the issue and whether this run met it. */
+/** A goal of a benchmark and whether this run met it. */
 export interface Goal {
-  /** The question of issue 18 it answers, e.g. `Q3`; unset for a goal of no question. */
+  /** The question it answers (BENCHMARKS.md, Q1 to Q5), e.g. `Q3`; unset for a goal of no question. */
   readonly question?: string;
   readonly goal: string;
   readonly measured: string;
@@ -130,13 +130,13 @@ export interface BenchReport {
   readonly machine: { cpus: number; cpuModel: string; memoryGiB: number; node: string; platform: string };
   readonly sizes: BenchSizes;
   readonly admission?: StrategySummary[];
-  /** Question 4's goal ratios, per transport, over the rounds at the goal concurrency. */
+  /** Q4's goal ratios, per transport, over the rounds at the goal concurrency. */
   readonly admissionRatios?: AdmissionRatio[];
-  /** Question 3. */
+  /** Q3. */
   readonly admissionCpu?: AdmissionCpuResult;
   readonly coldStart?: ColdStartResult[];
   readonly shards?: ShardRunResult[];
-  /** Question 4 in DynamoDB mode: the bare counter, the previous two writes, the transaction. */
+  /** Q4 in DynamoDB mode: the bare counter, the previous two writes, the transaction. */
   readonly dynamodbAdmission?: DynamoDbAdmissionResult;
   readonly endToEnd?: EndToEndResult;
   readonly whyQueue?: WhyQueueResult;
@@ -144,7 +144,7 @@ export interface BenchReport {
   readonly goals: Goal[];
 }
 
-/** The issue's goals, checked against what was measured (only for the benchmarks that ran). */
+/** The goals of Q1 to Q5, checked against what was measured (only for the benchmarks that ran). */
 export function checkGoals(report: Omit<BenchReport, 'goals'>): Goal[] {
   const goals: Goal[] = [];
   for (const r of report.admissionRatios ?? []) {

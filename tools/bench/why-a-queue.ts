@@ -20,8 +20,8 @@ import {
 import { CHART_SIZE, type ChartSpec } from './plot';
 
 /**
- * Question 1 of issue 18, "why a queue" (seed 002 compared issuance with and without a queue under heavy
- * traffic): the product's issue function, which admits and sends the coupon to SQS for the consumer to write,
+ * Q1 (BENCHMARKS.md), "why a queue": does issuance under heavy traffic gain from a queue between admission and
+ * the coupon write? The product's issue function, which admits and sends the coupon to SQS for the consumer to write,
  * against a benchmark-only variant that writes the coupon to DynamoDB inside the request, with DynamoDB's
  * coupon writes (TransactWriteItems, which both the consumer and the variant use) slowed at the network by the
  * local cloud's chaos.
@@ -62,7 +62,7 @@ export interface WhyQueueOptions {
 }
 
 /**
- * The issue's values: latency 0, 20 and 100 ms; a burst of 3,000 users at a quota of 1,000 over 4 connections
+ * The full run's values: latency 0, 20 and 100 ms; a burst of 3,000 users at a quota of 1,000 over 4 connections
  * to 4 environments.
  */
 export const WHY_QUEUE_DEFAULTS: WhyQueueOptions = {
@@ -196,7 +196,7 @@ export async function benchWhyQueue(
 }
 
 /**
- * The chart of question 1: issue p50 and p99 (ms, log scale) against the latency added to DynamoDB's coupon
+ * The chart of Q1: issue p50 and p99 (ms, log scale) against the latency added to DynamoDB's coupon
  * writes (ms), one colour per path, solid p99 and dashed p50.
  */
 export function whyQueueChart(result: WhyQueueResult): ChartSpec {

@@ -19,7 +19,7 @@ import fc from 'fast-check';
 export type FaultKind = 'error' | 'lostAnswer' | 'errorAfter' | 'late' | 'conflict' | 'crashBefore' | 'crashAfter';
 
 /** Every fault kind, in the order the explorer shrinks towards (the simplest first). */
-export const FAULT_KINDS: readonly FaultKind[] = [
+const FAULT_KINDS: readonly FaultKind[] = [
   'error',
   'lostAnswer',
   'errorAfter',
@@ -30,7 +30,7 @@ export const FAULT_KINDS: readonly FaultKind[] = [
 ];
 
 /** The calls a rule applies to: `service:Operation`, `service:*`, or `redis` (every Upstash request). */
-export const FAULT_TARGETS = [
+const FAULT_TARGETS = [
   'dynamodb:*',
   'dynamodb:UpdateItem',
   'dynamodb:PutItem',
@@ -42,7 +42,7 @@ export const FAULT_TARGETS = [
   'redis',
 ] as const;
 /** A target of {@link FAULT_TARGETS}. */
-export type FaultTarget = (typeof FAULT_TARGETS)[number];
+type FaultTarget = (typeof FAULT_TARGETS)[number];
 
 /**
  * One rule: calls to `target` whose sequence number is in [`from`, `to`) fail as `kind` with probability

@@ -157,7 +157,7 @@ export function generateAdminCredentials(): AdminCredentials {
 }
 
 /** Most a signed request's X-Amz-Date may differ from the server's clock, ms (AWS refuses beyond 5 minutes). */
-export const SIGV4_MAX_SKEW_MS = 5 * 60_000;
+const SIGV4_MAX_SKEW_MS = 5 * 60_000;
 
 const AUTHORIZATION =
   /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, ?SignedHeaders=([a-z0-9;-]+), ?Signature=([0-9a-f]{64})$/;

@@ -121,15 +121,6 @@ export const chaosConfigSchema = z.strictObject({
 
 /** A parsed chaos configuration ({@link chaosConfigSchema}). */
 export type ChaosConfig = z.infer<typeof chaosConfigSchema>;
-/**
- * Faults of one service operation: error, blackhole and late-landing rates (0..1), the error's name, added latency
- * and the late landing's delay (ms).
- */
-export type OperationFault = z.infer<typeof operationFaultSchema>;
-/** Faults of the Upstash bridge: down, added latency (ms), lost-answer and late-landing rates (0..1), delay (ms). */
-export type RedisFault = z.infer<typeof redisFaultSchema>;
-/** Faults of one function: crash rate (0..1) and where the crash happens. */
-export type LambdaFault = z.infer<typeof lambdaFaultSchema>;
 
 /** What a proxy does with one request. */
 export type ProxyVerdict =

@@ -36,10 +36,6 @@ import {
 import { startUpstashBridge } from './upstash-bridge';
 import { startLocalWebPages } from './web-pages';
 
-// Public names that moved out of this file stay importable from it (tools/bench/cold-start.ts imports synthesize here).
-export { DEFAULT_FUNCTION_CONCURRENCY } from './provision/functions';
-export { LOCAL_UPSTASH_SECRET, synthesize } from './synth';
-
 /** Options of {@link startLocalCloud}. */
 export interface LocalCloudOptions {
   /** HTTP API port on 127.0.0.1; 0 picks a free one. @default 3000 */
@@ -64,7 +60,7 @@ export interface LocalCloudOptions {
   readonly construct?: string;
   /**
    * Execution environments per function (Lambda concurrency), unless the template reserves fewer.
-   * @default two per core, 4 to 16 (LOCAL_LAMBDA_CONCURRENCY; {@link DEFAULT_FUNCTION_CONCURRENCY})
+   * @default two per core, 4 to 16 (LOCAL_LAMBDA_CONCURRENCY; DEFAULT_FUNCTION_CONCURRENCY in tools/local/provision/functions.ts)
    */
   readonly functionConcurrency?: number;
   /** Faults injected from the start (LOCAL_CLOUD_CHAOS); see chaosConfigSchema. @default {} */
@@ -81,7 +77,7 @@ export interface LocalCloudOptions {
 }
 
 /** How a function is triggered: its API routes (`METHOD /path`), its event source queue and its schedule. */
-export interface FunctionDescription {
+interface FunctionDescription {
   schedule?: string;
   routes?: string[];
   eventSource?: string;

@@ -15,7 +15,7 @@ import type { SqsPoller } from './sqs-poller';
  * Answers 400 `invalid <what>: ...` and resolves false when the body is not JSON or `apply` throws a ZodError;
  * other errors propagate (the API answers them 500).
  */
-export async function applyJsonBody(
+async function applyJsonBody(
   body: Buffer,
   res: http.ServerResponse,
   what: string,

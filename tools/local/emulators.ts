@@ -14,7 +14,7 @@ export interface Emulator {
 }
 
 /** A free TCP port on 127.0.0.1 (bound then released; fine for local tools). */
-export async function freePort(): Promise<number> {
+async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.unref();
@@ -27,7 +27,7 @@ export async function freePort(): Promise<number> {
 }
 
 /** Resolves once something accepts TCP connections on `port`, polling every 100 ms. @throws after `timeoutMs`. */
-export async function waitForPort(port: number, timeoutMs: number, what: string): Promise<void> {
+async function waitForPort(port: number, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const open = await new Promise<boolean>((resolve) => {
@@ -44,10 +44,16 @@ export async function waitForPort(port: number, timeoutMs: number, what: string)
   throw new Error(`${what} did not start listening on port ${port} within ${timeoutMs} ms`);
 }
 
-function startProcess(command: string, args: string[], logFile: string, env: NodeJS.ProcessEnv = process.env) {
+function startProcess(
+  command: string,
+  args: string[],
+  logFile: string,
+  env: NodeJS.ProcessEnv = process.env,
+  cwd?: string,
+) {
   mkdirSync(path.dirname(logFile), { recursive: true });
   const log = createWriteStream(logFile, { flags: 'a' });
-  const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout?.pipe(log);
   child.stderr?.pipe(log);
   return child;
@@ -81,11 +87,14 @@ async function started(child: ChildProcess, port: number, what: string, timeoutM
 
 /**
  * The official DynamoDB Local (Java), from the jar shipped in the npm package `amplify-dynamodb-simulator`,
- * in memory. Needs `java` (17+) on PATH; `npm start` checks for it first (tools/local/prerequisites.ts).
+ * in memory, without telemetry. Needs `java` (17+) on PATH; `npm start` checks for it first
+ * (tools/local/prerequisites.ts). It runs in `logDir`, because it writes its installation id,
+ * `dynamodb-local-metadata.json`, into its working directory.
  */
 export async function startDynamoDbLocal(logDir: string, port?: number): Promise<Emulator> {
   const listen = port ?? (await freePort());
   const dir = path.join(path.dirname(require.resolve('amplify-dynamodb-simulator/package.json')), 'emulator');
+  const cwd = path.resolve(logDir);
   const child = startProcess(
     'java',
     [
@@ -95,10 +104,13 @@ export async function startDynamoDbLocal(logDir: string, port?: number): Promise
       path.join(dir, 'DynamoDBLocal.jar'),
       '-inMemory',
       '-sharedDb',
+      '-disableTelemetry',
       '-port',
       String(listen),
     ],
-    path.join(logDir, 'dynamodb-local.log'),
+    path.join(cwd, 'dynamodb-local.log'),
+    process.env,
+    cwd,
   );
   return started(child, listen, 'DynamoDB Local', 60_000);
 }

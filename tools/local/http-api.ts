@@ -15,7 +15,7 @@ export interface LocalRoute {
 }
 
 /** API Gateway's HTTP API payload limit (10 MB); above it the request is refused with 413 before any route. */
-export const API_GATEWAY_MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
+const API_GATEWAY_MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
 
 /** Extra endpoints under `/_local/` served on the same port. Return true when handled. */
 export type LocalControl = (req: http.IncomingMessage, body: Buffer, res: http.ServerResponse) => Promise<boolean>;

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import type { Chaos } from './chaos';
 
 /** How a function failed, as Lambda reports it. */
-export class InvocationError extends Error {
+class InvocationError extends Error {
   constructor(
     readonly errorType: string,
     message: string,
@@ -24,7 +24,7 @@ export interface LocalFunctionSpec {
   readonly codeDir: string;
   /** `file.export`, from the template's Handler. */
   readonly handler: string;
-  /** The Node.js binary the environments run on: the template's Runtime's major (local/node-runtime.ts). */
+  /** The Node.js binary the environments run on: the template's Runtime's major (tools/local/node-runtime.ts). */
   readonly node: string;
   /** Seconds, from the template's Timeout. */
   readonly timeoutS: number;
@@ -81,7 +81,9 @@ export class LocalFunction {
     /** Provisioned environments whose INIT has completed (ready for an invocation). */
     provisionedReady: 0,
   };
-  /** Provisioned concurrency: environments kept initialized ahead of invocations (tools/local/lambda-api.ts sets it). */
+  /**
+   * Provisioned concurrency: environments kept initialized ahead of invocations (tools/local/lambda-api.ts sets it).
+   */
   private provisioned = 0;
   /** Moving average of invocation durations, ms: the span over which a `random` crash point is drawn. */
   private typicalMs = 50;

@@ -13,7 +13,7 @@ export interface ProbeResult {
 export type CommandProbe = (command: string, args: readonly string[]) => ProbeResult;
 
 /** Runs the command for real, synchronously (each probe is a `--version` call). */
-export const spawnProbe: CommandProbe = (command, args) => {
+const spawnProbe: CommandProbe = (command, args) => {
   const result = spawnSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   return { found: !result.error, status: result.status, output: `${result.stdout ?? ''}${result.stderr ?? ''}` };
 };

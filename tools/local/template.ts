@@ -136,7 +136,9 @@ export function notRunLocally(stack: SynthesizedStack): string[] {
     );
 }
 
-/** The Node.js runtimes (`nodejs24.x`) of the stack's functions, each once: what local/node-runtime.ts must find. */
+/**
+ * The Node.js runtimes (`nodejs24.x`) of the stack's functions, each once: what tools/local/node-runtime.ts must find.
+ */
 export function nodeRuntimes(stack: SynthesizedStack): string[] {
   return [
     ...new Set(

@@ -35,7 +35,7 @@ export interface LocalWebOptions {
  * CORS), users sign in with the local issuer (or name themselves in open mode), and only the console gets the
  * local admin's credentials (the drop page is a customer's page: it never holds them).
  */
-export function localWebConfig(origin: string, options: Omit<LocalWebOptions, 'pagesDir'>, page: WebPage): WebConfig {
+function localWebConfig(origin: string, options: Omit<LocalWebOptions, 'pagesDir'>, page: WebPage): WebConfig {
   const config: WebConfig = {
     apiUrl: origin,
     countUrl: origin,

@@ -7,7 +7,7 @@ import { resolveTarget, type Target } from './target';
 // No apiUrl: the running local cloud (npm start). See tools/ops/target.ts for credentials and tokens.
 
 /** One step's outcome. */
-export interface SmokeStep {
+interface SmokeStep {
   readonly step: string;
   readonly status: number;
   readonly ok: boolean;
@@ -21,7 +21,7 @@ const COUPON_WAIT_MS = 90_000;
  * Runs the smoke steps against `target`, reporting each to `report` as it ends; resolves with every step, the last
  * one failed when one did (the steps after it are not run).
  */
-export async function smoke(target: Target, report: (step: SmokeStep) => void): Promise<SmokeStep[]> {
+async function smoke(target: Target, report: (step: SmokeStep) => void): Promise<SmokeStep[]> {
   const steps: SmokeStep[] = [];
   const id = `smoke-${Date.now().toString(36)}`;
   const userId = `${id}-user`;

@@ -19,7 +19,7 @@ export const SECURITY = { user: 'userJwt', admin: 'adminSigV4' } as const;
 /** A DomainError of the class, for its code, status and details (the constructors take only message parts). */
 const sample = (cls: DomainErrorClass): DomainError => new (cls as unknown as new () => DomainError)();
 
-/** `{code, message, ...details}` of a domain error (runtime/http.ts httpErrors). */
+/** `{code, message, ...details}` of a domain error (src/functions/runtime/http.ts httpErrors). */
 function errorBodySchema(cls: DomainErrorClass) {
   const { code } = sample(cls);
   return z.strictObject({ code: z.literal(code), message: z.string(), ...(ERROR_DETAILS[code] ?? {}) });
@@ -35,7 +35,9 @@ const errorBodyOf = (cls: DomainErrorClass) => {
   return schema;
 };
 
-/** What API Gateway answers itself, by status, for a route of this authorization (before or instead of the function). */
+/**
+ * What API Gateway answers itself, by status, for a route of this authorization (before or instead of the function).
+ */
 function gatewayStatuses(route: RouteOf): Record<number, string> {
   const statuses: Record<number, string> = {
     413: "Above API Gateway's 10 MB payload limit (API Gateway).",
@@ -59,7 +61,7 @@ function responsesOf(route: RouteOf): ZodOpenApiOperationObject['responses'] {
   };
   const errors = new Set<DomainErrorClass>(contract.errors);
   errors.add(UnavailableError);
-  // The admin functions refuse a request that reached them without an IAM caller (runtime/identity.ts).
+  // The admin functions refuse a request that reached them without an IAM caller (src/functions/runtime/identity.ts).
   if (route.authorization === 'admin') errors.add(ForbiddenError);
   for (const cls of errors) {
     const error = sample(cls);
@@ -154,8 +156,8 @@ function components() {
 }
 
 /**
- * The OpenAPI 3.1 document of the HTTP API, generated from the route table (contract/routes.ts) and the API
- * contract (contract/api-contract.ts) by zod-openapi. `npm run openapi` writes it to openapi.json; the local
+ * The OpenAPI 3.1 document of the HTTP API, generated from the route table (src/contract/routes.ts) and the API
+ * contract (src/contract/api-contract.ts) by zod-openapi. `npm run openapi` writes it to openapi.json; the local
  * cloud serves it at `GET /_local/openapi.json`.
  */
 export function openApiDocument() {

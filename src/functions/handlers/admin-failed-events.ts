@@ -30,8 +30,8 @@ const deps = {
 };
 
 /**
- * Failed events and their redrive (domain/redrive.ts); every route needs an IAM (SigV4-signed) caller, 403
- * FORBIDDEN otherwise, whose ARN is recorded as `redrivenBy`:
+ * Failed events and their redrive (src/functions/domain/redrive.ts); every route needs an IAM (SigV4-signed) caller,
+ * 403 FORBIDDEN otherwise, whose ARN is recorded as `redrivenBy`:
  * - `GET /v1/admin/failed-events?campaignId=&issueDate=&status=&limit=&cursor=` -> 200 `{items, nextCursor?}`
  *   (failedEventsResponseSchema); 400 for a bad filter or cursor.
  * - `POST /v1/admin/failed-events/{failedEventId}/redrive` -> 200 with the record, now REDRIVEN; 404

@@ -9,7 +9,7 @@ const campaigns = campaignRepository(config);
 const provisioned = issueProvisionedConcurrency(config);
 
 /** The input a pre-warm schedule sends (src/functions/adapters/scheduler/prewarm-scheduler.ts); logged, not trusted. */
-export interface PrewarmEvent {
+interface PrewarmEvent {
   readonly campaignId?: string;
   readonly action?: string;
 }

@@ -56,8 +56,8 @@ async function writeTogether(messages: readonly AdmissionMessage[]): Promise<Map
 }
 
 /**
- * Shows the failed records again after a backoff that grows with their receive count (domain/backoff.ts) instead
- * of the queue's visibility timeout; a failure here only leaves them the queue's timeout.
+ * Shows the failed records again after a backoff that grows with their receive count (src/functions/domain/backoff.ts)
+ * instead of the queue's visibility timeout; a failure here only leaves them the queue's timeout.
  */
 async function backOff(event: SQSEvent, failedIds: readonly string[]): Promise<void> {
   const failed = new Set(failedIds);
@@ -81,7 +81,7 @@ async function backOff(event: SQSEvent, failedIds: readonly string[]): Promise<v
  * written for an admission the issue function released: such a message is counted, logged and deleted. The batch
  * is written together first; each record then takes its outcome from that write, or is applied alone when the
  * batch write did not settle it. Counts CouponsPersisted, DuplicateDeliveries, ReleasedAdmissionsDropped and
- * CouponWriteFailures (METRIC, contract/names.ts).
+ * CouponWriteFailures (METRIC, src/contract/names.ts).
  */
 export const handler = instrumented<SQSEvent, SQSBatchResponse>().handler(async (event, context) => {
   const messages = parseAll(event.Records);

@@ -23,12 +23,12 @@ const issueBodySchema = z.strictObject(callerFields(authMode));
 const campaigns = cachedCampaignRepository(config);
 const admissions = admissionStoreFactory(config);
 const queue = issueQueue(config);
-/** This instance's memory of sold-out days (domain/sold-out-cache.ts). */
+/** This instance's memory of sold-out days (src/functions/domain/sold-out-cache.ts). */
 const soldOut = new SoldOutCache(systemClock);
 
 /**
- * The outcome metric of a failed request (contract/names.ts ISSUE_OUTCOME_METRICS): its DomainError's code, any
- * other error being a backend failure the edge answers 503 UNAVAILABLE (runtime/http.ts).
+ * The outcome metric of a failed request (src/contract/names.ts ISSUE_OUTCOME_METRICS): its DomainError's code, any
+ * other error being a backend failure the edge answers 503 UNAVAILABLE (src/functions/runtime/http.ts).
  */
 function outcomeMetricOf(error: unknown): MetricName {
   if (!(error instanceof DomainError)) return METRIC.IssueUnavailable;
@@ -57,10 +57,10 @@ export const handler = httpHandler(HANDLERS.issue, {
 
 /**
  * The function's INIT step, awaited by its ES module entry (issue-coupon.entry.mjs) before Lambda counts the
- * environment ready: in an environment started by provisioned concurrency, the warm-up of domain/warm-up.ts
- * (secret, clients, connections, Lua scripts, the open and opening campaigns cached) so the pre-warmed
- * environment's first request does none of it; nothing in an on-demand one, whose INIT a request is waiting for.
- * Never throws: what fails is logged and done lazily by the request path.
+ * environment ready: in an environment started by provisioned concurrency, the warm-up of
+ * src/functions/domain/warm-up.ts (secret, clients, connections, Lua scripts, the open and opening campaigns cached) so
+ * the pre-warmed environment's first request does none of it; nothing in an on-demand one, whose INIT a request is
+ * waiting for. Never throws: what fails is logged and done lazily by the request path.
  */
 export async function init(): Promise<void> {
   if (!provisionedInit()) return;

@@ -30,17 +30,17 @@ const RESERVE_MS = 20_000;
 const LOOKBACK_MS = 24 * 3600 * 1000;
 
 /** What one scheduled run did. */
-export interface ReplayRun extends ReplaySummary {
+interface ReplayRun extends ReplaySummary {
   readonly days: DayReconciliation[];
   readonly deadLetterDepth: number;
 }
 
 /**
  * Scheduled (EventBridge, every minute): replays the dead-letter queue (see replayDeadLetters), then reconciles
- * recent campaign days (see reconcile). Emits EMF metrics (METRIC, contract/names.ts): Replayed / Parked /
- * Retained / ReleasedAdmissionsDropped for the replay; Admitted, Persisted, ParkedAdmissions, Reconciled, DeadLetterDepth and
- * InvariantViolations (days breaking `persisted <= admitted <= quota`) for reconciliation. The construct alarms on
- * Parked and InvariantViolations (src/construct/alarms.ts).
+ * recent campaign days (see reconcile). Emits EMF metrics (METRIC, src/contract/names.ts): Replayed / Parked /
+ * Retained / ReleasedAdmissionsDropped for the replay; Admitted, Persisted, ParkedAdmissions, Reconciled,
+ * DeadLetterDepth and InvariantViolations (days breaking `persisted <= admitted <= quota`) for reconciliation. The
+ * construct alarms on Parked and InvariantViolations (src/construct/alarms.ts).
  * @throws when the campaign listing or the admission store is unreachable (the next run tries again).
  */
 export const handler = instrumented<unknown, ReplayRun>().handler(async (_event, context) => {

@@ -37,8 +37,8 @@ import { type Env, requiredString } from './config';
 import { invocationSignal } from './deadline';
 
 // The composition root: every client and adapter of a function instance, each built once, on first use, from the
-// function's configuration (runtime/config.ts). Handlers take what they need from here and construct nothing
-// themselves. Each builder is a plain function, so a bundle keeps only the clients its handler reaches (a
+// function's configuration (src/functions/runtime/config.ts). Handlers take what they need from here and construct
+// nothing themselves. Each builder is a plain function, so a bundle keeps only the clients its handler reaches (a
 // module-scope `new SQSClient()` would put the SQS client into every bundle). Tests replace this module as a whole
 // (jest.mock), e.g. with adapters that fail like a backend does (test/unit/handlers/backend-failures.test.ts).
 // Endpoints come from the SDK's standard resolution, so `AWS_ENDPOINT_URL_*` points the clients at emulators.
@@ -106,7 +106,8 @@ export function redisClient(secretId: string): Promise<Redis> {
       url,
       token,
       retry: { retries: 2, backoff: (attempt) => 20 * (attempt + 1) },
-      // The issue function's final deadline (runtime/deadline.ts): no request outlives the invocation's answer.
+      // The issue function's final deadline (src/functions/runtime/deadline.ts): no request outlives the invocation's
+      // answer.
       signal: () => invocationSignal() as AbortSignal,
       enableTelemetry: false,
       // Raw strings: the admission store parses its own values. The default JSON.parses every string and pays a
@@ -284,8 +285,8 @@ export function issueProvisionedConcurrency(
 }
 
 /**
- * Shortens the visibility timeout of received issue-queue messages (see adapters/sqs/retry-later.ts); resolves to
- * the number of messages whose change failed.
+ * Shortens the visibility timeout of received issue-queue messages (see src/functions/adapters/sqs/retry-later.ts);
+ * resolves to the number of messages whose change failed.
  */
 export function issueQueueRetries(config: Env<typeof ENV.ISSUE_QUEUE_URL>) {
   return (messages: readonly RetryLater[]) => retryLater(sqsClient(), config[ENV.ISSUE_QUEUE_URL], messages);

@@ -8,12 +8,12 @@ export function requiredString() {
 }
 
 /** An integer variable `>= min`, parsed from its string; required. */
-export function requiredInteger(min: number) {
+function requiredInteger(min: number) {
   return z.pipe(z.coerce.number(), z.int().check(z.gte(min)));
 }
 
 /** An integer variable `>= min`, parsed from its string; `fallback` when unset. */
-export function integerVariable(min: number, fallback: number) {
+function integerVariable(min: number, fallback: number) {
   return z._default(requiredInteger(min), fallback);
 }
 
@@ -36,10 +36,14 @@ const VARIABLES = {
   [ENV.ADMISSION_RETENTION_DAYS]: integerVariable(1, DEFAULTS.admissionRetentionDays),
   /**
    * Replay attempts before a message failing with a non-retryable error is parked; default 3 (one per scheduled
-   * run). Default DEFAULTS.maxReplayAttempts. Retryable failures are never parked (domain/replay.ts isRetryable).
+   * run). Default DEFAULTS.maxReplayAttempts. Retryable failures are never parked (src/functions/domain/replay.ts
+   * isRetryable).
    */
   [ENV.MAX_REPLAY_ATTEMPTS]: integerVariable(1, DEFAULTS.maxReplayAttempts),
-  /** Seconds an admitted user may lack a coupon before reconciliation re-enqueues it; default DEFAULTS.reconcileGraceSeconds. */
+  /**
+   * Seconds an admitted user may lack a coupon before reconciliation re-enqueues it; default
+   * DEFAULTS.reconcileGraceSeconds.
+   */
   [ENV.RECONCILE_GRACE_SECONDS]: integerVariable(0, DEFAULTS.reconcileGraceSeconds),
   /** Visibility timeout x maxReceiveCount of the issue queue, s: how long a message can stay in it. */
   [ENV.ISSUE_QUEUE_MAX_MESSAGE_AGE_SECONDS]: requiredInteger(0),
@@ -54,7 +58,10 @@ const VARIABLES = {
   [ENV.PREWARM_SCHEDULER_ROLE_ARN]: requiredString(),
   [ENV.ISSUE_FUNCTION_NAME]: requiredString(),
   [ENV.ISSUE_ALIAS_NAME]: requiredString(),
-  /** The construct's path: the `instance` dimension of every metric (read by runtime/powertools.ts at load). */
+  /**
+   * The construct's path: the `instance` dimension of every metric (read by src/functions/runtime/powertools.ts at
+   * load).
+   */
   [ENV.METRICS_INSTANCE]: z.optional(requiredString()),
 } as const satisfies Record<(typeof ENV)[keyof typeof ENV], z.ZodMiniType>;
 
@@ -66,7 +73,7 @@ const COMMON = [ENV.METRICS_INSTANCE] as const;
 const ADMISSION = [ENV.CAMPAIGN_TABLE, ENV.ADMISSION_TABLE, ENV.ADMISSION_MODE, ENV.UPSTASH_SECRET_ID] as const;
 
 /**
- * The variables each function reads: what lib/ sets on it (the `bind...()` calls of src/construct/data.ts and
+ * The variables each function reads: what src/construct/ sets on it (the `bind...()` calls of src/construct/data.ts and
  * each function's `environment`; test/infra/construct.test.ts checks that the two agree).
  */
 export const FUNCTION_ENV = {

@@ -7,7 +7,7 @@ import type { PageRequest } from '../domain/ports';
 import { logger } from './powertools';
 
 /** Largest accepted JSON body, bytes. A campaign definition is well under 1 KB. */
-export const MAX_BODY_BYTES = 16 * 1024;
+const MAX_BODY_BYTES = 16 * 1024;
 
 /** A JSON response with the given status. */
 export function json(statusCode: number, body: unknown): APIGatewayProxyStructuredResultV2 {
@@ -51,7 +51,7 @@ export function parseWith<S extends z.ZodMiniType>(schema: S, value: unknown, wh
   return parsed.data;
 }
 
-/** The id rule of every id in paths, bodies and token subjects (contract/rules.ts `idSchema`). */
+/** The id rule of every id in paths, bodies and token subjects (src/contract/rules.ts `idSchema`). */
 export { idSchema as identifierSchema } from '../../contract/rules';
 
 /** Middy's early-timeout error (thrown when the remaining time runs out), told apart from AWS SDK timeouts. */
@@ -91,9 +91,9 @@ export function httpErrors(): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayPr
 }
 
 /** Most items one page of a listing returns. */
-export const MAX_PAGE_SIZE = 100;
+const MAX_PAGE_SIZE = 100;
 /** Items of a page when the request gives no `limit`. */
-export const DEFAULT_PAGE_SIZE = 20;
+const DEFAULT_PAGE_SIZE = 20;
 
 /** Query of a paginated listing: `limit` (1-100, default 20) and `cursor` (a previous `nextCursor`). */
 export const pageQuerySchema = z.object({

@@ -11,7 +11,7 @@ const NOT_WITH_TOKENS =
 
 /**
  * The request fields naming the caller (`mode` is the function's AUTH_MODE, see FunctionAuthMode in
- * contract/names.ts): `{userId}` in open mode; in jwt mode a `userId` is refused (400) rather than ignored, so a
+ * src/contract/names.ts): `{userId}` in open mode; in jwt mode a `userId` is refused (400) rather than ignored, so a
  * client that still sends one learns that it is not what decides the owner.
  */
 export function callerFields(mode: FunctionAuthMode) {

@@ -6,7 +6,10 @@ import middy, { type MiddyfiedHandler } from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { ENV, METRIC_INSTANCE_DIMENSION, METRICS_NAMESPACE } from '../../contract/names';
 
-/** One logger per function instance; service name from POWERTOOLS_SERVICE_NAME (the handler name, set by lib/). */
+/**
+ * One logger per function instance; service name from POWERTOOLS_SERVICE_NAME (the handler name, set by
+ * src/construct/).
+ */
 export const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'fcfs-coupon' });
 
 /**
@@ -40,7 +43,7 @@ export const metrics = new Metrics({
 /**
  * The middleware every handler starts with (middy: middleware first, handler last): the Lambda context in every
  * log line (request id, cold start) and the invocation's metrics published when it ends, whether it returned or
- * threw. `.handler(fn)` completes it; HTTP handlers add the HTTP stack first (runtime/router.ts).
+ * threw. `.handler(fn)` completes it; HTTP handlers add the HTTP stack first (src/functions/runtime/router.ts).
  */
 export function instrumented<Event, Result>(): MiddyfiedHandler<Event, Result, Error, Context> {
   return middy<Event, Result, Error, Context>().use(injectLambdaContext(logger)).use(logMetrics(metrics));

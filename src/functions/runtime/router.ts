@@ -14,18 +14,18 @@ export type HttpResult = APIGatewayProxyStructuredResultV2;
 export type OperationHandler = (event: HttpEvent, context: Context) => Promise<HttpResult>;
 
 /**
- * The operation handlers of the function `H`: exactly one per route of ROUTES (contract/routes.ts) served by `H`,
+ * The operation handlers of the function `H`: exactly one per route of ROUTES (src/contract/routes.ts) served by `H`,
  * so a route added to the table without its handler, or a handler without its route, fails to compile.
  */
 export type Operations<H extends HandlerName> = { readonly [O in OperationsOf<H>]: OperationHandler };
 
 /**
  * The Lambda handler of an HTTP function: the one middleware stack of every HTTP function (Lambda context in the
- * logs and metrics, runtime/powertools.ts; errors mapped to responses, runtime/http.ts; for a function of admin
- * routes, the IAM caller required and audited, runtime/identity.ts), then dispatch of `event.routeKey` to the
- * handler of its operation (`operationOf`, contract/routes.ts).
- * An event whose route key is not one of `handler`'s routes throws (a deployment that does not match the route
- * table), which the error mapping answers with 503.
+ * logs and metrics, src/functions/runtime/powertools.ts; errors mapped to responses, src/functions/runtime/http.ts; for
+ * a function of admin routes, the IAM caller required and audited, src/functions/runtime/identity.ts), then dispatch of
+ * `event.routeKey` to the handler of its operation (`operationOf`, src/contract/routes.ts). An event whose route key is
+ * not one of `handler`'s routes throws (a deployment that does not match the route table), which the error mapping
+ * answers with 503.
  */
 export function httpHandler<H extends HandlerName>(handler: H, operations: Operations<H>) {
   const byOperation = new Map<string, OperationHandler>(Object.entries(operations));

@@ -28,7 +28,7 @@ export function userClient(config: WebConfig, baseUrl: string, credential: () =>
  * Open mode (`auth=none`): the caller names itself, `userId` in the JSON body of a POST and `?userId=` on a GET
  * (README "Identity and access"), which the typed request shapes (jwt mode's) leave out.
  */
-export function namedUser(userId: () => string | undefined): Middleware {
+function namedUser(userId: () => string | undefined): Middleware {
   return {
     onRequest: async ({ request }) => {
       const id = userId();

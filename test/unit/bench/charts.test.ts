@@ -7,7 +7,7 @@ import { renderSvg } from '../../../tools/bench/plot';
 import type { BenchReport } from '../../../tools/bench/run';
 
 // A saved run (test/unit/bench/fixtures/bench-run.json: the shape `npm run bench` saves as run.json, with
-// questions 3 and 4 only), as `--charts-from` reads it.
+// Q3 and Q4 only), as `--charts-from` reads it.
 const fixture = join(__dirname, 'fixtures', 'bench-run.json');
 const report = JSON.parse(readFileSync(fixture, 'utf8')) as BenchReport;
 

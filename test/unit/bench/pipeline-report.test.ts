@@ -66,7 +66,7 @@ const report = (whyQueue?: WhyQueueResult, openingSecond?: OpeningSecondResult) 
   openingSecond,
 });
 
-describe('bench: questions 1 and 2 in the report', () => {
+describe('bench: Q1 and Q2 in the report', () => {
   it('meets the goals when queued p99 is at most 0.2x direct at +100 ms, every coupon is kept, and warm p99 <= 0.3x cold', () => {
     expect(pipelineGoals(report(why(200), opening(300))).map((g) => [g.goal, g.measured, g.met])).toEqual([
       ['why a queue, DB +100 ms: queued issue p99 <= 0.2x direct', '0.2x (200 vs 1000 ms)', true],

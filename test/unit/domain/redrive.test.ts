@@ -14,7 +14,7 @@ import { springSaleDefinition } from '../../support/fixtures';
 const NOW = new Date('2026-05-01T10:00:00.000Z');
 const OPERATOR = 'arn:aws:iam::123456789012:user/ops';
 
-/** Days the ledger keeps a day's admissions after it (ADMISSION_RETENTION_DAYS as lib/ sets it). */
+/** Days the ledger keeps a day's admissions after it (ADMISSION_RETENTION_DAYS as src/construct/ sets it). */
 const RETENTION_DAYS = 7;
 const campaignOf = (campaignId: string): Campaign => ({
   ...springSaleDefinition,

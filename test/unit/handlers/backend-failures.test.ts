@@ -77,7 +77,8 @@ describe('handlers: a failing backend on every route', () => {
   let logError: jest.SpyInstance;
 
   beforeAll(() => {
-    // Every variable any function reads (runtime/config.ts), as lib/ sets them; jwt and DynamoDB modes.
+    // Every variable any function reads (src/functions/runtime/config.ts), as src/construct/ sets them; jwt and
+    // DynamoDB modes.
     Object.assign(process.env, {
       [ENV.CAMPAIGN_TABLE]: 'campaigns',
       [ENV.ADMISSION_TABLE]: 'admissions',

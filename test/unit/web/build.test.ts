@@ -5,7 +5,7 @@ import { gzipSync } from 'node:zlib';
 import { WEB_PAGES } from '../../../src/web/pages';
 import { buildWebPages } from '../../../tools/build/web-pages';
 
-/** The issue's budget for each page: everything it loads, gzipped (issue 19, "small (say under 150 KB gzipped each)"). */
+/** The budget for each page: everything it loads, gzipped, under 150 KB (README.md, "Console and drop page"). */
 const MAX_GZIPPED_BYTES = 150 * 1024;
 
 describe('web pages: the esbuild build', () => {

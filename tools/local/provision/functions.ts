@@ -62,13 +62,13 @@ function assetPathOf(fn: Resource, cdkOut: string): string | undefined {
 
 /**
  * Records every AWS::Lambda::Function's name and ARN in `physical`, then builds each one's local runtime: its
- * bundle from cdkOut, handler, Runtime (run on a Node.js binary of its major: local/node-runtime.ts), Timeout
+ * bundle from cdkOut, handler, Runtime (run on a Node.js binary of its major: tools/local/node-runtime.ts), Timeout
  * (s, default 3), MemorySize (MB, default 128), reserved concurrency, and its
  * template environment with intrinsics resolved against `physical`, plus the variables Lambda sets and the local
  * endpoints. No environment starts until the first invocation.
  * @returns the functions by logical id.
  * @throws Error when a function has no bundled asset, no Node.js of its runtime's major is found
- *   (local/node-runtime.ts), or an environment variable references an unknown resource.
+ *   (tools/local/node-runtime.ts), or an environment variable references an unknown resource.
  */
 export function provisionFunctions(
   stack: SynthesizedStack,

@@ -13,7 +13,7 @@ export interface LocalSchedule {
 }
 
 /** The period of a `rate(N unit)` expression, ms; undefined for any other expression (`cron(...)`). */
-export function rateMs(expression: string): number | undefined {
+function rateMs(expression: string): number | undefined {
   const m = expression.match(/^rate\((\d+)\s+(minute|minutes|hour|hours|day|days)\)$/);
   if (!m) return undefined;
   const unit = {

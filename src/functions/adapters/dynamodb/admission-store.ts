@@ -53,7 +53,7 @@ const mayRetry = (request: AdmitRequest, attempt: number) =>
   request.deadline ? !request.deadline.signal.aborted : attempt < TRANSACTION_ATTEMPTS;
 
 /** ClientRequestToken of a transaction of `parts` (at most 36 characters, the API's limit): a hash, hex. */
-export const requestToken = (...parts: readonly (string | number)[]) =>
+const requestToken = (...parts: readonly (string | number)[]) =>
   createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 36);
 
 /** Attempts of the void that settles an ambiguous admission when the request has no deadline. */

@@ -11,7 +11,7 @@ export const shardQuota = (quota: number, shard: number, shards: number) =>
   Math.floor(quota / shards) + (shard < quota % shards ? 1 : 0);
 
 /** Sort key of the day's rank ticket item (`seq`: the highest rank handed out). */
-export const RANKS_SK = 'RANKS';
+const RANKS_SK = 'RANKS';
 
 /**
  * A shard an instance saw exhausted is tried last for this long, ms, so the fall-over does not keep paying rejected

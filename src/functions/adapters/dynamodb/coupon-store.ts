@@ -9,14 +9,11 @@ import { decodeCursor, encodeCursor } from './cursor';
 import { conditionFailures, firstConditionFailed } from './transaction';
 import { creditSk, VENDOR_SK } from './vendor-repository';
 
-/** The coupon table's index of a user's coupons (declared in src/contract/names.ts; test/infra reads it here). */
-export { USER_COUPONS_INDEX };
-
 /**
  * Coupons per transaction of {@link DynamoDbCouponStore.putAllIfAbsent}: TransactWriteItems takes at most 100
  * actions (the API's limit), and a chunk needs one STATS update per issue day besides its puts.
  */
-export const COUPONS_PER_TRANSACTION = 50;
+const COUPONS_PER_TRANSACTION = 50;
 
 /**
  * Coupons in the coupon table (key `couponId`, index {@link USER_COUPONS_INDEX}), with the day's `persisted`

@@ -73,7 +73,7 @@ return {0, rank}
  * {0, rank} when this request's admission landed, {1, rank} when another request of the user holds one, else
  * {5, 0} after adding the request id to `voided`, so that ADMIT_SCRIPT never admits it (a retried or late request).
  */
-export const VOID_SCRIPT = `${USER_HELD}redis.call('SADD', KEYS[2], ARGV[2])
+const VOID_SCRIPT = `${USER_HELD}redis.call('SADD', KEYS[2], ARGV[2])
 redis.call('EXPIREAT', KEYS[2], ARGV[3])
 return {5, 0}
 `;
@@ -83,7 +83,7 @@ return {5, 0}
  * `rank`, 2 when a coupon writer claimed the admission (it stands). The unit of quota returns (the count is HLEN
  * users); the rank is not reused, leaving a gap.
  */
-export const RELEASE_SCRIPT = `
+const RELEASE_SCRIPT = `
 local entry = redis.call('HGET', KEYS[1], ARGV[1])
 if not entry or string.match(entry, '^(%d+)|') ~= ARGV[2] then return 0 end
 if redis.call('SISMEMBER', KEYS[3], ARGV[1]) == 1 then return 2 end
@@ -97,7 +97,7 @@ return 1
  * holds that rank (now claimed: RELEASE_SCRIPT refuses it), 0 when not (released, or never admitted). The claimed
  * set expires with the users hash.
  */
-export const CLAIM_SCRIPT = `
+const CLAIM_SCRIPT = `
 local held = {}
 for i = 1, #ARGV, 2 do
 local entry = redis.call('HGET', KEYS[1], ARGV[i])

@@ -16,7 +16,7 @@ export interface PrewarmSchedulerTarget {
 }
 
 /** A Scheduler API error: its `x-amzn-errortype` (e.g. `ConflictException`) and HTTP status. */
-export class SchedulerApiError extends Error {
+class SchedulerApiError extends Error {
   constructor(
     readonly errorType: string,
     readonly status: number,

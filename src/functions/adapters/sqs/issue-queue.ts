@@ -13,7 +13,8 @@ const serviceAnswered = (error: unknown): boolean =>
  */
 export class SqsIssueQueue implements IssueQueue {
   /**
-   * @param signal the current invocation's deadline (runtime/deadline.ts): a send still unanswered then is abandoned,
+   * @param signal the current invocation's deadline (src/functions/runtime/deadline.ts): a send still unanswered then
+   * is abandoned,
    *   an unknown outcome (the admission stands, reconciliation re-enqueues it). @default - none
    */
   constructor(
