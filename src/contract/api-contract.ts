@@ -1,6 +1,14 @@
 import * as z from 'zod/mini';
-import { campaignDefinitionSchema, campaignUpdateSchema } from '../functions/domain/campaign';
-import { dryRunQuerySchema } from '../functions/domain/drop-plan';
+import { campaignDefinitionSchema, campaignUpdateSchema } from '../functions/domain/campaign/campaign';
+import { WINNERS_CSV_COLUMNS, winnersQuerySchema, winnersResponseSchema } from '../functions/domain/coupon/winners';
+import { dryRunQuerySchema } from '../functions/domain/drop-plan/drop-plan';
+import {
+  campaignDayRedriveResponseSchema,
+  campaignDayRedriveSchema,
+  failedEventsQuerySchema,
+  failedEventsResponseSchema,
+  redriveResponseSchema,
+} from '../functions/domain/failed-events/redrive';
 import {
   AdmissionExpiredError,
   AdmissionReleasedError,
@@ -24,17 +32,9 @@ import {
   UnknownVendorError,
   VendorExistsError,
   VendorNotFoundError,
-} from '../functions/domain/errors';
-import { redeemBodyFields } from '../functions/domain/redemption';
-import {
-  campaignDayRedriveResponseSchema,
-  campaignDayRedriveSchema,
-  failedEventsQuerySchema,
-  failedEventsResponseSchema,
-  redriveResponseSchema,
-} from '../functions/domain/redrive';
-import { vendorDefinitionSchema } from '../functions/domain/vendor';
-import { WINNERS_CSV_COLUMNS, winnersQuerySchema, winnersResponseSchema } from '../functions/domain/winners';
+} from '../functions/domain/kernel/errors';
+import { redeemBodyFields } from '../functions/domain/vendor/redemption';
+import { vendorDefinitionSchema } from '../functions/domain/vendor/vendor';
 import { pageQuerySchema } from '../functions/runtime/http';
 import { dryRunResponseSchema } from './dry-run';
 import { issueDayQuerySchema, statsQuerySchema } from './requests';

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { campaignFields, discountSchema } from '../functions/domain/campaign';
+import { campaignFields, discountSchema } from '../functions/domain/campaign/campaign';
 import { localDateSchema } from './rules';
 
 /**

@@ -6,8 +6,8 @@ import { DynamoDbAdmissionStore } from '../../src/functions/adapters/dynamodb/ad
 import { DynamoDbCouponStore } from '../../src/functions/adapters/dynamodb/coupon-store';
 import { RedisAdmissionStore } from '../../src/functions/adapters/redis/admission-store';
 import { queueDepth } from '../../src/functions/adapters/sqs/queue-depth';
-import type { CampaignDay } from '../../src/functions/domain/admission';
-import type { AdmissionStore, LedgerEntry } from '../../src/functions/domain/ports';
+import type { CampaignDay } from '../../src/functions/domain/admission/admission';
+import type { AdmissionStore, LedgerEntry } from '../../src/functions/domain/admission/ports';
 import type { RequestBody } from '../../tools/local/api-client';
 import { call, type RunningCloud } from '../../tools/local/child-cloud';
 import { localId } from './template';

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import type { Campaign } from '../../src/functions/domain/campaign';
+import type { Campaign } from '../../src/functions/domain/campaign/campaign';
 
 // What the benchmarks that run the issue function's handler in a worker process share (tools/bench/issue-metrics.ts,
 // tools/bench/admission-cpu.ts): the worker's spawn and its one-line JSON answer, the function's environment, and the

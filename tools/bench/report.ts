@@ -1,4 +1,4 @@
-import { CAPACITY } from '../../src/functions/domain/capacity';
+import { CAPACITY } from '../../src/functions/domain/drop-plan/capacity';
 import {
   type AdmissionCpuOptions,
   type AdmissionCpuResult,

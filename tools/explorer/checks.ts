@@ -1,7 +1,7 @@
 import type { DynamoDbCouponStore } from '../../src/functions/adapters/dynamodb/coupon-store';
 import type { DynamoDbFailedEventStore } from '../../src/functions/adapters/dynamodb/failed-event-store';
-import { type CampaignDay, couponIdOf } from '../../src/functions/domain/admission';
-import type { AdmissionStore } from '../../src/functions/domain/ports';
+import { type CampaignDay, couponIdOf } from '../../src/functions/domain/admission/admission';
+import type { AdmissionStore } from '../../src/functions/domain/admission/ports';
 import type { FaultPlan } from './faults';
 import type { Answer, RunReport } from './run';
 

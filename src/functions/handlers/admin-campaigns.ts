@@ -1,7 +1,7 @@
 import { ENV, HANDLERS } from '../../contract/names';
 import { statsQuerySchema } from '../../contract/requests';
 import { localDateSchema } from '../../contract/rules';
-import { campaignDefinitionSchema, campaignUpdateSchema } from '../domain/campaign';
+import { campaignDefinitionSchema, campaignUpdateSchema } from '../domain/campaign/campaign';
 import {
   campaignStats,
   closeCampaign,
@@ -9,13 +9,13 @@ import {
   dryRunCreate,
   dryRunUpdate,
   updateCampaign,
-} from '../domain/campaign-admin';
-import type { DeployedCapacity } from '../domain/capacity';
-import { systemClock } from '../domain/clock';
-import { dryRunQuerySchema } from '../domain/drop-plan';
-import { InvalidRequestError } from '../domain/errors';
-import { campaignOrThrow } from '../domain/queries';
-import { dayWinners, MAX_WINNERS_PAGE, winnersCsv, winnersQuerySchema } from '../domain/winners';
+} from '../domain/campaign/campaign-admin';
+import { campaignOrThrow } from '../domain/campaign/campaign-lookup';
+import { dayWinners, MAX_WINNERS_PAGE, winnersCsv, winnersQuerySchema } from '../domain/coupon/winners';
+import type { DeployedCapacity } from '../domain/drop-plan/capacity';
+import { dryRunQuerySchema } from '../domain/drop-plan/drop-plan';
+import { systemClock } from '../domain/kernel/clock';
+import { InvalidRequestError } from '../domain/kernel/errors';
 import {
   admissionStoreFactory,
   campaignRepository,

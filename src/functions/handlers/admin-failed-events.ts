@@ -1,13 +1,13 @@
 import { ENV, HANDLERS } from '../../contract/names';
-import { systemClock } from '../domain/clock';
-import type { AdmissionStore } from '../domain/ports';
+import type { AdmissionStore } from '../domain/admission/ports';
 import {
   campaignDayRedriveSchema,
   failedEventsQuerySchema,
   listFailedEvents,
   redriveCampaignDay,
   redriveFailedEvent,
-} from '../domain/redrive';
+} from '../domain/failed-events/redrive';
+import { systemClock } from '../domain/kernel/clock';
 import { admissionStoreFactory, campaignRepository, failedEventStore, issueQueue } from '../runtime/adapters';
 import { loadConfig } from '../runtime/config';
 import { identifierSchema, json, parseJsonBody, parsePageQuery, parseWith } from '../runtime/http';

@@ -1,5 +1,5 @@
-import { systemClock } from '../domain/clock';
-import { applyPrewarm } from '../domain/prewarm';
+import { applyPrewarm } from '../domain/drop-plan/apply-prewarm';
+import { systemClock } from '../domain/kernel/clock';
 import { campaignRepository, issueProvisionedConcurrency } from '../runtime/adapters';
 import { loadConfig } from '../runtime/config';
 import { instrumented, logger } from '../runtime/powertools';

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import '../domain/zod-messages';
+import '../domain/kernel/zod-messages';
 import { ADMISSION_MODES, DEFAULTS, ENV, FUNCTION_AUTH_MODES, type FunctionRole } from '../../contract/names';
 
 /** A non-empty string (a table name, a queue URL). */

@@ -1,8 +1,8 @@
 import { ENV } from '../../../src/contract/names';
-import type { AdmissionMessage } from '../../../src/functions/domain/admission';
-import { systemClock } from '../../../src/functions/domain/clock';
-import { applyAdmission } from '../../../src/functions/domain/coupon';
-import type { AdmissionLedger, IssueQueue } from '../../../src/functions/domain/ports';
+import type { AdmissionMessage } from '../../../src/functions/domain/admission/admission';
+import type { AdmissionLedger, IssueQueue } from '../../../src/functions/domain/admission/ports';
+import { applyAdmission } from '../../../src/functions/domain/coupon/apply-admission';
+import { systemClock } from '../../../src/functions/domain/kernel/clock';
 import { admissionLedgerFactory, cachedCampaignRepository, couponStore } from '../../../src/functions/runtime/adapters';
 import { type Config, requiredString } from '../../../src/functions/runtime/config';
 

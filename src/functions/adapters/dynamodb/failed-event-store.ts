@@ -5,8 +5,15 @@ import {
   ScanCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { FailedEventRecord, FailedEventStatus, FailedEventStore, Page, PageRequest } from '../../domain/ports';
-import { admissionDayOf, type FailedEventFilter, type FailedEventView } from '../../domain/redrive';
+import { admissionDayOf } from '../../domain/coupon/admission-message';
+import type {
+  FailedEventFilter,
+  FailedEventRecord,
+  FailedEventStatus,
+  FailedEventView,
+} from '../../domain/failed-events/failed-event';
+import type { FailedEventStore } from '../../domain/failed-events/ports';
+import type { Page, PageRequest } from '../../domain/kernel/page';
 import { batchGetKeys } from './batch-get';
 import { decodeCursor, encodeCursor } from './cursor';
 
