@@ -1,14 +1,5 @@
 import * as z from 'zod/mini';
 import { campaignDefinitionSchema, campaignUpdateSchema } from '../functions/domain/campaign/campaign';
-import { WINNERS_CSV_COLUMNS, winnersQuerySchema, winnersResponseSchema } from '../functions/domain/coupon/winners';
-import { dryRunQuerySchema } from '../functions/domain/drop-plan/drop-plan';
-import {
-  campaignDayRedriveResponseSchema,
-  campaignDayRedriveSchema,
-  failedEventsQuerySchema,
-  failedEventsResponseSchema,
-  redriveResponseSchema,
-} from '../functions/domain/failed-events/redrive';
 import {
   AdmissionExpiredError,
   AdmissionReleasedError,
@@ -33,11 +24,17 @@ import {
   VendorExistsError,
   VendorNotFoundError,
 } from '../functions/domain/kernel/errors';
-import { redeemBodyFields } from '../functions/domain/vendor/redemption';
 import { vendorDefinitionSchema } from '../functions/domain/vendor/vendor';
 import { pageQuerySchema } from '../functions/runtime/http';
 import { dryRunResponseSchema } from './dry-run';
-import { issueDayQuerySchema, statsQuerySchema } from './requests';
+import {
+  campaignDayRedriveResponseSchema,
+  campaignDayRedriveSchema,
+  failedEventsQuerySchema,
+  failedEventsResponseSchema,
+  redriveResponseSchema,
+} from './failed-events';
+import { dryRunQuerySchema, issueDayQuerySchema, redeemBodyFields, statsQuerySchema } from './requests';
 import {
   campaignPageSchema,
   campaignSchema,
@@ -52,6 +49,7 @@ import {
 } from './responses';
 import type { Operation } from './routes';
 import { entityIdSchema, idSchema, localDateSchema } from './rules';
+import { WINNERS_CSV_COLUMNS, winnersQuerySchema, winnersResponseSchema } from './winners';
 
 /**
  * The API contract of every operation of ROUTES (contract/routes.ts): its request schemas, its success response

@@ -1,6 +1,7 @@
 import { ENV, HANDLERS } from '../../contract/names';
-import { statsQuerySchema } from '../../contract/requests';
+import { dryRunQuerySchema, statsQuerySchema } from '../../contract/requests';
 import { localDateSchema } from '../../contract/rules';
+import { MAX_WINNERS_PAGE, winnersCsv, winnersQuerySchema } from '../../contract/winners';
 import { campaignDefinitionSchema, campaignUpdateSchema } from '../domain/campaign/campaign';
 import {
   campaignStats,
@@ -11,9 +12,8 @@ import {
   updateCampaign,
 } from '../domain/campaign/campaign-admin';
 import { campaignOrThrow } from '../domain/campaign/campaign-lookup';
-import { dayWinners, MAX_WINNERS_PAGE, winnersCsv, winnersQuerySchema } from '../domain/coupon/winners';
+import { dayWinners } from '../domain/coupon/winners';
 import type { DeployedCapacity } from '../domain/drop-plan/capacity';
-import { dryRunQuerySchema } from '../domain/drop-plan/drop-plan';
 import { systemClock } from '../domain/kernel/clock';
 import { InvalidRequestError } from '../domain/kernel/errors';
 import {

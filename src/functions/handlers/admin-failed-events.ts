@@ -1,12 +1,7 @@
+import { campaignDayRedriveSchema, failedEventsQuerySchema } from '../../contract/failed-events';
 import { ENV, HANDLERS } from '../../contract/names';
 import type { AdmissionStore } from '../domain/admission/ports';
-import {
-  campaignDayRedriveSchema,
-  failedEventsQuerySchema,
-  listFailedEvents,
-  redriveCampaignDay,
-  redriveFailedEvent,
-} from '../domain/failed-events/redrive';
+import { listFailedEvents, redriveCampaignDay, redriveFailedEvent } from '../domain/failed-events/redrive';
 import { systemClock } from '../domain/kernel/clock';
 import { admissionStoreFactory, campaignRepository, failedEventStore, issueQueue } from '../runtime/adapters';
 import { loadConfig } from '../runtime/config';

@@ -1,5 +1,3 @@
-import * as z from 'zod/mini';
-import '../kernel/zod-messages';
 import { type CampaignDay, couponIdOf } from '../admission/admission';
 import type { AdmissionStore } from '../admission/ports';
 import { campaignOrThrow } from '../campaign/campaign-lookup';
@@ -11,60 +9,34 @@ import type { CouponLookup, CouponStore } from './ports';
 // with the coupons, with the day's admitted, persisted and quota, so an auditor sees `admitted == persisted <=
 // quota` once the day is whole.
 
-/** Most winners one page returns (JSON or CSV): 100 BatchGetItem calls of coupons at most. */
-export const MAX_WINNERS_PAGE = 10_000;
-/** Winners of a page when the request gives no `limit`. */
-export const DEFAULT_WINNERS_PAGE = 100;
-
-/**
- * Query of `GET /v1/admin/campaigns/{campaignId}/days/{issueDate}/winners`: `limit` (1-10000, default 100) and
- * `cursor` (a previous `nextCursor`; in CSV, the `x-next-cursor` header).
- */
-export const winnersQuerySchema = z.object({
-  limit: z._default(
-    z.pipe(
-      z.string().check(z.regex(/^\d{1,5}$/, `limit must be an integer from 1 to ${MAX_WINNERS_PAGE}`)),
-      z.transform(Number),
-    ),
-    DEFAULT_WINNERS_PAGE,
-  ),
-  cursor: z.optional(z.string().check(z.regex(/^r\d{1,9}$/, 'cursor is not valid for this listing'))),
-});
-
 /**
  * Status of a winner's coupon: as its owner sees it (ISSUED, REDEEMED, EXPIRED), or PENDING while admitted
- * without a coupon yet (queued, retried, or parked: see `GET /v1/admin/failed-events`).
+ * without a coupon yet (queued, retried, or parked: see failed-events/).
  */
-export const winnerCouponStatusSchema = z.enum(['ISSUED', 'REDEEMED', 'EXPIRED', 'PENDING']);
+export type WinnerCouponStatus = 'ISSUED' | 'REDEEMED' | 'EXPIRED' | 'PENDING';
 
 /** One admitted user of the day. `admittedAt` is ISO-8601 UTC; `couponId` the admission's (deterministic) id. */
-export const winnerSchema = z.strictObject({
-  rank: z.number(),
-  userId: z.string(),
-  admittedAt: z.string(),
-  couponId: z.string(),
-  couponStatus: winnerCouponStatusSchema,
-});
-/** One admitted user of the day. */
-export type Winner = z.infer<typeof winnerSchema>;
+export interface Winner {
+  readonly rank: number;
+  readonly userId: string;
+  readonly admittedAt: string;
+  readonly couponId: string;
+  readonly couponStatus: WinnerCouponStatus;
+}
 
-/** The day's totals: quota, users in the ledger (`admitted`) and coupons written (`persisted`). */
-export const winnersHeaderSchema = z.object({
-  campaignId: z.string(),
-  issueDate: z.string(),
-  quota: z.number(),
-  admitted: z.number(),
-  persisted: z.number(),
-});
-
-/** Response of the winners route in JSON: the header, then one page of winners in rank order. */
-export const winnersResponseSchema = z.strictObject({
-  ...winnersHeaderSchema.shape,
-  items: z.array(winnerSchema),
-  nextCursor: z.optional(z.string()),
-});
-/** A page of winners with the day's totals. */
-export type WinnersPage = z.infer<typeof winnersResponseSchema>;
+/**
+ * One page of a day's winners in rank order, with the day's totals: quota, users in the ledger (`admitted`) and
+ * coupons written (`persisted`). `nextCursor` (`r<rank>`) is absent on the last page.
+ */
+export interface WinnersPage {
+  readonly campaignId: string;
+  readonly issueDate: string;
+  readonly quota: number;
+  readonly admitted: number;
+  readonly persisted: number;
+  readonly items: Winner[];
+  readonly nextCursor?: string;
+}
 
 /** Dependencies of {@link dayWinners}. */
 export interface WinnersDeps {
@@ -119,24 +91,4 @@ export async function dayWinners(
     items,
     ...(more ? { nextCursor: `r${last.rank}` } : {}),
   };
-}
-
-/** CSV columns of {@link winnersCsv}, in order. */
-export const WINNERS_CSV_COLUMNS = ['rank', 'userId', 'admittedAt', 'couponId', 'couponStatus'] as const;
-
-/**
- * The page's winners as CSV (RFC 4180: CRLF line ends, fields quoted when they hold a comma, quote or line break,
- * and a leading `=+-@` quoted with a `'` so a spreadsheet never runs a user id as a formula), header row first.
- */
-export function winnersCsv(items: readonly Winner[]): string {
-  const rows = [
-    WINNERS_CSV_COLUMNS.join(','),
-    ...items.map((w) => WINNERS_CSV_COLUMNS.map((c) => csvField(String(w[c]))).join(',')),
-  ];
-  return `${rows.join('\r\n')}\r\n`;
-}
-
-function csvField(value: string): string {
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
 }

@@ -1,7 +1,5 @@
-import * as z from 'zod/mini';
-import type { dryRunResponseSchema } from '../../../contract/dry-run';
 import { type CampaignDefinition, couponExpiresAt, datesBetween } from '../campaign/campaign';
-import { windowOf } from '../campaign/issue-calendar';
+import { type DstEffect, windowOf } from '../campaign/issue-calendar';
 import {
   type CapacityWarning,
   capacityWarnings,
@@ -10,16 +8,56 @@ import {
   issueConcurrencyLimit,
 } from './capacity';
 
-/** The dry run's answer; its schema (for the API description) is dryRunResponseSchema in ./drop-plan-schema. */
-export type DryRun = z.infer<typeof dryRunResponseSchema>;
+/** One issue day of a dry run. Instants are ISO-8601 UTC. */
+export interface DryRunDay {
+  /** The local date in the campaign's time zone. */
+  readonly issueDate: string;
+  /** First instant the window is open; absent when a DST change skips it. */
+  readonly opensAt?: string;
+  /** Instant the window closes (exclusive); absent when skipped. */
+  readonly closesAt?: string;
+  /** Minutes open that day. */
+  readonly openMinutes: number;
+  /** The day's quota; 0 when the window is skipped (nobody can claim it). */
+  readonly quota: number;
+  /** Set when a DST change shortens, skips or lengthens the window; `message` says how. */
+  readonly dst?: { readonly effect: DstEffect; readonly message: string };
+  /** The open stretches when a fall-back splits the window in two. */
+  readonly intervals?: { readonly opensAt: string; readonly closesAt: string }[];
+}
 
 /**
- * Query of `POST /v1/admin/campaigns` and `PATCH /v1/admin/campaigns/{campaignId}`: `dryRun=true` validates and
- * answers what the definition will do (src/functions/domain/drop-plan.ts, dryRunResponseSchema) without storing it.
+ * What a campaign definition will do (the dry run), nothing stored; its HTTP body is dryRunResponseSchema
+ * (src/contract/dry-run.ts). Instants are ISO-8601 UTC.
  */
-export const dryRunQuerySchema = z.object({
-  dryRun: z.optional(z.enum(['true', 'false'], 'dryRun must be true or false')),
-});
+export interface DryRun {
+  readonly dryRun: true;
+  /** The definition as it would be stored (defaults applied; for an update, merged with the stored campaign). */
+  readonly campaign: CampaignDefinition;
+  readonly days: DryRunDay[];
+  /** Sum of the days' quotas: the most coupons the campaign can issue. */
+  readonly totalQuota: number;
+  /** The instant coupons stop being valid (exclusive). */
+  readonly validUntil: string;
+  /** The pre-warm schedule: provisioned concurrency held `[raiseAt, lowerAt)` each day; absent without `prewarm`. */
+  readonly prewarm?: {
+    /** Provisioned concurrency per window (execution environments). */
+    readonly concurrency: number;
+    /** Where `concurrency` came from: the campaign's `prewarm.concurrency` or its `expectedPeakRps`. */
+    readonly concurrencyFrom: 'prewarm.concurrency' | 'expectedPeakRps';
+    readonly leadMinutes: number;
+    readonly days: { readonly issueDate: string; readonly raiseAt: string; readonly lowerAt: string }[];
+  };
+  /** The deployed settings the warnings were computed from. */
+  readonly deployed: {
+    readonly admissionMode: DeployedCapacity['admissionMode'];
+    readonly stageThrottleRateLimit: number;
+    readonly stageThrottleBurstLimit: number;
+    readonly issueConcurrencyLimit: number;
+  };
+  readonly warnings: CapacityWarning[];
+}
+
 const iso = (ms: number) => new Date(ms).toISOString();
 
 const DST_MESSAGES = {
@@ -40,7 +78,7 @@ export function planDrop(definition: CampaignDefinition, deployed: DeployedCapac
     definition.prewarm === undefined
       ? undefined
       : (definition.prewarm.concurrency ?? concurrencyFor(definition.expectedPeakRps ?? 1));
-  const days: DryRun['days'] = [];
+  const days: DryRunDay[] = [];
   const prewarmDays: NonNullable<DryRun['prewarm']>['days'] = [];
   let totalQuota = 0;
   for (const issueDate of datesBetween(definition.startDate, definition.endDate)) {

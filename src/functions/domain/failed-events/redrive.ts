@@ -1,6 +1,3 @@
-import * as z from 'zod/mini';
-import { idSchema, localDateSchema } from '../../../contract/rules';
-import '../kernel/zod-messages';
 import type { AdmissionMessage, CampaignDay } from '../admission/admission';
 import type { AdmissionStore, IssueQueue } from '../admission/ports';
 import { admissionExpiresAt, type Campaign } from '../campaign/campaign';
@@ -15,6 +12,7 @@ import {
   NotRedrivableError,
 } from '../kernel/errors';
 import type { Page, PageRequest } from '../kernel/page';
+import type { FailedEventFilter, FailedEventView } from './failed-event';
 import type { FailedEventStore } from './ports';
 
 // Redrive of parked admissions by an operator: the failed-event table's PARKED records are re-enqueued to the
@@ -24,89 +22,23 @@ import type { FailedEventStore } from './ports';
 // and drops what the ledger does not hold, so re-enqueueing a released or expired one would mark it REDRIVEN for
 // a message that can never become a coupon.
 
-/** Statuses of a failed-event record: RETRYING and PARKED (set by the replay), REDRIVEN (set by a redrive). */
-export const failedEventStatusSchema = z.enum(['RETRYING', 'PARKED', 'REDRIVEN']);
-
 /**
- * Query of `GET /v1/admin/failed-events`: optional filters (`issueDate` needs `campaignId`), and the page
- * (`limit` 1-100, default 20; `cursor` a previous `nextCursor`; both read by runtime/http.ts parsePageQuery).
- */
-export const failedEventsQuerySchema = z
-  .object({
-    campaignId: z.optional(idSchema),
-    issueDate: z.optional(localDateSchema('issueDate')),
-    status: z.optional(failedEventStatusSchema),
-    limit: z.optional(z.string()),
-    cursor: z.optional(z.string()),
-  })
-  .check(
-    z.refine((q) => q.issueDate === undefined || q.campaignId !== undefined, {
-      message: 'issueDate needs campaignId',
-      path: ['issueDate'],
-    }),
-  );
-/** Parsed filters of {@link failedEventsQuerySchema}. */
-export type FailedEventFilter = Pick<z.infer<typeof failedEventsQuerySchema>, 'campaignId' | 'issueDate' | 'status'>;
-
-/** One failed-event record as the admin API shows it. Instants are ISO-8601 UTC. */
-export const failedEventSchema = z.strictObject({
-  failedEventId: z.string(),
-  status: failedEventStatusSchema,
-  /** `POISON` (can never succeed) or `ERROR` (may be transient). */
-  reason: z.enum(['POISON', 'ERROR']),
-  /** The admission's campaign and issue day; absent when the body is not an admission. */
-  campaignId: z.optional(z.string()),
-  issueDate: z.optional(z.string()),
-  /** The original message body, unchanged. */
-  body: z.string(),
-  /** The dead letter's SQS system attributes when it was parked (ApproximateReceiveCount, SentTimestamp, ...). */
-  attributes: z.optional(z.record(z.string(), z.string())),
-  lastError: z.string(),
-  attempts: z.number(),
-  firstFailedAt: z.string(),
-  updatedAt: z.string(),
-  parkedAt: z.optional(z.string()),
-  /** Last redrive: when and by whom (the IAM principal's ARN); `redriveCount` counts them all. */
-  redrivenAt: z.optional(z.string()),
-  redrivenBy: z.optional(z.string()),
-  redriveCount: z.optional(z.number()),
-});
-
-/** One failed-event record as the admin API shows it. */
-export type FailedEventView = z.infer<typeof failedEventSchema>;
-
-/** Response of `GET /v1/admin/failed-events`: one page of records, `nextCursor` absent on the last page. */
-export const failedEventsResponseSchema = z.strictObject({
-  items: z.array(failedEventSchema),
-  nextCursor: z.optional(z.string()),
-});
-
-/** Response of `POST /v1/admin/failed-events/{failedEventId}/redrive`: the record after the redrive. */
-export const redriveResponseSchema = failedEventSchema;
-
-/** Body of `POST /v1/admin/failed-events/redrive`: redrive every PARKED record of one campaign day. */
-export const campaignDayRedriveSchema = z.strictObject({
-  campaignId: idSchema,
-  issueDate: localDateSchema('issueDate'),
-});
-
-/**
- * Why a record was not redriven: the code a redrive of that record alone answers 409 with (domain/errors.ts),
+ * Why a record was not redriven: the code a redrive of that record alone answers 409 with (kernel/errors.ts),
  * `NOT_REDRIVABLE` (not an admission, or of no campaign), `ADMISSION_EXPIRED` or `ADMISSION_RELEASED` (see
- * redriveFailedEvent).
+ * {@link redriveFailedEvent}).
  */
-export const redriveRefusalCodeSchema = z.enum(['NOT_REDRIVABLE', 'ADMISSION_EXPIRED', 'ADMISSION_RELEASED']);
+export type RedriveRefusalCode = 'NOT_REDRIVABLE' | 'ADMISSION_EXPIRED' | 'ADMISSION_RELEASED';
 
 /**
- * Response of `POST /v1/admin/failed-events/redrive`: ids re-enqueued, and those skipped with the code and reason
- * a redrive of that record alone would be refused with.
+ * What {@link redriveCampaignDay} did: the ids re-enqueued, and those skipped with the code and reason a redrive
+ * of that record alone would be refused with.
  */
-export const campaignDayRedriveResponseSchema = z.strictObject({
-  campaignId: z.string(),
-  issueDate: z.string(),
-  redriven: z.array(z.string()),
-  skipped: z.array(z.strictObject({ failedEventId: z.string(), code: redriveRefusalCodeSchema, reason: z.string() })),
-});
+export interface CampaignDayRedrive {
+  readonly campaignId: string;
+  readonly issueDate: string;
+  readonly redriven: string[];
+  readonly skipped: { readonly failedEventId: string; readonly code: RedriveRefusalCode; readonly reason: string }[];
+}
 
 /** Dependencies of the redrive use cases. */
 export interface RedriveDeps {
@@ -123,7 +55,7 @@ export interface RedriveDeps {
 
 /** Why a record cannot be redriven: the code of its refusal, what to tell the operator, and for an expiry when. */
 interface Refusal {
-  readonly code: z.infer<typeof redriveRefusalCodeSchema>;
+  readonly code: RedriveRefusalCode;
   readonly reason: string;
   /** ADMISSION_EXPIRED: the end of the ledger's retention, ISO-8601 UTC. */
   readonly ledgerKeptUntil?: string;
@@ -249,9 +181,9 @@ export async function redriveCampaignDay(
   deps: RedriveDeps,
   day: CampaignDay,
   principal: string,
-): Promise<z.infer<typeof campaignDayRedriveResponseSchema>> {
+): Promise<CampaignDayRedrive> {
   const redriven: string[] = [];
-  const skipped: z.infer<typeof campaignDayRedriveResponseSchema>['skipped'] = [];
+  const skipped: CampaignDayRedrive['skipped'] = [];
   // One read of the day's campaign for every record that needs it (the filter keeps that campaign's records only).
   let campaign: Promise<Campaign | undefined> | undefined;
   const dayCampaign = () => {

@@ -1,6 +1,4 @@
-import * as z from 'zod/mini';
-import '../kernel/zod-messages';
-import { type Campaign, minorUnitsSchema } from '../campaign/campaign';
+import type { Campaign } from '../campaign/campaign';
 import { type Coupon, type CouponView, couponView, type Redemption } from '../coupon/coupon';
 import type { CouponStore } from '../coupon/ports';
 import type { Clock } from '../kernel/clock';
@@ -12,21 +10,6 @@ import {
   UnavailableError,
 } from '../kernel/errors';
 import type { Page, PageRequest } from '../kernel/page';
-
-/**
- * Body of `POST /v1/coupons/{couponId}/redeem` (besides the caller's identity): the order the coupon is used on,
- * and its amount in minor units, which a PERCENT discount needs to compute the vendor's credit.
- */
-export const redeemBodyFields = {
-  orderId: z
-    .string()
-    .check(
-      z.minLength(1, 'orderId must not be empty'),
-      z.maxLength(128, 'orderId must be at most 128 characters'),
-      z.regex(/^[^\p{Cc}\p{Cf}\s]+$/u, 'orderId must not contain whitespace or control characters'),
-    ),
-  orderAmount: z.optional(minorUnitsSchema('orderAmount')),
-};
 
 /**
  * What redeeming a coupon credits its vendor, minor units: an AMOUNT discount's value (at most the order amount

@@ -2,7 +2,7 @@ import { couponIdOf } from '../../../../src/functions/domain/admission/admission
 import type { LedgerEntry } from '../../../../src/functions/domain/admission/ports';
 import type { Campaign } from '../../../../src/functions/domain/campaign/campaign';
 import type { Coupon } from '../../../../src/functions/domain/coupon/coupon';
-import { dayWinners, winnersCsv } from '../../../../src/functions/domain/coupon/winners';
+import { dayWinners } from '../../../../src/functions/domain/coupon/winners';
 
 const day = { campaignId: 'spring', issueDate: '2026-05-01' };
 const NOW = new Date('2026-05-10T00:00:00.000Z');
@@ -55,18 +55,5 @@ describe('domain: winners', () => {
     const second = await dayWinners(deps(ledger, coupons), day, { limit: 2, cursor: first.nextCursor as string });
     expect(second.items.map((w) => w.rank)).toEqual([3]);
     expect(second.nextCursor).toBeUndefined();
-  });
-
-  it('writes CSV a spreadsheet cannot run: quoted separators, neutralised formulas', () => {
-    const csv = winnersCsv([
-      { rank: 1, userId: 'a,b', admittedAt: 't', couponId: 'c', couponStatus: 'ISSUED' },
-      { rank: 2, userId: '=HYPERLINK("x")', admittedAt: 't', couponId: 'd', couponStatus: 'PENDING' },
-    ]);
-    expect(csv.split('\r\n')).toEqual([
-      'rank,userId,admittedAt,couponId,couponStatus',
-      '1,"a,b",t,c,ISSUED',
-      `2,"'=HYPERLINK(""x"")",t,d,PENDING`,
-      '',
-    ]);
   });
 });
