@@ -23,7 +23,7 @@ import { reconcile } from '../../src/functions/domain/failed-events/reconcile';
 import { replayDeadLetters } from '../../src/functions/domain/failed-events/replay';
 import { DomainError } from '../../src/functions/domain/kernel/errors';
 import type { Backends } from './backends';
-import { check, DEMAND_AFTER_CLEAR_MS } from './checks';
+import { type Answer, check, DEMAND_AFTER_CLEAR_MS, type RunReport } from './checks';
 import { consumeBatch } from './consumer';
 import { FaultPlan, type FaultRule, faultRule, type Outage, outageArbitrary, seededRandom } from './faults';
 import type { Quiescence } from './quiescence';
@@ -76,27 +76,6 @@ export function workloadArbitrary(modes: readonly AdmissionMode[] = ADMISSION_MO
     faults: fc.array(faultRule(FAULT_WINDOW_CALLS), { maxLength: 4 }),
     seed: fc.integer(),
   });
-}
-
-/** What a user was answered: the HTTP outcome of one issue request, or no answer when its function crashed. */
-export type Answer =
-  | 'ACCEPTED'
-  | 'SOLD_OUT'
-  | 'ALREADY_ISSUED'
-  | 'UNAVAILABLE'
-  | 'OUTCOME_UNKNOWN'
-  | 'CRASHED'
-  | string;
-
-/** The outcome of one run: the guarantees it broke (empty when none) and what happened. */
-export interface RunReport {
-  readonly violations: string[];
-  readonly answers: Record<string, Answer[]>;
-  readonly ledger: number;
-  readonly counter: number;
-  readonly persisted: number;
-  readonly injected: Record<string, number>;
-  readonly parked: number;
 }
 
 /** Virtual ms the clock advances per released task. */
