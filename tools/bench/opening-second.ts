@@ -1,7 +1,16 @@
 import { call, openCampaign, type RunningCloud, startCloudProcess } from '../local/child-cloud';
 import type { LocalFiring } from '../local/scheduler';
-import { fire, type HttpRun, type RequestPart } from './end-to-end';
-import { countsOf, createCampaign, functionId, functionStats, poll, updateCode, usersOf } from './local-bench';
+import { fire, type HttpRun } from './end-to-end';
+import {
+  countsOf,
+  createCampaign,
+  functionId,
+  functionStats,
+  poll,
+  type RequestPart,
+  updateCode,
+  usersOf,
+} from './local-bench';
 import { CHART_SIZE, type ChartSpec } from './plot';
 import { percentile } from './stats';
 
