@@ -16,7 +16,7 @@ import type { AdmissionStore, Deadline, IssueQueue, ReleaseOutcome } from './por
 import type { SoldOutCache } from './sold-out-cache';
 
 /** Dependencies of {@link issueCoupon}. */
-export interface IssueCouponDeps {
+interface IssueCouponDeps {
   readonly campaigns: Pick<CampaignRepository, 'get'>;
   readonly admissions: AdmissionStore;
   readonly queue: IssueQueue;
@@ -28,7 +28,7 @@ export interface IssueCouponDeps {
 }
 
 /** A successful admission: the coupon will be written asynchronously by the consumer. */
-export interface IssueResult {
+interface IssueResult {
   readonly rank: number;
   readonly couponId: string;
   /** Local date `YYYY-MM-DD`. */

@@ -10,7 +10,7 @@ import type { AdmissionStore, IssueQueue } from './ports';
  * on-demand one, but a hung backend must not keep an environment from serving: after this the steps still
  * running are left to finish (or not) and the first request does the rest lazily.
  */
-export const WARM_UP_BUDGET_MS = 5_000;
+const WARM_UP_BUDGET_MS = 5_000;
 
 /** What the issue function's instance warms: the same adapters its requests use. */
 export interface WarmUpDeps {
@@ -23,7 +23,7 @@ export interface WarmUpDeps {
 }
 
 /** What a warm-up did: the campaigns it cached, the steps that failed (logged), and whether it ran out of time. */
-export interface WarmUpReport {
+interface WarmUpReport {
   /** Ids of the open or opening campaigns now in the instance's campaign cache. */
   readonly campaignIds: readonly string[];
   /** Names of the failed steps (`campaigns`, `admissions`, `queue`). */

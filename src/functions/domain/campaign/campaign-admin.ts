@@ -27,7 +27,7 @@ import { campaignOrThrow } from './campaign-lookup';
 import type { CampaignRepository } from './ports';
 
 /** Dependencies of the campaign admin use cases. */
-export interface CampaignAdminDeps {
+interface CampaignAdminDeps {
   readonly campaigns: CampaignRepository;
   readonly vendors: Pick<VendorRepository, 'get'>;
   readonly clock: Clock;
@@ -215,7 +215,7 @@ export async function closeCampaign(
 }
 
 /** Counts of one issue day for the admin: users admitted, coupons persisted and redeemed, admissions parked. */
-export interface DayStats {
+interface DayStats {
   readonly issueDate: string;
   readonly quota: number;
   readonly admitted: number;
@@ -226,10 +226,10 @@ export interface DayStats {
 }
 
 /** Most days one stats request covers. */
-export const MAX_STATS_DAYS = 62;
+const MAX_STATS_DAYS = 62;
 
 /** Dependencies of {@link campaignStats}. */
-export interface StatsDeps {
+interface StatsDeps {
   readonly campaigns: Pick<CampaignRepository, 'get'>;
   readonly admissions: Pick<AdmissionStore, 'admittedCount' | 'ledger'>;
   readonly coupons: Pick<CouponStore, 'dayCounts' | 'existing'>;

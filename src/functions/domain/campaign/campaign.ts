@@ -22,10 +22,10 @@ const MAX_CAMPAIGN_DAYS = 366;
  * Most counter shards a day's quota may be split over (DynamoDB mode): 100 items of one item's write limit on AWS
  * each (README.md, "API": `counterShards`) is beyond need.
  */
-export const MAX_COUNTER_SHARDS = 100;
+const MAX_COUNTER_SHARDS = 100;
 
 /** Largest money amount, minor units (1e12: ten billion in a two-decimal currency). */
-export const MAX_MINOR_UNITS = 1_000_000_000_000;
+const MAX_MINOR_UNITS = 1_000_000_000_000;
 
 /** A money amount in the vendor currency's minor units (cents for USD, won for KRW): a positive integer. */
 export const minorUnitsSchema = (field: string) =>
@@ -52,9 +52,9 @@ const counterShardsSchema = z
   .check(z.gte(1), z.lte(MAX_COUNTER_SHARDS, `counterShards is at most ${MAX_COUNTER_SHARDS}`));
 
 /** Most provisioned concurrency one campaign may ask for (Lambda's own limit is the function's concurrency). */
-export const MAX_PREWARM_CONCURRENCY = 10_000;
+const MAX_PREWARM_CONCURRENCY = 10_000;
 /** Longest pre-warm lead, minutes: half a day. */
-export const MAX_PREWARM_LEAD_MINUTES = 720;
+const MAX_PREWARM_LEAD_MINUTES = 720;
 
 /**
  * Pre-warming of the issue function for each window of the campaign (README.md, "Preparing a drop"): provisioned
@@ -62,7 +62,7 @@ export const MAX_PREWARM_LEAD_MINUTES = 720;
  * window opens until it closes. `concurrency` defaults from `expectedPeakRps` (src/functions/domain/capacity.ts,
  * `concurrencyFor`); one of the two is required.
  */
-export const prewarmSchema = z.strictObject({
+const prewarmSchema = z.strictObject({
   concurrency: z.optional(
     z
       .int('prewarm.concurrency must be an integer')
@@ -80,13 +80,13 @@ export const prewarmSchema = z.strictObject({
 });
 
 /** Largest `expectedPeakRps` accepted, requests/s. */
-export const MAX_EXPECTED_PEAK_RPS = 1_000_000;
+const MAX_EXPECTED_PEAK_RPS = 1_000_000;
 
 /**
  * Requests/s the campaign expects at the opening second: the dry run compares it with the deployed limits, and
  * `prewarm.concurrency` defaults from it.
  */
-export const expectedPeakRpsSchema = z
+const expectedPeakRpsSchema = z
   .int('expectedPeakRps must be an integer (requests/s)')
   .check(
     z.gte(1, 'expectedPeakRps must be at least 1'),
@@ -197,10 +197,10 @@ export type Campaign = Omit<CampaignDefinition, 'campaignId'> & {
 };
 
 /** Why issuance is closed at an instant. `CLOSED`: an admin closed the campaign early. */
-export type ClosedReason = 'BEFORE_PERIOD' | 'AFTER_PERIOD' | 'BEFORE_WINDOW' | 'AFTER_WINDOW' | 'CLOSED';
+type ClosedReason = 'BEFORE_PERIOD' | 'AFTER_PERIOD' | 'BEFORE_WINDOW' | 'AFTER_WINDOW' | 'CLOSED';
 
 /** Outcome of {@link evaluateIssuance}: the issue day (local date) and whether issuance is open. */
-export type IssuanceState =
+type IssuanceState =
   | { readonly open: true; readonly issueDate: string }
   | { readonly open: false; readonly issueDate: string; readonly reason: ClosedReason };
 
@@ -264,7 +264,7 @@ export function admissionExpiresAt(campaign: Pick<Campaign, 'timezone'>, issueDa
 export const UPDATE_LEAD_MS = 60_000;
 
 /** The instant a campaign starts: the beginning of its `startDate` in its time zone. */
-export function campaignStartsAt(campaign: Pick<Campaign, 'timezone' | 'startDate'>): Date {
+function campaignStartsAt(campaign: Pick<Campaign, 'timezone' | 'startDate'>): Date {
   return new Date(startOfLocalDay(campaign.timezone, campaign.startDate));
 }
 

@@ -2,7 +2,7 @@ import { isTimeZone, offsetAt, wallMidnightOf } from '../kernel/zoned-time';
 import type { Campaign } from './campaign';
 
 /** One stretch of an issue day during which issuance is open: `[opensAt, closesAt)`, ms since the epoch. */
-export interface OpenInterval {
+interface OpenInterval {
   readonly opensAt: number;
   readonly closesAt: number;
 }
@@ -15,7 +15,7 @@ export interface OpenInterval {
 export type DstEffect = 'SHORTENED' | 'SKIPPED' | 'LENGTHENED';
 
 /** The window of one issue day as it happens in real time. */
-export interface IssueDayWindow {
+interface IssueDayWindow {
   /** The local date (`YYYY-MM-DD`) in the campaign's time zone. */
   readonly issueDate: string;
   /** The open stretches, ascending; empty when the window is skipped; two when a fall-back repeats its end. */

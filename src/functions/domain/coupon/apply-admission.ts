@@ -23,7 +23,7 @@ export interface ApplyAdmissionDeps {
 export type ApplyOutcome = 'CREATED' | 'EXISTS' | 'RELEASED';
 
 /** What {@link applyAdmissions} settled, and the first error that left some unsettled. */
-export interface ApplyBatchOutcome {
+interface ApplyBatchOutcome {
   /**
    * The outcome of each admission settled, by admission (admissionKeyOf, admission.ts: coupon id and rank), not by
    * coupon id: a stale copy of a released admission and the same user's later admission share a coupon id.

@@ -9,7 +9,7 @@ import { type CouponView, couponView } from './coupon';
 import type { CouponStore } from './ports';
 
 /** Dependencies of the read-side and admin use cases. */
-export interface QueryDeps {
+interface QueryDeps {
   readonly campaigns: Pick<CampaignRepository, 'get'>;
   readonly admissions: AdmissionStore;
   readonly coupons: Pick<CouponStore, 'get' | 'persistedCount'>;
@@ -56,7 +56,7 @@ export async function issuanceCount(deps: QueryDeps, campaignId: string, issueDa
  * A user's coupon of one issue day: written (ISSUED, or REDEEMED / EXPIRED later) or admitted and still on its
  * way (PENDING).
  */
-export type UserCouponState =
+type UserCouponState =
   | { readonly status: 'ISSUED' | 'REDEEMED' | 'EXPIRED'; readonly coupon: CouponView }
   | { readonly status: 'PENDING'; readonly couponId: string; readonly issueDate: string; readonly rank: number };
 

@@ -13,7 +13,7 @@ import type { CouponLookup, CouponStore } from './ports';
  * Status of a winner's coupon: as its owner sees it (ISSUED, REDEEMED, EXPIRED), or PENDING while admitted
  * without a coupon yet (queued, retried, or parked: see failed-events/).
  */
-export type WinnerCouponStatus = 'ISSUED' | 'REDEEMED' | 'EXPIRED' | 'PENDING';
+type WinnerCouponStatus = 'ISSUED' | 'REDEEMED' | 'EXPIRED' | 'PENDING';
 
 /** One admitted user of the day. `admittedAt` is ISO-8601 UTC; `couponId` the admission's (deterministic) id. */
 export interface Winner {
@@ -39,7 +39,7 @@ export interface WinnersPage {
 }
 
 /** Dependencies of {@link dayWinners}. */
-export interface WinnersDeps {
+interface WinnersDeps {
   readonly campaigns: Pick<CampaignRepository, 'get'>;
   readonly admissions: Pick<AdmissionStore, 'ledger'>;
   readonly coupons: Pick<CouponStore, 'persistedCount'> & CouponLookup;

@@ -6,7 +6,7 @@
  */
 
 /** A limit or price with its public source. */
-export interface SourcedFigure {
+interface SourcedFigure {
   readonly value: number;
   /** Unit of `value`. */
   readonly unit: string;
@@ -75,7 +75,7 @@ export interface DeployedCapacity {
 }
 
 /** What a campaign asks of the deployment. */
-export interface CampaignLoad {
+interface CampaignLoad {
   /** Requests/s expected at the opening second; undefined: nothing to compare, no warnings. */
   readonly expectedPeakRps?: number;
   /** DynamoDB mode: counter items the day's quota is split over. */

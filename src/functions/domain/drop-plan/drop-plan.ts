@@ -9,7 +9,7 @@ import {
 } from './capacity';
 
 /** One issue day of a dry run. Instants are ISO-8601 UTC. */
-export interface DryRunDay {
+interface DryRunDay {
   /** The local date in the campaign's time zone. */
   readonly issueDate: string;
   /** First instant the window is open; absent when a DST change skips it. */

@@ -8,10 +8,10 @@ import { concurrencyFor } from './capacity';
  * schedule without a flexible window at its time, but the applier computes every share from the campaigns
  * themselves, so a firing a little early must not miss the window it was meant for.
  */
-export const RAISE_TOLERANCE_MS = 5 * 60_000;
+const RAISE_TOLERANCE_MS = 5 * 60_000;
 
 /** The provisioned concurrency a campaign asks for at each opening; undefined without `prewarm`. */
-export function prewarmConcurrencyOf(campaign: Pick<Campaign, 'prewarm' | 'expectedPeakRps'>): number | undefined {
+function prewarmConcurrencyOf(campaign: Pick<Campaign, 'prewarm' | 'expectedPeakRps'>): number | undefined {
   if (campaign.prewarm === undefined) return undefined;
   return campaign.prewarm.concurrency ?? concurrencyFor(campaign.expectedPeakRps ?? 1);
 }
@@ -73,7 +73,7 @@ export function prewarmDemand(
  * Why a pre-warm schedule fires (each firing recomputes the alias's provisioned concurrency): `raise` and `lower`
  * daily; `close` once after a close; `now` once after a create or update inside a lead window.
  */
-export type PrewarmAction = 'raise' | 'lower' | 'close' | 'now';
+type PrewarmAction = 'raise' | 'lower' | 'close' | 'now';
 
 /**
  * An EventBridge Scheduler schedule of a campaign's pre-warming (fields as CreateSchedule takes them). `cron`

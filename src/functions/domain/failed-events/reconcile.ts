@@ -9,7 +9,7 @@ import type { LogPort } from '../kernel/log';
 import type { FailedEventStore } from './ports';
 
 /** Dependencies of {@link reconcile}. */
-export interface ReconcileDeps {
+interface ReconcileDeps {
   readonly campaigns: Pick<CampaignRepository, 'list'>;
   /** The admission ledger: who was admitted, with rank and instant. */
   readonly admissions: Pick<AdmissionStore, 'ledger'>;
@@ -38,7 +38,7 @@ export interface ReconcileDeps {
 }
 
 /** Violations of `persisted <= admitted <= quota` for one campaign day. */
-export type InvariantViolation = 'ADMITTED_OVER_QUOTA' | 'PERSISTED_OVER_ADMITTED';
+type InvariantViolation = 'ADMITTED_OVER_QUOTA' | 'PERSISTED_OVER_ADMITTED';
 
 /**
  * One campaign day as reconciliation found it. Counts are users: `admitted` = ledger entries; of those,

@@ -27,7 +27,7 @@ import type { FailedEventStore } from './ports';
  * `NOT_REDRIVABLE` (not an admission, or of no campaign), `ADMISSION_EXPIRED` or `ADMISSION_RELEASED` (see
  * {@link redriveFailedEvent}).
  */
-export type RedriveRefusalCode = 'NOT_REDRIVABLE' | 'ADMISSION_EXPIRED' | 'ADMISSION_RELEASED';
+type RedriveRefusalCode = 'NOT_REDRIVABLE' | 'ADMISSION_EXPIRED' | 'ADMISSION_RELEASED';
 
 /**
  * What {@link redriveCampaignDay} did: the ids re-enqueued, and those skipped with the code and reason a redrive
@@ -41,7 +41,7 @@ export interface CampaignDayRedrive {
 }
 
 /** Dependencies of the redrive use cases. */
-export interface RedriveDeps {
+interface RedriveDeps {
   readonly failedEvents: Pick<FailedEventStore, 'page' | 'get' | 'markRedriven'>;
   readonly queue: IssueQueue;
   /** The admission ledger, asked whether it still holds an admission before it is re-enqueued. */

@@ -47,7 +47,7 @@ export function isTimeZone(zone: string): boolean {
 }
 
 /** A local wall-clock reading: calendar fields as written, hour 0-23. */
-export interface WallClock {
+interface WallClock {
   readonly year: number;
   readonly month: number;
   readonly day: number;

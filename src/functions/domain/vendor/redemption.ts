@@ -26,13 +26,13 @@ export function creditAmount(discount: Campaign['discount'], orderAmount: number
 }
 
 /** Dependencies of {@link redeemCoupon} and {@link userCoupons}. */
-export interface RedemptionDeps {
+interface RedemptionDeps {
   readonly coupons: Pick<CouponStore, 'get' | 'redeem' | 'listByUser'>;
   readonly clock: Clock;
 }
 
 /** A redeem request: the caller redeems `couponId` for `orderId`. */
-export interface RedeemRequest {
+interface RedeemRequest {
   readonly couponId: string;
   readonly userId: string;
   readonly orderId: string;
