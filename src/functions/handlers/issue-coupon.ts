@@ -57,7 +57,7 @@ export const handler = httpHandler(HANDLERS.issue, {
 
 /**
  * The function's INIT step, awaited by its ES module entry (issue-coupon.entry.mjs) before Lambda counts the
- * environment ready: in an environment started by provisioned concurrency, the warm-up of domain/warm-up.ts
+ * environment ready: in an environment started by provisioned concurrency, the warm-up of domain/admission/warm-up.ts
  * (secret, clients, connections, Lua scripts, the open and opening campaigns cached) so the pre-warmed
  * environment's first request does none of it; nothing in an on-demand one, whose INIT a request is waiting for.
  * Never throws: what fails is logged and done lazily by the request path.

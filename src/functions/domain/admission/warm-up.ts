@@ -5,6 +5,11 @@ import type { Clock } from '../kernel/clock';
 import type { LogPort } from '../kernel/log';
 import type { AdmissionStore, IssueQueue } from './ports';
 
+// Warm-up: the INIT work of one issue-function execution environment started by provisioned concurrency, so its
+// first request finds the store, the queue and the campaigns ready. Not to be confused with the pre-warm
+// (drop-plan/prewarm.ts), which provisions those environments ahead of an opening; the warm-up only asks the
+// pre-warm which campaigns are opening (shareAt).
+
 /**
  * The longest a warm-up holds INIT, ms. Lambda allows a provisioned environment's INIT more than the 10 s of an
  * on-demand one, but a hung backend must not keep an environment from serving: after this the steps still

@@ -53,7 +53,7 @@ export async function createCampaign(deps: CampaignAdminDeps, definition: Campai
     version: 1,
   };
   // Schedules first: a failed create leaves schedules whose firings find no campaign (no share), and a retry
-  // overwrites them; the reverse order would leave a stored campaign that never warms.
+  // overwrites them; the reverse order would leave a stored campaign whose openings are never pre-warmed.
   if (campaign.prewarm !== undefined) {
     // A taken id must not get this definition's schedules.
     if (await deps.campaigns.get(campaign.campaignId)) throw new CampaignExistsError(campaign.campaignId);

@@ -183,19 +183,19 @@ export function capacityWarnings(deployed: DeployedCapacity, load: CampaignLoad)
       source: concurrencySource,
     });
   }
-  const warm = load.prewarmConcurrency ?? 0;
-  if (needed > warm) {
+  const provisioned = load.prewarmConcurrency ?? 0;
+  if (needed > provisioned) {
     const ramp = CAPACITY.lambdaScalingPer10s.value;
     warnings.push({
-      code: warm === 0 ? 'COLD_OPENING' : 'PREWARM_BELOW_PEAK',
+      code: provisioned === 0 ? 'COLD_OPENING' : 'PREWARM_BELOW_PEAK',
       setting: 'prewarm.concurrency (campaign field)',
-      limit: warm,
+      limit: provisioned,
       needed,
       unit: 'concurrent executions',
       message:
-        warm === 0
+        provisioned === 0
           ? `the window opens on a cold issue function: each of the ${needed} environments the peak needs pays a cold start${needed > ramp ? `, and Lambda adds at most ${ramp} every 10 s` : ''}`
-          : `${warm} provisioned environments cover ${Math.round(warm / CAPACITY.issueSecondsPerRequest.value)} of the ${rps} requests/s; the rest meet cold starts`,
+          : `${provisioned} provisioned environments cover ${Math.round(provisioned / CAPACITY.issueSecondsPerRequest.value)} of the ${rps} requests/s; the rest meet cold starts`,
       source: CAPACITY.lambdaScalingPer10s.source,
     });
   }

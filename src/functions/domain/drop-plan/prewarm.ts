@@ -3,6 +3,10 @@ import { type Campaign, datesBetween, issueDayOf, nextIssueDay } from '../campai
 import { windowOf } from '../campaign/issue-calendar';
 import { concurrencyFor } from './capacity';
 
+// Pre-warm: provisioned concurrency on the issue function's alias ahead of each opening, raised and lowered by
+// schedules (EventBridge Scheduler) and set by the applier (apply-prewarm.ts). Not to be confused with the warm-up
+// (admission/warm-up.ts): what one execution environment does for itself at INIT once it exists.
+
 /**
  * How early a raise schedule may fire and still count its campaign's share, ms. EventBridge Scheduler fires a
  * schedule without a flexible window at its time, but the applier computes every share from the campaigns
