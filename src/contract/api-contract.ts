@@ -60,7 +60,7 @@ import { WINNERS_CSV_COLUMNS, winnersQuerySchema, winnersResponseSchema } from '
  * This module is for tools and tests (the document, the typed client's checks); no function bundle imports it.
  */
 
-/** A DomainError subclass (src/functions/domain/errors.ts); its `code`, `statusCode` and `details` shape the error body. */
+/** A DomainError subclass (src/functions/domain/kernel/errors.ts); its `code`, `statusCode` and `details` shape the error body. */
 export type DomainErrorClass = abstract new (...args: never[]) => DomainError;
 
 /** A status a handler answers a request it served with. */
@@ -102,7 +102,7 @@ export const PATH_PARAMETERS: Readonly<Record<string, z.ZodMiniType>> = {
   failedEventId: idSchema,
 };
 
-/** Extra fields of an error body beyond `{code, message}`, by error code (the errors' `details`, domain/errors.ts). */
+/** Extra fields of an error body beyond `{code, message}`, by error code (the errors' `details`, domain/kernel/errors.ts). */
 export const ERROR_DETAILS: Readonly<Record<string, Record<string, z.ZodMiniType>>> = {
   ALREADY_ISSUED: { rank: z.int().check(z.gte(1)), couponId: z.string(), issueDate: z.string() },
   EXPIRED: { expiresAt: z.iso.datetime() },

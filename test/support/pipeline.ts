@@ -15,7 +15,7 @@ import { localId } from './template';
 /** One reading of the pipeline's state for a campaign day, see {@link PipelineProbe.sample}. */
 /**
  * How long a test waits for failing admissions to be parked: five receives with exponential backoff
- * (src/functions/domain/backoff.ts, up to 60 s each) to reach the dead-letter queue, then three replay attempts. About
+ * (src/functions/domain/kernel/backoff.ts, up to 60 s each) to reach the dead-letter queue, then three replay attempts. About
  * three minutes on this machine alone; CI runs three end-to-end files at once beside it.
  */
 export const PARKING_TIMEOUT_MS = 360_000;

@@ -65,7 +65,7 @@ const campaignIdOf = (event: HttpEvent) => parseWith(identifierSchema, event.pat
  * - `GET /v1/admin/campaigns/{campaignId}/stats?from=&to=` -> 200 `{campaignId, days: [{issueDate, quota,
  *   admitted, persisted, redeemed, parked}]}`.
  * - `GET /v1/admin/campaigns/{campaignId}/days/{issueDate}/winners?limit=&cursor=` -> 200 winnersResponseSchema
- *   (domain/winners.ts); with `accept: text/csv`, the page as CSV with the totals in `x-quota`, `x-admitted`,
+ *   (contract/winners.ts); with `accept: text/csv`, the page as CSV with the totals in `x-quota`, `x-admitted`,
  *   `x-persisted` and the next page's cursor in `x-next-cursor`; 404 CAMPAIGN_NOT_FOUND.
  */
 export const handler = httpHandler(HANDLERS.adminCampaigns, {

@@ -25,7 +25,7 @@ const deps = {
 };
 
 /**
- * Failed events and their redrive (domain/redrive.ts); every route needs an IAM (SigV4-signed) caller, 403
+ * Failed events and their redrive (domain/failed-events/redrive.ts); every route needs an IAM (SigV4-signed) caller, 403
  * FORBIDDEN otherwise, whose ARN is recorded as `redrivenBy`:
  * - `GET /v1/admin/failed-events?campaignId=&issueDate=&status=&limit=&cursor=` -> 200 `{items, nextCursor?}`
  *   (failedEventsResponseSchema); 400 for a bad filter or cursor.

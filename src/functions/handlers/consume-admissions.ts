@@ -57,7 +57,7 @@ async function writeTogether(messages: readonly AdmissionMessage[]): Promise<Map
 }
 
 /**
- * Shows the failed records again after a backoff that grows with their receive count (domain/backoff.ts) instead
+ * Shows the failed records again after a backoff that grows with their receive count (domain/kernel/backoff.ts) instead
  * of the queue's visibility timeout; a failure here only leaves them the queue's timeout.
  */
 async function backOff(event: SQSEvent, failedIds: readonly string[]): Promise<void> {

@@ -23,7 +23,7 @@ const issueBodySchema = z.strictObject(callerFields(authMode));
 const campaigns = cachedCampaignRepository(config);
 const admissions = admissionStoreFactory(config);
 const queue = issueQueue(config);
-/** This instance's memory of sold-out days (domain/sold-out-cache.ts). */
+/** This instance's memory of sold-out days (domain/admission/sold-out-cache.ts). */
 const soldOut = new SoldOutCache(systemClock);
 
 /**

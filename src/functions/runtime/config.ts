@@ -36,7 +36,7 @@ const VARIABLES = {
   [ENV.ADMISSION_RETENTION_DAYS]: integerVariable(1, DEFAULTS.admissionRetentionDays),
   /**
    * Replay attempts before a message failing with a non-retryable error is parked; default 3 (one per scheduled
-   * run). Default DEFAULTS.maxReplayAttempts. Retryable failures are never parked (domain/replay.ts isRetryable).
+   * run). Default DEFAULTS.maxReplayAttempts. Retryable failures are never parked (domain/failed-events/replay.ts isRetryable).
    */
   [ENV.MAX_REPLAY_ATTEMPTS]: integerVariable(1, DEFAULTS.maxReplayAttempts),
   /** Seconds an admitted user may lack a coupon before reconciliation re-enqueues it; default DEFAULTS.reconcileGraceSeconds. */

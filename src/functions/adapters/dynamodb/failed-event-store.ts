@@ -21,7 +21,7 @@ import { decodeCursor, encodeCursor } from './cursor';
 const MAX_SCAN_ROUNDS = 10;
 
 /**
- * Failure records (FailedEventRecord, domain/ports.ts) in the failed-event table (key `failedEventId`), with
+ * Failure records (FailedEventRecord, domain/failed-events/failed-event.ts) in the failed-event table (key `failedEventId`), with
  * `status`, `attempts`, `firstFailedAt`, `updatedAt` and, once parked, `parkedAt` (ISO-8601 UTC); `campaignId`
  * and `issueDate` when the body is an admission; `redrivenAt`, `redrivenBy`, `redriveCount` once redriven.
  * The table holds only what failed, so listings scan it with filters (no index to keep).

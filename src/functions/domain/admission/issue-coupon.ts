@@ -51,9 +51,9 @@ const CLOSED_MESSAGES = {
  * and may retry. An earlier attempt of that send may have been stored all the same: the consumer claims an
  * admission in the ledger before writing its coupon, and the release refuses a claimed one, so whichever comes
  * first wins: a claimed admission stands and the result is returned (the coupon exists), a released one's
- * messages are dropped by the consumer (AdmissionStore.claim and release, ports.ts). If the send's outcome is unknown (a timeout: the message may be in the queue), releasing could
+ * messages are dropped by the consumer (AdmissionStore.claim and release, admission/ports.ts). If the send's outcome is unknown (a timeout: the message may be in the queue), releasing could
  * oversell, so the admission stands and the result is returned as usual: the ledger entry is the promise, and
- * reconciliation re-enqueues any admitted user without a coupon after its grace period (see reconcile.ts).
+ * reconciliation re-enqueues any admitted user without a coupon after its grace period (see failed-events/reconcile.ts).
  *
  * @throws CampaignNotFoundError, NotOpenError, SoldOutError, AlreadyIssuedError (with the existing rank),
  *   UnavailableError (the queue rejected the message and the admission was released); AdmissionVoidedError (an

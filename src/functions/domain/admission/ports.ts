@@ -106,7 +106,7 @@ export interface AdmissionStore {
   /**
    * Does ahead of the first admission what it would do on its way (Redis: loads the scripts, so the first EVALSHA
    * finds them, and opens the connection). Absent where there is nothing to load. Run at a provisioned INIT
-   * (domain/warm-up.ts). @throws the backend's error.
+   * (domain/admission/warm-up.ts). @throws the backend's error.
    */
   warmUp?(): Promise<void>;
 }
@@ -119,13 +119,13 @@ export type AdmissionLedger = Pick<AdmissionStore, 'claim' | 'ledger' | 'rankOf'
 
 /**
  * The queue between admission and the coupon writer. `send` resolves when the message was accepted, throws
- * MessageRejectedError (domain/admission.ts) when the queue answered that it was not, and throws anything else
+ * MessageRejectedError (domain/admission/admission.ts) when the queue answered that it was not, and throws anything else
  * when the outcome is unknown (a timeout: the message may have been enqueued).
  */
 export interface IssueQueue {
   send(message: AdmissionMessage): Promise<void>;
   /**
-   * Opens the connection to the queue ahead of the first send, sending nothing (domain/warm-up.ts). Absent where
+   * Opens the connection to the queue ahead of the first send, sending nothing (domain/admission/warm-up.ts). Absent where
    * there is none. @throws the backend's error.
    */
   warmUp?(): Promise<void>;

@@ -59,7 +59,7 @@ const MAX_PREWARM_LEAD_MINUTES = 720;
 /**
  * Pre-warming of the issue function for each window of the campaign (README.md, "Preparing a drop"): provisioned
  * concurrency `concurrency` (execution environments) on the issue function's alias from `leadMinutes` before the
- * window opens until it closes. `concurrency` defaults from `expectedPeakRps` (src/functions/domain/capacity.ts,
+ * window opens until it closes. `concurrency` defaults from `expectedPeakRps` (src/functions/domain/drop-plan/capacity.ts,
  * `concurrencyFor`); one of the two is required.
  */
 const prewarmSchema = z.strictObject({

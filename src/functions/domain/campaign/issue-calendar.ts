@@ -71,7 +71,7 @@ function offsetRuns(zone: string, from: number, to: number): { from: number; to:
 /**
  * When the daily window of `issueDate` is open, in real time: every instant whose local wall-clock time in
  * `timezone` falls in `[open, close)` on that local date; the same rule as `evaluateIssuance`
- * (src/functions/domain/campaign.ts), so a window whose `open` falls in a spring-forward gap opens at the first local
+ * (src/functions/domain/campaign/campaign.ts), so a window whose `open` falls in a spring-forward gap opens at the first local
  * time after it, and a fall-back overlap repeats what local clocks repeat. Offsets come from the IANA time zone
  * database that the runtime's ICU carries (historical changes included).
  * @throws Error for an invalid `timezone` (the campaign schema refuses those first).

@@ -25,7 +25,7 @@ export type ApplyOutcome = 'CREATED' | 'EXISTS' | 'RELEASED';
 /** What {@link applyAdmissions} settled, and the first error that left some unsettled. */
 interface ApplyBatchOutcome {
   /**
-   * The outcome of each admission settled, by admission (admissionKeyOf, admission.ts: coupon id and rank), not by
+   * The outcome of each admission settled, by admission (admissionKeyOf, admission/admission.ts: coupon id and rank), not by
    * coupon id: a stale copy of a released admission and the same user's later admission share a coupon id.
    */
   readonly settled: Map<string, ApplyOutcome>;
@@ -45,7 +45,7 @@ function couponOf(campaign: Campaign, message: AdmissionMessage, now: Date): Cou
 }
 
 /**
- * {@link applyAdmission} for a batch of admissions, written together (CouponStore.putAllIfAbsent, ports.ts): one
+ * {@link applyAdmission} for a batch of admissions, written together (CouponStore.putAllIfAbsent, coupon/ports.ts): one
  * ledger claim per issue day, then one transaction per batch instead of one per coupon, so the consumer makes a
  * tenth of the requests and the day's STATS item (one item: its transaction limit is in BENCHMARKS.md, capacity
  * model) takes one counter update per batch. Admissions the ledger does not hold are settled RELEASED and not

@@ -48,7 +48,7 @@ export interface CouponStore {
   listByUser(userId: string, page: PageRequest): Promise<Page<Coupon>>;
 }
 
-/** Reads of many coupons at once (the winners of a day, domain/winners.ts). */
+/** Reads of many coupons at once (the winners of a day, domain/coupon/winners.ts). */
 export interface CouponLookup {
   /** The status and expiry of the coupons among `couponIds` that exist, by id (eventually consistent reads). */
   statesOf(couponIds: readonly string[]): Promise<Map<string, Pick<Coupon, 'couponId' | 'status' | 'expiresAt'>>>;

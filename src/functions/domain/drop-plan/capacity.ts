@@ -1,6 +1,6 @@
 /**
  * The capacity figures of a drop and where they come from: the one place the dry run's warnings
- * (src/functions/domain/drop-plan.ts) and BENCHMARKS.md's capacity model ("Capacity and cost model") take them from.
+ * (src/functions/domain/drop-plan/drop-plan.ts) and BENCHMARKS.md's capacity model ("Capacity and cost model") take them from.
  * A figure that changes here changes there (test/unit/domain/capacity.test.ts checks that BENCHMARKS.md cites
  * every source of this module).
  */

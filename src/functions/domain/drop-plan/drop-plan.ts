@@ -68,9 +68,9 @@ const DST_MESSAGES = {
 
 /**
  * What a valid campaign definition will do (the dry run; README.md, "Preparing a drop"): per issue day of the
- * period the window's opening and closing instants (DST-aware, src/functions/domain/issue-calendar.ts) and quota, the
+ * period the window's opening and closing instants (DST-aware, src/functions/domain/campaign/issue-calendar.ts) and quota, the
  * total quota, the instant validity ends, the pre-warm schedule (`raiseAt` = `leadMinutes` before the window opens,
- * `lowerAt` = when it closes) and the capacity warnings against `deployed` (src/functions/domain/capacity.ts).
+ * `lowerAt` = when it closes) and the capacity warnings against `deployed` (src/functions/domain/drop-plan/capacity.ts).
  * Pure: stores nothing, reads no clock.
  */
 export function planDrop(definition: CampaignDefinition, deployed: DeployedCapacity): DryRun {

@@ -98,7 +98,7 @@ export interface PrewarmSchedule {
 
 /**
  * A Scheduler-safe name for a campaign's schedule: `<campaignId>.<action>`, or, when that exceeds 64 characters,
- * the id cut short plus 8 hex of its SHA-256 (ids are 1-64 characters, src/functions/domain/campaign.ts).
+ * the id cut short plus 8 hex of its SHA-256 (ids are 1-64 characters, src/functions/domain/campaign/campaign.ts).
  */
 export function scheduleName(campaignId: string, action: PrewarmAction): string {
   const plain = `${campaignId}.${action}`;

@@ -25,7 +25,7 @@ export interface DeadLetterSource {
 
 /**
  * The failed-event table: one {@link FailedEventRecord} per admission (or body) that replay could not apply, as
- * replay keeps it and as an operator sees it (domain/redrive.ts). Each use case takes the methods it needs.
+ * replay keeps it and as an operator sees it (domain/failed-events/redrive.ts). Each use case takes the methods it needs.
  */
 export interface FailedEventStore {
   /**

@@ -77,7 +77,7 @@ export function listFailedEvents(
  * A REDRIVEN record may be redriven again (its coupon may still be missing).
  * First the admission ledger is asked for the user's rank (AdmissionStore.rankOf): the admission is re-enqueued
  * only if the ledger still holds the user with the message's rank, as the consumer's claim will require. If it
- * holds no entry and the day's retention has passed (campaign.ts admissionExpiresAt, `admissionRetentionDays`
+ * holds no entry and the day's retention has passed (campaign/campaign.ts admissionExpiresAt, `admissionRetentionDays`
  * after the issue day), the entry went with it: ADMISSION_EXPIRED, and the coupon is for an operator to issue. If
  * it holds another rank, or no entry within the retention, the admission was released: ADMISSION_RELEASED. A
  * refusal changes nothing (the record stays as it was). An entry still there after the retention instant
@@ -97,7 +97,7 @@ export async function redriveFailedEvent(
   return resend(deps, record, admission.message, principal);
 }
 
-/** The 409 a refusal answers a redrive of its record with (domain/errors.ts). */
+/** The 409 a refusal answers a redrive of its record with (domain/kernel/errors.ts). */
 function refusalError(refusal: Refusal): DomainError {
   switch (refusal.code) {
     case 'ADMISSION_EXPIRED':

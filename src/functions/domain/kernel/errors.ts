@@ -206,7 +206,7 @@ export class NotRedrivableError extends DomainError {
 
 /**
  * 409: the record's admission can no longer be redriven because its issue day's admission ledger was kept until
- * `ledgerKeptUntil` (ISO-8601 UTC: ADMISSION_RETENTION_DAYS after the issue day, campaign.ts admissionExpiresAt) and
+ * `ledgerKeptUntil` (ISO-8601 UTC: ADMISSION_RETENTION_DAYS after the issue day, campaign/campaign.ts admissionExpiresAt) and
  * no longer holds the user: the consumer's claim would drop the message as released. The coupon, if the user has
  * none, is for an operator to issue by hand.
  */

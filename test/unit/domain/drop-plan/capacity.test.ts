@@ -6,7 +6,7 @@ describe('domain: capacity figures', () => {
   const benchmarks = readFileSync(path.join(__dirname, '..', '..', '..', '..', 'BENCHMARKS.md'), 'utf8');
 
   it("are the ones BENCHMARKS.md's capacity model cites, with the same sources", () => {
-    expect(benchmarks).toContain('src/functions/domain/capacity.ts');
+    expect(benchmarks).toContain('src/functions/domain/drop-plan/capacity.ts');
     for (const figure of Object.values(CAPACITY)) {
       if (figure.source.startsWith('https://')) expect(benchmarks).toContain(figure.source);
       const stated = figure.unit === 's' ? `${figure.value * 1000} ms` : figure.value.toLocaleString('en-US');

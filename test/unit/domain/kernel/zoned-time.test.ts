@@ -11,7 +11,7 @@ import {
   wallClockAt,
 } from '../../../../src/functions/domain/kernel/zoned-time';
 
-// Luxon, which the campaign rules used before src/functions/domain/zoned-time.ts, is the oracle: an implementation of the
+// Luxon, which the campaign rules used before src/functions/domain/kernel/zoned-time.ts, is the oracle: an implementation of the
 // same rules written and tested by others. DST zones with 1-hour, 30-minute (Lord Howe) and at-midnight
 // (Santiago, Havana) changes, 45- and 30-minute offsets (Chatham, Kolkata), the southern hemisphere and zones
 // without DST.
