@@ -28,7 +28,7 @@ type ErrorSchemaName = Extract<keyof components['schemas'], `${string}Error`>;
 
 /**
  * An error body the API answers with: the product's `{code, message, ...details}` (one schema per domain error,
- * src/functions/domain/errors.ts, mapped at the edge by src/functions/runtime/http.ts), or API Gateway's own
+ * src/functions/domain/kernel/errors.ts, mapped at the edge by src/functions/runtime/http.ts), or API Gateway's own
  * refusal `{message}` (authorizer, throttle, integration failure), which has no `code`.
  */
 export type ApiProblem = components['schemas'][ErrorSchemaName];

@@ -85,7 +85,7 @@ export class ApiFunctions extends Construct {
       timeout: Duration.seconds(20),
       environment: {
         [ENV.ADMISSION_RETENTION_DAYS]: ADMISSION_RETENTION_DAYS,
-        // What the dry run checks a campaign against (src/functions/domain/capacity.ts).
+        // What the dry run checks a campaign against (src/functions/domain/drop-plan/capacity.ts).
         [ENV.STAGE_THROTTLE_RATE_LIMIT]: String(props.stageThrottle.rateLimit),
         [ENV.STAGE_THROTTLE_BURST_LIMIT]: String(props.stageThrottle.burstLimit),
         ...(props.issueReservedConcurrency === undefined

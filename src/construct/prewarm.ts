@@ -29,7 +29,7 @@ export interface IssuePrewarmProps {
  * invokes it), a schedule group for the campaigns' pre-warm schedules (EventBridge Scheduler, written by the admin
  * function as campaigns are created, updated and closed), the role Scheduler assumes, and the applier function
  * the schedules invoke, which sets the alias's provisioned concurrency to the sum of every open or opening
- * window's share (src/functions/domain/prewarm.ts). Only the applier may change provisioned concurrency, and only on
+ * window's share (src/functions/domain/drop-plan/prewarm.ts). Only the applier may change provisioned concurrency, and only on
  * that alias.
  */
 export class IssuePrewarm extends Construct {

@@ -1,6 +1,5 @@
 import * as z from 'zod/mini';
-import { campaignDefinitionSchema, campaignUpdateSchema } from '../functions/domain/campaign';
-import { dryRunQuerySchema } from '../functions/domain/drop-plan';
+import { campaignDefinitionSchema, campaignUpdateSchema } from '../functions/domain/campaign/campaign';
 import {
   AdmissionExpiredError,
   AdmissionReleasedError,
@@ -24,20 +23,18 @@ import {
   UnknownVendorError,
   VendorExistsError,
   VendorNotFoundError,
-} from '../functions/domain/errors';
-import { redeemBodyFields } from '../functions/domain/redemption';
+} from '../functions/domain/kernel/errors';
+import { vendorDefinitionSchema } from '../functions/domain/vendor/vendor';
+import { pageQuerySchema } from '../functions/runtime/http';
+import { dryRunResponseSchema } from './dry-run';
 import {
   campaignDayRedriveResponseSchema,
   campaignDayRedriveSchema,
   failedEventsQuerySchema,
   failedEventsResponseSchema,
   redriveResponseSchema,
-} from '../functions/domain/redrive';
-import { vendorDefinitionSchema } from '../functions/domain/vendor';
-import { WINNERS_CSV_COLUMNS, winnersQuerySchema, winnersResponseSchema } from '../functions/domain/winners';
-import { pageQuerySchema } from '../functions/runtime/http';
-import { dryRunResponseSchema } from './dry-run';
-import { issueDayQuerySchema, statsQuerySchema } from './requests';
+} from './failed-events';
+import { dryRunQuerySchema, issueDayQuerySchema, redeemBodyFields, statsQuerySchema } from './requests';
 import {
   campaignPageSchema,
   campaignSchema,
@@ -52,6 +49,7 @@ import {
 } from './responses';
 import type { Operation } from './routes';
 import { entityIdSchema, idSchema, localDateSchema } from './rules';
+import { WINNERS_CSV_COLUMNS, winnersQuerySchema, winnersResponseSchema } from './winners';
 
 /**
  * The API contract of every operation of ROUTES (src/contract/routes.ts): its request schemas, its success response
@@ -63,9 +61,7 @@ import { entityIdSchema, idSchema, localDateSchema } from './rules';
  * imports it.
  */
 
-/**
- * A DomainError subclass (src/functions/domain/errors.ts); its `code`, `statusCode` and `details` shape the error body.
- */
+/** A DomainError subclass (src/functions/domain/kernel/errors.ts); its `code`, `statusCode` and `details` shape the error body. */
 export type DomainErrorClass = abstract new (...args: never[]) => DomainError;
 
 /** A status a handler answers a request it served with. */
@@ -107,10 +103,7 @@ export const PATH_PARAMETERS: Readonly<Record<string, z.ZodMiniType>> = {
   failedEventId: idSchema,
 };
 
-/**
- * Extra fields of an error body beyond `{code, message}`, by error code (the errors' `details`,
- * src/functions/domain/errors.ts).
- */
+/** Extra fields of an error body beyond `{code, message}`, by error code (the errors' `details`, src/functions/domain/kernel/errors.ts). */
 export const ERROR_DETAILS: Readonly<Record<string, Record<string, z.ZodMiniType>>> = {
   ALREADY_ISSUED: { rank: z.int().check(z.gte(1)), couponId: z.string(), issueDate: z.string() },
   EXPIRED: { expiresAt: z.iso.datetime() },

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 
-// The dry run's response body (an HTTP format, so the contract's), apart from src/functions/domain/drop-plan.ts so the admin function's bundle
+// The dry run's response body (an HTTP format, so the contract's), apart from src/functions/domain/drop-plan/drop-plan.ts so the admin function's bundle
 // does not carry it (BENCHMARKS.md, "Bundle sizes"): the OpenAPI document and the tests read it.
 
 const instant = () => z.iso.datetime();

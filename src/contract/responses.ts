@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { campaignFields, discountSchema } from '../functions/domain/campaign';
+import { campaignFields, discountSchema } from '../functions/domain/campaign/campaign';
 import { localDateSchema } from './rules';
 
 /**
@@ -17,10 +17,7 @@ const amount = z.int().check(z.gte(0));
 /** Opaque `nextCursor` of a listing: absent on the last page; pass it back as `?cursor=`. */
 const nextCursor = z.optional(z.string().check(z.minLength(1)));
 
-/**
- * A stored campaign (src/functions/domain/campaign.ts `Campaign`): the definition with its id, instants and write
- * count.
- */
+/** A stored campaign (src/functions/domain/campaign/campaign.ts `Campaign`): the definition with its id, instants and write count. */
 export const campaignSchema = z.extend(z.omit(campaignFields, { campaignId: true }), {
   campaignId: z.string(),
   counterShards: z.int().check(z.gte(1)),
@@ -35,7 +32,7 @@ export const campaignSchema = z.extend(z.omit(campaignFields, { campaignId: true
 /** One page of campaigns. */
 export const campaignPageSchema = z.strictObject({ items: z.array(campaignSchema), nextCursor });
 
-/** Per-day statistics of a campaign (src/functions/domain/campaign-admin.ts `campaignStats`). */
+/** Per-day statistics of a campaign (src/functions/domain/campaign/campaign-admin.ts `campaignStats`). */
 export const campaignStatsSchema = z.strictObject({
   campaignId: z.string(),
   days: z.array(
@@ -51,7 +48,7 @@ export const campaignStatsSchema = z.strictObject({
   ),
 });
 
-/** A vendor (src/functions/domain/vendor.ts `Vendor`). */
+/** A vendor (src/functions/domain/vendor/vendor.ts `Vendor`). */
 export const vendorSchema = z.strictObject({
   vendorId: z.string(),
   name: z.string(),
@@ -59,9 +56,7 @@ export const vendorSchema = z.strictObject({
   createdAt: instant,
 });
 
-/**
- * A vendor with its settlement account and one page of its ledger (src/functions/domain/vendor.ts `vendorSettlement`).
- */
+/** A vendor with its settlement account and one page of its ledger (src/functions/domain/vendor/vendor.ts `vendorSettlement`). */
 export const vendorSettlementSchema = z.extend(vendorSchema, {
   settlement: z.strictObject({ vendorId: z.string(), currency: z.string(), balance: amount, redemptions: count }),
   entries: z.array(
@@ -76,10 +71,7 @@ export const vendorSettlementSchema = z.extend(vendorSchema, {
   nextCursor,
 });
 
-/**
- * A coupon as its owner sees it (src/functions/domain/coupon.ts `CouponView`): EXPIRED once `expiresAt` passed
- * unredeemed.
- */
+/** A coupon as its owner sees it (src/functions/domain/coupon/coupon.ts `CouponView`): EXPIRED once `expiresAt` passed unredeemed. */
 export const couponSchema = z.strictObject({
   couponId: z.string(),
   campaignId: z.string(),
@@ -107,9 +99,7 @@ export const couponSchema = z.strictObject({
 /** One page of the caller's coupons, newest admission first. */
 export const couponPageSchema = z.strictObject({ items: z.array(couponSchema), nextCursor });
 
-/**
- * The answer to an admitted issue request: the coupon is written shortly after (src/functions/domain/issue-coupon.ts).
- */
+/** The answer to an admitted issue request: the coupon is written shortly after (src/functions/domain/admission/issue-coupon.ts). */
 export const issueAcceptedSchema = z.strictObject({
   code: z.literal('ACCEPTED'),
   rank,
@@ -117,7 +107,7 @@ export const issueAcceptedSchema = z.strictObject({
   issueDate: localDate,
 });
 
-/** Counts of one issue day (src/functions/domain/queries.ts `IssuanceCount`). */
+/** Counts of one issue day (src/functions/domain/coupon/queries.ts `IssuanceCount`). */
 export const issuanceCountSchema = z.strictObject({
   issueDate: localDate,
   quota: count,
@@ -128,9 +118,7 @@ export const issuanceCountSchema = z.strictObject({
   asOf: instant,
 });
 
-/**
- * The caller's coupon of an issue day, or its admission while the coupon is written (src/functions/domain/queries.ts).
- */
+/** The caller's coupon of an issue day, or its admission while the coupon is written (src/functions/domain/coupon/queries.ts). */
 export const userCouponSchema = z.union([
   z.strictObject({ status: z.enum(['ISSUED', 'REDEEMED', 'EXPIRED']), coupon: couponSchema }),
   z.strictObject({ status: z.literal('PENDING'), couponId: z.string(), issueDate: localDate, rank }),

@@ -180,7 +180,7 @@ describe('drop day through the local cloud', () => {
       await eventually('five initialized environments', 60_000, async () =>
         (await issueStats()).provisionedStarts === 5 ? true : undefined,
       );
-      // Each warmed up at its INIT (src/functions/domain/warm-up.ts): both campaigns cached, no step failed.
+      // Each warmed up at its INIT (src/functions/domain/admission/warm-up.ts): both campaigns cached, no step failed.
       const warmUps = await eventually('five warm-ups logged', 60_000, async () => {
         const logFile = readdirSync(cloud.logDir).find((f) => /IssueCouponFunction.*\.log$/.test(f));
         const lines = logFile ? readFileSync(path.join(cloud.logDir, logFile), 'utf8').split('\n') : [];

@@ -1,5 +1,5 @@
 import { ADMISSION_MODES } from '../../src/contract/names';
-import { localDateAt } from '../../src/functions/domain/zoned-time';
+import { localDateAt } from '../../src/functions/domain/kernel/zoned-time';
 import { openCampaign, type RunningCloud, startCloudProcess } from '../../tools/local/child-cloud';
 import { guaranteeViolations, readDay, sampleHolders, sinceCleared } from '../support/guarantees';
 import { countByCode, PipelineProbe, sleep, users } from '../support/pipeline';

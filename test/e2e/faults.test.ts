@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { type CampaignDay, couponIdOf } from '../../src/functions/domain/admission';
+import { type CampaignDay, couponIdOf } from '../../src/functions/domain/admission/admission';
 import { call, openCampaign, type RunningCloud, startCloudProcess } from '../../tools/local/child-cloud';
 import { dayOf, PipelineProbe, type PipelineSample, sleep, users } from '../support/pipeline';
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { couponExpiresAt, issueDayOf } from '../../src/functions/domain/campaign';
+import { couponExpiresAt, issueDayOf } from '../../src/functions/domain/campaign/campaign';
 import {
   call,
   middayZone,

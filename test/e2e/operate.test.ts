@@ -1,4 +1,4 @@
-import type { CampaignDay } from '../../src/functions/domain/admission';
+import type { CampaignDay } from '../../src/functions/domain/admission/admission';
 import { call, openCampaign, type RunningCloud, startCloudProcess } from '../../tools/local/child-cloud';
 import { PARKING_TIMEOUT_MS, PipelineProbe } from '../support/pipeline';
 

@@ -3,8 +3,8 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { TABLE_KEYS } from '../../src/contract/names';
 import { DynamoDbCouponStore } from '../../src/functions/adapters/dynamodb/coupon-store';
 import { DynamoDbVendorRepository } from '../../src/functions/adapters/dynamodb/vendor-repository';
-import type { Coupon } from '../../src/functions/domain/coupon';
-import { redeemCoupon, userCoupons } from '../../src/functions/domain/redemption';
+import type { Coupon } from '../../src/functions/domain/coupon/coupon';
+import { redeemCoupon, userCoupons } from '../../src/functions/domain/vendor/redemption';
 import { createAdmissionTable, createCouponTable, localDynamoDbClient } from '../../tools/local/dynamodb-local';
 import { type Emulator, startDynamoDbLocal } from '../../tools/local/emulators';
 

@@ -1,4 +1,4 @@
-import type { CampaignDay } from '../../src/functions/domain/admission';
+import type { CampaignDay } from '../../src/functions/domain/admission/admission';
 import { openCampaign, type RunningCloud, startCloudProcess } from '../../tools/local/child-cloud';
 import { countByCode, PipelineProbe, type PipelineSample } from '../support/pipeline';
 

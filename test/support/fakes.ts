@@ -1,4 +1,4 @@
-import type { CampaignDay } from '../../src/functions/domain/admission';
+import type { CampaignDay } from '../../src/functions/domain/admission/admission';
 import type {
   AdmissionStore,
   AdmitOutcome,
@@ -6,7 +6,7 @@ import type {
   ClaimRequest,
   LedgerEntry,
   ReleaseOutcome,
-} from '../../src/functions/domain/ports';
+} from '../../src/functions/domain/admission/ports';
 
 // In-memory stand-ins for the domain's ports, with the ports' guarantees (one day only).
 

@@ -1,5 +1,5 @@
-import type { CampaignDay } from '../../src/functions/domain/admission';
-import type { LedgerEntry } from '../../src/functions/domain/ports';
+import type { CampaignDay } from '../../src/functions/domain/admission/admission';
+import type { LedgerEntry } from '../../src/functions/domain/admission/ports';
 import { type IssueAnswer, type PipelineProbe, sleep } from './pipeline';
 
 // The five guarantees of a campaign day (test/e2e/exactly-n.test.ts), checked from what the clients were told and

@@ -6,8 +6,8 @@ import { DynamoDbAdmissionStore } from '../../src/functions/adapters/dynamodb/ad
 import { DynamoDbCouponStore } from '../../src/functions/adapters/dynamodb/coupon-store';
 import { RedisAdmissionStore } from '../../src/functions/adapters/redis/admission-store';
 import { queueDepth } from '../../src/functions/adapters/sqs/queue-depth';
-import type { CampaignDay } from '../../src/functions/domain/admission';
-import type { AdmissionStore, LedgerEntry } from '../../src/functions/domain/ports';
+import type { CampaignDay } from '../../src/functions/domain/admission/admission';
+import type { AdmissionStore, LedgerEntry } from '../../src/functions/domain/admission/ports';
 import type { RequestBody } from '../../tools/local/api-client';
 import { call, type RunningCloud } from '../../tools/local/child-cloud';
 import { localId } from './template';
@@ -15,7 +15,7 @@ import { localId } from './template';
 /** One reading of the pipeline's state for a campaign day, see {@link PipelineProbe.sample}. */
 /**
  * How long a test waits for failing admissions to be parked: five receives with exponential backoff
- * (src/functions/domain/backoff.ts, up to 60 s each) to reach the dead-letter queue, then three replay attempts. About
+ * (src/functions/domain/kernel/backoff.ts, up to 60 s each) to reach the dead-letter queue, then three replay attempts. About
  * three minutes on this machine alone; CI runs three end-to-end files at once beside it.
  */
 export const PARKING_TIMEOUT_MS = 360_000;

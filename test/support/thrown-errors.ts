@@ -2,17 +2,17 @@ import * as path from 'node:path';
 import * as ts from 'typescript';
 
 /**
- * Which domain errors (classes of src/functions/domain/errors.ts) each operation of an HTTP handler can throw, read
+ * Which domain errors (classes of src/functions/domain/kernel/errors.ts) each operation of an HTTP handler can throw, read
  * from the code with the TypeScript compiler: the operation's function in `httpHandler(..., {operation: ...})`
  * and every function of src/functions/ it calls, transitively, are searched for `new <Error>(...)`. A call through a
- * port (an interface method, src/functions/domain/ports.ts) follows the same-named method of every class that
+ * port (an interface method, a `ports.ts` of src/functions/domain/) follows the same-named method of every class that
  * implements the interface. An over-approximation (an error constructed on a path the inputs never take counts),
  * never an under-approximation of the errors the code constructs, except through callbacks stored in variables.
  */
 
 const root = path.resolve(__dirname, '..', '..');
 const lambdas = path.join(root, 'src');
-const errorsFile = path.join(lambdas, 'functions', 'domain', 'errors.ts');
+const errorsFile = path.join(lambdas, 'functions', 'domain', 'kernel', 'errors.ts');
 
 /** The operations of every HTTP handler file and the error class names each can throw. */
 export function thrownErrorsByOperation(handlerFiles: readonly string[]): Map<string, Set<string>> {

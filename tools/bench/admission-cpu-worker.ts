@@ -2,12 +2,30 @@ import { createHash } from 'node:crypto';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { ADMIT_SCRIPT, dayKeys } from '../../src/functions/adapters/redis/admission-store';
-import type { AdmissionCpuOptions } from './admission-cpu';
 import { issueEvent, issueFunctionEnv, lambdaContext, reportResult, statusOf } from './issue-harness';
 
 // The worker process of tools/bench/admission-cpu.ts (see there): one variant, the product's issue handler or the
 // minimal handler, in a fresh Node process as an execution environment; `tsx tools/bench/admission-cpu-worker.ts
 // <variant> <campaignId> <endpoint> <options JSON>`.
+
+/** Sizes of the benchmark (tools/bench/admission-cpu.ts); a worker reads them from its arguments. */
+export interface AdmissionCpuOptions {
+  /** Rounds at least; each runs both variants in fresh processes. */
+  readonly rounds: number;
+  /** Rounds at most: after `rounds`, rounds are added while a goal's 95% interval straddles its threshold. */
+  readonly maxRounds: number;
+  /** Admissions per worker before measuring (JIT, connections, the campaign read and the secret). */
+  readonly warmUp: number;
+  /** Admissions measured per worker. */
+  readonly admissions: number;
+  /** Sold-out answers measured per issue worker, answered from the instance's sold-out cache. */
+  readonly soldOut: number;
+  /**
+   * Sold-out answers that (re)fill the sold-out cache (an EVALSHA answering SOLD_OUT, then the day's winners read),
+   * per issue worker: the first after the quota, then one each time the cache's 2 s lapse (the worker waits).
+   */
+  readonly refreshes: number;
+}
 
 /** Figures of one worker, CPU µs per request; the sold-out ones for the issue handler only. */
 export interface WorkerFigures {
@@ -101,7 +119,7 @@ async function worker(variant: Variant, campaignId: string, endpoint: string, op
     soldOutAnswers += batch;
   }
   for (let i = 1; i < options.refreshes; i++) {
-    // The sold-out cache's TTL (src/functions/domain/sold-out-cache.ts).
+    // The sold-out cache's TTL (src/functions/domain/admission/sold-out-cache.ts).
     await new Promise((resolve) => setTimeout(resolve, 2_100));
     await refresh();
   }

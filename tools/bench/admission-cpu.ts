@@ -3,7 +3,17 @@ import IORedis from 'ioredis';
 import { ADMIT_SCRIPT, dayKeys } from '../../src/functions/adapters/redis/admission-store';
 import { startRedisServer } from '../local/emulators';
 import { startUpstashBridge } from '../local/upstash-bridge';
-import { queueUrlOf, SECRET_ID, today, type Variant, type WorkerFigures } from './admission-cpu-worker';
+import {
+  type AdmissionCpuOptions,
+  queueUrlOf,
+  SECRET_ID,
+  today,
+  type Variant,
+  type WorkerFigures,
+} from './admission-cpu-worker';
+
+export type { AdmissionCpuOptions } from './admission-cpu-worker';
+
 import { startAwsStub } from './aws-stub';
 import { benchCampaign, runWorker } from './issue-harness';
 import { clearOfNoise, type RoundsSummary, summarizeRounds } from './stats';
@@ -18,25 +28,6 @@ import { clearOfNoise, type RoundsSummary, summarizeRounds } from './stats';
 // the parent process, so their CPU is not the worker's. Same keys, arguments and message body sizes. The issue
 // worker runs the real handler module with the real composition root (its campaign read and the Upstash secret
 // answered by the stub), Redis mode.
-
-/** Sizes of the benchmark. */
-export interface AdmissionCpuOptions {
-  /** Rounds at least; each runs both variants in fresh processes. */
-  readonly rounds: number;
-  /** Rounds at most: after `rounds`, rounds are added while a goal's 95% interval straddles its threshold. */
-  readonly maxRounds: number;
-  /** Admissions per worker before measuring (JIT, connections, the campaign read and the secret). */
-  readonly warmUp: number;
-  /** Admissions measured per worker. */
-  readonly admissions: number;
-  /** Sold-out answers measured per issue worker, answered from the instance's sold-out cache. */
-  readonly soldOut: number;
-  /**
-   * Sold-out answers that (re)fill the sold-out cache (an EVALSHA answering SOLD_OUT, then the day's winners read),
-   * per issue worker: the first after the quota, then one each time the cache's 2 s lapse (the worker waits).
-   */
-  readonly refreshes: number;
-}
 
 /** The full run's sizes. */
 export const ADMISSION_CPU_DEFAULTS: AdmissionCpuOptions = {

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
+import type { BenchReport } from './bench-report';
 import { pipelineCharts } from './pipeline-report';
 import { type ChartSpec, writeSvg } from './plot';
-import type { BenchReport } from './run';
 
 // The charts BENCHMARKS.md shows, one or more per question (Q1 to Q5), drawn from a run's report (so a saved
 // run.json re-renders them: `npm run bench -- --charts-from docs/bench/run.json`). Each is a Vega-Lite spec whose

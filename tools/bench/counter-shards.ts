@@ -1,8 +1,8 @@
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbAdmissionStore } from '../../src/functions/adapters/dynamodb/admission-store';
-import { systemClock } from '../../src/functions/domain/clock';
-import type { AdmitOutcome } from '../../src/functions/domain/ports';
-import { SoldOutCache } from '../../src/functions/domain/sold-out-cache';
+import type { AdmitOutcome } from '../../src/functions/domain/admission/ports';
+import { SoldOutCache } from '../../src/functions/domain/admission/sold-out-cache';
+import { systemClock } from '../../src/functions/domain/kernel/clock';
 import { createAdmissionTable, localDynamoDbClient } from '../local/dynamodb-local';
 import { startDynamoDbLocal } from '../local/emulators';
 import { workload } from './admission-strategies';

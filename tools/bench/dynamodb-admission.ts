@@ -3,8 +3,8 @@ import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@
 import { COUNTER_SK, dayPk, userSk } from '../../src/functions/adapters/dynamodb/admission-keys';
 import { DynamoDbAdmissionLedger, DynamoDbAdmissionStore } from '../../src/functions/adapters/dynamodb/admission-store';
 import { isConditionalCheckFailed } from '../../src/functions/adapters/dynamodb/transaction';
-import type { CampaignDay } from '../../src/functions/domain/admission';
-import type { AdmitOutcome, AdmitRequest } from '../../src/functions/domain/ports';
+import type { CampaignDay } from '../../src/functions/domain/admission/admission';
+import type { AdmitOutcome, AdmitRequest } from '../../src/functions/domain/admission/ports';
 import { createAdmissionTable, localDynamoDbClient } from '../local/dynamodb-local';
 import { startDynamoDbLocal } from '../local/emulators';
 import { workload } from './admission-strategies';

@@ -3,7 +3,7 @@ import autocannon from 'autocannon';
 import type { AdmissionMode } from '../../src/contract/names';
 import type { ApiClient } from '../local/api-client';
 import { openCampaign, type RunningCloud, startCloudProcess } from '../local/child-cloud';
-import { backendCalls } from './local-bench';
+import { backendCalls, type RequestPart } from './local-bench';
 import { type Latency, latency } from './stats';
 
 /** One load run through HTTP with autocannon. */
@@ -63,12 +63,6 @@ interface ModeResult {
 export interface EndToEndResult {
   readonly bareServer: HttpRun;
   readonly modes: ModeResult[];
-}
-
-/** The varying part of request i: its body and extra headers (the caller's bearer token). */
-export interface RequestPart {
-  readonly body?: string;
-  readonly headers?: Record<string, string>;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import type { Campaign } from '../../src/functions/domain/campaign';
+import type { Campaign } from '../../src/functions/domain/campaign/campaign';
 
 // What the benchmark that runs the issue function's handler in a worker process (Q3: tools/bench/admission-cpu.ts)
 // shares with its worker (tools/bench/admission-cpu-worker.ts): the worker's spawn and its one-line JSON answer, the

@@ -1,10 +1,15 @@
 import type { RequestBody } from '../local/api-client';
 import type { ChaosConfig } from '../local/chaos';
 import { call, type RunningCloud } from '../local/child-cloud';
-import type { RequestPart } from './end-to-end';
 
 // What the benchmarks that drive a local cloud (tools/bench/why-a-queue.ts, tools/bench/opening-second.ts) do to it, through
 // its API and its `/_local/*` control endpoints (tools/local/control.ts).
+
+/** The varying part of request i: its body and extra headers (the caller's bearer token). */
+export interface RequestPart {
+  readonly body?: string;
+  readonly headers?: Record<string, string>;
+}
 
 /** The logical id of the function whose id contains `name` (e.g. `IssueCouponFunction`). @throws Error if none. */
 export function functionId(cloud: RunningCloud, name: string): string {

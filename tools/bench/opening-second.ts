@@ -1,7 +1,16 @@
 import { call, openCampaign, type RunningCloud, startCloudProcess } from '../local/child-cloud';
 import type { LocalFiring } from '../local/scheduler';
-import { fire, type HttpRun, type RequestPart } from './end-to-end';
-import { countsOf, createCampaign, functionId, functionStats, poll, updateCode, usersOf } from './local-bench';
+import { fire, type HttpRun } from './end-to-end';
+import {
+  countsOf,
+  createCampaign,
+  functionId,
+  functionStats,
+  poll,
+  type RequestPart,
+  updateCode,
+  usersOf,
+} from './local-bench';
 import { CHART_SIZE, type ChartSpec } from './plot';
 import { percentile } from './stats';
 
@@ -13,11 +22,11 @@ import { percentile } from './stats';
  * fauxqs and the Upstash bridge are always warm on AWS), and then every issue function environment is retired
  * (`POST /_local/functions/<id>/code` with no change: the next invocations start cold). The cold run fires at a
  * campaign without `prewarm`. Its environments are retired again, and a campaign with `prewarm` is created:
- * being open already, its create puts the product's one-time `now` schedule (src/functions/domain/prewarm.ts,
+ * being open already, its create puts the product's one-time `now` schedule (src/functions/domain/drop-plan/prewarm.ts,
  * prewarmSchedules) a minute later into the local Scheduler, which invokes the pre-warm applier, which sets the
  * issue alias's provisioned concurrency through the local Lambda API, which starts and initializes that many
  * environments (tools/local/lambda-runtime.ts setProvisioned), each running the issue function's warm-up at INIT
- * (`AWS_LAMBDA_INITIALIZATION_TYPE=provisioned-concurrency`, src/functions/domain/warm-up.ts). With `trigger: 'applier'` (smoke sizes) the benchmark
+ * (`AWS_LAMBDA_INITIALIZATION_TYPE=provisioned-concurrency`, src/functions/domain/admission/warm-up.ts). With `trigger: 'applier'` (smoke sizes) the benchmark
  * invokes the same applier function itself instead of waiting up to a minute for the Scheduler; either way the
  * warm environments come from the product's applier, never from the benchmark. The warm run fires once they have
  * all finished INIT (on a real drop the raise comes `leadMinutes` before the opening).

@@ -1,6 +1,6 @@
+import type { BenchReport, Goal } from './bench-report';
 import { openingSecondChart } from './opening-second';
 import type { ChartSpec } from './plot';
-import type { BenchReport, Goal } from './run';
 import { markdownTable } from './stats';
 import { runOf, whyQueueChart } from './why-a-queue';
 

@@ -1,13 +1,13 @@
-import { CAPACITY } from '../../src/functions/domain/capacity';
+import { CAPACITY } from '../../src/functions/domain/drop-plan/capacity';
 import {
   type AdmissionCpuOptions,
   type AdmissionCpuResult,
   billedFloorGbSecondsPer100k,
   gbSecondsPer100k,
 } from './admission-cpu';
+import type { BenchReport } from './bench-report';
 import { formatDynamoDbAdmission } from './dynamodb-admission';
 import { formatPipeline } from './pipeline-report';
-import type { BenchReport } from './run';
 import { markdownTable, type RoundsSummary } from './stats';
 
 /** µs as read: whole above 100, one decimal below. */

@@ -1,46 +1,21 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
-import {
-  ADMISSION_CPU_DEFAULTS,
-  ADMISSION_CPU_GOALS,
-  type AdmissionCpuOptions,
-  type AdmissionCpuResult,
-  benchAdmissionCpu,
-} from './admission-cpu';
-import {
-  ADMISSION_DEFAULTS,
-  type AdmissionBenchOptions,
-  type AdmissionRatio,
-  benchAdmissionStrategies,
-  type StrategySummary,
-} from './admission-strategies';
+import { ADMISSION_CPU_DEFAULTS, ADMISSION_CPU_GOALS, benchAdmissionCpu } from './admission-cpu';
+import { ADMISSION_DEFAULTS, benchAdmissionStrategies } from './admission-strategies';
+import type { BenchReport, BenchSizes, Goal } from './bench-report';
 import { writeCharts } from './charts';
-import { benchColdStart, COLD_START_GOALS, type ColdStartResult } from './cold-start';
-import {
-  benchCounterShards,
-  COUNTER_SHARD_DEFAULTS,
-  type CounterShardOptions,
-  type ShardRunResult,
-} from './counter-shards';
-import {
-  benchDynamoDbAdmission,
-  DYNAMODB_ADMISSION_DEFAULTS,
-  type DynamoDbAdmissionOptions,
-  type DynamoDbAdmissionResult,
-} from './dynamodb-admission';
-import { benchEndToEnd, END_TO_END_DEFAULTS, type EndToEndOptions, type EndToEndResult } from './end-to-end';
-import {
-  benchOpeningSecond,
-  OPENING_SECOND_DEFAULTS,
-  type OpeningSecondOptions,
-  type OpeningSecondResult,
-} from './opening-second';
+import { benchColdStart, COLD_START_GOALS } from './cold-start';
+import { benchCounterShards, COUNTER_SHARD_DEFAULTS } from './counter-shards';
+import { benchDynamoDbAdmission, DYNAMODB_ADMISSION_DEFAULTS } from './dynamodb-admission';
+import { benchEndToEnd, END_TO_END_DEFAULTS } from './end-to-end';
+import { benchOpeningSecond, OPENING_SECOND_DEFAULTS } from './opening-second';
 import { pipelineGoals } from './pipeline-report';
 import { formatReport } from './report';
 import { clearOfNoise, formatRounds } from './stats';
-import { benchWhyQueue, WHY_QUEUE_DEFAULTS, type WhyQueueOptions, type WhyQueueResult } from './why-a-queue';
+import { benchWhyQueue, WHY_QUEUE_DEFAULTS } from './why-a-queue';
 
+export type { BenchReport, BenchSizes, Goal } from './bench-report';
 export { formatReport } from './report';
 
 /** The benchmarks `npm run bench` knows, in the order they run. */
@@ -55,18 +30,6 @@ export const BENCHMARKS = [
   'end-to-end',
 ] as const;
 export type BenchmarkName = (typeof BENCHMARKS)[number];
-
-/** Sizes of every benchmark. */
-export interface BenchSizes {
-  readonly admission: AdmissionBenchOptions;
-  readonly admissionCpu: AdmissionCpuOptions;
-  readonly coldStartRuns: number;
-  readonly shards: CounterShardOptions;
-  readonly dynamodbAdmission: DynamoDbAdmissionOptions;
-  readonly endToEnd: EndToEndOptions;
-  readonly whyQueue: WhyQueueOptions;
-  readonly openingSecond: OpeningSecondOptions;
-}
 
 /** The full run's sizes (`npm run bench`, BENCHMARKS.md). */
 export const FULL_SIZES: BenchSizes = {
@@ -109,40 +72,6 @@ export const SMOKE_SIZES: BenchSizes = {
   },
   openingSecond: { requests: 300, quota: 100, connections: 8, environments: 4, trigger: 'applier' },
 };
-
-/** A goal of a benchmark and whether this run met it. */
-export interface Goal {
-  /** The question it answers (BENCHMARKS.md, Q1 to Q5), e.g. `Q3`; unset for a goal of no question. */
-  readonly question?: string;
-  readonly goal: string;
-  readonly measured: string;
-  readonly met: boolean;
-  /**
-   * For a median over rounds: whether its 95% interval lies on one side of the threshold (stats.ts
-   * clearOfNoise); false says the verdict is within this machine's noise. Unset for a single measurement.
-   */
-  readonly clear?: boolean;
-}
-
-/** Everything one `npm run bench` measured. */
-export interface BenchReport {
-  readonly date: string;
-  readonly machine: { cpus: number; cpuModel: string; memoryGiB: number; node: string; platform: string };
-  readonly sizes: BenchSizes;
-  readonly admission?: StrategySummary[];
-  /** Q4's goal ratios, per transport, over the rounds at the goal concurrency. */
-  readonly admissionRatios?: AdmissionRatio[];
-  /** Q3. */
-  readonly admissionCpu?: AdmissionCpuResult;
-  readonly coldStart?: ColdStartResult[];
-  readonly shards?: ShardRunResult[];
-  /** Q4 in DynamoDB mode: the bare counter, the previous two writes, the transaction. */
-  readonly dynamodbAdmission?: DynamoDbAdmissionResult;
-  readonly endToEnd?: EndToEndResult;
-  readonly whyQueue?: WhyQueueResult;
-  readonly openingSecond?: OpeningSecondResult;
-  readonly goals: Goal[];
-}
 
 /** The goals of Q1 to Q5, checked against what was measured (only for the benchmarks that ran). */
 export function checkGoals(report: Omit<BenchReport, 'goals'>): Goal[] {

@@ -5,13 +5,14 @@ import { ENV } from '../../src/contract/names';
 import { openCampaign, type RunningCloud, startCloudProcess } from '../local/child-cloud';
 import { DEFAULT_FUNCTION_CONCURRENCY } from '../local/provision/functions';
 import { buildDirectIssue } from './direct-issue/build';
-import { fire, type HttpRun, type RequestPart } from './end-to-end';
+import { fire, type HttpRun } from './end-to-end';
 import {
   backendCalls,
   countsOf,
   createCampaign,
   functionId,
   poll,
+  type RequestPart,
   setChaos,
   tableName,
   updateCode,

@@ -1,11 +1,31 @@
 import type { DynamoDbCouponStore } from '../../src/functions/adapters/dynamodb/coupon-store';
 import type { DynamoDbFailedEventStore } from '../../src/functions/adapters/dynamodb/failed-event-store';
-import { type CampaignDay, couponIdOf } from '../../src/functions/domain/admission';
-import type { AdmissionStore } from '../../src/functions/domain/ports';
+import { type CampaignDay, couponIdOf } from '../../src/functions/domain/admission/admission';
+import type { AdmissionStore } from '../../src/functions/domain/admission/ports';
 import type { FaultPlan } from './faults';
-import type { Answer, RunReport } from './run';
 
 // The five guarantees of RELIABILITY.md, checked on what the backends hold once a run has settled.
+
+/** What a user was answered: the HTTP outcome of one issue request, or no answer when its function crashed. */
+export type Answer =
+  | 'ACCEPTED'
+  | 'SOLD_OUT'
+  | 'ALREADY_ISSUED'
+  | 'UNAVAILABLE'
+  | 'OUTCOME_UNKNOWN'
+  | 'CRASHED'
+  | string;
+
+/** The outcome of one run: the guarantees it broke (empty when none) and what happened. */
+export interface RunReport {
+  readonly violations: string[];
+  readonly answers: Record<string, Answer[]>;
+  readonly ledger: number;
+  readonly counter: number;
+  readonly persisted: number;
+  readonly injected: Record<string, number>;
+  readonly parked: number;
+}
 
 /** How long after the faults clear new users keep asking (guarantee 2's bound), ms. */
 export const DEMAND_AFTER_CLEAR_MS = 10_000;

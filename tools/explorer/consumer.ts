@@ -1,12 +1,12 @@
-import type { AdmissionMessage } from '../../src/functions/domain/admission';
+import type { AdmissionMessage } from '../../src/functions/domain/admission/admission';
+import { parseAdmissionMessage } from '../../src/functions/domain/coupon/admission-message';
 import {
   type ApplyAdmissionDeps,
   type ApplyOutcome,
   applyAdmissions,
   outcomeOfRecord,
-  parseAdmissionMessage,
-} from '../../src/functions/domain/coupon';
-import type { CouponStore } from '../../src/functions/domain/ports';
+} from '../../src/functions/domain/coupon/apply-admission';
+import type { CouponStore } from '../../src/functions/domain/coupon/ports';
 import type { SqsModel } from './sqs-model';
 
 /**

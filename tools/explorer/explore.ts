@@ -1,8 +1,9 @@
 import fc from 'fast-check';
 import type { AdmissionMode } from '../../src/contract/names';
 import type { Backends } from './backends';
+import type { RunReport } from './checks';
 import { Quiescence } from './quiescence';
-import { type RunReport, runWorkload, STEP_MS, schedulerAct, workloadArbitrary } from './run';
+import { runWorkload, STEP_MS, schedulerAct, workloadArbitrary } from './run';
 
 // The fault explorer's property: for every generated workload, fault plan and interleaving, the five guarantees
 // hold (tools/explorer/run.ts checks them). A failure is reported with fast-check's seed and path, which replay it, and

@@ -13,17 +13,17 @@ import { RedisAdmissionStore } from '../../src/functions/adapters/redis/admissio
 import { SqsDeadLetterSource } from '../../src/functions/adapters/sqs/dead-letter-source';
 import { SqsIssueQueue } from '../../src/functions/adapters/sqs/issue-queue';
 import { queueDepth } from '../../src/functions/adapters/sqs/queue-depth';
-import type { CampaignDay } from '../../src/functions/domain/admission';
-import type { Campaign } from '../../src/functions/domain/campaign';
-import { issueDayOf } from '../../src/functions/domain/campaign';
-import { DomainError } from '../../src/functions/domain/errors';
-import { issueCoupon } from '../../src/functions/domain/issue-coupon';
-import type { AdmissionStore } from '../../src/functions/domain/ports';
-import { reconcile } from '../../src/functions/domain/reconcile';
-import { replayDeadLetters } from '../../src/functions/domain/replay';
-import { SoldOutCache } from '../../src/functions/domain/sold-out-cache';
+import type { CampaignDay } from '../../src/functions/domain/admission/admission';
+import { issueCoupon } from '../../src/functions/domain/admission/issue-coupon';
+import type { AdmissionStore } from '../../src/functions/domain/admission/ports';
+import { SoldOutCache } from '../../src/functions/domain/admission/sold-out-cache';
+import type { Campaign } from '../../src/functions/domain/campaign/campaign';
+import { issueDayOf } from '../../src/functions/domain/campaign/campaign';
+import { reconcile } from '../../src/functions/domain/failed-events/reconcile';
+import { replayDeadLetters } from '../../src/functions/domain/failed-events/replay';
+import { DomainError } from '../../src/functions/domain/kernel/errors';
 import type { Backends } from './backends';
-import { check, DEMAND_AFTER_CLEAR_MS } from './checks';
+import { type Answer, check, DEMAND_AFTER_CLEAR_MS, type RunReport } from './checks';
 import { consumeBatch } from './consumer';
 import { FaultPlan, type FaultRule, faultRule, type Outage, outageArbitrary, seededRandom } from './faults';
 import type { Quiescence } from './quiescence';
@@ -76,27 +76,6 @@ export function workloadArbitrary(modes: readonly AdmissionMode[] = ADMISSION_MO
     faults: fc.array(faultRule(FAULT_WINDOW_CALLS), { maxLength: 4 }),
     seed: fc.integer(),
   });
-}
-
-/** What a user was answered: the HTTP outcome of one issue request, or no answer when its function crashed. */
-export type Answer =
-  | 'ACCEPTED'
-  | 'SOLD_OUT'
-  | 'ALREADY_ISSUED'
-  | 'UNAVAILABLE'
-  | 'OUTCOME_UNKNOWN'
-  | 'CRASHED'
-  | string;
-
-/** The outcome of one run: the guarantees it broke (empty when none) and what happened. */
-export interface RunReport {
-  readonly violations: string[];
-  readonly answers: Record<string, Answer[]>;
-  readonly ledger: number;
-  readonly counter: number;
-  readonly persisted: number;
-  readonly injected: Record<string, number>;
-  readonly parked: number;
 }
 
 /** Virtual ms the clock advances per released task. */

@@ -46,7 +46,7 @@ const operationFaultSchema = z
      * The error returned, one the real service returns. Retryable: DynamoDB InternalServerError (500, the default)
      * or ProvisionedThroughputExceededException / ThrottlingException (400); SQS InternalError (500, the default)
      * or ServiceUnavailable (503). Not retryable: DynamoDB AccessDeniedException (400), as when a function's role
-     * lost a permission (the replay parks what fails with it, src/functions/domain/replay.ts isRetryable).
+     * lost a permission (the replay parks what fails with it, src/functions/domain/failed-events/replay.ts isRetryable).
      */
     error: z
       .enum([

@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject } from 'zod-openapi';
 import packageJson from '../../../package.json';
-import { type DomainError, ForbiddenError, UnavailableError } from '../../functions/domain/errors';
+import { type DomainError, ForbiddenError, UnavailableError } from '../../functions/domain/kernel/errors';
 import {
   API_CONTRACT,
   type DomainErrorClass,

@@ -1,7 +1,8 @@
 import { ENV, HANDLERS } from '../../contract/names';
-import { statsQuerySchema } from '../../contract/requests';
+import { dryRunQuerySchema, statsQuerySchema } from '../../contract/requests';
 import { localDateSchema } from '../../contract/rules';
-import { campaignDefinitionSchema, campaignUpdateSchema } from '../domain/campaign';
+import { MAX_WINNERS_PAGE, winnersCsv, winnersQuerySchema } from '../../contract/winners';
+import { campaignDefinitionSchema, campaignUpdateSchema } from '../domain/campaign/campaign';
 import {
   campaignStats,
   closeCampaign,
@@ -9,13 +10,12 @@ import {
   dryRunCreate,
   dryRunUpdate,
   updateCampaign,
-} from '../domain/campaign-admin';
-import type { DeployedCapacity } from '../domain/capacity';
-import { systemClock } from '../domain/clock';
-import { dryRunQuerySchema } from '../domain/drop-plan';
-import { InvalidRequestError } from '../domain/errors';
-import { campaignOrThrow } from '../domain/queries';
-import { dayWinners, MAX_WINNERS_PAGE, winnersCsv, winnersQuerySchema } from '../domain/winners';
+} from '../domain/campaign/campaign-admin';
+import { campaignOrThrow } from '../domain/campaign/campaign-lookup';
+import { dayWinners } from '../domain/coupon/winners';
+import type { DeployedCapacity } from '../domain/drop-plan/capacity';
+import { systemClock } from '../domain/kernel/clock';
+import { InvalidRequestError } from '../domain/kernel/errors';
 import {
   admissionStoreFactory,
   campaignRepository,
@@ -65,8 +65,8 @@ const campaignIdOf = (event: HttpEvent) => parseWith(identifierSchema, event.pat
  * - `GET /v1/admin/campaigns/{campaignId}/stats?from=&to=` -> 200 `{campaignId, days: [{issueDate, quota,
  *   admitted, persisted, redeemed, parked}]}`.
  * - `GET /v1/admin/campaigns/{campaignId}/days/{issueDate}/winners?limit=&cursor=` -> 200 winnersResponseSchema
- *   (src/functions/domain/winners.ts); with `accept: text/csv`, the page as CSV with the totals in `x-quota`,
- *   `x-admitted`, `x-persisted` and the next page's cursor in `x-next-cursor`; 404 CAMPAIGN_NOT_FOUND.
+ *   (src/contract/winners.ts); with `accept: text/csv`, the page as CSV with the totals in `x-quota`, `x-admitted`,
+ *   `x-persisted` and the next page's cursor in `x-next-cursor`; 404 CAMPAIGN_NOT_FOUND.
  */
 export const handler = httpHandler(HANDLERS.adminCampaigns, {
   createCampaign: async (event) => {

@@ -1,13 +1,8 @@
+import { campaignDayRedriveSchema, failedEventsQuerySchema } from '../../contract/failed-events';
 import { ENV, HANDLERS } from '../../contract/names';
-import { systemClock } from '../domain/clock';
-import type { AdmissionStore } from '../domain/ports';
-import {
-  campaignDayRedriveSchema,
-  failedEventsQuerySchema,
-  listFailedEvents,
-  redriveCampaignDay,
-  redriveFailedEvent,
-} from '../domain/redrive';
+import type { AdmissionStore } from '../domain/admission/ports';
+import { listFailedEvents, redriveCampaignDay, redriveFailedEvent } from '../domain/failed-events/redrive';
+import { systemClock } from '../domain/kernel/clock';
 import { admissionStoreFactory, campaignRepository, failedEventStore, issueQueue } from '../runtime/adapters';
 import { loadConfig } from '../runtime/config';
 import { identifierSchema, json, parseJsonBody, parsePageQuery, parseWith } from '../runtime/http';
@@ -30,8 +25,8 @@ const deps = {
 };
 
 /**
- * Failed events and their redrive (src/functions/domain/redrive.ts); every route needs an IAM (SigV4-signed) caller,
- * 403 FORBIDDEN otherwise, whose ARN is recorded as `redrivenBy`:
+ * Failed events and their redrive (src/functions/domain/failed-events/redrive.ts); every route needs an IAM (SigV4-signed) caller, 403
+ * FORBIDDEN otherwise, whose ARN is recorded as `redrivenBy`:
  * - `GET /v1/admin/failed-events?campaignId=&issueDate=&status=&limit=&cursor=` -> 200 `{items, nextCursor?}`
  *   (failedEventsResponseSchema); 400 for a bad filter or cursor.
  * - `POST /v1/admin/failed-events/{failedEventId}/redrive` -> 200 with the record, now REDRIVEN; 404

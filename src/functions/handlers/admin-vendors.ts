@@ -1,7 +1,8 @@
 import { HANDLERS } from '../../contract/names';
 import { entityIdSchema } from '../../contract/rules';
-import { systemClock } from '../domain/clock';
-import { createVendor, vendorDefinitionSchema, vendorSettlement } from '../domain/vendor';
+import { systemClock } from '../domain/kernel/clock';
+import { vendorDefinitionSchema } from '../domain/vendor/vendor';
+import { createVendor, vendorSettlement } from '../domain/vendor/vendor-admin';
 import { vendorRepository } from '../runtime/adapters';
 import { loadConfig } from '../runtime/config';
 import { json, parseJsonBody, parsePageQuery, parseWith } from '../runtime/http';

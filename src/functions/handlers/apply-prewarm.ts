@@ -1,5 +1,5 @@
-import { systemClock } from '../domain/clock';
-import { applyPrewarm } from '../domain/prewarm';
+import { applyPrewarm } from '../domain/drop-plan/apply-prewarm';
+import { systemClock } from '../domain/kernel/clock';
 import { campaignRepository, issueProvisionedConcurrency } from '../runtime/adapters';
 import { loadConfig } from '../runtime/config';
 import { instrumented, logger } from '../runtime/powertools';
@@ -16,7 +16,7 @@ interface PrewarmEvent {
 
 /**
  * Invoked by the campaigns' pre-warm schedules (EventBridge Scheduler): sets the provisioned concurrency of the
- * issue function's alias to the sum of every open or opening window's share (src/functions/domain/prewarm.ts,
+ * issue function's alias to the sum of every open or opening window's share (src/functions/domain/drop-plan/prewarm.ts,
  * applyPrewarm), whichever schedule fired. The only function allowed to change it.
  * @throws when the campaign table or the Lambda API fails (Scheduler retries).
  */

@@ -2,11 +2,12 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { METRIC } from '../../contract/names';
-import type { AdmissionMessage } from '../domain/admission';
-import { retryDelaySeconds } from '../domain/backoff';
-import { systemClock } from '../domain/clock';
-import { type ApplyOutcome, applyAdmissions, outcomeOfRecord, parseAdmissionMessage } from '../domain/coupon';
-import type { AdmissionStore } from '../domain/ports';
+import type { AdmissionMessage } from '../domain/admission/admission';
+import type { AdmissionStore } from '../domain/admission/ports';
+import { parseAdmissionMessage } from '../domain/coupon/admission-message';
+import { type ApplyOutcome, applyAdmissions, outcomeOfRecord } from '../domain/coupon/apply-admission';
+import { retryDelaySeconds } from '../domain/kernel/backoff';
+import { systemClock } from '../domain/kernel/clock';
 import { admissionLedgerFactory, cachedCampaignRepository, couponStore, issueQueueRetries } from '../runtime/adapters';
 import { loadConfig } from '../runtime/config';
 import { instrumented, logger, metrics } from '../runtime/powertools';
@@ -56,8 +57,8 @@ async function writeTogether(messages: readonly AdmissionMessage[]): Promise<Map
 }
 
 /**
- * Shows the failed records again after a backoff that grows with their receive count (src/functions/domain/backoff.ts)
- * instead of the queue's visibility timeout; a failure here only leaves them the queue's timeout.
+ * Shows the failed records again after a backoff that grows with their receive count (src/functions/domain/kernel/backoff.ts) instead
+ * of the queue's visibility timeout; a failure here only leaves them the queue's timeout.
  */
 async function backOff(event: SQSEvent, failedIds: readonly string[]): Promise<void> {
   const failed = new Set(failedIds);

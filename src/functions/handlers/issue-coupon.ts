@@ -2,11 +2,11 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import * as z from 'zod/mini';
 import { ENV, HANDLERS, ISSUE_OUTCOME_METRICS, METRIC, type MetricName } from '../../contract/names';
-import { systemClock } from '../domain/clock';
-import { DomainError } from '../domain/errors';
-import { issueCoupon } from '../domain/issue-coupon';
-import { SoldOutCache } from '../domain/sold-out-cache';
-import { warmUpInstance } from '../domain/warm-up';
+import { issueCoupon } from '../domain/admission/issue-coupon';
+import { SoldOutCache } from '../domain/admission/sold-out-cache';
+import { warmUpInstance } from '../domain/admission/warm-up';
+import { systemClock } from '../domain/kernel/clock';
+import { DomainError } from '../domain/kernel/errors';
 import { admissionStoreFactory, cachedCampaignRepository, issueQueue } from '../runtime/adapters';
 import { loadConfig } from '../runtime/config';
 import { deadlineOf } from '../runtime/deadline';
@@ -23,7 +23,7 @@ const issueBodySchema = z.strictObject(callerFields(authMode));
 const campaigns = cachedCampaignRepository(config);
 const admissions = admissionStoreFactory(config);
 const queue = issueQueue(config);
-/** This instance's memory of sold-out days (src/functions/domain/sold-out-cache.ts). */
+/** This instance's memory of sold-out days (src/functions/domain/admission/sold-out-cache.ts). */
 const soldOut = new SoldOutCache(systemClock);
 
 /**
@@ -57,10 +57,10 @@ export const handler = httpHandler(HANDLERS.issue, {
 
 /**
  * The function's INIT step, awaited by its ES module entry (issue-coupon.entry.mjs) before Lambda counts the
- * environment ready: in an environment started by provisioned concurrency, the warm-up of
- * src/functions/domain/warm-up.ts (secret, clients, connections, Lua scripts, the open and opening campaigns cached) so
- * the pre-warmed environment's first request does none of it; nothing in an on-demand one, whose INIT a request is
- * waiting for. Never throws: what fails is logged and done lazily by the request path.
+ * environment ready: in an environment started by provisioned concurrency, the warm-up of src/functions/domain/admission/warm-up.ts
+ * (secret, clients, connections, Lua scripts, the open and opening campaigns cached) so the pre-warmed
+ * environment's first request does none of it; nothing in an on-demand one, whose INIT a request is waiting for.
+ * Never throws: what fails is logged and done lazily by the request path.
  */
 export async function init(): Promise<void> {
   if (!provisionedInit()) return;

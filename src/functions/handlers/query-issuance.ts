@@ -1,8 +1,8 @@
 import { ENV, HANDLERS } from '../../contract/names';
 import { issueDayQuerySchema } from '../../contract/requests';
-import { systemClock } from '../domain/clock';
-import { ForbiddenError } from '../domain/errors';
-import { issuanceCount, userCoupon } from '../domain/queries';
+import { issuanceCount, userCoupon } from '../domain/coupon/queries';
+import { systemClock } from '../domain/kernel/clock';
+import { ForbiddenError } from '../domain/kernel/errors';
 import { admissionStoreFactory, cachedCampaignRepository, couponStore } from '../runtime/adapters';
 import { loadConfig } from '../runtime/config';
 import { identifierSchema, json, parseWith } from '../runtime/http';

@@ -1,8 +1,8 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { ENV, METRIC } from '../../contract/names';
-import { systemClock } from '../domain/clock';
-import { type DayReconciliation, reconcile } from '../domain/reconcile';
-import { type ReplaySummary, replayDeadLetters } from '../domain/replay';
+import { type DayReconciliation, reconcile } from '../domain/failed-events/reconcile';
+import { type ReplaySummary, replayDeadLetters } from '../domain/failed-events/replay';
+import { systemClock } from '../domain/kernel/clock';
 import {
   admissionLedgerFactory,
   campaignRepository,

@@ -1,7 +1,8 @@
 import * as z from 'zod/mini';
 import { ENV, HANDLERS } from '../../contract/names';
-import { systemClock } from '../domain/clock';
-import { redeemBodyFields, redeemCoupon, userCoupons } from '../domain/redemption';
+import { redeemBodyFields } from '../../contract/requests';
+import { systemClock } from '../domain/kernel/clock';
+import { redeemCoupon, userCoupons } from '../domain/vendor/redemption';
 import { couponStore } from '../runtime/adapters';
 import { loadConfig } from '../runtime/config';
 import { identifierSchema, json, parseJsonBody, parsePageQuery, parseWith } from '../runtime/http';

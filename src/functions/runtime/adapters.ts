@@ -18,21 +18,14 @@ import { SqsDeadLetterSource } from '../adapters/sqs/dead-letter-source';
 import { SqsIssueQueue } from '../adapters/sqs/issue-queue';
 import { queueDepth } from '../adapters/sqs/queue-depth';
 import { type RetryLater, retryLater } from '../adapters/sqs/retry-later';
-import { systemClock } from '../domain/clock';
-import { UnavailableError } from '../domain/errors';
-import type {
-  AdmissionLedger,
-  AdmissionStore,
-  CampaignRepository,
-  CouponLookup,
-  CouponStore,
-  DeadLetterSource,
-  FailedEventStore,
-  IssueQueue,
-  PrewarmScheduler,
-  ProvisionedConcurrency,
-  VendorRepository,
-} from '../domain/ports';
+import type { AdmissionLedger, AdmissionStore, IssueQueue } from '../domain/admission/ports';
+import type { CampaignRepository } from '../domain/campaign/ports';
+import type { CouponLookup, CouponStore } from '../domain/coupon/ports';
+import type { PrewarmScheduler, ProvisionedConcurrency } from '../domain/drop-plan/ports';
+import type { DeadLetterSource, FailedEventStore } from '../domain/failed-events/ports';
+import { systemClock } from '../domain/kernel/clock';
+import { UnavailableError } from '../domain/kernel/errors';
+import type { VendorRepository } from '../domain/vendor/ports';
 import { type Env, requiredString } from './config';
 import { invocationSignal } from './deadline';
 

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import '../domain/zod-messages';
+import '../domain/kernel/zod-messages';
 import { ADMISSION_MODES, DEFAULTS, ENV, FUNCTION_AUTH_MODES, type FunctionRole } from '../../contract/names';
 
 /** A non-empty string (a table name, a queue URL). */
@@ -36,8 +36,7 @@ const VARIABLES = {
   [ENV.ADMISSION_RETENTION_DAYS]: integerVariable(1, DEFAULTS.admissionRetentionDays),
   /**
    * Replay attempts before a message failing with a non-retryable error is parked; default 3 (one per scheduled
-   * run). Default DEFAULTS.maxReplayAttempts. Retryable failures are never parked (src/functions/domain/replay.ts
-   * isRetryable).
+   * run). Default DEFAULTS.maxReplayAttempts. Retryable failures are never parked (src/functions/domain/failed-events/replay.ts isRetryable).
    */
   [ENV.MAX_REPLAY_ATTEMPTS]: integerVariable(1, DEFAULTS.maxReplayAttempts),
   /**

@@ -1,5 +1,5 @@
 import type { Context } from 'aws-lambda';
-import type { Deadline } from '../domain/ports';
+import type { Deadline } from '../domain/admission/ports';
 
 /**
  * How long before the function's timeout its deadlines fall, ms: the admission's backend calls are abandoned

@@ -1,9 +1,9 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import * as z from 'zod/mini';
-import '../domain/zod-messages';
-import { DomainError, InvalidRequestError, PayloadTooLargeError } from '../domain/errors';
-import type { PageRequest } from '../domain/ports';
+import '../domain/kernel/zod-messages';
+import { DomainError, InvalidRequestError, PayloadTooLargeError } from '../domain/kernel/errors';
+import type { PageRequest } from '../domain/kernel/page';
 import { logger } from './powertools';
 
 /** Largest accepted JSON body, bytes. A campaign definition is well under 1 KB. */

@@ -2,7 +2,7 @@ import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import * as z from 'zod/mini';
 import type { FunctionAuthMode } from '../../contract/names';
-import { ForbiddenError, UnauthorizedError } from '../domain/errors';
+import { ForbiddenError, UnauthorizedError } from '../domain/kernel/errors';
 import { identifierSchema } from './http';
 import { logger } from './powertools';
 

@@ -1,7 +1,7 @@
 import type { operations } from '../../contract/openapi/api-types';
 import { problemText, type Schema } from '../shared/api';
 import { count, el, field, localTime, show, table, visitorTimeZone } from '../shared/dom';
-import type { ConsoleContext } from './main';
+import type { ConsoleContext } from './context';
 
 type Campaign = Schema<'Campaign'>;
 type CampaignDefinition = operations['createCampaign']['requestBody']['content']['application/json'];

@@ -2,7 +2,7 @@ import uPlot from 'uplot';
 import { problemText, type Schema } from '../shared/api';
 import { count, el, localTime, show, table } from '../shared/dom';
 import { editCampaignForm } from './campaigns';
-import type { ConsoleContext } from './main';
+import type { ConsoleContext } from './context';
 import { refreshParked } from './parked';
 import { winnersDownload } from './winners';
 

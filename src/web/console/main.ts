@@ -1,30 +1,13 @@
 import '../shared/style.css';
 import 'uplot/dist/uPlot.min.css';
 import type { WebConfig } from '../config';
-import {
-  type AdminApi,
-  type AdminCredentials,
-  adminClient,
-  loadWebConfig,
-  type UserApi,
-  userClient,
-} from '../shared/api';
+import { type AdminCredentials, adminClient, loadWebConfig, userClient } from '../shared/api';
 import { el, show } from '../shared/dom';
 import { campaignsView, newCampaignView } from './campaigns';
+import type { ConsoleContext } from './context';
 import { credentialsView, storedCredentials } from './credentials';
 import { liveView } from './live';
 import { vendorsView } from './vendors';
-
-/** What every view of the console works with. */
-export interface ConsoleContext {
-  readonly config: WebConfig;
-  /** The admin client: every request SigV4-signed with the operator's credentials. */
-  readonly admin: AdminApi;
-  /** The unsigned client (the public count route). */
-  readonly open: UserApi;
-  /** Runs `stop` when the operator leaves the view (timers, pollers). */
-  onLeave(stop: () => void): void;
-}
 
 const root = el('main', { id: 'view' });
 const who = el('span', { class: 'who' });

@@ -1,7 +1,7 @@
 import type { operations } from '../../contract/openapi/api-types';
 import { problemText } from '../shared/api';
 import { count, el, localTime, show, table } from '../shared/dom';
-import type { ConsoleContext } from './main';
+import type { ConsoleContext } from './context';
 
 type FailedEvent = operations['listFailedEvents']['responses'][200]['content']['application/json']['items'][number];
 

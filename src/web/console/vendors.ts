@@ -1,6 +1,6 @@
 import { problemText, type Schema } from '../shared/api';
 import { count, el, field, localTime, show, table } from '../shared/dom';
-import type { ConsoleContext } from './main';
+import type { ConsoleContext } from './context';
 
 /**
  * Vendors: create one, and a vendor's settlement (balance, redemptions) and ledger, a page at a time. The API has

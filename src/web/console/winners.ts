@@ -1,6 +1,6 @@
 import { problemText } from '../shared/api';
 import { count, el } from '../shared/dom';
-import type { ConsoleContext } from './main';
+import type { ConsoleContext } from './context';
 
 /** The winners of a day as CSV: every page of the export (`accept: text/csv`), joined under one header row. */
 export function winnersDownload(context: ConsoleContext, campaignId: string, days: string[]): HTMLElement {

@@ -1,8 +1,8 @@
 import * as z from 'zod/mini';
+import { campaignDayRedriveSchema, failedEventsQuerySchema } from '../../../src/contract/failed-events';
 import { issueDayQuerySchema } from '../../../src/contract/requests';
 import { couponSchema } from '../../../src/contract/responses';
-import { admissionMessageSchema } from '../../../src/functions/domain/coupon';
-import { campaignDayRedriveSchema, failedEventsQuerySchema } from '../../../src/functions/domain/redrive';
+import { admissionMessageSchema } from '../../../src/functions/domain/coupon/admission-message';
 
 // One local-date rule for every request, message and response that carries one: `YYYY-MM-DD` that exists on the
 // calendar. February 30 matches the pattern, so a regex alone lets it through.

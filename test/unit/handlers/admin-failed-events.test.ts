@@ -1,9 +1,10 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { ENV } from '../../../src/contract/names';
 import { ROUTES, routeKey } from '../../../src/contract/routes';
-import { type AdmissionMessage, type CampaignDay, couponIdOf } from '../../../src/functions/domain/admission';
-import { admissionExpiresAt, type Campaign } from '../../../src/functions/domain/campaign';
-import { admissionDayOf, type FailedEventView } from '../../../src/functions/domain/redrive';
+import { type AdmissionMessage, type CampaignDay, couponIdOf } from '../../../src/functions/domain/admission/admission';
+import { admissionExpiresAt, type Campaign } from '../../../src/functions/domain/campaign/campaign';
+import { admissionDayOf } from '../../../src/functions/domain/coupon/admission-message';
+import type { FailedEventView } from '../../../src/functions/domain/failed-events/failed-event';
 import { springSaleDefinition } from '../../support/fixtures';
 
 // The admin failed-events function through its composition root, with in-memory adapters: the failed-event table,

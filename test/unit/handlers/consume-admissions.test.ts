@@ -1,9 +1,9 @@
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { ENV } from '../../../src/contract/names';
-import { couponIdOf } from '../../../src/functions/domain/admission';
-import type { Campaign } from '../../../src/functions/domain/campaign';
-import type { Coupon } from '../../../src/functions/domain/coupon';
-import type { ClaimRequest } from '../../../src/functions/domain/ports';
+import { couponIdOf } from '../../../src/functions/domain/admission/admission';
+import type { ClaimRequest } from '../../../src/functions/domain/admission/ports';
+import type { Campaign } from '../../../src/functions/domain/campaign/campaign';
+import type { Coupon } from '../../../src/functions/domain/coupon/coupon';
 import { springSaleDefinition } from '../../support/fixtures';
 
 // The consumer through its composition root, with in-memory adapters: the ledger holds the `held` users, each with

@@ -1,4 +1,4 @@
-import { SoldOutError } from '../../../src/functions/domain/errors';
+import { SoldOutError } from '../../../src/functions/domain/kernel/errors';
 import { httpErrors } from '../../../src/functions/runtime/http';
 
 async function answer(error: unknown) {

@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import * as z from 'zod/mini';
-import { ForbiddenError, InvalidRequestError, UnauthorizedError } from '../../../src/functions/domain/errors';
+import { ForbiddenError, InvalidRequestError, UnauthorizedError } from '../../../src/functions/domain/kernel/errors';
 import { parseWith } from '../../../src/functions/runtime/http';
 import { adminPrincipal, callerFields, callerUserId, requireAdmin } from '../../../src/functions/runtime/identity';
 

@@ -1,8 +1,8 @@
 import { ENV } from '../../../src/contract/names';
-import type { AdmissionMessage } from '../../../src/functions/domain/admission';
-import { systemClock } from '../../../src/functions/domain/clock';
-import { applyAdmission } from '../../../src/functions/domain/coupon';
-import type { AdmissionLedger, IssueQueue } from '../../../src/functions/domain/ports';
+import type { AdmissionMessage } from '../../../src/functions/domain/admission/admission';
+import type { AdmissionLedger, IssueQueue } from '../../../src/functions/domain/admission/ports';
+import { applyAdmission } from '../../../src/functions/domain/coupon/apply-admission';
+import { systemClock } from '../../../src/functions/domain/kernel/clock';
 import { admissionLedgerFactory, cachedCampaignRepository, couponStore } from '../../../src/functions/runtime/adapters';
 import { type Config, requiredString } from '../../../src/functions/runtime/config';
 
@@ -16,7 +16,7 @@ export * from '../../../src/functions/runtime/adapters';
 
 /**
  * An IssueQueue that applies the admission at once, as the consumer would apply its message
- * (src/functions/domain/coupon.ts applyAdmission: ledger claim, then the conditional coupon write counted in the day's
+ * (src/functions/domain/coupon/apply-admission.ts applyAdmission: ledger claim, then the conditional coupon write counted in the day's
  * persisted total): the issue route writing the coupon synchronously. Its errors are rethrown as they are, so
  * issueCoupon treats them as an unknown outcome and keeps the admission (reconciliation writes the coupon later).
  */

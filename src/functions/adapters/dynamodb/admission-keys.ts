@@ -1,4 +1,4 @@
-import { campaignDayKey } from '../../domain/admission';
+import { campaignDayKey } from '../../domain/admission/admission';
 
 // Item keys of the admission table (partition `pk`, sort `sk`): per campaign day, the counter shards, one ledger
 // item per admitted user and the STATS item of the coupon writes.

@@ -9,8 +9,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import type { CampaignDay } from '../../domain/admission';
-import { AdmissionUnsettledError, AdmissionVoidedError as VoidedError } from '../../domain/errors';
+import type { CampaignDay } from '../../domain/admission/admission';
 import type {
   AdmissionLedger,
   AdmissionStore,
@@ -19,7 +18,8 @@ import type {
   ClaimRequest,
   LedgerEntry,
   ReleaseOutcome,
-} from '../../domain/ports';
+} from '../../domain/admission/ports';
+import { AdmissionUnsettledError, AdmissionVoidedError as VoidedError } from '../../domain/kernel/errors';
 import { COUNTER_SK, dayPk, userSk } from './admission-keys';
 import { DynamoDbCounterShards, shardQuota } from './counter-shards';
 import { firstConditionFailed, isConditionalCheckFailed } from './transaction';

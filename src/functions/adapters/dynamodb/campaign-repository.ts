@@ -1,8 +1,10 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { Campaign } from '../../domain/campaign';
-import { CampaignConflictError, CampaignExistsError, CampaignNotFoundError } from '../../domain/errors';
-import type { CampaignRepository, Clock, Page, PageRequest } from '../../domain/ports';
+import type { Campaign } from '../../domain/campaign/campaign';
+import type { CampaignRepository } from '../../domain/campaign/ports';
+import type { Clock } from '../../domain/kernel/clock';
+import { CampaignConflictError, CampaignExistsError, CampaignNotFoundError } from '../../domain/kernel/errors';
+import type { Page, PageRequest } from '../../domain/kernel/page';
 import { decodeCursor, encodeCursor } from './cursor';
 
 /** Campaigns in DynamoDB (key `campaignId`), with an optional per-instance read cache. */

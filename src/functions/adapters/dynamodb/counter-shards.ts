@@ -1,6 +1,6 @@
 import { type DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { CampaignDay } from '../../domain/admission';
-import type { AdmitRequest } from '../../domain/ports';
+import type { CampaignDay } from '../../domain/admission/admission';
+import type { AdmitRequest } from '../../domain/admission/ports';
 import { COUNTER_SK, counterSk, dayPk } from './admission-keys';
 
 /**

@@ -1,8 +1,9 @@
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { USER_COUPONS_INDEX } from '../../../contract/names';
-import type { CampaignDay } from '../../domain/admission';
-import type { Coupon, Redemption } from '../../domain/coupon';
-import type { BatchOutcome, CouponStore, Page, PageRequest } from '../../domain/ports';
+import type { CampaignDay } from '../../domain/admission/admission';
+import type { Coupon, Redemption } from '../../domain/coupon/coupon';
+import type { BatchOutcome, CouponStore } from '../../domain/coupon/ports';
+import type { Page, PageRequest } from '../../domain/kernel/page';
 import { dayPk, STATS_SK } from './admission-keys';
 import { batchGetKeys } from './batch-get';
 import { decodeCursor, encodeCursor } from './cursor';

@@ -1,4 +1,4 @@
-import { InvalidRequestError } from '../../domain/errors';
+import { InvalidRequestError } from '../../domain/kernel/errors';
 
 /** A DynamoDB `LastEvaluatedKey` as an opaque page cursor: base64url of its JSON. */
 export function encodeCursor(key: Record<string, unknown> | undefined): string | undefined {

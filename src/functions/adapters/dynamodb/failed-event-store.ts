@@ -5,8 +5,15 @@ import {
   ScanCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { FailedEventRecord, FailedEventStatus, FailedEventStore, Page, PageRequest } from '../../domain/ports';
-import { admissionDayOf, type FailedEventFilter, type FailedEventView } from '../../domain/redrive';
+import { admissionDayOf } from '../../domain/coupon/admission-message';
+import type {
+  FailedEventFilter,
+  FailedEventRecord,
+  FailedEventStatus,
+  FailedEventView,
+} from '../../domain/failed-events/failed-event';
+import type { FailedEventStore } from '../../domain/failed-events/ports';
+import type { Page, PageRequest } from '../../domain/kernel/page';
 import { batchGetKeys } from './batch-get';
 import { decodeCursor, encodeCursor } from './cursor';
 
@@ -14,10 +21,10 @@ import { decodeCursor, encodeCursor } from './cursor';
 const MAX_SCAN_ROUNDS = 10;
 
 /**
- * Failure records (FailedEventRecord, src/functions/domain/ports.ts) in the failed-event table (key `failedEventId`),
- * with `status`, `attempts`, `firstFailedAt`, `updatedAt` and, once parked, `parkedAt` (ISO-8601 UTC); `campaignId` and
- * `issueDate` when the body is an admission; `redrivenAt`, `redrivenBy`, `redriveCount` once redriven. The table holds
- * only what failed, so listings scan it with filters (no index to keep).
+ * Failure records (FailedEventRecord, src/functions/domain/failed-events/failed-event.ts) in the failed-event table (key `failedEventId`), with
+ * `status`, `attempts`, `firstFailedAt`, `updatedAt` and, once parked, `parkedAt` (ISO-8601 UTC); `campaignId`
+ * and `issueDate` when the body is an admission; `redrivenAt`, `redrivenBy`, `redriveCount` once redriven.
+ * The table holds only what failed, so listings scan it with filters (no index to keep).
  */
 export class DynamoDbFailedEventStore implements FailedEventStore {
   constructor(

@@ -1,8 +1,9 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { VendorExistsError } from '../../domain/errors';
-import type { Page, PageRequest, VendorRepository } from '../../domain/ports';
-import type { Settlement, SettlementEntry, Vendor } from '../../domain/vendor';
+import { VendorExistsError } from '../../domain/kernel/errors';
+import type { Page, PageRequest } from '../../domain/kernel/page';
+import type { VendorRepository } from '../../domain/vendor/ports';
+import type { Settlement, SettlementEntry, Vendor } from '../../domain/vendor/vendor';
 import { decodeCursor, encodeCursor } from './cursor';
 
 /** Sort key of a vendor's profile item, which also holds its settlement account (`balance`, `redemptions`). */

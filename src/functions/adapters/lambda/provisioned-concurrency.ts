@@ -4,7 +4,7 @@ import {
   ProvisionedConcurrencyConfigNotFoundException,
   PutProvisionedConcurrencyConfigCommand,
 } from '@aws-sdk/client-lambda';
-import type { ProvisionedConcurrency } from '../../domain/ports';
+import type { ProvisionedConcurrency } from '../../domain/drop-plan/ports';
 
 /**
  * Provisioned concurrency of one published alias (`functionName:qualifier`) through the Lambda API:

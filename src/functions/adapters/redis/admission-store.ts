@@ -1,6 +1,5 @@
 import type { Redis } from '@upstash/redis';
-import type { CampaignDay } from '../../domain/admission';
-import { AdmissionUnsettledError, AdmissionVoidedError } from '../../domain/errors';
+import type { CampaignDay } from '../../domain/admission/admission';
 import type {
   AdmissionLedger,
   AdmissionStore,
@@ -9,7 +8,8 @@ import type {
   ClaimRequest,
   LedgerEntry,
   ReleaseOutcome,
-} from '../../domain/ports';
+} from '../../domain/admission/ports';
+import { AdmissionUnsettledError, AdmissionVoidedError } from '../../domain/kernel/errors';
 
 /** Attempts of the void that settles an unanswered admission when the request has no deadline. */
 const SETTLE_ATTEMPTS = 10;

@@ -1,6 +1,6 @@
 import { AwsClient } from 'aws4fetch';
-import type { PrewarmScheduler } from '../../domain/ports';
-import type { PrewarmSchedule } from '../../domain/prewarm';
+import type { PrewarmScheduler } from '../../domain/drop-plan/ports';
+import type { PrewarmSchedule } from '../../domain/drop-plan/prewarm';
 
 /** Where the schedules live and what they invoke. */
 export interface PrewarmSchedulerTarget {

@@ -1,5 +1,5 @@
 import { DeleteMessageCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import type { DeadLetter, DeadLetterSource } from '../../domain/ports';
+import type { DeadLetter, DeadLetterSource } from '../../domain/failed-events/ports';
 import { queueDepth } from './queue-depth';
 
 /** The dead-letter queue, read in batches of 10 with a short long-poll. */

@@ -1,6 +1,6 @@
 import { GetQueueAttributesCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { type AdmissionMessage, MessageRejectedError } from '../../domain/admission';
-import type { IssueQueue } from '../../domain/ports';
+import { type AdmissionMessage, MessageRejectedError } from '../../domain/admission/admission';
+import type { IssueQueue } from '../../domain/admission/ports';
 
 /** Whether SQS itself answered (an HTTP status came back), as opposed to a timeout or a broken connection. */
 const serviceAnswered = (error: unknown): boolean =>

@@ -1,0 +1,171 @@
+import { admissionExpiresAt, evaluateIssuance } from '../campaign/campaign';
+import type { CampaignRepository } from '../campaign/ports';
+import type { Clock } from '../kernel/clock';
+import {
+  AdmissionUnsettledError,
+  AlreadyIssuedError,
+  CampaignNotFoundError,
+  NotOpenError,
+  SoldOutError,
+  UnavailableError,
+} from '../kernel/errors';
+import type { LogPort } from '../kernel/log';
+import type { CampaignDay } from './admission';
+import { couponIdOf, MessageRejectedError } from './admission';
+import type { AdmissionStore, Deadline, IssueQueue, ReleaseOutcome } from './ports';
+import type { SoldOutCache } from './sold-out-cache';
+
+/** Dependencies of {@link issueCoupon}. */
+interface IssueCouponDeps {
+  readonly campaigns: Pick<CampaignRepository, 'get'>;
+  readonly admissions: AdmissionStore;
+  readonly queue: IssueQueue;
+  readonly soldOut: SoldOutCache;
+  readonly clock: Clock;
+  readonly log: LogPort;
+  /** Days the admission state is kept after the issue day ends (ledger for reconciliation). */
+  readonly admissionRetentionDays: number;
+}
+
+/** A successful admission: the coupon will be written asynchronously by the consumer. */
+interface IssueResult {
+  readonly rank: number;
+  readonly couponId: string;
+  /** Local date `YYYY-MM-DD`. */
+  readonly issueDate: string;
+}
+
+const CLOSED_MESSAGES = {
+  BEFORE_PERIOD: 'The campaign has not started yet',
+  AFTER_PERIOD: 'The campaign has ended',
+  BEFORE_WINDOW: "Today's issuance window has not opened yet",
+  AFTER_WINDOW: "Today's issuance window has closed",
+  CLOSED: 'The campaign was closed',
+} as const;
+
+/**
+ * Admits `userId` to today's quota of `campaignId` and enqueues the coupon write.
+ *
+ * One atomic admission step (no read-then-write race), then one queue send. If the queue rejects the message
+ * (after the SDK's retries) the admission is released and UnavailableError is thrown: the user is not admitted
+ * and may retry. An earlier attempt of that send may have been stored all the same: the consumer claims an
+ * admission in the ledger before writing its coupon, and the release refuses a claimed one, so whichever comes
+ * first wins: a claimed admission stands and the result is returned (the coupon exists), a released one's
+ * messages are dropped by the consumer (AdmissionStore.claim and release, admission/ports.ts). If the send's outcome is unknown (a timeout: the message may be in the queue), releasing could
+ * oversell, so the admission stands and the result is returned as usual: the ledger entry is the promise, and
+ * reconciliation re-enqueues any admitted user without a coupon after its grace period (see failed-events/reconcile.ts).
+ *
+ * @throws CampaignNotFoundError, NotOpenError, SoldOutError, AlreadyIssuedError (with the existing rank),
+ *   UnavailableError (the queue rejected the message and the admission was released); AdmissionVoidedError (an
+ *   admission left ambiguous was voided: nothing admitted); AdmissionUnsettledError (its outcome stayed unknown by
+ *   the deadline, or no release after a rejected send was answered); the backend's error as is when the campaign read or the admission fails (nothing admitted).
+ */
+export async function issueCoupon(
+  deps: IssueCouponDeps,
+  request: {
+    readonly campaignId: string;
+    readonly userId: string;
+    readonly requestId: string;
+    /** The invocation's deadlines (runtime/deadline.ts). @default - none */
+    readonly deadline?: Deadline;
+  },
+): Promise<IssueResult> {
+  const { campaignId, userId, requestId, deadline } = request;
+  const campaign = await deps.campaigns.get(campaignId);
+  if (!campaign) throw new CampaignNotFoundError(campaignId);
+
+  const now = deps.clock();
+  const state = evaluateIssuance(campaign, now);
+  if (!state.open) throw new NotOpenError(CLOSED_MESSAGES[state.reason]);
+
+  const day: CampaignDay = { campaignId, issueDate: state.issueDate };
+  const couponId = couponIdOf(campaignId, day.issueDate, userId);
+  const soldOut = deps.soldOut.get(day);
+  if (soldOut) {
+    const rank = soldOut.get(userId);
+    if (rank !== undefined) throw new AlreadyIssuedError(rank, couponId, day.issueDate);
+    throw new SoldOutError(campaignId, day.issueDate);
+  }
+
+  const outcome = await deps.admissions.admit({
+    day,
+    userId,
+    requestId,
+    quota: campaign.dailyQuota,
+    counterShards: campaign.counterShards,
+    admittedAt: now.toISOString(),
+    expiresAt: admissionExpiresAt(campaign, day.issueDate, deps.admissionRetentionDays),
+    deadline,
+  });
+  if (outcome.kind === 'SOLD_OUT') {
+    // One read of the day's winners lets this instance answer the rest of the burst from memory.
+    const admitted = await deps.admissions.admittedUsers(day).catch((error: unknown) => {
+      deps.log.warn('could not snapshot admitted users', { ...day, error });
+      return undefined;
+    });
+    // Fewer winners than the quota means an admission is between its count and its ledger write (DynamoDB mode):
+    // a snapshot now would miss that winner, whose repeat must get ALREADY_ISSUED, so nothing is cached.
+    if (admitted && admitted.size >= campaign.dailyQuota) deps.soldOut.mark(day, admitted);
+    throw new SoldOutError(campaignId, day.issueDate);
+  }
+  if (outcome.kind === 'CLOSED') throw new NotOpenError(CLOSED_MESSAGES.CLOSED);
+  if (outcome.kind === 'ALREADY_ADMITTED') throw new AlreadyIssuedError(outcome.rank, couponId, day.issueDate);
+
+  const { rank, admittedAt } = outcome;
+  try {
+    await deps.queue.send({ campaignId, issueDate: day.issueDate, userId, rank, admittedAt, couponId });
+  } catch (sendError) {
+    if (!(sendError instanceof MessageRejectedError)) {
+      deps.log.warn('queue send outcome unknown; admission kept for reconciliation', {
+        ...day,
+        userId,
+        rank,
+        error: sendError,
+      });
+      return { rank, couponId, issueDate: day.issueDate };
+    }
+    const released = await releaseSettled(deps, day, userId, rank, deadline);
+    if (released === 'CLAIMED') {
+      // An earlier attempt of the send was stored and consumed: the coupon exists (or is being written).
+      deps.log.warn('queue send failed but a stored copy was claimed; admission kept', { ...day, userId, rank });
+      return { rank, couponId, issueDate: day.issueDate };
+    }
+    deps.log.warn('queue send failed; admission released', { ...day, userId, rank, released, error: sendError });
+    throw new UnavailableError('Could not enqueue the coupon; please retry', { cause: sendError });
+  }
+  return { rank, couponId, issueDate: day.issueDate };
+}
+
+/** Attempts of a release that got no answer, when the request has no deadline. */
+const RELEASE_ATTEMPTS = 5;
+
+/**
+ * Releases an admission whose message the queue rejected, trying again while a release gets no answer until the
+ * deadline's `finalSignal` (or {@link RELEASE_ATTEMPTS}). Only this request releases its admission, so an answered
+ * attempt settles it whatever an unanswered one did: RELEASED or NOT_HELD (an earlier attempt landed) mean the user
+ * holds nothing, CLAIMED that the admission stands; an earlier attempt landing late after it finds nothing to do.
+ * @throws AdmissionUnsettledError when no attempt was answered: the admission may or may not stand.
+ */
+async function releaseSettled(
+  deps: Pick<IssueCouponDeps, 'admissions' | 'log'>,
+  day: CampaignDay,
+  userId: string,
+  rank: number,
+  deadline: Deadline | undefined,
+): Promise<ReleaseOutcome> {
+  let failure: unknown;
+  for (let attempt = 1; deadline ? !deadline.finalSignal.aborted : attempt <= RELEASE_ATTEMPTS; attempt++) {
+    try {
+      return await deps.admissions.release(day, userId, rank);
+    } catch (error) {
+      failure = error;
+    }
+  }
+  deps.log.error('admission release unanswered; its outcome is unknown', { ...day, userId, rank, error: failure });
+  throw new AdmissionUnsettledError(
+    'The outcome of the request is unknown (the admission store did not answer); ask again',
+    {
+      cause: failure,
+    },
+  );
+}

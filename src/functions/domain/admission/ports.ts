@@ -1,0 +1,132 @@
+import type { AdmissionMessage, CampaignDay } from './admission';
+
+// The ports of admission: the atomic admission counter and ledger, and the queue to the coupon writer. The adapters
+// under src/functions/adapters/ implement them; src/functions/runtime/adapters.ts builds those once per instance.
+// Unless a method says otherwise, it throws the backend's error as is on failure (the HTTP edge answers it with
+// 503 UNAVAILABLE).
+
+/**
+ * Result of one atomic admission attempt. `admittedAt` is ISO-8601 UTC. `CLOSED`: the day was closed by
+ * {@link AdmissionStore.close} (the campaign's kill switch).
+ */
+export type AdmitOutcome =
+  | { readonly kind: 'ADMITTED'; readonly rank: number; readonly admittedAt: string }
+  | { readonly kind: 'ALREADY_ADMITTED'; readonly rank: number }
+  | { readonly kind: 'SOLD_OUT' }
+  | { readonly kind: 'CLOSED' };
+
+/** Request to admit one user, as one atomic step. */
+export interface AdmitRequest {
+  readonly day: CampaignDay;
+  readonly userId: string;
+  /**
+   * Unique id of this request (the Lambda request id). A retry of the same request that finds the user admitted
+   * with the same id answers ADMITTED again, not ALREADY_ADMITTED, so a lost response never strands a user.
+   */
+  readonly requestId: string;
+  /** The day's quota: at most this many distinct users are ever admitted for `day`. */
+  readonly quota: number;
+  /**
+   * Counter items the quota is split over (the campaign's `counterShards`; DynamoDB mode, the Redis store
+   * ignores it). @default 1
+   */
+  readonly counterShards?: number;
+  /** Admission instant, ISO-8601 UTC; stored in the ledger. */
+  readonly admittedAt: string;
+  /** Epoch seconds after which the day's admission state may be deleted. */
+  readonly expiresAt: number;
+  /** The invocation's deadlines (runtime/deadline.ts). @default - none: calls end with the clients' own timeouts */
+  readonly deadline?: Deadline;
+}
+
+/**
+ * An invocation's deadlines: the admission's backend calls are abandoned when `signal` aborts; the void that settles
+ * an admission left ambiguous (AdmissionStore.admit) may run until `finalSignal`, a little later, before the
+ * function's own timeout.
+ */
+export interface Deadline {
+  readonly signal: AbortSignal;
+  readonly finalSignal: AbortSignal;
+}
+
+/** Outcome of {@link AdmissionStore.release}. */
+export type ReleaseOutcome = 'RELEASED' | 'CLAIMED' | 'NOT_HELD';
+
+/** One admission a coupon writer is about to turn into a coupon: the user and the rank its message carries. */
+export interface ClaimRequest {
+  readonly userId: string;
+  readonly rank: number;
+}
+
+/** One admitted user in a day's ledger. `admittedAt` is ISO-8601 UTC. */
+export interface LedgerEntry {
+  readonly userId: string;
+  readonly rank: number;
+  readonly admittedAt: string;
+}
+
+/**
+ * The atomic admission counter and ledger of a campaign day (Redis Lua script or DynamoDB transaction).
+ * Guarantees: never more than `quota` admitted users per day, one rank per user per day, and a repeated
+ * `admit` for an admitted user answers `ALREADY_ADMITTED` with the same rank. Ranks count admissions in order
+ * (1..quota when nothing was released); {@link AdmissionStore.release} returns the unit of quota to later users and
+ * leaves a gap in ranks.
+ */
+export interface AdmissionStore {
+  admit(request: AdmitRequest): Promise<AdmitOutcome>;
+  /**
+   * Undoes one admission (user -> rank, ledger entry, count) if the user still holds `rank` and no coupon writer
+   * has claimed it ({@link AdmissionStore.claim}). `RELEASED`: undone, the unit of quota returns; `CLAIMED`: a
+   * writer claimed it first (a copy of its message was stored and consumed), so it stands and its coupon is
+   * (being) written; `NOT_HELD`: the user does not hold `rank`. Claim and release exclude each other: whichever
+   * reaches the store first wins.
+   */
+  release(day: CampaignDay, userId: string, rank: number): Promise<ReleaseOutcome>;
+  /**
+   * The coupon writers' ledger check: for each admission, whether the day's ledger holds the user with that rank,
+   * marking each held one claimed in the same atomic step, so that no release can undo it afterwards (claiming is
+   * idempotent). Returns one flag per admission, in order; false means released or never admitted: no coupon may
+   * be written for it.
+   */
+  claim(day: CampaignDay, admissions: readonly ClaimRequest[]): Promise<boolean[]>;
+  /** The user's rank on that day, or undefined when not admitted. */
+  rankOf(day: CampaignDay, userId: string): Promise<number | undefined>;
+  /** Every admitted user of that day with their rank (at most `quota` entries). */
+  admittedUsers(day: CampaignDay): Promise<Map<string, number>>;
+  /** Number of users admitted on that day. */
+  admittedCount(day: CampaignDay): Promise<number>;
+  /** The day's admission ledger, in rank order (reconciliation reads it). */
+  ledger(day: CampaignDay): Promise<LedgerEntry[]>;
+  /**
+   * Closes the day: from the moment this resolves, every `admit` of a user not yet admitted answers CLOSED
+   * (checked in the same atomic step as the quota, so no request admitted from a stale campaign cache slips
+   * through). Idempotent. Users admitted before keep their rank. `expiresAt` is epoch seconds.
+   */
+  close(day: CampaignDay, options: { readonly counterShards?: number; readonly expiresAt: number }): Promise<void>;
+  /**
+   * Does ahead of the first admission what it would do on its way (Redis: loads the scripts, so the first EVALSHA
+   * finds them, and opens the connection). Absent where there is nothing to load. Run at a provisioned INIT
+   * (src/functions/domain/admission/warm-up.ts). @throws the backend's error.
+   */
+  warmUp?(): Promise<void>;
+}
+
+/**
+ * What the coupon pipeline (consumer, replay, reconciliation, redrive) needs of the admission ledger: the claim
+ * before each coupon write, the ledger and a user's rank; never admission itself.
+ */
+export type AdmissionLedger = Pick<AdmissionStore, 'claim' | 'ledger' | 'rankOf'>;
+
+/**
+ * The queue between admission and the coupon writer. `send` resolves when the message was accepted, throws
+ * MessageRejectedError (src/functions/domain/admission/admission.ts) when the queue answered that it was not, and throws anything else
+ * when the outcome is unknown (a timeout: the message may have been enqueued).
+ */
+export interface IssueQueue {
+  send(message: AdmissionMessage): Promise<void>;
+  /**
+   * Opens the connection to the queue ahead of the first send, sending nothing (src/functions/domain/admission/warm-up.ts). Absent where
+   * there is none. @throws the backend's error.
+   */
+  warmUp?(): Promise<void>;
+}

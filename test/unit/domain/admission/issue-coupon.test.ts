@@ -1,0 +1,189 @@
+import type { AdmissionMessage } from '../../../../src/functions/domain/admission/admission';
+import { MessageRejectedError } from '../../../../src/functions/domain/admission/admission';
+import { issueCoupon } from '../../../../src/functions/domain/admission/issue-coupon';
+import { SoldOutCache } from '../../../../src/functions/domain/admission/sold-out-cache';
+import type { Campaign } from '../../../../src/functions/domain/campaign/campaign';
+import {
+  AdmissionUnsettledError,
+  AlreadyIssuedError,
+  NotOpenError,
+  SoldOutError,
+  UnavailableError,
+} from '../../../../src/functions/domain/kernel/errors';
+import { MemoryAdmissions } from '../../../support/fakes';
+import { springSaleDefinition } from '../../../support/fixtures';
+
+const campaign: Campaign = {
+  ...springSaleDefinition,
+  campaignId: 'c1',
+  name: 'C1',
+  dailyQuota: 2,
+  createdAt: '2026-04-01T00:00:00Z',
+};
+
+function setup(now = '2026-05-01T04:30:00Z') {
+  const admissions = new MemoryAdmissions();
+  const sent: AdmissionMessage[] = [];
+  const queue = {
+    fail: false as false | 'rejected' | 'unknown' | 'stored-then-rejected',
+    send: async (m: AdmissionMessage) => {
+      if (queue.fail === 'stored-then-rejected') {
+        // A copy was stored and consumed (claimed) before the last attempt's error reached the sender.
+        sent.push(m);
+        await admissions.claim(m, [m]);
+      }
+      if (queue.fail === 'rejected' || queue.fail === 'stored-then-rejected')
+        throw new MessageRejectedError('SQS answered 500');
+      if (queue.fail === 'unknown') throw Object.assign(new Error('socket timeout'), { name: 'TimeoutError' });
+      sent.push(m);
+    },
+  };
+  const clock = () => new Date(now);
+  const deps = {
+    campaigns: {
+      get: async (id: string) => (id === 'c1' ? campaign : undefined),
+    },
+    admissions,
+    queue,
+    soldOut: new SoldOutCache(clock),
+    clock,
+    log: { warn: () => undefined, error: () => undefined },
+    admissionRetentionDays: 7,
+  };
+  const issue = (userId: string, requestId = `req-${userId}-${Math.random()}`) =>
+    issueCoupon(deps, { campaignId: 'c1', userId, requestId });
+  return { admissions, sent, queue, issue };
+}
+
+describe('domain: issueCoupon', () => {
+  it('admits in order, enqueues one message per admission and answers repeats with the existing rank', async () => {
+    const { issue, sent } = setup();
+    await expect(issue('alice')).resolves.toMatchObject({ rank: 1, issueDate: '2026-05-01' });
+    await expect(issue('bob')).resolves.toMatchObject({ rank: 2 });
+    await expect(issue('alice')).rejects.toMatchObject({ code: 'ALREADY_ISSUED', rank: 1 });
+    expect(sent.map((m) => [m.userId, m.rank])).toEqual([
+      ['alice', 1],
+      ['bob', 2],
+    ]);
+  });
+
+  it('answers the same request retried after a lost response as admitted, not as a repeat', async () => {
+    const { issue } = setup();
+    const first = await issue('alice', 'req-1');
+    await expect(issue('alice', 'req-1')).resolves.toEqual(first);
+  });
+
+  it('releases the admission and answers 503 when the queue rejects the message, so the slot goes to someone else', async () => {
+    const { issue, queue, admissions, sent } = setup();
+    queue.fail = 'rejected';
+    await expect(issue('alice')).rejects.toBeInstanceOf(UnavailableError);
+    expect(admissions.users.size).toBe(0);
+    queue.fail = false;
+    await issue('bob');
+    await issue('carol');
+    expect(sent.map((m) => m.userId)).toEqual(['bob', 'carol']);
+  });
+
+  it('keeps the admission and answers admitted when a rejected send had a stored copy that was claimed first', async () => {
+    const { issue, queue, admissions, sent } = setup();
+    queue.fail = 'stored-then-rejected';
+    await expect(issue('alice')).resolves.toMatchObject({ rank: 1 });
+    expect(admissions.users.get('alice')?.rank).toBe(1);
+    queue.fail = false;
+    await issue('bob');
+    // alice's unit was not freed: the quota (2) is used up by alice and bob.
+    await expect(issue('carol')).rejects.toBeInstanceOf(SoldOutError);
+    expect(sent.map((m) => m.userId)).toEqual(['alice', 'bob']);
+  });
+
+  it('tries an unanswered release again: the answered attempt settles it, even when an earlier one landed', async () => {
+    const { issue, queue, admissions } = setup();
+    queue.fail = 'rejected';
+    const release = admissions.release.bind(admissions);
+    let calls = 0;
+    admissions.release = async (...args) => {
+      calls++;
+      if (calls === 1) {
+        await release(...args); // applied, and its answer lost
+        throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+      }
+      return release(...args);
+    };
+    await expect(issue('alice')).rejects.toBeInstanceOf(UnavailableError);
+    expect(calls).toBe(2);
+    expect(admissions.users.size).toBe(0);
+  });
+
+  it('answers outcome unknown when no release after a rejected send is answered (never a 503 that says "not admitted")', async () => {
+    // Told a plain 503, the user might hold a unit all the same (reconciliation re-enqueues every ledger entry).
+    const { issue, queue, admissions, sent } = setup();
+    queue.fail = 'rejected';
+    admissions.release = async () => {
+      throw Object.assign(new Error('DynamoDB unreachable'), { name: 'TimeoutError' });
+    };
+    await expect(issue('alice')).rejects.toBeInstanceOf(AdmissionUnsettledError);
+    expect(admissions.users.get('alice')?.rank).toBe(1);
+    expect(sent).toEqual([]);
+  });
+
+  it('keeps the admission when the send outcome is unknown (a timeout), so a message SQS did take never oversells', async () => {
+    const { issue, queue, admissions, sent } = setup();
+    queue.fail = 'unknown';
+    await expect(issue('alice')).resolves.toMatchObject({ rank: 1 });
+    expect(admissions.users.get('alice')?.rank).toBe(1);
+    queue.fail = false;
+    await issue('bob');
+    // The quota (2) is used up by alice (left to reconciliation) and bob: nobody else gets alice's unit.
+    await expect(issue('carol')).rejects.toBeInstanceOf(SoldOutError);
+    expect(sent.map((m) => m.userId)).toEqual(['bob']);
+  });
+
+  it('answers from memory once sold out: repeats of winners get their rank, others SOLD_OUT, no backend call', async () => {
+    const { issue, admissions } = setup();
+    await issue('alice');
+    await issue('bob');
+    await expect(issue('carol')).rejects.toBeInstanceOf(SoldOutError);
+    const callsAfterSoldOut = admissions.calls;
+    await expect(issue('dave')).rejects.toBeInstanceOf(SoldOutError);
+    const repeat = issue('bob');
+    await expect(repeat).rejects.toBeInstanceOf(AlreadyIssuedError);
+    await expect(repeat).rejects.toMatchObject({ rank: 2 });
+    expect(admissions.calls).toBe(callsAfterSoldOut);
+  });
+
+  it('does not cache a sold-out day whose snapshot lacks a winner still being written, so its repeat is found', async () => {
+    const { issue, admissions } = setup();
+    await issue('alice');
+    await issue('bob');
+    // The snapshot misses bob, as when his ledger write has not landed yet (DynamoDB mode).
+    const full = admissions.admittedUsers.bind(admissions);
+    admissions.admittedUsers = async () => new Map([...(await full())].filter(([userId]) => userId !== 'bob'));
+    await expect(issue('carol')).rejects.toBeInstanceOf(SoldOutError);
+    await expect(issue('bob')).rejects.toMatchObject({ code: 'ALREADY_ISSUED', rank: 2 });
+  });
+
+  it('rejects outside the daily window without touching the backend', async () => {
+    const { issue, admissions } = setup('2026-05-01T06:00:00Z');
+    await expect(issue('alice')).rejects.toBeInstanceOf(NotOpenError);
+    expect(admissions.calls).toBe(0);
+  });
+
+  it('answers CAMPAIGN_NOT_FOUND for an unknown campaign', async () => {
+    const { admissions } = setup();
+    const deps = setup();
+    await expect(
+      issueCoupon(
+        {
+          campaigns: { get: async () => undefined },
+          admissions,
+          queue: deps.queue,
+          soldOut: new SoldOutCache(() => new Date()),
+          clock: () => new Date(),
+          log: { warn: () => undefined, error: () => undefined },
+          admissionRetentionDays: 7,
+        },
+        { campaignId: 'nope', userId: 'u', requestId: 'r' },
+      ),
+    ).rejects.toMatchObject({ code: 'CAMPAIGN_NOT_FOUND', statusCode: 404 });
+  });
+});

@@ -1,0 +1,195 @@
+import { dryRunResponseSchema } from '../../../../src/contract/dry-run';
+import { campaignDefinitionSchema } from '../../../../src/functions/domain/campaign/campaign';
+import { dryRunCreate, dryRunUpdate } from '../../../../src/functions/domain/campaign/campaign-admin';
+import type { DeployedCapacity } from '../../../../src/functions/domain/drop-plan/capacity';
+import { planDrop } from '../../../../src/functions/domain/drop-plan/drop-plan';
+import {
+  CampaignExistsError,
+  CampaignStartedError,
+  UnknownVendorError,
+} from '../../../../src/functions/domain/kernel/errors';
+import { springSaleDefinition } from '../../../support/fixtures';
+
+const deployed: DeployedCapacity = {
+  admissionMode: 'dynamodb',
+  stageThrottleRateLimit: 5000,
+  stageThrottleBurstLimit: 5000,
+};
+const define = (overrides: Record<string, unknown>) =>
+  campaignDefinitionSchema.parse({ ...springSaleDefinition, ...overrides });
+
+describe('domain: planDrop (the dry run)', () => {
+  it('lists every issue day with its window in UTC, the quota total and the end of validity', () => {
+    const plan = planDrop(define({}), deployed);
+    expect(plan.days).toHaveLength(5);
+    expect(plan.days[0]).toEqual({
+      issueDate: '2026-05-01',
+      opensAt: '2026-05-01T04:00:00.000Z',
+      closesAt: '2026-05-01T06:00:00.000Z',
+      openMinutes: 120,
+      quota: 100,
+    });
+    expect(plan.totalQuota).toBe(500);
+    // May 5 + 30 days of validity: the end of June 4 in Seoul.
+    expect(plan.validUntil).toBe('2026-06-04T15:00:00.000Z');
+    expect(plan.prewarm).toBeUndefined();
+    expect(dryRunResponseSchema.safeParse(plan).success).toBe(true);
+  });
+
+  it('says which days a DST change shortens or skips, and counts no quota on a skipped day', () => {
+    const plan = planDrop(
+      define({
+        timezone: 'America/New_York',
+        startDate: '2026-03-07',
+        endDate: '2026-03-09',
+        dailyWindow: { open: '02:00', close: '02:59' },
+      }),
+      deployed,
+    );
+    expect(plan.days.map((d) => [d.issueDate, d.quota, d.dst?.effect])).toEqual([
+      ['2026-03-07', 100, undefined],
+      ['2026-03-08', 0, 'SKIPPED'],
+      ['2026-03-09', 100, undefined],
+    ]);
+    expect(plan.days[1]?.opensAt).toBeUndefined();
+    expect(plan.days[1]?.dst?.message).toMatch(/gap/);
+    expect(plan.totalQuota).toBe(200);
+  });
+
+  it('lists both stretches of a window a fall-back repeats', () => {
+    const plan = planDrop(
+      define({
+        timezone: 'America/New_York',
+        startDate: '2026-11-01',
+        endDate: '2026-11-01',
+        dailyWindow: { open: '01:00', close: '01:30' },
+      }),
+      deployed,
+    );
+    expect(plan.days[0]).toMatchObject({
+      opensAt: '2026-11-01T05:00:00.000Z',
+      closesAt: '2026-11-01T06:30:00.000Z',
+      openMinutes: 60,
+      dst: { effect: 'LENGTHENED' },
+      intervals: [
+        { opensAt: '2026-11-01T05:00:00.000Z', closesAt: '2026-11-01T05:30:00.000Z' },
+        { opensAt: '2026-11-01T06:00:00.000Z', closesAt: '2026-11-01T06:30:00.000Z' },
+      ],
+    });
+  });
+
+  it('raises pre-warming leadMinutes before each opening and lowers it at each close, across DST', () => {
+    const plan = planDrop(
+      define({
+        timezone: 'America/New_York',
+        startDate: '2026-03-07',
+        endDate: '2026-03-08',
+        dailyWindow: { open: '13:00', close: '15:00' },
+        prewarm: { concurrency: 50, leadMinutes: 15 },
+      }),
+      deployed,
+    );
+    expect(plan.prewarm).toEqual({
+      concurrency: 50,
+      concurrencyFrom: 'prewarm.concurrency',
+      leadMinutes: 15,
+      days: [
+        { issueDate: '2026-03-07', raiseAt: '2026-03-07T17:45:00.000Z', lowerAt: '2026-03-07T20:00:00.000Z' },
+        { issueDate: '2026-03-08', raiseAt: '2026-03-08T16:45:00.000Z', lowerAt: '2026-03-08T19:00:00.000Z' },
+      ],
+    });
+  });
+
+  it('derives the pre-warm concurrency from expectedPeakRps (20 ms per request: 3,000/s -> 60)', () => {
+    const plan = planDrop(define({ expectedPeakRps: 3000, counterShards: 3, prewarm: { leadMinutes: 10 } }), deployed);
+    expect(plan.prewarm).toMatchObject({ concurrency: 60, concurrencyFrom: 'expectedPeakRps' });
+    expect(plan.warnings).toEqual([]);
+  });
+
+  it('refuses pre-warming with neither a concurrency nor an expected peak', () => {
+    const parsed = campaignDefinitionSchema.safeParse({ ...springSaleDefinition, prewarm: { leadMinutes: 10 } });
+    expect(parsed.success).toBe(false);
+    expect(parsed.error?.issues[0]?.path).toEqual(['prewarm', 'concurrency']);
+  });
+
+  it('warns about every limit a peak exceeds, naming the setting to change', () => {
+    const plan = planDrop(
+      define({ expectedPeakRps: 60_000, counterShards: 4, prewarm: { concurrency: 1500, leadMinutes: 10 } }),
+      { ...deployed, issueReservedConcurrency: 1000 },
+    );
+    const byCode = Object.fromEntries(plan.warnings.map((w) => [w.code, w]));
+    expect(Object.keys(byCode).sort()).toEqual([
+      'API_GATEWAY_ACCOUNT',
+      'COUNTER_SHARDS',
+      'ISSUE_CONCURRENCY',
+      'PREWARM_ABOVE_CONCURRENCY',
+      'STAGE_BURST',
+      'STAGE_THROTTLE',
+    ]);
+    expect(byCode.STAGE_THROTTLE).toMatchObject({ setting: 'throttleRateLimit (construct prop)', limit: 5000 });
+    expect(byCode.ISSUE_CONCURRENCY).toMatchObject({ limit: 1000, needed: 1200 });
+    expect(byCode.ISSUE_CONCURRENCY?.setting).toMatch(/reserved concurrency/);
+    expect(byCode.COUNTER_SHARDS).toMatchObject({ limit: 4000, needed: 60_000 });
+    expect(byCode.COUNTER_SHARDS?.message).toMatch(/counterShards >= 60/);
+    expect(plan.deployed.issueConcurrencyLimit).toBe(1000);
+  });
+
+  it('checks Upstash, not counter shards, in Redis mode, and warns of a cold opening without pre-warming', () => {
+    const plan = planDrop(define({ expectedPeakRps: 12_000 }), {
+      admissionMode: 'redis',
+      stageThrottleRateLimit: 20_000,
+      stageThrottleBurstLimit: 20_000,
+    });
+    expect(plan.warnings.map((w) => w.code).sort()).toEqual([
+      'API_GATEWAY_ACCOUNT',
+      'COLD_OPENING',
+      'UPSTASH_THROUGHPUT',
+    ]);
+    const cold = plan.warnings.find((w) => w.code === 'COLD_OPENING');
+    expect(cold).toMatchObject({ setting: 'prewarm.concurrency (campaign field)', needed: 240 });
+    expect(plan.deployed.issueConcurrencyLimit).toBe(1000);
+  });
+});
+
+describe('domain: dry runs of create and update', () => {
+  const stored = { ...springSaleDefinition, createdAt: '2026-04-01T00:00:00Z', version: 1 };
+  const writes: string[] = [];
+  const deps = (now: string) => ({
+    campaigns: {
+      get: async (id: string) => (id === 'spring-sale' ? stored : undefined),
+      create: async () => void writes.push('create'),
+      replace: async () => void writes.push('replace'),
+      close: async () => {
+        writes.push('close');
+        return stored;
+      },
+      page: async () => ({ items: [] }),
+    },
+    vendors: { get: async (id: string) => (id === 'acme' ? { vendorId: 'acme' } : undefined) },
+    clock: () => new Date(now),
+  });
+  // biome-ignore lint/suspicious/noExplicitAny: a fake of the repository's methods the dry run may reach
+  const asDeps = (d: ReturnType<typeof deps>) => d as any;
+
+  it('plans a new campaign without storing it, with the checks a create makes', async () => {
+    const plan = await dryRunCreate(asDeps(deps('2026-04-01T00:00:00Z')), define({ campaignId: 'new-one' }), deployed);
+    expect(plan.totalQuota).toBe(500);
+    await expect(dryRunCreate(asDeps(deps('2026-04-01T00:00:00Z')), define({}), deployed)).rejects.toBeInstanceOf(
+      CampaignExistsError,
+    );
+    await expect(
+      dryRunCreate(asDeps(deps('2026-04-01T00:00:00Z')), define({ campaignId: 'x', vendorId: 'nobody' }), deployed),
+    ).rejects.toBeInstanceOf(UnknownVendorError);
+    expect(writes).toEqual([]);
+  });
+
+  it('plans an update merged with the stored campaign, without storing it, and refuses it once started', async () => {
+    const plan = await dryRunUpdate(asDeps(deps('2026-04-01T00:00:00Z')), 'spring-sale', { dailyQuota: 7 }, deployed);
+    expect(plan.totalQuota).toBe(35);
+    expect(plan.campaign).toMatchObject({ campaignId: 'spring-sale', dailyQuota: 7, name: 'Spring sale' });
+    await expect(
+      dryRunUpdate(asDeps(deps('2026-05-01T00:00:00Z')), 'spring-sale', { dailyQuota: 7 }, deployed),
+    ).rejects.toBeInstanceOf(CampaignStartedError);
+    expect(writes).toEqual([]);
+  });
+});
