@@ -66,7 +66,7 @@ const SCENARIOS: readonly Scenario[] = [
     chaos: { dynamodb: { PutItem: { errorAfterForwardRate: 0.35 }, UpdateItem: { errorAfterForwardRate: 0.35 } } },
   },
   {
-    // Past the callers' timeouts (src/functions/runtime/adapters.ts): DynamoDB abandons an attempt after 3 s and retries;
+    // Past the callers' timeouts (src/functions/runtime/composition-root.ts): DynamoDB abandons an attempt after 3 s and retries;
     // @upstash/redis has no timeout of its own, so its caller gives up with the issue function's 10 s.
     name: 'late',
     title: '(c) admission writes landing late (30%: DynamoDB after 5 s, Redis after 12 s) for the first 8 s of a burst',

@@ -50,7 +50,7 @@ const incr = (key: string, timeoutMs: number) =>
 
 describe('integration: Upstash bridge faults', () => {
   it('runs each command under errorAfterForwardRate and then drops its answer: @upstash/redis retries, every attempt runs', async () => {
-    // Prepare: the functions' retry setting (src/functions/runtime/adapters.ts), two retries.
+    // Prepare: the functions' retry setting (src/functions/runtime/composition-root.ts), two retries.
     const client = new Redis({
       url: bridge.url,
       token: bridge.token,

@@ -11,7 +11,7 @@ export function failingBackend(error: () => Error): unknown {
 }
 
 /**
- * The exports of the composition root (src/functions/runtime/adapters.ts) with every builder replaced by one that returns
+ * The exports of the composition root (src/functions/runtime/composition-root.ts) with every builder replaced by one that returns
  * a {@link failingBackend}; constants are kept. For `jest.mock` of that module.
  */
 export function failingAdapters(actual: Record<string, unknown>, error: () => Error): Record<string, unknown> {

@@ -147,7 +147,7 @@ function issueHandler(): Handler {
  */
 async function minimalHandler(quota: number): Promise<Handler> {
   const adapters =
-    require('../../src/functions/runtime/adapters') as typeof import('../../src/functions/runtime/adapters');
+    require('../../src/functions/runtime/composition-root') as typeof import('../../src/functions/runtime/composition-root');
   const redis = await adapters.redisClient(SECRET_ID);
   const sqs = adapters.sqsClient();
   const sha = createHash('sha1').update(ADMIT_SCRIPT).digest('hex');

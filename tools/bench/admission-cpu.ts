@@ -23,7 +23,7 @@ import { clearOfNoise, type RoundsSummary, summarizeRounds } from './stats';
 // minimal handler that makes the same two calls (one EVALSHA of the admission script through @upstash/redis, one
 // SendMessage through the SDK) and nothing else. Both run in fresh worker processes (one per variant per round,
 // alternating which goes first), one request at a time as an execution environment serves them, through the same
-// clients (src/functions/runtime/adapters.ts redisClient and sqsClient, so the same settings), to the same endpoints: a
+// clients (src/functions/runtime/composition-root.ts redisClient and sqsClient, so the same settings), to the same endpoints: a
 // throwaway redis-server behind the local cloud's Upstash REST bridge, and an SQS stub (tools/bench/aws-stub.ts), both in
 // the parent process, so their CPU is not the worker's. Same keys, arguments and message body sizes. The issue
 // worker runs the real handler module with the real composition root (its campaign read and the Upstash secret

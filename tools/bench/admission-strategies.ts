@@ -188,7 +188,7 @@ export async function benchAdmissionStrategies(
         name === 'resp'
           ? respTransport(server.port)
           : restTransport(
-              // As the Lambdas configure it (src/functions/runtime/adapters.ts).
+              // As the Lambdas configure it (src/functions/runtime/composition-root.ts).
               new Upstash({
                 url: bridge.url,
                 token: bridge.token,

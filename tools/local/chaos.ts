@@ -18,7 +18,7 @@ const landLateFields = {
    * whatever the caller did meanwhile (gave up and retried, or died); the service's answer is discarded and the
    * caller never gets one. As a request whose caller timed out and that the service applied later: to land after
    * the caller gave up, exceed its timeout (the functions' DynamoDB client abandons an attempt after 3 s and SQS
-   * after 1.5 s, src/functions/runtime/adapters.ts; @upstash/redis waits until the function's timeout, 10 s for the
+   * after 1.5 s, src/functions/runtime/composition-root.ts; @upstash/redis waits until the function's timeout, 10 s for the
    * issue function, src/construct/api-functions.ts).
    */
   landLateMs: delayMs.optional(),
@@ -84,7 +84,7 @@ const redisFaultSchema = z
     /**
      * Share of requests (0..1) run on redis-server whose answer is then lost: the bridge destroys the connection
      * instead of answering, so @upstash/redis sees a network error and retries per its `retry` option (twice in
-     * the functions, src/functions/runtime/adapters.ts), each retry running the command again.
+     * the functions, src/functions/runtime/composition-root.ts), each retry running the command again.
      */
     errorAfterForwardRate: rate.optional(),
     ...landLateFields,

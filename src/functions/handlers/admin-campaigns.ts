@@ -24,7 +24,7 @@ import {
   failedEventStore,
   prewarmScheduler,
   vendorRepository,
-} from '../runtime/adapters';
+} from '../runtime/composition-root';
 import { loadConfig } from '../runtime/config';
 import { identifierSchema, json, parseJsonBody, parsePageQuery, parseWith } from '../runtime/http';
 import { type HttpEvent, httpHandler } from '../runtime/router';

@@ -3,7 +3,7 @@ import { ENV, HANDLERS } from '../../contract/names';
 import type { AdmissionStore } from '../domain/admission/ports';
 import { listFailedEvents, redriveCampaignDay, redriveFailedEvent } from '../domain/failed-events/redrive';
 import { systemClock } from '../domain/kernel/clock';
-import { admissionStoreFactory, campaignRepository, failedEventStore, issueQueue } from '../runtime/adapters';
+import { admissionStoreFactory, campaignRepository, failedEventStore, issueQueue } from '../runtime/composition-root';
 import { loadConfig } from '../runtime/config';
 import { identifierSchema, json, parseJsonBody, parsePageQuery, parseWith } from '../runtime/http';
 import { adminPrincipal } from '../runtime/identity';

@@ -3,7 +3,7 @@ import { entityIdSchema } from '../../contract/rules';
 import { systemClock } from '../domain/kernel/clock';
 import { vendorDefinitionSchema } from '../domain/vendor/vendor';
 import { createVendor, vendorSettlement } from '../domain/vendor/vendor-admin';
-import { vendorRepository } from '../runtime/adapters';
+import { vendorRepository } from '../runtime/composition-root';
 import { loadConfig } from '../runtime/config';
 import { json, parseJsonBody, parsePageQuery, parseWith } from '../runtime/http';
 import { httpHandler } from '../runtime/router';

@@ -1,6 +1,6 @@
 import { applyPrewarm } from '../domain/drop-plan/apply-prewarm';
 import { systemClock } from '../domain/kernel/clock';
-import { campaignRepository, issueProvisionedConcurrency } from '../runtime/adapters';
+import { campaignRepository, issueProvisionedConcurrency } from '../runtime/composition-root';
 import { loadConfig } from '../runtime/config';
 import { instrumented, logger } from '../runtime/powertools';
 

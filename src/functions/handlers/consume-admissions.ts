@@ -8,7 +8,12 @@ import { parseAdmissionMessage } from '../domain/coupon/admission-message';
 import { type ApplyOutcome, applyAdmissions, outcomeOfRecord } from '../domain/coupon/apply-admission';
 import { retryDelaySeconds } from '../domain/kernel/backoff';
 import { systemClock } from '../domain/kernel/clock';
-import { admissionLedgerFactory, cachedCampaignRepository, couponStore, issueQueueRetries } from '../runtime/adapters';
+import {
+  admissionLedgerFactory,
+  cachedCampaignRepository,
+  couponStore,
+  issueQueueRetries,
+} from '../runtime/composition-root';
 import { loadConfig } from '../runtime/config';
 import { instrumented, logger, metrics } from '../runtime/powertools';
 

@@ -7,7 +7,7 @@ import { SoldOutCache } from '../domain/admission/sold-out-cache';
 import { warmUpInstance } from '../domain/admission/warm-up';
 import { systemClock } from '../domain/kernel/clock';
 import { DomainError } from '../domain/kernel/errors';
-import { admissionStoreFactory, cachedCampaignRepository, issueQueue } from '../runtime/adapters';
+import { admissionStoreFactory, cachedCampaignRepository, issueQueue } from '../runtime/composition-root';
 import { loadConfig } from '../runtime/config';
 import { deadlineOf } from '../runtime/deadline';
 import { identifierSchema, json, parseJsonBody, parseWith } from '../runtime/http';

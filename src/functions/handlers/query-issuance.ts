@@ -3,7 +3,7 @@ import { issueDayQuerySchema } from '../../contract/requests';
 import { issuanceCount, userCoupon } from '../domain/coupon/queries';
 import { systemClock } from '../domain/kernel/clock';
 import { ForbiddenError } from '../domain/kernel/errors';
-import { admissionStoreFactory, cachedCampaignRepository, couponStore } from '../runtime/adapters';
+import { admissionStoreFactory, cachedCampaignRepository, couponStore } from '../runtime/composition-root';
 import { loadConfig } from '../runtime/config';
 import { identifierSchema, json, parseWith } from '../runtime/http';
 import { callerUserId } from '../runtime/identity';

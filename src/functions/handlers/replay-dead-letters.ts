@@ -11,7 +11,7 @@ import {
   failedEventStore,
   issueQueue,
   issueQueueDepth,
-} from '../runtime/adapters';
+} from '../runtime/composition-root';
 import { loadConfig } from '../runtime/config';
 import { instrumented, logger, metrics } from '../runtime/powertools';
 

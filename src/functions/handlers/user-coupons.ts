@@ -3,7 +3,7 @@ import { ENV, HANDLERS } from '../../contract/names';
 import { redeemBodyFields } from '../../contract/requests';
 import { systemClock } from '../domain/kernel/clock';
 import { redeemCoupon, userCoupons } from '../domain/vendor/redemption';
-import { couponStore } from '../runtime/adapters';
+import { couponStore } from '../runtime/composition-root';
 import { loadConfig } from '../runtime/config';
 import { identifierSchema, json, parseJsonBody, parsePageQuery, parseWith } from '../runtime/http';
 import { callerFields, callerUserId } from '../runtime/identity';

@@ -15,7 +15,7 @@ const state = {
   sent: [] as AdmissionMessage[],
   ledger: new Map<string, number>(),
 };
-jest.mock('../../../src/functions/runtime/adapters', () => ({
+jest.mock('../../../src/functions/runtime/composition-root', () => ({
   failedEventStore: () => ({
     page: async (filter: Partial<FailedEventView>) => ({
       items: state.records.filter((r) =>

@@ -7,10 +7,10 @@ import { springSaleDefinition } from '../../support/fixtures';
 const BACKEND_ERROR = 'connect ECONNREFUSED 10.0.0.7:443 (table FcfsCoupon-CouponTable-1X2Y3Z)';
 
 // The composition root with every adapter failing like an unreachable backend; everything else is the product's.
-jest.mock('../../../src/functions/runtime/adapters', () =>
+jest.mock('../../../src/functions/runtime/composition-root', () =>
   jest
     .requireActual<typeof import('../../support/failing-backend')>('../../support/failing-backend')
-    .failingAdapters(jest.requireActual('../../../src/functions/runtime/adapters'), () =>
+    .failingAdapters(jest.requireActual('../../../src/functions/runtime/composition-root'), () =>
       Object.assign(new Error(BACKEND_ERROR), { name: 'NetworkingError' }),
     ),
 );

@@ -21,7 +21,7 @@ const write = (coupon: Coupon): 'CREATED' | 'EXISTS' => {
   state.coupons.set(coupon.couponId, coupon);
   return 'CREATED';
 };
-jest.mock('../../../src/functions/runtime/adapters', () => ({
+jest.mock('../../../src/functions/runtime/composition-root', () => ({
   cachedCampaignRepository: () => ({ get: async (id: string) => (id === campaign.campaignId ? campaign : undefined) }),
   admissionLedgerFactory: () => async () => ({
     claim: async (_: unknown, requests: readonly ClaimRequest[]) =>

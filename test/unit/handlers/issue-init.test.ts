@@ -3,10 +3,10 @@ import { ENV } from '../../../src/contract/names';
 // The issue function's INIT step (src/functions/handlers/issue-coupon.ts init) over a composition root whose every
 // adapter fails like an unreachable backend, counting each backend call.
 const mockBackendError = jest.fn(() => Object.assign(new Error('connect ECONNREFUSED 10.0.0.7:443'), { name: 'X' }));
-jest.mock('../../../src/functions/runtime/adapters', () =>
+jest.mock('../../../src/functions/runtime/composition-root', () =>
   jest
     .requireActual<typeof import('../../support/failing-backend')>('../../support/failing-backend')
-    .failingAdapters(jest.requireActual('../../../src/functions/runtime/adapters'), mockBackendError),
+    .failingAdapters(jest.requireActual('../../../src/functions/runtime/composition-root'), mockBackendError),
 );
 
 describe('handler: issue-coupon INIT', () => {

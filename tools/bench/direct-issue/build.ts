@@ -8,15 +8,15 @@ const root = path.join(__dirname, '..', '..', '..');
 const handlers = path.join(root, 'src', 'functions', 'handlers');
 
 /**
- * Resolves the issue handler's `../runtime/adapters` import to the variant's composition root
- * (tools/bench/direct-issue/adapters.ts); every other import, including the variant's own import of the product's
+ * Resolves the issue handler's `../runtime/composition-root` import to the variant's composition root
+ * (tools/bench/direct-issue/composition-root.ts); every other import, including the variant's own import of the product's
  * composition root, resolves as usual.
  */
 const directCompositionRoot: Plugin = {
   name: 'direct-composition-root',
   setup(b) {
-    b.onResolve({ filter: /\/runtime\/adapters$/ }, (args) =>
-      path.dirname(args.importer) === handlers ? { path: path.join(__dirname, 'adapters.ts') } : undefined,
+    b.onResolve({ filter: /\/runtime\/composition-root$/ }, (args) =>
+      path.dirname(args.importer) === handlers ? { path: path.join(__dirname, 'composition-root.ts') } : undefined,
     );
   },
 };

@@ -158,7 +158,7 @@ export class RedisAdmissionLedger implements AdmissionLedger {
  * Redis admission through `@upstash/redis` (REST). One admission is one EVALSHA round trip (falling back to EVAL
  * when the script is not cached); see {@link ADMIT_SCRIPT}. Errors from Redis or the network are thrown as is.
  * It parses every value itself, so it works with either client setting; give it a client with
- * `automaticDeserialization: false`, as the Lambdas do (src/functions/runtime/adapters.ts), or reading a day's winners
+ * `automaticDeserialization: false`, as the Lambdas do (src/functions/runtime/composition-root.ts), or reading a day's winners
  * pays a caught SyntaxError per winner.
  */
 export class RedisAdmissionStore extends RedisAdmissionLedger implements AdmissionStore {

@@ -1,7 +1,7 @@
 import type { AdmissionMessage, CampaignDay } from './admission';
 
 // The ports of admission: the atomic admission counter and ledger, and the queue to the coupon writer. The adapters
-// under src/functions/adapters/ implement them; src/functions/runtime/adapters.ts builds those once per instance.
+// under src/functions/adapters/ implement them; src/functions/runtime/composition-root.ts builds those once per instance.
 // Unless a method says otherwise, it throws the backend's error as is on failure (the HTTP edge answers it with
 // 503 UNAVAILABLE).
 

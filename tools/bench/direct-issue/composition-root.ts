@@ -3,16 +3,20 @@ import type { AdmissionMessage } from '../../../src/functions/domain/admission/a
 import type { AdmissionLedger, IssueQueue } from '../../../src/functions/domain/admission/ports';
 import { applyAdmission } from '../../../src/functions/domain/coupon/apply-admission';
 import { systemClock } from '../../../src/functions/domain/kernel/clock';
-import { admissionLedgerFactory, cachedCampaignRepository, couponStore } from '../../../src/functions/runtime/adapters';
+import {
+  admissionLedgerFactory,
+  cachedCampaignRepository,
+  couponStore,
+} from '../../../src/functions/runtime/composition-root';
 import { type Config, requiredString } from '../../../src/functions/runtime/config';
 
 // The composition root of the benchmark-only "direct" issue function (tools/bench/why-a-queue.ts): the product's own
-// (src/functions/runtime/adapters.ts) with one builder replaced. tools/bench/direct-issue/build.ts bundles the product's
-// unchanged issue handler (src/functions/handlers/issue-coupon.ts) with its `../runtime/adapters` import resolved here,
+// (src/functions/runtime/composition-root.ts) with one builder replaced. tools/bench/direct-issue/build.ts bundles the product's
+// unchanged issue handler (src/functions/handlers/issue-coupon.ts) with its `../runtime/composition-root` import resolved here,
 // so its `issueQueue(config)` gets a writer that turns the admission into its coupon in DynamoDB inside the
 // request instead of sending it to SQS. Never part of the construct.
 
-export * from '../../../src/functions/runtime/adapters';
+export * from '../../../src/functions/runtime/composition-root';
 
 /**
  * An IssueQueue that applies the admission at once, as the consumer would apply its message
