@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ADMISSION_MODES, type AdmissionMode } from '../../src/contract/names';
 import { startLocalCloud } from './cloud';
+import { stopWithLauncher } from './lifetime';
 import { missingPrerequisites } from './prerequisites';
 
 const USAGE = `fcfs-coupon-local: runs a synthesized CDK app with FcfsCoupon in it on this machine (DynamoDB Local, fauxqs,
@@ -80,14 +81,12 @@ async function main(): Promise<void> {
     stateDir: path.resolve(values['state-dir']),
     admissionMode: requested,
   });
-  const stop = async (signal: string) => {
-    console.log(`\n${signal}: stopping the local cloud ...`);
+  stopWithLauncher(async (reason) => {
+    console.log(`\n${reason}: stopping the local cloud ...`);
     await cloud.stop();
     rmSync(cloud.endpointsFile, { force: true });
     process.exit(0);
-  };
-  process.once('SIGINT', () => void stop('SIGINT'));
-  process.once('SIGTERM', () => void stop('SIGTERM'));
+  });
   console.log(`local cloud ready (${cloud.endpoints.admissionMode} mode): API ${cloud.endpoints.apiUrl}`);
   console.log(`  endpoints, tokens and admin credentials: ${cloud.endpointsFile}`);
 }

@@ -1,9 +1,10 @@
 import { rmSync } from 'node:fs';
 import { ADMISSION_MODES, type AdmissionMode } from '../../src/contract/names';
 import { startLocalCloud } from './cloud';
+import { stopWithLauncher } from './lifetime';
 import { missingPrerequisites } from './prerequisites';
 
-// `npm start`: synthesize the CDK app and run it locally until Ctrl-C or SIGTERM.
+// `npm start`: synthesize the CDK app and run it locally until Ctrl-C, SIGTERM or SIGHUP, or until `npm start` itself has gone.
 async function main() {
   const requested = process.env.ADMISSION_MODE;
   if (requested !== undefined && !(ADMISSION_MODES as readonly string[]).includes(requested)) {
@@ -34,17 +35,12 @@ async function main() {
     queueVisibilityTimeoutS: visibility === undefined ? undefined : Number(visibility),
     context: json('LOCAL_CLOUD_CONTEXT') as Record<string, string> | undefined,
   });
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    console.log(`\n${signal}: stopping the local cloud ...`);
+  stopWithLauncher(async (reason) => {
+    console.log(`\n${reason}: stopping the local cloud ...`);
     await cloud.stop();
     rmSync(cloud.endpointsFile, { force: true });
     process.exit(0);
-  };
-  process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('SIGTERM', () => void stop('SIGTERM'));
+  });
   const { endpoints } = cloud;
   console.log(`local cloud ready (${endpoints.admissionMode} mode)`);
   console.log(`  API        ${endpoints.apiUrl}`);
