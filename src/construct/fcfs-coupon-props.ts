@@ -2,6 +2,7 @@ import type { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import { type CouponAlarmThresholds, checkAlarmThresholds } from './alarm-thresholds';
 import { checkAlarmEmail } from './alarm-topic';
 import { type UserAuthMode, validateUserAuth } from './user-auth';
 import { checkBoolean, checkCorsOrigins, checkInteger, checkName } from './validate';
@@ -112,6 +113,13 @@ export interface FcfsCouponProps {
    */
   readonly alarmEmail?: string;
   /**
+   * Each alarm's threshold, by alarm, units in the field names (CouponAlarmThresholds): e.g.
+   * `{ api5xxRatePercent: 2, deadLetterAge: Duration.minutes(30) }`. A field left out keeps its default.
+   * @default - DEFAULT_ALARM_THRESHOLDS: any dead letter, parked record, failed invocation or throttle fires its
+   *   alarm; a dead letter older than 10 minutes; more than 1% of the API's answers 5xx
+   */
+  readonly alarmThresholds?: CouponAlarmThresholds;
+  /**
    * When true, the operator console (`/console/`) and the example drop page (`/drop/`) deploy to a private S3
    * bucket behind a CloudFront distribution of their own (origin access control; CouponConsole), each with a
    * `config.json` naming this API, its region and user sign-in (never credentials: the operator pastes those).
@@ -141,5 +149,6 @@ export function validateProps(props: FcfsCouponProps): void {
   checkCorsOrigins(props.corsAllowOrigins ?? []);
   validateUserAuth(props);
   checkAlarmEmail(props.alarmEmail, props.alarmTopic !== undefined);
+  checkAlarmThresholds(props.alarmThresholds);
   checkBoolean('console', props.console);
 }

@@ -185,6 +185,7 @@ export class FcfsCoupon extends Construct {
       consumerFunction: functions.consumer,
       httpApi: this.api.httpApi,
       alarmTopic: this.alarmTopic,
+      thresholds: props.alarmThresholds,
     });
     this.dashboard = new CouponDashboard(this, 'Dashboard', {
       functions,

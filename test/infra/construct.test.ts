@@ -185,6 +185,7 @@ describe('infra: FcfsCoupon construct', () => {
     ['a negative reconcile grace', { reconcileGraceSeconds: -1 }, /reconcileGraceSeconds/],
     ['an empty secret name', { upstashSecretName: ' ' }, /upstashSecretName/],
     ['CORS for any origin', { corsAllowOrigins: ['*'] }, /\* is refused/],
+    ['a bad alarm threshold', { alarmThresholds: { deadLetterMessages: -1 } }, /alarmThresholds\.deadLetterMessages/],
   ])('refuses %s with an error naming the prop', (_, props, message) => {
     expect(() => new FcfsCoupon(newStack(), 'Coupons', props)).toThrow(message);
   });
