@@ -79,6 +79,16 @@ export interface FcfsCouponProps {
    * @default - in cognito mode without `userPool`, a new public client (SRP sign-in, no secret, 1 h tokens)
    */
   readonly userPoolClient?: IUserPoolClient;
+  /**
+   * When true, the user pool the construct creates gets a second app client, the operators' (`OperatorClient`):
+   * admin-initiated sign-in only (ADMIN_USER_PASSWORD_AUTH, which needs IAM credentials allowed
+   * `cognito-idp:AdminInitiateAuth`), also accepted as audience by the API. `npm run token` (tools/ops/token.ts)
+   * signs test users in through it for smoke and load tests; FcfsCouponStack outputs its id as `OperatorClientId`.
+   * Only with a pool the construct creates (cognito mode without `userPool`): with your own pool, add such a client
+   * to it yourself.
+   * @default false - the pool has the public app client alone (SRP sign-in), and no second door for tokens
+   */
+  readonly operatorTokenClient?: boolean;
   /** Issuer (`iss`, https) of the OIDC provider in oidc mode. @default - none; required when userAuth is 'oidc' */
   readonly oidcIssuer?: string;
   /** Audiences (`aud`, or `client_id`) the API accepts in oidc mode. @default - none; required in oidc mode */
@@ -147,8 +157,10 @@ export function validateProps(props: FcfsCouponProps): void {
   checkInteger('wafRateLimit', props.wafRateLimit, 10, Number.MAX_SAFE_INTEGER, 'requests per 5 minutes');
   checkInteger('issueReservedConcurrency', props.issueReservedConcurrency, 1, 10_000, 'concurrent executions');
   checkCorsOrigins(props.corsAllowOrigins ?? []);
+  checkBoolean('operatorTokenClient', props.operatorTokenClient);
   validateUserAuth(props);
   checkAlarmEmail(props.alarmEmail, props.alarmTopic !== undefined);
   checkAlarmThresholds(props.alarmThresholds);
+  checkBoolean('edge', props.edge);
   checkBoolean('console', props.console);
 }
