@@ -68,6 +68,15 @@ jest.setTimeout(120_000);
 describe('infra: operating a drop (dashboard, alarms, outputs)', () => {
   const plain = synth();
 
+  // Tracing is off (src/construct/app-function.ts): no function pays for X-Ray segments, no role may write them.
+  it('runs every function without X-Ray tracing, and no role carries X-Ray permissions', () => {
+    const template = synth({ upstashSecretName: 'prod/upstash', operatorTokenClient: true });
+    const functions = Object.values(template.findResources('AWS::Lambda::Function'));
+    expect(functions.length).toBeGreaterThan(0);
+    for (const fn of functions) expect(fn.Properties.TracingConfig).toBeUndefined();
+    expect(JSON.stringify(template.findResources('AWS::IAM::Policy'))).not.toContain('xray:');
+  });
+
   it('draws one dashboard with the functions, queues, API, tables and every product metric', () => {
     const dashboards = plain.findResources('AWS::CloudWatch::Dashboard');
     expect(Object.keys(dashboards)).toHaveLength(1);
