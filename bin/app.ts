@@ -5,6 +5,14 @@ import { FcfsCouponStack, nagChecks, userAuthFromContext } from '../src';
 const app = new App();
 const context = (key: string): string | undefined => app.node.tryGetContext(key) ?? undefined;
 const number = (key: string) => (context(key) === undefined ? undefined : Number(context(key)));
+/** A yes/no context key: `-c key=true` on the command line, or `"key": true` in cdk.json. */
+const flag = (key: string): boolean | undefined => {
+  const value: unknown = app.node.tryGetContext(key);
+  if (value === undefined) return undefined;
+  if (value === true || value === 'true') return true;
+  if (value === false || value === 'false') return false;
+  throw new Error(`context ${key} must be true or false, not ${JSON.stringify(value)}`);
+};
 
 const auth = userAuthFromContext(context);
 if (auth.userAuth === 'none') {
@@ -24,8 +32,10 @@ new FcfsCouponStack(app, context('stackName') ?? 'FcfsCoupon', {
   corsAllowOrigins: context('corsAllowOrigins')?.split(',').filter(Boolean),
   wafRateLimit: number('wafRateLimit'),
   alarmEmail: context('alarmEmail'),
-  edge: context('edge') === 'true',
-  console: context('console') === 'true',
+  edge: flag('edge'),
+  console: flag('console'),
+  // The operators' app client of `npm run token` (smoke and load tests against this deployment).
+  operatorTokenClient: flag('operatorTokenClient'),
   issueReservedConcurrency: number('issueReservedConcurrency'),
   env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
 });

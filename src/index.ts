@@ -4,6 +4,11 @@
  * modes) and the route table are re-exported for dashboards and clients.
  */
 
+export {
+  type CouponAlarmThresholds,
+  DEFAULT_ALARM_THRESHOLDS,
+  type ResolvedAlarmThresholds,
+} from './construct/alarm-thresholds';
 export type { CouponConsole } from './construct/console';
 export type { CouponTables } from './construct/data';
 export { FcfsCoupon, type FcfsCouponProps } from './construct/fcfs-coupon';

@@ -12,6 +12,7 @@ import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { type CouponAlarmThresholds, resolveAlarmThresholds } from './alarm-thresholds';
 
 /** Props of {@link CouponAlarms}. */
 export interface CouponAlarmsProps {
@@ -33,12 +34,9 @@ export interface CouponAlarmsProps {
   readonly httpApi: IHttpApi;
   /** Where each alarm and its recovery are sent. @default - no action: the alarms only change state */
   readonly alarmTopic?: ITopic;
+  /** Each alarm's threshold; checked by the caller (checkAlarmThresholds). @default DEFAULT_ALARM_THRESHOLDS */
+  readonly thresholds?: CouponAlarmThresholds;
 }
-
-/** Share of the API's requests answered 5xx over which the 5xx alarm fires, percent. */
-export const API_5XX_RATE_THRESHOLD_PERCENT = 1;
-/** Age of the oldest dead letter over which its alarm fires, s: the replay drains the queue every minute. */
-export const DEAD_LETTER_AGE_THRESHOLD_S = 600;
 
 /** The admin call of the runbook lines (README "Operating a drop"). */
 const LIST_PARKED = 'GET /v1/admin/failed-events?campaignId=<id>&issueDate=<YYYY-MM-DD>&status=PARKED';
@@ -48,7 +46,8 @@ const REDRIVE_DAY = 'POST /v1/admin/failed-events/redrive {"campaignId","issueDa
  * The alarms an operator must hear about, each with a description saying what it means and what to do (the
  * admin call to run): an invariant violation, parked admissions, dead letters piling up or growing old, consumer
  * crashes, issue function throttles and errors, and the HTTP API's 5xx rate. Each notifies the alarm topic when it
- * fires and when it recovers.
+ * fires and when it recovers. Each fires above its threshold ({@link CouponAlarmThresholds}), but the invariant
+ * violation, which fires at the first one.
  */
 export class CouponAlarms extends Construct {
   readonly deadLetterQueue: Alarm;
@@ -63,34 +62,38 @@ export class CouponAlarms extends Construct {
 
   constructor(scope: Construct, id: string, props: CouponAlarmsProps) {
     super(scope, id);
-    const aboveZero = {
-      threshold: 0,
+    const thresholds = resolveAlarmThresholds(props.thresholds);
+    const above = (threshold: number) => ({
+      threshold,
       comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
       treatMissingData: TreatMissingData.NOT_BREACHING,
-    };
+    });
+    /** ` (above <n> <unit>)` in a description, for a threshold above 0. */
+    const overThreshold = (threshold: number, unit: string) => (threshold > 0 ? ` (above ${threshold} ${unit})` : '');
     const minute = { period: Duration.minutes(1), statistic: 'Sum' };
     this.deadLetterQueue = new Alarm(this, 'DeadLetterQueueAlarm', {
-      ...aboveZero,
+      ...above(thresholds.deadLetterMessages),
       alarmDescription:
-        'Admissions are failing to become coupons and piling up in the dead-letter queue. The replay retries them ' +
+        'Admissions are failing to become coupons and piling up in the dead-letter queue' +
+        `${overThreshold(thresholds.deadLetterMessages, 'messages')} for 5 minutes. The replay retries them ` +
         'every minute; check the consumer and replay logs for the error (DynamoDB throttling or outage?). What it ' +
         `gives up on is parked: ${LIST_PARKED}`,
       metric: props.deadLetterDepth,
       evaluationPeriods: 5,
     });
+    const deadLetterAgeS = thresholds.deadLetterAge.toSeconds();
     this.deadLetterAge = new Alarm(this, 'DeadLetterAgeAlarm', {
-      threshold: DEAD_LETTER_AGE_THRESHOLD_S,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
+      ...above(deadLetterAgeS),
       alarmDescription:
-        `A dead letter is older than ${DEAD_LETTER_AGE_THRESHOLD_S} s: the every-minute replay is not draining the ` +
+        `A dead letter is older than ${deadLetterAgeS} s: the every-minute replay is not draining the ` +
         'queue. Check the replay function (errors, its EventBridge schedule) and its log; admitted users wait for ' +
         'their coupon meanwhile.',
       metric: props.deadLetterAge,
       evaluationPeriods: 3,
     });
     this.invariantViolation = new Alarm(this, 'InvariantViolationAlarm', {
-      ...aboveZero,
+      // Not a tunable threshold: one violation is an incident.
+      ...above(0),
       alarmDescription:
         'Reconciliation found a campaign day breaking persisted <= admitted <= quota (an oversell or a coupon ' +
         'without an admission); see the replay function log line "invariant violated". Close the campaign ' +
@@ -100,42 +103,48 @@ export class CouponAlarms extends Construct {
       evaluationPeriods: 1,
     });
     this.parkedFailures = new Alarm(this, 'ParkedFailuresAlarm', {
-      ...aboveZero,
+      ...above(thresholds.parkedFailuresPerMinute),
       alarmDescription:
-        'Replay parked admissions in the failed-events table; they need an operator. List them: ' +
+        'Replay parked admissions in the failed-events table' +
+        `${overThreshold(thresholds.parkedFailuresPerMinute, 'per minute')}; they need an operator. List them: ` +
         `${LIST_PARKED}; fix the cause (lastError), then redrive: ${REDRIVE_DAY}`,
       metric: props.parked,
       evaluationPeriods: 1,
     });
     this.parkedAdmissions = new Alarm(this, 'ParkedAdmissionsAlarm', {
-      ...aboveZero,
+      ...above(thresholds.parkedAdmissions),
       alarmDescription:
-        'Admitted users are without a coupon, parked, on a recent campaign day (stays in alarm until redriven). ' +
+        'Admitted users are without a coupon, parked, on a recent campaign day' +
+        `${overThreshold(thresholds.parkedAdmissions, 'admissions')} (stays in alarm until redriven). ` +
         `List them: ${LIST_PARKED}; fix the cause (lastError), then redrive: ${REDRIVE_DAY}`,
       metric: props.parkedAdmissions,
       evaluationPeriods: 1,
     });
     this.consumerErrors = new Alarm(this, 'ConsumerErrorsAlarm', {
-      ...aboveZero,
+      ...above(thresholds.consumerErrorsPerMinute),
       alarmDescription:
-        'The consumer function fails whole invocations (crash, timeout or out of memory) for 3 minutes; failed ' +
+        'The consumer function fails whole invocations (crash, timeout or out of memory)' +
+        `${overThreshold(thresholds.consumerErrorsPerMinute, 'per minute')} for 3 minutes; failed ` +
         'records reach the dead-letter queue and the replay. Read its log and its duration against its timeout.',
       metric: props.consumerFunction.metricErrors(minute),
       evaluationPeriods: 3,
     });
     this.issueThrottles = new Alarm(this, 'IssueThrottlesAlarm', {
-      ...aboveZero,
+      ...above(thresholds.issueThrottlesPerMinute),
       alarmDescription:
-        "Lambda throttles the issue function: users get 5xx/429. Raise the account's concurrency quota or the " +
+        'Lambda throttles the issue function' +
+        `${overThreshold(thresholds.issueThrottlesPerMinute, 'per minute')} for 2 minutes: users get 5xx/429. ` +
+        "Raise the account's concurrency quota or the " +
         "function's provisioned/reserved concurrency before the next drop; lower the stage's throttle meanwhile.",
       metric: props.issueFunction.metricThrottles(minute),
       evaluationPeriods: 2,
     });
     this.issueErrors = new Alarm(this, 'IssueErrorsAlarm', {
-      ...aboveZero,
+      ...above(thresholds.issueErrorsPerMinute),
       alarmDescription:
         'The issue function fails invocations (crash or timeout; backend errors are answered 503 and counted as ' +
-        'IssueUnavailable) for 2 minutes. Read its log; admissions stay atomic, so no user is lost.',
+        `IssueUnavailable)${overThreshold(thresholds.issueErrorsPerMinute, 'per minute')} for 2 minutes. Read its ` +
+        'log; admissions stay atomic, so no user is lost.',
       metric: props.issueFunction.metricErrors(minute),
       evaluationPeriods: 2,
     });
@@ -152,11 +161,9 @@ export class CouponAlarms extends Construct {
       ...minute,
     });
     this.api5xxRate = new Alarm(this, 'Api5xxRateAlarm', {
-      threshold: API_5XX_RATE_THRESHOLD_PERCENT,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
+      ...above(thresholds.api5xxRatePercent),
       alarmDescription:
-        `More than ${API_5XX_RATE_THRESHOLD_PERCENT}% of the HTTP API's answers are 5xx for 3 of 5 minutes. ` +
+        `More than ${thresholds.api5xxRatePercent}% of the HTTP API's answers are 5xx for 3 of 5 minutes. ` +
         '503 UNAVAILABLE means a backend (Redis, DynamoDB, SQS) is failing: see the IssueUnavailable metric and ' +
         'the functions\' logs ("backend failure"); nothing is oversold or lost, users may retry.',
       metric: new MathExpression({

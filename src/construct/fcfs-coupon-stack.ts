@@ -7,10 +7,11 @@ export interface FcfsCouponStackProps extends FcfsCouponProps, StackProps {}
 
 /**
  * The product deployed on its own: one {@link FcfsCoupon} (construct id `Coupons`) and the outputs an operator and
- * the local cloud read: ApiUrl, AdmissionMode, AuthMode, and UserPoolId / UserPoolClientId (cognito) or
- * ProtectedApiUrl (WAF); for operating a drop, DashboardUrl, AdminApiArn (the `execute-api:Invoke` resource of the
- * admin routes, for the operators' IAM policy), DeadLetterQueueName, FailedEventTableName and, with alarm
- * actions, AlarmTopicArn; with the `console` option, ConsoleUrl and DropPageUrl.
+ * the local cloud read: ApiUrl, AdmissionMode, AuthMode, and UserPoolId / UserPoolClientId (cognito),
+ * OperatorClientId (with `operatorTokenClient`, for `npm run token`) or ProtectedApiUrl (WAF); for operating a
+ * drop, DashboardUrl, AdminApiArn (the `execute-api:Invoke` resource of the admin routes, for the operators' IAM
+ * policy), DeadLetterQueueName, FailedEventTableName and, with alarm actions, AlarmTopicArn; with the `console`
+ * option, ConsoleUrl and DropPageUrl.
  */
 export class FcfsCouponStack extends Stack {
   /** The stack's one FcfsCoupon (construct id `Coupons`). */

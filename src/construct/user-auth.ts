@@ -31,6 +31,7 @@ export interface UserAuthSettings {
   readonly userPoolClient?: IUserPoolClient;
   readonly oidcIssuer?: string;
   readonly oidcAudience?: readonly string[];
+  readonly operatorTokenClient?: boolean;
 }
 
 /** The warning synth prints for `auth=none` (an annotation on the construct, so `cdk synth` shows it). */
@@ -59,7 +60,7 @@ export function userAuthFromContext(context: (key: string) => string | undefined
  * Checks that the user-auth settings agree with each other.
  * @throws Error naming the setting (`-c` context names when `source` is `context`): oidc without an https issuer
  *   or without an audience; OIDC settings outside oidc mode; a user pool without its client (or the reverse), or
- *   outside cognito mode.
+ *   outside cognito mode; the operators' token client without a pool the construct creates.
  */
 export function validateUserAuth(settings: UserAuthSettings, source: 'props' | 'context' = 'props'): void {
   const mode = settings.userAuth ?? 'cognito';
@@ -80,6 +81,12 @@ export function validateUserAuth(settings: UserAuthSettings, source: 'props' | '
   if (settings.userPool !== undefined && mode !== 'cognito') {
     throw new Error(`userPool applies to userAuth 'cognito' only, not '${mode}'`);
   }
+  if (settings.operatorTokenClient === true && (mode !== 'cognito' || settings.userPool !== undefined)) {
+    throw new Error(
+      `operatorTokenClient applies to the user pool the construct creates (userAuth 'cognito' without userPool), ` +
+        `not to ${settings.userPool === undefined ? `userAuth '${mode}'` : 'a given userPool'}`,
+    );
+  }
 }
 
 /**
@@ -95,8 +102,9 @@ export class UserAuthorizer extends Construct {
   /** The app client whose id the authorizer accepts as audience, in cognito mode. */
   readonly userPoolClient?: IUserPoolClient;
   /**
-   * The operators' client of a pool this construct created: admin-initiated sign-in only (`npm run token`, with
-   * IAM credentials allowed `cognito-idp:AdminInitiateAuth`), also accepted as audience. Undefined otherwise.
+   * The operators' client of a pool this construct created, with `operatorTokenClient`: admin-initiated sign-in
+   * only (`npm run token`, with IAM credentials allowed `cognito-idp:AdminInitiateAuth`), also accepted as
+   * audience. Undefined otherwise.
    */
   readonly operatorClient?: IUserPoolClient;
   /** The AUTH_MODE the user-facing functions run with. */
@@ -126,7 +134,7 @@ export class UserAuthorizer extends Construct {
       const client = settings.userPoolClient ?? this.createAppClient(pool);
       this.userPool = pool;
       this.userPoolClient = client;
-      if (!settings.userPool) this.operatorClient = this.createOperatorClient(pool);
+      if (settings.operatorTokenClient) this.operatorClient = this.createOperatorClient(pool);
       // The iss of the pool's tokens (the ProviderURL attribute lacks the scheme).
       issuer = `https://cognito-idp.${pool.env.region}.${Stack.of(this).urlSuffix}/${pool.userPoolId}`;
       audience = [client.userPoolClientId, ...(this.operatorClient ? [this.operatorClient.userPoolClientId] : [])];

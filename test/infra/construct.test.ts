@@ -185,6 +185,24 @@ describe('infra: FcfsCoupon construct', () => {
     ['a negative reconcile grace', { reconcileGraceSeconds: -1 }, /reconcileGraceSeconds/],
     ['an empty secret name', { upstashSecretName: ' ' }, /upstashSecretName/],
     ['CORS for any origin', { corsAllowOrigins: ['*'] }, /\* is refused/],
+    ['an operator token client in open mode', { userAuth: 'none', operatorTokenClient: true }, /operatorTokenClient/],
+    [
+      'an operator token client in oidc mode',
+      { userAuth: 'oidc', oidcIssuer: 'https://id.example/', oidcAudience: ['a'], operatorTokenClient: true },
+      /operatorTokenClient applies to the user pool the construct creates/,
+    ],
+    [
+      'an operator token client for a given pool',
+      { userPool: {} as never, userPoolClient: {} as never, operatorTokenClient: true },
+      /operatorTokenClient .* not to a given userPool/,
+    ],
+    [
+      'a context string for a flag',
+      { operatorTokenClient: 'true' as never },
+      /operatorTokenClient must be true or false/,
+    ],
+    ['a context string for edge', { edge: 'true' as never }, /edge must be true or false/],
+    ['a bad alarm threshold', { alarmThresholds: { deadLetterMessages: -1 } }, /alarmThresholds\.deadLetterMessages/],
   ])('refuses %s with an error naming the prop', (_, props, message) => {
     expect(() => new FcfsCoupon(newStack(), 'Coupons', props)).toThrow(message);
   });

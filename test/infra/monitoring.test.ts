@@ -1,6 +1,8 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Topic } from 'aws-cdk-lib/aws-sns';
+import type { CouponAlarmThresholds } from '../../src';
+import { DEFAULT_ALARM_THRESHOLDS } from '../../src/construct/alarm-thresholds';
 import { FcfsCouponStack, type FcfsCouponStackProps } from '../../src/construct/fcfs-coupon-stack';
 import { ISSUE_OUTCOME_METRICS, METRIC } from '../../src/contract/names';
 import { localId } from '../support/template';
@@ -30,10 +32,50 @@ const ALARM_IDS = [
   'Api5xxRateAlarm',
 ];
 
+/** Each alarm's `Threshold` and `AlarmDescription`, by its construct id (`DeadLetterAgeAlarm`). */
+function alarmsById(template: Template): Record<string, { threshold: number; description: string }> {
+  return Object.fromEntries(
+    Object.entries(template.findResources('AWS::CloudWatch::Alarm')).map(([id, alarm]) => [
+      localId(id)
+        .replace(/^CouponsAlarms/, '')
+        .replace(/[0-9A-F]{8}$/, ''),
+      { threshold: alarm.Properties.Threshold, description: alarm.Properties.AlarmDescription },
+    ]),
+  );
+}
+
+/**
+ * Each field of `alarmThresholds`: a value other than its default, the alarm it sets, the threshold the template
+ * must then carry and the words of the alarm's description that state it (keyed by the type, so a new field
+ * without a case does not compile).
+ */
+const THRESHOLD_CASES: Record<
+  keyof CouponAlarmThresholds,
+  [CouponAlarmThresholds[keyof CouponAlarmThresholds], string, number, string]
+> = {
+  deadLetterMessages: [10, 'DeadLetterQueueAlarm', 10, '(above 10 messages) for 5 minutes'],
+  deadLetterAge: [Duration.minutes(30), 'DeadLetterAgeAlarm', 1800, 'older than 1800 s'],
+  parkedFailuresPerMinute: [3, 'ParkedFailuresAlarm', 3, '(above 3 per minute)'],
+  parkedAdmissions: [2, 'ParkedAdmissionsAlarm', 2, '(above 2 admissions)'],
+  consumerErrorsPerMinute: [4, 'ConsumerErrorsAlarm', 4, '(above 4 per minute) for 3 minutes'],
+  issueThrottlesPerMinute: [50, 'IssueThrottlesAlarm', 50, '(above 50 per minute) for 2 minutes'],
+  issueErrorsPerMinute: [5, 'IssueErrorsAlarm', 5, '(above 5 per minute) for 2 minutes'],
+  api5xxRatePercent: [2.5, 'Api5xxRateAlarm', 2.5, 'More than 2.5% of'],
+};
+
 jest.setTimeout(120_000);
 
 describe('infra: operating a drop (dashboard, alarms, outputs)', () => {
   const plain = synth();
+
+  // Tracing is off (src/construct/app-function.ts): no function pays for X-Ray segments, no role may write them.
+  it('runs every function without X-Ray tracing, and no role carries X-Ray permissions', () => {
+    const template = synth({ upstashSecretName: 'prod/upstash', operatorTokenClient: true });
+    const functions = Object.values(template.findResources('AWS::Lambda::Function'));
+    expect(functions.length).toBeGreaterThan(0);
+    for (const fn of functions) expect(fn.Properties.TracingConfig).toBeUndefined();
+    expect(JSON.stringify(template.findResources('AWS::IAM::Policy'))).not.toContain('xray:');
+  });
 
   it('draws one dashboard with the functions, queues, API, tables and every product metric', () => {
     const dashboards = plain.findResources('AWS::CloudWatch::Dashboard');
@@ -87,6 +129,81 @@ describe('infra: operating a drop (dashboard, alarms, outputs)', () => {
       Metrics: Match.arrayWith([Match.objectLike({ Expression: Match.stringLikeRegexp('errors') })]),
     });
     expect(plain.findResources('AWS::SNS::Topic')).toEqual({});
+  });
+
+  it('fires each alarm above its default threshold: at the first occurrence, a 10-minute-old dead letter, 1% 5xx', () => {
+    const thresholds = Object.fromEntries(Object.entries(alarmsById(plain)).map(([id, a]) => [id, a.threshold]));
+    expect(thresholds).toEqual({
+      DeadLetterQueueAlarm: 0,
+      DeadLetterAgeAlarm: 600,
+      InvariantViolationAlarm: 0,
+      ParkedFailuresAlarm: 0,
+      ParkedAdmissionsAlarm: 0,
+      ConsumerErrorsAlarm: 0,
+      IssueThrottlesAlarm: 0,
+      IssueErrorsAlarm: 0,
+      Api5xxRateAlarm: 1,
+    });
+    expect(DEFAULT_ALARM_THRESHOLDS.deadLetterAge.toSeconds()).toBe(thresholds.DeadLetterAgeAlarm);
+    expect(DEFAULT_ALARM_THRESHOLDS.api5xxRatePercent).toBe(thresholds.Api5xxRateAlarm);
+  });
+
+  it.each(Object.entries(THRESHOLD_CASES))(
+    'alarmThresholds.%s sets its alarm alone, and its description says the figure',
+    (field, [value, alarmId, threshold, words]) => {
+      const before = alarmsById(plain);
+      const after = alarmsById(synth({ alarmThresholds: { [field]: value } }));
+      expect(after[alarmId]?.threshold).toBe(threshold);
+      expect(before[alarmId]?.threshold).not.toBe(threshold);
+      expect(after[alarmId]?.description).toContain(words);
+      expect(before[alarmId]?.description).not.toContain(words);
+      for (const [id, alarm] of Object.entries(after)) {
+        if (id !== alarmId) expect([id, alarm.threshold]).toEqual([id, before[id]?.threshold]);
+      }
+    },
+  );
+
+  it.each<[string, CouponAlarmThresholds, RegExp]>([
+    [
+      'a negative dead-letter count',
+      { deadLetterMessages: -1 },
+      /alarmThresholds\.deadLetterMessages must be an integer >= 0/,
+    ],
+    ['a fractional parked count', { parkedFailuresPerMinute: 1.5 }, /alarmThresholds\.parkedFailuresPerMinute/],
+    ['a negative parked-admission count', { parkedAdmissions: -1 }, /alarmThresholds\.parkedAdmissions/],
+    ['NaN consumer errors', { consumerErrorsPerMinute: Number.NaN }, /alarmThresholds\.consumerErrorsPerMinute/],
+    ['negative throttles', { issueThrottlesPerMinute: -2 }, /alarmThresholds\.issueThrottlesPerMinute/],
+    ['fractional issue errors', { issueErrorsPerMinute: 0.5 }, /alarmThresholds\.issueErrorsPerMinute/],
+    [
+      'a dead-letter age under a minute',
+      { deadLetterAge: Duration.seconds(30) },
+      /alarmThresholds\.deadLetterAge must be an integer from 60 to 1209600 s/,
+    ],
+    ['a dead-letter age beyond its retention', { deadLetterAge: Duration.days(15) }, /alarmThresholds\.deadLetterAge/],
+    [
+      'a dead-letter age in fractional seconds',
+      { deadLetterAge: Duration.millis(90_500) },
+      /alarmThresholds\.deadLetterAge/,
+    ],
+    [
+      'a dead-letter age in plain seconds',
+      { deadLetterAge: 600 as never },
+      /alarmThresholds\.deadLetterAge must be a Duration/,
+    ],
+    ['a 5xx rate of 100%', { api5xxRatePercent: 100 }, /alarmThresholds\.api5xxRatePercent must be a number from 0/],
+    ['a negative 5xx rate', { api5xxRatePercent: -1 }, /alarmThresholds\.api5xxRatePercent/],
+    ['a 5xx rate of NaN', { api5xxRatePercent: Number.NaN }, /alarmThresholds\.api5xxRatePercent/],
+    ['an unknown field', { api5xxRate: 1 } as never, /alarmThresholds\.api5xxRate is not an alarm threshold/],
+  ])('refuses %s, naming the field', (_, alarmThresholds, message) => {
+    expect(() => synth({ alarmThresholds })).toThrow(message);
+  });
+
+  it('keeps the defaults of fields left out or undefined', () => {
+    const template = synth({ alarmThresholds: { api5xxRatePercent: undefined, issueErrorsPerMinute: 7 } });
+    const thresholds = alarmsById(template);
+    expect(thresholds.Api5xxRateAlarm?.threshold).toBe(1);
+    expect(thresholds.DeadLetterAgeAlarm?.threshold).toBe(600);
+    expect(thresholds.IssueErrorsAlarm?.threshold).toBe(7);
   });
 
   it('sends every alarm and its recovery to the topic given as a prop', () => {

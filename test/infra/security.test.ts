@@ -113,19 +113,15 @@ describe('infra: identity and access', () => {
     });
     const pool = Object.keys(cognito.findResources('AWS::Cognito::UserPool'))[0] as string;
     const clients = cognito.findResources('AWS::Cognito::UserPoolClient');
+    // One client by default: the public app client, which signs in by SRP only.
+    expect(Object.keys(clients)).toHaveLength(1);
     const client = Object.keys(clients).find((id) => id.includes('AppClient')) as string;
-    const operator = Object.keys(clients).find((id) => id.includes('OperatorClient')) as string;
-    // The public app client signs in by SRP only; the operators' client only by AdminInitiateAuth (IAM).
     expect(clients[client]?.Properties.ExplicitAuthFlows).toEqual(['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH']);
-    expect(clients[operator]?.Properties.ExplicitAuthFlows).toEqual([
-      'ALLOW_ADMIN_USER_PASSWORD_AUTH',
-      'ALLOW_REFRESH_TOKEN_AUTH',
-    ]);
     cognito.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
       AuthorizerType: 'JWT',
       IdentitySource: ['$request.header.Authorization'],
       JwtConfiguration: {
-        Audience: [{ Ref: client }, { Ref: operator }],
+        Audience: [{ Ref: client }],
         Issuer: {
           'Fn::Join': ['', Match.arrayWith(['https://cognito-idp.', { Ref: pool }])],
         },
@@ -138,6 +134,22 @@ describe('infra: identity and access', () => {
     }
     expect(byRoute['GET /v1/campaigns/{campaignId}/count']).toBe('NONE');
     expect(Object.values(byRoute).filter((t) => t === 'NONE')).toHaveLength(1);
+  });
+
+  it("adds the operators' client (AdminInitiateAuth only, IAM) to the audience only with operatorTokenClient", () => {
+    const withOperator = Template.fromStack(stackOf({ operatorTokenClient: true }));
+    const clients = withOperator.findResources('AWS::Cognito::UserPoolClient');
+    const client = Object.keys(clients).find((id) => id.includes('AppClient')) as string;
+    const operator = Object.keys(clients).find((id) => id.includes('OperatorClient')) as string;
+    expect(clients[client]?.Properties.ExplicitAuthFlows).toEqual(['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH']);
+    expect(clients[operator]?.Properties).toMatchObject({
+      ExplicitAuthFlows: ['ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+      GenerateSecret: false,
+      PreventUserExistenceErrors: 'ENABLED',
+    });
+    withOperator.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      JwtConfiguration: Match.objectLike({ Audience: [{ Ref: client }, { Ref: operator }] }),
+    });
   });
 
   it('tells the user-facing functions to take the caller from the token, and no function from the request', () => {

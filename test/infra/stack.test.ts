@@ -92,13 +92,22 @@ describe('infra: FcfsCouponStack', () => {
       'DashboardUrl',
       'DeadLetterQueueName',
       'FailedEventTableName',
-      'OperatorClientId',
       'UserPoolClientId',
       'UserPoolId',
     ]);
     dynamoMode.hasOutput('AdmissionMode', { Value: 'dynamodb' });
     redisMode.hasOutput('AdmissionMode', { Value: 'redis' });
     dynamoMode.hasOutput('AuthMode', { Value: 'jwt (cognito)' });
+  });
+
+  it("outputs the operators' app client of npm run token only when operatorTokenClient asks for it", () => {
+    const withClient = synth({ operatorTokenClient: true });
+    const [operatorClient] = Object.keys(withClient.findResources('AWS::Cognito::UserPoolClient')).filter((id) =>
+      localId(id).startsWith('OperatorClient'),
+    );
+    expect(operatorClient).toBeDefined();
+    withClient.hasOutput('OperatorClientId', { Value: { Ref: operatorClient } });
+    expect(dynamoMode.findOutputs('OperatorClientId')).toEqual({});
   });
 
   it('replays the dead-letter queue every minute', () => {

@@ -1,16 +1,24 @@
+import { Duration } from 'aws-cdk-lib';
 import type { FcfsCouponStackProps } from '../../src/construct/fcfs-coupon-stack';
 
 /**
  * Every shape of the stack the infra tests synthesize for whole-template checks (cdk-nag, cfn-lint): each mode of
- * admission, user authorization, edge, alarm actions and the console at least once.
+ * admission, user authorization (and the operators' token client), edge, alarm actions and thresholds, and the
+ * console at least once.
  */
 export const STACK_SHAPES: [string, FcfsCouponStackProps][] = [
   ['Cognito, DynamoDB mode', {}],
-  ['Cognito, Redis mode', { upstashSecretName: 'prod/upstash', corsAllowOrigins: ['https://shop.example.com'] }],
+  [
+    "Cognito, Redis mode, operators' token client",
+    { upstashSecretName: 'prod/upstash', corsAllowOrigins: ['https://shop.example.com'], operatorTokenClient: true },
+  ],
   ['OIDC issuer', { userAuth: 'oidc', oidcIssuer: 'https://login.example.com/', oidcAudience: ['coupon-api'] }],
   ['auth=none (open mode)', { userAuth: 'none' }],
   ['WAF in front', { wafRateLimit: 2000, env: { account: '111111111111', region: 'us-east-1' } }],
-  ['Alarm e-mail topic', { alarmEmail: 'oncall@example.com' }],
+  [
+    'Alarm e-mail topic, thresholds set',
+    { alarmEmail: 'oncall@example.com', alarmThresholds: { api5xxRatePercent: 2.5, deadLetterAge: Duration.hours(1) } },
+  ],
   [
     'edge in front, reserved issue concurrency',
     { edge: true, issueReservedConcurrency: 500, env: { account: '111111111111', region: 'eu-west-1' } },
