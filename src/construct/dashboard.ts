@@ -25,8 +25,8 @@ export interface CouponDashboardProps {
   readonly httpApi: IHttpApi;
   /** The tables, by their name on the dashboard. */
   readonly tables: Readonly<Record<string, ITable>>;
-  /** A product metric (namespace and dimensions of the emitting function), e.g. `(METRIC.Admitted, 'replay')`. */
-  readonly productMetric: (name: MetricName, emitter: 'issue' | 'replay') => IMetric;
+  /** A product metric (namespace and dimensions of the emitting function), e.g. `(METRIC.Admitted, 'replayAndReconcile')`. */
+  readonly productMetric: (name: MetricName, emitter: 'issue' | 'replayAndReconcile') => IMetric;
   /** The alarms, shown in one status widget at the top. */
   readonly alarms: CouponAlarms;
 }
@@ -75,13 +75,13 @@ export class CouponDashboard extends Construct {
         title: 'Pipeline (reconciliation, recent days)',
         width: 12,
         left: [
-          max(props.productMetric(METRIC.Admitted, 'replay'), 'Admitted'),
-          max(props.productMetric(METRIC.Persisted, 'replay'), 'Persisted'),
+          max(props.productMetric(METRIC.Admitted, 'replayAndReconcile'), 'Admitted'),
+          max(props.productMetric(METRIC.Persisted, 'replayAndReconcile'), 'Persisted'),
         ],
         right: [
-          max(props.productMetric(METRIC.Reconciled, 'replay'), 'Reconciled'),
-          max(props.productMetric(METRIC.ParkedAdmissions, 'replay'), 'ParkedAdmissions'),
-          max(props.productMetric(METRIC.InvariantViolations, 'replay'), 'InvariantViolations'),
+          max(props.productMetric(METRIC.Reconciled, 'replayAndReconcile'), 'Reconciled'),
+          max(props.productMetric(METRIC.ParkedAdmissions, 'replayAndReconcile'), 'ParkedAdmissions'),
+          max(props.productMetric(METRIC.InvariantViolations, 'replayAndReconcile'), 'InvariantViolations'),
         ],
       }),
     );

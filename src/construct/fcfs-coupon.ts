@@ -39,8 +39,8 @@ export type { FcfsCouponProps } from './fcfs-coupon-props';
 /**
  * First-come-first-served coupon issuance, as one construct: HTTP API -> issue function (one atomic admission,
  * Redis Lua script or DynamoDB transaction) -> SQS -> consumer (idempotent coupon write) -> DynamoDB, with a
- * dead-letter queue drained every minute by the replay function, which parks what keeps failing and reconciles the
- * admission ledger with the coupons; a dashboard of the drop and alarms on what needs an operator (to `alarmTopic`
+ * dead-letter queue drained every minute by the replay-and-reconcile function, which parks what keeps failing and
+ * reconciles the admission ledger with the coupons; a dashboard of the drop and alarms on what needs an operator (to `alarmTopic`
  * or a topic made for `alarmEmail`).
  *
  * It writes no CfnOutput: the stack that uses it does (see FcfsCouponStack).
@@ -125,7 +125,7 @@ export class FcfsCoupon extends Construct {
       adminVendors: apiFunctions.adminVendors,
       adminFailedEvents: apiFunctions.adminFailedEvents,
       consumer: pipeline.consumer,
-      replay: pipeline.replay,
+      replayAndReconcile: pipeline.replayAndReconcile,
       prewarm: this.prewarm.applier,
     };
     this.functions = functions;
@@ -272,7 +272,7 @@ export class FcfsCoupon extends Construct {
   private productMetric(
     metricName: MetricName,
     options: MetricOptions = {},
-    emitter: 'issue' | 'consumer' | 'replay' = 'replay',
+    emitter: 'issue' | 'consumer' | 'replayAndReconcile' = 'replayAndReconcile',
   ): Metric {
     return new Metric({
       namespace: METRICS_NAMESPACE,

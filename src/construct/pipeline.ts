@@ -54,7 +54,7 @@ export class IssuePipeline extends Construct {
   /** The SQS consumer of the issue queue. */
   readonly consumer: AppFunction;
   /** The scheduled replay and reconciliation. */
-  readonly replay: AppFunction;
+  readonly replayAndReconcile: AppFunction;
   /** The rule that runs the replay every minute. */
   readonly replaySchedule: Rule;
 
@@ -105,9 +105,9 @@ export class IssuePipeline extends Construct {
       }),
     );
 
-    this.replay = new AppFunction(this, 'ReplayDeadLettersFunction', {
+    this.replayAndReconcile = new AppFunction(this, 'ReplayAndReconcileFunction', {
       logRetention: props.logRetention,
-      handler: HANDLERS.replay,
+      handler: HANDLERS.replayAndReconcile,
       timeout: Duration.seconds(50),
       environment: {
         [ENV.DEAD_LETTER_QUEUE_URL]: this.deadLetterQueue.queueUrl,
@@ -118,21 +118,21 @@ export class IssuePipeline extends Construct {
       },
     });
     // Replay writes coupons; reconciliation reads the ledger and the campaigns and re-enqueues admissions.
-    data.bindAdmissionStore(this.replay, 'read');
-    data.bindCouponTable(this.replay, 'readWrite');
-    data.bindAdmissionTable(this.replay, 'readWrite');
-    data.bindFailedEventTable(this.replay, 'readWrite');
-    this.deadLetterQueue.grantConsumeMessages(this.replay);
-    this.issueQueue.grantSendMessages(this.replay);
+    data.bindAdmissionStore(this.replayAndReconcile, 'read');
+    data.bindCouponTable(this.replayAndReconcile, 'readWrite');
+    data.bindAdmissionTable(this.replayAndReconcile, 'readWrite');
+    data.bindFailedEventTable(this.replayAndReconcile, 'readWrite');
+    this.deadLetterQueue.grantConsumeMessages(this.replayAndReconcile);
+    this.issueQueue.grantSendMessages(this.replayAndReconcile);
     this.replaySchedule = new Rule(this, 'ReplaySchedule', {
       schedule: Schedule.rate(Duration.minutes(1)),
-      targets: [new LambdaFunction(this.replay, { retryAttempts: 0 })],
+      targets: [new LambdaFunction(this.replayAndReconcile, { retryAttempts: 0 })],
     });
     const nextRunCovers = 'The replay runs every minute and is idempotent: the next run covers a failed one.';
     acknowledge(this.replaySchedule, 'Serverless', { 'Serverless-EventBusDLQ': nextRunCovers });
     // Only the replay is invoked asynchronously (by the schedule); the consumer is invoked synchronously by the
     // event source mapping, where a function dead-letter queue never receives anything.
-    acknowledge(this.replay, 'Serverless', { 'Serverless-LambdaDLQ': nextRunCovers });
+    acknowledge(this.replayAndReconcile, 'Serverless', { 'Serverless-LambdaDLQ': nextRunCovers });
     acknowledge(this.consumer, 'Serverless', {
       'Serverless-LambdaDLQ': 'Invoked synchronously by the SQS event source mapping, never asynchronously.',
     });

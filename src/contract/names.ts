@@ -155,20 +155,20 @@ export type MetricName = (typeof METRIC)[keyof typeof METRIC];
  * The function that emits each metric, whose Powertools service name ({@link HANDLERS}) is the metric's `service`
  * dimension. ReleasedAdmissionsDropped is the consumer's here; replay emits it too, under its own service.
  */
-export const METRIC_EMITTER: Readonly<Record<MetricName, 'issue' | 'consumer' | 'replay'>> = {
+export const METRIC_EMITTER: Readonly<Record<MetricName, 'issue' | 'consumer' | 'replayAndReconcile'>> = {
   CouponsPersisted: 'consumer',
   DuplicateDeliveries: 'consumer',
   CouponWriteFailures: 'consumer',
   ReleasedAdmissionsDropped: 'consumer',
-  Replayed: 'replay',
-  Parked: 'replay',
-  Retained: 'replay',
-  Admitted: 'replay',
-  Persisted: 'replay',
-  ParkedAdmissions: 'replay',
-  Reconciled: 'replay',
-  DeadLetterDepth: 'replay',
-  InvariantViolations: 'replay',
+  Replayed: 'replayAndReconcile',
+  Parked: 'replayAndReconcile',
+  Retained: 'replayAndReconcile',
+  Admitted: 'replayAndReconcile',
+  Persisted: 'replayAndReconcile',
+  ParkedAdmissions: 'replayAndReconcile',
+  Reconciled: 'replayAndReconcile',
+  DeadLetterDepth: 'replayAndReconcile',
+  InvariantViolations: 'replayAndReconcile',
   IssueAccepted: 'issue',
   IssueSoldOut: 'issue',
   IssueAlreadyIssued: 'issue',
@@ -189,7 +189,7 @@ export const HANDLERS = {
   adminVendors: 'admin-vendors',
   adminFailedEvents: 'admin-failed-events',
   consumer: 'consume-admissions',
-  replay: 'replay-dead-letters',
+  replayAndReconcile: 'replay-and-reconcile',
   prewarm: 'apply-prewarm',
 } as const;
 /** A function's role in the product: a key of {@link HANDLERS}. */

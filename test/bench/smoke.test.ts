@@ -82,7 +82,7 @@ describe('bench: every benchmark at smoke sizes', () => {
       'ConsumeAdmissionsFunction',
       'IssueCouponFunction',
       'QueryIssuanceFunction',
-      'ReplayDeadLettersFunction',
+      'ReplayAndReconcileFunction',
       'UserCouponsFunction',
     ]);
     for (const fn of functions) {

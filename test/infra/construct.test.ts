@@ -53,7 +53,7 @@ describe('infra: FcfsCoupon construct', () => {
     expect(stack.resolve(coupons.metricInvariantViolations())).toMatchObject({
       namespace: 'FcfsCoupon',
       metricName: 'InvariantViolations',
-      dimensions: { service: 'replay-dead-letters', instance: 'Shop/Coupons' },
+      dimensions: { service: 'replay-and-reconcile', instance: 'Shop/Coupons' },
     });
     for (const metric of [
       coupons.metricAdmitted(),

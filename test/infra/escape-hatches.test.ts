@@ -49,7 +49,9 @@ describe('infra: what an operator tunes', () => {
   it('maxReceiveCount sets the redrive policy and the replay function the longest a message may stay queued', () => {
     const template = synth({ maxReceiveCount: 8 });
     template.hasResourceProperties('AWS::SQS::Queue', { RedrivePolicy: Match.objectLike({ maxReceiveCount: 8 }) });
-    const replay = functionOf(template, HANDLERS.replay) as { Environment: { Variables: Record<string, string> } };
+    const replay = functionOf(template, HANDLERS.replayAndReconcile) as {
+      Environment: { Variables: Record<string, string> };
+    };
     expect(replay.Environment.Variables.ISSUE_QUEUE_MAX_MESSAGE_AGE_SECONDS).toBe(String(180 * 8));
   });
 

@@ -55,7 +55,7 @@ describe('infra: metric()', () => {
   it.each([
     [METRIC.IssueSoldOut, 'issue-coupon'],
     [METRIC.CouponsPersisted, 'consume-admissions'],
-    [METRIC.InvariantViolations, 'replay-dead-letters'],
+    [METRIC.InvariantViolations, 'replay-and-reconcile'],
   ] as [MetricName, string][])('%s carries the dimensions its emitter (%s) writes', (name, service) => {
     expect(stack.resolve(coupons.metric(name, { statistic: 'Sum' }))).toMatchObject({
       namespace: 'FcfsCoupon',

@@ -107,7 +107,7 @@ const CASES: Record<keyof FcfsCouponProps, Case[]> = {
     {
       name: "reaches the replay function's reconciliation",
       props: { reconcileGraceSeconds: 120 },
-      check: (s) => expect(fn(s, 'replay').Environment.Variables[ENV.RECONCILE_GRACE_SECONDS]).toBe('120'),
+      check: (s) => expect(fn(s, 'replayAndReconcile').Environment.Variables[ENV.RECONCILE_GRACE_SECONDS]).toBe('120'),
     },
   ],
   consumerBatchSize: [

@@ -167,7 +167,7 @@ describe('infra: identity and access', () => {
       AdminCampaignsFunction: undefined,
       AdminVendorsFunction: undefined,
       ConsumeAdmissionsFunction: undefined,
-      ReplayDeadLettersFunction: undefined,
+      ReplayAndReconcileFunction: undefined,
     });
   });
 
@@ -256,8 +256,8 @@ describe('infra: identity and access', () => {
         AdmissionTable: 'write',
         IssueQueue: 'consume',
       },
-      ReplayDeadLettersFunction: {
-        ...own('ReplayDeadLettersFunction'),
+      ReplayAndReconcileFunction: {
+        ...own('ReplayAndReconcileFunction'),
         CampaignTable: 'read',
         CouponTable: 'write',
         AdmissionTable: 'write',
@@ -279,7 +279,7 @@ describe('infra: identity and access', () => {
       'ConsumeAdmissionsFunction',
       'IssueCouponFunction',
       'QueryIssuanceFunction',
-      'ReplayDeadLettersFunction',
+      'ReplayAndReconcileFunction',
     ]);
     // No function role carries a managed policy (AWSLambdaBasicExecutionRole reaches every log group).
     for (const role of Object.values(cognito.findResources('AWS::IAM::Role'))) {

@@ -173,7 +173,7 @@ describe('infra: FcfsCouponStack', () => {
       'ConsumeAdmissionsFunction',
       'IssueCouponFunction',
       'QueryIssuanceFunction',
-      'ReplayDeadLettersFunction',
+      'ReplayAndReconcileFunction',
     ]);
   });
 
@@ -198,7 +198,7 @@ describe('infra: FcfsCouponStack', () => {
     const senders = policies
       .filter(([, p]) => JSON.stringify(p).includes('sqs:SendMessage'))
       .map(([, p]) => localId(String(p.Properties.PolicyName)).replace(/Role.*$/, ''));
-    expect(senders.sort()).toEqual(['AdminFailedEventsFunction', 'IssueCouponFunction', 'ReplayDeadLettersFunction']);
+    expect(senders.sort()).toEqual(['AdminFailedEventsFunction', 'IssueCouponFunction', 'ReplayAndReconcileFunction']);
     redisMode.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'InvariantViolations',
       Namespace: 'FcfsCoupon',

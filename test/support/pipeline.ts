@@ -97,7 +97,7 @@ export class PipelineProbe {
           )
         : new DynamoDbAdmissionStore(this.documents, this.table('AdmissionTable'));
     this.couponStore = new DynamoDbCouponStore(this.documents, this.table('CouponTable'), this.table('AdmissionTable'));
-    this.replayFunctionId = this.functionId('ReplayDeadLettersFunction');
+    this.replayFunctionId = this.functionId('ReplayAndReconcileFunction');
   }
 
   table(prefix: string): string {

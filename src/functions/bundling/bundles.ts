@@ -37,7 +37,7 @@ export const FUNCTION_BUNDLES: Readonly<Record<HandlerName, FunctionBundle>> = {
   [HANDLERS.adminVendors]: COMMONJS,
   [HANDLERS.adminFailedEvents]: COMMONJS,
   [HANDLERS.consumer]: COMMONJS,
-  [HANDLERS.replay]: COMMONJS,
+  [HANDLERS.replayAndReconcile]: COMMONJS,
   // The Lambda client (provisioned concurrency) loads the event-stream serde at init.
   [HANDLERS.prewarm]: { awaitInit: false, bundleEventStreams: true },
 };

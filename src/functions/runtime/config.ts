@@ -103,7 +103,7 @@ export const FUNCTION_ENV = {
     ENV.ADMISSION_RETENTION_DAYS,
   ],
   consumer: [...COMMON, ...ADMISSION, ENV.COUPON_TABLE, ENV.ISSUE_QUEUE_URL],
-  replay: [
+  replayAndReconcile: [
     ...COMMON,
     ...ADMISSION,
     ENV.COUPON_TABLE,

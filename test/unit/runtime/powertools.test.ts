@@ -4,7 +4,7 @@ describe('runtime: powertools', () => {
   it('tags every metric with the service and the construct instance that emitted it', () => {
     // Prepare
     process.env[ENV.METRICS_INSTANCE] = 'Shop/Coupons';
-    process.env.POWERTOOLS_SERVICE_NAME = 'replay-dead-letters';
+    process.env.POWERTOOLS_SERVICE_NAME = 'replay-and-reconcile';
     const lines: string[] = [];
     const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
       lines.push(String(chunk));
@@ -27,7 +27,7 @@ describe('runtime: powertools', () => {
     }
     // Assess
     const emf = lines.map((l) => JSON.parse(l)).find((l) => l._aws);
-    expect(emf).toMatchObject({ service: 'replay-dead-letters', instance: 'Shop/Coupons', InvariantViolations: 0 });
+    expect(emf).toMatchObject({ service: 'replay-and-reconcile', instance: 'Shop/Coupons', InvariantViolations: 0 });
     expect(emf._aws.CloudWatchMetrics[0]).toMatchObject({
       Namespace: 'FcfsCoupon',
       Dimensions: [expect.arrayContaining(['service', 'instance'])],

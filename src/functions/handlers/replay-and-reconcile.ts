@@ -15,7 +15,7 @@ import {
 import { loadConfig } from '../runtime/config';
 import { instrumented, logger, metrics } from '../runtime/powertools';
 
-const config = loadConfig('replay');
+const config = loadConfig('replayAndReconcile');
 const campaigns = campaignRepository(config);
 const coupons = couponStore(config);
 const deadLetters = deadLetterSource(config);
