@@ -46,6 +46,22 @@ function alive(pid: number): boolean {
   }
 }
 
+/** Processes whose environment names `stateDir` as the local cloud's state directory: all the cloud started. */
+function processesOf(stateDir: string): number[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .map(Number)
+    .filter((pid) => {
+      try {
+        return (
+          alive(pid) && readFileSync(`/proc/${pid}/environ`, 'utf8').includes(`LOCAL_CLOUD_STATE_DIR=${stateDir}\0`)
+        );
+      } catch {
+        return false;
+      }
+    });
+}
+
 /** True when something accepts a TCP connection at the URL's host and port. */
 function listening(url: string): Promise<boolean> {
   const { hostname, port } = new URL(url);
@@ -80,7 +96,9 @@ describe('npm start', () => {
     // Prepare
     const stateDir = path.join(dir, signal);
     const endpointsFile = path.join(stateDir, 'endpoints.json');
-    npm = spawn('npm', ['start'], {
+    // --ignore-scripts skips prestart's rebuild of assets/ (npm test has built it), which would pull the bundles from
+    // under the other end-to-end tests running beside this one; start itself still runs as `npm start` runs it.
+    npm = spawn('npm', ['start', '--ignore-scripts'], {
       cwd: projectRoot,
       env: {
         ...process.env,
@@ -106,7 +124,7 @@ describe('npm start', () => {
       (u): u is string => u !== undefined,
     );
     expect(await Promise.all(urls.map(listening))).toEqual(urls.map(() => true));
-    const started = descendants(npm.pid as number);
+    const started = [...new Set([...descendants(npm.pid as number), ...processesOf(stateDir)])];
     for (const pid of started) spawned.add(pid);
     // Act
     npm.kill(signal);
@@ -121,6 +139,7 @@ describe('npm start', () => {
       }
     });
     expect(left).toEqual([]);
+    expect(processesOf(stateDir)).toEqual([]);
     expect(await Promise.all(urls.map(listening))).toEqual(urls.map(() => false));
     expect(npm.exitCode === null && npm.signalCode === null).toBe(false);
   });
