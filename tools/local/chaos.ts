@@ -1,126 +1,9 @@
-import * as z from 'zod';
+import { type ChaosConfig, type ChaosFunction, validateChaosConfig } from './chaos-config';
+
+export type { ChaosConfig } from './chaos-config';
 
 // Fault injection for the local cloud. Faults live where the network is (the proxies in front of DynamoDB Local
 // and fauxqs, the Upstash bridge) and in the Lambda runtime; product code has no chaos flags.
-
-const rate = z.number().min(0).max(1);
-
-/** How long a request may be held or delayed, ms (longer than any function's timeout, src/construct/). */
-const delayMs = z.number().int().min(0).max(120_000);
-
-/**
- * Late landing, shared by the service operations and Redis: the request is held without an answer and applied
- * by the service `landLateMs` later.
- */
-const landLateFields = {
-  /**
-   * Hold matching requests without an answer, then forward them to the service this many ms after they arrived,
-   * whatever the caller did meanwhile (gave up and retried, or died); the service's answer is discarded and the
-   * caller never gets one. As a request whose caller timed out and that the service applied later: to land after
-   * the caller gave up, exceed its timeout (the functions' DynamoDB client abandons an attempt after 3 s and SQS
-   * after 1.5 s, src/functions/runtime/composition-root.ts; @upstash/redis waits until the function's timeout, 10 s for the
-   * issue function, src/construct/api-functions.ts).
-   */
-  landLateMs: delayMs.optional(),
-  /** Share of requests (0..1) landing late; 1 when `landLateMs` is set without it. Needs `landLateMs`. */
-  landLateRate: rate.optional(),
-};
-
-/** `landLateRate` means nothing without the delay it lands after. */
-const landLateNeedsDelay = (fault: { landLateMs?: number; landLateRate?: number }) =>
-  fault.landLateRate === undefined || fault.landLateMs !== undefined;
-const landLateNeedsDelayError = { message: 'landLateRate needs landLateMs', path: ['landLateRate'] };
-
-/** Faults of one service operation (e.g. DynamoDB `TransactWriteItems`, SQS `SendMessage`). */
-const operationFaultSchema = z
-  .strictObject({
-    /** Share of requests (0..1) answered with `error` instead of being forwarded. */
-    errorRate: rate.optional(),
-    /**
-     * Share of requests (0..1) forwarded (so the service acts on them: a message is stored) and then answered with
-     * `error` instead of the service's answer, as a response lost after the service committed. With the SDK's
-     * retries, one `SendMessage` stores several copies and its caller still sees an error.
-     */
-    errorAfterForwardRate: rate.optional(),
-    /**
-     * The error returned, one the real service returns. Retryable: DynamoDB InternalServerError (500, the default)
-     * or ProvisionedThroughputExceededException / ThrottlingException (400); SQS InternalError (500, the default)
-     * or ServiceUnavailable (503). Not retryable: DynamoDB AccessDeniedException (400), as when a function's role
-     * lost a permission (the replay parks what fails with it, src/functions/domain/failed-events/replay.ts isRetryable).
-     */
-    error: z
-      .enum([
-        'InternalServerError',
-        'ProvisionedThroughputExceededException',
-        'ThrottlingException',
-        'AccessDeniedException',
-        'InternalError',
-        'ServiceUnavailable',
-      ])
-      .optional(),
-    /** Added before forwarding, ms. */
-    latencyMs: delayMs.optional(),
-    /** Hold matching requests without an answer until the caller gives up (times out or dies); never forwarded. */
-    blackhole: z.boolean().optional(),
-    /** Share of requests (0..1) blackholed; `blackhole: true` means 1. */
-    blackholeRate: rate.optional(),
-    ...landLateFields,
-  })
-  .refine(landLateNeedsDelay, landLateNeedsDelayError);
-
-/** Operation name -> faults; `*` applies to every operation of the service without its own entry. */
-const serviceFaultsSchema = z.record(z.string().min(1), operationFaultSchema);
-
-/**
- * Faults of the Upstash bridge, on every REST request the functions send (one command, a pipeline or a
- * transaction): Redis has no operation names here, the admission, release and claim scripts all being EVALSHA.
- */
-const redisFaultSchema = z
-  .strictObject({
-    /** The Upstash bridge drops every connection, as an unreachable database would. */
-    down: z.boolean().optional(),
-    /** Added to every bridge request, ms. */
-    latencyMs: delayMs.optional(),
-    /**
-     * Share of requests (0..1) run on redis-server whose answer is then lost: the bridge destroys the connection
-     * instead of answering, so @upstash/redis sees a network error and retries per its `retry` option (twice in
-     * the functions, src/functions/runtime/composition-root.ts), each retry running the command again.
-     */
-    errorAfterForwardRate: rate.optional(),
-    ...landLateFields,
-  })
-  .refine(landLateNeedsDelay, landLateNeedsDelayError);
-
-/** Faults of one function's execution environments. */
-const lambdaFaultSchema = z.strictObject({
-  /** Share of invocations (0..1) whose environment is killed (SIGKILL) during the invocation. */
-  crashRate: rate,
-  /**
-   * `random` (default): at a uniformly random point of a typical invocation (or, if the handler finishes first,
-   * after it did its work and before its result is returned); `end`: always after the work, before the result.
-   */
-  crashAt: z.enum(['random', 'end']).optional(),
-});
-
-/**
- * The chaos configuration: `POST /_local/chaos` body, `GET /_local/chaos` and `LOCAL_CLOUD_CHAOS`. `{}` clears
- * every fault. Example: `{"dynamodb":{"PutItem":{"errorRate":0.5}},"sqs":{"SendMessage":{"blackhole":true}},
- * "redis":{"down":false},"lambda":{"CouponsFunctionsIssueCouponFunctionAAD5140F":{"crashRate":0.1}}}` (a
- * function's logical id as in the synthesized template, listed under `functions` in endpoints.json); a lost
- * answer after the message was stored: `{"sqs":{"SendMessage":{"errorAfterForwardRate":1}}}`, or after the Redis
- * command ran: `{"redis":{"errorAfterForwardRate":0.3}}`; a third of the counting writes applied 5 s late, after
- * their caller's 3 s timeout and retry: `{"dynamodb":{"UpdateItem":{"landLateMs":5000,"landLateRate":0.3}}}`.
- */
-export const chaosConfigSchema = z.strictObject({
-  dynamodb: serviceFaultsSchema.optional(),
-  sqs: serviceFaultsSchema.optional(),
-  redis: redisFaultSchema.optional(),
-  /** Function logical id -> faults. */
-  lambda: z.record(z.string().min(1), lambdaFaultSchema).optional(),
-});
-
-/** A parsed chaos configuration ({@link chaosConfigSchema}). */
-export type ChaosConfig = z.infer<typeof chaosConfigSchema>;
 
 /** What a proxy does with one request. */
 export type ProxyVerdict =
@@ -232,19 +115,25 @@ export class Chaos {
   readonly calls: Record<string, number> = {};
   private readonly listeners: ((config: ChaosConfig) => void)[] = [];
 
+  /**
+   * @param functions the functions faults may name (tools/local/chaos-config.ts chaosFunctionsOf); without them
+   *   `lambda` is keyed by logical id, unchecked (tests of the verdicts).
+   * @throws ChaosConfigError when `initial` is refused.
+   */
   constructor(
-    initial: ChaosConfig = {},
+    initial: unknown = {},
     private readonly random: () => number = Math.random,
+    private readonly functions?: readonly ChaosFunction[],
   ) {
     this.set(initial);
   }
 
   /**
-   * Replaces the whole configuration (`{}` clears every fault).
-   * @throws z.ZodError when `config` does not match {@link chaosConfigSchema}.
+   * Replaces the whole configuration (`{}` clears every fault); a refused one changes nothing.
+   * @throws ChaosConfigError listing every invalid field (tools/local/chaos-config.ts validateChaosConfig).
    */
   set(config: unknown): ChaosConfig {
-    this.config = chaosConfigSchema.parse(config);
+    this.config = validateChaosConfig(config, this.functions);
     for (const listener of this.listeners) listener(this.config);
     return this.config;
   }
@@ -313,9 +202,10 @@ export class Chaos {
     return { kind: 'forward', latencyMs: redis.latencyMs ?? 0, dropAnswer };
   }
 
-  /** Whether this invocation of `logicalId` crashes, and where. */
+  /** Whether this invocation of `logicalId` crashes, and where: its faults named by logical id or handler name. */
   crash(logicalId: string): 'random' | 'end' | undefined {
-    const fault = this.config.lambda?.[logicalId];
+    const handlerName = this.functions?.find((fn) => fn.logicalId === logicalId)?.handlerName;
+    const fault = this.config.lambda?.[logicalId] ?? (handlerName ? this.config.lambda?.[handlerName] : undefined);
     if (!fault || fault.crashRate <= 0 || this.random() >= fault.crashRate) return undefined;
     this.count(`lambda.${logicalId}.crash`);
     return fault.crashAt ?? 'random';

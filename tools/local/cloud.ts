@@ -5,6 +5,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { AdmissionMode, FunctionAuthMode } from '../../src/contract/names';
 import { Chaos } from './chaos';
+import { chaosFunctionsOf } from './chaos-config';
 import { localControl } from './control';
 import { type Emulator, projectRoot, startDynamoDbLocal, startFauxqs, startRedisServer } from './emulators';
 import { type LocalRoute, startHttpApi } from './http-api';
@@ -63,7 +64,7 @@ export interface LocalCloudOptions {
    * @default two per core, 4 to 16 (LOCAL_LAMBDA_CONCURRENCY; DEFAULT_FUNCTION_CONCURRENCY in tools/local/provision/functions.ts)
    */
   readonly functionConcurrency?: number;
-  /** Faults injected from the start (LOCAL_CLOUD_CHAOS); see chaosConfigSchema. @default {} */
+  /** Faults injected from the start (LOCAL_CLOUD_CHAOS); see tools/local/chaos-config.ts; a refused one fails the start. @default {} */
   readonly chaos?: unknown;
   /**
    * Overrides every queue's VisibilityTimeout, seconds, so that failed messages reach the dead-letter queue in
@@ -173,9 +174,10 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     log(`synthesizing the CDK app into ${path.relative(projectRoot, cdkOut) || cdkOut} ...`);
     synthesize(cdkOut, mode, options.context);
   }
-  const chaos = new Chaos(options.chaos ?? {});
   const selected = selectInstance(loadStack(cdkOut, options.stackName), options.construct);
   const { stack } = selected;
+  // Before any emulator starts: a refused LOCAL_CLOUD_CHAOS fails the start with nothing to clean up.
+  const chaos = new Chaos(options.chaos ?? {}, Math.random, chaosFunctionsOf(stack));
   if (selected.leftOut.length > 0) {
     log(`running FcfsCoupon ${selected.instance}; left out: ${selected.leftOut.join(', ')} (choose with --construct)`);
   }

@@ -3,6 +3,7 @@ import * as z from 'zod';
 import { openApiDocument } from '../../src/contract/openapi/document';
 import type { LocalIssuer, tokenRequestSchema } from './authorizers';
 import type { Chaos } from './chaos';
+import { ChaosConfigError } from './chaos-config';
 import type { LocalControl } from './http-api';
 import { sendJson } from './http-server';
 import type { LocalLambdaApi } from './lambda-api';
@@ -12,8 +13,9 @@ import type { SqsPoller } from './sqs-poller';
 
 /**
  * Reads a control endpoint's JSON body (`{}` when empty) and hands it to `apply`, which validates it with zod.
- * Answers 400 `invalid <what>: ...` and resolves false when the body is not JSON or `apply` throws a ZodError;
- * other errors propagate (the API answers them 500).
+ * Answers 400 `invalid <what>: ...` and resolves false when the body is not JSON or `apply` throws a ZodError, or
+ * 400 `{code: 'VALIDATION_FAILED', message, errors: [{path, message}]}` when it throws a ChaosConfigError; other
+ * errors propagate (the API answers them 500).
  */
 async function applyJsonBody(
   body: Buffer,
@@ -32,6 +34,10 @@ async function applyJsonBody(
     await apply(value);
     return true;
   } catch (error) {
+    if (error instanceof ChaosConfigError) {
+      sendJson(res, 400, { code: 'VALIDATION_FAILED', message: error.message, errors: error.errors });
+      return false;
+    }
     if (!(error instanceof z.ZodError)) throw error;
     sendJson(res, 400, { message: `invalid ${what}: ${z.prettifyError(error)}` });
     return false;
@@ -68,7 +74,8 @@ export interface ControlContext {
  * - `POST /_local/token` `{"sub"}`: a bearer token from the local issuer (see tokenRequestSchema); 404 in open mode;
  * - `GET /_local/jwks.json`: the issuer's public keys;
  * - `GET /_local/openapi.json`: the API's OpenAPI 3.1 document (src/contract/openapi/document.ts, as in openapi.json);
- * - `GET|POST /_local/chaos`: the fault configuration (tools/local/chaos.ts), what was injected, crashes and timeouts;
+ * - `GET|POST /_local/chaos`: the fault configuration (tools/local/chaos-config.ts), what was injected, crashes and
+ *   timeouts; a refused configuration is a 400 listing every invalid field, and changes nothing;
  * - `GET /_local/stats`: backend calls and each function's invocations and cold starts;
  * - `GET /_local/health`: `{ok: true}` and each poller's stats;
  * - `GET /_local/prewarm`: the Scheduler's schedules and firings, and the provisioned concurrency changes;
