@@ -67,6 +67,28 @@ describe('faults in the local cloud (redis admission mode)', () => {
     expect((await probe.chaos({})).injected).toBeDefined();
   });
 
+  it('refuses an unknown function with a 400 naming the valid ones, and accepts one by handler name', async () => {
+    // Prepare
+    const post = (config: unknown) =>
+      fetch(`${probe.api}/_local/chaos`, { method: 'POST', body: JSON.stringify(config) });
+    const issue = probe.functionId('IssueCouponFunction');
+    // Act
+    const refused = await post({ lambda: { IssueCouponFunctionDD2E9710: { crashRate: 0.1 } } });
+    const accepted = await post({ lambda: { 'issue-coupon': { crashRate: 0 } } });
+    const shown = (await (await fetch(`${probe.api}/_local/chaos`)).json()) as { config: unknown };
+    // Assess
+    expect(refused.status).toBe(400);
+    const body = (await refused.json()) as { code: string; errors: { path: string; message: string }[] };
+    expect(body.code).toBe('VALIDATION_FAILED');
+    expect(body.errors).toEqual([
+      { path: 'lambda.IssueCouponFunctionDD2E9710', message: expect.stringMatching(/^unknown function; valid: /) },
+    ]);
+    expect(body.errors[0]?.message).toContain('issue-coupon');
+    expect(body.errors[0]?.message).toContain(issue);
+    expect(accepted.status).toBe(200);
+    expect(shown.config).toEqual({ lambda: { 'issue-coupon': { crashRate: 0 } } });
+  });
+
   it('1. consumer writes fail 50%, then 100% for a minute, then recover: DLQ -> replay -> all written', async () => {
     const campaignId = 'fault-consumer';
     const quota = 60;
