@@ -157,7 +157,7 @@ export async function dryRunCreate(
   if (definition.campaignId !== undefined && (await deps.campaigns.get(definition.campaignId))) {
     throw new CampaignExistsError(definition.campaignId);
   }
-  return planDrop(definition, deployed);
+  return planDrop(definition, deployed, deps.clock());
 }
 
 /**
@@ -170,8 +170,8 @@ export async function dryRunUpdate(
   update: CampaignUpdate,
   deployed: DeployedCapacity,
 ): Promise<DryRun> {
-  const { merged } = await mergeUpdate(deps, campaignId, update);
-  return planDrop({ ...merged, campaignId }, deployed);
+  const { merged, now } = await mergeUpdate(deps, campaignId, update);
+  return planDrop({ ...merged, campaignId }, deployed, now);
 }
 
 /**

@@ -7,6 +7,7 @@ import {
   type DeployedCapacity,
   issueConcurrencyLimit,
 } from './capacity';
+import { type PeriodWarning, periodWarnings } from './period';
 
 /** One issue day of a dry run. Instants are ISO-8601 UTC. */
 interface DryRunDay {
@@ -55,7 +56,8 @@ export interface DryRun {
     readonly stageThrottleBurstLimit: number;
     readonly issueConcurrencyLimit: number;
   };
-  readonly warnings: CapacityWarning[];
+  /** Capacity warnings, then period ones (src/functions/domain/drop-plan/period.ts). */
+  readonly warnings: (CapacityWarning | PeriodWarning)[];
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -70,10 +72,11 @@ const DST_MESSAGES = {
  * What a valid campaign definition will do (the dry run; README.md, "Preparing a drop"): per issue day of the
  * period the window's opening and closing instants (DST-aware, src/functions/domain/campaign/issue-calendar.ts) and quota, the
  * total quota, the instant validity ends, the pre-warm schedule (`raiseAt` = `leadMinutes` before the window opens,
- * `lowerAt` = when it closes) and the capacity warnings against `deployed` (src/functions/domain/drop-plan/capacity.ts).
- * Pure: stores nothing, reads no clock.
+ * `lowerAt` = when it closes), the capacity warnings against `deployed` (src/functions/domain/drop-plan/capacity.ts)
+ * and the warnings of a period or validity already past at `now` (src/functions/domain/drop-plan/period.ts).
+ * Pure: stores nothing, reads no clock (`now` is the caller's).
  */
-export function planDrop(definition: CampaignDefinition, deployed: DeployedCapacity): DryRun {
+export function planDrop(definition: CampaignDefinition, deployed: DeployedCapacity, now: Date): DryRun {
   const prewarmConcurrency =
     definition.prewarm === undefined
       ? undefined
@@ -112,17 +115,21 @@ export function planDrop(definition: CampaignDefinition, deployed: DeployedCapac
       });
     }
   }
-  const warnings: CapacityWarning[] = capacityWarnings(deployed, {
-    expectedPeakRps: definition.expectedPeakRps,
-    counterShards: definition.counterShards,
-    prewarmConcurrency,
-  });
+  const validUntil = couponExpiresAt(definition);
+  const warnings: DryRun['warnings'] = [
+    ...capacityWarnings(deployed, {
+      expectedPeakRps: definition.expectedPeakRps,
+      counterShards: definition.counterShards,
+      prewarmConcurrency,
+    }),
+    ...periodWarnings(definition, days, validUntil, now),
+  ];
   return {
     dryRun: true,
     campaign: definition,
     days,
     totalQuota,
-    validUntil: couponExpiresAt(definition).toISOString(),
+    validUntil: validUntil.toISOString(),
     ...(definition.prewarm !== undefined && prewarmConcurrency !== undefined
       ? {
           prewarm: {

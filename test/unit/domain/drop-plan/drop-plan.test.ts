@@ -15,12 +15,14 @@ const deployed: DeployedCapacity = {
   stageThrottleRateLimit: 5000,
   stageThrottleBurstLimit: 5000,
 };
+/** An instant before springSaleDefinition's period (2026-05-01..05 in Seoul): no calendar warnings. */
+const before = new Date('2026-04-01T00:00:00Z');
 const define = (overrides: Record<string, unknown>) =>
   campaignDefinitionSchema.parse({ ...springSaleDefinition, ...overrides });
 
 describe('domain: planDrop (the dry run)', () => {
   it('lists every issue day with its window in UTC, the quota total and the end of validity', () => {
-    const plan = planDrop(define({}), deployed);
+    const plan = planDrop(define({}), deployed, before);
     expect(plan.days).toHaveLength(5);
     expect(plan.days[0]).toEqual({
       issueDate: '2026-05-01',
@@ -45,6 +47,7 @@ describe('domain: planDrop (the dry run)', () => {
         dailyWindow: { open: '02:00', close: '02:59' },
       }),
       deployed,
+      before,
     );
     expect(plan.days.map((d) => [d.issueDate, d.quota, d.dst?.effect])).toEqual([
       ['2026-03-07', 100, undefined],
@@ -65,6 +68,7 @@ describe('domain: planDrop (the dry run)', () => {
         dailyWindow: { open: '01:00', close: '01:30' },
       }),
       deployed,
+      before,
     );
     expect(plan.days[0]).toMatchObject({
       opensAt: '2026-11-01T05:00:00.000Z',
@@ -88,6 +92,7 @@ describe('domain: planDrop (the dry run)', () => {
         prewarm: { concurrency: 50, leadMinutes: 15 },
       }),
       deployed,
+      before,
     );
     expect(plan.prewarm).toEqual({
       concurrency: 50,
@@ -101,7 +106,11 @@ describe('domain: planDrop (the dry run)', () => {
   });
 
   it('derives the pre-warm concurrency from expectedPeakRps (20 ms per request: 3,000/s -> 60)', () => {
-    const plan = planDrop(define({ expectedPeakRps: 3000, counterShards: 3, prewarm: { leadMinutes: 10 } }), deployed);
+    const plan = planDrop(
+      define({ expectedPeakRps: 3000, counterShards: 3, prewarm: { leadMinutes: 10 } }),
+      deployed,
+      before,
+    );
     expect(plan.prewarm).toMatchObject({ concurrency: 60, concurrencyFrom: 'expectedPeakRps' });
     expect(plan.warnings).toEqual([]);
   });
@@ -116,6 +125,7 @@ describe('domain: planDrop (the dry run)', () => {
     const plan = planDrop(
       define({ expectedPeakRps: 60_000, counterShards: 4, prewarm: { concurrency: 1500, leadMinutes: 10 } }),
       { ...deployed, issueReservedConcurrency: 1000 },
+      before,
     );
     const byCode = Object.fromEntries(plan.warnings.map((w) => [w.code, w]));
     expect(Object.keys(byCode).sort()).toEqual([
@@ -135,11 +145,11 @@ describe('domain: planDrop (the dry run)', () => {
   });
 
   it('checks Upstash, not counter shards, in Redis mode, and warns of a cold opening without pre-warming', () => {
-    const plan = planDrop(define({ expectedPeakRps: 12_000 }), {
-      admissionMode: 'redis',
-      stageThrottleRateLimit: 20_000,
-      stageThrottleBurstLimit: 20_000,
-    });
+    const plan = planDrop(
+      define({ expectedPeakRps: 12_000 }),
+      { admissionMode: 'redis', stageThrottleRateLimit: 20_000, stageThrottleBurstLimit: 20_000 },
+      before,
+    );
     expect(plan.warnings.map((w) => w.code).sort()).toEqual([
       'API_GATEWAY_ACCOUNT',
       'COLD_OPENING',
@@ -148,6 +158,76 @@ describe('domain: planDrop (the dry run)', () => {
     const cold = plan.warnings.find((w) => w.code === 'COLD_OPENING');
     expect(cold).toMatchObject({ setting: 'prewarm.concurrency (campaign field)', needed: 240 });
     expect(plan.deployed.issueConcurrencyLimit).toBe(1000);
+  });
+});
+
+describe('domain: planDrop warns of a period or a validity in the past', () => {
+  const codes = (plan: { warnings: { code: string }[] }) => plan.warnings.map((w) => w.code);
+
+  it('warns of nothing when the period lies ahead', () => {
+    expect(codes(planDrop(define({}), deployed, before))).toEqual([]);
+  });
+
+  it('warns that the period ended when its last window has closed, while coupons are still valid', () => {
+    // Prepare: May 10 in Seoul, five days after the period (validity runs until June 4).
+    const now = new Date('2026-05-10T00:00:00Z');
+
+    // Act
+    const plan = planDrop(define({}), deployed, now);
+
+    // Assess
+    expect(plan.warnings).toEqual([
+      expect.objectContaining({
+        code: 'PERIOD_ENDED',
+        setting: 'startDate, endDate (campaign fields)',
+        limit: 0,
+        needed: 5,
+        unit: 'issue days',
+        message: expect.stringMatching(/2026-05-01\.\.2026-05-05 .*Asia\/Seoul.*nothing will be issued/),
+      }),
+    ]);
+    expect(dryRunResponseSchema.safeParse(plan).success).toBe(true);
+  });
+
+  it('warns that the coupons validity has ended too, naming the couponValidityDays that would reach today', () => {
+    // Prepare: July 1 in Seoul; validity ended at the end of June 4 (May 5 + 30 days).
+    const now = new Date('2026-07-01T00:00:00Z');
+
+    // Act
+    const plan = planDrop(define({}), deployed, now);
+
+    // Assess
+    expect(codes(plan)).toEqual(['PERIOD_ENDED', 'VALIDITY_ENDED']);
+    expect(plan.warnings[1]).toMatchObject({
+      setting: 'couponValidityDays (campaign field)',
+      limit: 30,
+      needed: 57,
+      unit: 'days',
+      message: expect.stringContaining('2026-06-04T15:00:00.000Z'),
+    });
+  });
+
+  it.each([
+    ['during the third day window, which still issues', '2026-05-03T05:00:00Z', 3, '2026-05-03', 300],
+    ['after the third day window closed', '2026-05-03T06:00:00Z', 2, '2026-05-04', 200],
+  ])('warns that the period started, %s: only the remaining issue days will issue', (_name, at, left, first, quota) => {
+    // Act
+    const plan = planDrop(define({}), deployed, new Date(at));
+
+    // Assess
+    expect(plan.warnings).toEqual([
+      expect.objectContaining({
+        code: 'PERIOD_STARTED',
+        setting: 'startDate (campaign field)',
+        limit: left,
+        needed: 5,
+        unit: 'issue days',
+        message: expect.stringMatching(
+          new RegExp(`only the ${left} from ${first} will issue \\(at most ${quota} coupons\\)`),
+        ),
+      }),
+    ]);
+    expect(plan.totalQuota).toBe(500);
   });
 });
 
@@ -174,6 +254,9 @@ describe('domain: dry runs of create and update', () => {
   it('plans a new campaign without storing it, with the checks a create makes', async () => {
     const plan = await dryRunCreate(asDeps(deps('2026-04-01T00:00:00Z')), define({ campaignId: 'new-one' }), deployed);
     expect(plan.totalQuota).toBe(500);
+    expect(plan.warnings).toEqual([]);
+    const late = await dryRunCreate(asDeps(deps('2026-05-10T00:00:00Z')), define({ campaignId: 'late' }), deployed);
+    expect(late.warnings.map((w) => w.code)).toEqual(['PERIOD_ENDED']);
     await expect(dryRunCreate(asDeps(deps('2026-04-01T00:00:00Z')), define({}), deployed)).rejects.toBeInstanceOf(
       CampaignExistsError,
     );
