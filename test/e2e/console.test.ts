@@ -106,7 +106,9 @@ describe('the console and the drop page in a browser (local cloud, redis admissi
     await consolePage.getByRole('button', { name: 'Preview (dry run)' }).click();
     const dryRun = await waitForText(consolePage.locator('main'), /Calendar/);
     expect(dryRun).toContain(`3 issue days, ${QUOTA * 3} coupons in all`);
-    expect(dryRun).toMatch(/No warnings/);
+    // The period starts yesterday (openCampaign), so the dry run says only today and tomorrow will issue.
+    expect(dryRun).toMatch(/1 warning\b/);
+    expect(dryRun).toMatch(/PERIOD_STARTED.*only the 2 from/);
     await create.click();
     await waitForText(consolePage.locator('h2'), /Browser drop\s+active/);
     expect(consolePage.url()).toMatch(new RegExp(`#/campaigns/${CAMPAIGN_ID}$`));
