@@ -90,16 +90,20 @@ export function parseWith<S extends z.ZodMiniType>(schema: S, value: unknown, wh
   return parsed.data;
 }
 
+/** A field's path as written in messages: `dailyWindow.open`, `items[0]`; empty for the whole value. */
+const dotPath = (path: readonly PropertyKey[]) =>
+  path.map((key, i) => (typeof key === 'number' ? `[${key}]` : `${i === 0 ? '' : '.'}${String(key)}`)).join('');
+
 /** The field errors of a schema's issues: an unrecognized-keys issue becomes one error per key. */
 function fieldErrorsOf(issues: readonly z.core.$ZodIssue[]): FieldError[] {
   return issues.flatMap((issue): FieldError[] => {
     if (issue.code === 'unrecognized_keys') {
       return issue.keys.map((key) => ({
-        path: z.core.toDotPath([...issue.path, key]),
+        path: dotPath([...issue.path, key]),
         message: `Unrecognized key: ${JSON.stringify(key)}`,
       }));
     }
-    return [{ path: z.core.toDotPath(issue.path), message: issue.message }];
+    return [{ path: dotPath(issue.path), message: issue.message }];
   });
 }
 
