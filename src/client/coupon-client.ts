@@ -3,12 +3,17 @@ import { ROUTES, type RouteAuthorization, routeKey } from '../contract/routes';
 import { type AdminCredentials, regionOfApiUrl, signRequest } from './sigv4';
 import type { AdminPaths, ApiPaths, UserPaths } from './types';
 
+/**
+ * The media types the clients read: JSON answers, the product's problems (`application/problem+json`) and API
+ * Gateway's own refusals (`application/json`).
+ */
+export type ApiMediaType = 'application/json' | 'application/problem+json';
 /** A typed client of every route of the HTTP API (openapi-fetch over the generated types). */
-export type CouponApi = Client<ApiPaths, 'application/json'>;
+export type CouponApi = Client<ApiPaths, ApiMediaType>;
 /** A typed client of the admin routes. */
-export type AdminApi = Client<AdminPaths, 'application/json'>;
+export type AdminApi = Client<AdminPaths, ApiMediaType>;
 /** A typed client of the user routes and the public count. */
-export type UserApi = Client<UserPaths, 'application/json'>;
+export type UserApi = Client<UserPaths, ApiMediaType>;
 
 /** A value, or a function that gives it at each request (a token refreshed by a sign-in, rotated credentials). */
 export type Provided<T> = T | (() => T | Promise<T>);
@@ -66,8 +71,9 @@ const provided = <T>(value: Provided<T>): T | Promise<T> =>
  * A typed client of the HTTP API that authenticates each request as its route's authorization in the route table
  * (src/contract/routes.ts) says: `admin` routes SigV4-signed for `execute-api` with `adminCredentials` (aws4fetch),
  * `user` routes with `authorization: Bearer <userToken>`, `public` ones with nothing. Runs in browsers and Node 20+
- * (fetch and WebCrypto only). Calls answer `{data}` or `{error}` (an {@link ApiProblem}) with the `response`; a
- * network failure rejects.
+ * (fetch and WebCrypto only). Calls answer `{data}` or `{error}` (an {@link ApiProblem}: the product's problem
+ * details or API Gateway's `{message}`, read as JSON whatever the media type) with the `response`; a network
+ * failure rejects.
  * @throws Error when `adminCredentials` is given without `region` and `baseUrl` is not an `execute-api` endpoint.
  */
 export function createCouponClient(options: CouponClientOptions): CouponClient {
@@ -91,7 +97,7 @@ export function createCouponClient(options: CouponClientOptions): CouponClient {
     },
   };
   const fetcher = options.fetch;
-  const api = createClient<ApiPaths, 'application/json'>({
+  const api = createClient<ApiPaths, ApiMediaType>({
     baseUrl: options.baseUrl,
     // Called at each request, so a test's or a page's replaced globalThis.fetch is the one used.
     fetch: fetcher ?? ((request: Request) => globalThis.fetch(request)),

@@ -5,6 +5,7 @@
  */
 export {
   type AdminApi,
+  type ApiMediaType,
   type CouponApi,
   type CouponClient,
   type CouponClientOptions,
@@ -12,7 +13,7 @@ export {
   type Provided,
   type UserApi,
 } from './coupon-client';
-export { isDomainProblem, isProblem, problemText } from './problems';
+export { fieldErrors, isDomainProblem, isProblem, problemText } from './problems';
 export {
   type AdminCredentials,
   EXECUTE_API_SERVICE,
@@ -27,6 +28,7 @@ export type {
   ApiPaths,
   ApiProblem,
   DomainProblem,
+  FieldError,
   ProblemCode,
   RequestBody,
   Schema,

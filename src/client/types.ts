@@ -27,14 +27,19 @@ export type RequestBody<O extends keyof operations> = operations[O] extends {
 type ErrorSchemaName = Extract<keyof components['schemas'], `${string}Error`>;
 
 /**
- * An error body the API answers with: the product's `{code, message, ...details}` (one schema per domain error,
- * src/functions/domain/kernel/errors.ts, mapped at the edge by src/functions/runtime/http.ts), or API Gateway's own
- * refusal `{message}` (authorizer, throttle, integration failure), which has no `code`.
+ * An error body the API answers with: the product's problem details in `application/problem+json` (RFC 9457:
+ * `type`, `title`, `status`, `detail`, `code`, `message`, `errors` and the error's members; one schema per domain
+ * error, src/functions/domain/kernel/errors.ts, mapped at the edge by src/functions/runtime/http.ts), or API
+ * Gateway's own refusal `{message}` in `application/json` (authorizer, throttle, integration failure), which has no
+ * `code`.
  */
 export type ApiProblem = components['schemas'][ErrorSchemaName];
 
 /** A product error body: one with a `code`. */
 export type DomainProblem = Extract<ApiProblem, { code: string }>;
+
+/** One invalid field of a bad request, from a problem's `errors`: `{path, message}`. */
+export type FieldError = components['schemas']['FieldError'];
 
 /** The `code` of every product error body, e.g. `'SOLD_OUT' | 'ALREADY_ISSUED' | ...`. */
 export type ProblemCode = DomainProblem['code'];

@@ -124,5 +124,35 @@ export const userCouponSchema = z.union([
   z.strictObject({ status: z.literal('PENDING'), couponId: z.string(), issueDate: localDate, rank }),
 ]);
 
+/** One invalid field of a bad request (src/functions/domain/kernel/errors.ts `FieldError`). */
+export const fieldErrorSchema = z.strictObject({
+  /** The field's path in the body or query, e.g. `dailyWindow.open`; empty for the whole value. */
+  path: z.string(),
+  /** What is wrong with it. */
+  message: z.string(),
+});
+
+/**
+ * A problem (RFC 9457, src/contract/problems.ts) in `application/problem+json`, the body of every 4xx and 5xx the
+ * product answers (src/functions/runtime/http.ts): each error's own schema narrows `type`, `title`, `status` and
+ * `code`, and adds its members (e.g. `rank` of ALREADY_ISSUED).
+ */
+export const problemSchema = z.strictObject({
+  /** A URI naming the problem: `https://fcfs-coupon.dev/problems/` and the code in kebab case. */
+  type: z.string(),
+  /** Short, the same for every occurrence of the problem. */
+  title: z.string(),
+  /** The HTTP status. */
+  status: z.int(),
+  /** What went wrong this time. */
+  detail: z.string(),
+  /** Stable machine-readable code, e.g. `SOLD_OUT`. */
+  code: z.string(),
+  /** The detail again (the body's field before problem details). */
+  message: z.string(),
+  /** Each invalid field of a bad request; empty for any other problem. */
+  errors: z.array(fieldErrorSchema),
+});
+
 /** A refusal of API Gateway itself (authorizer, throttle, integration failure): `{message}`, no code. */
 export const gatewayErrorSchema = z.strictObject({ message: z.string() });

@@ -13,15 +13,37 @@ const OWNER = 'fuzz-owner';
 /** The authenticated user of the fuzzed issue requests (a valid token; only the body is bad). */
 const FUZZ_USER = 'fuzz-user';
 
-/** A 4xx with a JSON body that names the problem. */
-function expectClearRejection(answer: { status: number; body: Record<string, unknown> }, context: unknown) {
+/**
+ * A 4xx that names the problem: the product's problem details (application/problem+json, RFC 9457) with its type,
+ * title, status, detail and field errors, or API Gateway's own `{message}` (application/json).
+ */
+function expectClearRejection(
+  answer: { status: number; body: Record<string, unknown>; headers: Headers },
+  context: unknown,
+) {
   if (answer.status < 400 || answer.status >= 500) {
     throw new Error(
       `expected a 4xx for ${JSON.stringify(context).slice(0, 300)}, got ${answer.status} ${JSON.stringify(answer.body)}`,
     );
   }
-  expect(typeof (answer.body.message ?? answer.body.code)).toBe('string');
+  if (answer.headers.get('content-type') === 'application/json') {
+    expect(answer.body).toEqual({ message: expect.any(String) });
+    return;
+  }
+  expect(answer.headers.get('content-type')).toBe('application/problem+json');
+  expect(answer.body).toMatchObject({
+    type: expect.stringMatching(/^https:\/\/fcfs-coupon\.dev\/problems\/[a-z-]+$/),
+    title: expect.any(String),
+    status: answer.status,
+    detail: expect.any(String),
+    code: expect.any(String),
+    message: answer.body.detail,
+    errors: expect.any(Array),
+  });
 }
+
+/** The paths of a problem's field errors. */
+const errorPaths = (body: Record<string, unknown>) => (body.errors as { path: string }[]).map((e) => e.path);
 
 const controlChar = fc.integer({ min: 0, max: 31 }).map((c) => String.fromCharCode(c));
 /** User ids the API must refuse: empty, too long, with whitespace or control characters, or not strings. */
@@ -193,15 +215,18 @@ describe('bad input through the local cloud', () => {
       as: FUZZ_USER,
     });
     expect(huge).toMatchObject({ status: 413, body: { code: 'PAYLOAD_TOO_LARGE' } });
+    expectClearRejection(huge, 'a 1 MB body');
     const extra = await call(`${api}/v1/campaigns/${CAMPAIGN}/issue`, { body: { admin: true }, as: FUZZ_USER });
     expect(extra.status).toBe(400);
     expect(String(extra.body.message)).toContain('admin');
+    expect(extra.body.errors).toEqual([{ path: 'admin', message: 'Unrecognized key: "admin"' }]);
     const impersonation = await call(`${api}/v1/campaigns/${CAMPAIGN}/issue`, {
       body: { userId: OWNER },
       as: FUZZ_USER,
     });
     expect(impersonation.status).toBe(400);
     expect(String(impersonation.body.message)).toContain('userId is not accepted');
+    expect(errorPaths(impersonation.body)).toEqual(['userId']);
   });
 
   it('answers bad or unknown campaign ids in the path with 400/404', async () => {
@@ -247,9 +272,21 @@ describe('bad input through the local cloud', () => {
         expectClearRejection(answer, definition);
         expect(answer.status).toBe(400);
         expect(String(answer.body.message)).toContain(field);
+        expect(errorPaths(answer.body).some((path) => path.split('.')[0] === field)).toBe(true);
       }),
       { numRuns: RUNS },
     );
+  });
+
+  it('lists each field a definition lacks in errors, with its path', async () => {
+    const answer = await call(`${api}/v1/admin/campaigns`, { body: { campaignId: 'fuzz-h', dailyWindow: {} } });
+    expectClearRejection(answer, 'a definition without its fields');
+    expect(answer.status).toBe(400);
+    const paths = errorPaths(answer.body);
+    for (const field of ['name', 'timezone', 'startDate', 'endDate', 'dailyWindow.open', 'dailyQuota', 'discount']) {
+      expect(paths).toContain(field);
+    }
+    expect(String(answer.body.detail)).toMatch(/^invalid request body: \d+ invalid fields: /);
   });
 
   it('refuses bad redeem bodies with 400 and redeems nothing', async () => {

@@ -53,7 +53,9 @@ function compile(route: LocalRoute): CompiledRoute {
  * the 2.0 event, and the 2.0 response rules (a result without statusCode is a 200 JSON body). A function error
  * or timeout answers 500 `{"message":"Internal Server Error"}` and an unknown route 404 `{"message":"Not Found"}`,
  * as API Gateway does. A route with an authorizer is invoked only when `authorize` accepts the request (its
- * result becomes `requestContext.authorizer`); otherwise the refusal is the answer and no function runs.
+ * result becomes `requestContext.authorizer`); otherwise the refusal is the answer and no function runs. These
+ * refusals are API Gateway's, not the product's: they stay `{"message": ...}` in `application/json` as on AWS, while
+ * the functions' own errors (problem details, `application/problem+json`) pass through unchanged.
  */
 export async function startHttpApi(options: {
   port: number;

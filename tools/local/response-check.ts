@@ -25,7 +25,9 @@ const pointer = (token: string) => token.replaceAll('~', '~0').replaceAll('/', '
 /**
  * Checks responses of the HTTP API against the OpenAPI document (src/contract/openapi/document.ts) with ajv (JSON Schema
  * 2020-12, the dialect of OpenAPI 3.1, with ajv-formats): the request's method and path must be a documented
- * route, the status one of its documented responses and the JSON body valid against that response's schema.
+ * route, the status one of its documented responses, the content type one of its media types (the product's problems
+ * `application/problem+json`, API Gateway's own refusals `application/json`) and the JSON body valid against that
+ * media type's schema.
  * Paths outside the API (the local cloud's `/_local/*`) are not checked; a request no route matches must get API
  * Gateway's 404 `{"message":"Not Found"}`. Used by LocalApiClient's transport in the
  * end-to-end tests; validators are compiled once per route and status.
@@ -73,13 +75,18 @@ export class ResponseChecker {
       if (!response?.content?.['text/csv']) throw new ContractViolationError(`${where}: CSV not documented`);
       return;
     }
+    const mediaType = contentType.split(';')[0]?.trim().toLowerCase() ?? '';
+    if (!response?.content?.[mediaType]) {
+      const documented = Object.keys(response?.content ?? {}).join(', ');
+      throw new ContractViolationError(`${where}: content type ${mediaType} not documented (${documented})`);
+    }
     let body: unknown;
     try {
       body = JSON.parse(bodyText);
     } catch {
       throw new ContractViolationError(`${where}: body is not JSON: ${bodyText.slice(0, 200)}`);
     }
-    const validate = this.validatorOf(route, status);
+    const validate = this.validatorOf(route, status, mediaType);
     if (!validate(body)) {
       const errors = this.ajv.errorsText(validate.errors, { dataVar: 'body' });
       throw new ContractViolationError(
@@ -88,11 +95,11 @@ export class ResponseChecker {
     }
   }
 
-  private validatorOf(route: DocumentedRoute, status: number): ValidateFunction {
-    const key = `${route.method} ${route.path} ${status}`;
+  private validatorOf(route: DocumentedRoute, status: number, mediaType: string): ValidateFunction {
+    const key = `${route.method} ${route.path} ${status} ${mediaType}`;
     let validate = this.validators.get(key);
     if (!validate) {
-      const ref = `openapi.json#/paths/${pointer(route.path)}/${route.method.toLowerCase()}/responses/${status}/content/application~1json/schema`;
+      const ref = `openapi.json#/paths/${pointer(route.path)}/${route.method.toLowerCase()}/responses/${status}/content/${pointer(mediaType)}/schema`;
       validate = this.ajv.compile({ $ref: ref });
       this.validators.set(key, validate);
     }

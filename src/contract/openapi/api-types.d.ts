@@ -333,6 +333,10 @@ export interface components {
                 redeemedAt: string;
             };
         };
+        FieldError: {
+            path: string;
+            message: string;
+        };
         CampaignPage: {
             items: components["schemas"]["Campaign"][];
             nextCursor?: string;
@@ -413,121 +417,306 @@ export interface components {
         };
         InvalidRequestError: {
             /** @constant */
+            type: "https://fcfs-coupon.dev/problems/invalid-request";
+            /** @constant */
+            title: "Invalid request";
+            /** @constant */
+            status: 400;
+            detail: string;
+            /** @constant */
             code: "INVALID_REQUEST";
             message: string;
+            errors: components["schemas"]["FieldError"][];
         };
         PayloadTooLargeError: {
             /** @constant */
+            type: "https://fcfs-coupon.dev/problems/payload-too-large";
+            /** @constant */
+            title: "Payload too large";
+            /** @constant */
+            status: 413;
+            detail: string;
+            /** @constant */
             code: "PAYLOAD_TOO_LARGE";
             message: string;
+            errors: components["schemas"]["FieldError"][];
         };
         UnauthorizedError: {
             /** @constant */
+            type: "https://fcfs-coupon.dev/problems/unauthorized";
+            /** @constant */
+            title: "Unauthorized";
+            /** @constant */
+            status: 401;
+            detail: string;
+            /** @constant */
             code: "UNAUTHORIZED";
             message: string;
+            errors: components["schemas"]["FieldError"][];
         };
         ForbiddenError: {
             /** @constant */
+            type: "https://fcfs-coupon.dev/problems/forbidden";
+            /** @constant */
+            title: "Forbidden";
+            /** @constant */
+            status: 403;
+            detail: string;
+            /** @constant */
             code: "FORBIDDEN";
             message: string;
+            errors: components["schemas"]["FieldError"][];
         };
         CampaignNotFoundError: {
             /** @constant */
+            type: "https://fcfs-coupon.dev/problems/campaign-not-found";
+            /** @constant */
+            title: "Campaign not found";
+            /** @constant */
+            status: 404;
+            detail: string;
+            /** @constant */
             code: "CAMPAIGN_NOT_FOUND";
             message: string;
+            errors: components["schemas"]["FieldError"][];
         };
         NotOpenError: {
             /** @constant */
+            type: "https://fcfs-coupon.dev/problems/not-open";
+            /** @constant */
+            title: "Not open";
+            /** @constant */
+            status: 403;
+            detail: string;
+            /** @constant */
             code: "NOT_OPEN";
             message: string;
+            errors: components["schemas"]["FieldError"][];
         };
         AlreadyIssuedError: {
             /** @constant */
+            type: "https://fcfs-coupon.dev/problems/already-issued";
+            /** @constant */
+            title: "Already issued";
+            /** @constant */
+            status: 409;
+            detail: string;
+            /** @constant */
             code: "ALREADY_ISSUED";
             message: string;
+            errors: components["schemas"]["FieldError"][];
             rank: number;
             couponId: string;
             issueDate: string;
         };
         SoldOutError: {
             /** @constant */
+            type: "https://fcfs-coupon.dev/problems/sold-out";
+            /** @constant */
+            title: "Sold out";
+            /** @constant */
+            status: 409;
+            detail: string;
+            /** @constant */
             code: "SOLD_OUT";
             message: string;
+            errors: components["schemas"]["FieldError"][];
         };
         UnavailableError: {
             /** @constant */
+            type: "https://fcfs-coupon.dev/problems/unavailable";
+            /** @constant */
+            title: "Service unavailable";
+            /** @constant */
+            status: 503;
+            detail: string;
+            /** @constant */
             code: "UNAVAILABLE";
             message: string;
+            errors: components["schemas"]["FieldError"][];
         };
         CouponNotFoundError: {
             /** @constant */
+            type: "https://fcfs-coupon.dev/problems/coupon-not-found";
+            /** @constant */
+            title: "Coupon not found";
+            /** @constant */
+            status: 404;
+            detail: string;
+            /** @constant */
             code: "COUPON_NOT_FOUND";
             message: string;
+            errors: components["schemas"]["FieldError"][];
         };
         AlreadyRedeemedError: {
             /** @constant */
+            type: "https://fcfs-coupon.dev/problems/already-redeemed";
+            /** @constant */
+            title: "Already redeemed";
+            /** @constant */
+            status: 409;
+            detail: string;
+            /** @constant */
             code: "ALREADY_REDEEMED";
             message: string;
+            errors: components["schemas"]["FieldError"][];
             orderId: string;
         };
         CouponExpiredError: {
             /** @constant */
+            type: "https://fcfs-coupon.dev/problems/expired";
+            /** @constant */
+            title: "Coupon expired";
+            /** @constant */
+            status: 410;
+            detail: string;
+            /** @constant */
             code: "EXPIRED";
             message: string;
+            errors: components["schemas"]["FieldError"][];
             /** Format: date-time */
             expiresAt: string;
         };
         CampaignExistsError: {
             /** @constant */
+            type: "https://fcfs-coupon.dev/problems/campaign-exists";
+            /** @constant */
+            title: "Campaign already exists";
+            /** @constant */
+            status: 409;
+            detail: string;
+            /** @constant */
             code: "CAMPAIGN_EXISTS";
             message: string;
+            errors: components["schemas"]["FieldError"][];
         };
         UnknownVendorError: {
             /** @constant */
+            type: "https://fcfs-coupon.dev/problems/unknown-vendor";
+            /** @constant */
+            title: "Unknown vendor";
+            /** @constant */
+            status: 422;
+            detail: string;
+            /** @constant */
             code: "UNKNOWN_VENDOR";
             message: string;
+            errors: components["schemas"]["FieldError"][];
         };
         CampaignStartedError: {
             /** @constant */
+            type: "https://fcfs-coupon.dev/problems/campaign-started";
+            /** @constant */
+            title: "Campaign started";
+            /** @constant */
+            status: 409;
+            detail: string;
+            /** @constant */
             code: "CAMPAIGN_STARTED";
             message: string;
+            errors: components["schemas"]["FieldError"][];
         };
         CampaignConflictError: {
             /** @constant */
+            type: "https://fcfs-coupon.dev/problems/conflict";
+            /** @constant */
+            title: "Concurrent update";
+            /** @constant */
+            status: 409;
+            detail: string;
+            /** @constant */
             code: "CONFLICT";
             message: string;
+            errors: components["schemas"]["FieldError"][];
         };
         VendorExistsError: {
             /** @constant */
+            type: "https://fcfs-coupon.dev/problems/vendor-exists";
+            /** @constant */
+            title: "Vendor already exists";
+            /** @constant */
+            status: 409;
+            detail: string;
+            /** @constant */
             code: "VENDOR_EXISTS";
             message: string;
+            errors: components["schemas"]["FieldError"][];
         };
         VendorNotFoundError: {
             /** @constant */
+            type: "https://fcfs-coupon.dev/problems/vendor-not-found";
+            /** @constant */
+            title: "Vendor not found";
+            /** @constant */
+            status: 404;
+            detail: string;
+            /** @constant */
             code: "VENDOR_NOT_FOUND";
             message: string;
+            errors: components["schemas"]["FieldError"][];
         };
         FailedEventNotFoundError: {
             /** @constant */
+            type: "https://fcfs-coupon.dev/problems/failed-event-not-found";
+            /** @constant */
+            title: "Failed event not found";
+            /** @constant */
+            status: 404;
+            detail: string;
+            /** @constant */
             code: "FAILED_EVENT_NOT_FOUND";
             message: string;
+            errors: components["schemas"]["FieldError"][];
         };
         NotRedrivableError: {
             /** @constant */
+            type: "https://fcfs-coupon.dev/problems/not-redrivable";
+            /** @constant */
+            title: "Not redrivable";
+            /** @constant */
+            status: 409;
+            detail: string;
+            /** @constant */
             code: "NOT_REDRIVABLE";
             message: string;
+            errors: components["schemas"]["FieldError"][];
         };
         AdmissionExpiredError: {
             /** @constant */
+            type: "https://fcfs-coupon.dev/problems/admission-expired";
+            /** @constant */
+            title: "Admission expired";
+            /** @constant */
+            status: 409;
+            detail: string;
+            /** @constant */
             code: "ADMISSION_EXPIRED";
             message: string;
+            errors: components["schemas"]["FieldError"][];
             /** Format: date-time */
             ledgerKeptUntil: string;
         };
         AdmissionReleasedError: {
             /** @constant */
+            type: "https://fcfs-coupon.dev/problems/admission-released";
+            /** @constant */
+            title: "Admission released";
+            /** @constant */
+            status: 409;
+            detail: string;
+            /** @constant */
             code: "ADMISSION_RELEASED";
             message: string;
+            errors: components["schemas"]["FieldError"][];
+        };
+        Problem: {
+            type: string;
+            title: string;
+            status: number;
+            detail: string;
+            code: string;
+            message: string;
+            errors: components["schemas"]["FieldError"][];
         };
     };
     responses: never;
@@ -576,7 +765,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidRequestError"];
+                    "application/problem+json": components["schemas"]["InvalidRequestError"];
                 };
             };
             /** @description UNAUTHORIZED; A missing, expired or forged bearer token (JWT authorizer). */
@@ -585,7 +774,8 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["UnauthorizedError"] | components["schemas"]["GatewayError"];
+                    "application/problem+json": components["schemas"]["UnauthorizedError"];
+                    "application/json": components["schemas"]["GatewayError"];
                 };
             };
             /** @description FORBIDDEN; NOT_OPEN */
@@ -594,7 +784,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ForbiddenError"] | components["schemas"]["NotOpenError"];
+                    "application/problem+json": components["schemas"]["ForbiddenError"] | components["schemas"]["NotOpenError"];
                 };
             };
             /** @description CAMPAIGN_NOT_FOUND */
@@ -603,7 +793,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CampaignNotFoundError"];
+                    "application/problem+json": components["schemas"]["CampaignNotFoundError"];
                 };
             };
             /** @description ALREADY_ISSUED; SOLD_OUT */
@@ -612,7 +802,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AlreadyIssuedError"] | components["schemas"]["SoldOutError"];
+                    "application/problem+json": components["schemas"]["AlreadyIssuedError"] | components["schemas"]["SoldOutError"];
                 };
             };
             /** @description PAYLOAD_TOO_LARGE; Above API Gateway's 10 MB payload limit (API Gateway). */
@@ -621,7 +811,8 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PayloadTooLargeError"] | components["schemas"]["GatewayError"];
+                    "application/problem+json": components["schemas"]["PayloadTooLargeError"];
+                    "application/json": components["schemas"]["GatewayError"];
                 };
             };
             /** @description Throttled by the stage or the route (API Gateway). */
@@ -648,7 +839,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["UnavailableError"];
+                    "application/problem+json": components["schemas"]["UnavailableError"];
                 };
             };
         };
@@ -691,7 +882,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidRequestError"];
+                    "application/problem+json": components["schemas"]["InvalidRequestError"];
                 };
             };
             /** @description CAMPAIGN_NOT_FOUND */
@@ -700,7 +891,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CampaignNotFoundError"];
+                    "application/problem+json": components["schemas"]["CampaignNotFoundError"];
                 };
             };
             /** @description Above API Gateway's 10 MB payload limit (API Gateway). */
@@ -736,7 +927,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["UnavailableError"];
+                    "application/problem+json": components["schemas"]["UnavailableError"];
                 };
             };
         };
@@ -792,7 +983,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidRequestError"];
+                    "application/problem+json": components["schemas"]["InvalidRequestError"];
                 };
             };
             /** @description UNAUTHORIZED; A missing, expired or forged bearer token (JWT authorizer). */
@@ -801,7 +992,8 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["UnauthorizedError"] | components["schemas"]["GatewayError"];
+                    "application/problem+json": components["schemas"]["UnauthorizedError"];
+                    "application/json": components["schemas"]["GatewayError"];
                 };
             };
             /** @description FORBIDDEN */
@@ -810,7 +1002,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ForbiddenError"];
+                    "application/problem+json": components["schemas"]["ForbiddenError"];
                 };
             };
             /** @description CAMPAIGN_NOT_FOUND; COUPON_NOT_FOUND */
@@ -819,7 +1011,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CampaignNotFoundError"] | components["schemas"]["CouponNotFoundError"];
+                    "application/problem+json": components["schemas"]["CampaignNotFoundError"] | components["schemas"]["CouponNotFoundError"];
                 };
             };
             /** @description Above API Gateway's 10 MB payload limit (API Gateway). */
@@ -855,7 +1047,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["UnavailableError"];
+                    "application/problem+json": components["schemas"]["UnavailableError"];
                 };
             };
         };
@@ -924,7 +1116,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidRequestError"];
+                    "application/problem+json": components["schemas"]["InvalidRequestError"];
                 };
             };
             /** @description UNAUTHORIZED; A missing, expired or forged bearer token (JWT authorizer). */
@@ -933,7 +1125,8 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["UnauthorizedError"] | components["schemas"]["GatewayError"];
+                    "application/problem+json": components["schemas"]["UnauthorizedError"];
+                    "application/json": components["schemas"]["GatewayError"];
                 };
             };
             /** @description FORBIDDEN */
@@ -942,7 +1135,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ForbiddenError"];
+                    "application/problem+json": components["schemas"]["ForbiddenError"];
                 };
             };
             /** @description COUPON_NOT_FOUND */
@@ -951,7 +1144,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CouponNotFoundError"];
+                    "application/problem+json": components["schemas"]["CouponNotFoundError"];
                 };
             };
             /** @description ALREADY_REDEEMED */
@@ -960,7 +1153,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AlreadyRedeemedError"];
+                    "application/problem+json": components["schemas"]["AlreadyRedeemedError"];
                 };
             };
             /** @description EXPIRED */
@@ -969,7 +1162,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CouponExpiredError"];
+                    "application/problem+json": components["schemas"]["CouponExpiredError"];
                 };
             };
             /** @description PAYLOAD_TOO_LARGE; Above API Gateway's 10 MB payload limit (API Gateway). */
@@ -978,7 +1171,8 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PayloadTooLargeError"] | components["schemas"]["GatewayError"];
+                    "application/problem+json": components["schemas"]["PayloadTooLargeError"];
+                    "application/json": components["schemas"]["GatewayError"];
                 };
             };
             /** @description Throttled by the stage or the route (API Gateway). */
@@ -1005,7 +1199,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["UnavailableError"];
+                    "application/problem+json": components["schemas"]["UnavailableError"];
                 };
             };
         };
@@ -1060,7 +1254,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidRequestError"];
+                    "application/problem+json": components["schemas"]["InvalidRequestError"];
                 };
             };
             /** @description UNAUTHORIZED; A missing, expired or forged bearer token (JWT authorizer). */
@@ -1069,7 +1263,8 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["UnauthorizedError"] | components["schemas"]["GatewayError"];
+                    "application/problem+json": components["schemas"]["UnauthorizedError"];
+                    "application/json": components["schemas"]["GatewayError"];
                 };
             };
             /** @description FORBIDDEN */
@@ -1078,7 +1273,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ForbiddenError"];
+                    "application/problem+json": components["schemas"]["ForbiddenError"];
                 };
             };
             /** @description Above API Gateway's 10 MB payload limit (API Gateway). */
@@ -1114,7 +1309,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["UnavailableError"];
+                    "application/problem+json": components["schemas"]["UnavailableError"];
                 };
             };
         };
@@ -1175,7 +1370,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidRequestError"];
+                    "application/problem+json": components["schemas"]["InvalidRequestError"];
                 };
             };
             /** @description FORBIDDEN; Not a SigV4-signed caller allowed execute-api:Invoke (IAM). */
@@ -1184,7 +1379,8 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ForbiddenError"] | components["schemas"]["GatewayError"];
+                    "application/problem+json": components["schemas"]["ForbiddenError"];
+                    "application/json": components["schemas"]["GatewayError"];
                 };
             };
             /** @description Above API Gateway's 10 MB payload limit (API Gateway). */
@@ -1220,7 +1416,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["UnavailableError"];
+                    "application/problem+json": components["schemas"]["UnavailableError"];
                 };
             };
         };
@@ -1402,7 +1598,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidRequestError"];
+                    "application/problem+json": components["schemas"]["InvalidRequestError"];
                 };
             };
             /** @description FORBIDDEN; Not a SigV4-signed caller allowed execute-api:Invoke (IAM). */
@@ -1411,7 +1607,8 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ForbiddenError"] | components["schemas"]["GatewayError"];
+                    "application/problem+json": components["schemas"]["ForbiddenError"];
+                    "application/json": components["schemas"]["GatewayError"];
                 };
             };
             /** @description CAMPAIGN_EXISTS */
@@ -1420,7 +1617,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CampaignExistsError"];
+                    "application/problem+json": components["schemas"]["CampaignExistsError"];
                 };
             };
             /** @description PAYLOAD_TOO_LARGE; Above API Gateway's 10 MB payload limit (API Gateway). */
@@ -1429,7 +1626,8 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PayloadTooLargeError"] | components["schemas"]["GatewayError"];
+                    "application/problem+json": components["schemas"]["PayloadTooLargeError"];
+                    "application/json": components["schemas"]["GatewayError"];
                 };
             };
             /** @description UNKNOWN_VENDOR */
@@ -1438,7 +1636,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["UnknownVendorError"];
+                    "application/problem+json": components["schemas"]["UnknownVendorError"];
                 };
             };
             /** @description Throttled by the stage or the route (API Gateway). */
@@ -1465,7 +1663,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["UnavailableError"];
+                    "application/problem+json": components["schemas"]["UnavailableError"];
                 };
             };
         };
@@ -1521,7 +1719,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidRequestError"];
+                    "application/problem+json": components["schemas"]["InvalidRequestError"];
                 };
             };
             /** @description FORBIDDEN; Not a SigV4-signed caller allowed execute-api:Invoke (IAM). */
@@ -1530,7 +1728,8 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ForbiddenError"] | components["schemas"]["GatewayError"];
+                    "application/problem+json": components["schemas"]["ForbiddenError"];
+                    "application/json": components["schemas"]["GatewayError"];
                 };
             };
             /** @description CAMPAIGN_NOT_FOUND */
@@ -1539,7 +1738,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CampaignNotFoundError"];
+                    "application/problem+json": components["schemas"]["CampaignNotFoundError"];
                 };
             };
             /** @description Above API Gateway's 10 MB payload limit (API Gateway). */
@@ -1575,7 +1774,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["UnavailableError"];
+                    "application/problem+json": components["schemas"]["UnavailableError"];
                 };
             };
         };
@@ -1731,7 +1930,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidRequestError"];
+                    "application/problem+json": components["schemas"]["InvalidRequestError"];
                 };
             };
             /** @description FORBIDDEN; Not a SigV4-signed caller allowed execute-api:Invoke (IAM). */
@@ -1740,7 +1939,8 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ForbiddenError"] | components["schemas"]["GatewayError"];
+                    "application/problem+json": components["schemas"]["ForbiddenError"];
+                    "application/json": components["schemas"]["GatewayError"];
                 };
             };
             /** @description CAMPAIGN_NOT_FOUND */
@@ -1749,7 +1949,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CampaignNotFoundError"];
+                    "application/problem+json": components["schemas"]["CampaignNotFoundError"];
                 };
             };
             /** @description CAMPAIGN_STARTED; CONFLICT */
@@ -1758,7 +1958,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CampaignStartedError"] | components["schemas"]["CampaignConflictError"];
+                    "application/problem+json": components["schemas"]["CampaignStartedError"] | components["schemas"]["CampaignConflictError"];
                 };
             };
             /** @description PAYLOAD_TOO_LARGE; Above API Gateway's 10 MB payload limit (API Gateway). */
@@ -1767,7 +1967,8 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PayloadTooLargeError"] | components["schemas"]["GatewayError"];
+                    "application/problem+json": components["schemas"]["PayloadTooLargeError"];
+                    "application/json": components["schemas"]["GatewayError"];
                 };
             };
             /** @description UNKNOWN_VENDOR */
@@ -1776,7 +1977,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["UnknownVendorError"];
+                    "application/problem+json": components["schemas"]["UnknownVendorError"];
                 };
             };
             /** @description Throttled by the stage or the route (API Gateway). */
@@ -1803,7 +2004,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["UnavailableError"];
+                    "application/problem+json": components["schemas"]["UnavailableError"];
                 };
             };
         };
@@ -1861,7 +2062,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidRequestError"];
+                    "application/problem+json": components["schemas"]["InvalidRequestError"];
                 };
             };
             /** @description FORBIDDEN; Not a SigV4-signed caller allowed execute-api:Invoke (IAM). */
@@ -1870,7 +2071,8 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ForbiddenError"] | components["schemas"]["GatewayError"];
+                    "application/problem+json": components["schemas"]["ForbiddenError"];
+                    "application/json": components["schemas"]["GatewayError"];
                 };
             };
             /** @description CAMPAIGN_NOT_FOUND */
@@ -1879,7 +2081,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CampaignNotFoundError"];
+                    "application/problem+json": components["schemas"]["CampaignNotFoundError"];
                 };
             };
             /** @description Above API Gateway's 10 MB payload limit (API Gateway). */
@@ -1915,7 +2117,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["UnavailableError"];
+                    "application/problem+json": components["schemas"]["UnavailableError"];
                 };
             };
         };
@@ -1964,7 +2166,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidRequestError"];
+                    "application/problem+json": components["schemas"]["InvalidRequestError"];
                 };
             };
             /** @description FORBIDDEN; Not a SigV4-signed caller allowed execute-api:Invoke (IAM). */
@@ -1973,7 +2175,8 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ForbiddenError"] | components["schemas"]["GatewayError"];
+                    "application/problem+json": components["schemas"]["ForbiddenError"];
+                    "application/json": components["schemas"]["GatewayError"];
                 };
             };
             /** @description CAMPAIGN_NOT_FOUND */
@@ -1982,7 +2185,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CampaignNotFoundError"];
+                    "application/problem+json": components["schemas"]["CampaignNotFoundError"];
                 };
             };
             /** @description Above API Gateway's 10 MB payload limit (API Gateway). */
@@ -2018,7 +2221,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["UnavailableError"];
+                    "application/problem+json": components["schemas"]["UnavailableError"];
                 };
             };
         };
@@ -2070,7 +2273,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidRequestError"];
+                    "application/problem+json": components["schemas"]["InvalidRequestError"];
                 };
             };
             /** @description FORBIDDEN; Not a SigV4-signed caller allowed execute-api:Invoke (IAM). */
@@ -2079,7 +2282,8 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ForbiddenError"] | components["schemas"]["GatewayError"];
+                    "application/problem+json": components["schemas"]["ForbiddenError"];
+                    "application/json": components["schemas"]["GatewayError"];
                 };
             };
             /** @description VENDOR_EXISTS */
@@ -2088,7 +2292,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["VendorExistsError"];
+                    "application/problem+json": components["schemas"]["VendorExistsError"];
                 };
             };
             /** @description PAYLOAD_TOO_LARGE; Above API Gateway's 10 MB payload limit (API Gateway). */
@@ -2097,7 +2301,8 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PayloadTooLargeError"] | components["schemas"]["GatewayError"];
+                    "application/problem+json": components["schemas"]["PayloadTooLargeError"];
+                    "application/json": components["schemas"]["GatewayError"];
                 };
             };
             /** @description Throttled by the stage or the route (API Gateway). */
@@ -2124,7 +2329,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["UnavailableError"];
+                    "application/problem+json": components["schemas"]["UnavailableError"];
                 };
             };
         };
@@ -2181,7 +2386,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidRequestError"];
+                    "application/problem+json": components["schemas"]["InvalidRequestError"];
                 };
             };
             /** @description FORBIDDEN; Not a SigV4-signed caller allowed execute-api:Invoke (IAM). */
@@ -2190,7 +2395,8 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ForbiddenError"] | components["schemas"]["GatewayError"];
+                    "application/problem+json": components["schemas"]["ForbiddenError"];
+                    "application/json": components["schemas"]["GatewayError"];
                 };
             };
             /** @description VENDOR_NOT_FOUND */
@@ -2199,7 +2405,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["VendorNotFoundError"];
+                    "application/problem+json": components["schemas"]["VendorNotFoundError"];
                 };
             };
             /** @description Above API Gateway's 10 MB payload limit (API Gateway). */
@@ -2235,7 +2441,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["UnavailableError"];
+                    "application/problem+json": components["schemas"]["UnavailableError"];
                 };
             };
         };
@@ -2290,7 +2496,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidRequestError"];
+                    "application/problem+json": components["schemas"]["InvalidRequestError"];
                 };
             };
             /** @description FORBIDDEN; Not a SigV4-signed caller allowed execute-api:Invoke (IAM). */
@@ -2299,7 +2505,8 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ForbiddenError"] | components["schemas"]["GatewayError"];
+                    "application/problem+json": components["schemas"]["ForbiddenError"];
+                    "application/json": components["schemas"]["GatewayError"];
                 };
             };
             /** @description CAMPAIGN_NOT_FOUND */
@@ -2308,7 +2515,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CampaignNotFoundError"];
+                    "application/problem+json": components["schemas"]["CampaignNotFoundError"];
                 };
             };
             /** @description Above API Gateway's 10 MB payload limit (API Gateway). */
@@ -2344,7 +2551,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["UnavailableError"];
+                    "application/problem+json": components["schemas"]["UnavailableError"];
                 };
             };
         };
@@ -2402,7 +2609,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidRequestError"];
+                    "application/problem+json": components["schemas"]["InvalidRequestError"];
                 };
             };
             /** @description FORBIDDEN; Not a SigV4-signed caller allowed execute-api:Invoke (IAM). */
@@ -2411,7 +2618,8 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ForbiddenError"] | components["schemas"]["GatewayError"];
+                    "application/problem+json": components["schemas"]["ForbiddenError"];
+                    "application/json": components["schemas"]["GatewayError"];
                 };
             };
             /** @description Above API Gateway's 10 MB payload limit (API Gateway). */
@@ -2447,7 +2655,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["UnavailableError"];
+                    "application/problem+json": components["schemas"]["UnavailableError"];
                 };
             };
         };
@@ -2498,7 +2706,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidRequestError"];
+                    "application/problem+json": components["schemas"]["InvalidRequestError"];
                 };
             };
             /** @description FORBIDDEN; Not a SigV4-signed caller allowed execute-api:Invoke (IAM). */
@@ -2507,7 +2715,8 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ForbiddenError"] | components["schemas"]["GatewayError"];
+                    "application/problem+json": components["schemas"]["ForbiddenError"];
+                    "application/json": components["schemas"]["GatewayError"];
                 };
             };
             /** @description FAILED_EVENT_NOT_FOUND */
@@ -2516,7 +2725,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["FailedEventNotFoundError"];
+                    "application/problem+json": components["schemas"]["FailedEventNotFoundError"];
                 };
             };
             /** @description NOT_REDRIVABLE; ADMISSION_EXPIRED; ADMISSION_RELEASED */
@@ -2525,7 +2734,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["NotRedrivableError"] | components["schemas"]["AdmissionExpiredError"] | components["schemas"]["AdmissionReleasedError"];
+                    "application/problem+json": components["schemas"]["NotRedrivableError"] | components["schemas"]["AdmissionExpiredError"] | components["schemas"]["AdmissionReleasedError"];
                 };
             };
             /** @description Above API Gateway's 10 MB payload limit (API Gateway). */
@@ -2561,7 +2770,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["UnavailableError"];
+                    "application/problem+json": components["schemas"]["UnavailableError"];
                 };
             };
         };
@@ -2607,7 +2816,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidRequestError"];
+                    "application/problem+json": components["schemas"]["InvalidRequestError"];
                 };
             };
             /** @description FORBIDDEN; Not a SigV4-signed caller allowed execute-api:Invoke (IAM). */
@@ -2616,7 +2825,8 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ForbiddenError"] | components["schemas"]["GatewayError"];
+                    "application/problem+json": components["schemas"]["ForbiddenError"];
+                    "application/json": components["schemas"]["GatewayError"];
                 };
             };
             /** @description PAYLOAD_TOO_LARGE; Above API Gateway's 10 MB payload limit (API Gateway). */
@@ -2625,7 +2835,8 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PayloadTooLargeError"] | components["schemas"]["GatewayError"];
+                    "application/problem+json": components["schemas"]["PayloadTooLargeError"];
+                    "application/json": components["schemas"]["GatewayError"];
                 };
             };
             /** @description Throttled by the stage or the route (API Gateway). */
@@ -2652,7 +2863,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["UnavailableError"];
+                    "application/problem+json": components["schemas"]["UnavailableError"];
                 };
             };
         };

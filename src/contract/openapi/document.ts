@@ -9,6 +9,7 @@ import {
   PATH_PARAMETERS,
   type SuccessResponse,
 } from '../api-contract';
+import { PROBLEM_MEDIA_TYPE, problemTitle, problemType } from '../problems';
 import * as responses from '../responses';
 import { ROUTES, type RouteOf } from '../routes';
 import { REQUEST_EXAMPLES, RESPONSE_EXAMPLES } from './examples';
@@ -19,10 +20,19 @@ export const SECURITY = { user: 'userJwt', admin: 'adminSigV4' } as const;
 /** A DomainError of the class, for its code, status and details (the constructors take only message parts). */
 const sample = (cls: DomainErrorClass): DomainError => new (cls as unknown as new () => DomainError)();
 
-/** `{code, message, ...details}` of a domain error (src/functions/runtime/http.ts httpErrors). */
+/**
+ * The problem of a domain error (src/functions/runtime/http.ts httpErrors): the shared Problem schema with its
+ * `type`, `title`, `status` and `code`, and its details.
+ */
 function errorBodySchema(cls: DomainErrorClass) {
-  const { code } = sample(cls);
-  return z.strictObject({ code: z.literal(code), message: z.string(), ...(ERROR_DETAILS[code] ?? {}) });
+  const { code, statusCode } = sample(cls);
+  return z.extend(responses.problemSchema, {
+    type: z.literal(problemType(code)),
+    title: z.literal(problemTitle(code)),
+    status: z.literal(statusCode),
+    code: z.literal(code),
+    ...(ERROR_DETAILS[code] ?? {}),
+  });
 }
 
 /** The error body schema of each DomainError class, built once so the document names it as a component. */
@@ -52,10 +62,11 @@ function gatewayStatuses(route: RouteOf): Record<number, string> {
 /** The responses of a route: its success, its errors grouped by status (a union where several share one). */
 function responsesOf(route: RouteOf): ZodOpenApiOperationObject['responses'] {
   const contract = API_CONTRACT[route.operation];
-  const bodies = new Map<number, { schemas: z.ZodMiniType[]; descriptions: string[] }>();
-  const add = (status: number, schema: z.ZodMiniType, description: string) => {
-    const entry = bodies.get(status) ?? { schemas: [], descriptions: [] };
-    if (!entry.schemas.includes(schema)) entry.schemas.push(schema);
+  const bodies = new Map<number, { problems: z.ZodMiniType[]; gateway: boolean; descriptions: string[] }>();
+  const add = (status: number, schema: z.ZodMiniType | 'gateway', description: string) => {
+    const entry = bodies.get(status) ?? { problems: [], gateway: false, descriptions: [] };
+    if (schema === 'gateway') entry.gateway = true;
+    else if (!entry.problems.includes(schema)) entry.problems.push(schema);
     if (!entry.descriptions.includes(description)) entry.descriptions.push(description);
     bodies.set(status, entry);
   };
@@ -68,7 +79,7 @@ function responsesOf(route: RouteOf): ZodOpenApiOperationObject['responses'] {
     add(error.statusCode, errorBodyOf(cls), error.code);
   }
   for (const [status, description] of Object.entries(gatewayStatuses(route))) {
-    add(Number(status), responses.gatewayErrorSchema, description);
+    add(Number(status), 'gateway', description);
   }
   const result: ZodOpenApiOperationObject['responses'] = {};
   const successes = Object.entries(contract.success) as [string, SuccessResponse][];
@@ -85,11 +96,15 @@ function responsesOf(route: RouteOf): ZodOpenApiOperationObject['responses'] {
       },
     };
   }
-  for (const [status, { schemas, descriptions }] of [...bodies].sort(([a], [b]) => a - b)) {
-    const schema = schemas.length === 1 ? (schemas[0] as z.ZodMiniType) : z.union(schemas);
+  // The product's problems are application/problem+json; API Gateway's own refusals application/json.
+  for (const [status, { problems, gateway, descriptions }] of [...bodies].sort(([a], [b]) => a - b)) {
+    const problem = problems.length === 1 ? (problems[0] as z.ZodMiniType) : z.union(problems);
     result[String(status) as `${1 | 2 | 3 | 4 | 5}${string}`] = {
       description: descriptions.join('; '),
-      content: { 'application/json': { schema } },
+      content: {
+        ...(problems.length > 0 ? { [PROBLEM_MEDIA_TYPE]: { schema: problem } } : {}),
+        ...(gateway ? { 'application/json': { schema: responses.gatewayErrorSchema } } : {}),
+      },
     };
   }
   return result;
@@ -148,6 +163,8 @@ function components() {
     IssueAccepted: responses.issueAcceptedSchema,
     IssuanceCount: responses.issuanceCountSchema,
     UserCoupon: responses.userCouponSchema,
+    Problem: responses.problemSchema,
+    FieldError: responses.fieldErrorSchema,
     GatewayError: responses.gatewayErrorSchema,
   };
   for (const route of ROUTES) responsesOf(route); // fills errorBodies
@@ -173,9 +190,12 @@ export function openApiDocument() {
         version: packageJson.version,
         description:
           'First-come-first-served coupon drops: exactly N winners per issue day, one coupon per user per day. ' +
-          'Errors are `{code, message, ...details}` with the status of the domain error (see each response); ' +
-          'API Gateway itself answers `{message}` (authorizer refusals, throttling, integration failures, and 404 ' +
-          '`{"message":"Not Found"}` to a method and path no route matches). ' +
+          'Errors are problem details (RFC 9457) in `application/problem+json`: `type` ' +
+          '(`https://fcfs-coupon.dev/problems/` and the code in kebab case), `title`, `status`, `detail`, the ' +
+          'stable `code` and `message` (the detail again), `errors` (each invalid field of a bad request, ' +
+          '`{path, message}`) and the members of the error (see each response). API Gateway itself answers ' +
+          '`{message}` in `application/json`, as it does on AWS (authorizer refusals, throttling, its payload ' +
+          'limit, integration failures, and 404 `{"message":"Not Found"}` to a method and path no route matches). ' +
           'Generated from the code (`npm run openapi`): do not edit.',
         license: { name: 'MIT', identifier: 'MIT' },
       },

@@ -99,7 +99,8 @@ export const handler = httpHandler(HANDLERS.adminCampaigns, {
     const issueDate = parseWith(localDateSchema('issueDate'), event.pathParameters?.issueDate, 'issueDate');
     const page = parseWith(winnersQuerySchema, event.queryStringParameters ?? {}, 'query');
     if (page.limit < 1 || page.limit > MAX_WINNERS_PAGE) {
-      throw new InvalidRequestError(`invalid query: limit must be an integer from 1 to ${MAX_WINNERS_PAGE}`);
+      const message = `limit must be an integer from 1 to ${MAX_WINNERS_PAGE}`;
+      throw new InvalidRequestError(`invalid query: ${message}`, { errors: [{ path: 'limit', message }] });
     }
     const counts = { persistedCount: coupons.persistedCount.bind(coupons), statesOf: lookup.statesOf.bind(lookup) };
     const deps = { campaigns, admissions: await admissions(), coupons: counts, clock };

@@ -2,12 +2,38 @@ import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import * as z from 'zod/mini';
 import '../domain/kernel/zod-messages';
-import { DomainError, InvalidRequestError, PayloadTooLargeError } from '../domain/kernel/errors';
+import { PROBLEM_MEDIA_TYPE, problemTitle, problemType } from '../../contract/problems';
+import { DomainError, type FieldError, InvalidRequestError, PayloadTooLargeError } from '../domain/kernel/errors';
 import type { PageRequest } from '../domain/kernel/page';
 import { logger } from './powertools';
 
 /** Largest accepted JSON body, bytes. A campaign definition is well under 1 KB. */
 const MAX_BODY_BYTES = 16 * 1024;
+
+/**
+ * A problem (RFC 9457; src/contract/problems.ts) in `application/problem+json`: `type`, `title`, `status` and `detail`,
+ * `code` and `message` (the detail again, for the clients that read them before problem details), `errors` (each
+ * invalid field of a bad request, else empty) and the error's own members (`details`).
+ */
+export function problem(
+  statusCode: number,
+  code: string,
+  detail: string,
+  errors: readonly FieldError[] = [],
+  details: Readonly<Record<string, unknown>> = {},
+): APIGatewayProxyStructuredResultV2 {
+  const body = {
+    type: problemType(code),
+    title: problemTitle(code),
+    status: statusCode,
+    detail,
+    code,
+    message: detail,
+    errors,
+    ...details,
+  };
+  return { statusCode, headers: { 'content-type': PROBLEM_MEDIA_TYPE }, body: JSON.stringify(body) };
+}
 
 /** A JSON response with the given status. */
 export function json(statusCode: number, body: unknown): APIGatewayProxyStructuredResultV2 {
@@ -42,13 +68,43 @@ export function parseJsonBody<S extends z.ZodMiniType>(
   return parseWith(schema, value, 'request body');
 }
 
-/** Validates `value` (path parameters, query) against `schema`. @throws InvalidRequestError saying what is wrong. */
+/**
+ * Validates `value` (path parameters, query) against `schema`.
+ * @throws InvalidRequestError with one field error per invalid field (an unrecognized key is one of its own), and
+ *   a message that says it (`invalid <what>: <path>: <message>`) or, for several, names them (`invalid <what>: 3
+ *   invalid fields: name, timezone, dailyWindow.open`).
+ */
 export function parseWith<S extends z.ZodMiniType>(schema: S, value: unknown, what: string): z.infer<S> {
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
-    throw new InvalidRequestError(`invalid ${what}: ${z.prettifyError(parsed.error).replaceAll('\n', ' ')}`);
+    const errors = fieldErrorsOf(parsed.error.issues);
+    const [only] = errors;
+    const summary =
+      errors.length === 1 && only
+        ? only.path === ''
+          ? only.message
+          : `${only.path}: ${only.message}`
+        : `${errors.length} invalid fields: ${errors.map((e) => e.path || '(whole value)').join(', ')}`;
+    throw new InvalidRequestError(`invalid ${what}: ${summary}`, { errors });
   }
   return parsed.data;
+}
+
+/** A field's path as written in messages: `dailyWindow.open`, `items[0]`; empty for the whole value. */
+const dotPath = (path: readonly PropertyKey[]) =>
+  path.map((key, i) => (typeof key === 'number' ? `[${key}]` : `${i === 0 ? '' : '.'}${String(key)}`)).join('');
+
+/** The field errors of a schema's issues: an unrecognized-keys issue becomes one error per key. */
+function fieldErrorsOf(issues: readonly z.core.$ZodIssue[]): FieldError[] {
+  return issues.flatMap((issue): FieldError[] => {
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({
+        path: dotPath([...issue.path, key]),
+        message: `Unrecognized key: ${JSON.stringify(key)}`,
+      }));
+    }
+    return [{ path: dotPath(issue.path), message: issue.message }];
+  });
 }
 
 /** The id rule of every id in paths, bodies and token subjects (src/contract/rules.ts `idSchema`). */
@@ -64,12 +120,12 @@ const isMiddyTimeout = (error: unknown) =>
 const UNAVAILABLE_MESSAGE = 'The service is temporarily unavailable; please retry';
 
 /**
- * Maps errors to responses once, at the edge, for every route: a DomainError becomes `{code, message,
- * ...details}` with its status (the message generic when `expose` is false). Any other error is a backend
- * failure (an SDK, Redis or network error, or middy's early timeout just before the function's deadline):
- * whatever the handler was doing may or may not have happened, and a retry is safe (an admitted user gets
- * ALREADY_ISSUED), so it becomes 503 `{code: 'UNAVAILABLE', message}` that reveals nothing internal, and is
- * logged with its cause.
+ * Maps errors to responses once, at the edge, for every route, as problem details ({@link problem}): a DomainError
+ * becomes the problem of its code with its status, its message as `detail` (generic when `expose` is false), its
+ * field errors (InvalidRequestError) and `details`. Any other error is a backend failure (an SDK, Redis or network
+ * error, or middy's early timeout just before the function's deadline): whatever the handler was doing may or may
+ * not have happened, and a retry is safe (an admitted user gets ALREADY_ISSUED), so it becomes the 503 UNAVAILABLE
+ * problem that reveals nothing internal, and is logged with its cause.
  */
 export function httpErrors(): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2> {
   return {
@@ -77,15 +133,13 @@ export function httpErrors(): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayPr
       const error = request.error;
       if (error instanceof DomainError) {
         if (error.statusCode >= 500) logger.error(error.message, { error, cause: error.cause });
-        request.response = json(error.statusCode, {
-          code: error.code,
-          message: error.expose ? error.message : UNAVAILABLE_MESSAGE,
-          ...error.details,
-        });
+        const detail = error.expose ? error.message : UNAVAILABLE_MESSAGE;
+        const errors = error instanceof InvalidRequestError ? error.fieldErrors : [];
+        request.response = problem(error.statusCode, error.code, detail, errors, error.details);
         return;
       }
       logger.error(isMiddyTimeout(error) ? 'handler ran out of time' : 'backend failure', { error });
-      request.response = json(503, { code: 'UNAVAILABLE', message: UNAVAILABLE_MESSAGE });
+      request.response = problem(503, 'UNAVAILABLE', UNAVAILABLE_MESSAGE);
     },
   };
 }
@@ -114,7 +168,8 @@ export const pageQuerySchema = z.object({
 export function parsePageQuery(query: Record<string, string | undefined> | undefined): PageRequest {
   const { limit, cursor } = parseWith(pageQuerySchema, query ?? {}, 'query');
   if (limit < 1 || limit > MAX_PAGE_SIZE) {
-    throw new InvalidRequestError(`invalid query: limit must be an integer from 1 to ${MAX_PAGE_SIZE}`);
+    const message = `limit must be an integer from 1 to ${MAX_PAGE_SIZE}`;
+    throw new InvalidRequestError(`invalid query: ${message}`, { errors: [{ path: 'limit', message }] });
   }
   return cursor === undefined ? { limit } : { limit, cursor };
 }

@@ -1,4 +1,4 @@
-import { createCouponClient, isDomainProblem, problemText } from '../../../src/client';
+import { createCouponClient, fieldErrors, isDomainProblem, problemText } from '../../../src/client';
 
 // A fake fetch records each request the client sends and answers `answer`: the client is checked on the wire
 // (URL, headers), not through its internals.
@@ -118,8 +118,20 @@ describe('client: createCouponClient', () => {
 
   it("gives an error answer as a typed problem, and problemText's one line for it", async () => {
     // Prepare
-    const body = { code: 'ALREADY_ISSUED', message: 'already issued today', rank: 3, couponId: 'c'.repeat(32) };
-    const wire = fakeFetch(() => Response.json({ ...body, issueDate: '2026-05-01' }, { status: 409 }));
+    const body = {
+      type: 'https://fcfs-coupon.dev/problems/already-issued',
+      title: 'Already issued',
+      status: 409,
+      detail: 'already issued today',
+      code: 'ALREADY_ISSUED',
+      message: 'already issued today',
+      errors: [],
+      rank: 3,
+      couponId: 'c'.repeat(32),
+    };
+    const problem = (value: unknown, status: number) =>
+      new Response(JSON.stringify(value), { status, headers: { 'content-type': 'application/problem+json' } });
+    const wire = fakeFetch(() => problem({ ...body, issueDate: '2026-05-01' }, 409));
     const { user } = createCouponClient({ baseUrl, userToken: 't', ...wire });
 
     // Act
@@ -128,11 +140,52 @@ describe('client: createCouponClient', () => {
     });
 
     // Assess
+    expect(response.headers.get('content-type')).toBe('application/problem+json');
     expect(isDomainProblem(error, 'ALREADY_ISSUED') && error.rank).toBe(3);
     expect(isDomainProblem(error, 'SOLD_OUT')).toBe(false);
     expect(problemText(error, response)).toBe('409 ALREADY_ISSUED: already issued today');
     expect(problemText({ message: 'Too Many Requests' }, new Response(null, { status: 429 }))).toBe(
       '429 Too Many Requests',
     );
+  });
+
+  it('reads the field errors of a bad request (application/problem+json) and problemText names each', async () => {
+    // Prepare
+    const errors = [
+      { path: 'name', message: 'Invalid input: expected string, received undefined' },
+      { path: 'dailyWindow.open', message: 'dailyWindow.open must be HH:MM' },
+    ];
+    const body = {
+      type: 'https://fcfs-coupon.dev/problems/invalid-request',
+      title: 'Invalid request',
+      status: 400,
+      detail: 'invalid request body: 2 fields',
+      code: 'INVALID_REQUEST',
+      message: 'invalid request body: 2 fields',
+      errors,
+    };
+    const wire = fakeFetch(
+      () =>
+        new Response(JSON.stringify(body), { status: 400, headers: { 'content-type': 'application/problem+json' } }),
+    );
+    const { admin } = createCouponClient({ baseUrl, ...wire });
+
+    // Act
+    const { error, response } = await admin.POST('/v1/admin/vendors', { body: { name: 'V', currency: 'USD' } });
+
+    // Assess
+    expect(isDomainProblem(error, 'INVALID_REQUEST') && error.errors).toEqual(errors);
+    expect(fieldErrors(error)).toEqual(errors);
+    expect(fieldErrors({ message: 'Forbidden' })).toEqual([]);
+    expect(problemText(error, response)).toBe(
+      '400 INVALID_REQUEST: invalid request body: 2 fields (name: Invalid input: expected string, received ' +
+        'undefined; dailyWindow.open: dailyWindow.open must be HH:MM)',
+    );
+    const said = {
+      ...body,
+      message: 'invalid query: limit must be 1-100',
+      errors: [{ path: 'limit', message: 'limit must be 1-100' }],
+    };
+    expect(problemText(said, response)).toBe('400 INVALID_REQUEST: invalid query: limit must be 1-100');
   });
 });

@@ -1,7 +1,18 @@
 import { readdirSync } from 'node:fs';
 import * as path from 'node:path';
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { API_CONTRACT } from '../../../src/contract/api-contract';
 import { ROUTES } from '../../../src/contract/routes';
+import {
+  AdmissionExpiredError,
+  AlreadyIssuedError,
+  AlreadyRedeemedError,
+  CouponExpiredError,
+  type DomainError,
+  UnavailableError,
+} from '../../../src/functions/domain/kernel/errors';
+import { httpErrors } from '../../../src/functions/runtime/http';
+import { ResponseChecker } from '../../../tools/local/response-check';
 import { thrownErrorsByOperation } from '../../support/thrown-errors';
 
 jest.setTimeout(120_000);
@@ -27,3 +38,53 @@ describe('contract: the documented errors of each operation are the ones its han
     expect([...new Set(documented)].sort()).toEqual(derived.sort());
   });
 });
+
+/** An instance of each error with details (the others need no constructor arguments to be answered). */
+const SAMPLES = new Map<unknown, DomainError>([
+  [AlreadyIssuedError, new AlreadyIssuedError(3, 'c'.repeat(32), '2026-05-01')],
+  [CouponExpiredError, new CouponExpiredError('c1', '2026-05-01T00:00:00.000Z')],
+  [AlreadyRedeemedError, new AlreadyRedeemedError('c1', 'order-1')],
+  [AdmissionExpiredError, new AdmissionExpiredError('expired', '2026-05-01T00:00:00.000Z')],
+]);
+
+describe('contract: the problem the edge answers for each documented error is the documented one', () => {
+  const checker = new ResponseChecker();
+
+  it.each(ROUTES.map((r) => [r.operation, r] as const))('%s', async (operation, route) => {
+    const url = `https://api.example.com${route.path.replace(/\{\w+\}/g, 'x')}`;
+    for (const cls of [...API_CONTRACT[operation].errors, UnavailableError]) {
+      // Prepare
+      const error = SAMPLES.get(cls) ?? new (cls as unknown as new () => DomainError)();
+
+      // Act
+      const response = await answer(error);
+
+      // Assess
+      expect(response.headers?.['content-type']).toBe('application/problem+json');
+      expect(() =>
+        checker.check(route.method, url, response.statusCode ?? 0, response.body ?? '', 'application/problem+json'),
+      ).not.toThrow();
+      expect(() => checker.check(route.method, url, response.statusCode ?? 0, response.body ?? '')).toThrow(
+        /not documented|off the documented schema/,
+      );
+    }
+  });
+
+  it('documents API Gateway refusals as its own `{message}` in application/json', () => {
+    const checker = new ResponseChecker();
+    const url = 'https://api.example.com/v1/admin/campaigns';
+    expect(() => checker.check('GET', url, 403, '{"message":"Forbidden"}', 'application/json')).not.toThrow();
+    expect(() => checker.check('GET', url, 403, '{"message":"Forbidden"}', 'application/problem+json')).toThrow(
+      /off the documented schema/,
+    );
+  });
+});
+
+/** The response the edge (src/functions/runtime/http.ts httpErrors) answers `error` with. */
+async function answer(error: unknown): Promise<APIGatewayProxyStructuredResultV2> {
+  const request = { error, response: undefined } as unknown as Parameters<
+    NonNullable<ReturnType<typeof httpErrors>['onError']>
+  >[0];
+  await httpErrors().onError?.(request);
+  return request.response as APIGatewayProxyStructuredResultV2;
+}

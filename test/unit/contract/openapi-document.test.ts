@@ -75,22 +75,43 @@ describe('contract: the OpenAPI document', () => {
 describe('contract: ResponseChecker', () => {
   const checker = new ResponseChecker(document);
   const accepted = { code: 'ACCEPTED', rank: 1, couponId: 'c1', issueDate: '2026-05-01' };
-  const issue = (status: number, body: unknown) =>
-    checker.check('POST', 'http://127.0.0.1:3000/v1/campaigns/spring-sale/issue', status, JSON.stringify(body));
+  const issue = (status: number, body: unknown, contentType?: string) =>
+    checker.check(
+      'POST',
+      'http://127.0.0.1:3000/v1/campaigns/spring-sale/issue',
+      status,
+      JSON.stringify(body),
+      contentType,
+    );
+  const soldOut = {
+    type: 'https://fcfs-coupon.dev/problems/sold-out',
+    title: 'Sold out',
+    status: 409,
+    detail: 'sold out',
+    code: 'SOLD_OUT',
+    message: 'sold out',
+    errors: [],
+  };
+  const PROBLEM = 'application/problem+json';
 
   it('accepts a documented response', () => {
     expect(() => issue(202, accepted)).not.toThrow();
-    expect(() => issue(409, { code: 'SOLD_OUT', message: 'sold out' })).not.toThrow();
+    expect(() => issue(409, soldOut, PROBLEM)).not.toThrow();
     expect(() => issue(401, { message: 'Unauthorized' })).not.toThrow();
+    expect(() => issue(401, { ...soldOut, type: soldOut.type.replace('sold-out', 'unauthorized') }, PROBLEM)).toThrow(
+      /off the documented schema/,
+    );
   });
 
-  it('refuses a field the contract lacks, a missing field, an undocumented status, code or route', () => {
+  it('refuses a field the contract lacks, a missing field, an undocumented status, code, media type or route', () => {
     expect(() => issue(202, { ...accepted, internal: 'x' })).toThrow(ContractViolationError);
     expect(() => issue(202, { code: 'ACCEPTED', rank: 1, issueDate: '2026-05-01' })).toThrow(/couponId/);
     expect(() => issue(200, accepted)).toThrow(/status not documented/);
-    expect(() => issue(409, { code: 'EXPIRED', message: 'x', expiresAt: '2026-05-01T00:00:00Z' })).toThrow(
+    expect(() => issue(409, { ...soldOut, code: 'EXPIRED', expiresAt: '2026-05-01T00:00:00Z' }, PROBLEM)).toThrow(
       ContractViolationError,
     );
+    expect(() => issue(409, { code: 'SOLD_OUT', message: 'sold out' }, PROBLEM)).toThrow(/type/);
+    expect(() => issue(409, soldOut)).toThrow(/content type application\/json not documented/);
     expect(() => checker.check('DELETE', '/v1/admin/campaigns/x', 200, '{}')).toThrow(/no documented route/);
     expect(() => checker.check('DELETE', '/v1/admin/campaigns/x', 404, '{"message":"Not Found"}')).not.toThrow();
   });

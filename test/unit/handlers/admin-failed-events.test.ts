@@ -145,6 +145,11 @@ describe('handler: admin-failed-events', () => {
     expect(response).toEqual({
       status: 409,
       body: {
+        type: 'https://fcfs-coupon.dev/problems/admission-expired',
+        title: 'Admission expired',
+        status: 409,
+        detail: expect.stringContaining('issue it by hand'),
+        errors: [],
         code: 'ADMISSION_EXPIRED',
         message: expect.stringContaining(
           `the admission ledger of spring-sale ${PAST_DAY} was kept until ${keptUntil}; the coupon can no longer be ` +
@@ -163,7 +168,15 @@ describe('handler: admin-failed-events', () => {
     const response = await call('redriveFailedEvent', { failedEventId: message.couponId });
     expect(response).toEqual({
       status: 409,
-      body: { code: 'ADMISSION_RELEASED', message: expect.stringMatching(/released.*no coupon to write/) },
+      body: {
+        type: 'https://fcfs-coupon.dev/problems/admission-released',
+        title: 'Admission released',
+        status: 409,
+        detail: expect.stringMatching(/released.*no coupon to write/),
+        errors: [],
+        code: 'ADMISSION_RELEASED',
+        message: expect.stringMatching(/released.*no coupon to write/),
+      },
     });
     expect(state.sent).toEqual([]);
     expect(state.records[0]?.status).toBe('PARKED');

@@ -113,9 +113,15 @@ describe('handlers: a failing backend on every route', () => {
       const handler = handlers.get(route.handler) as HttpHandler;
       const response = await handler(eventOf(route), context);
       expect(response.statusCode).toBe(503);
+      expect(response.headers?.['content-type']).toBe('application/problem+json');
       expect(JSON.parse(response.body ?? '')).toEqual({
+        type: 'https://fcfs-coupon.dev/problems/unavailable',
+        title: 'Service unavailable',
+        status: 503,
+        detail: 'The service is temporarily unavailable; please retry',
         code: 'UNAVAILABLE',
         message: 'The service is temporarily unavailable; please retry',
+        errors: [],
       });
       expect(response.body).not.toMatch(/ECONNREFUSED|FcfsCoupon|10\.0\.0\.7|NetworkingError/);
       expect(logError).toHaveBeenCalledWith(

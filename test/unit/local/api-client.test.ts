@@ -32,10 +32,17 @@ describe('LocalApiClient: every response checked against the OpenAPI document', 
         if (req.url === '/v1/campaigns/leaky/count') return sendJson(res, 200, { ...COUNT, internalKey: 'x' });
         if (req.url === '/v1/campaigns/teapot/count') return sendJson(res, 418, { message: 'teapot' });
         if (req.url === '/v1/admin/vendors/acme') {
-          return sendJson(res, 404, {
+          const signed = `signed: ${Boolean(req.headers.authorization)}`;
+          const problem = {
+            type: 'https://fcfs-coupon.dev/problems/vendor-not-found',
+            title: 'Vendor not found',
+            status: 404,
+            detail: signed,
             code: 'VENDOR_NOT_FOUND',
-            message: `signed: ${Boolean(req.headers.authorization)}`,
-          });
+            message: signed,
+            errors: [],
+          };
+          return sendJson(res, 404, problem, 'application/problem+json');
         }
         sendJson(res, 404, { message: 'Not Found' });
       }),

@@ -16,7 +16,8 @@ export function decodeCursor(
   fixed: Readonly<Record<string, string>> = {},
 ): Record<string, string> | undefined {
   if (cursor === undefined) return undefined;
-  const invalid = () => new InvalidRequestError('cursor is not valid for this listing; use nextCursor as returned');
+  const message = 'cursor is not valid for this listing; use nextCursor as returned';
+  const invalid = () => new InvalidRequestError(message, { errors: [{ path: 'cursor', message }] });
   let key: unknown;
   try {
     key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));

@@ -130,8 +130,10 @@ async function mergeUpdate(deps: CampaignAdminDeps, campaignId: string, update: 
     prewarm: prewarm === null ? undefined : (prewarm ?? definition.prewarm),
   });
   if (!merged.success) {
+    const errors = merged.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
     throw new InvalidRequestError(
-      `the updated campaign is invalid: ${merged.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+      `the updated campaign is invalid: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`,
+      { errors },
     );
   }
   if (!isUpdatable(merged.data, now)) {

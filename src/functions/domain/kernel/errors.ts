@@ -18,10 +18,25 @@ export abstract class DomainError extends Error {
   }
 }
 
-/** 400: the request is malformed or violates a schema; the message says what is wrong. */
+/** One invalid field of a request: its path (`dailyWindow.open`; empty for the whole value) and what is wrong. */
+export interface FieldError {
+  readonly path: string;
+  readonly message: string;
+}
+
+/**
+ * 400: the request is malformed or violates a schema; the message says what is wrong, and `fieldErrors` lists each
+ * invalid field (none when the request as a whole is wrong, e.g. a body that is not JSON).
+ */
 export class InvalidRequestError extends DomainError {
   readonly code = 'INVALID_REQUEST';
   readonly statusCode = 400;
+  /** Each invalid field of the request. */
+  readonly fieldErrors: readonly FieldError[];
+  constructor(message: string, options?: { cause?: unknown; errors?: readonly FieldError[] }) {
+    super(message, options);
+    this.fieldErrors = options?.errors ?? [];
+  }
 }
 
 /** 401: the request carries no verified caller where one is required (the authorizer's claims are missing). */

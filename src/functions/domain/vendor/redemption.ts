@@ -19,7 +19,8 @@ import type { Page, PageRequest } from '../kernel/page';
 export function creditAmount(discount: Campaign['discount'], orderAmount: number | undefined): number {
   if (discount.type === 'AMOUNT') return Math.min(discount.value, orderAmount ?? discount.value);
   if (orderAmount === undefined) {
-    throw new InvalidRequestError('orderAmount is required: this coupon takes a percentage of the order');
+    const message = 'orderAmount is required: this coupon takes a percentage of the order';
+    throw new InvalidRequestError(message, { errors: [{ path: 'orderAmount', message }] });
   }
   const share = Math.round((orderAmount * discount.value) / 100);
   return Math.min(share, discount.maxAmount ?? share);
