@@ -8,10 +8,14 @@
 /** The media type of a problem (RFC 9457 section 3). */
 export const PROBLEM_MEDIA_TYPE = 'application/problem+json';
 
-/** The base of every problem `type` URI: the URI of the problem with `code` is this plus the code in kebab case. */
-export const PROBLEM_TYPE_BASE = 'https://fcfs-coupon.dev/problems/';
+/**
+ * The base of every problem `type` URI: the URI of the problem with `code` is this plus the code in kebab case. A tag
+ * URI (RFC 4151), as RFC 9457 section 3.1.1 suggests for a type not meant to be dereferenced: the project owns no
+ * domain to publish problem pages on; README.md's "Errors" and the OpenAPI document describe each code.
+ */
+export const PROBLEM_TYPE_BASE = 'tag:fcfs-coupon,2026:problems/';
 
-/** The `type` URI of the problem with `code`, e.g. `SOLD_OUT` -> `https://fcfs-coupon.dev/problems/sold-out`. */
+/** The `type` URI of the problem with `code`, e.g. `SOLD_OUT` -> `tag:fcfs-coupon,2026:problems/sold-out`. */
 export function problemType(code: string): string {
   return `${PROBLEM_TYPE_BASE}${code.toLowerCase().replaceAll('_', '-')}`;
 }

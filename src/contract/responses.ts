@@ -138,7 +138,7 @@ export const fieldErrorSchema = z.strictObject({
  * `code`, and adds its members (e.g. `rank` of ALREADY_ISSUED).
  */
 export const problemSchema = z.strictObject({
-  /** A URI naming the problem: `https://fcfs-coupon.dev/problems/` and the code in kebab case. */
+  /** A URI naming the problem: `tag:fcfs-coupon,2026:problems/` and the code in kebab case. */
   type: z.string(),
   /** Short, the same for every occurrence of the problem. */
   title: z.string(),

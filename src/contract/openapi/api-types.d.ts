@@ -417,7 +417,7 @@ export interface components {
         };
         InvalidRequestError: {
             /** @constant */
-            type: "https://fcfs-coupon.dev/problems/invalid-request";
+            type: "tag:fcfs-coupon,2026:problems/invalid-request";
             /** @constant */
             title: "Invalid request";
             /** @constant */
@@ -430,7 +430,7 @@ export interface components {
         };
         PayloadTooLargeError: {
             /** @constant */
-            type: "https://fcfs-coupon.dev/problems/payload-too-large";
+            type: "tag:fcfs-coupon,2026:problems/payload-too-large";
             /** @constant */
             title: "Payload too large";
             /** @constant */
@@ -443,7 +443,7 @@ export interface components {
         };
         UnauthorizedError: {
             /** @constant */
-            type: "https://fcfs-coupon.dev/problems/unauthorized";
+            type: "tag:fcfs-coupon,2026:problems/unauthorized";
             /** @constant */
             title: "Unauthorized";
             /** @constant */
@@ -456,7 +456,7 @@ export interface components {
         };
         ForbiddenError: {
             /** @constant */
-            type: "https://fcfs-coupon.dev/problems/forbidden";
+            type: "tag:fcfs-coupon,2026:problems/forbidden";
             /** @constant */
             title: "Forbidden";
             /** @constant */
@@ -469,7 +469,7 @@ export interface components {
         };
         CampaignNotFoundError: {
             /** @constant */
-            type: "https://fcfs-coupon.dev/problems/campaign-not-found";
+            type: "tag:fcfs-coupon,2026:problems/campaign-not-found";
             /** @constant */
             title: "Campaign not found";
             /** @constant */
@@ -482,7 +482,7 @@ export interface components {
         };
         NotOpenError: {
             /** @constant */
-            type: "https://fcfs-coupon.dev/problems/not-open";
+            type: "tag:fcfs-coupon,2026:problems/not-open";
             /** @constant */
             title: "Not open";
             /** @constant */
@@ -495,7 +495,7 @@ export interface components {
         };
         AlreadyIssuedError: {
             /** @constant */
-            type: "https://fcfs-coupon.dev/problems/already-issued";
+            type: "tag:fcfs-coupon,2026:problems/already-issued";
             /** @constant */
             title: "Already issued";
             /** @constant */
@@ -511,7 +511,7 @@ export interface components {
         };
         SoldOutError: {
             /** @constant */
-            type: "https://fcfs-coupon.dev/problems/sold-out";
+            type: "tag:fcfs-coupon,2026:problems/sold-out";
             /** @constant */
             title: "Sold out";
             /** @constant */
@@ -524,7 +524,7 @@ export interface components {
         };
         UnavailableError: {
             /** @constant */
-            type: "https://fcfs-coupon.dev/problems/unavailable";
+            type: "tag:fcfs-coupon,2026:problems/unavailable";
             /** @constant */
             title: "Service unavailable";
             /** @constant */
@@ -537,7 +537,7 @@ export interface components {
         };
         CouponNotFoundError: {
             /** @constant */
-            type: "https://fcfs-coupon.dev/problems/coupon-not-found";
+            type: "tag:fcfs-coupon,2026:problems/coupon-not-found";
             /** @constant */
             title: "Coupon not found";
             /** @constant */
@@ -550,7 +550,7 @@ export interface components {
         };
         AlreadyRedeemedError: {
             /** @constant */
-            type: "https://fcfs-coupon.dev/problems/already-redeemed";
+            type: "tag:fcfs-coupon,2026:problems/already-redeemed";
             /** @constant */
             title: "Already redeemed";
             /** @constant */
@@ -564,7 +564,7 @@ export interface components {
         };
         CouponExpiredError: {
             /** @constant */
-            type: "https://fcfs-coupon.dev/problems/expired";
+            type: "tag:fcfs-coupon,2026:problems/expired";
             /** @constant */
             title: "Coupon expired";
             /** @constant */
@@ -579,7 +579,7 @@ export interface components {
         };
         CampaignExistsError: {
             /** @constant */
-            type: "https://fcfs-coupon.dev/problems/campaign-exists";
+            type: "tag:fcfs-coupon,2026:problems/campaign-exists";
             /** @constant */
             title: "Campaign already exists";
             /** @constant */
@@ -592,7 +592,7 @@ export interface components {
         };
         UnknownVendorError: {
             /** @constant */
-            type: "https://fcfs-coupon.dev/problems/unknown-vendor";
+            type: "tag:fcfs-coupon,2026:problems/unknown-vendor";
             /** @constant */
             title: "Unknown vendor";
             /** @constant */
@@ -605,7 +605,7 @@ export interface components {
         };
         CampaignStartedError: {
             /** @constant */
-            type: "https://fcfs-coupon.dev/problems/campaign-started";
+            type: "tag:fcfs-coupon,2026:problems/campaign-started";
             /** @constant */
             title: "Campaign started";
             /** @constant */
@@ -618,7 +618,7 @@ export interface components {
         };
         CampaignConflictError: {
             /** @constant */
-            type: "https://fcfs-coupon.dev/problems/conflict";
+            type: "tag:fcfs-coupon,2026:problems/conflict";
             /** @constant */
             title: "Concurrent update";
             /** @constant */
@@ -631,7 +631,7 @@ export interface components {
         };
         VendorExistsError: {
             /** @constant */
-            type: "https://fcfs-coupon.dev/problems/vendor-exists";
+            type: "tag:fcfs-coupon,2026:problems/vendor-exists";
             /** @constant */
             title: "Vendor already exists";
             /** @constant */
@@ -644,7 +644,7 @@ export interface components {
         };
         VendorNotFoundError: {
             /** @constant */
-            type: "https://fcfs-coupon.dev/problems/vendor-not-found";
+            type: "tag:fcfs-coupon,2026:problems/vendor-not-found";
             /** @constant */
             title: "Vendor not found";
             /** @constant */
@@ -657,7 +657,7 @@ export interface components {
         };
         FailedEventNotFoundError: {
             /** @constant */
-            type: "https://fcfs-coupon.dev/problems/failed-event-not-found";
+            type: "tag:fcfs-coupon,2026:problems/failed-event-not-found";
             /** @constant */
             title: "Failed event not found";
             /** @constant */
@@ -670,7 +670,7 @@ export interface components {
         };
         NotRedrivableError: {
             /** @constant */
-            type: "https://fcfs-coupon.dev/problems/not-redrivable";
+            type: "tag:fcfs-coupon,2026:problems/not-redrivable";
             /** @constant */
             title: "Not redrivable";
             /** @constant */
@@ -683,7 +683,7 @@ export interface components {
         };
         AdmissionExpiredError: {
             /** @constant */
-            type: "https://fcfs-coupon.dev/problems/admission-expired";
+            type: "tag:fcfs-coupon,2026:problems/admission-expired";
             /** @constant */
             title: "Admission expired";
             /** @constant */
@@ -698,7 +698,7 @@ export interface components {
         };
         AdmissionReleasedError: {
             /** @constant */
-            type: "https://fcfs-coupon.dev/problems/admission-released";
+            type: "tag:fcfs-coupon,2026:problems/admission-released";
             /** @constant */
             title: "Admission released";
             /** @constant */

@@ -191,7 +191,7 @@ export function openApiDocument() {
         description:
           'First-come-first-served coupon drops: exactly N winners per issue day, one coupon per user per day. ' +
           'Errors are problem details (RFC 9457) in `application/problem+json`: `type` ' +
-          '(`https://fcfs-coupon.dev/problems/` and the code in kebab case), `title`, `status`, `detail`, the ' +
+          '(`tag:fcfs-coupon,2026:problems/` and the code in kebab case), `title`, `status`, `detail`, the ' +
           'stable `code` and `message` (the detail again), `errors` (each invalid field of a bad request, ' +
           '`{path, message}`) and the members of the error (see each response). API Gateway itself answers ' +
           '`{message}` in `application/json`, as it does on AWS (authorizer refusals, throttling, its payload ' +

@@ -119,7 +119,7 @@ describe('client: createCouponClient', () => {
   it("gives an error answer as a typed problem, and problemText's one line for it", async () => {
     // Prepare
     const body = {
-      type: 'https://fcfs-coupon.dev/problems/already-issued',
+      type: 'tag:fcfs-coupon,2026:problems/already-issued',
       title: 'Already issued',
       status: 409,
       detail: 'already issued today',
@@ -156,7 +156,7 @@ describe('client: createCouponClient', () => {
       { path: 'dailyWindow.open', message: 'dailyWindow.open must be HH:MM' },
     ];
     const body = {
-      type: 'https://fcfs-coupon.dev/problems/invalid-request',
+      type: 'tag:fcfs-coupon,2026:problems/invalid-request',
       title: 'Invalid request',
       status: 400,
       detail: 'invalid request body: 2 fields',

@@ -84,7 +84,7 @@ describe('contract: ResponseChecker', () => {
       contentType,
     );
   const soldOut = {
-    type: 'https://fcfs-coupon.dev/problems/sold-out',
+    type: 'tag:fcfs-coupon,2026:problems/sold-out',
     title: 'Sold out',
     status: 409,
     detail: 'sold out',

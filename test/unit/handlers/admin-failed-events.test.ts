@@ -145,7 +145,7 @@ describe('handler: admin-failed-events', () => {
     expect(response).toEqual({
       status: 409,
       body: {
-        type: 'https://fcfs-coupon.dev/problems/admission-expired',
+        type: 'tag:fcfs-coupon,2026:problems/admission-expired',
         title: 'Admission expired',
         status: 409,
         detail: expect.stringContaining('issue it by hand'),
@@ -169,7 +169,7 @@ describe('handler: admin-failed-events', () => {
     expect(response).toEqual({
       status: 409,
       body: {
-        type: 'https://fcfs-coupon.dev/problems/admission-released',
+        type: 'tag:fcfs-coupon,2026:problems/admission-released',
         title: 'Admission released',
         status: 409,
         detail: expect.stringMatching(/released.*no coupon to write/),

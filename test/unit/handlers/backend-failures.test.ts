@@ -115,7 +115,7 @@ describe('handlers: a failing backend on every route', () => {
       expect(response.statusCode).toBe(503);
       expect(response.headers?.['content-type']).toBe('application/problem+json');
       expect(JSON.parse(response.body ?? '')).toEqual({
-        type: 'https://fcfs-coupon.dev/problems/unavailable',
+        type: 'tag:fcfs-coupon,2026:problems/unavailable',
         title: 'Service unavailable',
         status: 503,
         detail: 'The service is temporarily unavailable; please retry',

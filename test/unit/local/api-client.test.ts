@@ -34,7 +34,7 @@ describe('LocalApiClient: every response checked against the OpenAPI document', 
         if (req.url === '/v1/admin/vendors/acme') {
           const signed = `signed: ${Boolean(req.headers.authorization)}`;
           const problem = {
-            type: 'https://fcfs-coupon.dev/problems/vendor-not-found',
+            type: 'tag:fcfs-coupon,2026:problems/vendor-not-found',
             title: 'Vendor not found',
             status: 404,
             detail: signed,

@@ -29,7 +29,7 @@ async function answerToBody(body: unknown, schema: z.ZodMiniType) {
 }
 
 const UNAVAILABLE = {
-  type: 'https://fcfs-coupon.dev/problems/unavailable',
+  type: 'tag:fcfs-coupon,2026:problems/unavailable',
   title: 'Service unavailable',
   status: 503,
   detail: 'The service is temporarily unavailable; please retry',
@@ -44,7 +44,7 @@ describe('edge: httpErrors', () => {
       status: 409,
       contentType: 'application/problem+json',
       body: {
-        type: 'https://fcfs-coupon.dev/problems/sold-out',
+        type: 'tag:fcfs-coupon,2026:problems/sold-out',
         title: 'Sold out',
         status: 409,
         detail: "The daily quota of campaign 'c1' for 2026-05-01 is used up",
@@ -58,7 +58,7 @@ describe('edge: httpErrors', () => {
   it("keeps an error's details as members of its problem", async () => {
     const { body } = await answer(new AlreadyIssuedError(3, 'c'.repeat(32), '2026-05-01'));
     expect(body).toMatchObject({
-      type: 'https://fcfs-coupon.dev/problems/already-issued',
+      type: 'tag:fcfs-coupon,2026:problems/already-issued',
       code: 'ALREADY_ISSUED',
       rank: 3,
       couponId: 'c'.repeat(32),
@@ -74,7 +74,7 @@ describe('edge: httpErrors', () => {
       status: 400,
       contentType: 'application/problem+json',
       body: {
-        type: 'https://fcfs-coupon.dev/problems/invalid-request',
+        type: 'tag:fcfs-coupon,2026:problems/invalid-request',
         title: 'Invalid request',
         status: 400,
         detail: 'invalid query: limit must be an integer from 1 to 100',
