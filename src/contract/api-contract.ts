@@ -12,6 +12,7 @@ import {
   CouponExpiredError,
   CouponNotFoundError,
   type DomainError,
+  EndedError,
   FailedEventNotFoundError,
   ForbiddenError,
   InvalidRequestError,
@@ -106,6 +107,8 @@ export const PATH_PARAMETERS: Readonly<Record<string, z.ZodMiniType>> = {
 /** Extra fields of an error body beyond `{code, message}`, by error code (the errors' `details`, src/functions/domain/kernel/errors.ts). */
 export const ERROR_DETAILS: Readonly<Record<string, Record<string, z.ZodMiniType>>> = {
   ALREADY_ISSUED: { rank: z.int().check(z.gte(1)), couponId: z.string(), issueDate: z.string() },
+  /** The next window's opening; absent when the campaign was closed early (it will not open again). */
+  NOT_OPEN: { opensAt: z.optional(z.iso.datetime()) },
   EXPIRED: { expiresAt: z.iso.datetime() },
   ALREADY_REDEEMED: { orderId: z.string() },
   ADMISSION_EXPIRED: { ledgerKeptUntil: z.iso.datetime() },
@@ -128,7 +131,15 @@ export const API_CONTRACT: { readonly [O in Operation]: OperationContract } = {
         schema: issueAcceptedSchema,
       },
     },
-    errors: [...JSON_BODY, ...CALLER, CampaignNotFoundError, NotOpenError, AlreadyIssuedError, SoldOutError],
+    errors: [
+      ...JSON_BODY,
+      ...CALLER,
+      CampaignNotFoundError,
+      NotOpenError,
+      EndedError,
+      AlreadyIssuedError,
+      SoldOutError,
+    ],
   },
   getCount: {
     query: issueDayQuerySchema,

@@ -129,7 +129,7 @@ export const METRIC = {
   IssueSoldOut: 'IssueSoldOut',
   /** Issue: requests answered 409 ALREADY_ISSUED (the user was admitted before). */
   IssueAlreadyIssued: 'IssueAlreadyIssued',
-  /** Issue: requests answered 403 NOT_OPEN (outside the campaign's window, or closed). */
+  /** Issue: requests answered 409 NOT_OPEN or ENDED (outside the campaign's windows, closed, or over). */
   IssueNotOpen: 'IssueNotOpen',
   /** Issue: requests answered 503 UNAVAILABLE (a backend failed; the user may retry). */
   IssueUnavailable: 'IssueUnavailable',
@@ -145,6 +145,7 @@ export const ISSUE_OUTCOME_METRICS = {
   SOLD_OUT: METRIC.IssueSoldOut,
   ALREADY_ISSUED: METRIC.IssueAlreadyIssued,
   NOT_OPEN: METRIC.IssueNotOpen,
+  ENDED: METRIC.IssueNotOpen,
   UNAVAILABLE: METRIC.IssueUnavailable,
 } as const;
 

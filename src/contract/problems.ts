@@ -32,6 +32,7 @@ export const PROBLEM_TITLES: Readonly<Record<string, string>> = {
   CAMPAIGN_NOT_FOUND: 'Campaign not found',
   CAMPAIGN_EXISTS: 'Campaign already exists',
   NOT_OPEN: 'Not open',
+  ENDED: 'Campaign ended',
   SOLD_OUT: 'Sold out',
   ALREADY_ISSUED: 'Already issued',
   COUPON_NOT_FOUND: 'Coupon not found',

@@ -124,8 +124,8 @@ describe.each(['redis', 'dynamodb'] as const)('local cloud, %s admission mode', 
     closed.endDate = '2020-01-02';
     expect((await call(`${api}/v1/admin/campaigns`, { body: closed })).status).toBe(201);
     expect(await call(`${api}/v1/campaigns/closed-${mode}/issue`, { method: 'POST', as: 'u' })).toMatchObject({
-      status: 403,
-      body: { code: 'NOT_OPEN' },
+      status: 409,
+      body: { code: 'ENDED' },
     });
     const backwards = { ...openCampaign(`bad-${mode}`, 5), endDate: '2000-01-01' };
     const rejected = await call(`${api}/v1/admin/campaigns`, { body: backwards });

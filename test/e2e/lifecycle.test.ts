@@ -196,7 +196,7 @@ describe('coupon lifecycle through the local cloud', () => {
     await new Promise((resolve) => setTimeout(resolve, 2_100));
     for (let i = 0; i < 4; i++) {
       expect(await issueLate()).toMatchObject({
-        status: 403,
+        status: 409,
         body: { code: 'NOT_OPEN', message: 'The campaign was closed' },
       });
     }

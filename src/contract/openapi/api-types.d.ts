@@ -486,10 +486,25 @@ export interface components {
             /** @constant */
             title: "Not open";
             /** @constant */
-            status: 403;
+            status: 409;
             detail: string;
             /** @constant */
             code: "NOT_OPEN";
+            message: string;
+            errors: components["schemas"]["FieldError"][];
+            /** Format: date-time */
+            opensAt?: string;
+        };
+        EndedError: {
+            /** @constant */
+            type: "tag:fcfs-coupon,2026:problems/ended";
+            /** @constant */
+            title: "Campaign ended";
+            /** @constant */
+            status: 409;
+            detail: string;
+            /** @constant */
+            code: "ENDED";
             message: string;
             errors: components["schemas"]["FieldError"][];
         };
@@ -778,13 +793,13 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
-            /** @description FORBIDDEN; NOT_OPEN */
+            /** @description FORBIDDEN */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ForbiddenError"] | components["schemas"]["NotOpenError"];
+                    "application/problem+json": components["schemas"]["ForbiddenError"];
                 };
             };
             /** @description CAMPAIGN_NOT_FOUND */
@@ -796,13 +811,13 @@ export interface operations {
                     "application/problem+json": components["schemas"]["CampaignNotFoundError"];
                 };
             };
-            /** @description ALREADY_ISSUED; SOLD_OUT */
+            /** @description NOT_OPEN; ENDED; ALREADY_ISSUED; SOLD_OUT */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["AlreadyIssuedError"] | components["schemas"]["SoldOutError"];
+                    "application/problem+json": components["schemas"]["NotOpenError"] | components["schemas"]["EndedError"] | components["schemas"]["AlreadyIssuedError"] | components["schemas"]["SoldOutError"];
                 };
             };
             /** @description PAYLOAD_TOO_LARGE; Above API Gateway's 10 MB payload limit (API Gateway). */

@@ -38,7 +38,7 @@ function outcomeMetricOf(error: unknown): MetricName {
 /**
  * `POST /v1/campaigns/{campaignId}/issue` as the bearer token's user (no body or `{}`; `{"userId"}` in
  * auth=none) -> 202 `{code: "ACCEPTED", rank, couponId, issueDate}`;
- * rejections `{code, message}`: 400 INVALID_REQUEST, 401 UNAUTHORIZED, 403 NOT_OPEN or FORBIDDEN, 404
+ * rejections `{code, message}`: 400 INVALID_REQUEST, 401 UNAUTHORIZED, 409 NOT_OPEN (with `opensAt`) or ENDED, 403 FORBIDDEN, 404
  * CAMPAIGN_NOT_FOUND, 409 ALREADY_ISSUED (with rank) or SOLD_OUT, 503 UNAVAILABLE.
  * Counts each answer in its outcome metric (EMF, one count per request; see outcomeMetricOf).
  */

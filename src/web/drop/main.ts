@@ -35,14 +35,21 @@ function claimAnswer(status: number, body: unknown, ok?: Schema<'IssueAccepted'>
       text: `You got coupon #${ok.rank}! It is being written and appears under “Your coupons” in a moment.`,
       tone: 'ok',
     };
-  const error = (body ?? {}) as { code?: string; message?: string; rank?: number };
+  const error = (body ?? {}) as { code?: string; message?: string; rank?: number; opensAt?: string };
   switch (error.code) {
     case 'ALREADY_ISSUED':
       return { text: `You already have today’s coupon (#${error.rank}).`, tone: 'ok' };
     case 'SOLD_OUT':
       return { text: 'Sold out: today’s coupons are all gone. Come back for the next drop.', tone: 'bad' };
     case 'NOT_OPEN':
-      return { text: `Not open: ${error.message ?? 'the drop is not open now'}.`, tone: 'warn' };
+      return {
+        text: error.opensAt
+          ? `Not open yet: it opens ${new Date(error.opensAt).toLocaleString()}.`
+          : `Not open: ${error.message ?? 'the drop is not open now'}.`,
+        tone: 'warn',
+      };
+    case 'ENDED':
+      return { text: 'This drop has ended.', tone: 'bad' };
     case 'CAMPAIGN_NOT_FOUND':
       return { text: 'There is no such drop.', tone: 'bad' };
     case 'UNAUTHORIZED':

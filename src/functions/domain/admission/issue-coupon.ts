@@ -1,10 +1,12 @@
 import { admissionExpiresAt, evaluateIssuance } from '../campaign/campaign';
+import { nextOpeningAt } from '../campaign/issue-calendar';
 import type { CampaignRepository } from '../campaign/ports';
 import type { Clock } from '../kernel/clock';
 import {
   AdmissionUnsettledError,
   AlreadyIssuedError,
   CampaignNotFoundError,
+  EndedError,
   NotOpenError,
   SoldOutError,
   UnavailableError,
@@ -76,7 +78,12 @@ export async function issueCoupon(
 
   const now = deps.clock();
   const state = evaluateIssuance(campaign, now);
-  if (!state.open) throw new NotOpenError(CLOSED_MESSAGES[state.reason]);
+  if (!state.open) {
+    if (state.reason === 'CLOSED') throw new NotOpenError(CLOSED_MESSAGES.CLOSED);
+    const opensAt = nextOpeningAt(campaign, now);
+    if (!opensAt) throw new EndedError(campaignId);
+    throw new NotOpenError(CLOSED_MESSAGES[state.reason], opensAt);
+  }
 
   const day: CampaignDay = { campaignId, issueDate: state.issueDate };
   const couponId = couponIdOf(campaignId, day.issueDate, userId);

@@ -1,4 +1,4 @@
-import { isTimeZone, offsetAt, wallMidnightOf } from '../kernel/zoned-time';
+import { addDays, isTimeZone, localDateAt, offsetAt, wallMidnightOf } from '../kernel/zoned-time';
 import type { Campaign } from './campaign';
 
 /** One stretch of an issue day during which issuance is open: `[opensAt, closesAt)`, ms since the epoch. */
@@ -105,4 +105,27 @@ export function windowOf(campaign: Pick<Campaign, 'timezone' | 'dailyWindow'>, i
           ? 'LENGTHENED'
           : undefined;
   return { issueDate, intervals, openMinutes, nominalMinutes, ...(dstEffect ? { dstEffect } : {}) };
+}
+
+/**
+ * The next instant issuance opens after `instant`: the first window opening (ms since the epoch, as a Date) later
+ * than `instant` on an issue day from the issue day of `instant` (or `startDate`, if later) through `endDate`, by
+ * {@link windowOf}'s rule (a window skipped by a DST change is passed over). `undefined` when no window of the
+ * period opens after `instant`, or the campaign was closed: it has ended.
+ */
+export function nextOpeningAt(
+  campaign: Pick<Campaign, 'timezone' | 'dailyWindow' | 'startDate' | 'endDate' | 'closedAt'>,
+  instant: Date,
+): Date | undefined {
+  if (campaign.closedAt !== undefined) return undefined;
+  const today = localDateAt(campaign.timezone, instant.getTime());
+  for (
+    let day = today > campaign.startDate ? today : campaign.startDate;
+    day <= campaign.endDate;
+    day = addDays(day, 1)
+  ) {
+    const opening = windowOf(campaign, day).intervals.find((i) => i.opensAt > instant.getTime());
+    if (opening) return new Date(opening.opensAt);
+  }
+  return undefined;
 }

@@ -69,10 +69,30 @@ export class CampaignExistsError extends DomainError {
   }
 }
 
-/** 403: the instant is outside the event period or outside the daily issuance window. */
+/**
+ * 409: issuance is not open now, a state of the campaign like SOLD_OUT: before the period or between daily windows
+ * (`opensAt`: the next opening, ISO-8601 UTC), or the campaign was closed early (no `opensAt`: it will not open again).
+ */
 export class NotOpenError extends DomainError {
   readonly code = 'NOT_OPEN';
-  readonly statusCode = 403;
+  readonly statusCode = 409;
+  override readonly details: Readonly<Record<string, unknown>>;
+  constructor(
+    message: string,
+    readonly opensAt?: Date,
+  ) {
+    super(opensAt ? `${message}; it opens at ${opensAt.toISOString()}` : message);
+    this.details = opensAt ? { opensAt: opensAt.toISOString() } : {};
+  }
+}
+
+/** 409: the campaign's period is over: no window of it opens again. */
+export class EndedError extends DomainError {
+  readonly code = 'ENDED';
+  readonly statusCode = 409;
+  constructor(campaignId: string) {
+    super(`Campaign ${campaignId} has ended: no issuance window of it opens again`);
+  }
 }
 
 /** 409: today's quota is used up. */

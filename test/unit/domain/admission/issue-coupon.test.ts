@@ -168,6 +168,28 @@ describe('domain: issueCoupon', () => {
     expect(admissions.calls).toBe(0);
   });
 
+  it.each([
+    ['before the period', '2026-04-30T00:00:00Z', '2026-05-01T04:00:00.000Z'],
+    ["before today's window", '2026-05-01T02:00:00Z', '2026-05-01T04:00:00.000Z'],
+    ["after today's window", '2026-05-01T06:00:00Z', '2026-05-02T04:00:00.000Z'],
+  ])('answers 409 NOT_OPEN %s, with the next opening instant', async (_when, now, opensAt) => {
+    // Prepare: Asia/Seoul (UTC+9), window 13:00-15:00 local, 2026-05-01..05.
+    const { issue } = setup(now);
+    // Act
+    const refused = issue('alice');
+    // Assess
+    await expect(refused).rejects.toMatchObject({ code: 'NOT_OPEN', statusCode: 409, details: { opensAt } });
+  });
+
+  it.each([
+    ['after the period', '2026-05-06T00:00:00Z'],
+    ["after the last day's window", '2026-05-05T06:00:00Z'],
+  ])('answers 409 ENDED %s, without touching the backend', async (_when, now) => {
+    const { issue, admissions } = setup(now);
+    await expect(issue('alice')).rejects.toMatchObject({ code: 'ENDED', statusCode: 409, details: {} });
+    expect(admissions.calls).toBe(0);
+  });
+
   it('answers CAMPAIGN_NOT_FOUND for an unknown campaign', async () => {
     const { admissions } = setup();
     const deps = setup();
