@@ -32,7 +32,7 @@ function expectClearRejection(
   }
   expect(answer.headers.get('content-type')).toBe('application/problem+json');
   expect(answer.body).toMatchObject({
-    type: expect.stringMatching(/^https:\/\/fcfs-coupon\.dev\/problems\/[a-z-]+$/),
+    type: expect.stringMatching(/^tag:fcfs-coupon,2026:problems\/[a-z-]+$/),
     title: expect.any(String),
     status: answer.status,
     detail: expect.any(String),
