@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { problemTitle, problemType } from '../../src/contract/problems';
 import { type CampaignDay, couponIdOf } from '../../src/functions/domain/admission/admission';
 import { call, openCampaign, type RunningCloud, startCloudProcess } from '../../tools/local/child-cloud';
+import { UNAVAILABLE_PROBLEM } from '../support/fixtures';
 import { dayOf, PipelineProbe, type PipelineSample, sleep, users } from '../support/pipeline';
 
 // Faults injected between the Lambdas and the emulators (POST /_local/chaos); the product code is untouched.
@@ -222,15 +222,7 @@ describe('faults in the local cloud (redis admission mode)', () => {
       expect(answer).toEqual({
         path: answer.path,
         status: 503,
-        body: {
-          type: problemType('UNAVAILABLE'),
-          title: problemTitle('UNAVAILABLE'),
-          status: 503,
-          detail: 'The service is temporarily unavailable; please retry',
-          code: 'UNAVAILABLE',
-          message: 'The service is temporarily unavailable; please retry',
-          errors: [],
-        },
+        body: UNAVAILABLE_PROBLEM,
       });
     }
   });

@@ -13,3 +13,17 @@ export const springSaleDefinition = {
   counterShards: 1,
   discount: { type: 'PERCENT', value: 50 },
 } as const;
+
+/**
+ * The generic 503 every route answers for a backend failure (src/functions/runtime/http.ts): a problem (RFC 9457)
+ * saying nothing internal.
+ */
+export const UNAVAILABLE_PROBLEM = {
+  type: 'tag:fcfs-coupon,2026:problems/unavailable',
+  title: 'Service unavailable',
+  status: 503,
+  detail: 'The service is temporarily unavailable; please retry',
+  code: 'UNAVAILABLE',
+  message: 'The service is temporarily unavailable; please retry',
+  errors: [],
+} as const;

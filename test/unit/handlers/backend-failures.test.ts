@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { ENV, type HandlerName } from '../../../src/contract/names';
 import { type Operation, ROUTES, type RouteOf, routeKey } from '../../../src/contract/routes';
-import { springSaleDefinition } from '../../support/fixtures';
+import { springSaleDefinition, UNAVAILABLE_PROBLEM } from '../../support/fixtures';
 
 /** What the failing backend says: it names internals that must never reach a client. */
 const BACKEND_ERROR = 'connect ECONNREFUSED 10.0.0.7:443 (table FcfsCoupon-CouponTable-1X2Y3Z)';
@@ -114,15 +114,7 @@ describe('handlers: a failing backend on every route', () => {
       const response = await handler(eventOf(route), context);
       expect(response.statusCode).toBe(503);
       expect(response.headers?.['content-type']).toBe('application/problem+json');
-      expect(JSON.parse(response.body ?? '')).toEqual({
-        type: 'tag:fcfs-coupon,2026:problems/unavailable',
-        title: 'Service unavailable',
-        status: 503,
-        detail: 'The service is temporarily unavailable; please retry',
-        code: 'UNAVAILABLE',
-        message: 'The service is temporarily unavailable; please retry',
-        errors: [],
-      });
+      expect(JSON.parse(response.body ?? '')).toEqual(UNAVAILABLE_PROBLEM);
       expect(response.body).not.toMatch(/ECONNREFUSED|FcfsCoupon|10\.0\.0\.7|NetworkingError/);
       expect(logError).toHaveBeenCalledWith(
         expect.any(String),

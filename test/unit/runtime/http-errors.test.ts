@@ -3,6 +3,7 @@ import { PROBLEM_TITLES } from '../../../src/contract/problems';
 import * as errorClasses from '../../../src/functions/domain/kernel/errors';
 import { AlreadyIssuedError, InvalidRequestError, SoldOutError } from '../../../src/functions/domain/kernel/errors';
 import { httpErrors, parseJsonBody } from '../../../src/functions/runtime/http';
+import { UNAVAILABLE_PROBLEM } from '../../support/fixtures';
 
 async function answer(error: unknown) {
   const request = { error, response: undefined } as unknown as Parameters<
@@ -28,15 +29,7 @@ async function answerToBody(body: unknown, schema: z.ZodMiniType) {
   throw new Error('the body was accepted');
 }
 
-const UNAVAILABLE = {
-  type: 'tag:fcfs-coupon,2026:problems/unavailable',
-  title: 'Service unavailable',
-  status: 503,
-  detail: 'The service is temporarily unavailable; please retry',
-  code: 'UNAVAILABLE',
-  message: 'The service is temporarily unavailable; please retry',
-  errors: [],
-};
+const UNAVAILABLE = UNAVAILABLE_PROBLEM;
 
 describe('edge: httpErrors', () => {
   it('answers a domain error with an RFC 9457 problem: type, title, status, detail, and code and message', async () => {
