@@ -46,19 +46,23 @@ export function signableRequest(method: string, url: URL, headers: Record<string
 /**
  * Admin credentials for a deployed API from the environment: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
  * AWS_SESSION_TOKEN (temporary credentials) and AWS_REGION, e.g. after
- * `eval "$(aws configure export-credentials --format env)"`. Used by the smoke command and the load test.
+ * `eval "$(aws configure export-credentials --format env)"`, signing for `region` (AWS_REGION unless given). Used
+ * by the smoke command, the load test and `npm run admin`.
  * @throws Error when the key, the secret or the region is missing.
  */
-export function adminCredentialsFromEnv(env: NodeJS.ProcessEnv = process.env): AdminCredentials {
-  const { AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_REGION } = env;
-  if (!AWS_ACCESS_KEY_ID || !AWS_SECRET_ACCESS_KEY || !AWS_REGION) {
+export function adminCredentialsFromEnv(
+  env: NodeJS.ProcessEnv = process.env,
+  region: string | undefined = env.AWS_REGION,
+): AdminCredentials {
+  const { AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN } = env;
+  if (!AWS_ACCESS_KEY_ID || !AWS_SECRET_ACCESS_KEY || !region) {
     throw new Error('a deployed API needs AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_REGION for admin calls');
   }
   return {
     accessKeyId: AWS_ACCESS_KEY_ID,
     secretAccessKey: AWS_SECRET_ACCESS_KEY,
     ...(AWS_SESSION_TOKEN ? { sessionToken: AWS_SESSION_TOKEN } : {}),
-    region: AWS_REGION,
+    region,
     service: 'execute-api',
   };
 }

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
-import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { type AdminCredentials, regionOfApiUrl, signatureHeaders } from '../../src/client';
-import type { LocalEndpoints } from '../local/cloud';
+import { adminCredentialsFromEnv } from '../local/sigv4';
+import { readLocalEndpoints } from './target';
 
 // `npm run admin -- [--endpoints <file> | --url <apiUrl> [--region <region>]] [-H 'name: value']... <METHOD> <path>
 // [json-body | @file]`:
@@ -46,21 +46,12 @@ export class AdminUsageError extends Error {
 }
 
 /**
- * The local cloud's endpoints file: `file` when given, else `$LOCAL_CLOUD_STATE_DIR/endpoints.json`, else the
- * repository's `.local/endpoints.json` (where `npm start` writes it).
- */
-export function endpointsFileOf(file: string | undefined, env: NodeJS.ProcessEnv): string {
-  if (file) return path.resolve(file);
-  const stateDir = env.LOCAL_CLOUD_STATE_DIR ?? path.resolve(__dirname, '..', '..', '.local');
-  return path.join(stateDir, 'endpoints.json');
-}
-
-/**
  * The target of the call: with `url`, that API and the standard AWS environment variables (AWS_ACCESS_KEY_ID,
  * AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN for temporary credentials, e.g. after
- * `eval "$(aws configure export-credentials --format env)"`), signed for `region`, else the region of a default
- * execute-api host, else AWS_REGION or AWS_DEFAULT_REGION; without it, the local cloud of the endpoints file
- * (its `apiUrl` and `adminCredentials`).
+ * `eval "$(aws configure export-credentials --format env)"`; tools/local/sigv4.ts adminCredentialsFromEnv), signed
+ * for `region`, else the region of a default execute-api host, else AWS_REGION or AWS_DEFAULT_REGION; without it,
+ * the local cloud of the endpoints file (tools/ops/target.ts readLocalEndpoints: its `apiUrl` and
+ * `adminCredentials`).
  * @throws AdminUsageError when the endpoints file is missing or unreadable, or credentials or the region are.
  */
 export function resolveAdminTarget(
@@ -68,42 +59,36 @@ export function resolveAdminTarget(
   io: Pick<AdminIo, 'env' | 'readFile'>,
 ): AdminTarget {
   if (options.url) {
-    const { AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN } = io.env;
-    if (!AWS_ACCESS_KEY_ID || !AWS_SECRET_ACCESS_KEY) {
-      throw new AdminUsageError(
-        '--url needs AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN for temporary credentials)',
-      );
-    }
     let region: string | undefined;
     try {
       region = options.region ?? regionOfApiUrl(options.url) ?? io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION;
     } catch (cause) {
       throw new AdminUsageError(`--url is not a URL: ${options.url}`, { cause });
     }
-    if (!region) throw new AdminUsageError('give --region or AWS_REGION: the API URL names no region');
+    const signer = usage(() => adminCredentialsFromEnv(io.env, region));
+    const { accessKeyId, secretAccessKey, sessionToken } = signer;
     return {
       apiUrl: options.url.replace(/\/+$/, ''),
-      credentials: {
-        accessKeyId: AWS_ACCESS_KEY_ID,
-        secretAccessKey: AWS_SECRET_ACCESS_KEY,
-        ...(AWS_SESSION_TOKEN ? { sessionToken: AWS_SESSION_TOKEN } : {}),
-      },
-      region,
+      credentials: { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) },
+      region: signer.region,
     };
   }
-  const file = endpointsFileOf(options.endpoints, io.env);
-  let endpoints: Pick<LocalEndpoints, 'apiUrl' | 'adminCredentials'>;
-  try {
-    endpoints = JSON.parse(io.readFile(file)) as LocalEndpoints;
-  } catch (cause) {
-    throw new AdminUsageError(`no local cloud at ${file}: start one with npm start, or give --url`, { cause });
-  }
+  const endpoints = usage(() => readLocalEndpoints(options.endpoints, io.env, io.readFile));
   const { accessKeyId, secretAccessKey, sessionToken, region } = endpoints.adminCredentials;
   return {
     apiUrl: endpoints.apiUrl.replace(/\/+$/, ''),
     credentials: { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) },
     region: options.region ?? region,
   };
+}
+
+/** `read()`'s result; its error as an AdminUsageError (the command answers it with exit 2). */
+function usage<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (cause) {
+    throw new AdminUsageError((cause as Error).message, { cause });
+  }
 }
 
 /** A body argument: `@file` is that file's content, anything else is sent as given (no check: the API checks). */

@@ -14,6 +14,26 @@ export interface Target {
 }
 
 /**
+ * The running local cloud's endpoints: `file` when given, else `$LOCAL_CLOUD_STATE_DIR/endpoints.json`, else the
+ * repository's `.local/endpoints.json` (where `npm start` writes it).
+ * @throws Error naming the file when it is missing or not JSON.
+ */
+export function readLocalEndpoints(
+  file?: string,
+  env: NodeJS.ProcessEnv = process.env,
+  readFile: (file: string) => string = (f) => readFileSync(f, 'utf8'),
+): LocalEndpoints {
+  const resolved = file
+    ? path.resolve(file)
+    : path.join(env.LOCAL_CLOUD_STATE_DIR ?? path.resolve(__dirname, '..', '..', '.local'), 'endpoints.json');
+  try {
+    return JSON.parse(readFile(resolved)) as LocalEndpoints;
+  } catch (cause) {
+    throw new Error(`no local cloud at ${resolved}: start one with npm start, or give a deployed API's URL`, { cause });
+  }
+}
+
+/**
  * The API of `apiUrl`, or of the running local cloud (`$LOCAL_CLOUD_STATE_DIR/endpoints.json`, default
  * `.local/endpoints.json`) when it is undefined. A deployed API's admin calls are SigV4-signed with the
  * environment's credentials (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_REGION; e.g.
@@ -23,14 +43,7 @@ export interface Target {
  */
 export function resolveTarget(apiUrl: string | undefined, options: { token?: string; openMode?: boolean }): Target {
   if (!apiUrl) {
-    const stateDir = process.env.LOCAL_CLOUD_STATE_DIR ?? path.resolve(__dirname, '..', '..', '.local');
-    const file = path.join(stateDir, 'endpoints.json');
-    let endpoints: LocalEndpoints;
-    try {
-      endpoints = JSON.parse(readFileSync(file, 'utf8')) as LocalEndpoints;
-    } catch (cause) {
-      throw new Error(`no local cloud at ${file}: start one with npm start, or give a deployed API's URL`, { cause });
-    }
+    const endpoints = readLocalEndpoints();
     return { client: new LocalApiClient(endpoints), userAuth: endpoints.auth.mode === 'jwt' ? 'local' : 'none' };
   }
   const adminCredentials = adminCredentialsFromEnv();
