@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { LocalEndpoints } from '../../tools/local/cloud';
 import { projectRoot } from '../../tools/local/emulators';
+import { parentPidOf } from '../../tools/local/lifetime';
 
 jest.setTimeout(300_000);
 
@@ -18,9 +19,7 @@ function descendants(pid: number): number[] {
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      // The command name is in parentheses and may hold spaces; the parent pid is the second field after it.
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      const ppid = parentPidOf(readFileSync(`/proc/${entry}/stat`, 'utf8'));
       parents.set(ppid, [...(parents.get(ppid) ?? []), Number(entry)]);
     } catch {
       // The process ended while the table was read.

@@ -1,6 +1,14 @@
 import { readFileSync } from 'node:fs';
 
 /**
+ * The parent pid in a /proc/<pid>/stat line, `pid (comm) state ppid ...`: comm may hold spaces and parentheses, so the
+ * fields after it are read from the last ')'.
+ */
+export function parentPidOf(stat: string): number {
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+}
+
+/**
  * The pids of this process's ancestors, nearest first, up to (not including) pid 1, read from /proc (Linux); empty
  * where there is no /proc.
  */
@@ -13,8 +21,7 @@ export function ancestorPids(pid = process.pid, readStat = (p: number) => readFi
     } catch {
       return found;
     }
-    // `pid (comm) state ppid ...`: comm may hold spaces and parentheses, so the fields after it are read from the last ')'.
-    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    const ppid = parentPidOf(stat);
     if (!Number.isInteger(ppid) || ppid <= 1 || found.includes(ppid)) return found;
     found.push(ppid);
     current = ppid;
