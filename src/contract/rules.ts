@@ -53,3 +53,27 @@ export const entityIdSchema = (field: string) =>
   idSchema.check(
     z.regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, `${field} must be 1-64 characters of letters, digits, - or _`),
   );
+
+/**
+ * The query of a paginated listing: `limit` (digits, 1 to `maxLimit`; `defaultLimit` when absent) and `cursor` (a
+ * previous `nextCursor`, as `cursor` checks it). The 1..maxLimit range is checked after parsing
+ * (src/functions/runtime/http.ts parsePageQuery), so its refusal says the range.
+ */
+export const pageQuerySchemaOf = <C extends z.ZodMiniType<string>>(maxLimit: number, defaultLimit: number, cursor: C) =>
+  z.object({
+    limit: z._default(
+      z.pipe(
+        z
+          .string()
+          .check(
+            z.regex(
+              new RegExp(`^\\d{1,${String(maxLimit).length}}$`),
+              `limit must be an integer from 1 to ${maxLimit}`,
+            ),
+          ),
+        z.transform(Number),
+      ),
+      defaultLimit,
+    ),
+    cursor: z.optional(cursor),
+  });

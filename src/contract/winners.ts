@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import '../functions/domain/kernel/zod-messages';
 import type { Winner } from '../functions/domain/coupon/winners';
+import { pageQuerySchemaOf } from './rules';
 
 // The winners route's HTTP formats (`GET /v1/admin/campaigns/{campaignId}/days/{issueDate}/winners`): its query,
 // its JSON body and its CSV body. The use case is src/functions/domain/coupon/winners.ts (dayWinners).
@@ -14,16 +15,11 @@ export const DEFAULT_WINNERS_PAGE = 100;
  * Query of `GET /v1/admin/campaigns/{campaignId}/days/{issueDate}/winners`: `limit` (1-10000, default 100) and
  * `cursor` (a previous `nextCursor`; in CSV, the `x-next-cursor` header).
  */
-export const winnersQuerySchema = z.object({
-  limit: z._default(
-    z.pipe(
-      z.string().check(z.regex(/^\d{1,5}$/, `limit must be an integer from 1 to ${MAX_WINNERS_PAGE}`)),
-      z.transform(Number),
-    ),
-    DEFAULT_WINNERS_PAGE,
-  ),
-  cursor: z.optional(z.string().check(z.regex(/^r\d{1,9}$/, 'cursor is not valid for this listing'))),
-});
+export const winnersQuerySchema = pageQuerySchemaOf(
+  MAX_WINNERS_PAGE,
+  DEFAULT_WINNERS_PAGE,
+  z.string().check(z.regex(/^r\d{1,9}$/, 'cursor is not valid for this listing')),
+);
 
 /**
  * Status of a winner's coupon: as its owner sees it (ISSUED, REDEEMED, EXPIRED), or PENDING while admitted

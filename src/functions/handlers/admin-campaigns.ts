@@ -15,7 +15,6 @@ import { campaignOrThrow } from '../domain/campaign/campaign-lookup';
 import { dayWinners } from '../domain/coupon/winners';
 import type { DeployedCapacity } from '../domain/drop-plan/capacity';
 import { systemClock } from '../domain/kernel/clock';
-import { InvalidRequestError } from '../domain/kernel/errors';
 import {
   admissionStoreFactory,
   campaignRepository,
@@ -97,11 +96,7 @@ export const handler = httpHandler(HANDLERS.adminCampaigns, {
   getWinners: async (event) => {
     const campaignId = campaignIdOf(event);
     const issueDate = parseWith(localDateSchema('issueDate'), event.pathParameters?.issueDate, 'issueDate');
-    const page = parseWith(winnersQuerySchema, event.queryStringParameters ?? {}, 'query');
-    if (page.limit < 1 || page.limit > MAX_WINNERS_PAGE) {
-      const message = `limit must be an integer from 1 to ${MAX_WINNERS_PAGE}`;
-      throw new InvalidRequestError(`invalid query: ${message}`, { errors: [{ path: 'limit', message }] });
-    }
+    const page = parsePageQuery(event.queryStringParameters, winnersQuerySchema, MAX_WINNERS_PAGE);
     const counts = { persistedCount: coupons.persistedCount.bind(coupons), statesOf: lookup.statesOf.bind(lookup) };
     const deps = { campaigns, admissions: await admissions(), coupons: counts, clock };
     const winners = await dayWinners(deps, { campaignId, issueDate }, page);

@@ -3,6 +3,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import * as z from 'zod/mini';
 import '../domain/kernel/zod-messages';
 import { PROBLEM_MEDIA_TYPE, problemTitle, problemType } from '../../contract/problems';
+import { pageQuerySchemaOf } from '../../contract/rules';
 import { DomainError, type FieldError, InvalidRequestError, PayloadTooLargeError } from '../domain/kernel/errors';
 import type { PageRequest } from '../domain/kernel/page';
 import { logger } from './powertools';
@@ -15,7 +16,7 @@ const MAX_BODY_BYTES = 16 * 1024;
  * `code` and `message` (the detail again, for the clients that read them before problem details), `errors` (each
  * invalid field of a bad request, else empty) and the error's own members (`details`).
  */
-export function problem(
+function problem(
   statusCode: number,
   code: string,
   detail: string,
@@ -150,25 +151,25 @@ const MAX_PAGE_SIZE = 100;
 const DEFAULT_PAGE_SIZE = 20;
 
 /** Query of a paginated listing: `limit` (1-100, default 20) and `cursor` (a previous `nextCursor`). */
-export const pageQuerySchema = z.object({
-  limit: z._default(
-    z.pipe(
-      z.string().check(z.regex(/^\d{1,3}$/, `limit must be an integer from 1 to ${MAX_PAGE_SIZE}`)),
-      z.transform(Number),
-    ),
-    DEFAULT_PAGE_SIZE,
-  ),
-  cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(2048, 'cursor is too long'))),
-});
+export const pageQuerySchema = pageQuerySchemaOf(
+  MAX_PAGE_SIZE,
+  DEFAULT_PAGE_SIZE,
+  z.string().check(z.minLength(1), z.maxLength(2048, 'cursor is too long')),
+);
 
 /**
- * The page request of a listing's query string.
- * @throws InvalidRequestError for a limit outside 1-100 or a malformed cursor.
+ * The page request of a listing's query string, by `schema` (a src/contract/rules.ts pageQuerySchemaOf; by default
+ * the listings' 1-100) whose limits stop at `maxLimit`.
+ * @throws InvalidRequestError for a limit outside 1-maxLimit or a malformed cursor.
  */
-export function parsePageQuery(query: Record<string, string | undefined> | undefined): PageRequest {
-  const { limit, cursor } = parseWith(pageQuerySchema, query ?? {}, 'query');
-  if (limit < 1 || limit > MAX_PAGE_SIZE) {
-    const message = `limit must be an integer from 1 to ${MAX_PAGE_SIZE}`;
+export function parsePageQuery(
+  query: Record<string, string | undefined> | undefined,
+  schema: z.ZodMiniType<{ limit: number; cursor?: string | undefined }> = pageQuerySchema,
+  maxLimit = MAX_PAGE_SIZE,
+): PageRequest {
+  const { limit, cursor } = parseWith(schema, query ?? {}, 'query');
+  if (limit < 1 || limit > maxLimit) {
+    const message = `limit must be an integer from 1 to ${maxLimit}`;
     throw new InvalidRequestError(`invalid query: ${message}`, { errors: [{ path: 'limit', message }] });
   }
   return cursor === undefined ? { limit } : { limit, cursor };
