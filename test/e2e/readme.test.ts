@@ -101,15 +101,16 @@ describe('README.md, run against a local cloud (dynamodb admission mode)', () =>
     expect(checked.length).toBeGreaterThanOrEqual(30);
   });
 
-  it('npm run demo runs again: it reuses the vendor and the open campaign and prints the drop pages', () => {
-    const demo = () =>
-      spawnSync(process.execPath, [path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'tools/ops/demo.ts'], {
-        cwd: root,
-        encoding: 'utf8',
-        env: { ...process.env, LOCAL_CLOUD_STATE_DIR: stateDir },
-        timeout: 120_000,
-      });
+  /** `npm run demo` against this cloud. */
+  const demo = () =>
+    spawnSync(process.execPath, [path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'tools/ops/demo.ts'], {
+      cwd: root,
+      encoding: 'utf8',
+      env: { ...process.env, LOCAL_CLOUD_STATE_DIR: stateDir },
+      timeout: 120_000,
+    });
 
+  it('npm run demo runs again: it reuses the vendor and the open campaign and prints the drop pages', () => {
     const again = demo();
 
     expect({ status: again.status, stderr: again.stderr }).toEqual({ status: 0, stderr: '' });
@@ -118,5 +119,25 @@ describe('README.md, run against a local cloud (dynamodb admission mode)', () =>
     expect(again.stdout).toMatch(/^opens soon +demo-opens-\d{8}-\d{4} \((created|reused)\)/m);
     expect(again.stdout).toMatch(new RegExp(`^console +${cloud.endpoints.apiUrl}/console/$`, 'm'));
     expect(again.stdout).toMatch(/^countdown +http:\S+\/drop\/\?campaign=demo-opens-\d{8}-\d{4}&opens=\d{4}-/m);
+  });
+
+  it('npm run demo after an operator closed the open campaign: creates it again under a new id', async () => {
+    // Prepare
+    const first = demo();
+    const openId = /^open now +(\S+)/m.exec(first.stdout)?.[1] ?? '';
+    const closed = await cloud.client.admin.POST('/v1/admin/campaigns/{campaignId}/close', {
+      params: { path: { campaignId: openId } },
+    });
+
+    // Act
+    const after = demo();
+
+    // Assess
+    expect({ openId, closed: closed.response.status }).toEqual({
+      openId: expect.stringMatching(/^demo-open-/),
+      closed: 200,
+    });
+    expect(after.status).toBe(0);
+    expect(after.stdout).toMatch(new RegExp(`^open now +${openId}-\\d{6} \\(created\\)`, 'm'));
   });
 });
