@@ -1,4 +1,7 @@
-/** The campaign definition of README.md's example (`POST /v1/admin/campaigns`): Seoul, May 1-5, 13:00-15:00. */
+/**
+ * A campaign definition of fixed dates, for tests with a fixed clock (`POST /v1/admin/campaigns`): Seoul,
+ * 2026-05-01..05, 13:00-15:00. README.md's examples use dates relative to today instead.
+ */
 export const springSaleDefinition = {
   campaignId: 'spring-sale',
   vendorId: 'acme',
