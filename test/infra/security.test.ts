@@ -338,7 +338,14 @@ describe('infra: identity and access', () => {
       CorsConfiguration: Match.objectLike({
         AllowOrigins: origins,
         // A user's bearer token, and an admin's SigV4 signature with temporary credentials (the console).
-        AllowHeaders: ['content-type', 'authorization', 'x-amz-date', 'x-amz-security-token', 'x-amz-content-sha256'],
+        AllowHeaders: [
+          'content-type',
+          'authorization',
+          'x-amz-date',
+          'x-amz-security-token',
+          'x-amz-content-sha256',
+          'x-aws-waf-token',
+        ],
         AllowMethods: ['POST', 'GET', 'PATCH'],
         // The winners CSV's figures and next-page cursor (src/contract/api-contract.ts), and its file name.
         ExposeHeaders: ['content-disposition', 'x-quota', 'x-admitted', 'x-persisted', 'x-next-cursor'],
