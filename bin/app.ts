@@ -42,6 +42,8 @@ new FcfsCouponStack(app, context('stackName') ?? 'FcfsCoupon', {
   botDefense: context('botDefense') as BotDefenseAction | undefined,
   botControlInspectionLevel: context('botControlInspectionLevel') as BotControlInspectionLevel | undefined,
   botTokenImmunitySeconds: number('botTokenImmunitySeconds'),
+  issueRateLimitPerIp: number('issueRateLimitPerIp'),
+  issueRateLimitPerJa4: number('issueRateLimitPerJa4'),
   alarmEmail: context('alarmEmail'),
   edge: flag('edge'),
   console: flag('console'),
