@@ -1,6 +1,12 @@
 #!/usr/bin/env node
 import { App, Validations } from 'aws-cdk-lib';
-import { FcfsCouponStack, nagChecks, userAuthFromContext } from '../src';
+import {
+  type BotControlInspectionLevel,
+  type BotDefenseAction,
+  FcfsCouponStack,
+  nagChecks,
+  userAuthFromContext,
+} from '../src';
 
 const app = new App();
 const context = (key: string): string | undefined => app.node.tryGetContext(key) ?? undefined;
@@ -31,6 +37,13 @@ new FcfsCouponStack(app, context('stackName') ?? 'FcfsCoupon', {
   reconcileGraceSeconds: number('reconcileGraceSeconds'),
   corsAllowOrigins: context('corsAllowOrigins')?.split(',').filter(Boolean),
   wafRateLimit: number('wafRateLimit'),
+  // Bot defense of the issue route at the edge (us-east-1): `-c botDefense=challenge|captcha`; the construct
+  // refuses any other value, naming the key.
+  botDefense: context('botDefense') as BotDefenseAction | undefined,
+  botControlInspectionLevel: context('botControlInspectionLevel') as BotControlInspectionLevel | undefined,
+  botTokenImmunitySeconds: number('botTokenImmunitySeconds'),
+  issueRateLimitPerIp: number('issueRateLimitPerIp'),
+  issueRateLimitPerJa4: number('issueRateLimitPerJa4'),
   alarmEmail: context('alarmEmail'),
   edge: flag('edge'),
   console: flag('console'),

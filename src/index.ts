@@ -9,6 +9,11 @@ export {
   DEFAULT_ALARM_THRESHOLDS,
   type ResolvedAlarmThresholds,
 } from './construct/alarm-thresholds';
+export {
+  BOT_DEFENSE_DEFAULTS,
+  type BotControlInspectionLevel,
+  type BotDefenseAction,
+} from './construct/bot-defense';
 export type { CouponConsole } from './construct/console';
 export type { CouponTables } from './construct/data';
 export { FcfsCoupon, type FcfsCouponProps } from './construct/fcfs-coupon';

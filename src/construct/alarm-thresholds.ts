@@ -63,6 +63,13 @@ export interface CouponAlarmThresholds {
    * @default 1
    */
   readonly api5xxRatePercent?: number;
+  /**
+   * Requests the AWS WAF web ACL blocked in one minute (AWS/WAFV2 BlockedRequests, every rule, Sum) above which the
+   * edge-blocked-requests alarm fires at once: bots at an opening, or rate limits or Bot Control catching people.
+   * Only with the WAF distribution (`wafRateLimit` or `botDefense`). An integer >= 0.
+   * @default 100
+   */
+  readonly edgeBlockedRequestsPerMinute?: number;
 }
 
 /** Every threshold of {@link CouponAlarmThresholds}, as the construct applies it. */
@@ -78,6 +85,7 @@ export const DEFAULT_ALARM_THRESHOLDS: Readonly<ResolvedAlarmThresholds> = {
   issueThrottlesPerMinute: 0,
   issueErrorsPerMinute: 0,
   api5xxRatePercent: 1,
+  edgeBlockedRequestsPerMinute: 100,
 };
 
 /** A dead letter cannot be older than the dead-letter queue keeps it (src/construct/pipeline.ts), s. */
@@ -90,6 +98,7 @@ const COUNTS = {
   consumerErrorsPerMinute: 'errors per minute',
   issueThrottlesPerMinute: 'throttles per minute',
   issueErrorsPerMinute: 'errors per minute',
+  edgeBlockedRequestsPerMinute: 'requests per minute',
 } as const satisfies Partial<Record<keyof CouponAlarmThresholds, string>>;
 
 /**
@@ -134,5 +143,7 @@ export function resolveAlarmThresholds(thresholds: CouponAlarmThresholds = {}): 
     issueThrottlesPerMinute: thresholds.issueThrottlesPerMinute ?? DEFAULT_ALARM_THRESHOLDS.issueThrottlesPerMinute,
     issueErrorsPerMinute: thresholds.issueErrorsPerMinute ?? DEFAULT_ALARM_THRESHOLDS.issueErrorsPerMinute,
     api5xxRatePercent: thresholds.api5xxRatePercent ?? DEFAULT_ALARM_THRESHOLDS.api5xxRatePercent,
+    edgeBlockedRequestsPerMinute:
+      thresholds.edgeBlockedRequestsPerMinute ?? DEFAULT_ALARM_THRESHOLDS.edgeBlockedRequestsPerMinute,
   };
 }

@@ -32,6 +32,11 @@ export interface CouponAlarmsProps {
   readonly consumerFunction: IFunction;
   /** The HTTP API (5xx rate). */
   readonly httpApi: IHttpApi;
+  /**
+   * Requests the WAF web ACL blocked, Sum per minute (EdgeFirewall.metricBlockedRequests).
+   * @default - no WAF distribution: no edge-blocked-requests alarm
+   */
+  readonly edgeBlockedRequests?: IMetric;
   /** Where each alarm and its recovery are sent. @default - no action: the alarms only change state */
   readonly alarmTopic?: ITopic;
   /** Each alarm's threshold; checked by the caller (checkAlarmThresholds). @default DEFAULT_ALARM_THRESHOLDS */
@@ -45,9 +50,9 @@ const REDRIVE_DAY = 'POST /v1/admin/failed-events/redrive {"campaignId","issueDa
 /**
  * The alarms an operator must hear about, each with a description saying what it means and what to do (the
  * admin call to run): an invariant violation, parked admissions, dead letters piling up or growing old, consumer
- * crashes, issue function throttles and errors, and the HTTP API's 5xx rate. Each notifies the alarm topic when it
- * fires and when it recovers. Each fires above its threshold ({@link CouponAlarmThresholds}), but the invariant
- * violation, which fires at the first one.
+ * crashes, issue function throttles and errors, the HTTP API's 5xx rate and, with the WAF distribution, a jump in
+ * the requests it blocks. Each notifies the alarm topic when it fires and when it recovers. Each fires above its
+ * threshold ({@link CouponAlarmThresholds}), but the invariant violation, which fires at the first one.
  */
 export class CouponAlarms extends Construct {
   readonly deadLetterQueue: Alarm;
@@ -59,6 +64,8 @@ export class CouponAlarms extends Construct {
   readonly issueThrottles: Alarm;
   readonly issueErrors: Alarm;
   readonly api5xxRate: Alarm;
+  /** With the WAF distribution: blocked requests jumped (an opening's bots, or people caught by a rule). */
+  readonly edgeBlockedRequests?: Alarm;
 
   constructor(scope: Construct, id: string, props: CouponAlarmsProps) {
     super(scope, id);
@@ -175,6 +182,19 @@ export class CouponAlarms extends Construct {
       evaluationPeriods: 5,
       datapointsToAlarm: 3,
     });
+    if (props.edgeBlockedRequests) {
+      this.edgeBlockedRequests = new Alarm(this, 'EdgeBlockedRequestsAlarm', {
+        ...above(thresholds.edgeBlockedRequestsPerMinute),
+        alarmDescription:
+          'AWS WAF blocked more than ' +
+          `${thresholds.edgeBlockedRequestsPerMinute} requests in a minute at the edge: bots at an opening, or people ` +
+          "caught by a rule. The dashboard's WAF widget shows which rule blocks (IssueRatePerIp, IssueRatePerJa4, " +
+          'BotControl, RateLimitPerIp); check its sampled requests in the WAF console. If they are people (a shared ' +
+          "NAT, one browser build's JA4 fingerprint), raise issueRateLimitPerIp or issueRateLimitPerJa4.",
+        metric: props.edgeBlockedRequests,
+        evaluationPeriods: 1,
+      });
+    }
     if (props.alarmTopic) {
       const action = new SnsAction(props.alarmTopic);
       for (const alarm of this.all()) {
@@ -196,6 +216,7 @@ export class CouponAlarms extends Construct {
       this.issueThrottles,
       this.issueErrors,
       this.api5xxRate,
+      ...(this.edgeBlockedRequests ? [this.edgeBlockedRequests] : []),
     ];
   }
 }

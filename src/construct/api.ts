@@ -41,7 +41,8 @@ export interface CouponApiProps {
 /**
  * Request headers a browser page on an allowed origin may send: a JSON body, a user's bearer token, an admin's
  * SigV4 signature (authorization, x-amz-date, x-amz-security-token for temporary credentials, x-amz-content-sha256:
- * what aws4fetch and the AWS SDK signers set).
+ * what aws4fetch and the AWS SDK signers set), and the AWS WAF token (`x-aws-waf-token`) the drop page sends to the
+ * WAF distribution with botDefense: its token cookie belongs to the page's own origin.
  */
 export const CORS_ALLOW_HEADERS = [
   'content-type',
@@ -49,6 +50,7 @@ export const CORS_ALLOW_HEADERS = [
   'x-amz-date',
   'x-amz-security-token',
   'x-amz-content-sha256',
+  'x-aws-waf-token',
 ] as const;
 
 /**

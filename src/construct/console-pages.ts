@@ -46,6 +46,11 @@ export interface PageEndpoints {
   readonly protectedApiUrl?: string;
   /** The distribution caching the count (edge or WAF). @default - the count is read from `apiUrl` */
   readonly countUrl?: string;
+  /**
+   * The web ACL's application integration URL (botDefense), from which the drop page loads `challenge.js`.
+   * @default - the drop page loads no WAF script
+   */
+  readonly wafIntegrationUrl?: string;
   /** The API's region, for SigV4. */
   readonly region: string;
   readonly userAuth: WebUserAuth;
@@ -61,9 +66,23 @@ export function pageConfigs(endpoints: PageEndpoints): Record<WebPage, WebConfig
   const countUrl = endpoints.countUrl ?? apiUrl;
   return {
     console: { apiUrl, countUrl, region, userAuth },
-    drop: { apiUrl: endpoints.protectedApiUrl ?? apiUrl, countUrl, region, userAuth },
+    drop: {
+      apiUrl: endpoints.protectedApiUrl ?? apiUrl,
+      countUrl,
+      region,
+      userAuth,
+      ...(endpoints.wafIntegrationUrl === undefined ? {} : { wafIntegrationUrl: endpoints.wafIntegrationUrl }),
+    },
   };
 }
+
+/**
+ * Where AWS WAF serves its JavaScript integration (`https://<id>.<region>.sdk.awswaf.com/...`, and the CAPTCHA API
+ * on `captcha-sdk.awswaf.com`), for the CSP's `script-src` and `connect-src` (the script calls its host back for
+ * the token). A wildcard, not the web ACL's own URL: that URL is known only at deploy, from the web ACL, which
+ * accepts the pages' domain for tokens, so naming it in the pages' headers would make a dependency cycle.
+ */
+export const WAF_INTEGRATION_SOURCE = 'https://*.awswaf.com';
 
 /**
  * The sources the pages call, for the CSP's `connect-src`: any execute-api endpoint and Cognito user pool API of
@@ -82,18 +101,18 @@ export function connectSources(scope: IConstruct, cognitoRegion?: string): strin
 }
 
 /**
- * The pages' Content-Security-Policy: scripts from this origin only (the pages are ES modules without inline
- * script), styles from this origin or inline (a page's `<style>`; style cannot run code), calls to this origin
- * and `connect`, no framing, no plugins, no `<base>`.
+ * The pages' Content-Security-Policy: scripts from this origin (the pages are ES modules without inline script)
+ * and `scripts` (WAF's integration with botDefense), styles from this origin or inline (a page's `<style>`; style
+ * cannot run code), calls to this origin, `connect` and `scripts`, no framing, no plugins, no `<base>`.
  */
-export function contentSecurityPolicy(connect: readonly string[]): string {
+export function contentSecurityPolicy(connect: readonly string[], scripts: readonly string[] = []): string {
   return [
     "default-src 'none'",
-    "script-src 'self'",
+    ['script-src', "'self'", ...scripts].join(' '),
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data:",
     "font-src 'self'",
-    `connect-src 'self' ${connect.join(' ')}`,
+    ['connect-src', "'self'", ...connect, ...scripts].join(' '),
     "manifest-src 'self'",
     "base-uri 'none'",
     "form-action 'self'",

@@ -46,6 +46,12 @@ export interface CouponConsoleProps {
    * console-pages.ts builds them).
    */
   readonly connectSources: readonly string[];
+  /**
+   * Sources (`https://host`, wildcards allowed) the pages may load scripts from and call besides their own origin:
+   * WAF's JavaScript integration with botDefense (`WAF_INTEGRATION_SOURCE` in console-pages.ts).
+   * @default - scripts from the pages' origin only
+   */
+  readonly scriptSources?: readonly string[];
 }
 
 /**
@@ -99,7 +105,10 @@ export class CouponConsole extends Construct {
     const securityHeaders = new ResponseHeadersPolicy(this, 'SecurityHeaders', {
       comment: 'FCFS coupon console: CSP, HSTS, no framing, no sniffing; browsers revalidate',
       securityHeadersBehavior: {
-        contentSecurityPolicy: { contentSecurityPolicy: contentSecurityPolicy(props.connectSources), override: true },
+        contentSecurityPolicy: {
+          contentSecurityPolicy: contentSecurityPolicy(props.connectSources, props.scriptSources),
+          override: true,
+        },
         strictTransportSecurity: {
           accessControlMaxAge: Duration.days(365),
           includeSubdomains: true,

@@ -15,6 +15,8 @@ import { Construct } from 'constructs';
 import type { MetricName } from '../contract/names';
 import { ISSUE_OUTCOME_METRICS, METRIC } from '../contract/names';
 import type { CouponAlarms } from './alarms';
+import { BOT_RULE } from './bot-defense';
+import type { EdgeFirewall, WafRequestMetric } from './edge-firewall';
 
 /** Props of {@link CouponDashboard}. */
 export interface CouponDashboardProps {
@@ -29,6 +31,8 @@ export interface CouponDashboardProps {
   readonly productMetric: (name: MetricName, emitter: 'issue' | 'replayAndReconcile') => IMetric;
   /** The alarms, shown in one status widget at the top. */
   readonly alarms: CouponAlarms;
+  /** The WAF distribution, whose rules' request counts get a row. @default - no WAF row */
+  readonly edgeFirewall?: EdgeFirewall;
 }
 
 const minute = Duration.minutes(1);
@@ -39,7 +43,8 @@ const WIDTH = 24;
  * SOLD_OUT, ALREADY_ISSUED, NOT_OPEN, UNAVAILABLE, rejected) per minute; the pipeline as reconciliation counts it
  * (Admitted, Persisted, Reconciled, ParkedAdmissions, InvariantViolations); the issue and dead-letter queues'
  * depth and oldest message age; the HTTP API's 4xx, 5xx and latency p50/p99; each function's invocations, errors,
- * throttles, duration p50/p99 and concurrent executions; DynamoDB read and write throttle events per table.
+ * throttles, duration p50/p99 and concurrent executions; DynamoDB read and write throttle events per table; with
+ * the WAF distribution, the requests each web ACL rule blocked and those it challenged, sent a CAPTCHA or allowed.
  */
 export class CouponDashboard extends Construct {
   readonly dashboard: Dashboard;
@@ -131,6 +136,7 @@ export class CouponDashboard extends Construct {
         }),
       );
     }
+    if (props.edgeFirewall) this.addWafRow(props.edgeFirewall);
     this.dashboard.addWidgets(
       new GraphWidget({
         title: 'DynamoDB throttle events (per min)',
@@ -147,6 +153,36 @@ export class CouponDashboard extends Construct {
   /** The console URL of the dashboard. */
   get url(): string {
     return `https://${Aws.REGION}.console.aws.amazon.com/cloudwatch/home?region=${Aws.REGION}#dashboards:name=${this.dashboard.dashboardName}`;
+  }
+
+  /**
+   * AWS WAF's requests per minute: blocked, by rule; challenged and sent a CAPTCHA, by rule (the issue route's
+   * challenge with botDefense, Bot Control's own); allowed, over the web ACL.
+   */
+  private addWafRow(firewall: EdgeFirewall): void {
+    const metrics = (metricName: WafRequestMetric, rules: readonly string[]) =>
+      rules.map((rule) => firewall.metricRequests(metricName, rule, { label: `${rule} ${metricName}` }));
+    // The issue route's challenge answers without a token are ChallengeRequests or CaptchaRequests, never blocks;
+    // Bot Control (TARGETED) may challenge too.
+    const asking = firewall.ruleNames.filter(
+      (rule) => rule === BOT_RULE.issueChallenge || rule === BOT_RULE.botControl,
+    );
+    this.dashboard.addWidgets(
+      new GraphWidget({
+        title: 'AWS WAF: blocked requests by rule (per min)',
+        width: 12,
+        left: metrics(
+          'BlockedRequests',
+          firewall.ruleNames.filter((rule) => rule !== BOT_RULE.issueChallenge),
+        ),
+      }),
+      new GraphWidget({
+        title: 'AWS WAF: challenged, CAPTCHA and allowed requests (per min)',
+        width: 12,
+        left: [...metrics('ChallengeRequests', asking), ...metrics('CaptchaRequests', asking)],
+        right: [firewall.metricRequests('AllowedRequests', 'ALL', { label: 'allowed (all rules)' })],
+      }),
+    );
   }
 
   private apiMetric(api: IHttpApi, metricName: string, statistic: string): IMetric {

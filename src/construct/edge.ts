@@ -82,8 +82,8 @@ export interface CouponEdgeProps {
 
 /**
  * A CloudFront distribution in front of the HTTP API (any region), caching only the count route for
- * {@link COUNT_CACHE_SECONDS} s ({@link edgeBehaviors}). With `wafRateLimit` the construct builds EdgeFirewall
- * instead, whose distribution has the same behaviours behind AWS WAF.
+ * {@link COUNT_CACHE_SECONDS} s ({@link edgeBehaviors}). With `wafRateLimit` or `botDefense` the construct builds
+ * EdgeFirewall instead, whose distribution has the same behaviours behind AWS WAF.
  * Admin calls go to the execute-api URL: CloudFront replaces the Host header that their SigV4 signature covers.
  */
 export class CouponEdge extends Construct {

@@ -4,6 +4,7 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { type CouponAlarmThresholds, checkAlarmThresholds } from './alarm-thresholds';
 import { checkAlarmEmail } from './alarm-topic';
+import { type BotControlInspectionLevel, type BotDefenseAction, checkBotDefense } from './bot-defense';
 import { type UserAuthMode, validateUserAuth } from './user-auth';
 import { checkBoolean, checkCorsOrigins, checkInteger, checkName } from './validate';
 
@@ -100,10 +101,52 @@ export interface FcfsCouponProps {
    */
   readonly wafRateLimit?: number;
   /**
+   * When set, the WAF distribution (EdgeFirewall, stack in us-east-1) guards `POST /v1/campaigns/{campaignId}/issue`
+   * against scripts: the AWS WAF Bot Control rule group, then `challenge` (a silent browser challenge) or `captcha`
+   * (a puzzle) for a request without a valid WAF token, and rate limits per IP (`issueRateLimitPerIp`) and per TLS
+   * fingerprint (`issueRateLimitPerJa4`). Only the issue route is inspected, so count polls pay no Bot Control or
+   * challenge fee. The issue route then serves browsers that run WAF's JavaScript: the drop page loads it (the
+   * integration URL comes in its config.json) and acquires the token during the countdown; a mobile or server client
+   * of the issue route needs the WAF mobile SDK or another route. Price (https://aws.amazon.com/waf/pricing/,
+   * README "Bot defense at the edge"): Bot Control $10 a month plus $1 per million inspected requests (COMMON),
+   * Challenge $0.40 per million challenge responses, CAPTCHA $0.40 per thousand attempts.
+   * @default - no bot defense: the issue route is guarded by the API's throttles (and `wafRateLimit` when set)
+   */
+  readonly botDefense?: BotDefenseAction;
+  /**
+   * The Bot Control rule group's inspection level, with `botDefense`: `COMMON` (self-identifying bots and HTTP
+   * libraries; $1 per million inspected requests, the first 10 million a month free) or `TARGETED` (adds
+   * browser-fingerprint, token-session and machine-learning detection of bots posing as browsers; $10 per million
+   * inspected requests, the first million a month free, its own challenges and CAPTCHAs free), plus $10 a month
+   * either way (https://aws.amazon.com/waf/pricing/).
+   * @default 'COMMON'
+   */
+  readonly botControlInspectionLevel?: BotControlInspectionLevel;
+  /**
+   * How long a solved challenge or CAPTCHA keeps a client's WAF token valid for the issue route, s (60-259,200; the
+   * web ACL's immunity time). The drop page refreshes its token during the countdown, so a short time costs a
+   * person nothing; a long one lets a solved token be replayed by a script for longer.
+   * @default 300 (AWS WAF's default)
+   */
+  readonly botTokenImmunitySeconds?: number;
+  /**
+   * Issue requests one client IP may send in any 5 minutes before WAF blocks it, with `botDefense` (integer >= 10).
+   * People behind one NAT (an office, a carrier) share an IP: keep it well above one claim each.
+   * @default 100
+   */
+  readonly issueRateLimitPerIp?: number;
+  /**
+   * Issue requests one TLS fingerprint (JA4, a WAF rate-based rule's custom aggregation key) may send in any 5
+   * minutes before WAF blocks it, with `botDefense` (integer >= 10): it stops a fleet with one TLS stack behind many
+   * IPs. Every visitor on one browser build shares one JA4, so keep it above the crowd expected per browser build.
+   * @default 20000
+   */
+  readonly issueRateLimitPerJa4?: number;
+  /**
    * When true, a CloudFront distribution fronts the API in any region (CouponEdge), caching only
    * `GET /v1/campaigns/{campaignId}/count` for 1 s so a crowd polling it reaches the API about once per second per
-   * edge location; user routes pass through uncached with their Authorization header. `wafRateLimit` implies it
-   * (its distribution has the same behaviours behind WAF).
+   * edge location; user routes pass through uncached with their Authorization header. `wafRateLimit` and
+   * `botDefense` imply it (their distribution has the same behaviours behind WAF).
    * @default false - clients call the execute-api endpoint, every count poll invokes the query function
    */
   readonly edge?: boolean;
@@ -155,6 +198,7 @@ export function validateProps(props: FcfsCouponProps): void {
     checkInteger('consumerMaxBatchingWindow', props.consumerMaxBatchingWindow.toSeconds(), 0, 300, 's');
   }
   checkInteger('wafRateLimit', props.wafRateLimit, 10, Number.MAX_SAFE_INTEGER, 'requests per 5 minutes');
+  checkBotDefense(props);
   checkInteger('issueReservedConcurrency', props.issueReservedConcurrency, 1, 10_000, 'concurrent executions');
   checkCorsOrigins(props.corsAllowOrigins ?? []);
   checkBoolean('operatorTokenClient', props.operatorTokenClient);

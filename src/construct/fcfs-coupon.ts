@@ -24,7 +24,7 @@ import { CouponApi, DEFAULT_STAGE_THROTTLE } from './api';
 import { ApiFunctions } from './api-functions';
 import type { AppFunction } from './app-function';
 import { CouponConsole } from './console';
-import { connectSources, pageConfigs } from './console-pages';
+import { connectSources, pageConfigs, WAF_INTEGRATION_SOURCE } from './console-pages';
 import { CouponDashboard } from './dashboard';
 import { CouponData, type CouponTables } from './data';
 import { CouponEdge } from './edge';
@@ -71,9 +71,9 @@ export class FcfsCoupon extends Construct {
   readonly admissionMode: AdmissionMode;
   /** The issue function's published alias, the pre-warm schedules' group and their applier. */
   readonly prewarm: IssuePrewarm;
-  /** CloudFront in front of the API without WAF, when `edge` is set and `wafRateLimit` is not. */
+  /** CloudFront in front of the API without WAF, when `edge` is set and neither `wafRateLimit` nor `botDefense`. */
   readonly edge?: CouponEdge;
-  /** CloudFront in front of the API with AWS WAF, when `wafRateLimit` is set. */
+  /** CloudFront in front of the API with AWS WAF, when `wafRateLimit` or `botDefense` is set. */
   readonly edgeFirewall?: EdgeFirewall;
   /** The console and drop pages' bucket and distribution, when `console` is set. */
   readonly console?: CouponConsole;
@@ -134,7 +134,11 @@ export class FcfsCoupon extends Construct {
     for (const fn of Object.values(functions)) fn.addEnvironment(ENV.METRICS_INSTANCE, this.node.path);
     // Before the API, whose CORS allows its origin; published after it, since config.json names the API.
     this.console = props.console
-      ? new CouponConsole(this, 'Console', { connectSources: connectSources(this, this.userAuth.userPool?.env.region) })
+      ? new CouponConsole(this, 'Console', {
+          connectSources: connectSources(this, this.userAuth.userPool?.env.region),
+          // The drop page loads WAF's challenge.js from the web ACL's integration URL (botDefense).
+          scriptSources: props.botDefense ? [WAF_INTEGRATION_SOURCE] : undefined,
+        })
       : undefined;
     this.api = new CouponApi(this, 'Api', {
       functions: {
@@ -150,10 +154,14 @@ export class FcfsCoupon extends Construct {
       corsAllowOrigins: [...(props.corsAllowOrigins ?? []), ...(this.console ? [this.console.origin] : [])],
       logRetention: props.logRetention,
     });
-    if (props.wafRateLimit !== undefined) {
+    const { botDefense } = props;
+    if (props.wafRateLimit !== undefined || botDefense !== undefined) {
       this.edgeFirewall = new EdgeFirewall(this, 'EdgeFirewall', {
         api: this.api.httpApi,
         rateLimitPerIp: props.wafRateLimit,
+        botDefense: botDefense === undefined ? undefined : { ...props, botDefense },
+        // The drop page acquires its WAF token on the console's origin and sends it to this distribution.
+        tokenDomains: this.console && botDefense ? [this.console.distribution.distributionDomainName] : undefined,
       });
     } else if (props.edge) {
       this.edge = new CouponEdge(this, 'Edge', { api: this.api.httpApi });
@@ -163,6 +171,7 @@ export class FcfsCoupon extends Construct {
         apiUrl: this.api.url,
         protectedApiUrl: this.edgeFirewall?.url,
         countUrl: (this.edge ?? this.edgeFirewall)?.url,
+        wafIntegrationUrl: this.edgeFirewall?.integrationUrl,
         region: Stack.of(this).region,
         userAuth: this.userAuth.webUserAuth,
       }),
@@ -184,6 +193,7 @@ export class FcfsCoupon extends Construct {
       issueFunction: functions.issue,
       consumerFunction: functions.consumer,
       httpApi: this.api.httpApi,
+      edgeBlockedRequests: this.edgeFirewall?.metricBlockedRequests(),
       alarmTopic: this.alarmTopic,
       thresholds: props.alarmThresholds,
     });
@@ -195,6 +205,7 @@ export class FcfsCoupon extends Construct {
       tables: { ...this.tables },
       productMetric: (name, emitter) => this.productMetric(name, {}, emitter),
       alarms: this.alarms,
+      edgeFirewall: this.edgeFirewall,
     });
   }
 

@@ -16,6 +16,12 @@ export interface WebConfig {
   readonly countUrl: string;
   /** AWS Region of the API, for SigV4 signing (`execute-api`). */
   readonly region: string;
+  /**
+   * The AWS WAF web ACL's application integration URL (the construct's `botDefense`), ending in `/`: the drop page
+   * loads `<url>challenge.js` and acquires a WAF token during the countdown (src/web/drop/waf-token.ts). Absent
+   * without bot defense, and locally.
+   */
+  readonly wafIntegrationUrl?: string;
   /** How the drop page signs a visitor in. */
   readonly userAuth: WebUserAuth;
   /**

@@ -250,6 +250,35 @@ describe('infra: the console option', () => {
     expect(configs.drop?.countUrl).toBe(`https://\${${firewall}.DomainName}`);
   });
 
+  it("with botDefense, gives the drop page WAF's integration URL, allows its script, and accepts the page's tokens", () => {
+    const bots = synth({ console: true, botDefense: 'challenge', env: { ...ENV, region: 'us-east-1' } });
+    const { edgeFirewall, console: pages } = bots.stack.coupons;
+    if (!edgeFirewall || !pages) throw new Error('expected the WAF distribution and the console');
+    const [reader] = Object.keys(bots.template.findResources('Custom::AWS'));
+    const configs = deployedConfigs(bots) as Record<string, { apiUrl: string; wafIntegrationUrl?: string }>;
+    expect(configs.drop?.wafIntegrationUrl).toBe(`\${${reader}.ApplicationIntegrationURL}`);
+    expect(configs.drop?.apiUrl).toBe(`https://\${${bots.id(edgeFirewall.distribution)}.DomainName}`);
+    // The console calls nothing through WAF.
+    expect(configs.console?.wafIntegrationUrl).toBeUndefined();
+    const [, headers] = only(bots.template, 'AWS::CloudFront::ResponseHeadersPolicy');
+    const csp = JSON.stringify(
+      bots.stack.resolve(
+        headers.Properties.ResponseHeadersPolicyConfig.SecurityHeadersConfig.ContentSecurityPolicy
+          .ContentSecurityPolicy,
+      ),
+    );
+    expect(csp).toContain("script-src 'self' https://*.awswaf.com;");
+    expect(csp).toMatch(/connect-src 'self' [^;]* https:\/\/\*\.awswaf\.com;/);
+    // The page acquires its token on its own origin: the web ACL accepts that domain's tokens.
+    bots.template.hasResourceProperties('AWS::WAFv2::WebACL', {
+      TokenDomains: [{ 'Fn::GetAtt': [bots.id(pages.distribution), 'DomainName'] }],
+    });
+    // Without botDefense, neither the script nor the URL.
+    const plain = synth({ console: true, wafRateLimit: 1000, env: { ...ENV, region: 'us-east-1' } });
+    expect(JSON.stringify(plain.template.toJSON())).not.toContain('awswaf.com');
+    expect((deployedConfigs(plain) as Record<string, object>).drop).not.toHaveProperty('wafIntegrationUrl');
+  });
+
   it('outputs the console and drop page URLs', () => {
     const url = (page: string) => ({
       'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [distributionId, 'DomainName'] }, `/${page}/`]],

@@ -203,6 +203,34 @@ describe('infra: FcfsCoupon construct', () => {
     ],
     ['a context string for edge', { edge: 'true' as never }, /edge must be true or false/],
     ['a bad alarm threshold', { alarmThresholds: { deadLetterMessages: -1 } }, /alarmThresholds\.deadLetterMessages/],
+    ['an unknown bot defense', { botDefense: 'block' as never }, /botDefense must be one of challenge, captcha/],
+    [
+      'an unknown Bot Control level',
+      { botDefense: 'challenge', botControlInspectionLevel: 'common' as never },
+      /botControlInspectionLevel must be one of COMMON, TARGETED/,
+    ],
+    [
+      'a token immunity under a minute',
+      { botDefense: 'challenge', botTokenImmunitySeconds: 30 },
+      /botTokenImmunitySeconds must be an integer from 60 to 259200 s/,
+    ],
+    [
+      'a token immunity over three days',
+      { botDefense: 'captcha', botTokenImmunitySeconds: 259_201 },
+      /botTokenImmunitySeconds/,
+    ],
+    [
+      'an issue rate limit per IP under WAF minimum',
+      { botDefense: 'challenge', issueRateLimitPerIp: 5 },
+      /issueRateLimitPerIp must be an integer from 10/,
+    ],
+    [
+      'a fractional issue rate limit per JA4',
+      { botDefense: 'challenge', issueRateLimitPerJa4: 100.5 },
+      /issueRateLimitPerJa4 must be an integer/,
+    ],
+    ['a bot setting without botDefense', { issueRateLimitPerJa4: 1000 }, /issueRateLimitPerJa4 needs botDefense/],
+    ['a token immunity without botDefense', { botTokenImmunitySeconds: 600 }, /botTokenImmunitySeconds needs/],
   ])('refuses %s with an error naming the prop', (_, props, message) => {
     expect(() => new FcfsCoupon(newStack(), 'Coupons', props)).toThrow(message);
   });

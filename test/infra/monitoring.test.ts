@@ -44,14 +44,20 @@ function alarmsById(template: Template): Record<string, { threshold: number; des
   );
 }
 
+/** The WAF distribution with the bot defense (us-east-1): the stack shape that has the edge-blocked alarm. */
+const WAF_STACK: FcfsCouponStackProps = {
+  botDefense: 'challenge',
+  env: { account: '111111111111', region: 'us-east-1' },
+};
+
 /**
  * Each field of `alarmThresholds`: a value other than its default, the alarm it sets, the threshold the template
- * must then carry and the words of the alarm's description that state it (keyed by the type, so a new field
- * without a case does not compile).
+ * must then carry, the words of the alarm's description that state it (keyed by the type, so a new field without
+ * a case does not compile) and, for an alarm of one stack shape only, that shape's props.
  */
 const THRESHOLD_CASES: Record<
   keyof CouponAlarmThresholds,
-  [CouponAlarmThresholds[keyof CouponAlarmThresholds], string, number, string]
+  [CouponAlarmThresholds[keyof CouponAlarmThresholds], string, number, string, FcfsCouponStackProps?]
 > = {
   deadLetterMessages: [10, 'DeadLetterQueueAlarm', 10, '(above 10 messages) for 5 minutes'],
   deadLetterAge: [Duration.minutes(30), 'DeadLetterAgeAlarm', 1800, 'older than 1800 s'],
@@ -61,6 +67,7 @@ const THRESHOLD_CASES: Record<
   issueThrottlesPerMinute: [50, 'IssueThrottlesAlarm', 50, '(above 50 per minute) for 2 minutes'],
   issueErrorsPerMinute: [5, 'IssueErrorsAlarm', 5, '(above 5 per minute) for 2 minutes'],
   api5xxRatePercent: [2.5, 'Api5xxRateAlarm', 2.5, 'More than 2.5% of'],
+  edgeBlockedRequestsPerMinute: [500, 'EdgeBlockedRequestsAlarm', 500, 'blocked more than 500 requests', WAF_STACK],
 };
 
 jest.setTimeout(120_000);
@@ -150,9 +157,9 @@ describe('infra: operating a drop (dashboard, alarms, outputs)', () => {
 
   it.each(Object.entries(THRESHOLD_CASES))(
     'alarmThresholds.%s sets its alarm alone, and its description says the figure',
-    (field, [value, alarmId, threshold, words]) => {
-      const before = alarmsById(plain);
-      const after = alarmsById(synth({ alarmThresholds: { [field]: value } }));
+    (field, [value, alarmId, threshold, words, shape]) => {
+      const before = alarmsById(shape ? synth(shape) : plain);
+      const after = alarmsById(synth({ ...shape, alarmThresholds: { [field]: value } }));
       expect(after[alarmId]?.threshold).toBe(threshold);
       expect(before[alarmId]?.threshold).not.toBe(threshold);
       expect(after[alarmId]?.description).toContain(words);
@@ -196,6 +203,33 @@ describe('infra: operating a drop (dashboard, alarms, outputs)', () => {
     ['an unknown field', { api5xxRate: 1 } as never, /alarmThresholds\.api5xxRate is not an alarm threshold/],
   ])('refuses %s, naming the field', (_, alarmThresholds, message) => {
     expect(() => synth({ alarmThresholds })).toThrow(message);
+  });
+
+  it("with the WAF distribution, draws each rule's blocked, challenged and CAPTCHA requests and alarms on a jump in blocks", () => {
+    const template = synth({ ...WAF_STACK, wafRateLimit: 2000 });
+    const body = JSON.stringify(
+      Object.values(template.findResources('AWS::CloudWatch::Dashboard'))[0]?.Properties.DashboardBody,
+    );
+    for (const rule of ['RateLimitPerIp', 'KnownBadInputs', 'IssueRatePerIp', 'IssueRatePerJa4', 'BotControl']) {
+      expect(body).toContain(
+        `\\"AWS/WAFV2\\",\\"BlockedRequests\\",\\"Rule\\",\\"${rule}\\",\\"WebACL\\",\\"FcfsCouponWebAcl\\"`,
+      );
+    }
+    for (const name of ['ChallengeRequests', 'CaptchaRequests']) {
+      expect(body).toContain(`\\"${name}\\",\\"Rule\\",\\"IssueChallenge\\",\\"WebACL\\",\\"FcfsCouponWebAcl\\"`);
+    }
+    expect(body).toContain('\\"AllowedRequests\\",\\"Rule\\",\\"ALL\\",\\"WebACL\\",\\"FcfsCouponWebAcl\\"');
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/WAFV2',
+      MetricName: 'BlockedRequests',
+      Dimensions: Match.arrayWith([{ Name: 'Rule', Value: 'ALL' }]),
+      Statistic: 'Sum',
+      Period: 60,
+      Threshold: DEFAULT_ALARM_THRESHOLDS.edgeBlockedRequestsPerMinute,
+      EvaluationPeriods: 1,
+    });
+    expect(JSON.stringify(plain.findResources('AWS::CloudWatch::Alarm'))).not.toContain('AWS/WAFV2');
+    expect(JSON.stringify(plain.findResources('AWS::CloudWatch::Dashboard'))).not.toContain('AWS/WAFV2');
   });
 
   it('keeps the defaults of fields left out or undefined', () => {

@@ -57,6 +57,21 @@ interface Case {
   readonly isDefault?: boolean;
 }
 
+/** The WAF statement matching `POST /v1/campaigns/{campaignId}/issue` (src/construct/bot-defense.ts). */
+const ISSUE_ROUTE = {
+  AndStatement: {
+    Statements: [
+      { ByteMatchStatement: Match.objectLike({ FieldToMatch: { Method: {} }, SearchString: 'POST' }) },
+      {
+        RegexMatchStatement: Match.objectLike({
+          FieldToMatch: { UriPath: {} },
+          RegexString: '^/v1/campaigns/[^/]+/issue$',
+        }),
+      },
+    ],
+  },
+};
+
 const ISSUE_FUNCTION = { Environment: { Variables: Match.objectLike({ POWERTOOLS_SERVICE_NAME: HANDLERS.issue }) } };
 
 const CASES: Record<keyof FcfsCouponProps, Case[]> = {
@@ -285,6 +300,131 @@ const CASES: Record<keyof FcfsCouponProps, Case[]> = {
           DistributionConfig: Match.objectLike({ WebACLId: Match.anyValue() }),
         });
       },
+    },
+  ],
+  botDefense: [
+    {
+      name: "'challenge' challenges the issue route behind Bot Control and reads the web ACL's integration URL",
+      props: { botDefense: 'challenge' },
+      region: 'us-east-1',
+      check: (s) => {
+        s.template.hasResourceProperties('AWS::WAFv2::WebACL', {
+          Scope: 'CLOUDFRONT',
+          Rules: Match.arrayWith([
+            Match.objectLike({
+              Name: 'BotControl',
+              Statement: {
+                ManagedRuleGroupStatement: Match.objectLike({
+                  Name: 'AWSManagedRulesBotControlRuleSet',
+                  ManagedRuleGroupConfigs: [{ AWSManagedRulesBotControlRuleSet: { InspectionLevel: 'COMMON' } }],
+                  ScopeDownStatement: ISSUE_ROUTE,
+                }),
+              },
+            }),
+            Match.objectLike({ Name: 'IssueChallenge', Action: { Challenge: {} }, Statement: ISSUE_ROUTE }),
+          ]),
+          ChallengeConfig: { ImmunityTimeProperty: { ImmunityTime: 300 } },
+        });
+        s.template.hasResourceProperties('AWS::CloudFront::Distribution', {
+          DistributionConfig: Match.objectLike({ WebACLId: Match.anyValue() }),
+        });
+        // The integration URL has no CloudFormation attribute: a custom resource reads it with GetWebACL.
+        const reader = JSON.stringify(resources(s, 'Custom::AWS'));
+        for (const word of ['\\"service\\":\\"WAFV2\\"', 'getWebACL', 'ApplicationIntegrationURL']) {
+          expect(reader).toContain(word);
+        }
+      },
+    },
+    {
+      name: "'captcha' sends a CAPTCHA on the issue route instead",
+      props: { botDefense: 'captcha' },
+      region: 'us-east-1',
+      check: (s) =>
+        s.template.hasResourceProperties('AWS::WAFv2::WebACL', {
+          Rules: Match.arrayWith([
+            Match.objectLike({ Name: 'IssueChallenge', Action: { Captcha: {} }, Statement: ISSUE_ROUTE }),
+          ]),
+          CaptchaConfig: { ImmunityTimeProperty: { ImmunityTime: 300 } },
+        }),
+    },
+  ],
+  botControlInspectionLevel: [
+    {
+      name: "sets Bot Control's inspection level",
+      props: { botDefense: 'challenge', botControlInspectionLevel: 'TARGETED' },
+      region: 'us-east-1',
+      check: (s) =>
+        s.template.hasResourceProperties('AWS::WAFv2::WebACL', {
+          Rules: Match.arrayWith([
+            Match.objectLike({
+              Statement: {
+                ManagedRuleGroupStatement: Match.objectLike({
+                  ManagedRuleGroupConfigs: [{ AWSManagedRulesBotControlRuleSet: { InspectionLevel: 'TARGETED' } }],
+                }),
+              },
+            }),
+          ]),
+        }),
+    },
+  ],
+  botTokenImmunitySeconds: [
+    {
+      name: "sets the web ACL's challenge and CAPTCHA immunity time",
+      props: { botDefense: 'challenge', botTokenImmunitySeconds: 900 },
+      region: 'us-east-1',
+      check: (s) =>
+        s.template.hasResourceProperties('AWS::WAFv2::WebACL', {
+          ChallengeConfig: { ImmunityTimeProperty: { ImmunityTime: 900 } },
+          CaptchaConfig: { ImmunityTimeProperty: { ImmunityTime: 900 } },
+        }),
+    },
+  ],
+  issueRateLimitPerIp: [
+    {
+      name: 'blocks a client IP above it on the issue route',
+      props: { botDefense: 'challenge', issueRateLimitPerIp: 50 },
+      region: 'us-east-1',
+      check: (s) =>
+        s.template.hasResourceProperties('AWS::WAFv2::WebACL', {
+          Rules: Match.arrayWith([
+            Match.objectLike({
+              Name: 'IssueRatePerIp',
+              Action: { Block: {} },
+              Statement: {
+                RateBasedStatement: Match.objectLike({
+                  Limit: 50,
+                  AggregateKeyType: 'IP',
+                  EvaluationWindowSec: 300,
+                  ScopeDownStatement: ISSUE_ROUTE,
+                }),
+              },
+            }),
+          ]),
+        }),
+    },
+  ],
+  issueRateLimitPerJa4: [
+    {
+      name: 'blocks a TLS fingerprint (JA4) above it on the issue route',
+      props: { botDefense: 'challenge', issueRateLimitPerJa4: 5000 },
+      region: 'us-east-1',
+      check: (s) =>
+        s.template.hasResourceProperties('AWS::WAFv2::WebACL', {
+          Rules: Match.arrayWith([
+            Match.objectLike({
+              Name: 'IssueRatePerJa4',
+              Action: { Block: {} },
+              Statement: {
+                RateBasedStatement: Match.objectLike({
+                  Limit: 5000,
+                  AggregateKeyType: 'CUSTOM_KEYS',
+                  CustomKeys: [{ JA4Fingerprint: { FallbackBehavior: 'NO_MATCH' } }],
+                  ScopeDownStatement: ISSUE_ROUTE,
+                }),
+              },
+            }),
+          ]),
+        }),
     },
   ],
   edge: [

@@ -338,7 +338,14 @@ describe('infra: identity and access', () => {
       CorsConfiguration: Match.objectLike({
         AllowOrigins: origins,
         // A user's bearer token, and an admin's SigV4 signature with temporary credentials (the console).
-        AllowHeaders: ['content-type', 'authorization', 'x-amz-date', 'x-amz-security-token', 'x-amz-content-sha256'],
+        AllowHeaders: [
+          'content-type',
+          'authorization',
+          'x-amz-date',
+          'x-amz-security-token',
+          'x-amz-content-sha256',
+          'x-aws-waf-token',
+        ],
         AllowMethods: ['POST', 'GET', 'PATCH'],
         // The winners CSV's figures and next-page cursor (src/contract/api-contract.ts), and its file name.
         ExposeHeaders: ['content-disposition', 'x-quota', 'x-admitted', 'x-persisted', 'x-next-cursor'],
@@ -371,5 +378,21 @@ describe('infra: identity and access', () => {
       /us-east-1/,
     );
     expect(() => stackOf({ wafRateLimit: 5, env: { account: '111111111111', region: 'us-east-1' } })).toThrow(/>= 10/);
+    // The bot defense lives in the same web ACL, so it needs the same region.
+    expect(() => stackOf({ botDefense: 'challenge', env: { account: '111111111111', region: 'eu-west-1' } })).toThrow(
+      /\(wafRateLimit, botDefense\) need the stack in us-east-1/,
+    );
+  });
+
+  it("with botDefense, lets the integration URL's custom resource read only its own web ACL", () => {
+    const bots = Template.fromStack(
+      stackOf({ botDefense: 'captcha', env: { account: '111111111111', region: 'us-east-1' } }),
+    );
+    const [webAcl] = Object.keys(bots.findResources('AWS::WAFv2::WebACL'));
+    bots.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: [{ Action: 'wafv2:GetWebACL', Effect: 'Allow', Resource: { 'Fn::GetAtt': [webAcl, 'Arn'] } }],
+      },
+    });
   });
 });

@@ -3,6 +3,7 @@ import type { WebConfig } from '../config';
 import { loadWebConfig, problemText, type Schema, type UserApi, userClient } from '../shared/api';
 import { count, el, localTime, show, visitorTimeZone } from '../shared/dom';
 import { signInForm, signOut, storedVisitor } from './auth';
+import { startWafToken } from './waf-token';
 
 // The drop page, an example for integrators: one campaign (`?campaign=<id>`, and `&opens=<ISO instant>` for the
 // countdown), its remaining count, the claim button and its answer, the visitor's coupons and their redemption.
@@ -68,6 +69,8 @@ async function start(): Promise<void> {
     show(root, el('p', { class: 'status bad', role: 'alert' }, `Cannot read the page's configuration: ${error}`));
     return;
   }
+  // With the stack's botDefense: a WAF token acquired during the countdown, sent with the claim.
+  startWafToken(config);
   const visitor = () => storedVisitor();
   const api: UserApi = userClient(config, config.apiUrl, () => visitor()?.credential);
   const counts: UserApi = userClient(config, config.countUrl, () => undefined);
