@@ -10,7 +10,7 @@ export function isProblem(value: unknown): value is ApiProblem {
 
 /**
  * Whether `value` is the product's error body with `code` (all of them without `code`), narrowed to its schema,
- * e.g. `isDomainProblem(error, 'ALREADY_ISSUED')` gives the body with `rank`, `couponId` and `issueDate`.
+ * e.g. `isDomainProblem(error, 'ALREADY_ISSUED')` gives the body with `rank`, `couponId`, `issueDate` and `limit`.
  */
 export function isDomainProblem<C extends ProblemCode = ProblemCode>(
   value: unknown,

@@ -106,7 +106,16 @@ export const PATH_PARAMETERS: Readonly<Record<string, z.ZodMiniType>> = {
 
 /** Extra fields of an error body beyond `{code, message}`, by error code (the errors' `details`, src/functions/domain/kernel/errors.ts). */
 export const ERROR_DETAILS: Readonly<Record<string, Record<string, z.ZodMiniType>>> = {
-  ALREADY_ISSUED: { rank: z.int().check(z.gte(1)), couponId: z.string(), issueDate: z.string() },
+  /**
+   * The admission the user holds: its rank, coupon id and issue day, and the campaign rule that refused the request
+   * (`perUserCampaignLimit`: the admission is on another issue day of a campaign with one coupon per user).
+   */
+  ALREADY_ISSUED: {
+    rank: z.int().check(z.gte(1)),
+    couponId: z.string(),
+    issueDate: z.string(),
+    limit: z.enum(['perUserDailyLimit', 'perUserCampaignLimit']),
+  },
   /** The next window's opening; absent when the campaign was closed early (it will not open again). */
   NOT_OPEN: { opensAt: z.optional(z.iso.datetime()) },
   EXPIRED: { expiresAt: z.iso.datetime() },

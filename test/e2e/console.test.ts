@@ -210,10 +210,11 @@ describe('the console and the drop page in a browser (local cloud, redis admissi
     await page.getByRole('link', { name: /Later drop/ }).click();
     await waitForText(page.locator('h2'), /Later drop\s+active/);
 
-    // Act: edit the quota, preview, save.
+    // Act: edit the quota and the per-user limit, preview, save.
     await page.getByRole('button', { name: 'Edit' }).click();
     const form = page.getByRole('form', { name: 'Edit campaign' });
     await form.getByLabel('Daily quota', { exact: true }).fill('7');
+    await form.getByLabel('Per-user limit').selectOption('campaign');
     const save = form.getByRole('button', { name: 'Save changes' });
     expect(await save.isDisabled()).toBe(true);
     await form.getByRole('button', { name: 'Preview (dry run)' }).click();
@@ -226,6 +227,7 @@ describe('the console and the drop page in a browser (local cloud, redis admissi
       params: { path: { campaignId: 'browser-later' } },
     });
     expect(stored.data?.dailyQuota).toBe(7);
+    expect(stored.data?.perUserCampaignLimit).toBe(1);
   });
 
   it('shows the parked failed events of a campaign and redrives them, one and then the rest of the day', async () => {

@@ -1,4 +1,5 @@
 import { ADMISSION_MODES } from '../../src/contract/names';
+import { addDays, localDateAt } from '../../src/functions/domain/kernel/zoned-time';
 import { openCampaign, type RunningCloud, startCloudProcess } from '../../tools/local/child-cloud';
 import { countByCode, dayOf, PipelineProbe, sleep, users } from '../support/pipeline';
 
@@ -94,5 +95,60 @@ describe.each(ADMISSION_MODES)('never N+1, recovered in seconds (%s admission mo
     console.log(`${mode}: recovered ${((Date.now() - cleared) / 1000).toFixed(1)} s after the fault cleared`);
     await probe.expectExact(day, quota);
     expect(await probe.failures(campaignId)).toEqual([]);
+  });
+
+  it('one coupon per user for the whole campaign: a burst of the day-before winners gets 409, the quota fills exactly', async () => {
+    // Prepare: a campaign with perUserCampaignLimit over yesterday..tomorrow, and yesterday's winners admitted as
+    // yesterday's issue function did (through the same admission store: the local cloud's clock cannot go back).
+    const campaignId = `campaign-limit-${mode}`;
+    const quota = 20;
+    const definition = { ...openCampaign(campaignId, quota), perUserCampaignLimit: 1 as const };
+    await probe.createCampaign(definition);
+    const today = { campaignId, issueDate: localDateAt(definition.timezone, Date.now()) };
+    const yesterday = { campaignId, issueDate: addDays(today.issueDate, -1) };
+    const winners = users('yesterday', 10);
+    const expiresAt = Math.floor(Date.now() / 1000) + 10 * 86_400;
+    for (const userId of winners) {
+      const admitted = await probe.admissions.admit({
+        day: yesterday,
+        userId,
+        requestId: `yesterday-${userId}`,
+        quota,
+        admittedAt: new Date(Date.now() - 86_400_000).toISOString(),
+        expiresAt,
+        campaignLimit: { expiresAt },
+      });
+      expect(admitted.kind).toBe('ADMITTED');
+    }
+
+    // Act: every winner three times among new users asking twice, 40 in flight, with 30% of the admission store's
+    // answers lost; then more new users once the fault cleared.
+    await probe.chaos({ dynamodb: { '*': { errorAfterForwardRate: 0.3 } }, redis: { errorAfterForwardRate: 0.3 } });
+    const fresh = users('today', 30);
+    const burst = await probe.issue(campaignId, [...winners, ...fresh, ...winners, ...fresh, ...winners], 40);
+    await probe.chaos({});
+    const after = await probe.issue(campaignId, users('later', 40));
+
+    // Assess: no winner of yesterday got 202 today. Their refusals name yesterday and the campaign limit, or, once
+    // the day sold out, are SOLD_OUT (answered from the sold-out cache without asking the store).
+    const winnerAnswers = burst.filter((a) => winners.includes(a.userId));
+    expect(winnerAnswers.filter((a) => a.status !== 409 && a.status !== 503)).toEqual([]);
+    const refusals = winnerAnswers.filter((a) => a.body.code === 'ALREADY_ISSUED');
+    expect(refusals.length).toBeGreaterThan(0);
+    for (const refusal of refusals) {
+      expect(refusal.body).toMatchObject({ issueDate: yesterday.issueDate, limit: 'perUserCampaignLimit' });
+    }
+    // Today's quota filled exactly, by users none of whom won yesterday, every 202 among them.
+    const ledger = await probe.ledger(today);
+    const admitted = new Set(ledger.map((e) => e.userId));
+    expect(ledger).toHaveLength(quota);
+    expect(winners.filter((u) => admitted.has(u))).toEqual([]);
+    const accepted = [...burst, ...after].filter((a) => a.status === 202).map((a) => a.userId);
+    expect(accepted.filter((u) => !admitted.has(u))).toEqual([]);
+    await probe.until('persisted == admitted today', async () => (await probe.persistedCount(today)) === quota);
+    const owners = (await probe.coupons(campaignId)).map((c) => String(c.userId));
+    expect(owners.length).toBe(new Set(owners).size); // one coupon per user over the campaign
+    // eslint-disable-next-line no-console
+    console.log(`${mode}: campaign limit burst: ${JSON.stringify(countByCode(burst))}`);
   });
 });

@@ -20,7 +20,7 @@ afterAll(async () => {
 });
 
 describe.each(['dynamodb', 'redis'] as const)('fault explorer: %s admission', (mode) => {
-  it(`keeps the five guarantees over ${RUNS} generated workloads, fault plans and interleavings (seed ${seed})`, async () => {
+  it(`keeps the guarantees over ${RUNS} generated workloads, fault plans and interleavings (seed ${seed})`, async () => {
     const result = await explore(backends, { seed, runs: RUNS, modes: [mode] });
     if (result.failed) {
       throw new Error(

@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import { ADMISSION_MODES } from '../../src/contract/names';
 import { DynamoDbAdmissionStore } from '../../src/functions/adapters/dynamodb/admission-store';
 import { RedisAdmissionStore } from '../../src/functions/adapters/redis/admission-store';
+import type { CampaignDay } from '../../src/functions/domain/admission/admission';
 import type { AdmissionStore } from '../../src/functions/domain/admission/ports';
 import { AdmissionVoidedError } from '../../src/functions/domain/kernel/errors';
 import { createAdmissionTable, localDynamoDbClient } from '../../tools/local/dynamodb-local';
@@ -261,6 +262,144 @@ describe.each(ADMISSION_MODES)('integration: %s admission store', (mode) => {
   });
 });
 
+/** A request of a campaign with `perUserCampaignLimit`: one admission per user over all its issue days. */
+const limited = (
+  day: { campaignId: string; issueDate: string },
+  userId: string,
+  quota: number,
+  requestId?: string,
+) => ({
+  ...request(day, userId, quota, requestId),
+  campaignLimit: { expiresAt: Math.floor(Date.now() / 1000) + 10 * 86_400 },
+});
+
+describe.each(ADMISSION_MODES)('integration: %s admission store with the campaign limit', (mode) => {
+  const store = () => (stores[mode] as () => AdmissionStore)();
+
+  it('refuses a user admitted on one issue day on every other day, without counting a unit there', async () => {
+    // Prepare
+    const s = store();
+    const [d1, d2, d3] = ['2026-05-01', '2026-05-02', '2026-05-03'].map((issueDate) => ({
+      campaignId: `limit-${mode}`,
+      issueDate,
+    })) as [CampaignDay, CampaignDay, CampaignDay];
+    // Act
+    const first = await s.admit(limited(d2, 'alice', 5, 'req-1'));
+    // Assess
+    expect(first).toMatchObject({ kind: 'ADMITTED' });
+    const rank = (first as { rank: number }).rank;
+    expect(await s.admit(limited(d2, 'alice', 5, 'req-1'))).toMatchObject({ kind: 'ADMITTED', rank });
+    expect(await s.admit(limited(d2, 'alice', 5, 'req-2'))).toEqual({ kind: 'ALREADY_ADMITTED', rank });
+    for (const day of [d1, d3]) {
+      expect(await s.admit(limited(day, 'alice', 5))).toEqual({
+        kind: 'ALREADY_ADMITTED',
+        rank,
+        issueDate: d2.issueDate,
+      });
+      expect(await s.admittedCount(day)).toBe(0);
+      expect(await s.ledger(day)).toEqual([]);
+    }
+    // Another campaign without the limit admits the same user every day.
+    for (const issueDate of [d1.issueDate, d2.issueDate]) {
+      expect(await s.admit(request({ campaignId: `daily-${mode}`, issueDate }, 'alice', 5))).toMatchObject({
+        kind: 'ADMITTED',
+      });
+    }
+  });
+
+  it('frees the campaign marker with a released admission, never with a claimed one', async () => {
+    const [issuer, consumer] = [store(), store()];
+    const d1 = { campaignId: `limit-release-${mode}`, issueDate: '2026-05-01' };
+    const d2 = { ...d1, issueDate: '2026-05-02' };
+    // Released (the queue rejected its message): the user may be admitted again, on another day.
+    await issuer.admit(limited(d1, 'a', 5));
+    expect(await issuer.release(d1, 'a', 1)).toBe('RELEASED');
+    const again = await issuer.admit(limited(d2, 'a', 5));
+    expect(again).toMatchObject({ kind: 'ADMITTED' });
+    // Claimed (its coupon is being written): the release refuses and the marker stands.
+    const rank = (again as { rank: number }).rank;
+    expect(await consumer.claim(d2, [{ userId: 'a', rank }])).toEqual([true]);
+    expect(await issuer.release(d2, 'a', rank)).toBe('CLAIMED');
+    expect(await issuer.admit(limited(d1, 'a', 5))).toEqual({
+      kind: 'ALREADY_ADMITTED',
+      rank,
+      issueDate: d2.issueDate,
+    });
+    // A stale release of the first day's rank leaves the second day's marker alone.
+    expect(await issuer.release(d1, 'a', 1)).toBe('NOT_HELD');
+    expect(await issuer.admit(limited(d1, 'a', 5))).toMatchObject({
+      kind: 'ALREADY_ADMITTED',
+      issueDate: d2.issueDate,
+    });
+  });
+
+  it('admits each user at most once per campaign and leaks no unit, for any burst across days and instances (property)', async () => {
+    let run = 0;
+    const days = ['2026-06-01', '2026-06-02', '2026-06-03'];
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.integer({ min: 1, max: 6 }), { minLength: 3, maxLength: 3 }),
+        fc.array(fc.record({ user: fc.integer({ min: 0, max: 9 }), day: fc.nat(2), release: fc.boolean() }), {
+          minLength: 1,
+          maxLength: 40,
+        }),
+        async (quotas, picks) => {
+          // Prepare: 3 instances; each pick is one request of a user on a day, some given back when admitted (as
+          // the issue path does when the queue rejects the message).
+          const instances = Array.from({ length: 3 }, () => store());
+          const campaignId = `limit-prop-${mode}-${run++}`;
+          const dayOf = (i: number) => ({ campaignId, issueDate: days[i] as string });
+          // Act: the whole burst at once.
+          const outcomes = await Promise.all(
+            picks.map(async (p, i) => {
+              const s = instances[i % 3] as AdmissionStore;
+              const outcome = await s.admit(limited(dayOf(p.day), `u${p.user}`, quotas[p.day] as number));
+              if (outcome.kind === 'ADMITTED' && p.release) await s.release(dayOf(p.day), `u${p.user}`, outcome.rank);
+              return outcome;
+            }),
+          );
+          // Assess: no user holds admissions on two days; every day's count is its ledger (no unit leaked) and
+          // within its quota.
+          const s = instances[0] as AdmissionStore;
+          const holder = new Map<string, { issueDate: string; rank: number }>();
+          for (const [i, issueDate] of days.entries()) {
+            const ledger = await s.ledger(dayOf(i));
+            expect(ledger.length).toBeLessThanOrEqual(quotas[i] as number);
+            expect(await s.admittedCount(dayOf(i))).toBe(ledger.length);
+            for (const entry of ledger) {
+              expect([entry.userId, holder.get(entry.userId)]).toEqual([entry.userId, undefined]);
+              holder.set(entry.userId, { issueDate, rank: entry.rank });
+            }
+          }
+          for (const o of outcomes) {
+            if (o.kind === 'ALREADY_ADMITTED' && o.issueDate !== undefined) expect(days).toContain(o.issueDate);
+          }
+          // The markers agree with the ledgers: a holder is refused on every other day with its day and rank; a
+          // user holding nothing is admitted on a day with quota left.
+          for (let u = 0; u < 10; u++) {
+            const held = holder.get(`u${u}`);
+            for (const [i, issueDate] of days.entries()) {
+              const outcome = await s.admit(limited(dayOf(i), `u${u}`, quotas[i] as number));
+              if (held && held.issueDate !== issueDate) {
+                expect(outcome).toEqual({ kind: 'ALREADY_ADMITTED', rank: held.rank, issueDate: held.issueDate });
+              } else if (held) {
+                expect(outcome).toEqual({ kind: 'ALREADY_ADMITTED', rank: held.rank });
+              } else if (outcome.kind === 'ADMITTED') {
+                holder.set(`u${u}`, { issueDate, rank: outcome.rank });
+                break;
+              } else {
+                expect(outcome).toEqual({ kind: 'SOLD_OUT' });
+                expect(await s.admittedCount(dayOf(i))).toBe(quotas[i]);
+              }
+            }
+          }
+        },
+      ),
+      { numRuns: 25 },
+    );
+  });
+});
+
 describe.each([1, 8])('integration: dynamodb admission store with %i counter shard(s)', (shards) => {
   const sharded = (day: { campaignId: string; issueDate: string }, userId: string, quota: number) => ({
     ...request(day, userId, quota),
@@ -360,6 +499,35 @@ describe('integration: dynamodb admission store, ambiguous writes', () => {
     // The unit is there for the next request, of this user or another.
     expect(await clean.admit(request(day, 'a', 1))).toMatchObject({ kind: 'ADMITTED' });
     expect(await clean.admit(request(day, 'b', 1))).toEqual({ kind: 'SOLD_OUT' });
+  });
+
+  it('with the campaign limit, a lost answer is retried as the same admission, and its marker refuses other days', async () => {
+    const day = { campaignId: 'limit-ambiguous-lost', issueDate: '2026-05-01' };
+    const outcome = await faulty('lost').store.admit(limited(day, 'a', 3));
+    expect(outcome).toMatchObject({ kind: 'ADMITTED' });
+    const clean = new DynamoDbAdmissionStore(DynamoDBDocumentClient.from(dynamoClient), 'admission');
+    expect(await clean.admittedCount(day)).toBe(1);
+    expect(await clean.admit(limited({ ...day, issueDate: '2026-05-02' }, 'a', 3))).toEqual({
+      kind: 'ALREADY_ADMITTED',
+      rank: (outcome as { rank: number }).rank,
+      issueDate: day.issueDate,
+    });
+  });
+
+  it('with the campaign limit, a voided admission landing late leaves no marker: the user may win another day', async () => {
+    const day = { campaignId: 'limit-ambiguous-late', issueDate: '2026-05-01' };
+    const { store, held } = faulty('held');
+    await expect(store.admit(limited(day, 'a', 1))).rejects.toBeInstanceOf(AdmissionVoidedError);
+    await Promise.all(held.map((land) => land()));
+    const clean = new DynamoDbAdmissionStore(DynamoDBDocumentClient.from(dynamoClient), 'admission');
+    expect(await clean.admittedCount(day)).toBe(0);
+    expect(await clean.admit(limited({ ...day, issueDate: '2026-05-02' }, 'a', 1))).toMatchObject({
+      kind: 'ADMITTED',
+    });
+    expect(await clean.admit(limited(day, 'a', 1))).toMatchObject({
+      kind: 'ALREADY_ADMITTED',
+      issueDate: '2026-05-02',
+    });
   });
 });
 

@@ -5,7 +5,7 @@ import type { RunReport } from './checks';
 import { Quiescence } from './quiescence';
 import { runWorkload, STEP_MS, schedulerAct, workloadArbitrary } from './run';
 
-// The fault explorer's property: for every generated workload, fault plan and interleaving, the five guarantees
+// The fault explorer's property: for every generated workload, fault plan and interleaving, the guarantees
 // hold (tools/explorer/run.ts checks them). A failure is reported with fast-check's seed and path, which replay it, and
 // the shrunk counterexample.
 
@@ -19,7 +19,7 @@ export interface ExploreOptions {
   readonly modes?: readonly AdmissionMode[];
   /** Replays one failure: fast-check's `path` of a reported counterexample (with its seed). */
   readonly path?: string;
-  /** Only these guarantees (1-5) fail a run, to hunt one kind of counterexample. @default all five */
+  /** Only these guarantees (1-6) fail a run, to hunt one kind of counterexample. @default all of them */
   readonly guarantees?: readonly number[];
   /** Stops (and reports) after this long, ms; the runs made so far count. @default no limit */
   readonly timeLimitMs?: number;

@@ -35,7 +35,7 @@ async function main(): Promise<number> {
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     console.log(`fault explorer: ${result.runs} runs in ${seconds} s, seed ${result.seed}`);
     if (!result.failed) {
-      console.log('the five guarantees held in every run');
+      console.log('the guarantees held in every run');
       return 0;
     }
     console.log(result.report);

@@ -23,25 +23,35 @@ import { reconcile } from '../../src/functions/domain/failed-events/reconcile';
 import { replayDeadLetters } from '../../src/functions/domain/failed-events/replay';
 import { DomainError } from '../../src/functions/domain/kernel/errors';
 import type { Backends } from './backends';
-import { type Answer, check, DEMAND_AFTER_CLEAR_MS, type RunReport } from './checks';
+import { type Answers, check, DEMAND_AFTER_CLEAR_MS, type RunReport } from './checks';
 import { consumeBatch } from './consumer';
 import { FaultPlan, type FaultRule, faultRule, type Outage, outageArbitrary, seededRandom } from './faults';
 import type { Quiescence } from './quiescence';
 import { SqsModel } from './sqs-model';
 import { ExplorerRequestHandler, explorerFetch, type Network, realDelivery } from './transport';
 
-// One run of the fault explorer: a generated campaign day, a burst of issue requests racing consumer batches,
-// replay and reconciliation runs while the plan's faults hit the backend calls (all interleaved by fast-check's
-// scheduler); then the faults clear and new users keep asking for 10 s (virtual); then the pipeline settles. The
-// five guarantees of RELIABILITY.md are checked on what the backends hold.
+// One run of the fault explorer: a generated campaign day, a burst of issue requests (some on the previous issue
+// day, racing today's) racing consumer batches, replay and reconciliation runs while the plan's faults hit the
+// backend calls (all interleaved by fast-check's scheduler); then the faults clear and new users keep asking for
+// 10 s (virtual); then the pipeline settles. The guarantees of RELIABILITY.md are checked on what the backends hold.
 
-/** A generated workload: admission mode, quota, counter shards, who asks in the burst, background runs, faults. */
+/**
+ * A generated workload: admission mode, quota, counter shards, the campaign limit, who asks in the burst (today and
+ * on the previous issue day), background runs, faults.
+ */
 export interface Workload {
   readonly mode: AdmissionMode;
   readonly quota: number;
   readonly counterShards: number;
+  /** Whether the campaign has `perUserCampaignLimit` (one coupon per user over its issue days). */
+  readonly campaignLimit: boolean;
   /** User index of each request of the burst (repeats are the same user asking again). */
   readonly burst: readonly number[];
+  /**
+   * User index of each request on the previous issue day, racing the burst (as if its answer came late): with the
+   * campaign limit, a user admitted on either day must be refused on the other.
+   */
+  readonly yesterday: readonly number[];
   /** Consumer batches, replay runs and reconciliation runs racing the burst. */
   readonly consumerRuns: number;
   readonly replayRuns: number;
@@ -67,7 +77,9 @@ export function workloadArbitrary(modes: readonly AdmissionMode[] = ADMISSION_MO
     mode: fc.constantFrom(...modes),
     quota: fc.integer({ min: 1, max: 5 }),
     counterShards: fc.integer({ min: 1, max: 3 }),
+    campaignLimit: fc.boolean(),
     burst: fc.array(fc.nat({ max: 7 }), { minLength: 1, maxLength: 12 }),
+    yesterday: fc.array(fc.nat({ max: 7 }), { maxLength: 6 }),
     consumerRuns: fc.nat({ max: 3 }),
     replayRuns: fc.nat({ max: 2 }),
     reconcileRuns: fc.nat({ max: 2 }),
@@ -111,6 +123,7 @@ function campaignOf(workload: Workload, campaignId: string, now: number): Campai
     dailyWindow: { open: '00:00', close: '23:59' },
     dailyQuota: workload.quota,
     perUserDailyLimit: 1,
+    ...(workload.campaignLimit ? { perUserCampaignLimit: 1 } : {}),
     couponValidityDays: 30,
     counterShards: workload.mode === 'dynamodb' ? workload.counterShards : 1,
     discount: { type: 'PERCENT', value: 10 },
@@ -120,8 +133,11 @@ function campaignOf(workload: Workload, campaignId: string, now: number): Campai
 
 let runs = 0;
 
+/** One issue day, ms: a request on the previous issue day asks at the run's clock less this. */
+const DAY_MS = 86_400_000;
+
 /**
- * Runs one workload under scheduler `s` against `backends` and checks the five guarantees.
+ * Runs one workload under scheduler `s` against `backends` and checks the guarantees.
  * `clock` is the run's virtual clock (epoch ms), advanced by the scheduler's act and by the phases.
  */
 export async function runWorkload(
@@ -204,7 +220,7 @@ export async function runWorkload(
   const queue = new SqsIssueQueue(sqs, issueQueueUrl);
   const campaigns = { get: async () => campaign, list: async () => [campaign] };
 
-  const answers: Record<string, Answer[]> = {};
+  const answers: Answers = {};
   let actorCount = 0;
   /** Runs `body` as an actor: started at a point the scheduler picks; resolves when it ends or crashes. */
   const actor = (name: string, body: (id: string) => Promise<void>): Promise<void> => {
@@ -212,10 +228,15 @@ export async function runWorkload(
     const crashed = new Promise<void>((resolve) => crashes.set(id, resolve));
     return Promise.race([actors.run(id, () => point(`start ${id}`).then(() => body(id))), crashed]);
   };
-  const issue = (userId: string) =>
-    actor(`issue:${userId}`, async (id) => {
-      answers[userId] ??= [];
-      const said = answers[userId];
+  /** A request of `userId`, on the previous issue day when `daysAgo` is 1. */
+  const issue = (userId: string, daysAgo = 0) =>
+    actor(`issue:${userId}${daysAgo ? `@-${daysAgo}` : ''}`, async (id) => {
+      const asked = () => new Date(clock.now - daysAgo * DAY_MS);
+      const issueDate = issueDayOf(campaign, asked());
+      answers[issueDate] ??= {};
+      const onDay = answers[issueDate];
+      onDay[userId] ??= [];
+      const said = onDay[userId];
       const index = said.push('CRASHED') - 1;
       try {
         await issueCoupon(
@@ -223,8 +244,8 @@ export async function runWorkload(
             campaigns,
             admissions: store(),
             queue,
-            soldOut: new SoldOutCache(now),
-            clock: now,
+            soldOut: new SoldOutCache(asked),
+            clock: asked,
             log: silent,
             admissionRetentionDays: 7,
           },
@@ -278,6 +299,7 @@ export async function runWorkload(
     // 1. The burst, with the faults on.
     const burst = [
       ...workload.burst.map((u) => issue(`u${u}`)),
+      ...workload.yesterday.map((u) => issue(`u${u}`, 1)),
       ...Array.from({ length: workload.consumerRuns }, consume),
       ...Array.from({ length: workload.replayRuns }, replay),
       ...Array.from({ length: workload.reconcileRuns }, reconcileRun),
@@ -319,7 +341,17 @@ export async function runWorkload(
     }
 
     scheduling = false;
-    return await check({ store: store(), coupons, failures, day, quota: workload.quota, answers, afterDemand, plan });
+    return await check({
+      store: store(),
+      coupons,
+      failures,
+      today: day,
+      quota: workload.quota,
+      answers,
+      afterDemand,
+      plan,
+      campaignLimit: workload.campaignLimit,
+    });
   } finally {
     globalThis.fetch = realFetch;
     dynamo.destroy();

@@ -274,6 +274,8 @@ export interface components {
             dailyQuota: number;
             /** @constant */
             perUserDailyLimit: 1;
+            /** @constant */
+            perUserCampaignLimit?: 1;
             couponValidityDays: number;
             counterShards: number;
             discount: {
@@ -523,6 +525,8 @@ export interface components {
             rank: number;
             couponId: string;
             issueDate: string;
+            /** @enum {string} */
+            limit: "perUserDailyLimit" | "perUserCampaignLimit";
         };
         SoldOutError: {
             /** @constant */
@@ -1484,6 +1488,8 @@ export interface operations {
                     dailyQuota: number;
                     /** @constant */
                     perUserDailyLimit: 1;
+                    /** @constant */
+                    perUserCampaignLimit?: 1;
                     couponValidityDays: number;
                     /** @default 1 */
                     counterShards?: number;
@@ -1825,6 +1831,7 @@ export interface operations {
                     dailyQuota?: number;
                     /** @constant */
                     perUserDailyLimit?: 1;
+                    perUserCampaignLimit?: 1 | null;
                     couponValidityDays?: number;
                     counterShards?: number;
                     discount?: {

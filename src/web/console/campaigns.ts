@@ -79,7 +79,8 @@ export function editCampaignForm(context: ConsoleContext, campaign: Campaign, on
     const { campaignId: _, perUserDailyLimit: __, ...changes } = definition;
     const { data, error, response } = await context.admin.PATCH('/v1/admin/campaigns/{campaignId}', {
       params: { path: { campaignId: campaign.campaignId }, query: { dryRun: dryRun ? 'true' : 'false' } },
-      body: changes,
+      // The form's per-user limit replaces the stored one: "one per issue day" removes the campaign limit.
+      body: { ...changes, perUserCampaignLimit: changes.perUserCampaignLimit ?? null },
     });
     if (!data) return { error: problemText(error, response) };
     if ('dryRun' in data) return { dryRun: data as DryRun };
@@ -125,6 +126,21 @@ function campaignForm(campaign: Campaign | undefined, submit: Submit): HTMLEleme
       'HH:MM, 24:00 = midnight',
     ),
     field('Daily quota', { name: 'dailyQuota', type: 'number', min: 1, required: true, value: c?.dailyQuota ?? 100 }),
+    el(
+      'label',
+      {},
+      el('span', {}, 'Per-user limit'),
+      el(
+        'select',
+        { name: 'perUserLimit' },
+        el('option', { value: 'day', selected: c?.perUserCampaignLimit === undefined }, 'One coupon per issue day'),
+        el(
+          'option',
+          { value: 'campaign', selected: c?.perUserCampaignLimit === 1 },
+          'One coupon for the whole campaign',
+        ),
+      ),
+    ),
     field('Coupon validity (days)', {
       name: 'couponValidityDays',
       type: 'number',
@@ -189,6 +205,7 @@ function campaignForm(campaign: Campaign | undefined, submit: Submit): HTMLEleme
       dailyWindow: { open: text('open'), close: text('close') },
       dailyQuota: num('dailyQuota') ?? 0,
       perUserDailyLimit: 1,
+      ...(text('perUserLimit') === 'campaign' ? { perUserCampaignLimit: 1 as const } : {}),
       couponValidityDays: num('couponValidityDays') ?? 0,
       counterShards: num('counterShards') ?? 1,
       discount:

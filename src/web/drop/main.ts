@@ -36,9 +36,22 @@ function claimAnswer(status: number, body: unknown, ok?: Schema<'IssueAccepted'>
       text: `You got coupon #${ok.rank}! It is being written and appears under “Your coupons” in a moment.`,
       tone: 'ok',
     };
-  const error = (body ?? {}) as { code?: string; message?: string; rank?: number; opensAt?: string };
+  const error = (body ?? {}) as {
+    code?: string;
+    message?: string;
+    rank?: number;
+    opensAt?: string;
+    issueDate?: string;
+    limit?: string;
+  };
   switch (error.code) {
     case 'ALREADY_ISSUED':
+      if (error.limit === 'perUserCampaignLimit') {
+        return {
+          text: `You already have this campaign’s coupon (#${error.rank}, from ${error.issueDate}): one per person for the whole campaign.`,
+          tone: 'ok',
+        };
+      }
       return { text: `You already have today’s coupon (#${error.rank}).`, tone: 'ok' };
     case 'SOLD_OUT':
       return { text: 'Sold out: today’s coupons are all gone. Come back for the next drop.', tone: 'bad' };

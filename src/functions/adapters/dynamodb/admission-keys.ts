@@ -1,7 +1,8 @@
 import { campaignDayKey } from '../../domain/admission/admission';
 
 // Item keys of the admission table (partition `pk`, sort `sk`): per campaign day, the counter shards, one ledger
-// item per admitted user and the STATS item of the coupon writes.
+// item per admitted user and the STATS item of the coupon writes; per campaign with `perUserCampaignLimit`, one
+// campaign marker per admitted user.
 
 /** Partition key of a campaign day in the admission table: `campaignId#issueDate`. */
 export const dayPk = campaignDayKey;
@@ -20,3 +21,10 @@ export const userSk = (userId: string) => `USER#${userId}`;
 
 /** Sort key of a day's statistics item (`persisted`, `redeemed` counts), written by the coupon store. */
 export const STATS_SK = 'STATS';
+
+/**
+ * Partition key of a campaign's markers in the admission table: `campaignId#CAMPAIGN` (never a day's: an issue date
+ * is `YYYY-MM-DD`). Its items, sort key {@link userSk}, hold the issue day and rank of the user's one admission in
+ * a campaign with `perUserCampaignLimit` (DynamoDbAdmissionStore).
+ */
+export const campaignPk = (campaignId: string) => `${campaignId}#CAMPAIGN`;

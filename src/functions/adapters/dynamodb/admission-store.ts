@@ -20,7 +20,7 @@ import type {
   ReleaseOutcome,
 } from '../../domain/admission/ports';
 import { AdmissionUnsettledError, AdmissionVoidedError as VoidedError } from '../../domain/kernel/errors';
-import { COUNTER_SK, dayPk, userSk } from './admission-keys';
+import { COUNTER_SK, campaignPk, dayPk, userSk } from './admission-keys';
 import { DynamoDbCounterShards, shardQuota } from './counter-shards';
 import { firstConditionFailed, isConditionalCheckFailed } from './transaction';
 
@@ -40,7 +40,27 @@ interface UserItem {
   claimedAt?: string;
   /** Request ids whose admission write must never land (a string set). */
   voided?: Set<string>;
+  /** True when the admission wrote the user's campaign marker ({@link MarkerItem}): its release removes it. */
+  campaignMarker?: boolean;
 }
+
+/**
+ * A user's campaign marker (partition {@link campaignPk}), in a campaign with `perUserCampaignLimit`: written in the
+ * admission's transaction, it refuses the user's admission on every other issue day of the campaign.
+ */
+interface MarkerItem {
+  /** The issue day (local date) of the admission the user holds. */
+  issueDate: string;
+  rank: number;
+  requestId: string;
+}
+
+/** The answer to a user who holds an admission on another issue day of the campaign. */
+const heldElsewhere = (marker: MarkerItem): AdmitOutcome => ({
+  kind: 'ALREADY_ADMITTED',
+  rank: marker.rank,
+  issueDate: marker.issueDate,
+});
 
 /**
  * Attempts of an admission transaction that lost a conflict or got no answer, when the request has no deadline;
@@ -155,10 +175,12 @@ export class DynamoDbAdmissionLedger implements AdmissionLedger {
  * 1. `ADD seq 1` on the day's RANKS item gives the rank (a plain update: a retried one only skips a rank);
  * 2. a TransactWriteItems of (a) the counter shard, `admitted + 1` only if below its share of the quota and the day
  *    is not closed, and (b) the user's item, rank and requestId set only if the user holds no rank and this
- *    request was not voided. Its ClientRequestToken derives from the request id, so the SDK's retry of a lost
- *    answer is answered as the first attempt was; and any later attempt that finds the user's item holding this
- *    request id knows it landed. Counting and recording in one transaction means no unit is ever counted without
- *    its user (nothing to give back after a crash) and none is given back twice (there is no separate uncount).
+ *    request was not voided, and (c) with the campaign limit, the user's campaign marker, written only if the user
+ *    holds none on any issue day of the campaign. Its ClientRequestToken derives from the request id, so the SDK's
+ *    retry of a lost answer is answered as the first attempt was; and any later attempt that finds the user's item
+ *    holding this request id knows it landed. Counting and recording in one transaction means no unit is ever counted
+ *    without its user (nothing to give back after a crash) and none is given back twice (there is no separate
+ *    uncount), and no campaign marker exists without its admission.
  * With `counterShards` K > 1 the quota is split over K counter items (one item's write limit on AWS, README.md
  * "API"): a request tries a random shard first and falls over to the others in turn when one is exhausted.
  * A transaction that lost a conflict or got no answer is tried again (a new token: an attempt that finds this
@@ -173,9 +195,10 @@ export class DynamoDbAdmissionLedger implements AdmissionLedger {
 export class DynamoDbAdmissionStore extends DynamoDbAdmissionLedger implements AdmissionStore {
   async admit(request: AdmitRequest): Promise<AdmitOutcome> {
     const signal = request.deadline?.signal;
-    const { user: existing, open } = await this.look(request);
+    const { user: existing, marker, open } = await this.look(request);
     if (existing?.rank !== undefined) return this.repeat(existing, request);
     if (existing?.voided?.has(request.requestId)) throw voided();
+    if (marker && marker.issueDate !== request.day.issueDate) return heldElsewhere(marker);
     if (open === 'CLOSED') return { kind: 'CLOSED' };
     if (open?.length === 0) return { kind: 'SOLD_OUT' };
 
@@ -188,37 +211,42 @@ export class DynamoDbAdmissionStore extends DynamoDbAdmissionLedger implements A
   }
 
   /**
-   * Step 0, one strongly consistent BatchGetItem: the user's item and the day's counter shards. `open` lists the
-   * shards with quota left (from a random one on), `[]` when the day is sold out, CLOSED when closed; undefined when
-   * DynamoDB left the counters unprocessed (the transaction's conditions decide then). The read only saves a sold-out
-   * request the rank ticket and the transaction; the conditions are what keep the quota.
+   * Step 0, one strongly consistent BatchGetItem: the user's item, the day's counter shards and, with the campaign
+   * limit, the user's campaign marker. `open` lists the shards with quota left (from a random one on), `[]` when the
+   * day is sold out, CLOSED when closed; undefined when DynamoDB left the counters unprocessed (the transaction's
+   * conditions decide then). The read only saves a sold-out or limited request the rank ticket and the transaction;
+   * the conditions are what keep the quota and the campaign limit.
    */
-  private async look(request: AdmitRequest): Promise<{ user?: UserItem; open?: number[] | 'CLOSED' }> {
+  private async look(
+    request: AdmitRequest,
+  ): Promise<{ user?: UserItem; marker?: MarkerItem; open?: number[] | 'CLOSED' }> {
     const pk = dayPk(request.day);
     const signal = request.deadline?.signal;
     const shards = request.counterShards ?? 1;
     const userKey = { pk, sk: userSk(request.userId) };
+    const markerKey = { pk: campaignPk(request.day.campaignId), sk: userKey.sk };
     const counterKeys = Array.from({ length: shards }, (_, shard) => ({ pk, sk: this.counters.key(request, shard) }));
+    const keys = [userKey, ...counterKeys, ...(request.campaignLimit ? [markerKey] : [])];
     const { Responses, UnprocessedKeys } = await this.client.send(
-      new BatchGetCommand({
-        RequestItems: { [this.tableName]: { Keys: [userKey, ...counterKeys], ConsistentRead: true } },
-      }),
+      new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } }),
       { abortSignal: signal },
     );
     const items = Responses?.[this.tableName] ?? [];
     const unprocessed = UnprocessedKeys?.[this.tableName]?.Keys ?? [];
-    const userUnread = unprocessed.some((k) => k.sk === userKey.sk);
-    const user = userUnread
+    const is = (key: { pk: string; sk: string }) => (i: Record<string, unknown>) => i.pk === key.pk && i.sk === key.sk;
+    const user = unprocessed.some(is(userKey))
       ? await this.user(pk, request.userId, signal)
-      : (items.find((i) => i.sk === userKey.sk) as UserItem | undefined);
-    if (unprocessed.some((k) => k.sk !== userKey.sk)) return { user };
-    const counters = new Map(items.filter((i) => i.sk !== userKey.sk).map((i) => [i.sk as string, i]));
-    if ([...counters.values()].some((c) => c.closed)) return { user, open: 'CLOSED' };
+      : (items.find(is(userKey)) as UserItem | undefined);
+    // An unread marker is left to the transaction's condition.
+    const marker = items.find(is(markerKey)) as MarkerItem | undefined;
+    if (unprocessed.some((k) => k.pk === pk && k.sk !== userKey.sk)) return { user, marker };
+    const counters = new Map(items.filter((i) => i.pk === pk && i.sk !== userKey.sk).map((i) => [i.sk as string, i]));
+    if ([...counters.values()].some((c) => c.closed)) return { user, marker, open: 'CLOSED' };
     const open = this.counters.order(request).filter((shard) => {
       const admitted = Number(counters.get(this.counters.key(request, shard))?.admitted ?? 0);
       return admitted < shardQuota(request.quota, shard, shards);
     });
-    return { user, open };
+    return { user, marker, open };
   }
 
   /** Step 2 on one shard: the outcome, or EXHAUSTED when the shard's share of the quota is used. */
@@ -240,8 +268,7 @@ export class DynamoDbAdmissionStore extends DynamoDbAdmissionLedger implements A
                 Update: {
                   TableName: this.tableName,
                   Key: { pk, sk: userSk(request.userId) },
-                  UpdateExpression:
-                    'SET userId = :user, #rank = :rank, #counter = :counter, requestId = :rid, admittedAt = :at, expiresAt = :exp',
+                  UpdateExpression: `SET userId = :user, #rank = :rank, #counter = :counter, requestId = :rid, admittedAt = :at, expiresAt = :exp${request.campaignLimit ? ', campaignMarker = :true' : ''}`,
                   ConditionExpression: 'attribute_not_exists(#rank) AND NOT contains(voided, :rid)',
                   ExpressionAttributeNames: { '#rank': 'rank', '#counter': 'counter' },
                   ExpressionAttributeValues: {
@@ -251,10 +278,12 @@ export class DynamoDbAdmissionStore extends DynamoDbAdmissionLedger implements A
                     ':rid': request.requestId,
                     ':at': request.admittedAt,
                     ':exp': request.expiresAt,
+                    ...(request.campaignLimit ? { ':true': true } : {}),
                   },
                   ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
                 },
               },
+              ...(request.campaignLimit ? [this.markInput(request, rank, request.campaignLimit.expiresAt)] : []),
             ],
           }),
           { abortSignal: request.deadline?.signal },
@@ -263,7 +292,7 @@ export class DynamoDbAdmissionStore extends DynamoDbAdmissionLedger implements A
         return { kind: 'ADMITTED', rank, admittedAt: request.admittedAt };
       } catch (error) {
         if (error instanceof TransactionCanceledException) {
-          const [counterReason, userReason] = error.CancellationReasons ?? [];
+          const [counterReason, userReason, markerReason] = error.CancellationReasons ?? [];
           if (userReason?.Code === 'ConditionalCheckFailed') {
             // DynamoDB Local leaves out a transaction item's ALL_OLD: read the item then.
             const holder = userReason.Item
@@ -272,6 +301,15 @@ export class DynamoDbAdmissionStore extends DynamoDbAdmissionLedger implements A
             if (holder?.rank !== undefined) return this.repeat(holder, request);
             if (holder?.voided?.has(request.requestId)) throw voided();
             continue; // released meanwhile: the user holds no rank, try again
+          }
+          if (markerReason?.Code === 'ConditionalCheckFailed') {
+            const marker = markerReason.Item
+              ? (unmarshall(markerReason.Item) as MarkerItem)
+              : await this.marker(request, request.deadline?.signal);
+            if (marker && marker.issueDate !== request.day.issueDate) return heldElsewhere(marker);
+            // Released meanwhile, or this day's admission (whose user item the next attempt finds): try again.
+            if (mayRetry(request, attempt)) continue;
+            throw error;
           }
           if (counterReason?.Code === 'ConditionalCheckFailed') {
             if (counterReason.Item && unmarshall(counterReason.Item).closed) return { kind: 'CLOSED' };
@@ -297,6 +335,42 @@ export class DynamoDbAdmissionStore extends DynamoDbAdmissionLedger implements A
         return this.settle(request);
       }
     }
+  }
+
+  /**
+   * The transaction item that writes the user's campaign marker ({@link MarkerItem}) with the admission, only if the
+   * user holds none: the campaign limit, checked in the same transaction as the day's quota. `expiresAt` epoch s.
+   */
+  private markInput(request: AdmitRequest, rank: number, expiresAt: number) {
+    return {
+      Update: {
+        TableName: this.tableName,
+        Key: { pk: campaignPk(request.day.campaignId), sk: userSk(request.userId) },
+        UpdateExpression: 'SET issueDate = :day, #rank = :rank, requestId = :rid, expiresAt = :exp',
+        ConditionExpression: 'attribute_not_exists(issueDate)',
+        ExpressionAttributeNames: { '#rank': 'rank' },
+        ExpressionAttributeValues: {
+          ':day': request.day.issueDate,
+          ':rank': rank,
+          ':rid': request.requestId,
+          ':exp': expiresAt,
+        },
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
+      },
+    };
+  }
+
+  /** The user's campaign marker, read strongly consistent; undefined when the user holds none. */
+  private async marker(request: AdmitRequest, signal?: AbortSignal): Promise<MarkerItem | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: campaignPk(request.day.campaignId), sk: userSk(request.userId) },
+        ConsistentRead: true,
+      }),
+      { abortSignal: signal },
+    );
+    return Item as MarkerItem | undefined;
   }
 
   /**
@@ -348,7 +422,9 @@ export class DynamoDbAdmissionStore extends DynamoDbAdmissionLedger implements A
 
   /**
    * Releases the admission if the user still holds `rank` and no coupon writer claimed it: one transaction removes
-   * the rank from the user's item (kept as a marker) and gives the unit back to its counter shard. Its
+   * the rank from the user's item (kept as a void marker) and gives the unit back to its counter shard, and deletes
+   * the user's campaign marker when the admission wrote one (a released admission was never claimed, so never
+   * became a coupon: the user may be admitted again, on any issue day). Its
    * ClientRequestToken makes the SDK's retries of a lost answer harmless; a later call finds no rank (NOT_HELD).
    */
   async release(day: CampaignDay, userId: string, rank: number): Promise<ReleaseOutcome> {
@@ -366,7 +442,7 @@ export class DynamoDbAdmissionStore extends DynamoDbAdmissionLedger implements A
               Update: {
                 TableName: this.tableName,
                 Key: { pk, sk: userSk(userId) },
-                UpdateExpression: 'REMOVE #rank, #counter, requestId, admittedAt',
+                UpdateExpression: 'REMOVE #rank, #counter, requestId, admittedAt, campaignMarker',
                 // Serialized with claim()'s conditional update of the same item: whichever lands first wins.
                 ConditionExpression: '#rank = :rank AND attribute_not_exists(claimedAt)',
                 ExpressionAttributeNames: { '#rank': 'rank', '#counter': 'counter' },
@@ -374,6 +450,20 @@ export class DynamoDbAdmissionStore extends DynamoDbAdmissionLedger implements A
               },
             },
             { Update: this.counters.uncountInput(day, counter) },
+            ...(holder.campaignMarker
+              ? [
+                  {
+                    Delete: {
+                      TableName: this.tableName,
+                      Key: { pk: campaignPk(day.campaignId), sk: userSk(userId) },
+                      // Never another day's marker (there is none while this admission stands).
+                      ConditionExpression: 'attribute_not_exists(issueDate) OR (issueDate = :day AND #rank = :rank)',
+                      ExpressionAttributeNames: { '#rank': 'rank' },
+                      ExpressionAttributeValues: { ':day': day.issueDate, ':rank': rank },
+                    },
+                  },
+                ]
+              : []),
           ],
         }),
       );

@@ -18,24 +18,39 @@ const SETTLE_ATTEMPTS = 10;
 const voided = () => new AdmissionVoidedError('The request could not be admitted; please retry');
 
 /**
- * Keys of one campaign day. The `{...}` hash tag puts all of them in one Redis Cluster slot, which a multi-key
- * Lua script requires.
+ * Keys of one campaign day. The `{...}` hash tag names the campaign, so every day of a campaign and its
+ * {@link campaignKeys} share one Redis Cluster slot, which a multi-key Lua script requires (the admission script
+ * checks the campaign marker and the day's quota in one step).
  */
 export function dayKeys(day: CampaignDay) {
-  const tag = `{fcfs:${day.campaignId}:${day.issueDate}}`;
+  const prefix = `${campaignTag(day.campaignId)}:${day.issueDate}`;
   return {
     /** HASH userId -> "rank|requestId". */
-    users: `${tag}:users`,
+    users: `${prefix}:users`,
     /** ZSET score rank, member "userId|admittedAt": the admission ledger. */
-    ledger: `${tag}:ledger`,
+    ledger: `${prefix}:ledger`,
     /** STRING: highest rank handed out so far. */
-    seq: `${tag}:seq`,
+    seq: `${prefix}:seq`,
     /** STRING, present once the day was closed (the campaign's kill switch). */
-    closed: `${tag}:closed`,
+    closed: `${prefix}:closed`,
     /** SET of userIds whose admission a coupon writer claimed (see CLAIM_SCRIPT): no longer releasable. */
-    claimed: `${tag}:claimed`,
+    claimed: `${prefix}:claimed`,
     /** SET of request ids whose admission must never land (see VOID_SCRIPT). */
-    voided: `${tag}:voided`,
+    voided: `${prefix}:voided`,
+  };
+}
+
+/** The hash tag of a campaign's keys: `{fcfs:<campaignId>}`. */
+const campaignTag = (campaignId: string) => `{fcfs:${campaignId}}`;
+
+/** Keys of a whole campaign, in the slot of its days' keys ({@link dayKeys}). */
+export function campaignKeys(campaignId: string) {
+  return {
+    /**
+     * HASH userId -> "issueDate|rank": the campaign markers of a campaign with `perUserCampaignLimit`, one per user
+     * holding an admission on any of its issue days (see ADMIT_SCRIPT and RELEASE_SCRIPT).
+     */
+    holders: `${campaignTag(campaignId)}:holders`,
   };
 }
 
@@ -53,11 +68,21 @@ end
 `;
 
 /**
- * KEYS: users, ledger, seq, closed, voided. ARGV: userId, requestId, quota, admittedAt, expireAt (epoch s).
- * Returns {0, rank} admitted, {1, rank} already admitted, {2, admitted} sold out, {3, 0} closed, {4, 0} this
- * request was voided (VOID_SCRIPT): it can never be admitted.
+ * KEYS: users, ledger, seq, closed, voided, holders. ARGV: userId, requestId, quota, admittedAt, expireAt (epoch s),
+ * issueDate, holdersExpireAt (epoch s; '' without the campaign limit). Returns {0, rank} admitted, {1, rank} already
+ * admitted, {2, admitted} sold out, {3, 0} closed, {4, 0} this request was voided (VOID_SCRIPT): it can never be
+ * admitted, {6, rank, issueDate} the user holds an admission on another issue day of the campaign (the campaign
+ * limit: its marker in `holders`, written with the admission).
  */
 export const ADMIT_SCRIPT = `${USER_HELD}if redis.call('SISMEMBER', KEYS[5], ARGV[2]) == 1 then return {4, 0} end
+local limited = ARGV[7] ~= nil and ARGV[7] ~= ''
+if limited then
+  local held = redis.call('HGET', KEYS[6], ARGV[1])
+  if held then
+    local date, rank = string.match(held, '^(.*)|(%d+)$')
+    return {6, tonumber(rank), date}
+  end
+end
 if redis.call('EXISTS', KEYS[4]) == 1 then return {3, 0} end
 local admitted = redis.call('HLEN', KEYS[1])
 if admitted >= tonumber(ARGV[3]) then return {2, admitted} end
@@ -65,6 +90,10 @@ local rank = redis.call('INCR', KEYS[3])
 redis.call('HSET', KEYS[1], ARGV[1], rank .. '|' .. ARGV[2])
 redis.call('ZADD', KEYS[2], rank, ARGV[1] .. '|' .. ARGV[4])
 for i = 1, 3 do redis.call('EXPIREAT', KEYS[i], ARGV[5]) end
+if limited then
+  redis.call('HSET', KEYS[6], ARGV[1], ARGV[6] .. '|' .. rank)
+  redis.call('EXPIREAT', KEYS[6], ARGV[7])
+end
 return {0, rank}
 `;
 
@@ -79,9 +108,10 @@ return {5, 0}
 `;
 
 /**
- * KEYS: users, ledger, claimed. ARGV: userId, rank. Returns 1 when released, 0 when the user no longer held
- * `rank`, 2 when a coupon writer claimed the admission (it stands). The unit of quota returns (the count is HLEN
- * users); the rank is not reused, leaving a gap.
+ * KEYS: users, ledger, claimed, holders. ARGV: userId, rank, issueDate. Returns 1 when released, 0 when the user no
+ * longer held `rank`, 2 when a coupon writer claimed the admission (it stands). The unit of quota returns (the count
+ * is HLEN users); the rank is not reused, leaving a gap. The user's campaign marker goes with the admission when it
+ * points at it: an admission released was never claimed, so it never became a coupon.
  */
 const RELEASE_SCRIPT = `
 local entry = redis.call('HGET', KEYS[1], ARGV[1])
@@ -89,6 +119,7 @@ if not entry or string.match(entry, '^(%d+)|') ~= ARGV[2] then return 0 end
 if redis.call('SISMEMBER', KEYS[3], ARGV[1]) == 1 then return 2 end
 redis.call('HDEL', KEYS[1], ARGV[1])
 redis.call('ZREMRANGEBYSCORE', KEYS[2], ARGV[2], ARGV[2])
+if redis.call('HGET', KEYS[4], ARGV[1]) == ARGV[3] .. '|' .. ARGV[2] then redis.call('HDEL', KEYS[4], ARGV[1]) end
 return 1
 `;
 
@@ -168,7 +199,7 @@ export class RedisAdmissionStore extends RedisAdmissionLedger implements Admissi
 
   constructor(redis: Redis) {
     super(redis);
-    this.admitScript = redis.createScript<[number, number]>(ADMIT_SCRIPT);
+    this.admitScript = redis.createScript<[number, number, string?]>(ADMIT_SCRIPT);
     this.voidScript = redis.createScript<[number, number]>(VOID_SCRIPT);
     this.releaseScript = redis.createScript<number>(RELEASE_SCRIPT);
   }
@@ -186,18 +217,27 @@ export class RedisAdmissionStore extends RedisAdmissionLedger implements Admissi
    */
   async admit(request: AdmitRequest): Promise<AdmitOutcome> {
     const k = dayKeys(request.day);
-    let reply: [number, number];
+    let reply: [number, number, string?];
     try {
       reply = await this.admitScript.exec(
-        [k.users, k.ledger, k.seq, k.closed, k.voided],
-        [request.userId, request.requestId, String(request.quota), request.admittedAt, String(request.expiresAt)],
+        [k.users, k.ledger, k.seq, k.closed, k.voided, campaignKeys(request.day.campaignId).holders],
+        [
+          request.userId,
+          request.requestId,
+          String(request.quota),
+          request.admittedAt,
+          String(request.expiresAt),
+          request.day.issueDate,
+          request.campaignLimit ? String(request.campaignLimit.expiresAt) : '',
+        ],
       );
     } catch {
       return this.settle(request);
     }
-    const [status, value] = reply;
+    const [status, value, issueDate] = reply;
     if (status === 0) return { kind: 'ADMITTED', rank: value, admittedAt: request.admittedAt };
     if (status === 1) return { kind: 'ALREADY_ADMITTED', rank: value };
+    if (status === 6) return { kind: 'ALREADY_ADMITTED', rank: value, issueDate: String(issueDate) };
     if (status === 3) return { kind: 'CLOSED' };
     if (status === 4) throw voided();
     return { kind: 'SOLD_OUT' };
@@ -228,7 +268,10 @@ export class RedisAdmissionStore extends RedisAdmissionLedger implements Admissi
 
   async release(day: CampaignDay, userId: string, rank: number): Promise<ReleaseOutcome> {
     const k = dayKeys(day);
-    const status = await this.releaseScript.exec([k.users, k.ledger, k.claimed], [userId, String(rank)]);
+    const status = await this.releaseScript.exec(
+      [k.users, k.ledger, k.claimed, campaignKeys(day.campaignId).holders],
+      [userId, String(rank), day.issueDate],
+    );
     return status === 1 ? 'RELEASED' : status === 2 ? 'CLAIMED' : 'NOT_HELD';
   }
 

@@ -57,6 +57,9 @@ const CLOSED_MESSAGES = {
  * oversell, so the admission stands and the result is returned as usual: the ledger entry is the promise, and
  * reconciliation re-enqueues any admitted user without a coupon after its grace period (see failed-events/reconcile.ts).
  *
+ * With the campaign's `perUserCampaignLimit`, the same atomic step refuses a user admitted on another issue day of
+ * the campaign (AlreadyIssuedError naming that day; AdmitRequest.campaignLimit).
+ *
  * @throws CampaignNotFoundError, NotOpenError, SoldOutError, AlreadyIssuedError (with the existing rank),
  *   UnavailableError (the queue rejected the message and the admission was released); AdmissionVoidedError (an
  *   admission left ambiguous was voided: nothing admitted); AdmissionUnsettledError (its outcome stayed unknown by
@@ -102,6 +105,9 @@ export async function issueCoupon(
     counterShards: campaign.counterShards,
     admittedAt: now.toISOString(),
     expiresAt: admissionExpiresAt(campaign, day.issueDate, deps.admissionRetentionDays),
+    ...(campaign.perUserCampaignLimit
+      ? { campaignLimit: { expiresAt: admissionExpiresAt(campaign, campaign.endDate, deps.admissionRetentionDays) } }
+      : {}),
     deadline,
   });
   if (outcome.kind === 'SOLD_OUT') {
@@ -116,7 +122,13 @@ export async function issueCoupon(
     throw new SoldOutError(campaignId, day.issueDate);
   }
   if (outcome.kind === 'CLOSED') throw new NotOpenError(CLOSED_MESSAGES.CLOSED);
-  if (outcome.kind === 'ALREADY_ADMITTED') throw new AlreadyIssuedError(outcome.rank, couponId, day.issueDate);
+  if (outcome.kind === 'ALREADY_ADMITTED') {
+    if (outcome.issueDate === undefined || outcome.issueDate === day.issueDate) {
+      throw new AlreadyIssuedError(outcome.rank, couponId, day.issueDate);
+    }
+    const heldId = couponIdOf(campaignId, outcome.issueDate, userId);
+    throw new AlreadyIssuedError(outcome.rank, heldId, outcome.issueDate, 'perUserCampaignLimit');
+  }
 
   const { rank, admittedAt } = outcome;
   try {

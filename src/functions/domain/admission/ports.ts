@@ -7,11 +7,13 @@ import type { AdmissionMessage, CampaignDay } from './admission';
 
 /**
  * Result of one atomic admission attempt. `admittedAt` is ISO-8601 UTC. `CLOSED`: the day was closed by
- * {@link AdmissionStore.close} (the campaign's kill switch).
+ * {@link AdmissionStore.close} (the campaign's kill switch). `ALREADY_ADMITTED` carries the rank the user holds;
+ * its `issueDate` (local date) is set when that admission is on another issue day of the campaign (the campaign
+ * limit, {@link AdmitRequest.campaignLimit}), and absent when it is on the requested day.
  */
 export type AdmitOutcome =
   | { readonly kind: 'ADMITTED'; readonly rank: number; readonly admittedAt: string }
-  | { readonly kind: 'ALREADY_ADMITTED'; readonly rank: number }
+  | { readonly kind: 'ALREADY_ADMITTED'; readonly rank: number; readonly issueDate?: string }
   | { readonly kind: 'SOLD_OUT' }
   | { readonly kind: 'CLOSED' };
 
@@ -35,6 +37,14 @@ export interface AdmitRequest {
   readonly admittedAt: string;
   /** Epoch seconds after which the day's admission state may be deleted. */
   readonly expiresAt: number;
+  /**
+   * Set when the campaign has `perUserCampaignLimit` (src/functions/domain/campaign/campaign.ts): at most one
+   * admission per user over all the campaign's issue days. The store keeps a campaign marker per admitted user (the
+   * issue day and rank it holds), checked and written in the same atomic step as the day's quota, and removed with
+   * the admission by {@link AdmissionStore.release}. `expiresAt`: epoch seconds after which the marker may be deleted
+   * (the last issue day's admission expiry). @default - none: one admission per user per issue day only
+   */
+  readonly campaignLimit?: { readonly expiresAt: number };
   /** The invocation's deadlines (runtime/deadline.ts). @default - none: calls end with the clients' own timeouts */
   readonly deadline?: Deadline;
 }
@@ -67,16 +77,17 @@ export interface LedgerEntry {
 
 /**
  * The atomic admission counter and ledger of a campaign day (Redis Lua script or DynamoDB transaction).
- * Guarantees: never more than `quota` admitted users per day, one rank per user per day, and a repeated
- * `admit` for an admitted user answers `ALREADY_ADMITTED` with the same rank. Ranks count admissions in order
+ * Guarantees: never more than `quota` admitted users per day, one rank per user per day (per campaign with
+ * {@link AdmitRequest.campaignLimit}), and a repeated `admit` for an admitted user answers `ALREADY_ADMITTED` with
+ * the same rank. Ranks count admissions in order
  * (1..quota when nothing was released); {@link AdmissionStore.release} returns the unit of quota to later users and
  * leaves a gap in ranks.
  */
 export interface AdmissionStore {
   admit(request: AdmitRequest): Promise<AdmitOutcome>;
   /**
-   * Undoes one admission (user -> rank, ledger entry, count) if the user still holds `rank` and no coupon writer
-   * has claimed it ({@link AdmissionStore.claim}). `RELEASED`: undone, the unit of quota returns; `CLAIMED`: a
+   * Undoes one admission (user -> rank, ledger entry, count, and the user's campaign marker when it points at this
+   * admission) if the user still holds `rank` and no coupon writer has claimed it ({@link AdmissionStore.claim}). `RELEASED`: undone, the unit of quota returns; `CLAIMED`: a
    * writer claimed it first (a copy of its message was stored and consumed), so it stands and its coupon is
    * (being) written; `NOT_HELD`: the user does not hold `rank`. Claim and release exclude each other: whichever
    * reaches the store first wins.

@@ -122,12 +122,14 @@ async function mergeUpdate(deps: CampaignAdminDeps, campaignId: string, update: 
   if (stored.closedAt !== undefined) throw new CampaignStartedError(`Campaign '${campaignId}' was closed`);
   if (!isUpdatable(stored, now)) throw new CampaignStartedError(`Campaign '${campaignId}' has started; ${tooLate}`);
   const { createdAt, updatedAt, closedAt, version, ...definition } = stored;
-  const { prewarm, ...fields } = update;
+  const { prewarm, perUserCampaignLimit, ...fields } = update;
   const merged = campaignDefinitionSchema.safeParse({
     ...definition,
     ...fields,
-    // null removes pre-warming; absent keeps the stored one.
+    // null removes pre-warming and the campaign limit; absent keeps the stored one.
     prewarm: prewarm === null ? undefined : (prewarm ?? definition.prewarm),
+    perUserCampaignLimit:
+      perUserCampaignLimit === null ? undefined : (perUserCampaignLimit ?? definition.perUserCampaignLimit),
   });
   if (!merged.success) {
     const errors = merged.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));

@@ -113,6 +113,16 @@ export const campaignFields = z.strictObject({
     .int('dailyQuota must be an integer')
     .check(z.gte(1, 'dailyQuota must be at least 1'), z.lte(MAX_DAILY_QUOTA)),
   perUserDailyLimit: z.literal(1, 'perUserDailyLimit must be 1 (one coupon per user per day)'),
+  /**
+   * One coupon per user for the whole campaign (optional; only 1): a user admitted on any issue day is refused on
+   * every other day (409 ALREADY_ISSUED naming the day held). Admission checks it in the same atomic step as the
+   * day's quota (AdmitRequest.campaignLimit, src/functions/domain/admission/ports.ts); an admission given back
+   * (released before it became a coupon) frees it. Fixed once the campaign starts, as every field is.
+   * @default - absent: one coupon per user per issue day
+   */
+  perUserCampaignLimit: z.optional(
+    z.literal(1, 'perUserCampaignLimit must be 1 (one coupon per user for the whole campaign)'),
+  ),
   couponValidityDays: z.int().check(z.gte(0), z.lte(MAX_VALIDITY_DAYS)),
   /**
    * DynamoDB mode: the daily quota is split over this many counter items, so admissions are not capped by one
@@ -130,7 +140,8 @@ export const campaignFields = z.strictObject({
  * Campaign definition as accepted by `POST /v1/admin/campaigns` (the request body, `campaignId` optional).
  * Dates are inclusive local dates (`YYYY-MM-DD`) and window times local `HH:MM` in `timezone`; `close` is
  * exclusive and `"24:00"` means the end of the day. The rules (README.md, "API"): an event period, a daily window,
- * a daily quota, one coupon per user per day, a validity period after the event.
+ * a daily quota, one coupon per user per day (or, with `perUserCampaignLimit`, per campaign), a validity period
+ * after the event.
  */
 export const campaignDefinitionSchema = campaignFields.check(
   z.superRefine((c, ctx) => {
@@ -168,13 +179,16 @@ export const campaignDefinitionSchema = campaignFields.check(
 /**
  * Body of `PATCH /v1/admin/campaigns/{campaignId}`: any definition fields but `campaignId`, replacing the stored
  * ones (a nested object such as `dailyWindow` or `discount` is replaced whole); `"prewarm": null` removes
- * pre-warming. The merged definition must pass {@link campaignDefinitionSchema}.
+ * pre-warming and `"perUserCampaignLimit": null` the campaign limit. The merged definition must pass {@link campaignDefinitionSchema}.
  */
 export const campaignUpdateSchema = z.partial(
   // Without the default: a field left out keeps its stored value.
   z.extend(z.omit(campaignFields, { campaignId: true }), {
     counterShards: counterShardsSchema,
     prewarm: z.nullable(prewarmSchema),
+    perUserCampaignLimit: z.nullable(
+      z.literal(1, 'perUserCampaignLimit must be 1 (one coupon per user for the whole campaign) or null'),
+    ),
   }),
 );
 

@@ -104,7 +104,10 @@ export class SoldOutError extends DomainError {
   }
 }
 
-/** 409: the user already holds a coupon of this campaign for this issue day; carries the existing rank. */
+/**
+ * 409: the user already holds a coupon of this campaign for this issue day, or, with the campaign's
+ * `perUserCampaignLimit` (`limit`), for another issue day; carries the existing rank, coupon id and issue day.
+ */
 export class AlreadyIssuedError extends DomainError {
   readonly code = 'ALREADY_ISSUED';
   readonly statusCode = 409;
@@ -113,9 +116,15 @@ export class AlreadyIssuedError extends DomainError {
     readonly rank: number,
     readonly couponId: string,
     readonly issueDate: string,
+    /** The campaign rule that refused the request. @default 'perUserDailyLimit' */
+    readonly limit: 'perUserDailyLimit' | 'perUserCampaignLimit' = 'perUserDailyLimit',
   ) {
-    super(`This user was already admitted on ${issueDate} with rank ${rank}`);
-    this.details = { rank, couponId, issueDate };
+    super(
+      limit === 'perUserCampaignLimit'
+        ? `This user was already admitted on ${issueDate} with rank ${rank}; the campaign allows one coupon per user for the whole campaign`
+        : `This user was already admitted on ${issueDate} with rank ${rank}`,
+    );
+    this.details = { rank, couponId, issueDate, limit };
   }
 }
 

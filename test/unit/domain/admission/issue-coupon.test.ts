@@ -1,8 +1,9 @@
 import type { AdmissionMessage } from '../../../../src/functions/domain/admission/admission';
-import { MessageRejectedError } from '../../../../src/functions/domain/admission/admission';
+import { couponIdOf, MessageRejectedError } from '../../../../src/functions/domain/admission/admission';
 import { issueCoupon } from '../../../../src/functions/domain/admission/issue-coupon';
+import type { AdmitOutcome, AdmitRequest } from '../../../../src/functions/domain/admission/ports';
 import { SoldOutCache } from '../../../../src/functions/domain/admission/sold-out-cache';
-import type { Campaign } from '../../../../src/functions/domain/campaign/campaign';
+import { admissionExpiresAt, type Campaign } from '../../../../src/functions/domain/campaign/campaign';
 import {
   AdmissionUnsettledError,
   AlreadyIssuedError,
@@ -188,6 +189,55 @@ describe('domain: issueCoupon', () => {
     const { issue, admissions } = setup(now);
     await expect(issue('alice')).rejects.toMatchObject({ code: 'ENDED', statusCode: 409, details: {} });
     expect(admissions.calls).toBe(0);
+  });
+
+  it('asks the store for the campaign limit when the campaign sets it, and names the day held in the 409', async () => {
+    // Prepare: a store that holds alice on April 30 for the whole campaign.
+    const requests: AdmitRequest[] = [];
+    const store = new (class extends MemoryAdmissions {
+      override async admit(r: AdmitRequest): Promise<AdmitOutcome> {
+        requests.push(r);
+        return r.userId === 'alice' ? { kind: 'ALREADY_ADMITTED', rank: 3, issueDate: '2026-04-30' } : super.admit(r);
+      }
+    })();
+    const limited: Campaign = { ...campaign, perUserCampaignLimit: 1 };
+    const deps = {
+      campaigns: { get: async () => limited },
+      admissions: store,
+      queue: { send: async () => undefined },
+      soldOut: new SoldOutCache(() => new Date('2026-05-01T04:30:00Z')),
+      clock: () => new Date('2026-05-01T04:30:00Z'),
+      log: { warn: () => undefined, error: () => undefined },
+      admissionRetentionDays: 7,
+    };
+    // Act
+    const refused = issueCoupon(deps, { campaignId: 'c1', userId: 'alice', requestId: 'r1' });
+    // Assess
+    await expect(refused).rejects.toMatchObject({
+      code: 'ALREADY_ISSUED',
+      statusCode: 409,
+      details: {
+        rank: 3,
+        issueDate: '2026-04-30',
+        couponId: couponIdOf('c1', '2026-04-30', 'alice'),
+        limit: 'perUserCampaignLimit',
+      },
+      message: expect.stringContaining('one coupon per user for the whole campaign'),
+    });
+    await expect(issueCoupon(deps, { campaignId: 'c1', userId: 'bob', requestId: 'r2' })).resolves.toMatchObject({
+      rank: 1,
+    });
+    // The campaign marker is kept as long as the last issue day's admission state.
+    const campaignLimit = { expiresAt: admissionExpiresAt(limited, limited.endDate, 7) };
+    expect(requests.map((r) => r.campaignLimit)).toEqual([campaignLimit, campaignLimit]);
+  });
+
+  it('asks for no campaign limit without perUserCampaignLimit, and says the daily limit in a repeat', async () => {
+    const { issue, admissions } = setup();
+    const admit = jest.spyOn(admissions, 'admit');
+    await issue('alice');
+    await expect(issue('alice')).rejects.toMatchObject({ details: { limit: 'perUserDailyLimit' } });
+    expect(admit.mock.calls.map(([r]) => r.campaignLimit)).toEqual([undefined, undefined]);
   });
 
   it('answers CAMPAIGN_NOT_FOUND for an unknown campaign', async () => {

@@ -211,12 +211,18 @@ describe('domain: campaign definition schema', () => {
     ['unknown time zone', { timezone: 'Mars/Olympus' }, 'timezone'],
     ['impossible date', { startDate: '2026-02-30' }, 'startDate'],
     ['per-user limit other than 1', { perUserDailyLimit: 2 }, 'perUserDailyLimit'],
+    ['per-campaign limit other than 1', { perUserCampaignLimit: 2 }, 'perUserCampaignLimit'],
     ['unknown field', { surprise: true }, 'surprise'],
     ['no counter shard', { counterShards: 0 }, 'counterShards'],
     ['more than 100 counter shards', { counterShards: 101 }, 'counterShards'],
     ['fractional counter shards', { counterShards: 2.5 }, 'counterShards'],
   ])('rejects %s, naming the field', (_, change, field) => {
     expect(problem({ ...valid, ...change })).toContain(field);
+  });
+
+  it('accepts one coupon per user for the whole campaign, and leaves it out by default', () => {
+    expect(campaignDefinitionSchema.parse({ ...valid, perUserCampaignLimit: 1 }).perUserCampaignLimit).toBe(1);
+    expect(campaignDefinitionSchema.parse(valid).perUserCampaignLimit).toBeUndefined();
   });
 
   it('defaults to one counter shard', () => {
@@ -268,6 +274,22 @@ describe('domain: the kill switch and updates before the start', () => {
     await expect(admin('2026-04-30T14:59:00.000Z').update({ dailyQuota: 500 })).rejects.toMatchObject({
       code: 'CAMPAIGN_STARTED',
       statusCode: 409,
+    });
+  });
+
+  it('sets the campaign limit before the start, keeps it when left out and removes it with null', async () => {
+    const { update } = admin('2026-04-01T00:00:00Z');
+    const limited = await update(campaignUpdateSchema.parse({ perUserCampaignLimit: 1 }));
+    expect(limited.perUserCampaignLimit).toBe(1);
+    expect(campaignUpdateSchema.safeParse({ perUserCampaignLimit: 2 }).error?.issues[0]?.path).toEqual([
+      'perUserCampaignLimit',
+    ]);
+    expect((await update(campaignUpdateSchema.parse({ perUserCampaignLimit: null }))).perUserCampaignLimit).toBe(
+      undefined,
+    );
+    // After the start it is fixed, as every field is.
+    await expect(admin('2026-05-01T04:30:00Z').update({ perUserCampaignLimit: null })).rejects.toMatchObject({
+      code: 'CAMPAIGN_STARTED',
     });
   });
 
