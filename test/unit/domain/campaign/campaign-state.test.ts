@@ -1,8 +1,12 @@
 import fc from 'fast-check';
-import { evaluateIssuance } from '../../../../src/functions/domain/campaign/campaign';
+import { issueCoupon } from '../../../../src/functions/domain/admission/issue-coupon';
+import { SoldOutCache } from '../../../../src/functions/domain/admission/sold-out-cache';
+import { type Campaign, evaluateIssuance, issueDayOf } from '../../../../src/functions/domain/campaign/campaign';
 import { campaignStateAt, isIssueDay } from '../../../../src/functions/domain/campaign/campaign-state';
 import { windowOf } from '../../../../src/functions/domain/campaign/issue-calendar';
+import { EndedError, NotOpenError, SoldOutError } from '../../../../src/functions/domain/kernel/errors';
 import { addDays, startOfLocalDay } from '../../../../src/functions/domain/kernel/zoned-time';
+import { MemoryAdmissions } from '../../../support/fakes';
 
 /** Zones with and without daylight saving, half-hour and 45-minute offsets, and both ends of the offset range. */
 const ZONES = [
@@ -136,6 +140,76 @@ describe('domain: campaignStateAt', () => {
         } else {
           expect(status.state).not.toBe('CLOSED');
           if (status.nextOpensAt) expect(status.nextOpensAt.getTime()).toBeLessThan(Date.parse(closedAt));
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it("agrees with the issue route's answer at the same instant, closed or not", async () => {
+    await fc.assert(
+      fc.asyncProperty(caseArb, fc.boolean(), async ({ campaign, now, admitted }, closed) => {
+        // Prepare: the campaign stored (closed a moment ago, or not) and `admitted` users already in today.
+        const stored: Campaign = {
+          ...campaign,
+          campaignId: 'c1',
+          vendorId: 'v1',
+          name: 'C1',
+          perUserDailyLimit: 1,
+          counterShards: 1,
+          discount: { type: 'AMOUNT', value: 100 },
+          createdAt: '2027-01-01T00:00:00Z',
+          ...(closed ? { closedAt: new Date(now.getTime() - 1).toISOString() } : {}),
+        };
+        const admissions = new MemoryAdmissions();
+        const day = { campaignId: 'c1', issueDate: issueDayOf(stored, now) };
+        for (let i = 0; i < admitted; i++) {
+          await admissions.admit({
+            day,
+            userId: `u${i}`,
+            requestId: `r${i}`,
+            quota: 1e9,
+            admittedAt: '',
+            expiresAt: 0,
+          });
+        }
+        const deps = {
+          campaigns: { get: async () => stored },
+          admissions,
+          queue: { send: async () => undefined },
+          soldOut: new SoldOutCache(() => now),
+          clock: () => now,
+          log: { warn: () => undefined, error: () => undefined },
+          admissionRetentionDays: 7,
+        };
+
+        // Act
+        const status = campaignStateAt(stored, now, admitted);
+        const answer = await issueCoupon(deps, { campaignId: 'c1', userId: 'newcomer', requestId: 'r' }).then(
+          () => 'ADMITTED' as const,
+          (error: unknown) => error,
+        );
+
+        // Assess
+        switch (status.state) {
+          case 'OPEN':
+            expect(answer).toBe('ADMITTED');
+            break;
+          case 'SOLD_OUT_TODAY':
+            expect(answer).toBeInstanceOf(SoldOutError);
+            break;
+          case 'SCHEDULED':
+          case 'BETWEEN_WINDOWS':
+            expect(answer).toBeInstanceOf(NotOpenError);
+            expect((answer as NotOpenError).opensAt?.getTime()).toBe(status.window?.opensAt.getTime());
+            break;
+          case 'ENDED':
+            expect(answer).toBeInstanceOf(EndedError);
+            break;
+          case 'CLOSED':
+            expect(answer).toBeInstanceOf(NotOpenError);
+            expect((answer as NotOpenError).opensAt).toBeUndefined();
+            break;
         }
       }),
       { numRuns: 200 },
