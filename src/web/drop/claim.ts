@@ -1,4 +1,4 @@
-import type { Schema } from '../shared/api';
+import type { Schema, UserApi } from '../shared/api';
 
 /** What the page says for an issue answer, and its tone (style.css `.status.ok|warn|bad`). */
 export interface ClaimAnswer {
@@ -40,4 +40,22 @@ export function claimAnswer(status: number, body: unknown, ok?: Schema<'IssueAcc
   }
   if (status === 401) return { text: 'Your sign-in has expired: sign out and in again.', tone: 'warn' };
   return { text: 'Busy right now: try again in a moment.', tone: 'warn' };
+}
+
+/**
+ * Claims today's coupon of `campaignId` for the signed-in visitor (`POST /v1/campaigns/{campaignId}/issue`, the
+ * visitor's credentials on `api`) and answers what to show, `accepted` when admitted. The one place the page sends
+ * an issue request: a step every claim needs (a proof of work, a WAF token) goes here. Never rejects: a network
+ * failure is answered as "try again".
+ */
+export async function requestClaim(api: UserApi, campaignId: string): Promise<ClaimAnswer & { accepted: boolean }> {
+  try {
+    const { data, error, response } = await api.POST('/v1/campaigns/{campaignId}/issue', {
+      params: { path: { campaignId } },
+      body: {},
+    });
+    return { ...claimAnswer(response.status, error, data), accepted: data !== undefined };
+  } catch {
+    return { ...claimAnswer(0, undefined), accepted: false };
+  }
 }

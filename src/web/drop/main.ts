@@ -4,7 +4,7 @@ import { loadWebConfig, problemText, type UserApi, userClient } from '../shared/
 import { el, show } from '../shared/dom';
 import { signInForm, signOut, storedVisitor } from './auth';
 import { type CampaignCard, campaignCard } from './campaign-card';
-import { claimAnswer } from './claim';
+import { requestClaim } from './claim';
 import { couponsCard } from './coupons';
 import { chooseCampaignForm, showNotFound } from './not-found';
 import type { PublicCampaign } from './presentation';
@@ -121,18 +121,7 @@ async function start(): Promise<void> {
   card.claim.addEventListener('click', async () => {
     claiming = true;
     refreshClaim();
-    let shown: { text: string; tone: string };
-    let accepted = false;
-    try {
-      const { data, error, response } = await api.POST('/v1/campaigns/{campaignId}/issue', {
-        params: { path: { campaignId } },
-        body: {},
-      });
-      shown = claimAnswer(response.status, error, data);
-      accepted = data !== undefined;
-    } catch {
-      shown = claimAnswer(0, undefined);
-    }
+    const shown = await requestClaim(api, campaignId);
     show(card.answer, shown.text);
     card.answer.className = `status ${shown.tone}`;
     card.answer.hidden = false;
@@ -140,7 +129,7 @@ async function start(): Promise<void> {
     void readAgain();
     // The coupon is written moments after its admission: look again until it is listed (at most ~20 s).
     const before = couponsShown;
-    for (let i = 0; i < 20 && accepted; i++) {
+    for (let i = 0; i < 20 && shown.accepted; i++) {
       couponsShown = await coupons.render();
       if (couponsShown > before) break;
       await new Promise((r) => setTimeout(r, 1000));
