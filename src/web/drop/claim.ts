@@ -18,9 +18,23 @@ export function claimAnswer(status: number, body: unknown, ok?: Schema<'IssueAcc
       tone: 'ok',
     };
   }
-  const error = (body ?? {}) as { code?: string; message?: string; rank?: number; opensAt?: string };
+  const error = (body ?? {}) as {
+    code?: string;
+    message?: string;
+    rank?: number;
+    opensAt?: string;
+    issueDate?: string;
+    limit?: string;
+  };
   switch (error.code) {
     case 'ALREADY_ISSUED':
+      // The whole-campaign limit (main's perUserCampaignLimit) names itself in `limit`.
+      if (error.limit === 'perUserCampaignLimit') {
+        return {
+          text: `You already have this campaign’s coupon (#${error.rank}, from ${error.issueDate}): one per person for the whole campaign.`,
+          tone: 'ok',
+        };
+      }
       return { text: `You already have today’s coupon (#${error.rank}).`, tone: 'ok' };
     case 'SOLD_OUT':
       return { text: 'Sold out: today’s coupons are all gone. Come back for the next drop.', tone: 'bad' };
