@@ -12,7 +12,7 @@ export type ApiMediaType = 'application/json' | 'application/problem+json';
 export type CouponApi = Client<ApiPaths, ApiMediaType>;
 /** A typed client of the admin routes. */
 export type AdminApi = Client<AdminPaths, ApiMediaType>;
-/** A typed client of the user routes and the public count. */
+/** A typed client of the user routes and the public ones (a campaign's view and its count). */
 export type UserApi = Client<UserPaths, ApiMediaType>;
 
 /** A value, or a function that gives it at each request (a token refreshed by a sign-in, rotated credentials). */
@@ -53,7 +53,7 @@ export interface CouponClientOptions {
 
 /** The clients {@link createCouponClient} returns: one client, typed three ways. */
 export interface CouponClient {
-  /** The user routes and the public count: bearer token on the user routes, nothing on the public one. */
+  /** The user routes and the public ones (a campaign's view, its count): bearer token on the user routes, nothing on the public. */
   readonly user: UserApi;
   /** The admin routes, SigV4-signed. */
   readonly admin: AdminApi;

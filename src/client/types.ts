@@ -10,7 +10,7 @@ type PathsOf<A extends RouteOf['authorization']> = Extract<RouteOf, { authorizat
 /** The paths an operator calls: the `admin` routes (IAM authorization, SigV4-signed for `execute-api`). */
 export type AdminPaths = Pick<paths, PathsOf<'admin'>>;
 
-/** The paths a user calls: the `user` routes (bearer token) and the `public` one (the count, no credentials). */
+/** The paths a user calls: the `user` routes (bearer token) and the `public` ones (a campaign's view and its count, no credentials). */
 export type UserPaths = Pick<paths, PathsOf<'user' | 'public'>>;
 
 /** A schema of the API's OpenAPI document, e.g. `Schema<'Campaign'>`. */

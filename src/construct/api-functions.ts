@@ -32,7 +32,7 @@ const ADMISSION_RETENTION_DAYS = String(DEFAULTS.admissionRetentionDays);
 /**
  * The functions behind the HTTP API's routes, each bound to the least it needs:
  * - issue: admits (the only writer of the ledger besides the admin's close) and sends the admission to the queue;
- * - query: the day's count and a user's coupon, read-only;
+ * - query: a campaign's public view (its vendor's name), the day's count and a user's coupon, read-only;
  * - user coupons: redemption (the coupon, the vendor's credit and the day's redeemed count in one transaction)
  *   and the caller's coupon list;
  * - admin campaigns: writes campaigns, closes admission days (the kill switch), reads stats;
@@ -78,6 +78,7 @@ export class ApiFunctions extends Construct {
     });
     data.bindAdmissionStore(this.query, 'read');
     data.bindCouponTable(this.query, 'read');
+    data.bindVendorTable(this.query, 'read');
 
     this.adminCampaigns = new AppFunction(this, 'AdminCampaignsFunction', {
       logRetention: props.logRetention,

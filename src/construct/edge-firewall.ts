@@ -125,7 +125,7 @@ export class EdgeFirewall extends Construct {
       webAclId: webAcl.attrArn,
       priceClass: PriceClass.PRICE_CLASS_100,
       minimumProtocolVersion: SecurityPolicyProtocol.TLS_V1_2_2021,
-      // The edge option's behaviours: nothing cached but the count, 1 s (src/construct/edge.ts).
+      // The edge option's behaviours: nothing cached but the count and a campaign's public view, 1 s (src/construct/edge.ts).
       ...edgeBehaviors(this, props.api),
     });
     acknowledge(this.distribution, 'AwsSolutions', {

@@ -44,6 +44,7 @@ import {
   couponSchema,
   issuanceCountSchema,
   issueAcceptedSchema,
+  publicCampaignSchema,
   userCouponSchema,
   vendorSchema,
   vendorSettlementSchema,
@@ -132,6 +133,15 @@ const JSON_BODY = [InvalidRequestError, PayloadTooLargeError] as const;
 
 /** The contract of every operation, keyed by ROUTES' `operation`. */
 export const API_CONTRACT: { readonly [O in Operation]: OperationContract } = {
+  getPublicCampaign: {
+    success: {
+      200: {
+        description: "The campaign's public view: terms, calendar, state, today's remaining.",
+        schema: publicCampaignSchema,
+      },
+    },
+    errors: CAMPAIGN_READ,
+  },
   issueCoupon: {
     body: { schema: z.strictObject({}), required: false },
     success: {

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { campaignFields, discountSchema } from '../functions/domain/campaign/campaign';
+import { CAMPAIGN_STATES } from '../functions/domain/campaign/campaign-state';
 import { localDateSchema } from './rules';
 
 /**
@@ -107,14 +108,56 @@ export const issueAcceptedSchema = z.strictObject({
   issueDate: localDate,
 });
 
+/**
+ * A campaign's state (src/functions/domain/campaign/campaign-state.ts `CAMPAIGN_STATES`): SCHEDULED (no window
+ * opened yet), OPEN, BETWEEN_WINDOWS, SOLD_OUT_TODAY (window open, today's quota all admitted), ENDED (no window
+ * opens any more), CLOSED (closed early by an admin).
+ */
+export const campaignStateSchema = z.enum(CAMPAIGN_STATES);
+
 /** Counts of one issue day (src/functions/domain/coupon/queries.ts `IssuanceCount`). */
 export const issuanceCountSchema = z.strictObject({
   issueDate: localDate,
+  /** The campaign's daily quota. */
   quota: count,
   admitted: count,
   persisted: count,
-  remaining: count,
+  /**
+   * `max(0, quota - admitted)` on an issue day; null on a date outside the period, a day whose window daylight
+   * saving skips, from the day the campaign was closed, and today once it has ended.
+   */
+  remaining: z.nullable(count),
+  /** The campaign's state now, whatever `date` was asked for. */
+  state: campaignStateSchema,
   /** When the counts were read: a page polling an edge-cached count shows how fresh it is. */
+  asOf: instant,
+});
+
+/** A campaign's public view (src/functions/domain/campaign/public-view.ts `PublicCampaign`). */
+export const publicCampaignSchema = z.strictObject({
+  campaignId: z.string(),
+  name: z.string(),
+  /** The vendor that funds the discount; null if its record is missing. */
+  vendor: z.nullable(z.strictObject({ vendorId: z.string(), name: z.string(), currency: z.string() })),
+  /** The discount a coupon gives, minor units of the vendor's currency for an amount. */
+  discount: discountSchema,
+  timezone: z.string(),
+  startDate: localDateSchema('startDate'),
+  endDate: localDateSchema('endDate'),
+  /** Local `HH:MM` in `timezone`; `close` exclusive, `24:00` the end of the day. */
+  dailyWindow: z.strictObject({ open: z.string(), close: z.string() }),
+  state: campaignStateSchema,
+  /** The local date now in `timezone`, issue day or not. */
+  today: localDate,
+  /** The window open now (OPEN, SOLD_OUT_TODAY) or the next one (SCHEDULED, BETWEEN_WINDOWS); null when ENDED or CLOSED. */
+  window: z.nullable(z.strictObject({ opensAt: instant, closesAt: instant })),
+  /** The next opening (while open: the next day's); null when no window opens any more. */
+  nextOpensAt: z.nullable(instant),
+  /** Today's quota; null unless today is an issue day of a campaign neither ENDED nor CLOSED. */
+  quota: z.nullable(count),
+  /** What is left of today's quota; null whenever `quota` is. */
+  remaining: z.nullable(count),
+  /** When the view was made: behind the edge's 1 s cache a page can tell its age. */
   asOf: instant,
 });
 

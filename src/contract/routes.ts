@@ -14,7 +14,7 @@ type HttpMethod = 'GET' | 'POST' | 'PATCH';
 
 /**
  * Who may call a route: `user` (the JWT authorizer of the user pool or OIDC issuer; none in auth=none), `admin`
- * (IAM: a SigV4-signed caller allowed `execute-api:Invoke`), `public` (anyone: the landing page's count).
+ * (IAM: a SigV4-signed caller allowed `execute-api:Invoke`), `public` (anyone: a drop page's campaign view and count).
  */
 export type RouteAuthorization = 'user' | 'admin' | 'public';
 
@@ -57,6 +57,16 @@ export interface Route {
 
 /** Every route of the HTTP API. Order is the README's: the user's drop, then administration. */
 export const ROUTES = [
+  {
+    operation: 'getPublicCampaign',
+    method: 'GET',
+    path: '/v1/campaigns/{campaignId}',
+    handler: HANDLERS.query,
+    authorization: 'public',
+    throttle: 'polledRead',
+    summary:
+      "A campaign's public view for a drop page: name, terms, vendor, calendar, state, the current or next window and today's remaining.",
+  },
   {
     operation: 'issueCoupon',
     method: 'POST',

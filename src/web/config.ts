@@ -10,8 +10,9 @@ export interface WebConfig {
   /** Base URL of the HTTP API, no trailing slash: `https://abc.execute-api.eu-west-1.amazonaws.com`. */
   readonly apiUrl: string;
   /**
-   * Base URL the drop page reads the remaining count from (`GET {countUrl}/v1/campaigns/{id}/count`): the edge
-   * distribution when the stack has `edge: true`, else the API itself.
+   * Base URL the drop page reads its public routes from, the campaign's view and its count
+   * (`GET {countUrl}/v1/campaigns/{id}`, `.../count`): the edge distribution when the stack has `edge: true`, else
+   * the API itself.
    */
   readonly countUrl: string;
   /** AWS Region of the API, for SigV4 signing (`execute-api`). */

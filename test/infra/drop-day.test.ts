@@ -75,7 +75,7 @@ describe('infra: drop day', () => {
   it.each([
     ['edge, any region', { edge: true }, 'eu-west-1'],
     ['WAF, which builds on the same behaviours', { wafRateLimit: 1000 }, 'us-east-1'],
-  ])('caches only the count route, 1 s, keyed by path and CORS Origin alone (%s)', (_, props, region) => {
+  ])('caches only the count and the public view, 1 s, keyed by path and CORS Origin alone (%s)', (_, props, region) => {
     const { template } = synth(props, region);
     template.resourceCountIs('AWS::CloudFront::Distribution', 1);
     const [distribution] = Object.values(template.findResources('AWS::CloudFront::Distribution'));
@@ -86,10 +86,22 @@ describe('infra: drop day', () => {
       OriginRequestPolicyId: ALL_VIEWER_EXCEPT_HOST_HEADER,
       AllowedMethods: expect.arrayContaining(['POST', 'PATCH']),
     });
-    expect(config.CacheBehaviors).toHaveLength(1);
-    const [count] = config.CacheBehaviors;
-    expect(count).toMatchObject({ PathPattern: '/v1/campaigns/*/count', AllowedMethods: ['GET', 'HEAD'] });
+    // CloudFront takes the first pattern that matches: the count, then (uncached) the issue route and a user's
+    // coupon below a campaign, then the public view, whose `*` alone would match those too.
+    expect(config.CacheBehaviors.map((b: { PathPattern: string }) => b.PathPattern)).toEqual([
+      '/v1/campaigns/*/count',
+      '/v1/campaigns/*/*',
+      '/v1/campaigns/*',
+    ]);
+    const [count, below, view] = config.CacheBehaviors;
+    expect(count).toMatchObject({ AllowedMethods: ['GET', 'HEAD'] });
     expect(count.OriginRequestPolicyId).toBeUndefined();
+    expect(view).toMatchObject({ AllowedMethods: ['GET', 'HEAD'], CachePolicyId: count.CachePolicyId });
+    expect(below).toMatchObject({
+      CachePolicyId: CACHING_DISABLED,
+      OriginRequestPolicyId: ALL_VIEWER_EXCEPT_HOST_HEADER,
+      AllowedMethods: expect.arrayContaining(['POST', 'PATCH']),
+    });
     const policies = template.findResources('AWS::CloudFront::CachePolicy');
     expect(policies[count.CachePolicyId.Ref]?.Properties.CachePolicyConfig).toMatchObject({
       MinTTL: 0,

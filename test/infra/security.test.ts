@@ -104,7 +104,7 @@ function accessMatrix(template: Template): Record<string, Record<string, string>
 }
 
 describe('infra: identity and access', () => {
-  it('puts user routes behind a Cognito JWT authorizer by default, admin routes behind IAM, and leaves only the count public', () => {
+  it('puts user routes behind a Cognito JWT authorizer by default, admin routes behind IAM, and leaves only the count and the public view public', () => {
     cognito.resourceCountIs('AWS::Cognito::UserPool', 1);
     cognito.hasResourceProperties('AWS::Cognito::UserPoolClient', {
       GenerateSecret: false,
@@ -133,7 +133,8 @@ describe('infra: identity and access', () => {
       if (route.includes('/v1/admin/')) expect([route, type]).toEqual([route, 'AWS_IAM']);
     }
     expect(byRoute['GET /v1/campaigns/{campaignId}/count']).toBe('NONE');
-    expect(Object.values(byRoute).filter((t) => t === 'NONE')).toHaveLength(1);
+    expect(byRoute['GET /v1/campaigns/{campaignId}']).toBe('NONE');
+    expect(Object.values(byRoute).filter((t) => t === 'NONE')).toHaveLength(2);
   });
 
   it("adds the operators' client (AdminInitiateAuth only, IAM) to the audience only with operatorTokenClient", () => {
@@ -219,6 +220,8 @@ describe('infra: identity and access', () => {
         CampaignTable: 'read',
         AdmissionTable: 'read',
         CouponTable: 'read',
+        // The public view names the campaign's vendor.
+        VendorTable: 'read',
       },
       AdminCampaignsFunction: {
         ...own('AdminCampaignsFunction'),
@@ -346,7 +349,7 @@ describe('infra: identity and access', () => {
           'x-amz-content-sha256',
           'x-aws-waf-token',
         ],
-        AllowMethods: ['POST', 'GET', 'PATCH'],
+        AllowMethods: ['GET', 'POST', 'PATCH'],
         // The winners CSV's figures and next-page cursor (src/contract/api-contract.ts), and its file name.
         ExposeHeaders: ['content-disposition', 'x-quota', 'x-admitted', 'x-persisted', 'x-next-cursor'],
       }),

@@ -129,6 +129,7 @@ describe('infra: FcfsCouponStack', () => {
       'GET /v1/admin/campaigns/{campaignId}/stats',
       'GET /v1/admin/failed-events',
       'GET /v1/admin/vendors/{vendorId}',
+      'GET /v1/campaigns/{campaignId}',
       'GET /v1/campaigns/{campaignId}/count',
       'GET /v1/campaigns/{campaignId}/users/{userId}/coupon',
       'GET /v1/users/me/coupons',

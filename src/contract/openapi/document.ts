@@ -162,6 +162,7 @@ function components() {
     CouponPage: responses.couponPageSchema,
     IssueAccepted: responses.issueAcceptedSchema,
     IssuanceCount: responses.issuanceCountSchema,
+    PublicCampaign: responses.publicCampaignSchema,
     UserCoupon: responses.userCouponSchema,
     Problem: responses.problemSchema,
     FieldError: responses.fieldErrorSchema,

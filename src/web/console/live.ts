@@ -185,13 +185,13 @@ export async function liveView(target: HTMLElement, context: ConsoleContext, cam
     metrics.quota.value.textContent = count(data.quota);
     metrics.admitted.value.textContent = count(data.admitted);
     metrics.persisted.value.textContent = count(data.persisted);
-    metrics.remaining.value.textContent = count(data.remaining);
+    metrics.remaining.value.textContent = data.remaining === null ? '–' : count(data.remaining);
     const t = Date.parse(data.asOf) / 1000;
     if (points[0].length && t <= (points[0].at(-1) ?? 0)) return;
     points[0].push(t);
     points[1].push(data.admitted);
     points[2].push(data.persisted);
-    points[3].push(data.remaining);
+    points[3].push(data.remaining ?? 0);
     if (points[0].length > CHART_POINTS) for (const series of points) series.shift();
     chart.setData(points);
   });

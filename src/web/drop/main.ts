@@ -1,80 +1,50 @@
 import '../shared/style.css';
 import type { WebConfig } from '../config';
-import { loadWebConfig, problemText, type Schema, type UserApi, userClient } from '../shared/api';
-import { count, el, localTime, show, visitorTimeZone } from '../shared/dom';
+import { loadWebConfig, problemText, type UserApi, userClient } from '../shared/api';
+import { el, show } from '../shared/dom';
 import { signInForm, signOut, storedVisitor } from './auth';
 import { startWafToken } from './waf-token';
+import { type CampaignCard, campaignCard } from './campaign-card';
+import { requestClaim } from './claim';
+import { couponsCard } from './coupons';
+import { chooseCampaignForm, showNotFound } from './not-found';
+import type { PublicCampaign } from './presentation';
 
-// The drop page, an example for integrators: one campaign (`?campaign=<id>`, and `&opens=<ISO instant>` for the
-// countdown), its remaining count, the claim button and its answer, the visitor's coupons and their redemption.
+// The drop page, an example for integrators: one campaign (`?campaign=<id>`) as its public view tells it
+// (GET /v1/campaigns/{campaignId}: name, terms, state, the countdown to the next opening, today's remaining), the
+// claim button (enabled only while the campaign is OPEN and the visitor signed in) and its answer, the visitor's
+// coupons and their redemption. Each part is its own module: campaign-card.ts, claim.ts, coupons.ts, not-found.ts,
+// auth.ts; presentation.ts holds the words, without the DOM.
 
-/** How often the remaining count is read, ms (the count route is cached at the edge when the stack has one). */
-const COUNT_EVERY_MS = 2_000;
+/** How often the public view is read, ms (it is cached at the edge for 1 s when the stack has one). */
+const VIEW_EVERY_MS = 2_000;
 
 const params = new URLSearchParams(location.search);
 const campaignId = params.get('campaign') ?? '';
-const opensAt = params.get('opens') ? Date.parse(params.get('opens') ?? '') : Number.NaN;
 
 const root = el('main', { class: 'drop' });
 const whoBox = el('span', { class: 'who' });
 document.body.append(el('header', { class: 'top' }, el('h1', {}, 'Coupon drop'), whoBox), root);
 
-/** Picks a campaign when the URL names none. */
-function chooseCampaign(): void {
-  const form = el(
-    'form',
-    { class: 'actions', method: 'get', 'aria-label': 'Choose a campaign' },
-    el('label', {}, el('span', {}, 'Campaign id'), el('input', { name: 'campaign', required: true })),
-    el('button', { type: 'submit' }, 'Open'),
-  );
-  show(root, el('section', { class: 'card' }, el('h2', {}, 'Which drop?'), form));
-}
-
-function claimAnswer(status: number, body: unknown, ok?: Schema<'IssueAccepted'>): { text: string; tone: string } {
-  if (ok)
-    return {
-      text: `You got coupon #${ok.rank}! It is being written and appears under “Your coupons” in a moment.`,
-      tone: 'ok',
-    };
-  const error = (body ?? {}) as {
-    code?: string;
-    message?: string;
-    rank?: number;
-    opensAt?: string;
-    issueDate?: string;
-    limit?: string;
-  };
-  switch (error.code) {
-    case 'ALREADY_ISSUED':
-      if (error.limit === 'perUserCampaignLimit') {
-        return {
-          text: `You already have this campaign’s coupon (#${error.rank}, from ${error.issueDate}): one per person for the whole campaign.`,
-          tone: 'ok',
-        };
-      }
-      return { text: `You already have today’s coupon (#${error.rank}).`, tone: 'ok' };
-    case 'SOLD_OUT':
-      return { text: 'Sold out: today’s coupons are all gone. Come back for the next drop.', tone: 'bad' };
-    case 'NOT_OPEN':
-      return {
-        text: error.opensAt
-          ? `Not open yet: it opens ${new Date(error.opensAt).toLocaleString()}.`
-          : `Not open: ${error.message ?? 'the drop is not open now'}.`,
-        tone: 'warn',
-      };
-    case 'ENDED':
-      return { text: 'This drop has ended.', tone: 'bad' };
-    case 'CAMPAIGN_NOT_FOUND':
-      return { text: 'There is no such drop.', tone: 'bad' };
-    case 'UNAUTHORIZED':
-      return { text: 'Your sign-in has expired: sign out and in again.', tone: 'warn' };
+/** One read of the public view: the view, `missing` for an unknown campaign, or what went wrong in words. */
+async function readView(api: UserApi): Promise<{ view: PublicCampaign } | { missing: true } | { problem: string }> {
+  try {
+    const { data, error, response } = await api.GET('/v1/campaigns/{campaignId}', {
+      params: { path: { campaignId } },
+    });
+    if (data) return { view: data };
+    if (response.status === 404) return { missing: true };
+    return { problem: problemText(error, response) };
+  } catch {
+    return { problem: 'The drop is unreachable right now.' };
   }
-  if (status === 401) return { text: 'Your sign-in has expired: sign out and in again.', tone: 'warn' };
-  return { text: 'Busy right now: try again in a moment.', tone: 'warn' };
 }
 
 async function start(): Promise<void> {
-  if (!campaignId) return chooseCampaign();
+  if (!campaignId) {
+    show(root, el('section', { class: 'card' }, el('h2', {}, 'Which drop?'), chooseCampaignForm('Open')));
+    return;
+  }
   let config: WebConfig;
   try {
     config = await loadWebConfig();
@@ -86,76 +56,45 @@ async function start(): Promise<void> {
   startWafToken(config);
   const visitor = () => storedVisitor();
   const api: UserApi = userClient(config, config.apiUrl, () => visitor()?.credential);
-  const counts: UserApi = userClient(config, config.countUrl, () => undefined);
+  // The public routes go through the edge when the stack has one (config.countUrl).
+  const publicApi: UserApi = userClient(config, config.countUrl, () => undefined);
 
-  const countdown = el('p', { class: 'big', role: 'timer', 'aria-live': 'off' });
-  const opensLine = el('p', { class: 'muted' });
-  const remaining = el('p', { class: 'big', 'aria-live': 'polite' }, '–');
-  const remainingLine = el('p', { class: 'muted' });
-  const answer = el('p', { class: 'status', role: 'status', hidden: true });
-  const claim = el('button', { type: 'button', class: 'claim' }, 'Claim my coupon');
+  // The first read decides the page: not found, the drop, or (until the API answers) why not.
+  let first = await readView(publicApi);
+  while ('problem' in first) {
+    show(root, el('p', { class: 'status bad', role: 'alert' }, first.problem));
+    await new Promise((r) => setTimeout(r, VIEW_EVERY_MS));
+    first = await readView(publicApi);
+  }
+  if ('missing' in first) return showNotFound(root, campaignId);
+
+  const readAgain = async () => {
+    const next = await readView(publicApi);
+    if ('view' in next) card.update(next.view);
+    if ('missing' in next) return showNotFound(root, campaignId);
+    refreshClaim();
+  };
+  const card: CampaignCard = campaignCard(first.view, () => {
+    refreshClaim();
+    void readAgain();
+  });
   const account = el('section', { class: 'card' });
-  const coupons = el('section', { class: 'card' });
-
-  show(
-    root,
-    el('h2', {}, 'Drop ', el('code', {}, campaignId)),
-    el(
-      'section',
-      { class: 'card' },
-      Number.isNaN(opensAt) ? null : el('div', {}, countdown, opensLine),
-      el('h3', {}, 'Left today'),
-      remaining,
-      remainingLine,
-      el('div', { class: 'actions' }, claim),
-      answer,
-    ),
-    account,
-    coupons,
-  );
-
-  const tick = () => {
-    if (Number.isNaN(opensAt)) return;
-    const left = opensAt - Date.now();
-    if (left <= 0) {
-      countdown.textContent = 'Open now';
-    } else {
-      const s = Math.ceil(left / 1000);
-      const pad = (n: number) => String(n).padStart(2, '0');
-      const days = Math.floor(s / 86_400);
-      countdown.textContent = `Opens in ${days ? `${days} d ` : ''}${pad(Math.floor((s % 86_400) / 3600))}:${pad(Math.floor((s % 3600) / 60))}:${pad(s % 60)}`;
-    }
-    opensLine.textContent = `${left <= 0 ? 'Opened' : 'Opening'} at ${localTime(opensAt)} (your time zone, ${visitorTimeZone()}).`;
+  const coupons = couponsCard(api);
+  let claiming = false;
+  const refreshClaim = () => {
+    card.claim.disabled = claiming || !visitor() || !card.claimable();
   };
-  tick();
-  setInterval(tick, 1000);
-
-  const readCount = async () => {
-    try {
-      const { data, error, response } = await counts.GET('/v1/campaigns/{campaignId}/count', {
-        params: { path: { campaignId } },
-      });
-      if (data) {
-        remaining.textContent = `${count(data.remaining)} of ${count(data.quota)}`;
-        remainingLine.textContent = `coupons left for ${data.issueDate} (as of ${localTime(data.asOf)})`;
-      } else {
-        remainingLine.textContent = problemText(error, response);
-      }
-    } catch {
-      remainingLine.textContent = 'The count is unreachable right now.';
-    }
-  };
-  void readCount();
-  setInterval(() => void readCount(), COUNT_EVERY_MS);
+  show(root, ...card.elements, account, coupons.section);
+  setInterval(() => void readAgain(), VIEW_EVERY_MS);
 
   const renderAccount = () => {
     const v = visitor();
     whoBox.textContent = v ? `Signed in as ${v.name}` : 'Not signed in';
-    claim.disabled = !v;
+    refreshClaim();
     if (!v) {
       show(account, el('h3', {}, 'Sign in to claim'), signInForm(config, renderAccount));
-      show(coupons);
-      coupons.hidden = true;
+      show(coupons.section);
+      coupons.section.hidden = true;
       return;
     }
     show(
@@ -168,113 +107,34 @@ async function start(): Promise<void> {
           class: 'secondary',
           onclick: () => {
             signOut();
-            answer.hidden = true;
+            card.answer.hidden = true;
             renderAccount();
           },
         },
         'Sign out',
       ),
     );
-    coupons.hidden = false;
-    void renderCoupons();
+    coupons.section.hidden = false;
+    void coupons.render().then((n) => {
+      couponsShown = n;
+    });
   };
 
   let couponsShown = 0;
-  const renderCoupons = async (): Promise<number> => {
-    const { data, error, response } = await api.GET('/v1/users/me/coupons', { params: { query: { limit: '50' } } });
-    if (!data) {
-      show(coupons, el('h3', {}, 'Your coupons'), el('p', { class: 'status bad' }, problemText(error, response)));
-      return 0;
-    }
-    couponsShown = data.items.length;
-    show(
-      coupons,
-      el('h3', {}, 'Your coupons'),
-      data.items.length === 0
-        ? el('p', { class: 'muted' }, 'None yet.')
-        : el('ul', { class: 'coupons' }, ...data.items.map(couponItem)),
-    );
-    return data.items.length;
-  };
-
-  const couponItem = (c: Schema<'Coupon'>): HTMLElement => {
-    const off = c.discount.type === 'PERCENT' ? `${c.discount.value}% off` : `${count(c.discount.value)} off`;
-    const item = el(
-      'li',
-      { 'data-coupon': c.couponId },
-      el('strong', {}, off),
-      ` · ${c.campaignId} · #${c.rank} of ${c.issueDate} · `,
-      el('span', { class: `badge ${c.status === 'ISSUED' ? 'ok' : 'warn'}` }, c.status),
-      c.redemption
-        ? ` · order ${c.redemption.orderId}, ${count(c.redemption.amount)} credited ${localTime(c.redemption.redeemedAt)}`
-        : ` · valid until ${localTime(c.expiresAt)}`,
-    );
-    if (c.status !== 'ISSUED') return item;
-    const result = el('span', { role: 'status' });
-    const form = el(
-      'form',
-      { class: 'actions', 'aria-label': `Redeem coupon ${c.couponId}` },
-      el(
-        'label',
-        {},
-        el('span', {}, 'Order id'),
-        el('input', { name: 'orderId', required: true, pattern: '[^\\s]{1,128}' }),
-      ),
-      c.discount.type === 'PERCENT'
-        ? el(
-            'label',
-            {},
-            el('span', {}, 'Order amount'),
-            el('input', { name: 'orderAmount', type: 'number', min: 1, required: true }),
-          )
-        : null,
-      el('button', { type: 'submit' }, 'Redeem'),
-      result,
-    );
-    form.addEventListener('submit', async (event) => {
-      event.preventDefault();
-      const data = new FormData(form);
-      const amount = String(data.get('orderAmount') ?? '');
-      const {
-        data: redeemed,
-        error,
-        response,
-      } = await api.POST('/v1/coupons/{couponId}/redeem', {
-        params: { path: { couponId: c.couponId } },
-        body: { orderId: String(data.get('orderId') ?? '').trim(), ...(amount ? { orderAmount: Number(amount) } : {}) },
-      });
-      if (!redeemed) {
-        result.textContent = problemText(error, response);
-        return;
-      }
-      await renderCoupons();
-    });
-    item.append(form);
-    return item;
-  };
-
-  claim.addEventListener('click', async () => {
-    claim.disabled = true;
-    let shown: { text: string; tone: string };
-    let accepted = false;
-    try {
-      const { data, error, response } = await api.POST('/v1/campaigns/{campaignId}/issue', {
-        params: { path: { campaignId } },
-        body: {},
-      });
-      shown = claimAnswer(response.status, error, data);
-      accepted = data !== undefined;
-    } catch {
-      shown = claimAnswer(0, undefined);
-    }
-    show(answer, shown.text);
-    answer.className = `status ${shown.tone}`;
-    answer.hidden = false;
-    claim.disabled = false;
-    void readCount();
+  card.claim.addEventListener('click', async () => {
+    claiming = true;
+    refreshClaim();
+    const shown = await requestClaim(api, campaignId);
+    show(card.answer, shown.text);
+    card.answer.className = `status ${shown.tone}`;
+    card.answer.hidden = false;
+    claiming = false;
+    void readAgain();
     // The coupon is written moments after its admission: look again until it is listed (at most ~20 s).
     const before = couponsShown;
-    for (let i = 0; i < 20 && accepted && (await renderCoupons()) <= before; i++) {
+    for (let i = 0; i < 20 && shown.accepted; i++) {
+      couponsShown = await coupons.render();
+      if (couponsShown > before) break;
       await new Promise((r) => setTimeout(r, 1000));
     }
   });

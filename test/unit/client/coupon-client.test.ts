@@ -38,7 +38,7 @@ describe('client: createCouponClient', () => {
     expect(await wire.sent[1]?.text()).toBe('{"vendorId":"acme","name":"Acme","currency":"KRW"}');
   });
 
-  it('sends the bearer token on user routes, read at each request, and nothing on the public count', async () => {
+  it('sends the bearer token on user routes, read at each request, and nothing on the public view and count', async () => {
     // Prepare
     const wire = fakeFetch();
     let token = 'first';
@@ -54,10 +54,12 @@ describe('client: createCouponClient', () => {
     token = 'second';
     await user.GET('/v1/users/me/coupons');
     await user.GET('/v1/campaigns/{campaignId}/count', { params: { path: { campaignId: 'spring' } } });
+    await user.GET('/v1/campaigns/{campaignId}', { params: { path: { campaignId: 'spring' } } });
 
     // Assess
-    expect(wire.sent.map((r) => r.headers.get('authorization'))).toEqual(['Bearer first', 'Bearer second', null]);
-    expect(wire.sent.map((r) => r.headers.get('x-amz-date'))).toEqual([null, null, null]);
+    expect(wire.sent.map((r) => r.headers.get('authorization'))).toEqual(['Bearer first', 'Bearer second', null, null]);
+    expect(wire.sent.map((r) => r.headers.get('x-amz-date'))).toEqual([null, null, null, null]);
+    expect(wire.sent[3]?.url).toBe(`${baseUrl}/v1/campaigns/spring`);
   });
 
   it('adds the session token of temporary credentials to the signed headers', async () => {

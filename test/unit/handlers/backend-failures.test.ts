@@ -20,6 +20,7 @@ const REQUESTS: Record<
   Operation,
   { pathParameters?: Record<string, string>; query?: Record<string, string>; body?: unknown }
 > = {
+  getPublicCampaign: { pathParameters: { campaignId: 'spring-sale' } },
   issueCoupon: { pathParameters: { campaignId: 'spring-sale' } },
   getCount: { pathParameters: { campaignId: 'spring-sale' } },
   getUserCoupon: { pathParameters: { campaignId: 'spring-sale', userId: 'me' } },

@@ -10,6 +10,7 @@ const COUNT = {
   admitted: 3,
   persisted: 2,
   remaining: 97,
+  state: 'OPEN',
   asOf: '2026-05-01T04:00:02.000Z',
 };
 

@@ -1,0 +1,75 @@
+import type { Schema, UserApi } from '../shared/api';
+
+/** What the page says for an issue answer, and its tone (style.css `.status.ok|warn|bad`). */
+export interface ClaimAnswer {
+  readonly text: string;
+  readonly tone: 'ok' | 'warn' | 'bad';
+}
+
+/**
+ * The words for the issue route's answer (`POST /v1/campaigns/{campaignId}/issue`): the admission (`ok`), or its
+ * problem by `code` (README.md, "API": ALREADY_ISSUED, SOLD_OUT, NOT_OPEN with `opensAt`, ENDED, ...); a status
+ * without a product code (a 401 of API Gateway, a 5xx, no answer at all) by its status.
+ */
+export function claimAnswer(status: number, body: unknown, ok?: Schema<'IssueAccepted'>): ClaimAnswer {
+  if (ok) {
+    return {
+      text: `You got coupon #${ok.rank}! It is being written and appears under “Your coupons” in a moment.`,
+      tone: 'ok',
+    };
+  }
+  const error = (body ?? {}) as {
+    code?: string;
+    message?: string;
+    rank?: number;
+    opensAt?: string;
+    issueDate?: string;
+    limit?: string;
+  };
+  switch (error.code) {
+    case 'ALREADY_ISSUED':
+      // The whole-campaign limit (main's perUserCampaignLimit) names itself in `limit`.
+      if (error.limit === 'perUserCampaignLimit') {
+        return {
+          text: `You already have this campaign’s coupon (#${error.rank}, from ${error.issueDate}): one per person for the whole campaign.`,
+          tone: 'ok',
+        };
+      }
+      return { text: `You already have today’s coupon (#${error.rank}).`, tone: 'ok' };
+    case 'SOLD_OUT':
+      return { text: 'Sold out: today’s coupons are all gone. Come back for the next drop.', tone: 'bad' };
+    case 'NOT_OPEN':
+      return {
+        text: error.opensAt
+          ? `Not open yet: it opens ${new Date(error.opensAt).toLocaleString()}.`
+          : `Not open: ${error.message ?? 'the drop is not open now'}.`,
+        tone: 'warn',
+      };
+    case 'ENDED':
+      return { text: 'This drop has ended.', tone: 'bad' };
+    case 'CAMPAIGN_NOT_FOUND':
+      return { text: 'There is no such drop.', tone: 'bad' };
+    case 'UNAUTHORIZED':
+      return { text: 'Your sign-in has expired: sign out and in again.', tone: 'warn' };
+  }
+  if (status === 401) return { text: 'Your sign-in has expired: sign out and in again.', tone: 'warn' };
+  return { text: 'Busy right now: try again in a moment.', tone: 'warn' };
+}
+
+/**
+ * Claims today's coupon of `campaignId` for the signed-in visitor (`POST /v1/campaigns/{campaignId}/issue`, the
+ * visitor's credentials on `api`) and answers what to show, `accepted` when admitted. The one place the page sends
+ * an issue request: a step every claim needs (a proof of work, a WAF token) goes here. Never rejects: a network
+ * failure is answered as "try again".
+ */
+export async function requestClaim(api: UserApi, campaignId: string): Promise<ClaimAnswer & { accepted: boolean }> {
+  try {
+    const { data, error, response } = await api.POST('/v1/campaigns/{campaignId}/issue', {
+      params: { path: { campaignId } },
+      body: {},
+    });
+    return { ...claimAnswer(response.status, error, data), accepted: data !== undefined };
+  } catch {
+    return { ...claimAnswer(0, undefined), accepted: false };
+  }
+}
