@@ -3,12 +3,12 @@ import type { WebConfig } from '../config';
 import { loadWebConfig, problemText, type UserApi, userClient } from '../shared/api';
 import { el, show } from '../shared/dom';
 import { signInForm, signOut, storedVisitor } from './auth';
-import { startWafToken } from './waf-token';
 import { type CampaignCard, campaignCard } from './campaign-card';
 import { requestClaim } from './claim';
 import { couponsCard } from './coupons';
 import { chooseCampaignForm, showNotFound } from './not-found';
 import type { PublicCampaign } from './presentation';
+import { startWafToken } from './waf-token';
 
 // The drop page, an example for integrators: one campaign (`?campaign=<id>`) as its public view tells it
 // (GET /v1/campaigns/{campaignId}: name, terms, state, the countdown to the next opening, today's remaining), the
