@@ -254,12 +254,12 @@ function prewarmFields(prewarm: Campaign['prewarm']): HTMLElement[] {
   return [
     field(
       'Pre-warm lead (minutes)',
-      { name: 'prewarmLeadMinutes', type: 'number', min: 1, max: 720, value: prewarm?.leadMinutes },
+      { name: 'prewarmLeadMinutes', type: 'number', min: 1, value: prewarm?.leadMinutes },
       'optional: provisioned concurrency from this long before each window opens until it closes',
     ),
     field(
       'Pre-warm concurrency',
-      { name: 'prewarmConcurrency', type: 'number', min: 1, max: 10_000, value: prewarm?.concurrency },
+      { name: 'prewarmConcurrency', type: 'number', min: 1, value: prewarm?.concurrency },
       'execution environments; empty: from the expected peak',
     ),
   ];
