@@ -5,6 +5,7 @@ import {
   BillingMode,
   type CfnTable,
   type ITable,
+  ProjectionType,
   Table,
   TableEncryption,
   type TableProps,
@@ -20,6 +21,9 @@ import {
   TABLE_KEYS,
   USER_COUPONS_INDEX,
   USER_COUPONS_INDEX_KEYS,
+  VENDORS_INDEX,
+  VENDORS_INDEX_ATTRIBUTES,
+  VENDORS_INDEX_KEYS,
 } from '../contract/names';
 import { acknowledge } from './acknowledge';
 
@@ -67,7 +71,10 @@ export interface CouponTables {
   readonly admission: ITable;
   /** Coupons, key `couponId`; index USER_COUPONS_INDEX (`userId`, `admittedAt`) for a user's coupons. */
   readonly coupon: ITable;
-  /** Per vendor: the PROFILE item and one CREDIT#<redeemedAt>#<couponId> per redemption; keys `vendorId`, `sk`. */
+  /**
+   * Per vendor: the PROFILE item and one CREDIT#<redeemedAt>#<couponId> per redemption; keys `vendorId`, `sk`; sparse
+   * index VENDORS_INDEX (`listing`, `vendorId`) of the PROFILE items, for the vendor list.
+   */
   readonly vendor: ITable;
   /** Admissions the replay parked after its last attempt, key `failedEventId`. */
   readonly failedEvent: ITable;
@@ -108,6 +115,20 @@ export class CouponData extends Construct {
     acknowledge(Stack.of(this), 'AwsSolutions', {
       [`AwsSolutions-IAM5[Resource::${couponTableArn}/index/*]`]: `Table grants cover the coupon table's indexes; it has one, ${USER_COUPONS_INDEX} (a user's coupons).`,
     });
+    const vendor = new Table(this, 'VendorTable', {
+      ...tableDefaults,
+      ...tableKeys(TABLE_KEYS.vendor),
+    });
+    vendor.addGlobalSecondaryIndex({
+      indexName: VENDORS_INDEX,
+      ...tableKeys(VENDORS_INDEX_KEYS),
+      projectionType: ProjectionType.INCLUDE,
+      nonKeyAttributes: [...VENDORS_INDEX_ATTRIBUTES],
+    });
+    const vendorTableArn = `<${Stack.of(this).getLogicalId(vendor.node.defaultChild as CfnTable)}.Arn>`;
+    acknowledge(Stack.of(this), 'AwsSolutions', {
+      [`AwsSolutions-IAM5[Resource::${vendorTableArn}/index/*]`]: `Table grants cover the vendor table's indexes; it has one, ${VENDORS_INDEX} (the vendor list).`,
+    });
     this.tables = {
       campaign: new Table(this, 'CampaignTable', {
         ...tableDefaults,
@@ -119,10 +140,7 @@ export class CouponData extends Construct {
         timeToLiveAttribute: 'expiresAt',
       }),
       coupon,
-      vendor: new Table(this, 'VendorTable', {
-        ...tableDefaults,
-        ...tableKeys(TABLE_KEYS.vendor),
-      }),
+      vendor,
       failedEvent: new Table(this, 'FailedEventTable', {
         ...tableDefaults,
         ...tableKeys(TABLE_KEYS.failedEvent),
@@ -168,7 +186,7 @@ export class CouponData extends Construct {
     bindTable(fn, this.tables.coupon, ENV.COUPON_TABLE, access);
   }
 
-  /** Sets `VENDOR_TABLE_NAME` on `fn` and grants it `access` to the vendor table. */
+  /** Sets `VENDOR_TABLE_NAME` on `fn` and grants it `access` to the vendor table and its index. */
   bindVendorTable(fn: BindableFunction, access: TableAccess): void {
     bindTable(fn, this.tables.vendor, ENV.VENDOR_TABLE, access);
   }

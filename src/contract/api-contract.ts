@@ -46,6 +46,7 @@ import {
   issueAcceptedSchema,
   publicCampaignSchema,
   userCouponSchema,
+  vendorPageSchema,
   vendorSchema,
   vendorSettlementSchema,
 } from './responses';
@@ -231,6 +232,11 @@ export const API_CONTRACT: { readonly [O in Operation]: OperationContract } = {
     body: { schema: vendorDefinitionSchema, required: true },
     success: { 201: { description: 'The stored vendor.', schema: vendorSchema } },
     errors: [...JSON_BODY, VendorExistsError],
+  },
+  listVendors: {
+    query: pageQuerySchema,
+    success: { 200: { description: 'One page of vendors, ordered by vendorId.', schema: vendorPageSchema } },
+    errors: [InvalidRequestError],
   },
   getVendor: {
     query: pageQuerySchema,

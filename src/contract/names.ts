@@ -80,6 +80,26 @@ export const TABLE_KEYS = {
 /** The key attributes of {@link USER_COUPONS_INDEX}. */
 export const USER_COUPONS_INDEX_KEYS = { partitionKey: 'userId', sortKey: 'admittedAt' } as const satisfies KeySchema;
 
+/**
+ * Global secondary index of the vendor table: every vendor, by `vendorId` (`GET /v1/admin/vendors`). Sparse: only a
+ * vendor's PROFILE item carries its partition key attribute, always {@link VENDORS_INDEX_PARTITION}, so the
+ * redemptions' CREDIT items stay out of it and listing vendors reads vendors only, however many redemptions there
+ * were. One index partition holds every vendor: vendors are created at admin rate, far below a partition's limit.
+ */
+export const VENDORS_INDEX = 'vendors';
+
+/** The key attributes of {@link VENDORS_INDEX}: `listing` (set on PROFILE items only) and `vendorId`. */
+export const VENDORS_INDEX_KEYS = { partitionKey: 'listing', sortKey: 'vendorId' } as const satisfies KeySchema;
+
+/** The value of {@link VENDORS_INDEX_KEYS}' partition key on every vendor's PROFILE item. */
+export const VENDORS_INDEX_PARTITION = 'VENDOR';
+
+/**
+ * The attributes {@link VENDORS_INDEX} projects beside its keys: the vendor's own fields. The settlement account
+ * (`balance`, `redemptions`) is left out, so the update of the PROFILE item at each redemption writes no index item.
+ */
+export const VENDORS_INDEX_ATTRIBUTES = ['name', 'currency', 'createdAt'] as const;
+
 /** CloudWatch namespace of the product's metrics (EMF through Powertools Metrics). */
 export const METRICS_NAMESPACE = 'FcfsCoupon';
 

@@ -57,6 +57,9 @@ export const vendorSchema = z.strictObject({
   createdAt: instant,
 });
 
+/** One page of vendors, ordered by `vendorId`. */
+export const vendorPageSchema = z.strictObject({ items: z.array(vendorSchema), nextCursor });
+
 /** A vendor with its settlement account and one page of its ledger (src/functions/domain/vendor/vendor.ts `vendorSettlement`). */
 export const vendorSettlementSchema = z.extend(vendorSchema, {
   settlement: z.strictObject({ vendorId: z.string(), currency: z.string(), balance: amount, redemptions: count }),

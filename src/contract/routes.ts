@@ -176,6 +176,15 @@ export const ROUTES = [
     summary: 'Creates a vendor, who is credited for each redemption.',
   },
   {
+    operation: 'listVendors',
+    method: 'GET',
+    path: '/v1/admin/vendors',
+    handler: HANDLERS.adminVendors,
+    authorization: 'admin',
+    throttle: 'adminCall',
+    summary: 'Lists vendors by vendorId, one page at a time.',
+  },
+  {
     operation: 'getVendor',
     method: 'GET',
     path: '/v1/admin/vendors/{vendorId}',
@@ -227,7 +236,7 @@ export const ROUTES = [
 export type RouteOf = (typeof ROUTES)[number];
 /** The operation name of any route. */
 export type Operation = RouteOf['operation'];
-/** The operation names a handler serves, e.g. `OperationsOf<'admin-vendors'>` = `'createVendor' | 'getVendor'`. */
+/** The operation names a handler serves, e.g. `OperationsOf<'admin-vendors'>` = `'createVendor' | 'listVendors' | 'getVendor'`. */
 export type OperationsOf<H extends HandlerName> = Extract<RouteOf, { handler: H }>['operation'];
 
 /** API Gateway's route key of a route, `METHOD /path` (the `routeKey` of its events). */

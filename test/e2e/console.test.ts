@@ -6,8 +6,8 @@ import { launchChromium, pageProblems, waitForText } from '../support/browser';
 import { PARKING_TIMEOUT_MS, PipelineProbe } from '../support/pipeline';
 
 // The operator console and the drop page in headless Chromium, against a local cloud: what the pages show, not
-// just what the API answers. Screenshots go to test-output/screenshots/ (docs/console.png and docs/drop-page.png
-// are copies of them).
+// just what the API answers. Screenshots go to test-output/screenshots/ (docs/console.png, docs/drop-page.png and
+// docs/screenshots/ are copies of them).
 
 jest.setTimeout(600_000);
 
@@ -93,7 +93,7 @@ describe('the console and the drop page in a browser (local cloud, redis admissi
       form.getByLabel(label, { exact: true }).fill(String(value));
     await fill('Campaign id', CAMPAIGN_ID);
     await fill('Name', 'Browser drop');
-    await fill('Vendor id', VENDOR.vendorId);
+    await form.getByLabel('Vendor', { exact: true }).selectOption(VENDOR.vendorId);
     await fill('Time zone', definition.timezone);
     await fill('Start date', definition.startDate);
     await fill('End date', definition.endDate);
@@ -272,5 +272,118 @@ describe('the console and the drop page in a browser (local cloud, redis admissi
     await waitForText(parked, /Nothing parked/);
     await waitForText(page.getByRole('group', { name: 'Persisted' }), /Persisted\s+3$/, 90_000);
     expect(await probe.persistedCount(day)).toBe(3);
+  });
+  it('lists campaigns by start, picks the vendor among every vendor, sets pre-warming, and ticks the chart as a clock', async () => {
+    // Prepare: more vendors than one page of the listing; the picked one sorts last by id (the second page).
+    const picked = { vendorId: 'zz-last-vendor', name: 'Zeta Bakery', currency: 'KRW' };
+    const bulk = Array.from({ length: 100 }, (_, i) => ({
+      vendorId: `bulk-${String(i).padStart(3, '0')}`,
+      name: `Bulk vendor ${i}`,
+      currency: 'USD',
+    }));
+    for (const body of [...bulk, picked]) {
+      expect((await cloud.client.admin.POST('/v1/admin/vendors', { body })).response.status).toBe(201);
+    }
+    // Campaigns created out of order: next year's, two tomorrow (apart by name only) and one open now.
+    const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+    const nextYear = `${new Date().getUTCFullYear() + 1}-05-01`;
+    const campaigns = [
+      { ...openCampaign('sorted-next-year', 3), name: 'Next year sale', startDate: nextYear, endDate: nextYear },
+      { ...openCampaign('sorted-tomorrow-b', 3), name: 'B tomorrow', startDate: day(1), endDate: day(1) },
+      { ...openCampaign('sorted-tomorrow-a', 3), name: 'A tomorrow', startDate: day(1), endDate: day(1) },
+      { ...openCampaign('sorted-open', 3), name: 'Open now' },
+    ];
+    for (const body of campaigns) {
+      expect((await cloud.client.admin.POST('/v1/admin/campaigns', { body })).response.status).toBe(201);
+    }
+    const context = await browser.newContext({ viewport: { width: 1200, height: 1000 } });
+    // Every text drawn on a canvas (uPlot draws its axes' tick labels there), to read the time axis.
+    // (A script string: this file is compiled without the DOM's types.)
+    await context.addInitScript(`
+      window.drawnText = [];
+      const fillText = CanvasRenderingContext2D.prototype.fillText;
+      CanvasRenderingContext2D.prototype.fillText = function (text, ...rest) {
+        window.drawnText.push(String(text));
+        return fillText.call(this, text, ...rest);
+      };
+    `);
+    const page = await context.newPage();
+    const errors = pageProblems(page);
+
+    // The list: by period start, then name; a campaign of next year is not active.
+    await page.goto(`${base}/console/#/campaigns`);
+    const list = page.getByRole('table');
+    await waitForText(list, /Next year sale/);
+    const rows = await list.locator('tbody tr').allInnerTexts();
+    const starts = rows.map((row) => /(\d{4}-\d{2}-\d{2}) →/.exec(row)?.[1] ?? '');
+    expect(starts).toEqual([...starts].sort());
+    const order = ['Open now', 'A tomorrow', 'B tomorrow', 'Next year sale'];
+    expect(rows.filter((row) => order.some((name) => row.startsWith(name))).map((row) => row.split('\n')[0])).toEqual(
+      order,
+    );
+    const nextYearRow = rows.find((row) => row.startsWith('Next year sale')) ?? '';
+    expect(nextYearRow).toContain(`starts ${nextYear}`);
+    expect(nextYearRow).not.toMatch(/active/);
+    expect(rows.find((row) => row.startsWith('Open now'))).toMatch(/active/);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'console-campaigns.png'), fullPage: true });
+
+    // The form: the vendor among every vendor (both pages), pre-warming set; the dry run says what it will do.
+    await page.getByRole('link', { name: 'New campaign' }).click();
+    const form = page.getByRole('form', { name: 'New campaign' });
+    const vendor = form.getByLabel('Vendor', { exact: true });
+    await waitForText(vendor, /Zeta Bakery \(zz-last-vendor\)/);
+    expect(await vendor.locator('option').count()).toBeGreaterThanOrEqual(bulk.length + 2);
+    await vendor.selectOption(picked.vendorId);
+    const fill = async (label: string, value: string | number) =>
+      form.getByLabel(label, { exact: true }).fill(String(value));
+    await fill('Campaign id', 'browser-prewarm');
+    await fill('Name', 'Pre-warmed drop');
+    await fill('Start date', day(2));
+    await fill('End date', day(3));
+    await fill('Pre-warm lead (minutes)', 10);
+    await fill('Pre-warm concurrency', 4);
+    await page.getByRole('button', { name: 'Preview (dry run)' }).click();
+    await waitForText(
+      page.locator('main'),
+      /Pre-warm: 4 execution environments \(from prewarm.concurrency\), raised 10 minutes before each window opens, on 2 days/,
+    );
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'console-campaign-form.png'), fullPage: true });
+    await page.getByRole('button', { name: 'Create campaign' }).click();
+    await waitForText(page.locator('h2'), /Pre-warmed drop/);
+    const read = async () =>
+      (
+        await cloud.client.admin.GET('/v1/admin/campaigns/{campaignId}', {
+          params: { path: { campaignId: 'browser-prewarm' } },
+        })
+      ).data;
+    expect(await read()).toMatchObject({ vendorId: picked.vendorId, prewarm: { leadMinutes: 10, concurrency: 4 } });
+
+    // Editing: the picker keeps the vendor, the fields show the pre-warming; emptied, they remove it.
+    await page.getByRole('button', { name: 'Edit' }).click();
+    const edit = page.getByRole('form', { name: 'Edit campaign' });
+    await waitForText(edit.getByLabel('Vendor', { exact: true }), /Zeta Bakery/);
+    expect(await edit.getByLabel('Vendor', { exact: true }).inputValue()).toBe(picked.vendorId);
+    expect(await edit.getByLabel('Pre-warm lead (minutes)').inputValue()).toBe('10');
+    await edit.getByLabel('Pre-warm lead (minutes)').fill('');
+    await edit.getByLabel('Pre-warm concurrency').fill('');
+    await edit.getByRole('button', { name: 'Preview (dry run)' }).click();
+    await waitForText(page.locator('main'), /No pre-warm/);
+    await edit.getByRole('button', { name: 'Save changes' }).click();
+    await waitForText(page.locator('main'), /Pre-warmed drop/);
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect((await read())?.prewarm).toBeUndefined();
+
+    // The live chart of an open campaign: its time axis reads 12:00:15 or 12:00, never :15.120.
+    await page.goto(`${base}/console/#/campaigns/sorted-open`);
+    const timeLabels = async () =>
+      ((await page.evaluate('window.drawnText')) as string[]).filter(
+        (text) => text.trim() !== '' && text !== 'coupons' && !/^-?[\d.,]+$/.test(text),
+      );
+    const deadline = Date.now() + 60_000;
+    while ((await timeLabels()).length < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 500));
+    const labels = await timeLabels();
+    expect(labels.length).toBeGreaterThanOrEqual(3);
+    for (const label of labels) expect(label).toMatch(/^\d{2}:\d{2}(:\d{2})?$/);
+    expect(errors).toEqual([]);
   });
 });

@@ -1,8 +1,8 @@
 import type { CampaignDay } from '../../src/functions/domain/admission/admission';
-import { call, openCampaign, type RunningCloud, startCloudProcess } from '../../tools/local/child-cloud';
+import { call, openCampaign, type RunningCloud, startCloudProcess, TEST_VENDOR } from '../../tools/local/child-cloud';
 import { PARKING_TIMEOUT_MS, PipelineProbe } from '../support/pipeline';
 
-// The operator's side through the local cloud's API: redrive of parked admissions, and the winners of a day.
+// The operator's side through the local cloud's API: redrive of parked admissions, the winners of a day, the vendors.
 
 jest.setTimeout(600_000);
 
@@ -182,5 +182,48 @@ describe('operating a drop in the local cloud (redis admission mode)', () => {
     expect((await call(`${api}/v1/admin/campaigns/nope/days/${issueDate}/winners`)).status).toBe(404);
     expect((await call(`${api}/v1/admin/campaigns/${campaignId}/days/2026-02-30/winners`)).status).toBe(400);
     expect((await call(`${url}?limit=0`)).status).toBe(400);
+  });
+  it('lists every vendor once, by vendorId, page by page through the typed client, and refuses bad page queries', async () => {
+    // Prepare: three vendors created out of order, beside the cloud's test vendor (whose coupons were redeemed).
+    const ids = ['op-vendor-b', 'op-vendor-c', 'op-vendor-a'];
+    for (const vendorId of ids) {
+      const created = await cloud.client.admin.POST('/v1/admin/vendors', {
+        body: { vendorId, name: `Vendor ${vendorId}`, currency: 'USD' },
+      });
+      expect(created.response.status).toBe(201);
+    }
+
+    // Act: every page of two.
+    const listed: { vendorId: string; name: string; currency: string }[] = [];
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      const { data, response } = await cloud.client.admin.GET('/v1/admin/vendors', {
+        params: { query: { limit: '2', ...(cursor ? { cursor } : {}) } },
+      });
+      expect(response.status).toBe(200);
+      expect(data?.items.length).toBeLessThanOrEqual(2);
+      listed.push(...(data?.items ?? []));
+      cursor = data?.nextCursor;
+      pages++;
+    } while (cursor !== undefined && pages < 50);
+
+    // Assess: vendors only (no ledger credits), each once, in vendorId order, with their fields.
+    const listedIds = listed.map((v) => v.vendorId);
+    expect(listedIds).toEqual([...new Set(listedIds)].sort());
+    expect(listedIds).toEqual(expect.arrayContaining([...ids, TEST_VENDOR.vendorId]));
+    expect(listed.find((v) => v.vendorId === 'op-vendor-a')).toMatchObject({
+      name: 'Vendor op-vendor-a',
+      currency: 'USD',
+    });
+    expect(pages).toBeGreaterThanOrEqual(2);
+
+    const zero = await call(`${api}/v1/admin/vendors?limit=0`);
+    expect(zero).toMatchObject({ status: 400, body: { code: 'INVALID_REQUEST', errors: [{ path: 'limit' }] } });
+    const foreign = await call(
+      `${api}/v1/admin/vendors?cursor=${Buffer.from('{"couponId":"x"}').toString('base64url')}`,
+    );
+    expect(foreign).toMatchObject({ status: 400, body: { errors: [{ path: 'cursor' }] } });
+    expect((await call(`${api}/v1/admin/vendors`, { sign: false })).status).toBe(403);
   });
 });

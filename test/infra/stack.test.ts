@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { FcfsCouponStack } from '../../src/construct/fcfs-coupon-stack';
-import { USER_COUPONS_INDEX } from '../../src/contract/names';
+import { USER_COUPONS_INDEX, VENDORS_INDEX } from '../../src/contract/names';
 import { localId } from '../support/template';
 
 // Templates only: bundling is skipped here (the bench smoke test and every local cloud start bundle the functions).
@@ -83,6 +83,25 @@ describe('infra: FcfsCouponStack', () => {
     });
   });
 
+  it('indexes vendor profiles only (a sparse index without the settlement account) for the vendor list', () => {
+    dynamoMode.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: [
+        { AttributeName: 'vendorId', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: VENDORS_INDEX,
+          KeySchema: [
+            { AttributeName: 'listing', KeyType: 'HASH' },
+            { AttributeName: 'vendorId', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['name', 'currency', 'createdAt'] },
+        },
+      ],
+    });
+  });
+
   it('writes the outputs an operator and the local cloud read, and only the stack writes them', () => {
     expect(Object.keys(dynamoMode.toJSON().Outputs).sort()).toEqual([
       'AdminApiArn',
@@ -128,6 +147,7 @@ describe('infra: FcfsCouponStack', () => {
       'GET /v1/admin/campaigns/{campaignId}/days/{issueDate}/winners',
       'GET /v1/admin/campaigns/{campaignId}/stats',
       'GET /v1/admin/failed-events',
+      'GET /v1/admin/vendors',
       'GET /v1/admin/vendors/{vendorId}',
       'GET /v1/campaigns/{campaignId}',
       'GET /v1/campaigns/{campaignId}/count',

@@ -1,11 +1,15 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { TABLE_KEYS } from '../../src/contract/names';
 import { DynamoDbCouponStore } from '../../src/functions/adapters/dynamodb/coupon-store';
 import { DynamoDbVendorRepository } from '../../src/functions/adapters/dynamodb/vendor-repository';
 import type { Coupon } from '../../src/functions/domain/coupon/coupon';
 import { redeemCoupon, userCoupons } from '../../src/functions/domain/vendor/redemption';
-import { createAdmissionTable, createCouponTable, localDynamoDbClient } from '../../tools/local/dynamodb-local';
+import {
+  createAdmissionTable,
+  createCouponTable,
+  createVendorTable,
+  localDynamoDbClient,
+} from '../../tools/local/dynamodb-local';
 import { type Emulator, startDynamoDbLocal } from '../../tools/local/emulators';
 
 jest.setTimeout(120_000);
@@ -15,10 +19,10 @@ let client: DynamoDBClient;
 let coupons: DynamoDbCouponStore;
 let vendors: DynamoDbVendorRepository;
 
-/** Tables shaped like the stack's CouponTable (with its user index) and VendorTable. */
+/** Tables shaped like the stack's CouponTable (with its user index) and VendorTable (with its vendor index). */
 async function createTables() {
   await createAdmissionTable(client, 'admission');
-  await createAdmissionTable(client, 'vendor', TABLE_KEYS.vendor);
+  await createVendorTable(client, 'vendor');
   await createCouponTable(client, 'coupon');
 }
 
@@ -207,5 +211,44 @@ describe('integration: batched coupon writes on DynamoDB', () => {
         )
       ).size,
     ).toBe(0);
+  });
+});
+
+describe('integration: the vendor list on DynamoDB (sparse index)', () => {
+  it('pages through every vendor once, by vendorId, and never through the credits of their redemptions', async () => {
+    // Prepare: acme has credits by now (the redemption tests); three more vendors, created out of order.
+    expect((await vendors.entries('acme', { limit: 10 })).items.length).toBeGreaterThan(0);
+    for (const vendorId of ['delta', 'bravo', 'charlie']) {
+      await vendors.create({
+        vendorId,
+        name: `Vendor ${vendorId}`,
+        currency: 'USD',
+        createdAt: '2026-04-02T00:00:00.000Z',
+      });
+    }
+
+    // Act: pages of two.
+    const pages: string[][] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await vendors.page({ limit: 2, ...(cursor ? { cursor } : {}) });
+      pages.push(page.items.map((v) => v.vendorId));
+      cursor = page.nextCursor;
+    } while (cursor && pages.length < 10);
+
+    // Assess: only vendors, in vendorId order, each once, with their own fields.
+    expect(pages.flat()).toEqual(['acme', 'bravo', 'charlie', 'delta']);
+    expect(pages[0]).toEqual(['acme', 'bravo']);
+    const [first] = (await vendors.page({ limit: 1 })).items;
+    expect(first).toEqual({ vendorId: 'acme', name: 'Acme', currency: 'KRW', createdAt: '2026-04-01T00:00:00.000Z' });
+  });
+
+  it("refuses a cursor another listing issued (a vendor's ledger page) as an invalid request", async () => {
+    const ledger = await vendors.entries('acme', { limit: 1 });
+    expect(ledger.nextCursor).toBeDefined();
+    await expect(vendors.page({ limit: 2, cursor: ledger.nextCursor })).rejects.toMatchObject({
+      code: 'INVALID_REQUEST',
+      statusCode: 400,
+    });
   });
 });

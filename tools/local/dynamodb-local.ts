@@ -1,5 +1,13 @@
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { type KeySchema, TABLE_KEYS, USER_COUPONS_INDEX, USER_COUPONS_INDEX_KEYS } from '../../src/contract/names';
+import {
+  type KeySchema,
+  TABLE_KEYS,
+  USER_COUPONS_INDEX,
+  USER_COUPONS_INDEX_KEYS,
+  VENDORS_INDEX,
+  VENDORS_INDEX_ATTRIBUTES,
+  VENDORS_INDEX_KEYS,
+} from '../../src/contract/names';
 
 /** A client for DynamoDB Local at `endpoint` (any credentials are accepted there). */
 export function localDynamoDbClient(endpoint: string): DynamoDBClient {
@@ -8,7 +16,7 @@ export function localDynamoDbClient(endpoint: string): DynamoDBClient {
 
 /**
  * Creates an on-demand table with the key attributes of one of the stack's tables ({@link TABLE_KEYS}): the
- * AdmissionTable's (`pk`, `sk`) unless told otherwise (the VendorTable's: `TABLE_KEYS.vendor`).
+ * AdmissionTable's (`pk`, `sk`) unless told otherwise (for the VendorTable with its index, {@link createVendorTable}).
  */
 export async function createAdmissionTable(
   client: DynamoDBClient,
@@ -44,6 +52,31 @@ export async function createCouponTable(client: DynamoDBClient, tableName: strin
       AttributeDefinitions: [...table.AttributeDefinitions, ...index.AttributeDefinitions],
       GlobalSecondaryIndexes: [
         { IndexName: USER_COUPONS_INDEX, KeySchema: index.KeySchema, Projection: { ProjectionType: 'ALL' } },
+      ],
+    }),
+  );
+}
+
+/** Creates an on-demand table shaped like the stack's VendorTable: {@link TABLE_KEYS}.vendor, sparse index VENDORS_INDEX. */
+export async function createVendorTable(client: DynamoDBClient, tableName: string): Promise<void> {
+  const table = keySchema(TABLE_KEYS.vendor);
+  const index = keySchema(VENDORS_INDEX_KEYS);
+  await client.send(
+    new CreateTableCommand({
+      TableName: tableName,
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: table.KeySchema,
+      // vendorId is a key of both; declared once.
+      AttributeDefinitions: [
+        ...table.AttributeDefinitions,
+        ...index.AttributeDefinitions.filter((a) => a.AttributeName !== TABLE_KEYS.vendor.partitionKey),
+      ],
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: VENDORS_INDEX,
+          KeySchema: index.KeySchema,
+          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...VENDORS_INDEX_ATTRIBUTES] },
+        },
       ],
     }),
   );

@@ -179,7 +179,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** Lists vendors by vendorId, one page at a time. */
+        get: operations["listVendors"];
         put?: never;
         /** Creates a vendor, who is credited for each redemption. */
         post: operations["createVendor"];
@@ -2377,6 +2378,99 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["CampaignNotFoundError"];
+                };
+            };
+            /** @description Above API Gateway's 10 MB payload limit (API Gateway). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Throttled by the stage or the route (API Gateway). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description The function failed or timed out (API Gateway). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["UnavailableError"];
+                };
+            };
+        };
+    };
+    listVendors: {
+        parameters: {
+            query?: {
+                limit?: string;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of vendors, ordered by vendorId. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "vendorId": "acme",
+                     *           "name": "Acme",
+                     *           "currency": "KRW",
+                     *           "createdAt": "2026-04-20T00:00:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        items: components["schemas"]["Vendor"][];
+                        nextCursor?: string;
+                    };
+                };
+            };
+            /** @description INVALID_REQUEST */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InvalidRequestError"];
+                };
+            };
+            /** @description FORBIDDEN; Not a SigV4-signed caller allowed execute-api:Invoke (IAM). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ForbiddenError"];
+                    "application/json": components["schemas"]["GatewayError"];
                 };
             };
             /** @description Above API Gateway's 10 MB payload limit (API Gateway). */

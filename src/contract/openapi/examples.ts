@@ -53,6 +53,7 @@ export const REQUEST_EXAMPLES: Partial<Record<Operation, unknown>> = {
 /** Success response examples, by operation (of its first success status). */
 export const RESPONSE_EXAMPLES: Partial<Record<Operation, unknown>> = {
   createVendor: { ...VENDOR, createdAt: '2026-04-20T00:00:00.000Z' },
+  listVendors: { items: [{ ...VENDOR, createdAt: '2026-04-20T00:00:00.000Z' }] },
   getVendor: {
     ...VENDOR,
     createdAt: '2026-04-20T00:00:00.000Z',

@@ -1,13 +1,17 @@
 import type { operations } from '../../contract/openapi/api-types';
 import { problemText, type Schema } from '../shared/api';
-import { count, el, field, localTime, show, table, visitorTimeZone } from '../shared/dom';
+import { count, el, field, localDate, localTime, show, table, visitorTimeZone } from '../shared/dom';
 import type { ConsoleContext } from './context';
+import { vendorPicker } from './vendors';
 
 type Campaign = Schema<'Campaign'>;
 type CampaignDefinition = operations['createCampaign']['requestBody']['content']['application/json'];
 type DryRun = operations['createCampaign']['responses'][200]['content']['application/json'];
 
-/** The campaigns list: every page of `GET /v1/admin/campaigns`, newest first as the API returns them. */
+/**
+ * The campaigns list: every page of `GET /v1/admin/campaigns` (which come in no order), sorted by period start, then
+ * name.
+ */
 export async function campaignsView(target: HTMLElement, context: ConsoleContext): Promise<void> {
   const status = el('p', { class: 'muted', role: 'status' }, 'Loading campaigns…');
   show(
@@ -34,6 +38,7 @@ export async function campaignsView(target: HTMLElement, context: ConsoleContext
     show(status, 'No campaigns yet.');
     return;
   }
+  campaigns.sort((a, b) => a.startDate.localeCompare(b.startDate) || a.name.localeCompare(b.name));
   status.replaceWith(
     table(
       `${campaigns.length} campaigns`,
@@ -50,17 +55,29 @@ export async function campaignsView(target: HTMLElement, context: ConsoleContext
         `${c.startDate} → ${c.endDate}`,
         `${c.dailyWindow.open}–${c.dailyWindow.close} ${c.timezone}`,
         count(c.dailyQuota),
-        c.closedAt ? el('span', { class: 'badge bad' }, 'closed') : el('span', { class: 'badge ok' }, 'active'),
+        periodBadge(c),
       ]),
     ),
   );
+}
+
+/**
+ * Where a campaign stands by its dates alone (the campaign's local today against its period): closed, not started,
+ * ended or active.
+ */
+function periodBadge(c: Campaign): HTMLElement {
+  if (c.closedAt) return el('span', { class: 'badge bad' }, 'closed');
+  const today = localDate(c.timezone);
+  if (today < c.startDate) return el('span', { class: 'badge warn' }, `starts ${c.startDate}`);
+  if (today > c.endDate) return el('span', { class: 'badge' }, 'ended');
+  return el('span', { class: 'badge ok' }, 'active');
 }
 
 /** The new-campaign view: the form, its dry run (calendar and warnings), then create. */
 export function newCampaignView(target: HTMLElement, context: ConsoleContext): void {
   show(target, el('h2', {}, 'New campaign'));
   target.append(
-    campaignForm(undefined, async (definition, dryRun) => {
+    campaignForm(context, undefined, async (definition, dryRun) => {
       const { data, error, response } = await context.admin.POST('/v1/admin/campaigns', {
         params: { query: { dryRun: dryRun ? 'true' : 'false' } },
         body: definition,
@@ -75,12 +92,18 @@ export function newCampaignView(target: HTMLElement, context: ConsoleContext): v
 
 /** The edit form of a campaign that has not started: PATCH with its dry run first. */
 export function editCampaignForm(context: ConsoleContext, campaign: Campaign, onSaved: () => void): HTMLElement {
-  return campaignForm(campaign, async (definition, dryRun) => {
+  return campaignForm(context, campaign, async (definition, dryRun) => {
     const { campaignId: _, perUserDailyLimit: __, ...changes } = definition;
+    // Pre-warm fields emptied: null removes the stored pre-warming (left out, PATCH would keep it).
+    const prewarm = changes.prewarm ?? (campaign.prewarm ? null : undefined);
     const { data, error, response } = await context.admin.PATCH('/v1/admin/campaigns/{campaignId}', {
       params: { path: { campaignId: campaign.campaignId }, query: { dryRun: dryRun ? 'true' : 'false' } },
       // The form's per-user limit replaces the stored one: "one per issue day" removes the campaign limit.
-      body: { ...changes, perUserCampaignLimit: changes.perUserCampaignLimit ?? null },
+      body: {
+        ...changes,
+        perUserCampaignLimit: changes.perUserCampaignLimit ?? null,
+        ...(prewarm === undefined ? {} : { prewarm }),
+      },
     });
     if (!data) return { error: problemText(error, response) };
     if ('dryRun' in data) return { dryRun: data as DryRun };
@@ -99,7 +122,7 @@ function today(offsetDays = 0): string {
  * The campaign form. "Preview" runs the dry run and shows its calendar and warnings; "Save" is enabled only after
  * a preview of the form as it stands (any edit disables it again), so nothing is stored unseen.
  */
-function campaignForm(campaign: Campaign | undefined, submit: Submit): HTMLElement {
+function campaignForm(context: ConsoleContext, campaign: Campaign | undefined, submit: Submit): HTMLElement {
   const c = campaign;
   const discount = c?.discount;
   const form = el(
@@ -107,7 +130,7 @@ function campaignForm(campaign: Campaign | undefined, submit: Submit): HTMLEleme
     { class: 'grid', 'aria-label': c ? 'Edit campaign' : 'New campaign' },
     c ? null : field('Campaign id', { name: 'campaignId', pattern: '[A-Za-z0-9][A-Za-z0-9_\\-]{0,63}' }, 'optional'),
     field('Name', { name: 'name', required: true, value: c?.name }),
-    field('Vendor id', { name: 'vendorId', required: true, value: c?.vendorId }),
+    vendorPicker(context, c?.vendorId),
     field(
       'Time zone',
       { name: 'timezone', required: true, value: c?.timezone ?? visitorTimeZone() },
@@ -182,6 +205,7 @@ function campaignForm(campaign: Campaign | undefined, submit: Submit): HTMLEleme
       { name: 'expectedPeakRps', type: 'number', min: 1, value: c?.expectedPeakRps },
       'optional: checked against the deployed limits',
     ),
+    ...prewarmFields(c?.prewarm),
   );
   const preview = el('button', { type: 'submit', class: 'secondary' }, 'Preview (dry run)');
   const save = el('button', { type: 'button', disabled: true }, c ? 'Save changes' : 'Create campaign');
@@ -195,6 +219,7 @@ function campaignForm(campaign: Campaign | undefined, submit: Submit): HTMLEleme
     const type = text('discountType');
     const maxAmount = num('maxAmount');
     const expectedPeakRps = num('expectedPeakRps');
+    const prewarm = prewarmOf(num);
     return {
       ...(text('campaignId') ? { campaignId: text('campaignId') } : {}),
       name: text('name'),
@@ -213,6 +238,7 @@ function campaignForm(campaign: Campaign | undefined, submit: Submit): HTMLEleme
           ? { type: 'AMOUNT', value: num('discountValue') ?? 0 }
           : { type: 'PERCENT', value: num('discountValue') ?? 0, ...(maxAmount ? { maxAmount } : {}) },
       ...(expectedPeakRps ? { expectedPeakRps } : {}),
+      ...(prewarm ? { prewarm } : {}),
     };
   };
   form.addEventListener('input', () => {
@@ -240,6 +266,37 @@ function campaignForm(campaign: Campaign | undefined, submit: Submit): HTMLEleme
   return el('section', { class: 'card' }, form, result);
 }
 
+/**
+ * The pre-warm fields (README.md, "Preparing a drop"): how many minutes before each window opens the issue function's
+ * provisioned concurrency is raised (`prewarm.leadMinutes`), and how many execution environments
+ * (`prewarm.concurrency`, which defaults from the expected peak). Both empty: no pre-warming.
+ */
+function prewarmFields(prewarm: Campaign['prewarm']): HTMLElement[] {
+  return [
+    field(
+      'Pre-warm lead (minutes)',
+      { name: 'prewarmLeadMinutes', type: 'number', min: 1, value: prewarm?.leadMinutes },
+      'optional: provisioned concurrency from this long before each window opens until it closes',
+    ),
+    field(
+      'Pre-warm concurrency',
+      { name: 'prewarmConcurrency', type: 'number', min: 1, value: prewarm?.concurrency },
+      'execution environments; empty: from the expected peak',
+    ),
+  ];
+}
+
+/**
+ * The definition's `prewarm` from the pre-warm fields, read with `num`; undefined when both are empty. A
+ * concurrency without a lead is sent as it is, so the API's answer names the missing field.
+ */
+function prewarmOf(num: (name: string) => number | undefined): CampaignDefinition['prewarm'] {
+  const leadMinutes = num('prewarmLeadMinutes');
+  const concurrency = num('prewarmConcurrency');
+  if (leadMinutes === undefined && concurrency === undefined) return undefined;
+  return { leadMinutes: leadMinutes as number, ...(concurrency === undefined ? {} : { concurrency }) };
+}
+
 /** The dry run's calendar (each issue day's opening and closing in the visitor's time zone) and its warnings. */
 function dryRunReport(dryRun: DryRun): HTMLElement {
   const warnings = dryRun.warnings;
@@ -261,6 +318,14 @@ function dryRunReport(dryRun: DryRun): HTMLElement {
       `${count(dryRun.days.length)} issue days, ${count(dryRun.totalQuota)} coupons in all, valid until ${localTime(dryRun.validUntil)}. `,
       `Admission: ${dryRun.deployed.admissionMode}; stage throttle ${count(dryRun.deployed.stageThrottleRateLimit)}/s.`,
     ),
+    dryRun.prewarm
+      ? el(
+          'p',
+          { class: 'muted' },
+          `Pre-warm: ${count(dryRun.prewarm.concurrency)} execution environments (from ${dryRun.prewarm.concurrencyFrom}), `,
+          `raised ${count(dryRun.prewarm.leadMinutes)} minutes before each window opens, on ${count(dryRun.prewarm.days.length)} days.`,
+        )
+      : el('p', { class: 'muted' }, 'No pre-warm: no provisioned concurrency is raised before the openings.'),
     table(
       `Calendar (times in your time zone, ${visitorTimeZone()})`,
       ['Issue day', 'Opens', 'Closes', 'Open minutes', 'Quota', 'Note'],

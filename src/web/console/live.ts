@@ -1,9 +1,10 @@
 import uPlot from 'uplot';
 import { problemText, type Schema } from '../shared/api';
-import { count, el, localTime, show, table } from '../shared/dom';
+import { count, el, localDate, localTime, show, table } from '../shared/dom';
 import { editCampaignForm } from './campaigns';
 import type { ConsoleContext } from './context';
 import { refreshParked } from './parked';
+import { clockTicks, TIME_AXIS_INCREMENTS } from './time-axis';
 import { winnersDownload } from './winners';
 
 /** How often the live view reads the count (the chart's resolution), ms: the issue's "every second". */
@@ -170,7 +171,13 @@ export async function liveView(target: HTMLElement, context: ConsoleContext, cam
         { label: 'Persisted', stroke: '#1a7f37', width: 2, dash: [6, 3] },
         { label: 'Remaining', stroke: '#c62828', width: 2 },
       ],
-      axes: [{}, { label: 'coupons' }],
+      axes: [
+        {
+          incrs: TIME_AXIS_INCREMENTS,
+          values: (_u, splits, _axis, _space, incrementS) => clockTicks(splits, incrementS),
+        },
+        { label: 'coupons' },
+      ],
       scales: { y: { range: (_u, _min, max) => [0, Math.max(max, campaign.dailyQuota)] } },
     },
     points,
@@ -215,16 +222,6 @@ export async function liveView(target: HTMLElement, context: ConsoleContext, cam
     }
   });
   every(context, ADMIN_EVERY_MS, () => refreshParked(context, campaignId, parked));
-}
-
-/** Today's date (YYYY-MM-DD) in `timezone`. */
-function localDate(timezone: string): string {
-  return new Intl.DateTimeFormat('en-CA', {
-    timeZone: timezone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(new Date());
 }
 
 /** The drop page of a campaign, with the opening its countdown counts down to. */

@@ -2,10 +2,65 @@ import { problemText, type Schema } from '../shared/api';
 import { count, el, field, localTime, show, table } from '../shared/dom';
 import type { ConsoleContext } from './context';
 
+type Vendor = Schema<'Vendor'>;
+
+/** Vendors per request when reading them all: the listing's largest page. */
+const VENDOR_PAGE_SIZE = '100';
+
 /**
- * Vendors: create one, and a vendor's settlement (balance, redemptions) and ledger, a page at a time. The API has
- * no vendor listing, so the view offers the vendors the campaigns name.
+ * Every vendor: each page of `GET /v1/admin/vendors` in turn, sorted by name, then id (the API orders by id).
+ * @returns the vendors, or the problem text of the page that failed.
  */
+export async function allVendors(context: ConsoleContext): Promise<{ vendors: Vendor[] } | { error: string }> {
+  const vendors: Vendor[] = [];
+  let cursor: string | undefined;
+  do {
+    const { data, error, response } = await context.admin.GET('/v1/admin/vendors', {
+      params: { query: { limit: VENDOR_PAGE_SIZE, ...(cursor ? { cursor } : {}) } },
+    });
+    if (!data) return { error: problemText(error, response) };
+    vendors.push(...data.items);
+    cursor = data.nextCursor;
+  } while (cursor);
+  return { vendors: vendors.sort((a, b) => a.name.localeCompare(b.name) || a.vendorId.localeCompare(b.vendorId)) };
+}
+
+/**
+ * The campaign form's vendor field: a required select named `vendorId` of every vendor ({@link allVendors}),
+ * labelled "Vendor", filled once the list arrives; `selected` (the edited campaign's vendor) stays chosen. Without
+ * vendors, or when the list cannot be read, the hint says so and links to the vendors view.
+ */
+export function vendorPicker(context: ConsoleContext, selected?: string): HTMLElement {
+  const id = 'campaign-vendor';
+  const select = el(
+    'select',
+    { id, name: 'vendorId', required: true, 'aria-describedby': `${id}-hint` },
+    el('option', { value: '' }, 'Loading vendors…'),
+  );
+  const hint = el('small', { id: `${id}-hint` }, 'who funds the discount and is credited');
+  void allVendors(context).then((answer) => {
+    if ('error' in answer) {
+      show(hint, `Vendors could not be read: ${answer.error}`);
+      return;
+    }
+    const choices = answer.vendors.map((v) =>
+      el('option', { value: v.vendorId, selected: v.vendorId === selected }, `${v.name} (${v.vendorId})`),
+    );
+    // A vendor the list does not have yet (an index lagging a moment) still shows as chosen.
+    if (selected && !answer.vendors.some((v) => v.vendorId === selected)) {
+      choices.unshift(el('option', { value: selected, selected: true }, selected));
+    }
+    show(
+      select,
+      el('option', { value: '', selected: !selected }, choices.length ? 'Choose a vendor' : 'No vendors yet'),
+      ...choices,
+    );
+    if (choices.length === 0) show(hint, 'Create one first in ', el('a', { href: '#/vendors' }, 'Vendors'), '.');
+  });
+  return el('div', { class: 'field' }, el('label', { for: id }, 'Vendor'), select, hint);
+}
+
+/** Vendors: create one, every vendor, and a vendor's settlement (balance, redemptions) and ledger, a page at a time. */
 export async function vendorsView(target: HTMLElement, context: ConsoleContext, vendorId?: string): Promise<void> {
   const result = el('div', { 'aria-live': 'polite' });
   const create = el(
@@ -55,20 +110,19 @@ export async function vendorsView(target: HTMLElement, context: ConsoleContext, 
     el('section', { class: 'card' }, el('h3', {}, 'New vendor'), create, result),
     el('section', { class: 'card' }, el('h3', {}, 'Settlement'), lookup, known, detail),
   );
-  void knownVendors(context).then((ids) => {
-    if (ids.length)
+  void allVendors(context).then((answer) => {
+    if ('error' in answer) show(known, answer.error);
+    else if (answer.vendors.length)
       show(
         known,
-        'Vendors of your campaigns: ',
-        ...ids.flatMap((id, i) => [i ? ', ' : '', el('a', { href: `#/vendors/${encodeURIComponent(id)}` }, id)]),
+        'Vendors: ',
+        ...answer.vendors.flatMap((v, i) => [
+          i ? ', ' : '',
+          el('a', { href: `#/vendors/${encodeURIComponent(v.vendorId)}` }, v.name),
+        ]),
       );
   });
   if (vendorId) await settlement(context, vendorId, detail);
-}
-
-async function knownVendors(context: ConsoleContext): Promise<string[]> {
-  const { data } = await context.admin.GET('/v1/admin/campaigns', { params: { query: { limit: '100' } } });
-  return [...new Set((data?.items ?? []).map((c) => c.vendorId))].sort();
 }
 
 /** The vendor's settlement and its ledger, with "More" while the API returns a cursor. */

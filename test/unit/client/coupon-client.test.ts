@@ -29,8 +29,11 @@ describe('client: createCouponClient', () => {
     // Act
     await admin.GET('/v1/admin/campaigns/{campaignId}', { params: { path: { campaignId: 'spring' } } });
     await admin.POST('/v1/admin/vendors', { body: { vendorId: 'acme', name: 'Acme', currency: 'KRW' } });
+    await admin.GET('/v1/admin/vendors', { params: { query: { limit: '100', cursor: 'abc' } } });
 
     // Assess
+    expect(wire.sent).toHaveLength(3);
+    expect(wire.sent[2]?.url).toBe(`${baseUrl}/v1/admin/vendors?limit=100&cursor=abc`);
     for (const request of wire.sent) {
       expect(request.headers.get('authorization')).toMatch(SIGV4);
       expect(request.headers.get('x-amz-date')).toMatch(/^\d{8}T\d{6}Z$/);

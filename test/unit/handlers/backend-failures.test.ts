@@ -33,6 +33,7 @@ const REQUESTS: Record<
   closeCampaign: { pathParameters: { campaignId: 'spring-sale' } },
   getCampaignStats: { pathParameters: { campaignId: 'spring-sale' }, query: { from: '2026-05-01' } },
   createVendor: { body: { vendorId: 'acme', name: 'Acme', currency: 'USD' } },
+  listVendors: { query: { limit: '10' } },
   getVendor: { pathParameters: { vendorId: 'acme' } },
   getWinners: { pathParameters: { campaignId: 'spring-sale', issueDate: '2026-05-01' } },
   listFailedEvents: { query: { campaignId: 'spring-sale', status: 'PARKED' } },

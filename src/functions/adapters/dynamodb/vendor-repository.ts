@@ -1,5 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { VENDORS_INDEX, VENDORS_INDEX_KEYS, VENDORS_INDEX_PARTITION } from '../../../contract/names';
 import { VendorExistsError } from '../../domain/kernel/errors';
 import type { Page, PageRequest } from '../../domain/kernel/page';
 import type { VendorRepository } from '../../domain/vendor/ports';
@@ -13,7 +14,8 @@ export const creditSk = (redeemedAt: string, couponId: string) => `CREDIT#${rede
 
 /**
  * Vendors in the vendor table (key `vendorId`, `sk`): one PROFILE item per vendor and one CREDIT item per
- * redemption. The coupon store writes the credits and the balance, in the redemption's transaction.
+ * redemption. The coupon store writes the credits and the balance, in the redemption's transaction. PROFILE items
+ * carry `listing` = VENDORS_INDEX_PARTITION, which puts them (and only them) in the sparse index VENDORS_INDEX.
  */
 export class DynamoDbVendorRepository implements VendorRepository {
   constructor(
@@ -30,7 +32,13 @@ export class DynamoDbVendorRepository implements VendorRepository {
       await this.client.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { ...vendor, sk: VENDOR_SK, balance: 0, redemptions: 0 },
+          Item: {
+            ...vendor,
+            sk: VENDOR_SK,
+            [VENDORS_INDEX_KEYS.partitionKey]: VENDORS_INDEX_PARTITION,
+            balance: 0,
+            redemptions: 0,
+          },
           ConditionExpression: 'attribute_not_exists(vendorId)',
         }),
       );
@@ -55,6 +63,39 @@ export class DynamoDbVendorRepository implements VendorRepository {
         redemptions: (item.redemptions as number | undefined) ?? 0,
       },
     };
+  }
+
+  /**
+   * One query of the sparse index VENDORS_INDEX: vendors only (never a credit), by `vendorId`. Index reads are
+   * eventually consistent, so a vendor created a moment ago may be missing from the list for that moment.
+   */
+  async page(page: PageRequest): Promise<Page<Vendor>> {
+    const partition = VENDORS_INDEX_KEYS.partitionKey;
+    const { Items, LastEvaluatedKey } = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: VENDORS_INDEX,
+        KeyConditionExpression: '#listing = :vendor',
+        ExpressionAttributeNames: { '#listing': partition },
+        ExpressionAttributeValues: { ':vendor': VENDORS_INDEX_PARTITION },
+        Limit: page.limit,
+        // An index query's key: the table's keys and the index's.
+        ExclusiveStartKey: decodeCursor(page.cursor, ['vendorId', 'sk', partition], {
+          [partition]: VENDORS_INDEX_PARTITION,
+          sk: VENDOR_SK,
+        }),
+      }),
+    );
+    const items = (Items ?? []).map(
+      (item): Vendor => ({
+        vendorId: item.vendorId as string,
+        name: item.name as string,
+        currency: item.currency as string,
+        createdAt: item.createdAt as string,
+      }),
+    );
+    const nextCursor = encodeCursor(LastEvaluatedKey);
+    return { items, ...(nextCursor ? { nextCursor } : {}) };
   }
 
   async entries(vendorId: string, page: PageRequest): Promise<Page<SettlementEntry>> {

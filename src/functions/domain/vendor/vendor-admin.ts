@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../kernel/clock';
 import { VendorNotFoundError } from '../kernel/errors';
-import type { PageRequest } from '../kernel/page';
+import type { Page, PageRequest } from '../kernel/page';
 import type { VendorRepository } from './ports';
 import type { Settlement, SettlementEntry, Vendor, VendorDefinition } from './vendor';
 
@@ -36,4 +36,15 @@ export async function vendorSettlement(
   if (!account) throw new VendorNotFoundError(vendorId);
   const { items, nextCursor } = await deps.vendors.entries(vendorId, page);
   return { ...account.vendor, settlement: account.settlement, entries: items, ...(nextCursor ? { nextCursor } : {}) };
+}
+
+/**
+ * One page of vendors, ordered by `vendorId` (`GET /v1/admin/vendors`): what a campaign's vendor is picked from.
+ * @throws InvalidRequestError for a cursor the listing did not issue; the backend's error as is when the read fails.
+ */
+export async function listVendors(
+  deps: { vendors: Pick<VendorRepository, 'page'> },
+  page: PageRequest,
+): Promise<Page<Vendor>> {
+  return deps.vendors.page(page);
 }
