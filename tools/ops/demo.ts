@@ -173,13 +173,12 @@ function describe(answer: { response: Response; error?: unknown; data?: unknown 
 
 /**
  * The console's and a drop page's URLs on the local cloud at `apiUrl` (tools/local/web-pages.ts serves them on the
- * API's port): the drop page of `campaignId`, with `opens` (ISO instant) for its countdown when given.
+ * API's port): the drop page of `campaignId`, which counts down to the opening its public view names.
  */
-export function pageUrls(apiUrl: string, campaignId: string, opensAt?: string): { console: string; drop: string } {
+export function pageUrls(apiUrl: string, campaignId: string): { console: string; drop: string } {
   const base = apiUrl.replace(/\/+$/, '');
   const drop = new URL(`${base}/drop/`);
   drop.searchParams.set('campaign', campaignId);
-  if (opensAt) drop.searchParams.set('opens', opensAt);
   return { console: `${base}/console/`, drop: drop.href };
 }
 
@@ -207,7 +206,7 @@ async function main(): Promise<number> {
   const seeded = await seedDemo(new LocalApiClient(endpoints), new Date(), timezone);
   const { openNow, countdown } = seeded;
   const open = pageUrls(endpoints.apiUrl, openNow.id);
-  const soon = pageUrls(endpoints.apiUrl, countdown.id, countdown.opensAt);
+  const soon = pageUrls(endpoints.apiUrl, countdown.id);
   const period = (d: DemoCampaign['definition']) => `${d.startDate}..${d.endDate}`;
   console.log(`vendor      ${seeded.vendor.id} (${seeded.vendor.outcome})`);
   console.log(

@@ -2,6 +2,7 @@ import type { operations } from '../../contract/openapi/api-types';
 import { problemText, type Schema } from '../shared/api';
 import { count, el, field, localDate, localTime, show, table, visitorTimeZone } from '../shared/dom';
 import type { ConsoleContext } from './context';
+import { stateBadge } from './state-badge';
 import { vendorPicker } from './vendors';
 
 type Campaign = Schema<'Campaign'>;
@@ -55,22 +56,36 @@ export async function campaignsView(target: HTMLElement, context: ConsoleContext
         `${c.startDate} → ${c.endDate}`,
         `${c.dailyWindow.open}–${c.dailyWindow.close} ${c.timezone}`,
         count(c.dailyQuota),
-        periodBadge(c),
+        stateCell(c, context),
       ]),
     ),
   );
 }
 
 /**
- * Where a campaign stands by its dates alone (the campaign's local today against its period): closed, not started,
- * ended or active.
+ * A campaign's state cell: first where it stands by its dates alone (closed, starts <date>, ended, or its period
+ * running), then, once read, the state its public view (GET /v1/campaigns/{campaignId}) answers: opens soon, open
+ * now, closed until the next drop, sold out today, ended, closed (src/functions/domain/campaign/campaign-state.ts).
+ * Unreachable: the date-only badge stays.
  */
+function stateCell(c: Campaign, context: ConsoleContext): HTMLElement {
+  const cell = el('span', {}, periodBadge(c));
+  void context.open
+    .GET('/v1/campaigns/{campaignId}', { params: { path: { campaignId: c.campaignId } } })
+    .then(({ data }) => {
+      if (data) show(cell, stateBadge(data.state));
+    })
+    .catch(() => undefined);
+  return cell;
+}
+
+/** Where a campaign stands by its dates alone (its local today against its period), before its state is read. */
 function periodBadge(c: Campaign): HTMLElement {
-  if (c.closedAt) return el('span', { class: 'badge bad' }, 'closed');
+  if (c.closedAt) return stateBadge('CLOSED');
   const today = localDate(c.timezone);
   if (today < c.startDate) return el('span', { class: 'badge warn' }, `starts ${c.startDate}`);
-  if (today > c.endDate) return el('span', { class: 'badge' }, 'ended');
-  return el('span', { class: 'badge ok' }, 'active');
+  if (today > c.endDate) return stateBadge('ENDED');
+  return el('span', { class: 'badge' }, 'in its period');
 }
 
 /** The new-campaign view: the form, its dry run (calendar and warnings), then create. */

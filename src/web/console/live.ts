@@ -4,6 +4,7 @@ import { count, el, localDate, localTime, show, table } from '../shared/dom';
 import { editCampaignForm } from './campaigns';
 import type { ConsoleContext } from './context';
 import { refreshParked } from './parked';
+import { stateBadge } from './state-badge';
 import { clockTicks, TIME_AXIS_INCREMENTS } from './time-axis';
 import { winnersDownload } from './winners';
 
@@ -70,6 +71,8 @@ export async function liveView(target: HTMLElement, context: ConsoleContext, cam
   const actions = el('div', { class: 'actions' });
   const dropLink = el('a', { href: dropPageUrl(campaignId), target: '_blank', rel: 'noopener' }, 'Open the drop page');
   const nextWindow = el('span');
+  // The campaign's state, as the count (every second) answers it.
+  const stateBox = el('span', {}, '');
   // The API refuses changes once the first issue day has begun in the campaign's zone (CAMPAIGN_STARTED).
   const started = localDate(campaign.timezone) >= campaign.startDate;
   if (!campaign.closedAt && !started) {
@@ -100,12 +103,17 @@ export async function liveView(target: HTMLElement, context: ConsoleContext, cam
   }
   actions.append(dropLink, nextWindow);
   if (!campaign.closedAt) {
-    void nextOpening(context, campaign).then((opensAt) => {
-      if (!opensAt) return;
-      dropLink.href = dropPageUrl(campaignId, opensAt);
-      nextWindow.textContent =
-        Date.parse(opensAt) <= Date.now() ? 'Open now.' : `Next window opens ${localTime(opensAt)} (your time).`;
-    });
+    void context.open
+      .GET('/v1/campaigns/{campaignId}', { params: { path: { campaignId } } })
+      .then(({ data }) => {
+        const opensAt = data?.window?.opensAt;
+        if (!data || !opensAt) return;
+        nextWindow.textContent =
+          data.state === 'OPEN' || data.state === 'SOLD_OUT_TODAY'
+            ? 'Open now.'
+            : `Next window opens ${localTime(opensAt)} (your time).`;
+      })
+      .catch(() => undefined);
   }
 
   const metrics = {
@@ -130,9 +138,7 @@ export async function liveView(target: HTMLElement, context: ConsoleContext, cam
       {},
       campaign.name,
       ' ',
-      campaign.closedAt
-        ? el('span', { class: 'badge bad' }, `closed ${localTime(campaign.closedAt)}`)
-        : el('span', { class: 'badge ok' }, 'active'),
+      campaign.closedAt ? el('span', { class: 'badge bad' }, `closed ${localTime(campaign.closedAt)}`) : stateBox,
     ),
     el(
       'p',
@@ -189,6 +195,10 @@ export async function liveView(target: HTMLElement, context: ConsoleContext, cam
     const { data } = await context.open.GET('/v1/campaigns/{campaignId}/count', { params: { path: { campaignId } } });
     if (!data) return;
     today.textContent = `(${data.issueDate}, as of ${localTime(data.asOf)})`;
+    if (stateBox.dataset.state !== data.state) {
+      stateBox.dataset.state = data.state;
+      show(stateBox, stateBadge(data.state));
+    }
     metrics.quota.value.textContent = count(data.quota);
     metrics.admitted.value.textContent = count(data.admitted);
     metrics.persisted.value.textContent = count(data.persisted);
@@ -224,26 +234,11 @@ export async function liveView(target: HTMLElement, context: ConsoleContext, cam
   every(context, ADMIN_EVERY_MS, () => refreshParked(context, campaignId, parked));
 }
 
-/** The drop page of a campaign, with the opening its countdown counts down to. */
-function dropPageUrl(campaignId: string, opensAt?: string): string {
+/** The drop page of a campaign (it reads the countdown's opening from the campaign's public view). */
+function dropPageUrl(campaignId: string): string {
   const url = new URL('../drop/', location.href);
   url.searchParams.set('campaign', campaignId);
-  if (opensAt) url.searchParams.set('opens', opensAt);
   return url.href;
-}
-
-/**
- * The opening of the current or next issue day's window (ISO instant), from the campaign's calendar as the dry run
- * computes it (`POST /v1/admin/campaigns?dryRun=true`, nothing stored); undefined when no window is left.
- */
-async function nextOpening(context: ConsoleContext, campaign: Schema<'Campaign'>): Promise<string | undefined> {
-  const { campaignId: _id, createdAt: _c, updatedAt: _u, closedAt: _x, version: _v, ...definition } = campaign;
-  const { data } = await context.admin.POST('/v1/admin/campaigns', {
-    params: { query: { dryRun: 'true' } },
-    body: definition,
-  });
-  if (!data || !('dryRun' in data)) return undefined;
-  return data.days.find((d) => d.opensAt && d.closesAt && Date.parse(d.closesAt) > Date.now())?.opensAt;
 }
 
 function statsTable(stats: Schema<'CampaignStats'>): HTMLElement {

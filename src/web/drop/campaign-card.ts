@@ -1,13 +1,12 @@
+import { type CampaignState, STATE_LABELS } from '../shared/campaign-state';
 import { count, el, localTime, show, visitorTimeZone } from '../shared/dom';
 import {
-  type CampaignState,
   calendarText,
   claimable,
   countdownTarget,
   countdownText,
   discountTerms,
   type PublicCampaign,
-  STATE_LABELS,
 } from './presentation';
 
 /** The campaign's part of the drop page: what it is, its state, the countdown, today's remaining and the claim button. */

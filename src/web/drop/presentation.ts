@@ -1,23 +1,11 @@
 import type { Schema } from '../../client';
+import type { CampaignState } from '../shared/campaign-state';
 
 // What the drop page says about a campaign, as pure functions of its public view (GET /v1/campaigns/{campaignId},
 // src/functions/domain/campaign/public-view.ts): no DOM, so they run in unit tests too.
 
 /** A campaign's public view, as the API answers it. */
 export type PublicCampaign = Schema<'PublicCampaign'>;
-/** One of the campaign states (src/functions/domain/campaign/campaign-state.ts). */
-export type CampaignState = PublicCampaign['state'];
-
-/** How the page names each state, and its badge's tone (style.css `.badge.ok|warn|bad`). */
-export const STATE_LABELS: Readonly<Record<CampaignState, { readonly label: string; readonly tone: string }>> = {
-  SCHEDULED: { label: 'Opens soon', tone: 'warn' },
-  OPEN: { label: 'Open now', tone: 'ok' },
-  BETWEEN_WINDOWS: { label: 'Closed until the next drop', tone: 'warn' },
-  SOLD_OUT_TODAY: { label: 'Sold out today', tone: 'bad' },
-  ENDED: { label: 'Ended', tone: 'bad' },
-  CLOSED: { label: 'Closed', tone: 'bad' },
-};
-
 /** Whether a visitor may claim now: only while the campaign is OPEN (the issue route refuses everything else). */
 export function claimable(state: CampaignState): boolean {
   return state === 'OPEN';

@@ -67,10 +67,10 @@ describe('npm run demo: demoCampaigns', () => {
 });
 
 describe('npm run demo: pageUrls', () => {
-  it('gives the console and the drop page of a campaign, with its opening for the countdown', () => {
-    expect(pageUrls('http://127.0.0.1:3000/', 'demo-opens-20261207-1003', '2026-12-07T01:03:00.000Z')).toEqual({
+  it('gives the console and the drop page of a campaign (the page reads its opening from the public view)', () => {
+    expect(pageUrls('http://127.0.0.1:3000/', 'demo-opens-20261207-1003')).toEqual({
       console: 'http://127.0.0.1:3000/console/',
-      drop: 'http://127.0.0.1:3000/drop/?campaign=demo-opens-20261207-1003&opens=2026-12-07T01%3A03%3A00.000Z',
+      drop: 'http://127.0.0.1:3000/drop/?campaign=demo-opens-20261207-1003',
     });
     expect(pageUrls('http://127.0.0.1:3000', 'demo-open-20261207').drop).toBe(
       'http://127.0.0.1:3000/drop/?campaign=demo-open-20261207',
