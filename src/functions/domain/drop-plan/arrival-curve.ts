@@ -25,13 +25,9 @@ export interface ArrivalCurve {
   readonly seconds?: number;
 }
 
-const shares = (decaySeconds: number, seconds: number) => {
-  const total = 1 - Math.exp(-seconds / decaySeconds);
-  return Array.from(
-    { length: seconds },
-    (_, t) => (Math.exp(-t / decaySeconds) - Math.exp(-(t + 1) / decaySeconds)) / total,
-  );
-};
+/** Share of the users arrived by the end of second t: the curve's cumulative distribution, exactly 1 at `seconds`. */
+const arrivedBy = (t: number, decaySeconds: number, seconds: number) =>
+  t >= seconds ? 1 : (1 - Math.exp(-t / decaySeconds)) / (1 - Math.exp(-seconds / decaySeconds));
 
 const check = (curve: ArrivalCurve) => {
   const decaySeconds = curve.decaySeconds ?? DEFAULT_DECAY_SECONDS;
@@ -50,31 +46,25 @@ const check = (curve: ArrivalCurve) => {
 /** Share of the users that arrive in the opening second (0 < share <= 1). @throws RangeError as {@link arrivalsOf} */
 export function openingSecondShare(curve: Omit<ArrivalCurve, 'users'>): number {
   const { decaySeconds, seconds } = check({ ...curve, users: 0 });
-  return shares(decaySeconds, seconds)[0] ?? 1;
+  return arrivedBy(1, decaySeconds, seconds);
 }
 
 /**
- * Issue requests per second of the curve, integers that sum to `users` exactly (largest remainder; a tie goes to
- * the earlier second), one entry per second of the horizon. Deterministic.
+ * Issue requests per second of the curve, one entry per second of the horizon: floor(users x F(t + 1)) -
+ * floor(users x F(t)) with F the share arrived by the end of second t, so they sum to `users` exactly and the
+ * arrivals by any second never decrease as `users` grows. Deterministic.
  * @throws RangeError when `users`, `decaySeconds` or `seconds` is out of range.
  */
 export function arrivalsOf(curve: ArrivalCurve): number[] {
   const { decaySeconds, seconds } = check(curve);
-  const exact = shares(decaySeconds, seconds).map((share) => share * curve.users);
-  const arrivals = exact.map(Math.floor);
-  let left = curve.users - arrivals.reduce((sum, n) => sum + n, 0);
-  const byRemainder = exact.map((x, t) => ({ t, r: x - Math.floor(x) })).sort((a, b) => b.r - a.r || a.t - b.t);
-  for (const { t } of byRemainder) {
-    if (left <= 0) break;
-    arrivals[t] = (arrivals[t] ?? 0) + 1;
-    left--;
-  }
-  return arrivals;
+  const by = (t: number) => Math.floor(curve.users * arrivedBy(t, decaySeconds, seconds));
+  return Array.from({ length: seconds }, (_, t) => by(t + 1) - by(t));
 }
 
 /**
  * Users whose opening second brings `peakRps` requests under the curve: the dry run's way from a campaign's
  * `expectedPeakRps` to a crowd (peakRps / {@link openingSecondShare}, rounded), capped at 100,000,000.
+ * @throws RangeError as {@link arrivalsOf}
  */
 export function usersForPeak(peakRps: number, curve: Omit<ArrivalCurve, 'users'> = {}): number {
   return Math.min(MAX_USERS, Math.round(peakRps / openingSecondShare(curve)));

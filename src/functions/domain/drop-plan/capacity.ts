@@ -112,6 +112,8 @@ export interface DeployedCapacity {
   readonly issueReservedConcurrency?: number;
   /** The account's concurrency quota when known. @default CAPACITY.lambdaAccountConcurrency */
   readonly accountConcurrency?: number;
+  /** Whether CloudFront fronts the API and caches the count (construct prop `edge`). @default false */
+  readonly edge?: boolean;
 }
 
 /** What a campaign asks of the deployment. */
