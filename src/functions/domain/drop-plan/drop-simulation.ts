@@ -268,25 +268,26 @@ export function simulateDropSeconds(input: DropSimulationInput): DropSecond[] {
       admitted = Math.min(attemptsServed, remaining);
       backendUsd = (attemptsServed + 2 * refreshesServed + countServed) * PRICES.upstashCommand.usd;
     } else {
-      // Writers: attempts that find quota left; the rest find the day sold out in their read.
-      const writers = Math.min(attempts, remaining);
-      const writeCapacity = Math.min(limits.itemWritesPerSecond, Math.floor((limits.itemWritesPerSecond * shards) / 2));
-      const writesServed = Math.min(writers, writeCapacity);
-      shed('dynamoDbWrites', writers - writesServed);
-      const readers = attempts - writers;
-      // Every attempt, refresh and count read reads each counter item once.
-      const load = writesServed + readers + refreshes + countAccepted;
-      const [w = 0, r = 0, f = 0, c = 0] = scaled(
-        [writesServed, readers, refreshes, countAccepted],
-        load,
+      // Every attempt, refresh and count read first reads each counter item once.
+      const [read = 0, f = 0, c = 0] = scaled(
+        [attempts, refreshes, countAccepted],
+        attempts + refreshes + countAccepted,
         limits.itemReadsPerSecond,
       );
-      shed('dynamoDbReads', writesServed - w + readers - r + refreshes - f);
+      shed('dynamoDbReads', attempts - read + refreshes - f);
+      // Attempts whose read finds quota left write the rank ticket and the transaction; once the quota is used, the
+      // rest find the day sold out. While writes are throttled the quota is not used, so every other attempt writes too.
+      const writers = Math.min(read, remaining);
+      const writeCapacity = Math.min(limits.itemWritesPerSecond, Math.floor((limits.itemWritesPerSecond * shards) / 2));
+      const w = Math.min(writers, writeCapacity);
+      const soldOutReads = w === remaining ? read - writers : 0;
+      shed('dynamoDbWrites', read - w - soldOutReads);
+      const r = soldOutReads;
       admitted = w;
       attemptsServed = w + r;
       refreshesServed = f;
       countServed = c;
-      const readUnits = (w + r + f) * (shards + 1) + 2 * c;
+      const readUnits = (read + f) * (shards + 1) + 2 * c;
       backendUsd = 5 * w * PRICES.dynamoDbWriteUnit.usd + readUnits * PRICES.dynamoDbReadUnit.usd;
     }
     remaining -= admitted;

@@ -121,7 +121,7 @@ describe('domain: simulateDropSeconds, hand-computed', () => {
   });
 
   it("sheds 503 at a counter item's reads: every attempt reads every shard", () => {
-    // 3 writers (the quota) and 5 readers for 6 reads: floor(3 x 6/8) = 2 and floor(5 x 6/8) = 3 served.
+    // 8 attempts read each counter item, which serves 6 reads: 2 shed; 3 of the 6 find quota (the quota), 3 find it used.
     const seconds = run({
       arrivals: [8],
       quota: 3,
@@ -129,7 +129,13 @@ describe('domain: simulateDropSeconds, hand-computed', () => {
       counterShards: 2,
       limits: { itemReadsPerSecond: 6 },
     });
-    expect(seconds[0]).toMatchObject({ admitted: 2, soldOut: 3, shedByBackend: 3, shedBy: { dynamoDbReads: 3 } });
+    expect(seconds[0]).toMatchObject({ admitted: 3, soldOut: 3, shedByBackend: 2, shedBy: { dynamoDbReads: 2 } });
+  });
+
+  it('answers no SOLD_OUT while throttled writes leave quota unused: those attempts are shed too', () => {
+    // 8 attempts, quota 6, 2 writes/s on the one shard (2 WRU each, 4 WRU/s): 2 admitted, 6 shed, none sold out.
+    const seconds = run({ arrivals: [8], quota: 6, deployed: dynamodb, limits: { itemWritesPerSecond: 4 } });
+    expect(seconds[0]).toMatchObject({ admitted: 2, soldOut: 0, shedByBackend: 6, shedBy: { dynamoDbWrites: 6 } });
   });
 
   it("sheds at CloudFront's request rate, issue requests and count polls in proportion", () => {
