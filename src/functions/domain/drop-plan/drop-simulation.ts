@@ -1,7 +1,9 @@
 import { THROTTLE_TIERS, type Throttle } from '../../../contract/routes';
-import { SOLD_OUT_CACHE_TTL_MS } from '../admission/sold-out-cache';
-import { CAPACITY, type DeployedCapacity, issueConcurrencyLimit } from './capacity';
+import { type DeployedCapacity, issueConcurrencyLimit } from './capacity';
+import { type DropLimit, type DropLimits, dropLimitsOf, TokenBucket } from './drop-limits';
 import { PRICES } from './prices';
+
+export type { DropLimit, DropLimits } from './drop-limits';
 
 /**
  * A drop's first seconds, simulated second by second (BENCHMARKS.md, "A drop of N users, simulated"): issue
@@ -29,47 +31,11 @@ import { PRICES } from './prices';
  *   (one transaction of up to `consumerBatchSize` coupons per batch, 2 WRU on that item).
  */
 
-/** Where an issue request can be shed, one name per limit. */
-export type DropLimit =
-  | 'cloudFront'
-  | 'stageThrottle'
-  | 'accountThrottle'
-  | 'lambdaScaling'
-  | 'lambdaConcurrency'
-  | 'upstash'
-  | 'dynamoDbWrites'
-  | 'dynamoDbReads';
-
-/** The limits and durations a simulation uses; defaults are {@link CAPACITY}'s figures (sources there). */
-export interface DropLimits {
-  /** API Gateway's account rate, requests/s. */
-  readonly accountRateLimit: number;
-  /** API Gateway's account burst, requests. */
-  readonly accountBurstLimit: number;
-  /** Execution environments one function adds per 10 s. */
-  readonly lambdaScalingPer10s: number;
-  /** CloudFront requests/s per distribution. */
-  readonly cloudFrontRequestsPerSecond: number;
-  /** Upstash commands/s per database. */
-  readonly upstashCommandsPerSecond: number;
-  /** Write units/s of one DynamoDB item. */
-  readonly itemWritesPerSecond: number;
-  /** Read units/s of one DynamoDB item. */
-  readonly itemReadsPerSecond: number;
-  /** Billed seconds of an admission attempt. */
-  readonly admissionSeconds: number;
-  /** Billed seconds of a sold-out answer from memory. */
-  readonly soldOutSeconds: number;
-  /** Billed seconds of a count read. */
-  readonly querySeconds: number;
-  /** Seconds an instance answers a sold-out day from memory. */
-  readonly soldOutCacheSeconds: number;
-}
-
 /** What to simulate. */
 export interface DropSimulationInput {
   /** Issue requests per second from the opening second (arrivalsOf, src/functions/domain/drop-plan/arrival-curve.ts). */
   readonly arrivals: readonly number[];
+  /** The deployed settings: admission mode, stage throttle, the issue function's concurrency limit. */
   readonly deployed: DeployedCapacity;
   /** The day's quota. */
   readonly quota: number;
@@ -129,38 +95,6 @@ export interface DropSecond {
   readonly costUsd: number;
 }
 
-const limitsOf = (mode: DeployedCapacity['admissionMode'], overrides: Partial<DropLimits> = {}): DropLimits => ({
-  accountRateLimit: CAPACITY.apiGatewayAccountRps.value,
-  accountBurstLimit: CAPACITY.apiGatewayAccountBurst.value,
-  lambdaScalingPer10s: CAPACITY.lambdaScalingPer10s.value,
-  cloudFrontRequestsPerSecond: CAPACITY.cloudFrontRequestsPerSecond.value,
-  upstashCommandsPerSecond: CAPACITY.upstashCommandsPerSecond.value,
-  itemWritesPerSecond: CAPACITY.dynamoDbItemWritesPerSecond.value,
-  itemReadsPerSecond: CAPACITY.dynamoDbItemReadsPerSecond.value,
-  admissionSeconds:
-    mode === 'redis' ? CAPACITY.issueSecondsPerRequest.value : CAPACITY.issueSecondsPerRequestDynamoDb.value,
-  soldOutSeconds: CAPACITY.soldOutSecondsPerRequest.value,
-  querySeconds: CAPACITY.querySecondsPerRequest.value,
-  soldOutCacheSeconds: SOLD_OUT_CACHE_TTL_MS / 1000,
-  ...overrides,
-});
-
-/** A token bucket (API Gateway's throttle): `take` admits what the second's tokens allow. */
-class TokenBucket {
-  private tokens: number;
-  constructor(private readonly throttle: Throttle) {
-    this.tokens = throttle.burstLimit;
-  }
-  /** Tokens the second can spend. */
-  available(): number {
-    return Math.floor(this.tokens + this.throttle.rateLimit);
-  }
-  /** Spends `n` (at most available()) and carries the rest, up to the burst. */
-  spend(n: number): void {
-    this.tokens = Math.min(this.throttle.burstLimit, this.tokens + this.throttle.rateLimit - n);
-  }
-}
-
 /** Splits `capacity` over two demands in proportion when they exceed it; the first gets the rounding down. */
 const share = (a: number, b: number, capacity: number): [number, number] => {
   if (a + b <= capacity) return [a, b];
@@ -191,7 +125,7 @@ export function simulateDropSeconds(input: DropSimulationInput): DropSecond[] {
   if (input.arrivals.some((n) => !Number.isInteger(n) || n < 0)) {
     throw new RangeError('arrivals must be integers >= 0');
   }
-  const limits = limitsOf(deployed.admissionMode, input.limits);
+  const limits = dropLimitsOf(deployed.admissionMode, input.limits);
   const edge = input.edge ?? false;
   const pollers = input.countPollers ?? input.arrivals.reduce((sum, n) => sum + n, 0);
   const pollEvery = input.countPollSeconds ?? 2;

@@ -3,15 +3,25 @@ import { type DropLimit, type DropSecond, type DropSimulationInput, simulateDrop
 
 /** Totals of a simulated drop over its horizon; issue requests: `arrivals` = the four `shed…` + `admitted` + `soldOut`. */
 export interface DropTotals {
+  /** Issue requests sent. */
   readonly arrivals: number;
+  /** Refused by CloudFront's request rate per distribution. */
   readonly shedAtEdge: number;
+  /** 429 from API Gateway (stage or account throttle). */
   readonly shedByGateway: number;
+  /** Over the issue function's execution environments. */
   readonly shedByLambda: number;
+  /** 503: Upstash's or a DynamoDB item's rate. */
   readonly shedByBackend: number;
+  /** 202, sent to the issue queue. */
   readonly admitted: number;
+  /** 409 SOLD_OUT. */
   readonly soldOut: number;
+  /** Count polls sent. */
   readonly countPolls: number;
+  /** Count polls answered. */
   readonly countAnswered: number;
+  /** Coupons the consumer wrote within the horizon. */
   readonly persisted: number;
 }
 
