@@ -153,6 +153,19 @@ describe('domain: simulateDropSeconds, hand-computed', () => {
     expect(starved[1]).toMatchObject({ soldOut: 99, shedByBackend: 1 });
   });
 
+  it('sheds fewer in all when the quota runs out earlier: the sold-out day is answered from memory', () => {
+    // Found by the monotonicity property (seed -1545196785): a counter item that serves 1 read a second.
+    const deployment = {
+      deployed: { ...dynamodb, stageThrottleRateLimit: 2, stageThrottleBurstLimit: 0 },
+      quota: 1,
+      limits: { itemReadsPerSecond: 1 },
+    };
+    // [0, 2]: second 1's 2 attempts read the counter, 1 read is shed (503), the other is admitted.
+    expect(run({ ...deployment, arrivals: [0, 2] }).map(shedOf)).toEqual([0, 1]);
+    // [1, 2]: second 0 sells out; second 1 answers from memory with one refresh read, served: nothing shed.
+    expect(run({ ...deployment, arrivals: [1, 2] }).map(shedOf)).toEqual([0, 0]);
+  });
+
   it("drains the issue queue at the STATS item's rate: one 2-WRU transaction per consumer batch", () => {
     const seconds = run({ arrivals: [5, 0, 0], consumerBatchSize: 1, limits: { itemWritesPerSecond: 4 } });
     expect(column(seconds, 'persisted')).toEqual([2, 2, 1]);
@@ -199,15 +212,31 @@ describe('domain: simulateDrop', () => {
 });
 
 describe('domain: simulateDropSeconds, properties', () => {
+  /** Hand-sized or large: every limit binds in some runs, at sizes where one request matters. */
+  const upTo = (max: number, min = 0) =>
+    fc.oneof(fc.integer({ min, max: Math.min(max, min + 100) }), fc.integer({ min, max }));
   const deployment = fc.record({
     mode: fc.constantFrom('redis' as const, 'dynamodb' as const),
-    rate: fc.integer({ min: 1, max: 20_000 }),
-    burst: fc.integer({ min: 0, max: 20_000 }),
-    quota: fc.integer({ min: 0, max: 50_000 }),
+    rate: upTo(20_000, 1),
+    burst: upTo(20_000),
+    quota: upTo(50_000),
     shards: fc.integer({ min: 1, max: 8 }),
-    provisioned: fc.integer({ min: 0, max: 2_000 }),
+    provisioned: upTo(2_000),
     edge: fc.boolean(),
-    pollers: fc.integer({ min: 0, max: 2_000_000 }),
+    pollers: upTo(2_000_000),
+    // What-if limits (the published ones rarely bind behind API Gateway's).
+    limits: fc.record(
+      {
+        accountRateLimit: upTo(50_000, 1),
+        accountBurstLimit: upTo(50_000),
+        lambdaScalingPer10s: upTo(2_000, 1),
+        cloudFrontRequestsPerSecond: upTo(300_000, 1),
+        upstashCommandsPerSecond: upTo(20_000, 1),
+        itemWritesPerSecond: upTo(2_000, 2),
+        itemReadsPerSecond: upTo(5_000, 1),
+      },
+      { requiredKeys: [] },
+    ),
   });
   type Deployment = typeof deployment extends fc.Arbitrary<infer D> ? D : never;
   const inputOf = (d: Deployment, arrivals: number[]) => ({
@@ -222,8 +251,9 @@ describe('domain: simulateDropSeconds, properties', () => {
     provisionedConcurrency: d.provisioned,
     edge: d.edge,
     countPollers: d.pollers,
+    limits: d.limits,
   });
-  const arrivals = fc.array(fc.integer({ min: 0, max: 300_000 }), { minLength: 1, maxLength: 15 });
+  const arrivals = fc.array(upTo(300_000), { minLength: 1, maxLength: 15 });
 
   it('accounts for every request every second and never admits more than the quota', () => {
     fc.assert(
@@ -242,17 +272,23 @@ describe('domain: simulateDropSeconds, properties', () => {
     );
   });
 
-  it('never sheds fewer requests when a second brings more', () => {
+  // Shed in all is not monotone: an earlier sell-out makes the next requests cheap (the hand case below). What is
+  // shed at the front door, CloudFront and API Gateway, never falls as requests grow.
+  const frontDoor = (s: DropSecond) => s.shedAtEdge + s.shedByGateway;
+
+  it('never sheds fewer requests at the edge and the gateway when a second brings more', () => {
     fc.assert(
-      fc.property(deployment, arrivals, fc.nat(), fc.integer({ min: 1, max: 100_000 }), (d, a, at, more) => {
+      fc.property(deployment, arrivals, fc.nat(), upTo(100_000, 1), (d, a, at, more) => {
         const bigger = a.map((n, t) => (t === at % a.length ? n + more : n));
-        const shed = (x: number[]) => simulateDropSeconds(inputOf(d, x)).reduce((sum, s) => sum + shedOf(s), 0);
+        const shed = (x: number[]) => simulateDropSeconds(inputOf(d, x)).reduce((sum, s) => sum + frontDoor(s), 0);
         expect(shed(bigger)).toBeGreaterThanOrEqual(shed(a));
       }),
+      // A fault that sheds less only in a narrow band of load shows up in about 1 run in 1,000.
+      { numRuns: 3_000 },
     );
   });
 
-  it('never sheds fewer requests when more users come', () => {
+  it('never sheds fewer requests at the edge and the gateway when more users come', () => {
     fc.assert(
       fc.property(
         deployment,
@@ -262,7 +298,7 @@ describe('domain: simulateDropSeconds, properties', () => {
           const { arrivals: _, ...rest } = inputOf(d, []);
           const shed = (n: number) => {
             const { totals } = simulateDrop({ users: n }, rest).summary;
-            return totals.shedAtEdge + totals.shedByGateway + totals.shedByLambda + totals.shedByBackend;
+            return totals.shedAtEdge + totals.shedByGateway;
           };
           expect(shed(users + more)).toBeGreaterThanOrEqual(shed(users));
         },
