@@ -22,10 +22,11 @@ export type { DropLimit, DropLimits } from './drop-limits';
  *   not lost capacity (Q5 measures them). An environment serves 1 / (seconds per request) requests a second.
  * - Until the quota runs out every invoked request is an admission attempt on the backend; from the second after,
  *   instances answer from memory, each asking the backend once per sold-out cache TTL.
- * - DynamoDB: an attempt that finds quota left reads every counter item (1 RRU each, strongly consistent), writes
- *   the day's rank ticket item (1 WRU) and, in one transaction, its counter shard and the user's item (2 WRU each);
- *   the shards share the attempts evenly. Each item is limited to its own partition's rate (the best case: the
- *   day's items share one partition key, so until DynamoDB splits the key for heat they share one partition).
+ * - DynamoDB: every attempt, refresh and count poll reads every counter item (1 RRU each, strongly consistent); an
+ *   attempt whose read finds quota left writes the day's rank ticket item (1 WRU) and, in one transaction, its
+ *   counter shard and the user's item (2 WRU each), the shards sharing the attempts evenly. Each item is limited to
+ *   its own partition's rate (the best case: the day's items share one partition key, so until DynamoDB splits the
+ *   key for heat they share one partition). Throttled requests are shed, not retried by the SDK.
  * - A limit that cannot serve a second's demand serves every kind of request in the same proportion.
  * - Throttled requests (429s, Lambda throttles) cost nothing; the consumer is limited only by the day's STATS item
  *   (one transaction of up to `consumerBatchSize` coupons per batch, 2 WRU on that item).
