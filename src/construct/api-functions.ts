@@ -20,6 +20,8 @@ export interface ApiFunctionsProps {
   readonly stageThrottle: Throttle;
   /** Reserved concurrency of the issue function. @default - none: the account's unreserved pool */
   readonly issueReservedConcurrency?: number;
+  /** Whether CloudFront fronts the API and caches the count, for the dry run's simulation. @default false */
+  readonly edge?: boolean;
   /** The issue function's memory, MB. @default DEFAULTS.issueMemoryMb (1,024) */
   readonly issueMemorySize?: number;
   /** Every function's log retention. @default RetentionDays.ONE_MONTH */
@@ -92,6 +94,7 @@ export class ApiFunctions extends Construct {
         ...(props.issueReservedConcurrency === undefined
           ? {}
           : { [ENV.ISSUE_RESERVED_CONCURRENCY]: String(props.issueReservedConcurrency) }),
+        ...(props.edge ? { [ENV.EDGE]: 'true' } : {}),
       },
     });
     data.bindAdmissionStore(this.adminCampaigns, 'admit');

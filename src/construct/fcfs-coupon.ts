@@ -108,6 +108,8 @@ export class FcfsCoupon extends Construct {
         burstLimit: props.throttleBurstLimit ?? DEFAULT_STAGE_THROTTLE.burstLimit,
       },
       issueReservedConcurrency: props.issueReservedConcurrency,
+      // The edge below: a plain distribution, or the firewall's (wafRateLimit implies it).
+      edge: props.edge === true || props.wafRateLimit !== undefined,
       issueMemorySize: props.issueMemorySize,
       logRetention: props.logRetention,
     });

@@ -33,6 +33,65 @@ const dryRunDaySchema = z.strictObject({
   intervals: z.optional(z.array(z.strictObject({ opensAt: instant(), closesAt: instant() }))),
 });
 
+/** Issue requests shed per limit (src/functions/domain/drop-plan/drop-simulation.ts, `DropLimit`). */
+const dropLimits = [
+  'cloudFront',
+  'stageThrottle',
+  'accountThrottle',
+  'lambdaScaling',
+  'lambdaConcurrency',
+  'upstash',
+  'dynamoDbWrites',
+  'dynamoDbReads',
+] as const;
+const count = () => z.number();
+
+/**
+ * The simulated first 60 s of the drop at the campaign's `expectedPeakRps` (DropSimulationSummary,
+ * src/functions/domain/drop-plan/drop-summary.ts). Issue requests: `arrivals` = the four `shed…` + `admitted` +
+ * `soldOut`.
+ */
+const dropSimulationSchema = z.strictObject({
+  /** Users, one issue request each: the crowd whose opening second brings `expectedPeakRps`. */
+  users: count(),
+  /** The arrival curve's decay constant, s. */
+  decaySeconds: z.number(),
+  /** Seconds simulated. */
+  seconds: count(),
+  totals: z.strictObject({
+    arrivals: count(),
+    /** Refused by CloudFront's request rate per distribution. */
+    shedAtEdge: count(),
+    /** 429 from API Gateway (stage or account throttle). */
+    shedByGateway: count(),
+    /** Over the issue function's execution environments. */
+    shedByLambda: count(),
+    /** 503: Upstash's or a DynamoDB item's rate. */
+    shedByBackend: count(),
+    /** 202, sent to the issue queue. */
+    admitted: count(),
+    /** 409 SOLD_OUT. */
+    soldOut: count(),
+    countPolls: count(),
+    countAnswered: count(),
+    /** Coupons written by the consumer within the horizon. */
+    persisted: count(),
+  }),
+  /** Issue requests shed per limit (only the limits that shed). */
+  shedBy: z.partialRecord(z.enum(dropLimits), count()),
+  /** The limit that shed the most; `none` when nothing was shed. */
+  bottleneck: z.enum([...dropLimits, 'none']),
+  /** First second (0 = opening) an issue request was shed. */
+  firstShedSecond: z.optional(count()),
+  /** First second a request was answered SOLD_OUT. */
+  soldOutSecond: z.optional(count()),
+  peakEnvironments: count(),
+  /** Admissions still in the issue queue at the end. */
+  queuedAtEnd: count(),
+  /** USD, us-east-1 list prices (src/functions/domain/drop-plan/prices.ts). */
+  costUsd: z.number(),
+});
+
 /** One pre-warm of the issue function: provisioned concurrency held `[raiseAt, lowerAt)`. */
 const prewarmDaySchema = z.strictObject({ issueDate: z.string(), raiseAt: instant(), lowerAt: instant() });
 
@@ -60,6 +119,8 @@ export const dryRunResponseSchema = z.strictObject({
       days: z.array(prewarmDaySchema),
     }),
   ),
+  /** The simulated first 60 s at `expectedPeakRps`; absent without it. */
+  simulation: z.optional(dropSimulationSchema),
   /** The deployed settings the warnings were computed from. */
   deployed: z.strictObject({
     admissionMode: z.enum(['redis', 'dynamodb']),

@@ -40,6 +40,11 @@ export const ENV = {
   STAGE_THROTTLE_BURST_LIMIT: 'STAGE_THROTTLE_BURST_LIMIT',
   /** The issue function's reserved concurrency, when it has one (the dry run's capacity check). */
   ISSUE_RESERVED_CONCURRENCY: 'ISSUE_RESERVED_CONCURRENCY',
+  /**
+   * `true` when CloudFront fronts the API and caches the count (construct prop `edge` or `wafRateLimit`); unset
+   * otherwise (the dry run's simulation, src/functions/domain/drop-plan/drop-simulation.ts).
+   */
+  EDGE: 'EDGE',
   /** The schedule group of the pre-warm schedules (EventBridge Scheduler). */
   PREWARM_SCHEDULE_GROUP: 'PREWARM_SCHEDULE_GROUP',
   /** ARN of the function the pre-warm schedules invoke (the applier). */

@@ -79,11 +79,13 @@ describe('infra: FcfsCoupon construct', () => {
       const set = Object.keys(resource?.Properties.Environment.Variables ?? {}).filter(
         (name) => name !== 'POWERTOOLS_SERVICE_NAME',
       );
-      // The secret's id is set only in Redis mode, the issue function's reserved concurrency only with its prop
-      // (test/infra/drop-day.test.ts); the config reads them optionally.
+      // The secret's id is set only in Redis mode, the issue function's reserved concurrency and the edge flag only
+      // with their props (test/infra/drop-day.test.ts); the config reads them optionally.
       const read = FUNCTION_ENV[role as FunctionRole].filter(
         (name: string) =>
-          (mode === 'Redis' || name !== ENV.UPSTASH_SECRET_ID) && name !== ENV.ISSUE_RESERVED_CONCURRENCY,
+          (mode === 'Redis' || name !== ENV.UPSTASH_SECRET_ID) &&
+          name !== ENV.ISSUE_RESERVED_CONCURRENCY &&
+          name !== ENV.EDGE,
       );
       expect([role, set.sort()]).toEqual([role, [...read].sort()]);
     }

@@ -41,6 +41,7 @@ describe('infra: drop day', () => {
       throttleRateLimit: 800,
       throttleBurstLimit: 400,
       issueReservedConcurrency: 300,
+      edge: true,
     });
     template.resourceCountIs('AWS::Scheduler::ScheduleGroup', 1);
     const admin =
@@ -51,6 +52,7 @@ describe('infra: drop day', () => {
       [ENV.STAGE_THROTTLE_RATE_LIMIT]: '800',
       [ENV.STAGE_THROTTLE_BURST_LIMIT]: '400',
       [ENV.ISSUE_RESERVED_CONCURRENCY]: '300',
+      [ENV.EDGE]: 'true',
       [ENV.PREWARM_SCHEDULE_GROUP]: { Ref: stack.getLogicalId(coupons.prewarm.scheduleGroup) },
       [ENV.PREWARM_FUNCTION_ARN]: {
         'Fn::GetAtt': [stack.getLogicalId(coupons.functions.prewarm.node.defaultChild as never), 'Arn'],

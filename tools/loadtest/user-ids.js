@@ -1,15 +1,24 @@
 // Artillery processor: one user id per virtual user (from a pool, so some ids repeat), signed in the way the
 // target expects (LOADTEST_AUTH, set by tools/loadtest/run.ts), and a third of the users repeat the request.
 //   local: a bearer token minted by the local cloud's issuer (POST /_local/token {"sub"}), cached per user;
-//   file:  bearer tokens read from LOADTEST_TOKENS_FILE (a JSON array; user i takes token i mod length), for a
-//          deployed stack with Cognito or another OIDC issuer;
+//   file:  bearer tokens read from LOADTEST_TOKENS_FILE (a JSON array; user i takes token i mod length; a relative
+//          path is read next to this file, where a Fargate worker finds config.includeFiles), for a deployed stack
+//          with Cognito or another OIDC issuer;
 //   none:  no token, the userId in the body (a stack deployed with -c auth=none).
+// Every Artillery worker loads its own copy of this module. With LOADTEST_OFFSET=random (set for distributed runs by
+// tools/loadtest/distributed.ts) each starts at a random user of the pool instead of user 0, so the workers of a
+// run walk different users rather than all repeating the same ones.
+const { randomInt } = require('node:crypto');
 const { readFileSync } = require('node:fs');
+const path = require('node:path');
 
-let next = 0;
 const POOL = Number(process.env.LOADTEST_USERS ?? 1500);
+let next = process.env.LOADTEST_OFFSET === 'random' ? randomInt(POOL) : 0;
 const AUTH = process.env.LOADTEST_AUTH ?? 'local';
-const fileTokens = AUTH === 'file' ? JSON.parse(readFileSync(process.env.LOADTEST_TOKENS_FILE, 'utf8')) : [];
+const fileTokens =
+  AUTH === 'file'
+    ? JSON.parse(readFileSync(path.resolve(__dirname, process.env.LOADTEST_TOKENS_FILE ?? 'tokens.json'), 'utf8'))
+    : [];
 const minted = new Map();
 
 function mint(target, userId) {

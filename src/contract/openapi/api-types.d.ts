@@ -1730,6 +1730,33 @@ export interface operations {
                                 lowerAt: string;
                             }[];
                         };
+                        simulation?: {
+                            users: number;
+                            decaySeconds: number;
+                            seconds: number;
+                            totals: {
+                                arrivals: number;
+                                shedAtEdge: number;
+                                shedByGateway: number;
+                                shedByLambda: number;
+                                shedByBackend: number;
+                                admitted: number;
+                                soldOut: number;
+                                countPolls: number;
+                                countAnswered: number;
+                                persisted: number;
+                            };
+                            shedBy: {
+                                [key: string]: number;
+                            };
+                            /** @enum {string} */
+                            bottleneck: "cloudFront" | "stageThrottle" | "accountThrottle" | "lambdaScaling" | "lambdaConcurrency" | "upstash" | "dynamoDbWrites" | "dynamoDbReads" | "none";
+                            firstShedSecond?: number;
+                            soldOutSecond?: number;
+                            peakEnvironments: number;
+                            queuedAtEnd: number;
+                            costUsd: number;
+                        };
                         deployed: {
                             /** @enum {string} */
                             admissionMode: "redis" | "dynamodb";
@@ -2096,6 +2123,33 @@ export interface operations {
                                 /** Format: date-time */
                                 lowerAt: string;
                             }[];
+                        };
+                        simulation?: {
+                            users: number;
+                            decaySeconds: number;
+                            seconds: number;
+                            totals: {
+                                arrivals: number;
+                                shedAtEdge: number;
+                                shedByGateway: number;
+                                shedByLambda: number;
+                                shedByBackend: number;
+                                admitted: number;
+                                soldOut: number;
+                                countPolls: number;
+                                countAnswered: number;
+                                persisted: number;
+                            };
+                            shedBy: {
+                                [key: string]: number;
+                            };
+                            /** @enum {string} */
+                            bottleneck: "cloudFront" | "stageThrottle" | "accountThrottle" | "lambdaScaling" | "lambdaConcurrency" | "upstash" | "dynamoDbWrites" | "dynamoDbReads" | "none";
+                            firstShedSecond?: number;
+                            soldOutSecond?: number;
+                            peakEnvironments: number;
+                            queuedAtEnd: number;
+                            costUsd: number;
                         };
                         deployed: {
                             /** @enum {string} */

@@ -47,6 +47,7 @@ const deployed: DeployedCapacity = {
   stageThrottleRateLimit: config[ENV.STAGE_THROTTLE_RATE_LIMIT],
   stageThrottleBurstLimit: config[ENV.STAGE_THROTTLE_BURST_LIMIT],
   issueReservedConcurrency: config[ENV.ISSUE_RESERVED_CONCURRENCY],
+  edge: config[ENV.EDGE] === 'true',
 };
 const campaignIdOf = (event: HttpEvent) => parseWith(identifierSchema, event.pathParameters?.campaignId, 'campaignId');
 

@@ -52,6 +52,8 @@ const VARIABLES = {
   [ENV.STAGE_THROTTLE_BURST_LIMIT]: requiredInteger(0),
   /** The issue function's reserved concurrency; unset when it draws on the account's pool. */
   [ENV.ISSUE_RESERVED_CONCURRENCY]: z.optional(requiredInteger(0)),
+  /** `true` when CloudFront fronts the API; unset without the edge. */
+  [ENV.EDGE]: z.optional(z.literal('true')),
   [ENV.PREWARM_SCHEDULE_GROUP]: requiredString(),
   [ENV.PREWARM_FUNCTION_ARN]: requiredString(),
   [ENV.PREWARM_SCHEDULER_ROLE_ARN]: requiredString(),
@@ -89,6 +91,7 @@ export const FUNCTION_ENV = {
     ENV.STAGE_THROTTLE_RATE_LIMIT,
     ENV.STAGE_THROTTLE_BURST_LIMIT,
     ENV.ISSUE_RESERVED_CONCURRENCY,
+    ENV.EDGE,
     ENV.PREWARM_SCHEDULE_GROUP,
     ENV.PREWARM_FUNCTION_ARN,
     ENV.PREWARM_SCHEDULER_ROLE_ARN,

@@ -1,10 +1,13 @@
 import type { Clock } from '../kernel/clock';
 import { type CampaignDay, campaignDayKey } from './admission';
 
+/** How long an instance answers a sold-out day from memory before it asks the backend again, ms. */
+export const SOLD_OUT_CACHE_TTL_MS = 2_000;
+
 /**
  * Per-instance memory of campaign days seen SOLD_OUT, with a snapshot of the day's admitted users
  * (userId -> rank), so a burst after the quota is used is answered with no network call: a winner's repeat gets
- * ALREADY_ISSUED with their rank, everyone else SOLD_OUT. Entries live `ttlMs` (default 2,000 ms) rather than
+ * ALREADY_ISSUED with their rank, everyone else SOLD_OUT. Entries live `ttlMs` (default {@link SOLD_OUT_CACHE_TTL_MS}) rather than
  * all day: a slot freed by a rolled-back admission (failed queue send) must be able to reach new users, and one
  * backend round trip per instance per TTL costs nothing next to the burst.
  */
@@ -13,7 +16,7 @@ export class SoldOutCache {
 
   constructor(
     private readonly clock: Clock,
-    private readonly ttlMs = 2_000,
+    private readonly ttlMs = SOLD_OUT_CACHE_TTL_MS,
   ) {}
 
   /** The admitted users of `day` when it was marked sold out less than `ttlMs` ago, else undefined. */

@@ -22,6 +22,18 @@ export const CAPACITY = {
     unit: 'requests/s',
     source: 'https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html',
   },
+  /** API Gateway's default burst per account and region: the token bucket's size, requests. */
+  apiGatewayAccountBurst: {
+    value: 5_000,
+    unit: 'requests',
+    source: 'https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html',
+  },
+  /** CloudFront's default request rate per distribution (the edge, construct prop `edge`). */
+  cloudFrontRequestsPerSecond: {
+    value: 250_000,
+    unit: 'requests/s',
+    source: 'https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/cloudfront-limits.html',
+  },
   /** Lambda's default concurrency quota per account and region (raised through Service Quotas). */
   lambdaAccountConcurrency: {
     value: 1_000,
@@ -40,6 +52,12 @@ export const CAPACITY = {
     unit: 'writes/s',
     source: 'https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/bp-partition-key-design.html',
   },
+  /** Read units per second one partition (so one item) serves: a strongly consistent read of up to 4 KB is one. */
+  dynamoDbItemReadsPerSecond: {
+    value: 3_000,
+    unit: 'reads/s',
+    source: 'https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/bp-partition-key-design.html',
+  },
   /** Upstash pay-as-you-go commands per second per database; one admission is one EVALSHA. */
   upstashCommandsPerSecond: {
     value: 10_000,
@@ -54,6 +72,28 @@ export const CAPACITY = {
     value: 0.02,
     unit: 's',
     source: 'BENCHMARKS.md, "Capacity and cost model" (assumption: 20 ms billed per issue request)',
+  },
+  /** The same in DynamoDB mode (its read, rank ticket and transaction): the cost model's 30 ms. */
+  issueSecondsPerRequestDynamoDb: {
+    value: 0.03,
+    unit: 's',
+    source: 'BENCHMARKS.md, "Capacity and cost model" (assumption: 30 ms billed per issue request, DynamoDB mode)',
+  },
+  /**
+   * Billed duration of a sold-out answer from an instance's memory (src/functions/domain/admission/sold-out-cache.ts):
+   * Lambda's 1 ms minimum, as Q3 measures about 0.07 ms of CPU for it.
+   */
+  soldOutSecondsPerRequest: {
+    value: 0.001,
+    unit: 's',
+    source:
+      'BENCHMARKS.md, Q3 ("sold out, from the instance\'s cache") and https://aws.amazon.com/lambda/pricing/ (billed per 1 ms)',
+  },
+  /** Billed duration of one count read by the query function (README.md, "Preparing a drop": ~10 ms at 512 MB). */
+  querySecondsPerRequest: {
+    value: 0.01,
+    unit: 's',
+    source: 'README.md, "Preparing a drop" (the edge count\'s cost table: ~10 ms billed per count read)',
   },
 } as const satisfies Record<string, SourcedFigure>;
 
@@ -72,6 +112,8 @@ export interface DeployedCapacity {
   readonly issueReservedConcurrency?: number;
   /** The account's concurrency quota when known. @default CAPACITY.lambdaAccountConcurrency */
   readonly accountConcurrency?: number;
+  /** Whether CloudFront fronts the API and caches the count (construct prop `edge`). @default false */
+  readonly edge?: boolean;
 }
 
 /** What a campaign asks of the deployment. */

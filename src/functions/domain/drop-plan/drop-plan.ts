@@ -1,5 +1,6 @@
 import { type CampaignDefinition, couponExpiresAt, datesBetween } from '../campaign/campaign';
 import { type DstEffect, windowOf } from '../campaign/issue-calendar';
+import { usersForPeak } from './arrival-curve';
 import {
   type CapacityWarning,
   capacityWarnings,
@@ -7,6 +8,7 @@ import {
   type DeployedCapacity,
   issueConcurrencyLimit,
 } from './capacity';
+import { type DropSimulationSummary, simulateDrop } from './drop-summary';
 import { type PeriodWarning, periodWarnings } from './period';
 
 /** One issue day of a dry run. Instants are ISO-8601 UTC. */
@@ -56,6 +58,12 @@ export interface DryRun {
     readonly stageThrottleBurstLimit: number;
     readonly issueConcurrencyLimit: number;
   };
+  /**
+   * The first 60 s of a drop whose opening second brings `expectedPeakRps` (src/functions/domain/drop-plan/
+   * drop-summary.ts): the crowd that peak implies on the default arrival curve, against `deployed`, the pre-warm and
+   * one day's quota; absent without `expectedPeakRps`.
+   */
+  readonly simulation?: DropSimulationSummary;
   /** Capacity warnings, then period ones (src/functions/domain/drop-plan/period.ts). */
   readonly warnings: (CapacityWarning | PeriodWarning)[];
 }
@@ -72,7 +80,8 @@ const DST_MESSAGES = {
  * What a valid campaign definition will do (the dry run; README.md, "Preparing a drop"): per issue day of the
  * period the window's opening and closing instants (DST-aware, src/functions/domain/campaign/issue-calendar.ts) and quota, the
  * total quota, the instant validity ends, the pre-warm schedule (`raiseAt` = `leadMinutes` before the window opens,
- * `lowerAt` = when it closes), the capacity warnings against `deployed` (src/functions/domain/drop-plan/capacity.ts)
+ * `lowerAt` = when it closes), the simulated first minute at `expectedPeakRps`
+ * (src/functions/domain/drop-plan/drop-summary.ts), the capacity warnings against `deployed` (src/functions/domain/drop-plan/capacity.ts)
  * and the warnings of a period or validity already past at `now` (src/functions/domain/drop-plan/period.ts).
  * Pure: stores nothing, reads no clock (`now` is the caller's).
  */
@@ -116,6 +125,19 @@ export function planDrop(definition: CampaignDefinition, deployed: DeployedCapac
     }
   }
   const validUntil = couponExpiresAt(definition);
+  const simulation =
+    definition.expectedPeakRps === undefined
+      ? undefined
+      : simulateDrop(
+          { users: usersForPeak(definition.expectedPeakRps) },
+          {
+            deployed,
+            quota: definition.dailyQuota,
+            counterShards: definition.counterShards,
+            provisionedConcurrency: prewarmConcurrency ?? 0,
+            edge: deployed.edge ?? false,
+          },
+        ).summary;
   const warnings: DryRun['warnings'] = [
     ...capacityWarnings(deployed, {
       expectedPeakRps: definition.expectedPeakRps,
@@ -140,6 +162,7 @@ export function planDrop(definition: CampaignDefinition, deployed: DeployedCapac
           },
         }
       : {}),
+    ...(simulation ? { simulation } : {}),
     deployed: {
       admissionMode: deployed.admissionMode,
       stageThrottleRateLimit: deployed.stageThrottleRateLimit,

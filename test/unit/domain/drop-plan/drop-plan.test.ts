@@ -1,8 +1,10 @@
 import { dryRunResponseSchema } from '../../../../src/contract/dry-run';
 import { campaignDefinitionSchema } from '../../../../src/functions/domain/campaign/campaign';
 import { dryRunCreate, dryRunUpdate } from '../../../../src/functions/domain/campaign/campaign-admin';
+import { usersForPeak } from '../../../../src/functions/domain/drop-plan/arrival-curve';
 import type { DeployedCapacity } from '../../../../src/functions/domain/drop-plan/capacity';
 import { planDrop } from '../../../../src/functions/domain/drop-plan/drop-plan';
+import { simulateDrop } from '../../../../src/functions/domain/drop-plan/drop-summary';
 import {
   CampaignExistsError,
   CampaignStartedError,
@@ -113,6 +115,22 @@ describe('domain: planDrop (the dry run)', () => {
     );
     expect(plan.prewarm).toMatchObject({ concurrency: 60, concurrencyFrom: 'expectedPeakRps' });
     expect(plan.warnings).toEqual([]);
+  });
+
+  it("simulates the first minute of the crowd its expected peak implies, with the pre-warm and the day's quota", () => {
+    const plan = planDrop(
+      define({ expectedPeakRps: 3000, counterShards: 3, prewarm: { leadMinutes: 10 } }),
+      deployed,
+      before,
+    );
+    const users = usersForPeak(3000);
+    expect(plan.simulation).toEqual(
+      simulateDrop({ users }, { deployed, quota: 100, counterShards: 3, provisionedConcurrency: 60, edge: false })
+        .summary,
+    );
+    expect(plan.simulation).toMatchObject({ users, totals: { arrivals: users, admitted: 100 } });
+    expect(dryRunResponseSchema.safeParse(plan).success).toBe(true);
+    expect(planDrop(define({}), deployed, before).simulation).toBeUndefined();
   });
 
   it('refuses pre-warming with neither a concurrency nor an expected peak', () => {
