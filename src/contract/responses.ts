@@ -149,6 +149,10 @@ export const publicCampaignSchema = z.strictObject({
   endDate: localDateSchema('endDate'),
   /** Local `HH:MM` in `timezone`; `close` exclusive, `24:00` the end of the day. */
   dailyWindow: z.strictObject({ open: z.string(), close: z.string() }),
+  /** Coupons a user may get per issue day (always 1). */
+  perUserDailyLimit: z.literal(1),
+  /** 1 when a user may get one coupon for the whole campaign, not one per issue day; null otherwise. */
+  perUserCampaignLimit: z.nullable(z.literal(1)),
   state: campaignStateSchema,
   /** The local date now in `timezone`, issue day or not. */
   today: localDate,

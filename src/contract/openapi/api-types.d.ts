@@ -448,6 +448,9 @@ export interface components {
                 open: string;
                 close: string;
             };
+            /** @constant */
+            perUserDailyLimit: 1;
+            perUserCampaignLimit: 1 | null;
             /** @enum {string} */
             state: "SCHEDULED" | "OPEN" | "BETWEEN_WINDOWS" | "SOLD_OUT_TODAY" | "ENDED" | "CLOSED";
             today: string;
@@ -844,6 +847,8 @@ export interface operations {
                      *         "open": "13:00",
                      *         "close": "15:00"
                      *       },
+                     *       "perUserDailyLimit": 1,
+                     *       "perUserCampaignLimit": null,
                      *       "state": "SCHEDULED",
                      *       "today": "2026-04-30",
                      *       "window": {

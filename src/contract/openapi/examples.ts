@@ -101,6 +101,8 @@ export const RESPONSE_EXAMPLES: Partial<Record<Operation, unknown>> = {
     startDate: '2026-05-01',
     endDate: '2026-05-05',
     dailyWindow: CAMPAIGN.dailyWindow,
+    perUserDailyLimit: 1,
+    perUserCampaignLimit: null,
     state: 'SCHEDULED',
     today: '2026-04-30',
     window: { opensAt: '2026-05-01T04:00:00.000Z', closesAt: '2026-05-01T06:00:00.000Z' },

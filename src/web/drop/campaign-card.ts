@@ -6,6 +6,7 @@ import {
   countdownTarget,
   countdownText,
   discountTerms,
+  limitText,
   type PublicCampaign,
 } from './presentation';
 
@@ -85,7 +86,7 @@ export function campaignCard(first: PublicCampaign, onOpening: () => void): Camp
       el('strong', {}, discountTerms(view.discount, view.vendor?.currency)),
       view.vendor ? ` · from ${view.vendor.name}` : null,
     );
-    show(calendar, calendarText(view));
+    show(calendar, `${calendarText(view)} · ${limitText(view)}`);
     const { label, tone } = STATE_LABELS[state];
     card.dataset.state = state;
     badge.className = `badge ${tone}`;

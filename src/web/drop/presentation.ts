@@ -62,3 +62,10 @@ export function calendarText(view: Pick<PublicCampaign, 'startDate' | 'endDate' 
   const days = view.startDate === view.endDate ? view.startDate : `${view.startDate} to ${view.endDate}`;
   return `${days}, ${view.dailyWindow.open}–${view.dailyWindow.close} daily (${view.timezone})`;
 }
+
+/** How many coupons a visitor may get, in words: one per day, or one for the whole campaign. */
+export function limitText(view: Pick<PublicCampaign, 'perUserCampaignLimit'>): string {
+  return view.perUserCampaignLimit === 1
+    ? 'One coupon per person for the whole campaign.'
+    : 'One coupon per person a day.';
+}

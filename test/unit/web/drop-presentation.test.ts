@@ -4,6 +4,7 @@ import {
   countdownTarget,
   countdownText,
   discountTerms,
+  limitText,
   money,
 } from '../../../src/web/drop/presentation';
 
@@ -54,5 +55,10 @@ describe('web pages: what the drop page says about a campaign', () => {
     expect(calendarText({ ...view, endDate: '2027-05-01', timezone: 'UTC' })).toBe(
       '2027-05-01, 13:00–15:00 daily (UTC)',
     );
+  });
+
+  it('says whether the limit is one a day or one for the whole campaign', () => {
+    expect(limitText({ perUserCampaignLimit: null })).toBe('One coupon per person a day.');
+    expect(limitText({ perUserCampaignLimit: 1 })).toBe('One coupon per person for the whole campaign.');
   });
 });

@@ -34,6 +34,10 @@ export interface PublicCampaign {
   readonly endDate: string;
   /** The daily window in local `HH:MM`, `close` exclusive (`24:00`: the end of the day). */
   readonly dailyWindow: Campaign['dailyWindow'];
+  /** Coupons a user may get per issue day (Campaign `perUserDailyLimit`, always 1). */
+  readonly perUserDailyLimit: Campaign['perUserDailyLimit'];
+  /** 1 when a user may get one coupon for the whole campaign (Campaign `perUserCampaignLimit`); null otherwise. */
+  readonly perUserCampaignLimit: NonNullable<Campaign['perUserCampaignLimit']> | null;
   /** What the campaign is doing at `asOf` (src/functions/domain/campaign/campaign-state.ts). */
   readonly state: CampaignState;
   /** The local date of `asOf` in `timezone`, issue day or not. */
@@ -76,6 +80,8 @@ export async function publicCampaign(deps: PublicViewDeps, campaignId: string): 
     startDate: campaign.startDate,
     endDate: campaign.endDate,
     dailyWindow: campaign.dailyWindow,
+    perUserDailyLimit: campaign.perUserDailyLimit,
+    perUserCampaignLimit: campaign.perUserCampaignLimit ?? null,
     state: status.state,
     today: status.today,
     window: status.window

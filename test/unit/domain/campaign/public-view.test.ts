@@ -42,6 +42,8 @@ describe('domain: publicCampaign', () => {
       startDate: '2026-05-01',
       endDate: '2026-05-05',
       dailyWindow: { open: '13:00', close: '15:00' },
+      perUserDailyLimit: 1,
+      perUserCampaignLimit: null,
       state: 'SCHEDULED',
       today: '2026-04-30',
       window: { opensAt: '2026-05-01T04:00:00.000Z', closesAt: '2026-05-01T06:00:00.000Z' },
