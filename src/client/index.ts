@@ -14,6 +14,7 @@ export {
   type UserApi,
 } from './coupon-client';
 export { fieldErrors, isDomainProblem, isProblem, problemText } from './problems';
+export { type ProofOfWorkChallenge, type SolveProofOfWorkOptions, solveProofOfWork } from './proof-of-work';
 export {
   type AdminCredentials,
   EXECUTE_API_SERVICE,

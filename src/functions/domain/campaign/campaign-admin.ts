@@ -122,12 +122,14 @@ async function mergeUpdate(deps: CampaignAdminDeps, campaignId: string, update: 
   if (stored.closedAt !== undefined) throw new CampaignStartedError(`Campaign '${campaignId}' was closed`);
   if (!isUpdatable(stored, now)) throw new CampaignStartedError(`Campaign '${campaignId}' has started; ${tooLate}`);
   const { createdAt, updatedAt, closedAt, version, ...definition } = stored;
-  const { prewarm, ...fields } = update;
+  const { prewarm, proofOfWork, ...fields } = update;
   const merged = campaignDefinitionSchema.safeParse({
     ...definition,
     ...fields,
     // null removes pre-warming; absent keeps the stored one.
     prewarm: prewarm === null ? undefined : (prewarm ?? definition.prewarm),
+    // null removes the proof of work; absent keeps the stored one.
+    proofOfWork: proofOfWork === null ? undefined : (proofOfWork ?? definition.proofOfWork),
   });
   if (!merged.success) {
     const errors = merged.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));

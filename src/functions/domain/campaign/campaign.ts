@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { proofOfWorkSchema } from '../../../contract/proof-of-work';
 import { entityIdSchema, localDateSchema } from '../../../contract/rules';
 import '../kernel/zod-messages';
 import {
@@ -124,6 +125,11 @@ export const campaignFields = z.strictObject({
   expectedPeakRps: z.optional(expectedPeakRpsSchema),
   /** Pre-warming of the issue function before each window (optional), see {@link prewarmSchema}. */
   prewarm: z.optional(prewarmSchema),
+  /**
+   * A proof of work each issue request must carry (optional; README.md, "Proof of work"): without a valid one the
+   * issue route answers 403 PROOF_REQUIRED with a challenge of this difficulty (src/contract/proof-of-work.ts).
+   */
+  proofOfWork: z.optional(proofOfWorkSchema),
 });
 
 /**
@@ -168,13 +174,14 @@ export const campaignDefinitionSchema = campaignFields.check(
 /**
  * Body of `PATCH /v1/admin/campaigns/{campaignId}`: any definition fields but `campaignId`, replacing the stored
  * ones (a nested object such as `dailyWindow` or `discount` is replaced whole); `"prewarm": null` removes
- * pre-warming. The merged definition must pass {@link campaignDefinitionSchema}.
+ * pre-warming, `"proofOfWork": null` the proof of work. The merged definition must pass {@link campaignDefinitionSchema}.
  */
 export const campaignUpdateSchema = z.partial(
   // Without the default: a field left out keeps its stored value.
   z.extend(z.omit(campaignFields, { campaignId: true }), {
     counterShards: counterShardsSchema,
     prewarm: z.nullable(prewarmSchema),
+    proofOfWork: z.nullable(proofOfWorkSchema),
   }),
 );
 
