@@ -3,6 +3,7 @@ import type { WebConfig } from '../config';
 import { loadWebConfig, problemText, type Schema, type UserApi, userClient } from '../shared/api';
 import { count, el, localTime, show, visitorTimeZone } from '../shared/dom';
 import { signInForm, signOut, storedVisitor } from './auth';
+import { dropProofOfWork } from './proof-of-work';
 
 // The drop page, an example for integrators: one campaign (`?campaign=<id>`, and `&opens=<ISO instant>` for the
 // countdown), its remaining count, the claim button and its answer, the visitor's coupons and their redemption.
@@ -71,6 +72,7 @@ async function start(): Promise<void> {
   const visitor = () => storedVisitor();
   const api: UserApi = userClient(config, config.apiUrl, () => visitor()?.credential);
   const counts: UserApi = userClient(config, config.countUrl, () => undefined);
+  const proofOfWork = dropProofOfWork(api, campaignId);
 
   const countdown = el('p', { class: 'big', role: 'timer', 'aria-live': 'off' });
   const opensLine = el('p', { class: 'muted' });
@@ -152,6 +154,7 @@ async function start(): Promise<void> {
           class: 'secondary',
           onclick: () => {
             signOut();
+            proofOfWork.reset();
             answer.hidden = true;
             renderAccount();
           },
@@ -160,6 +163,7 @@ async function start(): Promise<void> {
       ),
     );
     coupons.hidden = false;
+    proofOfWork.prepare(opensAt);
     void renderCoupons();
   };
 
@@ -242,9 +246,10 @@ async function start(): Promise<void> {
     let shown: { text: string; tone: string };
     let accepted = false;
     try {
-      const { data, error, response } = await api.POST('/v1/campaigns/{campaignId}/issue', {
-        params: { path: { campaignId } },
-        body: {},
+      const { data, error, response } = await proofOfWork.issue(() => {
+        show(answer, 'Checking you are not a bot: a few seconds of work in your browser…');
+        answer.className = 'status warn';
+        answer.hidden = false;
       });
       shown = claimAnswer(response.status, error, data);
       accepted = data !== undefined;
