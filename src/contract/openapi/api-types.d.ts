@@ -1634,6 +1634,15 @@ export interface operations {
                                 lowerAt: string;
                             }[];
                         };
+                        proofOfWork?: {
+                            /** @enum {string} */
+                            difficulty: "LOW" | "MEDIUM" | "HIGH";
+                            maxAttempts: number;
+                            meanSolveMs: {
+                                node: number;
+                                chromium: number;
+                            };
+                        };
                         deployed: {
                             /** @enum {string} */
                             admissionMode: "redis" | "dynamodb";
@@ -2003,6 +2012,15 @@ export interface operations {
                                 /** Format: date-time */
                                 lowerAt: string;
                             }[];
+                        };
+                        proofOfWork?: {
+                            /** @enum {string} */
+                            difficulty: "LOW" | "MEDIUM" | "HIGH";
+                            maxAttempts: number;
+                            meanSolveMs: {
+                                node: number;
+                                chromium: number;
+                            };
                         };
                         deployed: {
                             /** @enum {string} */

@@ -1,3 +1,5 @@
+import { createHmac } from 'node:crypto';
+import { verifySolution } from 'altcha-lib';
 import { solveProofOfWork } from '../../../../src/client/proof-of-work';
 import type { ProofOfWorkChallenge } from '../../../../src/contract/proof-of-work';
 import { AltchaProofOfWork } from '../../../../src/functions/adapters/altcha/proof-of-work';
@@ -156,5 +158,30 @@ describe('domain: issueCoupon with a proof of work', () => {
     await expect(issueCoupon(withoutKey, { campaignId: 'c1', userId: 'alice', requestId: 'r1' })).rejects.toMatchObject(
       { code: 'UNAVAILABLE' },
     );
+  });
+
+  it("agrees with altcha-lib's own verifySolution on a valid solution and a wrong one", async () => {
+    const { issue } = setup();
+    const proof = JSON.parse(Buffer.from(await proofFor(issue, 'alice'), 'base64').toString('utf8'));
+    // The signer's two keys, as AltchaProofOfWork derives them from the signing key.
+    const keys = {
+      hmacSignatureSecret: createHmac('sha256', KEY).update('challenge').digest('base64url'),
+      hmacKeySignatureSecret: createHmac('sha256', KEY).update('derived-key').digest('base64url'),
+    };
+    const deriveKey = async () => {
+      throw new Error('a signed key needs no derivation');
+    };
+    await expect(verifySolution({ ...proof, ...keys, deriveKey })).resolves.toMatchObject({ verified: true });
+    const wrong = {
+      ...proof.solution,
+      derivedKey:
+        proof.solution.derivedKey.replace(/^../, '00') === proof.solution.derivedKey
+          ? `11${proof.solution.derivedKey.slice(2)}`
+          : `00${proof.solution.derivedKey.slice(2)}`,
+    };
+    await expect(verifySolution({ ...proof, solution: wrong, ...keys, deriveKey })).resolves.toMatchObject({
+      verified: false,
+      invalidSolution: true,
+    });
   });
 });
