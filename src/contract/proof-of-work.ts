@@ -35,16 +35,17 @@ export const PROOF_OF_WORK_MAX_COUNTER: Readonly<Record<ProofOfWorkDifficulty, n
 };
 
 /**
- * Mean solve time per difficulty, ms, in one thread of this project's 2-core benchmark machine: Node.js 24 and
- * Chromium, both with the typed client's solver (@noble/hashes scrypt). Source: BENCHMARKS.md, "Proof of work"
+ * Mean solve time per difficulty, ms: (maxCounter / 2 + 1) attempts at the ms per attempt measured on this project's
+ * 2-core benchmark machine while loaded (load average 11-14), one thread, with the typed client's solver
+ * (@noble/hashes scrypt) in Node.js 24 and in a Chromium Web Worker. Source: BENCHMARKS.md, "Proof of work"
  * (`npx tsx tools/bench/proof-of-work.ts`); the dry run shows them.
  */
 export const PROOF_OF_WORK_SOLVE_MS: Readonly<
   Record<ProofOfWorkDifficulty, { readonly node: number; readonly chromium: number }>
 > = {
-  LOW: { node: 300, chromium: 450 },
-  MEDIUM: { node: 1_500, chromium: 2_250 },
-  HIGH: { node: 7_500, chromium: 11_250 },
+  LOW: { node: 760, chromium: 800 },
+  MEDIUM: { node: 3_760, chromium: 3_940 },
+  HIGH: { node: 18_720, chromium: 19_660 },
 };
 
 /** How long a challenge stays valid after the window opens (or after it is issued, when open), seconds. */
