@@ -1,7 +1,15 @@
+import { DateTime } from 'luxon';
 import type { Browser, Request } from 'playwright-core';
 import { solveProofOfWork } from '../../src/client';
 import type { ProofOfWorkChallenge } from '../../src/contract/proof-of-work';
-import { call, openCampaign, type RunningCloud, startCloudProcess } from '../../tools/local/child-cloud';
+import {
+  call,
+  middayZone,
+  openCampaign,
+  type RunningCloud,
+  startCloudProcess,
+  TEST_VENDOR,
+} from '../../tools/local/child-cloud';
 import { launchChromium, pageProblems, waitForText } from '../support/browser';
 
 // A campaign with a proof of work through the local cloud (README.md, "Proof of work"): a scripted client without a
@@ -72,6 +80,56 @@ describe('proof of work through the local cloud (dynamodb admission mode)', () =
 
     // The first ask was refused for want of a proof; the second carried the worker's solution.
     expect(issues.map((r) => r.headers()['x-proof-of-work'] !== undefined)).toEqual([false, true]);
+    expect(problems).toEqual([]);
+  });
+
+  it('solves during the countdown, so the click sends the solution at once', async () => {
+    // A window opening in one to two minutes, in a zone where it is midday (no date change during the test).
+    const zone = middayZone();
+    const opens = DateTime.now().setZone(zone).plus({ minutes: 2 }).startOf('minute');
+    const day = opens.toISODate() as string;
+    const created = await call(`${api}/v1/admin/campaigns`, {
+      body: {
+        campaignId: 'pow-countdown',
+        vendorId: TEST_VENDOR.vendorId,
+        name: 'Countdown drop',
+        timezone: zone,
+        startDate: day,
+        endDate: day,
+        dailyWindow: { open: opens.toFormat('HH:mm'), close: opens.plus({ minutes: 5 }).toFormat('HH:mm') },
+        dailyQuota: 3,
+        perUserDailyLimit: 1,
+        couponValidityDays: 1,
+        discount: { type: 'PERCENT', value: 10 },
+        proofOfWork: { difficulty: 'LOW' },
+      },
+    });
+    expect(created.status).toBe(201);
+    const page = await (await browser.newContext()).newPage();
+    const problems = pageProblems(page);
+    const issues: { at: number; proof: boolean; status?: number }[] = [];
+    page.on('response', (response) => {
+      const request = response.request();
+      if (request.method() !== 'POST' || !request.url().endsWith('/issue')) return;
+      issues.push({
+        at: Date.now(),
+        proof: request.headers()['x-proof-of-work'] !== undefined,
+        status: response.status(),
+      });
+    });
+    await page.goto(`${api}/drop/?campaign=pow-countdown&opens=${encodeURIComponent(opens.toUTC().toISO() as string)}`);
+    await page.getByLabel('User name').fill('countdown-visitor');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await waitForText(page.locator('header .who'), /Signed in as countdown-visitor/);
+
+    // Before the opening, the page asked once (403 PROOF_REQUIRED) and its worker solved.
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, opens.toMillis() - Date.now() + 2_000)));
+    expect(issues).toEqual([{ at: expect.any(Number), proof: false, status: 403 }]);
+    expect((issues[0] as { at: number }).at).toBeLessThan(opens.toMillis());
+
+    await page.getByRole('button', { name: 'Claim my coupon' }).click();
+    await waitForText(page.getByRole('status').filter({ hasText: /coupon|bot|try again/ }), /You got coupon #1/);
+    expect(issues.slice(1)).toEqual([{ at: expect.any(Number), proof: true, status: 202 }]);
     expect(problems).toEqual([]);
   });
 });
