@@ -1,7 +1,8 @@
 /**
  * The typed client of the HTTP API, the package's `./client` entry: {@link createCouponClient} and the shapes of
  * its requests, responses and errors, generated from the OpenAPI document (src/contract/openapi/). Browser and
- * Node 20+ alike: it uses only the fetch and WebCrypto globals.
+ * Node 20+ alike: it uses only the fetch and WebCrypto globals, and its proof-of-work solver
+ * ({@link solveProofOfWork}) altcha-lib and @noble/hashes, both plain JavaScript.
  */
 export {
   type AdminApi,
@@ -14,6 +15,7 @@ export {
   type UserApi,
 } from './coupon-client';
 export { fieldErrors, isDomainProblem, isProblem, problemText } from './problems';
+export { type ProofOfWorkChallenge, type SolveProofOfWorkOptions, solveProofOfWork } from './proof-of-work';
 export {
   type AdminCredentials,
   EXECUTE_API_SERVICE,

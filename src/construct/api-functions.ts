@@ -1,5 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { DEFAULTS, ENV, type FunctionAuthMode, HANDLERS } from '../contract/names';
@@ -49,6 +50,11 @@ export class ApiFunctions extends Construct {
   readonly adminCampaigns: AppFunction;
   readonly adminVendors: AppFunction;
   readonly adminFailedEvents: AppFunction;
+  /**
+   * The key that signs proof-of-work challenges (README.md, "Proof of work"): 64 random letters and digits, read
+   * only by the issue function, once per instance.
+   */
+  readonly proofOfWorkKey: Secret;
 
   constructor(scope: Construct, id: string, props: ApiFunctionsProps) {
     super(scope, id);
@@ -71,6 +77,16 @@ export class ApiFunctions extends Construct {
     });
     data.bindAdmissionStore(this.issue, 'admit');
     props.issueQueue.grantSendMessages(this.issue);
+    this.proofOfWorkKey = new Secret(this, 'ProofOfWorkKey', {
+      description: 'Signs the proof-of-work challenges of the issue route (fcfs-coupon)',
+      generateSecretString: { passwordLength: 64, excludePunctuation: true, includeSpace: false },
+    });
+    this.issue.addEnvironment(ENV.PROOF_OF_WORK_SECRET_ID, this.proofOfWorkKey.secretArn);
+    this.proofOfWorkKey.grantRead(this.issue);
+    acknowledge(this.proofOfWorkKey, 'AwsSolutions', {
+      'AwsSolutions-SMG4':
+        'A rotation would only refuse the challenges issued before it (valid 10 minutes); nothing else depends on the key',
+    });
 
     this.query = new AppFunction(this, 'QueryIssuanceFunction', {
       logRetention: props.logRetention,

@@ -15,6 +15,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { type HandlerName, WINNERS_CSV_HEADERS } from '../contract/names';
+import { PROOF_OF_WORK_HEADER } from '../contract/proof-of-work';
 import { ROUTES, type Route, routeKey, THROTTLE_TIERS, type Throttle } from '../contract/routes';
 import { acknowledge } from './acknowledge';
 import { OPEN_MODE_WARNING } from './user-auth';
@@ -41,8 +42,9 @@ export interface CouponApiProps {
 /**
  * Request headers a browser page on an allowed origin may send: a JSON body, a user's bearer token, an admin's
  * SigV4 signature (authorization, x-amz-date, x-amz-security-token for temporary credentials, x-amz-content-sha256:
- * what aws4fetch and the AWS SDK signers set), and the AWS WAF token (`x-aws-waf-token`) the drop page sends to the
- * WAF distribution with botDefense: its token cookie belongs to the page's own origin.
+ * what aws4fetch and the AWS SDK signers set), the AWS WAF token (`x-aws-waf-token`) the drop page sends to the
+ * WAF distribution with botDefense (its token cookie belongs to the page's own origin), and a solved proof of work
+ * (src/contract/proof-of-work.ts).
  */
 export const CORS_ALLOW_HEADERS = [
   'content-type',
@@ -51,6 +53,7 @@ export const CORS_ALLOW_HEADERS = [
   'x-amz-security-token',
   'x-amz-content-sha256',
   'x-aws-waf-token',
+  PROOF_OF_WORK_HEADER,
 ] as const;
 
 /**

@@ -2,6 +2,7 @@ import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { type IMetric, Metric, type MetricOptions } from 'aws-cdk-lib/aws-cloudwatch';
 import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import type { IAlias, IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -77,6 +78,11 @@ export class FcfsCoupon extends Construct {
   readonly edgeFirewall?: EdgeFirewall;
   /** The console and drop pages' bucket and distribution, when `console` is set. */
   readonly console?: CouponConsole;
+  /**
+   * The Secrets Manager secret whose value signs the issue route's proof-of-work challenges (README.md, "Proof of
+   * work"); only the issue function reads it.
+   */
+  readonly proofOfWorkKey: ISecret;
 
   constructor(scope: Construct, id: string, props: FcfsCouponProps = {}) {
     super(scope, id);
@@ -131,6 +137,7 @@ export class FcfsCoupon extends Construct {
       prewarm: this.prewarm.applier,
     };
     this.functions = functions;
+    this.proofOfWorkKey = apiFunctions.proofOfWorkKey;
     this.issueAlias = this.prewarm.alias;
     // Keeps this instance's metrics apart from another's in the same account and region.
     for (const fn of Object.values(functions)) fn.addEnvironment(ENV.METRICS_INSTANCE, this.node.path);

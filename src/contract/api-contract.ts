@@ -19,6 +19,8 @@ import {
   NotOpenError,
   NotRedrivableError,
   PayloadTooLargeError,
+  ProofInvalidError,
+  ProofRequiredError,
   SoldOutError,
   UnauthorizedError,
   UnknownVendorError,
@@ -35,6 +37,7 @@ import {
   failedEventsResponseSchema,
   redriveResponseSchema,
 } from './failed-events';
+import { PROOF_OF_WORK_HEADER, proofOfWorkChallengeSchema } from './proof-of-work';
 import { dryRunQuerySchema, issueDayQuerySchema, redeemBodyFields, statsQuerySchema } from './requests';
 import {
   campaignPageSchema,
@@ -85,6 +88,8 @@ export interface SuccessResponse {
 export interface OperationContract {
   /** Query string parameters (strings, as API Gateway passes them). */
   readonly query?: z.ZodMiniObject;
+  /** Request headers the operation reads beyond authorization and content type (lowercase names). */
+  readonly headers?: z.ZodMiniObject;
   /** The JSON request body; `required: false` when the route also accepts none. */
   readonly body?: { readonly schema: z.ZodMiniType; readonly required: boolean };
   /** Each success status the handler answers with, and its body (e.g. `{201: ...}`; a second one for a variant). */
@@ -123,6 +128,22 @@ export const ERROR_DETAILS: Readonly<Record<string, Record<string, z.ZodMiniType
   EXPIRED: { expiresAt: z.iso.datetime() },
   ALREADY_REDEEMED: { orderId: z.string() },
   ADMISSION_EXPIRED: { ledgerKeptUntil: z.iso.datetime() },
+  /**
+   * The challenge to solve (src/contract/proof-of-work.ts), the issue day it is bound to and, before the window
+   * opens, the opening.
+   */
+  PROOF_REQUIRED: {
+    challenge: proofOfWorkChallengeSchema,
+    issueDate: z.string(),
+    opensAt: z.optional(z.iso.datetime()),
+  },
+  /** As PROOF_REQUIRED, and why the proof sent was refused. */
+  PROOF_INVALID: {
+    reason: z.enum(['MALFORMED', 'FORGED', 'OTHER_BINDING', 'EXPIRED', 'WRONG_SOLUTION']),
+    challenge: proofOfWorkChallengeSchema,
+    issueDate: z.string(),
+    opensAt: z.optional(z.iso.datetime()),
+  },
 };
 
 /** Errors of reading a campaign by the id in the path. */
@@ -144,6 +165,14 @@ export const API_CONTRACT: { readonly [O in Operation]: OperationContract } = {
     errors: CAMPAIGN_READ,
   },
   issueCoupon: {
+    headers: z.object({
+      [PROOF_OF_WORK_HEADER]: z.optional(
+        z.string().register(z.globalRegistry, {
+          description:
+            "A solved proof-of-work challenge, for a campaign with `proofOfWork`: base64 of the JSON `{challenge, solution}` (the client's solveProofOfWork answers it).",
+        }),
+      ),
+    }),
     body: { schema: z.strictObject({}), required: false },
     success: {
       202: {
@@ -159,6 +188,8 @@ export const API_CONTRACT: { readonly [O in Operation]: OperationContract } = {
       EndedError,
       AlreadyIssuedError,
       SoldOutError,
+      ProofRequiredError,
+      ProofInvalidError,
     ],
   },
   getCount: {

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { PROOF_OF_WORK_DIFFICULTIES } from './proof-of-work';
 
 // The dry run's response body (an HTTP format, so the contract's), apart from src/functions/domain/drop-plan/drop-plan.ts so the admin function's bundle
 // does not carry it (BENCHMARKS.md, "Bundle sizes"): the OpenAPI document and the tests read it.
@@ -121,6 +122,17 @@ export const dryRunResponseSchema = z.strictObject({
   ),
   /** The simulated first 60 s at `expectedPeakRps`; absent without it. */
   simulation: z.optional(dropSimulationSchema),
+  /**
+   * What the proof of work costs each visitor: the most scrypt derivations a solve takes and the mean solve time,
+   * ms, in Node.js and Chromium (BENCHMARKS.md, "Proof of work"); absent without `proofOfWork`.
+   */
+  proofOfWork: z.optional(
+    z.strictObject({
+      difficulty: z.enum(PROOF_OF_WORK_DIFFICULTIES),
+      maxAttempts: z.number(),
+      meanSolveMs: z.strictObject({ node: z.number(), chromium: z.number() }),
+    }),
+  ),
   /** The deployed settings the warnings were computed from. */
   deployed: z.strictObject({
     admissionMode: z.enum(['redis', 'dynamodb']),

@@ -59,6 +59,11 @@ export const ENV = {
    * The construct's path, the {@link METRIC_INSTANCE_DIMENSION} of every metric (src/functions/runtime/powertools.ts).
    */
   METRICS_INSTANCE: 'METRICS_INSTANCE',
+  /**
+   * Secrets Manager id of the key that signs proof-of-work challenges (src/construct/api-functions.ts creates the
+   * secret; src/functions/runtime/composition-root.ts reads it once per instance).
+   */
+  PROOF_OF_WORK_SECRET_ID: 'PROOF_OF_WORK_SECRET_ID',
 } as const;
 
 /** Global secondary index of the coupon table: a user's coupons (`userId`, sorted by `admittedAt`). */

@@ -49,6 +49,8 @@ export const PROBLEM_TITLES: Readonly<Record<string, string>> = {
   NOT_REDRIVABLE: 'Not redrivable',
   ADMISSION_EXPIRED: 'Admission expired',
   ADMISSION_RELEASED: 'Admission released',
+  PROOF_REQUIRED: 'Proof of work required',
+  PROOF_INVALID: 'Proof of work invalid',
 };
 
 /** The `title` of the problem with `code`; the code itself for one without a title (never for the product's own). */

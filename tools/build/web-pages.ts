@@ -8,7 +8,14 @@ const SOURCE_DIR = join(__dirname, '..', '..', 'src', 'web');
 
 function options(outDir: string): BuildOptions {
   return {
-    entryPoints: WEB_PAGES.map((page) => ({ in: join(SOURCE_DIR, page, 'main.ts'), out: join(page, 'main') })),
+    // Each page's main.ts, and each of its Web Workers (`<name>.worker.ts`, loaded by `new URL('./<name>.worker.js',
+    // import.meta.url)`), as an entry of its own.
+    entryPoints: WEB_PAGES.flatMap((page) => [
+      { in: join(SOURCE_DIR, page, 'main.ts'), out: join(page, 'main') },
+      ...readdirSync(join(SOURCE_DIR, page))
+        .filter((file) => file.endsWith('.worker.ts'))
+        .map((file) => ({ in: join(SOURCE_DIR, page, file), out: join(page, file.slice(0, -'.ts'.length)) })),
+    ]),
     outdir: outDir,
     bundle: true,
     minify: true,
@@ -34,7 +41,7 @@ function copyStatic(outDir: string): void {
 }
 
 /**
- * Builds every page into `outDir/<page>/` (`index.html`, `main.js`, other static files) with esbuild: one
+ * Builds every page into `outDir/<page>/` (`index.html`, `main.js`, its workers' `<name>.worker.js`, other static files) with esbuild: one
  * minified ES module per page, for evergreen browsers. The pages read `config.json` beside them at load
  * (`src/web/config.ts`), so one build serves every deployment.
  * @throws Error with esbuild's messages when a page does not compile.

@@ -32,6 +32,7 @@ import {
   nodeRuntimes,
   notRunLocally,
   type PhysicalResource,
+  resourcesOfType,
   selectInstance,
 } from './template';
 import { startUpstashBridge } from './upstash-bridge';
@@ -230,11 +231,19 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     if (functionBridge) stoppers.push(functionBridge.stop);
     const bridge = redis ? await startUpstashBridge({ redisPort: redis.port, token }) : undefined;
     if (bridge) stoppers.push(bridge.stop);
-    const secrets = await startLocalSecretsManager(
-      functionBridge
-        ? { [upstashSecretId]: JSON.stringify({ url: functionBridge.url, token: functionBridge.token }) }
-        : {},
+    // The stack's own secrets (the proof-of-work key): a random value each, named by logical id.
+    const generatedSecrets = Object.fromEntries(
+      resourcesOfType(stack, 'AWS::SecretsManager::Secret').map(([logicalId]) => [
+        `local/${logicalId}`,
+        randomBytes(48).toString('base64url'),
+      ]),
     );
+    const secrets = await startLocalSecretsManager({
+      ...generatedSecrets,
+      ...(functionBridge
+        ? { [upstashSecretId]: JSON.stringify({ url: functionBridge.url, token: functionBridge.token }) }
+        : {}),
+    });
     stoppers.push(secrets.stop);
 
     // Pre-warming: the admin function's schedules and the applier's provisioned concurrency.
@@ -252,6 +261,9 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
 
     // Each provisioner records what it created in `physical`, which later ones resolve their references against.
     const physical: Record<string, PhysicalResource> = {};
+    for (const name of Object.keys(generatedSecrets)) {
+      physical[name.slice('local/'.length)] = { ref: name, attributes: {} };
+    }
     const tables = await provisionTables(stack, dynamoClient, physical);
     const queues = await provisionQueues(stack, sqsClient, physical, {
       setupEndpoint: sqsProxy.endpoint,

@@ -311,6 +311,10 @@ export interface components {
                 concurrency?: number;
                 leadMinutes: number;
             };
+            proofOfWork?: {
+                /** @enum {string} */
+                difficulty: "LOW" | "MEDIUM" | "HIGH";
+            };
             campaignId: string;
             /** Format: date-time */
             createdAt: string;
@@ -616,6 +620,76 @@ export interface components {
             code: "SOLD_OUT";
             message: string;
             errors: components["schemas"]["FieldError"][];
+        };
+        ProofRequiredError: {
+            /** @constant */
+            type: "tag:fcfs-coupon,2026:problems/proof-required";
+            /** @constant */
+            title: "Proof of work required";
+            /** @constant */
+            status: 403;
+            detail: string;
+            /** @constant */
+            code: "PROOF_REQUIRED";
+            message: string;
+            errors: components["schemas"]["FieldError"][];
+            challenge: {
+                parameters: {
+                    algorithm: string;
+                    nonce: string;
+                    salt: string;
+                    cost: number;
+                    keyLength: number;
+                    keyPrefix: string;
+                    keySignature?: string;
+                    memoryCost?: number;
+                    parallelism?: number;
+                    expiresAt?: number;
+                    data?: {
+                        [key: string]: string | number | boolean | null;
+                    };
+                };
+                signature: string;
+            };
+            issueDate: string;
+            /** Format: date-time */
+            opensAt?: string;
+        };
+        ProofInvalidError: {
+            /** @constant */
+            type: "tag:fcfs-coupon,2026:problems/proof-invalid";
+            /** @constant */
+            title: "Proof of work invalid";
+            /** @constant */
+            status: 403;
+            detail: string;
+            /** @constant */
+            code: "PROOF_INVALID";
+            message: string;
+            errors: components["schemas"]["FieldError"][];
+            /** @enum {string} */
+            reason: "MALFORMED" | "FORGED" | "OTHER_BINDING" | "EXPIRED" | "WRONG_SOLUTION";
+            challenge: {
+                parameters: {
+                    algorithm: string;
+                    nonce: string;
+                    salt: string;
+                    cost: number;
+                    keyLength: number;
+                    keyPrefix: string;
+                    keySignature?: string;
+                    memoryCost?: number;
+                    parallelism?: number;
+                    expiresAt?: number;
+                    data?: {
+                        [key: string]: string | number | boolean | null;
+                    };
+                };
+                signature: string;
+            };
+            issueDate: string;
+            /** Format: date-time */
+            opensAt?: string;
         };
         CouponNotFoundError: {
             /** @constant */
@@ -923,7 +997,9 @@ export interface operations {
     issueCoupon: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                "x-proof-of-work"?: string;
+            };
             path: {
                 campaignId: string;
             };
@@ -971,13 +1047,13 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
-            /** @description FORBIDDEN */
+            /** @description FORBIDDEN; PROOF_REQUIRED; PROOF_INVALID */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ForbiddenError"];
+                    "application/problem+json": components["schemas"]["ForbiddenError"] | components["schemas"]["ProofRequiredError"] | components["schemas"]["ProofInvalidError"];
                 };
             };
             /** @description CAMPAIGN_NOT_FOUND */
@@ -1683,6 +1759,10 @@ export interface operations {
                         concurrency?: number;
                         leadMinutes: number;
                     };
+                    proofOfWork?: {
+                        /** @enum {string} */
+                        difficulty: "LOW" | "MEDIUM" | "HIGH";
+                    };
                 };
             };
         };
@@ -1761,6 +1841,15 @@ export interface operations {
                             peakEnvironments: number;
                             queuedAtEnd: number;
                             costUsd: number;
+                        };
+                        proofOfWork?: {
+                            /** @enum {string} */
+                            difficulty: "LOW" | "MEDIUM" | "HIGH";
+                            maxAttempts: number;
+                            meanSolveMs: {
+                                node: number;
+                                chromium: number;
+                            };
                         };
                         deployed: {
                             /** @enum {string} */
@@ -2051,6 +2140,10 @@ export interface operations {
                         concurrency?: number;
                         leadMinutes: number;
                     } | null;
+                    proofOfWork?: {
+                        /** @enum {string} */
+                        difficulty: "LOW" | "MEDIUM" | "HIGH";
+                    } | null;
                 };
             };
         };
@@ -2155,6 +2248,15 @@ export interface operations {
                             peakEnvironments: number;
                             queuedAtEnd: number;
                             costUsd: number;
+                        };
+                        proofOfWork?: {
+                            /** @enum {string} */
+                            difficulty: "LOW" | "MEDIUM" | "HIGH";
+                            maxAttempts: number;
+                            meanSolveMs: {
+                                node: number;
+                                chromium: number;
+                            };
                         };
                         deployed: {
                             /** @enum {string} */

@@ -133,8 +133,14 @@ function operationOf(route: RouteOf): ZodOpenApiOperationObject {
     summary: route.summary,
     tags: [route.authorization === 'admin' ? 'admin' : 'users'],
     security: route.authorization === 'public' ? [] : [{ [SECURITY[route.authorization]]: [] }],
-    ...(path || contract.query
-      ? { requestParams: { ...(path ? { path } : {}), ...(contract.query ? { query: contract.query } : {}) } }
+    ...(path || contract.query || contract.headers
+      ? {
+          requestParams: {
+            ...(path ? { path } : {}),
+            ...(contract.query ? { query: contract.query } : {}),
+            ...(contract.headers ? { header: contract.headers } : {}),
+          },
+        }
       : {}),
     ...(contract.body
       ? {

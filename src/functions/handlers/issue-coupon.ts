@@ -2,12 +2,13 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import * as z from 'zod/mini';
 import { ENV, HANDLERS, ISSUE_OUTCOME_METRICS, METRIC, type MetricName } from '../../contract/names';
+import { PROOF_OF_WORK_HEADER } from '../../contract/proof-of-work';
 import { issueCoupon } from '../domain/admission/issue-coupon';
 import { SoldOutCache } from '../domain/admission/sold-out-cache';
 import { warmUpInstance } from '../domain/admission/warm-up';
 import { systemClock } from '../domain/kernel/clock';
 import { DomainError } from '../domain/kernel/errors';
-import { admissionStoreFactory, cachedCampaignRepository, issueQueue } from '../runtime/composition-root';
+import { admissionStoreFactory, cachedCampaignRepository, issueQueue, proofOfWork } from '../runtime/composition-root';
 import { loadConfig } from '../runtime/config';
 import { deadlineOf } from '../runtime/deadline';
 import { identifierSchema, json, parseJsonBody, parseWith } from '../runtime/http';
@@ -23,6 +24,7 @@ const issueBodySchema = z.strictObject(callerFields(authMode));
 const campaigns = cachedCampaignRepository(config);
 const admissions = admissionStoreFactory(config);
 const queue = issueQueue(config);
+const proofs = proofOfWork(config);
 /** This instance's memory of sold-out days (src/functions/domain/admission/sold-out-cache.ts). */
 const soldOut = new SoldOutCache(systemClock);
 
@@ -39,7 +41,8 @@ function outcomeMetricOf(error: unknown): MetricName {
  * `POST /v1/campaigns/{campaignId}/issue` as the bearer token's user (no body or `{}`; `{"userId"}` in
  * auth=none) -> 202 `{code: "ACCEPTED", rank, couponId, issueDate}`;
  * rejections `{code, message}`: 400 INVALID_REQUEST, 401 UNAUTHORIZED, 409 NOT_OPEN (with `opensAt`) or ENDED, 403 FORBIDDEN, 404
- * CAMPAIGN_NOT_FOUND, 409 ALREADY_ISSUED (with rank) or SOLD_OUT, 503 UNAVAILABLE.
+ * CAMPAIGN_NOT_FOUND, 409 ALREADY_ISSUED (with rank) or SOLD_OUT, 403 PROOF_REQUIRED or PROOF_INVALID (a campaign with
+ * `proofOfWork`, each with a challenge to solve and send in `x-proof-of-work`), 503 UNAVAILABLE.
  * Counts each answer in its outcome metric (EMF, one count per request; see outcomeMetricOf).
  */
 export const handler = httpHandler(HANDLERS.issue, {
@@ -87,8 +90,15 @@ async function issue(event: HttpEvent, context: Context) {
       clock: systemClock,
       log: logger,
       admissionRetentionDays: config[ENV.ADMISSION_RETENTION_DAYS],
+      proofs,
     },
-    { campaignId, userId, requestId: context.awsRequestId, deadline: deadlineOf(context) },
+    {
+      campaignId,
+      userId,
+      requestId: context.awsRequestId,
+      deadline: deadlineOf(context),
+      proof: event.headers?.[PROOF_OF_WORK_HEADER],
+    },
   );
   return json(202, { code: 'ACCEPTED', ...result });
 }

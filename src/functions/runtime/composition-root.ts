@@ -6,6 +6,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { Redis } from '@upstash/redis';
 import * as z from 'zod/mini';
 import { ENV } from '../../contract/names';
+import { AltchaProofOfWork } from '../adapters/altcha/proof-of-work';
 import { DynamoDbAdmissionLedger, DynamoDbAdmissionStore } from '../adapters/dynamodb/admission-store';
 import { DynamoDbCampaignRepository } from '../adapters/dynamodb/campaign-repository';
 import { DynamoDbCouponStore } from '../adapters/dynamodb/coupon-store';
@@ -19,6 +20,7 @@ import { SqsIssueQueue } from '../adapters/sqs/issue-queue';
 import { queueDepth } from '../adapters/sqs/queue-depth';
 import { type RetryLater, retryLater } from '../adapters/sqs/retry-later';
 import type { AdmissionLedger, AdmissionStore, IssueQueue } from '../domain/admission/ports';
+import type { ProofOfWork } from '../domain/admission/proof-of-work';
 import type { CampaignRepository } from '../domain/campaign/ports';
 import type { CouponLookup, CouponStore } from '../domain/coupon/ports';
 import type { PrewarmScheduler, ProvisionedConcurrency } from '../domain/drop-plan/ports';
@@ -70,19 +72,27 @@ export function sqsClient(): SQSClient {
 const upstashSecretSchema = z.object({ url: z.url(), token: requiredString() });
 
 /**
- * The JSON value of the Secrets Manager secret `secretId` (its string, or its binary as UTF-8).
- * @throws the SDK's error when it cannot be read; SyntaxError when it is not JSON.
+ * The value of the Secrets Manager secret `secretId` (its string, or its binary as UTF-8); undefined when it has
+ * neither. @throws the SDK's error when it cannot be read.
  */
-async function secretJson(secretId: string): Promise<unknown> {
-  // Read once per instance (redisClient keeps what it builds), so no cache and no Parameters utility here.
+async function secretString(secretId: string): Promise<string | undefined> {
+  // Read once per instance (the callers keep what they build), so no cache and no Parameters utility here.
   const client = new SecretsManagerClient({});
   try {
     const { SecretString, SecretBinary } = await client.send(new GetSecretValueCommand({ SecretId: secretId }));
-    const text = SecretString || (SecretBinary ? new TextDecoder().decode(SecretBinary) : undefined);
-    return text === undefined ? undefined : JSON.parse(text);
+    return SecretString || (SecretBinary ? new TextDecoder().decode(SecretBinary) : undefined);
   } finally {
     client.destroy();
   }
+}
+
+/**
+ * The JSON value of the Secrets Manager secret `secretId`.
+ * @throws the SDK's error when it cannot be read; SyntaxError when it is not JSON.
+ */
+async function secretJson(secretId: string): Promise<unknown> {
+  const text = await secretString(secretId);
+  return text === undefined ? undefined : JSON.parse(text);
 }
 
 /**
@@ -283,4 +293,31 @@ export function issueProvisionedConcurrency(
  */
 export function issueQueueRetries(config: Env<typeof ENV.ISSUE_QUEUE_URL>) {
   return (messages: readonly RetryLater[]) => retryLater(sqsClient(), config[ENV.ISSUE_QUEUE_URL], messages);
+}
+
+let signer: Promise<AltchaProofOfWork> | undefined;
+
+/**
+ * The proof-of-work signer (src/functions/adapters/altcha/proof-of-work.ts), undefined without
+ * `PROOF_OF_WORK_SECRET_ID`. Its key is read from that Secrets Manager secret on the first challenge or verification
+ * (not before: a campaign without a proof of work never needs it) and kept for the life of the instance, so a
+ * verification makes no network call. A failure to read the key is UnavailableError (503), and the next use tries
+ * again.
+ */
+export function proofOfWork(config: Partial<Env<typeof ENV.PROOF_OF_WORK_SECRET_ID>>): ProofOfWork | undefined {
+  const secretId = config[ENV.PROOF_OF_WORK_SECRET_ID];
+  if (secretId === undefined) return undefined;
+  const key = () => {
+    signer ??= secretString(secretId)
+      .then((value) => new AltchaProofOfWork(value ?? ''))
+      .catch((cause: unknown) => {
+        signer = undefined;
+        throw new UnavailableError('The proof-of-work signing key is unavailable', { cause });
+      });
+    return signer;
+  };
+  return {
+    challenge: async (binding, difficulty, expiresAt) => (await key()).challenge(binding, difficulty, expiresAt),
+    verify: async (proof, binding, now) => (await key()).verify(proof, binding, now),
+  };
 }

@@ -64,6 +64,11 @@ const VARIABLES = {
    * load).
    */
   [ENV.METRICS_INSTANCE]: z.optional(requiredString()),
+  /**
+   * Secrets Manager id of the key that signs proof-of-work challenges (the construct creates it); unset, a campaign
+   * with `proofOfWork` answers 503 (src/functions/domain/admission/proof-of-work.ts).
+   */
+  [ENV.PROOF_OF_WORK_SECRET_ID]: z.optional(requiredString()),
 } as const satisfies Record<(typeof ENV)[keyof typeof ENV], z.ZodMiniType>;
 
 /** An environment variable's name, a value of {@link ENV}. */
@@ -78,7 +83,14 @@ const ADMISSION = [ENV.CAMPAIGN_TABLE, ENV.ADMISSION_TABLE, ENV.ADMISSION_MODE, 
  * each function's `environment`; test/infra/construct.test.ts checks that the two agree).
  */
 export const FUNCTION_ENV = {
-  issue: [...COMMON, ...ADMISSION, ENV.AUTH_MODE, ENV.ISSUE_QUEUE_URL, ENV.ADMISSION_RETENTION_DAYS],
+  issue: [
+    ...COMMON,
+    ...ADMISSION,
+    ENV.AUTH_MODE,
+    ENV.ISSUE_QUEUE_URL,
+    ENV.ADMISSION_RETENTION_DAYS,
+    ENV.PROOF_OF_WORK_SECRET_ID,
+  ],
   query: [...COMMON, ...ADMISSION, ENV.AUTH_MODE, ENV.COUPON_TABLE, ENV.VENDOR_TABLE],
   userCoupons: [...COMMON, ENV.AUTH_MODE, ENV.COUPON_TABLE, ENV.ADMISSION_TABLE, ENV.VENDOR_TABLE],
   adminCampaigns: [

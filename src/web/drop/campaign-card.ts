@@ -22,6 +22,8 @@ export interface CampaignCard {
   update(view: PublicCampaign): void;
   /** Whether the campaign takes claims now: OPEN, or a countdown to an opening has reached it. */
   claimable(): boolean;
+  /** The instant (ms since the epoch) the card counts down to; NaN when it counts down to nothing. */
+  opensAt(): number;
 }
 
 /**
@@ -147,5 +149,6 @@ export function campaignCard(first: PublicCampaign, onOpening: () => void): Camp
       render();
     },
     claimable: () => claimable(state),
+    opensAt: () => countdownTarget(view) ?? Number.NaN,
   };
 }

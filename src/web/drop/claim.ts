@@ -51,23 +51,24 @@ export function claimAnswer(status: number, body: unknown, ok?: Schema<'IssueAcc
       return { text: 'There is no such drop.', tone: 'bad' };
     case 'UNAUTHORIZED':
       return { text: 'Your sign-in has expired: sign out and in again.', tone: 'warn' };
+    case 'PROOF_REQUIRED':
+    case 'PROOF_INVALID':
+      return { text: 'Your browser could not prove it is not a bot in time: try again.', tone: 'warn' };
   }
   if (status === 401) return { text: 'Your sign-in has expired: sign out and in again.', tone: 'warn' };
   return { text: 'Busy right now: try again in a moment.', tone: 'warn' };
 }
 
 /**
- * Claims today's coupon of `campaignId` for the signed-in visitor (`POST /v1/campaigns/{campaignId}/issue`, the
- * visitor's credentials on `api`) and answers what to show, `accepted` when admitted. The one place the page sends
- * an issue request: a step every claim needs (a proof of work, a WAF token) goes here. Never rejects: a network
- * failure is answered as "try again".
+ * Claims today's coupon for the signed-in visitor through `issue` (`POST /v1/campaigns/{campaignId}/issue` with the
+ * visitor's credentials and, for a campaign with `proofOfWork`, its solution: proof-of-work.ts `issue`) and answers
+ * what to show, `accepted` when admitted. Never rejects: a network failure is answered as "try again".
  */
-export async function requestClaim(api: UserApi, campaignId: string): Promise<ClaimAnswer & { accepted: boolean }> {
+export async function requestClaim(
+  issue: () => ReturnType<UserApi['POST']>,
+): Promise<ClaimAnswer & { accepted: boolean }> {
   try {
-    const { data, error, response } = await api.POST('/v1/campaigns/{campaignId}/issue', {
-      params: { path: { campaignId } },
-      body: {},
-    });
+    const { data, error, response } = await issue();
     return { ...claimAnswer(response.status, error, data), accepted: data !== undefined };
   } catch {
     return { ...claimAnswer(0, undefined), accepted: false };

@@ -8,6 +8,7 @@ import { requestClaim } from './claim';
 import { couponsCard } from './coupons';
 import { chooseCampaignForm, showNotFound } from './not-found';
 import type { PublicCampaign } from './presentation';
+import { dropProofOfWork } from './proof-of-work';
 import { startWafToken } from './waf-token';
 
 // The drop page, an example for integrators: one campaign (`?campaign=<id>`) as its public view tells it
@@ -58,6 +59,8 @@ async function start(): Promise<void> {
   const api: UserApi = userClient(config, config.apiUrl, () => visitor()?.credential);
   // The public routes go through the edge when the stack has one (config.countUrl).
   const publicApi: UserApi = userClient(config, config.countUrl, () => undefined);
+  // With the campaign's proofOfWork: the challenge solved in a Web Worker, during the countdown when there is one.
+  const proofOfWork = dropProofOfWork(api, campaignId);
 
   // The first read decides the page: not found, the drop, or (until the API answers) why not.
   let first = await readView(publicApi);
@@ -107,6 +110,7 @@ async function start(): Promise<void> {
           class: 'secondary',
           onclick: () => {
             signOut();
+            proofOfWork.reset();
             card.answer.hidden = true;
             renderAccount();
           },
@@ -115,6 +119,7 @@ async function start(): Promise<void> {
       ),
     );
     coupons.section.hidden = false;
+    proofOfWork.prepare(card.opensAt());
     void coupons.render().then((n) => {
       couponsShown = n;
     });
@@ -124,7 +129,13 @@ async function start(): Promise<void> {
   card.claim.addEventListener('click', async () => {
     claiming = true;
     refreshClaim();
-    const shown = await requestClaim(api, campaignId);
+    const shown = await requestClaim(() =>
+      proofOfWork.issue(() => {
+        show(card.answer, 'Checking you are not a bot: a few seconds of work in your browser…');
+        card.answer.className = 'status warn';
+        card.answer.hidden = false;
+      }),
+    );
     show(card.answer, shown.text);
     card.answer.className = `status ${shown.tone}`;
     card.answer.hidden = false;

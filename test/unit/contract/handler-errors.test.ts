@@ -9,6 +9,8 @@ import {
   AlreadyRedeemedError,
   CouponExpiredError,
   type DomainError,
+  ProofInvalidError,
+  ProofRequiredError,
   UnavailableError,
 } from '../../../src/functions/domain/kernel/errors';
 import { httpErrors } from '../../../src/functions/runtime/http';
@@ -39,12 +41,31 @@ describe('contract: the documented errors of each operation are the ones its han
   });
 });
 
+/** A signed proof-of-work challenge's shape (src/contract/proof-of-work.ts). */
+const CHALLENGE = {
+  parameters: {
+    algorithm: 'SCRYPT',
+    nonce: '00'.repeat(16),
+    salt: '11'.repeat(16),
+    cost: 1024,
+    memoryCost: 8,
+    parallelism: 1,
+    keyLength: 32,
+    keyPrefix: '22'.repeat(16),
+    keySignature: '33'.repeat(32),
+    data: { campaignId: 'c1', issueDate: '2026-05-01', userId: 'alice', expiresAt: 1_777_608_600 },
+  },
+  signature: '44'.repeat(32),
+};
+
 /** An instance of each error with details (the others need no constructor arguments to be answered). */
 const SAMPLES = new Map<unknown, DomainError>([
   [AlreadyIssuedError, new AlreadyIssuedError(3, 'c'.repeat(32), '2026-05-01')],
   [CouponExpiredError, new CouponExpiredError('c1', '2026-05-01T00:00:00.000Z')],
   [AlreadyRedeemedError, new AlreadyRedeemedError('c1', 'order-1')],
   [AdmissionExpiredError, new AdmissionExpiredError('expired', '2026-05-01T00:00:00.000Z')],
+  [ProofRequiredError, new ProofRequiredError(CHALLENGE, '2026-05-01', new Date('2026-05-01T04:00:00Z'))],
+  [ProofInvalidError, new ProofInvalidError('OTHER_BINDING', CHALLENGE, '2026-05-01')],
 ]);
 
 describe('contract: the problem the edge answers for each documented error is the documented one', () => {

@@ -17,15 +17,22 @@ describe('web pages: the esbuild build', () => {
   }, 60_000);
   afterAll(() => rmSync(outDir, { recursive: true, force: true }));
 
-  it.each(WEB_PAGES)('builds %s into index.html, one ES module and one stylesheet that the page loads', (page) => {
-    const files = readdirSync(path.join(outDir, page)).sort();
-    expect(files).toEqual(['index.html', 'main.css', 'main.js']);
-    const html = readFileSync(path.join(outDir, page, 'index.html'), 'utf8');
-    expect(html).toContain('<script type="module" src="./main.js">');
-    expect(html).toContain('<link rel="stylesheet" href="./main.css"');
-    // Bundled: no bare import left for the browser to resolve.
-    expect(readFileSync(path.join(outDir, page, 'main.js'), 'utf8')).not.toMatch(/\bfrom\s*["'][a-z@]/);
-  });
+  it.each(WEB_PAGES)(
+    'builds %s into index.html, one ES module and one stylesheet that the page loads, and its workers',
+    (page) => {
+      const files = readdirSync(path.join(outDir, page)).sort();
+      // Each Web Worker source (`<name>.worker.ts`) becomes `<name>.worker.js` beside main.js.
+      const workers = readdirSync(path.join(__dirname, '..', '..', '..', 'src', 'web', page))
+        .filter((file) => file.endsWith('.worker.ts'))
+        .map((file) => file.replace(/\.ts$/, '.js'));
+      expect(files).toEqual(['index.html', 'main.css', 'main.js', ...workers].sort());
+      const html = readFileSync(path.join(outDir, page, 'index.html'), 'utf8');
+      expect(html).toContain('<script type="module" src="./main.js">');
+      expect(html).toContain('<link rel="stylesheet" href="./main.css"');
+      // Bundled: no bare import left for the browser to resolve.
+      expect(readFileSync(path.join(outDir, page, 'main.js'), 'utf8')).not.toMatch(/\bfrom\s*["'][a-z@]/);
+    },
+  );
 
   it.each(WEB_PAGES)('keeps %s under 150 KB gzipped, all its files together', (page) => {
     const gzipped = readdirSync(path.join(outDir, page)).reduce(

@@ -12,9 +12,11 @@ import {
   UnavailableError,
 } from '../kernel/errors';
 import type { LogPort } from '../kernel/log';
+import { localDateAt } from '../kernel/zoned-time';
 import type { CampaignDay } from './admission';
 import { couponIdOf, MessageRejectedError } from './admission';
 import type { AdmissionStore, Deadline, IssueQueue, ReleaseOutcome } from './ports';
+import { type ProofOfWork, requireProofOfWork } from './proof-of-work';
 import type { SoldOutCache } from './sold-out-cache';
 
 /** Dependencies of {@link issueCoupon}. */
@@ -27,6 +29,11 @@ interface IssueCouponDeps {
   readonly log: LogPort;
   /** Days the admission state is kept after the issue day ends (ledger for reconciliation). */
   readonly admissionRetentionDays: number;
+  /**
+   * Signs and verifies the proof of work of a campaign that requires one (src/functions/domain/admission/proof-of-work.ts).
+   * @default - none: a campaign with `proofOfWork` answers 503 UNAVAILABLE
+   */
+  readonly proofs?: ProofOfWork;
 }
 
 /** A successful admission: the coupon will be written asynchronously by the consumer. */
@@ -60,7 +67,13 @@ const CLOSED_MESSAGES = {
  * With the campaign's `perUserCampaignLimit`, the same atomic step refuses a user admitted on another issue day of
  * the campaign (AlreadyIssuedError naming that day; AdmitRequest.campaignLimit).
  *
+ * A campaign with `proofOfWork` checks the request's `proof` after the sold-out answers (which stay cheap) and before
+ * the admission, with no network call (src/functions/domain/admission/proof-of-work.ts); before its window opens, a
+ * request without a valid proof gets the challenge of the opening's issue day rather than NOT_OPEN, so a client can
+ * solve during the countdown.
+ *
  * @throws CampaignNotFoundError, NotOpenError, SoldOutError, AlreadyIssuedError (with the existing rank),
+ *   ProofRequiredError and ProofInvalidError (each with a new challenge),
  *   UnavailableError (the queue rejected the message and the admission was released); AdmissionVoidedError (an
  *   admission left ambiguous was voided: nothing admitted); AdmissionUnsettledError (its outcome stayed unknown by
  *   the deadline, or no release after a rejected send was answered); the backend's error as is when the campaign read or the admission fails (nothing admitted).
@@ -73,9 +86,11 @@ export async function issueCoupon(
     readonly requestId: string;
     /** The invocation's deadlines (runtime/deadline.ts). @default - none */
     readonly deadline?: Deadline;
+    /** The `x-proof-of-work` header's value. @default - none */
+    readonly proof?: string;
   },
 ): Promise<IssueResult> {
-  const { campaignId, userId, requestId, deadline } = request;
+  const { campaignId, userId, requestId, deadline, proof } = request;
   const campaign = await deps.campaigns.get(campaignId);
   if (!campaign) throw new CampaignNotFoundError(campaignId);
 
@@ -85,6 +100,16 @@ export async function issueCoupon(
     if (state.reason === 'CLOSED') throw new NotOpenError(CLOSED_MESSAGES.CLOSED);
     const opensAt = nextOpeningAt(campaign, now);
     if (!opensAt) throw new EndedError(campaignId);
+    if (campaign.proofOfWork) {
+      const issueDate = localDateAt(campaign.timezone, opensAt.getTime());
+      await requireProofOfWork(deps.proofs, {
+        difficulty: campaign.proofOfWork.difficulty,
+        binding: { campaignId, issueDate, userId },
+        proof,
+        now,
+        opensAt,
+      });
+    }
     throw new NotOpenError(CLOSED_MESSAGES[state.reason], opensAt);
   }
 
@@ -95,6 +120,14 @@ export async function issueCoupon(
     const rank = soldOut.get(userId);
     if (rank !== undefined) throw new AlreadyIssuedError(rank, couponId, day.issueDate);
     throw new SoldOutError(campaignId, day.issueDate);
+  }
+  if (campaign.proofOfWork) {
+    await requireProofOfWork(deps.proofs, {
+      difficulty: campaign.proofOfWork.difficulty,
+      binding: { campaignId, issueDate: day.issueDate, userId },
+      proof,
+      now,
+    });
   }
 
   const outcome = await deps.admissions.admit({

@@ -122,7 +122,7 @@ async function mergeUpdate(deps: CampaignAdminDeps, campaignId: string, update: 
   if (stored.closedAt !== undefined) throw new CampaignStartedError(`Campaign '${campaignId}' was closed`);
   if (!isUpdatable(stored, now)) throw new CampaignStartedError(`Campaign '${campaignId}' has started; ${tooLate}`);
   const { createdAt, updatedAt, closedAt, version, ...definition } = stored;
-  const { prewarm, perUserCampaignLimit, ...fields } = update;
+  const { prewarm, perUserCampaignLimit, proofOfWork, ...fields } = update;
   const merged = campaignDefinitionSchema.safeParse({
     ...definition,
     ...fields,
@@ -130,6 +130,8 @@ async function mergeUpdate(deps: CampaignAdminDeps, campaignId: string, update: 
     prewarm: prewarm === null ? undefined : (prewarm ?? definition.prewarm),
     perUserCampaignLimit:
       perUserCampaignLimit === null ? undefined : (perUserCampaignLimit ?? definition.perUserCampaignLimit),
+    // null removes the proof of work; absent keeps the stored one.
+    proofOfWork: proofOfWork === null ? undefined : (proofOfWork ?? definition.proofOfWork),
   });
   if (!merged.success) {
     const errors = merged.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));

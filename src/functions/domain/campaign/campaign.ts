@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { proofOfWorkSchema } from '../../../contract/proof-of-work';
 import { entityIdSchema, localDateSchema } from '../../../contract/rules';
 import '../kernel/zod-messages';
 import {
@@ -134,6 +135,11 @@ export const campaignFields = z.strictObject({
   expectedPeakRps: z.optional(expectedPeakRpsSchema),
   /** Pre-warming of the issue function before each window (optional), see {@link prewarmSchema}. */
   prewarm: z.optional(prewarmSchema),
+  /**
+   * A proof of work each issue request must carry (optional; README.md, "Proof of work"): without a valid one the
+   * issue route answers 403 PROOF_REQUIRED with a challenge of this difficulty (src/contract/proof-of-work.ts).
+   */
+  proofOfWork: z.optional(proofOfWorkSchema),
 });
 
 /**
@@ -179,7 +185,7 @@ export const campaignDefinitionSchema = campaignFields.check(
 /**
  * Body of `PATCH /v1/admin/campaigns/{campaignId}`: any definition fields but `campaignId`, replacing the stored
  * ones (a nested object such as `dailyWindow` or `discount` is replaced whole); `"prewarm": null` removes
- * pre-warming and `"perUserCampaignLimit": null` the campaign limit. The merged definition must pass {@link campaignDefinitionSchema}.
+ * pre-warming, `"perUserCampaignLimit": null` the campaign limit and `"proofOfWork": null` the proof of work. The merged definition must pass {@link campaignDefinitionSchema}.
  */
 export const campaignUpdateSchema = z.partial(
   // Without the default: a field left out keeps its stored value.
@@ -189,6 +195,7 @@ export const campaignUpdateSchema = z.partial(
     perUserCampaignLimit: z.nullable(
       z.literal(1, 'perUserCampaignLimit must be 1 (one coupon per user for the whole campaign) or null'),
     ),
+    proofOfWork: z.nullable(proofOfWorkSchema),
   }),
 );
 

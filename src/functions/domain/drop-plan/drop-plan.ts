@@ -1,3 +1,8 @@
+import {
+  PROOF_OF_WORK_MAX_COUNTER,
+  PROOF_OF_WORK_SOLVE_MS,
+  type ProofOfWorkDifficulty,
+} from '../../../contract/proof-of-work';
 import { type CampaignDefinition, couponExpiresAt, datesBetween } from '../campaign/campaign';
 import { type DstEffect, windowOf } from '../campaign/issue-calendar';
 import { usersForPeak } from './arrival-curve';
@@ -50,6 +55,16 @@ export interface DryRun {
     readonly concurrencyFrom: 'prewarm.concurrency' | 'expectedPeakRps';
     readonly leadMinutes: number;
     readonly days: { readonly issueDate: string; readonly raiseAt: string; readonly lowerAt: string }[];
+  };
+  /**
+   * What the proof of work costs each visitor (src/contract/proof-of-work.ts): the most scrypt derivations a solve
+   * takes and the mean solve time, ms, in Node.js and Chromium (BENCHMARKS.md, "Proof of work"); absent without
+   * `proofOfWork`.
+   */
+  readonly proofOfWork?: {
+    readonly difficulty: ProofOfWorkDifficulty;
+    readonly maxAttempts: number;
+    readonly meanSolveMs: { readonly node: number; readonly chromium: number };
   };
   /** The deployed settings the warnings were computed from. */
   readonly deployed: {
@@ -163,6 +178,15 @@ export function planDrop(definition: CampaignDefinition, deployed: DeployedCapac
         }
       : {}),
     ...(simulation ? { simulation } : {}),
+    ...(definition.proofOfWork
+      ? {
+          proofOfWork: {
+            difficulty: definition.proofOfWork.difficulty,
+            maxAttempts: PROOF_OF_WORK_MAX_COUNTER[definition.proofOfWork.difficulty] + 1,
+            meanSolveMs: { ...PROOF_OF_WORK_SOLVE_MS[definition.proofOfWork.difficulty] },
+          },
+        }
+      : {}),
     deployed: {
       admissionMode: deployed.admissionMode,
       stageThrottleRateLimit: deployed.stageThrottleRateLimit,

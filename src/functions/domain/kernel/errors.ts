@@ -272,3 +272,41 @@ export class AdmissionReleasedError extends DomainError {
   readonly code = 'ADMISSION_RELEASED';
   readonly statusCode = 409;
 }
+
+/**
+ * 403: the campaign requires a proof of work (README.md, "Proof of work") and the request carries none; `challenge` is
+ * a signed challenge bound to the campaign, the issue day (`issueDate`) and the caller, to solve and send back in the
+ * `x-proof-of-work` header; `opensAt` the window's opening when it is not open yet.
+ */
+export class ProofRequiredError extends DomainError {
+  readonly code = 'PROOF_REQUIRED';
+  readonly statusCode = 403;
+  override readonly details: Readonly<Record<string, unknown>>;
+  constructor(challenge?: unknown, issueDate?: string, opensAt?: Date) {
+    super(
+      opensAt
+        ? `This campaign requires a proof of work: solve the challenge and send it in x-proof-of-work; the window opens at ${opensAt.toISOString()}`
+        : 'This campaign requires a proof of work: solve the challenge and send it in x-proof-of-work',
+    );
+    this.details = { challenge, issueDate, ...(opensAt ? { opensAt: opensAt.toISOString() } : {}) };
+  }
+}
+
+/**
+ * 403: the request's proof of work is not a solution of a challenge this deployment signed for this campaign, issue
+ * day and caller, or its challenge expired (`reason` says which); carries a new `challenge` as PROOF_REQUIRED does.
+ */
+export class ProofInvalidError extends DomainError {
+  readonly code = 'PROOF_INVALID';
+  readonly statusCode = 403;
+  override readonly details: Readonly<Record<string, unknown>>;
+  constructor(reason?: string, challenge?: unknown, issueDate?: string, opensAt?: Date) {
+    super(`The proof of work is invalid (${reason ?? 'malformed'}): solve the new challenge`);
+    this.details = {
+      reason,
+      challenge,
+      issueDate,
+      ...(opensAt ? { opensAt: opensAt.toISOString() } : {}),
+    };
+  }
+}

@@ -40,6 +40,17 @@ describe('domain: planDrop (the dry run)', () => {
     expect(dryRunResponseSchema.safeParse(plan).success).toBe(true);
   });
 
+  it("shows the proof of work's cost per visitor: its most attempts and mean solve times", () => {
+    const plan = planDrop(define({ proofOfWork: { difficulty: 'MEDIUM' } }), deployed, before);
+    expect(plan.proofOfWork).toEqual({
+      difficulty: 'MEDIUM',
+      maxAttempts: 501,
+      meanSolveMs: { node: expect.any(Number), chromium: expect.any(Number) },
+    });
+    expect(dryRunResponseSchema.safeParse(plan).success).toBe(true);
+    expect(planDrop(define({}), deployed, before).proofOfWork).toBeUndefined();
+  });
+
   it('says which days a DST change shortens or skips, and counts no quota on a skipped day', () => {
     const plan = planDrop(
       define({
