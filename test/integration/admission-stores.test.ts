@@ -234,6 +234,40 @@ describe.each(ADMISSION_MODES)('integration: %s admission store', (mode) => {
     expect(await consumer.claim(day, [{ userId: 'a', rank }])).toEqual([true]);
   });
 
+  it('lists the pending admissions (neither claimed nor released) by their last message, oldest first', async () => {
+    const store = (stores[mode] as () => AdmissionStore)();
+    const day = { campaignId: `pending-${mode}`, issueDate: '2026-05-01' };
+    const at = (s: number) => new Date(Date.UTC(2026, 4, 1, 4, 0, s)).toISOString();
+    const ranks: Record<string, number> = {};
+    for (const [i, userId] of ['a', 'b', 'c', 'd'].entries()) {
+      const outcome = await store.admit({ ...request(day, userId, 10), admittedAt: at(10 - i) });
+      if (outcome.kind === 'ADMITTED') ranks[userId] = outcome.rank;
+    }
+    await store.claim(day, [{ userId: 'a', rank: ranks.a as number }]);
+    expect(await store.release(day, 'b', ranks.b as number)).toBe('RELEASED');
+    const all = { before: Date.parse(at(59)), limit: 10 };
+    expect(await store.pending(day, all)).toEqual([
+      { userId: 'd', rank: ranks.d, admittedAt: at(7), lastSentAt: Date.parse(at(7)) },
+      { userId: 'c', rank: ranks.c, admittedAt: at(8), lastSentAt: Date.parse(at(8)) },
+    ]);
+    expect(await store.pending(day, { ...all, limit: 1 })).toEqual([expect.objectContaining({ userId: 'd' })]);
+    expect(await store.pending(day, { ...all, before: Date.parse(at(7)) - 1 })).toEqual([]);
+    // A re-enqueue moves d's last message; a claimed admission stays out of the pending set.
+    await store.resent(
+      day,
+      [
+        { userId: 'd', rank: ranks.d as number },
+        { userId: 'a', rank: ranks.a as number },
+      ],
+      Date.parse(at(30)),
+    );
+    expect((await store.pending(day, all)).map((p) => [p.userId, p.lastSentAt, p.admittedAt])).toEqual([
+      ['c', Date.parse(at(8)), at(8)],
+      ['d', Date.parse(at(30)), at(7)],
+    ]);
+    expect(await store.admittedCount(day)).toBe(3);
+  });
+
   it('lets exactly one of a racing claim and release win, for every admission', async () => {
     const [consumer, issuer] = [(stores[mode] as () => AdmissionStore)(), (stores[mode] as () => AdmissionStore)()];
     const day = { campaignId: `claim-race-${mode}`, issueDate: '2026-05-01' };

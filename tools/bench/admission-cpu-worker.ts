@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import { ADMIT_SCRIPT, dayKeys } from '../../src/functions/adapters/redis/admission-store';
+import { ADMIT_SCRIPT, admitScriptCall } from '../../src/functions/adapters/redis/admission-store';
 import { issueEvent, issueFunctionEnv, lambdaContext, reportResult, statusOf } from './issue-harness';
 
 // The worker process of tools/bench/admission-cpu.ts (see there): one variant, the product's issue handler or the
@@ -158,13 +158,16 @@ async function minimalHandler(quota: number): Promise<Handler> {
   return async (event, context) => {
     const campaignId = event.pathParameters?.campaignId as string;
     const { userId } = JSON.parse(event.body as string) as { userId: string };
-    const k = dayKeys({ campaignId, issueDate });
     const admittedAt = new Date().toISOString();
-    const [, rank] = await redis.evalsha<string[], [number, number]>(
-      sha,
-      [k.users, k.ledger, k.seq, k.closed, k.voided],
-      [userId, context.awsRequestId, String(quota), admittedAt, expiresAt],
-    );
+    const call = admitScriptCall({
+      day: { campaignId, issueDate },
+      userId,
+      requestId: context.awsRequestId,
+      quota,
+      admittedAt,
+      expiresAt,
+    });
+    const [, rank] = await redis.evalsha<string[], [number, number]>(sha, call.keys, call.args);
     const message = { campaignId, issueDate, userId, rank, admittedAt, couponId };
     await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify(message) }));
     return {

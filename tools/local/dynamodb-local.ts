@@ -1,5 +1,13 @@
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { type KeySchema, TABLE_KEYS, USER_COUPONS_INDEX, USER_COUPONS_INDEX_KEYS } from '../../src/contract/names';
+import {
+  type KeySchema,
+  PENDING_ADMISSIONS_INDEX,
+  PENDING_ADMISSIONS_INDEX_ATTRIBUTES,
+  PENDING_ADMISSIONS_INDEX_KEYS,
+  TABLE_KEYS,
+  USER_COUPONS_INDEX,
+  USER_COUPONS_INDEX_KEYS,
+} from '../../src/contract/names';
 
 /** A client for DynamoDB Local at `endpoint` (any credentials are accepted there). */
 export function localDynamoDbClient(endpoint: string): DynamoDBClient {
@@ -15,8 +23,28 @@ export async function createAdmissionTable(
   tableName: string,
   keys: KeySchema = TABLE_KEYS.admission,
 ): Promise<void> {
+  if (keys !== TABLE_KEYS.admission) {
+    await client.send(
+      new CreateTableCommand({ TableName: tableName, BillingMode: 'PAY_PER_REQUEST', ...keySchema(keys) }),
+    );
+    return;
+  }
+  const table = keySchema(keys);
+  const index = keySchema(PENDING_ADMISSIONS_INDEX_KEYS);
   await client.send(
-    new CreateTableCommand({ TableName: tableName, BillingMode: 'PAY_PER_REQUEST', ...keySchema(keys) }),
+    new CreateTableCommand({
+      TableName: tableName,
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: table.KeySchema,
+      AttributeDefinitions: [...table.AttributeDefinitions, ...index.AttributeDefinitions],
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: PENDING_ADMISSIONS_INDEX,
+          KeySchema: index.KeySchema,
+          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...PENDING_ADMISSIONS_INDEX_ATTRIBUTES] },
+        },
+      ],
+    }),
   );
 }
 
