@@ -6,6 +6,7 @@ import {
   gbSecondsPer100k,
 } from './admission-cpu';
 import type { BenchReport } from './bench-report';
+import { formatBigDays } from './big-days';
 import { formatDynamoDbAdmission } from './dynamodb-admission';
 import { formatPipeline } from './pipeline-report';
 import { markdownTable, type RoundsSummary } from './stats';
@@ -155,6 +156,7 @@ export function formatReport(report: BenchReport): string {
       },
     ),
   );
+  if (report.bigDays) out.push(...formatBigDays(report.bigDays));
   return out.join('\n');
 }
 
