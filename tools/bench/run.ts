@@ -114,7 +114,7 @@ export function checkGoals(report: Omit<BenchReport, 'goals'>): Goal[] {
       },
       {
         question: 'Q3',
-        goal: `CPU per sold-out answer (from the instance's cache) <= ${ADMISSION_CPU_GOALS.soldOutVsAdmission}x an admission`,
+        goal: `CPU per sold-out answer (the instance's flag and one point read) <= ${ADMISSION_CPU_GOALS.soldOutVsAdmission}x an admission`,
         measured: formatRounds(cpu.soldOutRatio),
         met: cpu.soldOutRatio.median <= ADMISSION_CPU_GOALS.soldOutVsAdmission,
         clear: clearOfNoise(cpu.soldOutRatio, ADMISSION_CPU_GOALS.soldOutVsAdmission),
