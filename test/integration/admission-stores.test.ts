@@ -320,6 +320,25 @@ describe.each([1, 8])('integration: dynamodb admission store with %i counter sha
     expect((await store.ledger(day)).map((e) => e.rank).sort((a, b) => a - b)).toEqual(ranks.sort((a, b) => a - b));
   });
 
+  it("lists every shard's pending admissions, and only the unclaimed ones", async () => {
+    const store = (stores.dynamodb as () => AdmissionStore)();
+    const day = { campaignId: `pending-sharded-${shards}`, issueDate: '2026-05-01' };
+    const admitted = [];
+    for (let i = 0; i < 20; i++) {
+      const outcome = await store.admit(sharded(day, `u${i}`, 20));
+      if (outcome.kind === 'ADMITTED') admitted.push({ userId: `u${i}`, rank: outcome.rank });
+    }
+    await store.claim(day, admitted.slice(0, 5));
+    const pending = await store.pending(day, { before: Date.now() + 60_000, limit: 100, counterShards: shards });
+    expect(pending.map((p) => p.userId).sort()).toEqual(
+      admitted
+        .slice(5)
+        .map((a) => a.userId)
+        .sort(),
+    );
+    expect(await store.pending(day, { before: Date.now() + 60_000, limit: 3, counterShards: shards })).toHaveLength(3);
+  });
+
   it('falls over to the other shards until the last unit is used, then answers SOLD_OUT', async () => {
     // A quota smaller than the shard count leaves some shards with no share at all.
     const store = (stores.dynamodb as () => AdmissionStore)();
