@@ -134,15 +134,19 @@ function commandsOf(url: string, body: unknown): number {
   return (JSON.parse(body) as unknown[]).length;
 }
 
-/** A campaign of `quota` per day, as reconciliation lists it. */
+/**
+ * A campaign of `quota` per day, as reconciliation lists it: in UTC, from `issueDate` to the day after, so a run
+ * whose clock is pushed past the grace period still finds the day when that crosses midnight.
+ */
 function campaignOf(campaignId: string, quota: number, issueDate: string): Campaign {
+  const dayAfter = new Date(Date.parse(`${issueDate}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
   return {
     campaignId,
     vendorId: 'bench',
     name: campaignId,
     timezone: 'UTC',
     startDate: issueDate,
-    endDate: issueDate,
+    endDate: dayAfter,
     dailyWindow: { open: '00:00', close: '23:59' },
     dailyQuota: quota,
     perUserDailyLimit: 1,
@@ -229,16 +233,20 @@ async function measureDay(
     reconcile({
       campaigns: { list: async () => [campaignOf(day.campaignId, quota, issueDate)] },
       admissions: store,
-      coupons: { existing: async () => new Set<string>(), persistedCount: async () => admitted - lost },
+      coupons: {
+        existing: async () => new Set<string>(),
+        persistedCount: async (d) => (d.issueDate === issueDate ? admitted - lost : 0),
+      },
       failures: { statuses: async () => new Map() },
       queue: { send: async (m) => void sent.push(m) },
       queueDepth: async () => 0,
       maxMessageAgeMs: 900_000,
-      // An hour on: every unclaimed admission is past the grace period.
-      clock: () => new Date(Date.now() + 3_600_000),
+      // Past the grace period: every unclaimed admission is due.
+      clock: () => new Date(Date.now() + 181_000),
       log: { warn: () => undefined, error: () => undefined },
       graceMs: 180_000,
-      lookbackMs: 0,
+      // The issue day and the one before, as the function reconciles them (the clock may have crossed midnight).
+      lookbackMs: 86_400_000,
     }),
   );
   const ledgerRead = await measure(() => store.ledger(day));

@@ -74,7 +74,8 @@ export const SMOKE_SIZES: BenchSizes = {
     functionConcurrency: 4,
   },
   openingSecond: { requests: 300, quota: 100, connections: 8, environments: 4, trigger: 'applier' },
-  bigDays: { redisQuotas: [100, 1_000], dynamodbQuotas: [100, 300], concurrency: 20, sample: 100, lostShare: 0.01 },
+  // Above Redis's 128-entry listpack encoding at both sizes, so bytes per admission compare like for like.
+  bigDays: { redisQuotas: [200, 1_000], dynamodbQuotas: [100, 300], concurrency: 20, sample: 100, lostShare: 0.01 },
 };
 
 /** The goals of Q1 to Q5, checked against what was measured (only for the benchmarks that ran). */
