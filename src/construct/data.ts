@@ -18,6 +18,9 @@ import {
   type AdmissionMode,
   ENV,
   type KeySchema,
+  PENDING_ADMISSIONS_INDEX,
+  PENDING_ADMISSIONS_INDEX_ATTRIBUTES,
+  PENDING_ADMISSIONS_INDEX_KEYS,
   TABLE_KEYS,
   USER_COUPONS_INDEX,
   USER_COUPONS_INDEX_KEYS,
@@ -129,16 +132,27 @@ export class CouponData extends Construct {
     acknowledge(Stack.of(this), 'AwsSolutions', {
       [`AwsSolutions-IAM5[Resource::${vendorTableArn}/index/*]`]: `Table grants cover the vendor table's indexes; it has one, ${VENDORS_INDEX} (the vendor list).`,
     });
+    const admission = new Table(this, 'AdmissionTable', {
+      ...tableDefaults,
+      ...tableKeys(TABLE_KEYS.admission),
+      timeToLiveAttribute: 'expiresAt',
+    });
+    admission.addGlobalSecondaryIndex({
+      indexName: PENDING_ADMISSIONS_INDEX,
+      ...tableKeys(PENDING_ADMISSIONS_INDEX_KEYS),
+      projectionType: ProjectionType.INCLUDE,
+      nonKeyAttributes: [...PENDING_ADMISSIONS_INDEX_ATTRIBUTES],
+    });
+    const admissionTableArn = `<${Stack.of(this).getLogicalId(admission.node.defaultChild as CfnTable)}.Arn>`;
+    acknowledge(Stack.of(this), 'AwsSolutions', {
+      [`AwsSolutions-IAM5[Resource::${admissionTableArn}/index/*]`]: `Table grants cover the admission table's indexes; it has one, ${PENDING_ADMISSIONS_INDEX} (the admissions no coupon writer has claimed, which reconciliation reads).`,
+    });
     this.tables = {
       campaign: new Table(this, 'CampaignTable', {
         ...tableDefaults,
         ...tableKeys(TABLE_KEYS.campaign),
       }),
-      admission: new Table(this, 'AdmissionTable', {
-        ...tableDefaults,
-        ...tableKeys(TABLE_KEYS.admission),
-        timeToLiveAttribute: 'expiresAt',
-      }),
+      admission,
       coupon,
       vendor,
       failedEvent: new Table(this, 'FailedEventTable', {

@@ -110,6 +110,22 @@ export const VENDORS_INDEX_PARTITION = 'VENDOR';
  */
 export const VENDORS_INDEX_ATTRIBUTES = ['name', 'currency', 'createdAt'] as const;
 
+/**
+ * Sparse global secondary index of the admission table: the admissions no coupon writer has claimed yet, per
+ * campaign day and counter shard (`pendingKey`), by the ISO-8601 instant of their last message (`pendingAt`).
+ * Reconciliation reads it instead of the day's ledger (src/functions/adapters/dynamodb/admission-store.ts).
+ */
+export const PENDING_ADMISSIONS_INDEX = 'pending';
+
+/** The key attributes of {@link PENDING_ADMISSIONS_INDEX}. */
+export const PENDING_ADMISSIONS_INDEX_KEYS = {
+  partitionKey: 'pendingKey',
+  sortKey: 'pendingAt',
+} as const satisfies KeySchema;
+
+/** The attributes {@link PENDING_ADMISSIONS_INDEX} projects besides its keys (a pending admission's message). */
+export const PENDING_ADMISSIONS_INDEX_ATTRIBUTES = ['userId', 'rank', 'admittedAt'] as const;
+
 /** CloudWatch namespace of the product's metrics (EMF through Powertools Metrics). */
 export const METRICS_NAMESPACE = 'FcfsCoupon';
 

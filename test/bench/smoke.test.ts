@@ -171,6 +171,22 @@ describe('bench: every benchmark at smoke sizes', () => {
     }
   });
 
+  it('fills each big day to its quota through both stores and reconciles exactly the admissions left unclaimed', () => {
+    const { redisQuotas, dynamodbQuotas, lostShare } = SMOKE_SIZES.bigDays;
+    const days = report.bigDays?.days ?? [];
+    expect(days.map((d) => `${d.mode} ${d.quota}`)).toEqual([
+      ...redisQuotas.map((q) => `redis ${q}`),
+      ...dynamodbQuotas.map((q) => `dynamodb ${q}`),
+    ]);
+    for (const day of days) {
+      expect(day.reconcile.reconciled).toBe(Math.floor(day.quota * lostShare));
+      expect(day.perAdmission.admitCalls).toBeGreaterThanOrEqual(1);
+      expect(day.perAdmission.claimCalls).toBeGreaterThan(0);
+      if (day.mode === 'redis') expect(day.perAdmission.redisBytes).toBeGreaterThan(0);
+      else expect(day.perAdmission.wcu).toBeGreaterThan(0);
+    }
+  });
+
   it('draws the charts of "why a queue" and "the opening second"', async () => {
     const charts = pipelineCharts(report);
     expect(Object.keys(charts).sort()).toEqual(['opening-second', 'why-a-queue']);

@@ -235,6 +235,40 @@ describe.each(ADMISSION_MODES)('integration: %s admission store', (mode) => {
     expect(await consumer.claim(day, [{ userId: 'a', rank }])).toEqual([true]);
   });
 
+  it('lists the pending admissions (neither claimed nor released) by their last message, oldest first', async () => {
+    const store = (stores[mode] as () => AdmissionStore)();
+    const day = { campaignId: `pending-${mode}`, issueDate: '2026-05-01' };
+    const at = (s: number) => new Date(Date.UTC(2026, 4, 1, 4, 0, s)).toISOString();
+    const ranks: Record<string, number> = {};
+    for (const [i, userId] of ['a', 'b', 'c', 'd'].entries()) {
+      const outcome = await store.admit({ ...request(day, userId, 10), admittedAt: at(10 - i) });
+      if (outcome.kind === 'ADMITTED') ranks[userId] = outcome.rank;
+    }
+    await store.claim(day, [{ userId: 'a', rank: ranks.a as number }]);
+    expect(await store.release(day, 'b', ranks.b as number)).toBe('RELEASED');
+    const all = { before: Date.parse(at(59)), limit: 10 };
+    expect(await store.pending(day, all)).toEqual([
+      { userId: 'd', rank: ranks.d, admittedAt: at(7), lastSentAt: Date.parse(at(7)) },
+      { userId: 'c', rank: ranks.c, admittedAt: at(8), lastSentAt: Date.parse(at(8)) },
+    ]);
+    expect(await store.pending(day, { ...all, limit: 1 })).toEqual([expect.objectContaining({ userId: 'd' })]);
+    expect(await store.pending(day, { ...all, before: Date.parse(at(7)) - 1 })).toEqual([]);
+    // A re-enqueue moves d's last message; a claimed admission stays out of the pending set.
+    await store.resent(
+      day,
+      [
+        { userId: 'd', rank: ranks.d as number },
+        { userId: 'a', rank: ranks.a as number },
+      ],
+      Date.parse(at(30)),
+    );
+    expect((await store.pending(day, all)).map((p) => [p.userId, p.lastSentAt, p.admittedAt])).toEqual([
+      ['c', Date.parse(at(8)), at(8)],
+      ['d', Date.parse(at(30)), at(7)],
+    ]);
+    expect(await store.admittedCount(day)).toBe(3);
+  });
+
   it('lets exactly one of a racing claim and release win, for every admission', async () => {
     const [consumer, issuer] = [(stores[mode] as () => AdmissionStore)(), (stores[mode] as () => AdmissionStore)()];
     const day = { campaignId: `claim-race-${mode}`, issueDate: '2026-05-01' };
@@ -423,6 +457,25 @@ describe.each([1, 8])('integration: dynamodb admission store with %i counter sha
     const store = instances[0] as AdmissionStore;
     expect(await store.admittedCount(day)).toBe(quota);
     expect((await store.ledger(day)).map((e) => e.rank).sort((a, b) => a - b)).toEqual(ranks.sort((a, b) => a - b));
+  });
+
+  it("lists every shard's pending admissions, and only the unclaimed ones", async () => {
+    const store = (stores.dynamodb as () => AdmissionStore)();
+    const day = { campaignId: `pending-sharded-${shards}`, issueDate: '2026-05-01' };
+    const admitted = [];
+    for (let i = 0; i < 20; i++) {
+      const outcome = await store.admit(sharded(day, `u${i}`, 20));
+      if (outcome.kind === 'ADMITTED') admitted.push({ userId: `u${i}`, rank: outcome.rank });
+    }
+    await store.claim(day, admitted.slice(0, 5));
+    const pending = await store.pending(day, { before: Date.now() + 60_000, limit: 100, counterShards: shards });
+    expect(pending.map((p) => p.userId).sort()).toEqual(
+      admitted
+        .slice(5)
+        .map((a) => a.userId)
+        .sort(),
+    );
+    expect(await store.pending(day, { before: Date.now() + 60_000, limit: 3, counterShards: shards })).toHaveLength(3);
   });
 
   it('falls over to the other shards until the last unit is used, then answers SOLD_OUT', async () => {

@@ -5,6 +5,8 @@ import type {
   AdmitRequest,
   ClaimRequest,
   LedgerEntry,
+  PendingAdmission,
+  PendingQuery,
   ReleaseOutcome,
 } from '../../src/functions/domain/admission/ports';
 
@@ -25,14 +27,18 @@ export class MemoryAdmissions implements AdmissionStore {
     if (this.users.size >= r.quota) return { kind: 'SOLD_OUT' };
     this.seq++;
     this.users.set(r.userId, { rank: this.seq, requestId: r.requestId, admittedAt: r.admittedAt });
+    this.pendingSince.set(r.userId, Date.parse(r.admittedAt));
     return { kind: 'ADMITTED', rank: this.seq, admittedAt: r.admittedAt };
   }
   readonly claimed = new Set<string>();
+  /** userId -> epoch ms of the last message, while no writer claimed the admission. */
+  readonly pendingSince = new Map<string, number>();
   async release(_: CampaignDay, userId: string, rank: number): Promise<ReleaseOutcome> {
     this.calls++;
     if (this.users.get(userId)?.rank !== rank) return 'NOT_HELD';
     if (this.claimed.has(userId)) return 'CLAIMED';
     this.users.delete(userId);
+    this.pendingSince.delete(userId);
     return 'RELEASED';
   }
   async claim(_: CampaignDay, admissions: readonly ClaimRequest[]) {
@@ -40,10 +46,31 @@ export class MemoryAdmissions implements AdmissionStore {
     return admissions.map(({ userId, rank }) => {
       const held = this.users.get(userId)?.rank === rank;
       if (held) this.claimed.add(userId);
+      if (held) this.pendingSince.delete(userId);
       return held;
     });
   }
+  async pending(_: CampaignDay, query: PendingQuery): Promise<PendingAdmission[]> {
+    this.calls++;
+    return [...this.pendingSince]
+      .filter(([, at]) => at <= query.before)
+      .sort((a, b) => a[1] - b[1])
+      .slice(0, query.limit)
+      .map(([userId, lastSentAt]) => {
+        const user = this.users.get(userId) as { rank: number; admittedAt: string };
+        return { userId, rank: user.rank, admittedAt: user.admittedAt, lastSentAt };
+      });
+  }
+  async resent(_: CampaignDay, admissions: readonly ClaimRequest[], at: number) {
+    this.calls++;
+    for (const { userId, rank } of admissions) {
+      if (this.pendingSince.has(userId) && this.users.get(userId)?.rank === rank) this.pendingSince.set(userId, at);
+    }
+  }
+  /** Reads of one user's rank (the sold-out path's point read). */
+  rankReads = 0;
   async rankOf(_: CampaignDay, userId: string) {
+    this.rankReads++;
     return this.users.get(userId)?.rank;
   }
   async admittedUsers() {

@@ -1,5 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { ADMIT_SCRIPT, dayKeys, RedisAdmissionStore } from '../../src/functions/adapters/redis/admission-store';
+import {
+  ADMIT_SCRIPT,
+  admitScriptCall,
+  dayKeys,
+  RedisAdmissionStore,
+} from '../../src/functions/adapters/redis/admission-store';
 import type { RedisTransport } from './redis-transports';
 
 // The five admission algorithms Q4 compares (tools/bench/admission-strategies.ts runs them).
@@ -112,12 +117,16 @@ export const STRATEGIES: readonly Strategy[] = [
         };
       }
       const admit = t.script(ADMIT_SCRIPT);
-      const k = dayKeys(day);
       return async (userId) => {
-        const [status] = (await admit(
-          [k.users, k.ledger, k.seq, k.closed, k.voided],
-          [userId, randomUUID(), String(quota), new Date().toISOString(), expiresAt],
-        )) as [number, number];
+        const call = admitScriptCall({
+          day,
+          userId,
+          requestId: randomUUID(),
+          quota,
+          admittedAt: new Date().toISOString(),
+          expiresAt,
+        });
+        const [status] = (await admit(call.keys, call.args)) as [number, number];
         return answer(status);
       };
     },

@@ -1,5 +1,6 @@
 import type { AdmissionCpuOptions, AdmissionCpuResult } from './admission-cpu';
 import type { AdmissionBenchOptions, AdmissionRatio, StrategySummary } from './admission-strategies';
+import type { BigDaysOptions, BigDaysResult } from './big-days';
 import type { ColdStartResult } from './cold-start';
 import type { CounterShardOptions, ShardRunResult } from './counter-shards';
 import type { DynamoDbAdmissionOptions, DynamoDbAdmissionResult } from './dynamodb-admission';
@@ -20,11 +21,12 @@ export interface BenchSizes {
   readonly endToEnd: EndToEndOptions;
   readonly whyQueue: WhyQueueOptions;
   readonly openingSecond: OpeningSecondOptions;
+  readonly bigDays: BigDaysOptions;
 }
 
 /** A goal of a benchmark and whether this run met it. */
 export interface Goal {
-  /** The question it answers (BENCHMARKS.md, Q1 to Q5), e.g. `Q3`; unset for a goal of no question. */
+  /** The question it answers (BENCHMARKS.md, Q1 to Q6), e.g. `Q3`; unset for a goal of no question. */
   readonly question?: string;
   readonly goal: string;
   readonly measured: string;
@@ -53,5 +55,7 @@ export interface BenchReport {
   readonly endToEnd?: EndToEndResult;
   readonly whyQueue?: WhyQueueResult;
   readonly openingSecond?: OpeningSecondResult;
+  /** Question 6: per-admission and per-run cost against the quota. */
+  readonly bigDays?: BigDaysResult;
   readonly goals: Goal[];
 }

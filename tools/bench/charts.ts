@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { BenchReport } from './bench-report';
+import { bigDaysCharts } from './big-days';
 import { pipelineCharts } from './pipeline-report';
 import { type ChartSpec, writeSvg } from './plot';
 
@@ -132,6 +133,7 @@ export function chartSpecs(report: BenchReport): Record<string, ChartSpec> {
     'admission-ratios': ratiosChart(report),
     'admission-cpu': cpuChart(report),
     ...pipelineCharts(report),
+    ...(report.bigDays ? bigDaysCharts(report.bigDays) : {}),
   };
   return Object.fromEntries(Object.entries(specs).filter((e): e is [string, ChartSpec] => e[1] !== undefined));
 }

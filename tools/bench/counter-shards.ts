@@ -73,7 +73,7 @@ export async function benchCounterShards(
       let errors = 0;
       const { elapsedMs, samples } = await closedLoop(requests.length, options.concurrency, async (i, w) => {
         const cache = soldOut[w] as SoldOutCache;
-        if (cache.get(day)) {
+        if (cache.get(day) !== undefined) {
           outcomes[i] = { kind: 'SOLD_OUT' };
           return;
         }
@@ -92,7 +92,7 @@ export async function benchCounterShards(
             errors++;
             return undefined;
           });
-        if (outcomes[i]?.kind === 'SOLD_OUT') cache.mark(day, new Map());
+        if (outcomes[i]?.kind === 'SOLD_OUT') cache.mark(day, options.quota);
       });
       const admitted = new Set(requests.filter((_, i) => outcomes[i]?.kind === 'ADMITTED')).size;
       const ledger = await (stores[0] as DynamoDbAdmissionStore).ledger(day);

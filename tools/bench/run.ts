@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { ADMISSION_CPU_DEFAULTS, ADMISSION_CPU_GOALS, benchAdmissionCpu } from './admission-cpu';
 import { ADMISSION_DEFAULTS, benchAdmissionStrategies } from './admission-strategies';
 import type { BenchReport, BenchSizes, Goal } from './bench-report';
+import { BIG_DAYS_DEFAULTS, BIG_DAYS_GOALS, benchBigDays, costRatios } from './big-days';
 import { writeCharts } from './charts';
 import { benchColdStart, COLD_START_GOALS } from './cold-start';
 import { benchCounterShards, COUNTER_SHARD_DEFAULTS } from './counter-shards';
@@ -28,6 +29,7 @@ export const BENCHMARKS = [
   'shards',
   'dynamodb-admission',
   'end-to-end',
+  'big-days',
 ] as const;
 export type BenchmarkName = (typeof BENCHMARKS)[number];
 
@@ -41,6 +43,7 @@ export const FULL_SIZES: BenchSizes = {
   endToEnd: END_TO_END_DEFAULTS,
   whyQueue: WHY_QUEUE_DEFAULTS,
   openingSecond: OPENING_SECOND_DEFAULTS,
+  bigDays: BIG_DAYS_DEFAULTS,
 };
 
 /** Tiny sizes for `--smoke` (and the smoke test in `npm test`): every code path, in about a minute. */
@@ -71,6 +74,8 @@ export const SMOKE_SIZES: BenchSizes = {
     functionConcurrency: 4,
   },
   openingSecond: { requests: 300, quota: 100, connections: 8, environments: 4, trigger: 'applier' },
+  // Above Redis's 128-entry listpack encoding at both sizes, so bytes per admission compare like for like.
+  bigDays: { redisQuotas: [200, 1_000], dynamodbQuotas: [100, 300], concurrency: 20, sample: 100, lostShare: 0.01 },
 };
 
 /** The goals of Q1 to Q5, checked against what was measured (only for the benchmarks that ran). */
@@ -110,7 +115,7 @@ export function checkGoals(report: Omit<BenchReport, 'goals'>): Goal[] {
       },
       {
         question: 'Q3',
-        goal: `CPU per sold-out answer (from the instance's cache) <= ${ADMISSION_CPU_GOALS.soldOutVsAdmission}x an admission`,
+        goal: `CPU per sold-out answer (the instance's flag and one point read) <= ${ADMISSION_CPU_GOALS.soldOutVsAdmission}x an admission`,
         measured: formatRounds(cpu.soldOutRatio),
         met: cpu.soldOutRatio.median <= ADMISSION_CPU_GOALS.soldOutVsAdmission,
         clear: clearOfNoise(cpu.soldOutRatio, ADMISSION_CPU_GOALS.soldOutVsAdmission),
@@ -134,6 +139,24 @@ export function checkGoals(report: Omit<BenchReport, 'goals'>): Goal[] {
     }
   }
   goals.push(...pipelineGoals(report));
+  for (const { mode, from, to, ratios } of costRatios(report.bigDays ?? { days: [] })) {
+    goals.push({
+      question: 'Q6',
+      goal: `${mode}: cost per admission at quota ${to.toLocaleString('en-US')} <= ${BIG_DAYS_GOALS.costRatio}x quota ${from.toLocaleString('en-US')}'s`,
+      measured: Object.entries(ratios)
+        .map(([what, r]) => `${what} ${r}x`)
+        .join(', '),
+      met: Object.values(ratios).every((r) => r <= BIG_DAYS_GOALS.costRatio),
+    });
+  }
+  for (const day of report.bigDays?.days ?? []) {
+    goals.push({
+      question: 'Q6',
+      goal: `${day.mode}, quota ${day.quota.toLocaleString('en-US')}: a reconciliation run <= ${BIG_DAYS_GOALS.reconcileMs} ms and ${BIG_DAYS_GOALS.reconcileBytes / 2 ** 20} MiB`,
+      measured: `${day.reconcile.ms} ms, ${(day.reconcile.peakBytes / 2 ** 20).toFixed(1)} MiB (peak heap)`,
+      met: day.reconcile.ms <= BIG_DAYS_GOALS.reconcileMs && day.reconcile.peakBytes <= BIG_DAYS_GOALS.reconcileBytes,
+    });
+  }
   for (const run of report.shards ?? []) {
     goals.push({
       goal: `K=${run.shards}: never above the quota, every unit used`,
@@ -195,6 +218,7 @@ export async function runBenchmarks(
     benchDynamoDbAdmission(sizes.dynamodbAdmission, progress),
   );
   const endToEnd = await step('end-to-end', () => benchEndToEnd(sizes.endToEnd, progress));
+  const bigDays = await step('big-days', () => benchBigDays(sizes.bigDays, progress));
   const partial = {
     ...base,
     admission: admissionRun?.runs,
@@ -206,6 +230,7 @@ export async function runBenchmarks(
     endToEnd,
     whyQueue,
     openingSecond,
+    bigDays,
   };
   progress('done');
   return { ...partial, goals: checkGoals(partial) };
@@ -219,6 +244,8 @@ const SCRATCH_DIR = join(__dirname, '..', '..', '.local', 'bench', 'run');
  * `npm run bench [-- options]`: runs the benchmarks, prints the report (Markdown, or JSON with `--json`), saves
  * the run as `run.json` and its charts as SVG beside it. `--smoke`: tiny sizes. `--only=a,b`: some benchmarks.
  * `--out=<dir>`: where the JSON and charts go (default docs/bench for a full run of all, else .local/bench/run).
+ * `--big-days-redis=1000,10000` and `--big-days-dynamodb=1000`: the big-days benchmark's quotas per mode (an empty
+ * list skips the mode).
  * `--charts-from=<run.json>`: runs nothing; re-renders the charts of a saved run (into its folder, or `--out`)
  * and prints its report.
  */
@@ -250,9 +277,17 @@ async function main() {
     process.exit(2);
   }
   const out = option('out') ?? (smoke || onlyArg ? SCRATCH_DIR : DOCS_DIR);
-  const report = await runBenchmarks(only, smoke ? SMOKE_SIZES : FULL_SIZES, (line) =>
-    process.stderr.write(`${line}\n`),
-  );
+  const sizes = smoke ? SMOKE_SIZES : FULL_SIZES;
+  const quotas = (name: string, fallback: readonly number[]) => {
+    const list = option(name);
+    return list === undefined ? fallback : list.split(',').filter(Boolean).map(Number);
+  };
+  const bigDays = {
+    ...sizes.bigDays,
+    redisQuotas: quotas('big-days-redis', sizes.bigDays.redisQuotas),
+    dynamodbQuotas: quotas('big-days-dynamodb', sizes.bigDays.dynamodbQuotas),
+  };
+  const report = await runBenchmarks(only, { ...sizes, bigDays }, (line) => process.stderr.write(`${line}\n`));
   await mkdir(out, { recursive: true });
   const written = await writeCharts(report, out);
   await writeFile(join(out, 'run.json'), `${JSON.stringify(report, null, 2)}\n`);

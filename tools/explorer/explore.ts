@@ -3,7 +3,7 @@ import type { AdmissionMode } from '../../src/contract/names';
 import type { Backends } from './backends';
 import type { RunReport } from './checks';
 import { Quiescence } from './quiescence';
-import { runWorkload, STEP_MS, schedulerAct, workloadArbitrary } from './run';
+import { runWorkload, STEP_MS, schedulerAct, type WorkloadSize, workloadArbitrary } from './run';
 
 // The fault explorer's property: for every generated workload, fault plan and interleaving, the guarantees
 // hold (tools/explorer/run.ts checks them). A failure is reported with fast-check's seed and path, which replay it, and
@@ -21,6 +21,8 @@ export interface ExploreOptions {
   readonly path?: string;
   /** Only these guarantees (1-6) fail a run, to hunt one kind of counterexample. @default all of them */
   readonly guarantees?: readonly number[];
+  /** How large the generated days are (tools/explorer/run.ts WorkloadSize). @default 'small' */
+  readonly size?: WorkloadSize;
   /** Stops (and reports) after this long, ms; the runs made so far count. @default no limit */
   readonly timeLimitMs?: number;
 }
@@ -44,7 +46,7 @@ export async function explore(backends: Backends, options: ExploreOptions): Prom
   const restoreTimers = quiet.installTimerTracking();
   try {
     const property = fc.asyncProperty(
-      workloadArbitrary(options.modes),
+      workloadArbitrary(options.modes, options.size),
       fc.scheduler({
         act: schedulerAct(
           () => quiet,

@@ -2,9 +2,10 @@ import { parseArgs } from 'node:util';
 import { ADMISSION_MODES, type AdmissionMode } from '../../src/contract/names';
 import { startBackends } from './backends';
 import { explore } from './explore';
+import type { WorkloadSize } from './run';
 
-// `npm run faults -- --seed <n> --runs <m> [--mode redis|dynamodb] [--path <p>]`: the fault explorer from the
-// command line. Prints the runs made and, on a failure, the seed, the path that replays it and the shrunk case.
+// `npm run faults -- --seed <n> --runs <m> [--mode redis|dynamodb] [--size small|large] [--path <p>]`: the fault
+// explorer from the command line (`--size large`: days of quota 10-40, tools/explorer/run.ts WorkloadSize). Prints the runs made and, on a failure, the seed, the path that replays it and the shrunk case.
 
 const { values } = parseArgs({
   options: {
@@ -13,6 +14,7 @@ const { values } = parseArgs({
     mode: { type: 'string' },
     path: { type: 'string' },
     guarantees: { type: 'string' },
+    size: { type: 'string', default: 'small' },
   },
 });
 
@@ -20,6 +22,11 @@ async function main(): Promise<number> {
   const mode = values.mode as AdmissionMode | undefined;
   if (mode !== undefined && !ADMISSION_MODES.includes(mode)) {
     console.error(`--mode must be one of ${ADMISSION_MODES.join(', ')}`);
+    return 2;
+  }
+  const size = values.size as WorkloadSize;
+  if (size !== 'small' && size !== 'large') {
+    console.error('--size must be small or large');
     return 2;
   }
   const backends = await startBackends('.local/explorer');
@@ -31,6 +38,7 @@ async function main(): Promise<number> {
       modes: mode ? [mode] : undefined,
       path: values.path,
       guarantees: values.guarantees?.split(',').map(Number),
+      size,
     });
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     console.log(`fault explorer: ${result.runs} runs in ${seconds} s, seed ${result.seed}`);

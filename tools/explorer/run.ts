@@ -56,6 +56,8 @@ export interface Workload {
   readonly consumerRuns: number;
   readonly replayRuns: number;
   readonly reconcileRuns: number;
+  /** Pending admissions reconciliation reads per run (small, so that a catch-up takes several runs). */
+  readonly reconcilePage: number;
   /**
    * Rounds of the pipeline (consumer batches, replay, reconciliation, each a visibility timeout apart) after the
    * burst with the faults still on: an outage of the coupon writers long enough to reach the dead-letter queue.
@@ -68,24 +70,39 @@ export interface Workload {
   readonly seed: number;
 }
 
-/** Backend calls a fault rule's window may cover (a burst of a dozen requests makes about this many). */
-const FAULT_WINDOW_CALLS = 80;
+/**
+ * How large a generated day is: `small` (quota 1-5, 8 users, bursts of up to 12 requests: the default, where
+ * shrinking is quick) or `large` (quota 10-40, 80 users, bursts of up to 120: catch-ups that take several
+ * reconciliation pages, many batches in flight at once; a run takes several times longer).
+ */
+export type WorkloadSize = 'small' | 'large';
 
-/** The workload arbitrary; `modes` restricts the admission modes explored. */
-export function workloadArbitrary(modes: readonly AdmissionMode[] = ADMISSION_MODES): fc.Arbitrary<Workload> {
+/** The bounds of each {@link WorkloadSize}; `faultWindowCalls` is how many backend calls a fault rule may cover. */
+const SIZES = {
+  small: { quota: [1, 5], users: 8, burst: 12, page: 8, faultWindowCalls: 80 },
+  large: { quota: [10, 40], users: 80, burst: 120, page: 50, faultWindowCalls: 800 },
+} as const satisfies Record<WorkloadSize, object>;
+
+/** The workload arbitrary; `modes` restricts the admission modes explored, `size` the day's size. */
+export function workloadArbitrary(
+  modes: readonly AdmissionMode[] = ADMISSION_MODES,
+  size: WorkloadSize = 'small',
+): fc.Arbitrary<Workload> {
+  const bounds = SIZES[size];
   return fc.record({
     mode: fc.constantFrom(...modes),
-    quota: fc.integer({ min: 1, max: 5 }),
+    quota: fc.integer({ min: bounds.quota[0], max: bounds.quota[1] }),
     counterShards: fc.integer({ min: 1, max: 3 }),
     campaignLimit: fc.boolean(),
-    burst: fc.array(fc.nat({ max: 7 }), { minLength: 1, maxLength: 12 }),
-    yesterday: fc.array(fc.nat({ max: 7 }), { maxLength: 6 }),
+    burst: fc.array(fc.nat({ max: bounds.users - 1 }), { minLength: 1, maxLength: bounds.burst }),
+    yesterday: fc.array(fc.nat({ max: bounds.users - 1 }), { maxLength: 6 }),
     consumerRuns: fc.nat({ max: 3 }),
     replayRuns: fc.nat({ max: 2 }),
     reconcileRuns: fc.nat({ max: 2 }),
+    reconcilePage: fc.integer({ min: 1, max: bounds.page }),
     outageRounds: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 12 })),
     outage: fc.option(outageArbitrary, { nil: undefined }),
-    faults: fc.array(faultRule(FAULT_WINDOW_CALLS), { maxLength: 4 }),
+    faults: fc.array(faultRule(bounds.faultWindowCalls), { maxLength: 4 }),
     seed: fc.integer(),
   });
 }
@@ -292,6 +309,7 @@ export async function runWorkload(
         log: silent,
         graceMs: GRACE_MS,
         lookbackMs: 86_400_000,
+        pageSize: workload.reconcilePage,
       }).catch(() => undefined);
     });
 
@@ -325,8 +343,10 @@ export async function runWorkload(
     await s.waitFor(Promise.all([demand, consume(), ...lates]));
     const afterDemand = (await s.waitFor(store().ledger(day))).length;
 
-    // 3. The pipeline settles: past the reconciliation grace and the leaked-unit quiet time, batches drain.
-    for (let round = 0; round < 6; round++) {
+    // 3. The pipeline settles: past the reconciliation grace, batches drain; a catch-up larger than the
+    // reconciliation page takes a round per page.
+    const settleRounds = 6 + Math.ceil(workload.quota / workload.reconcilePage);
+    for (let round = 0; round < settleRounds; round++) {
       clock.now += Math.max(GRACE_MS, VISIBILITY_TIMEOUT_S * 1000) + 1_000;
       await s.waitFor(Promise.all([reconcileRun(), ...lates]));
       for (let batch = 0; batch < 20 && sqsModel.depth(issueQueueUrl) > 0; batch++) {

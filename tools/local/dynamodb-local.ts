@@ -1,6 +1,9 @@
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   type KeySchema,
+  PENDING_ADMISSIONS_INDEX,
+  PENDING_ADMISSIONS_INDEX_ATTRIBUTES,
+  PENDING_ADMISSIONS_INDEX_KEYS,
   TABLE_KEYS,
   USER_COUPONS_INDEX,
   USER_COUPONS_INDEX_KEYS,
@@ -23,8 +26,28 @@ export async function createAdmissionTable(
   tableName: string,
   keys: KeySchema = TABLE_KEYS.admission,
 ): Promise<void> {
+  if (keys !== TABLE_KEYS.admission) {
+    await client.send(
+      new CreateTableCommand({ TableName: tableName, BillingMode: 'PAY_PER_REQUEST', ...keySchema(keys) }),
+    );
+    return;
+  }
+  const table = keySchema(keys);
+  const index = keySchema(PENDING_ADMISSIONS_INDEX_KEYS);
   await client.send(
-    new CreateTableCommand({ TableName: tableName, BillingMode: 'PAY_PER_REQUEST', ...keySchema(keys) }),
+    new CreateTableCommand({
+      TableName: tableName,
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: table.KeySchema,
+      AttributeDefinitions: [...table.AttributeDefinitions, ...index.AttributeDefinitions],
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: PENDING_ADMISSIONS_INDEX,
+          KeySchema: index.KeySchema,
+          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...PENDING_ADMISSIONS_INDEX_ATTRIBUTES] },
+        },
+      ],
+    }),
   );
 }
 

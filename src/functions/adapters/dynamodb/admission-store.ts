@@ -9,6 +9,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { PENDING_ADMISSIONS_INDEX } from '../../../contract/names';
 import type { CampaignDay } from '../../domain/admission/admission';
 import type {
   AdmissionLedger,
@@ -17,10 +18,12 @@ import type {
   AdmitRequest,
   ClaimRequest,
   LedgerEntry,
+  PendingAdmission,
+  PendingQuery,
   ReleaseOutcome,
 } from '../../domain/admission/ports';
 import { AdmissionUnsettledError, AdmissionVoidedError as VoidedError } from '../../domain/kernel/errors';
-import { COUNTER_SK, campaignPk, dayPk, userSk } from './admission-keys';
+import { COUNTER_SK, campaignPk, counterSk, dayPk, userSk } from './admission-keys';
 import { DynamoDbCounterShards, shardQuota } from './counter-shards';
 import { firstConditionFailed, isConditionalCheckFailed } from './transaction';
 
@@ -42,7 +45,16 @@ interface UserItem {
   voided?: Set<string>;
   /** True when the admission wrote the user's campaign marker ({@link MarkerItem}): its release removes it. */
   campaignMarker?: boolean;
+  /**
+   * Present while no coupon writer has claimed the admission: {@link pendingKeyOf} its day and counter shard, and
+   * the ISO-8601 instant of its last message (PENDING_ADMISSIONS_INDEX, src/contract/names.ts).
+   */
+  pendingKey?: string;
+  pendingAt?: string;
 }
+
+/** The pending index's partition of a day's counter shard (sort key `counter`): writes spread as the counters'. */
+const pendingKeyOf = (pk: string, counter: string) => `${pk}|${counter}`;
 
 /**
  * A user's campaign marker (partition {@link campaignPk}), in a campaign with `perUserCampaignLimit`: written in the
@@ -117,7 +129,8 @@ export class DynamoDbAdmissionLedger implements AdmissionLedger {
             new UpdateCommand({
               TableName: this.tableName,
               Key: { pk, sk: userSk(userId) },
-              UpdateExpression: 'SET claimedAt = if_not_exists(claimedAt, :now)',
+              // The claim ends the admission's pending state: its message is the queue's to deliver from now on.
+              UpdateExpression: 'SET claimedAt = if_not_exists(claimedAt, :now) REMOVE pendingKey, pendingAt',
               ConditionExpression: '#rank = :rank',
               ExpressionAttributeNames: { '#rank': 'rank' },
               ExpressionAttributeValues: { ':rank': rank, ':now': claimedAt },
@@ -157,6 +170,76 @@ export class DynamoDbAdmissionLedger implements AdmissionLedger {
 
   async rankOf(day: CampaignDay, userId: string): Promise<number | undefined> {
     return (await this.user(dayPk(day), userId))?.rank;
+  }
+
+  /**
+   * One Query of PENDING_ADMISSIONS_INDEX per counter shard (`pendingAt <= before`, at most `limit` each), merged
+   * oldest first. The index is eventually consistent: an admission claimed a moment ago may still be listed.
+   */
+  async pending(day: CampaignDay, query: PendingQuery): Promise<PendingAdmission[]> {
+    const pk = dayPk(day);
+    const shards = query.counterShards ?? 1;
+    const before = new Date(query.before).toISOString();
+    const pages = await Promise.all(
+      Array.from({ length: shards }, async (_, shard) => {
+        const items: UserItem[] = [];
+        let start: Record<string, unknown> | undefined;
+        do {
+          const page = await this.client.send(
+            new QueryCommand({
+              TableName: this.tableName,
+              IndexName: PENDING_ADMISSIONS_INDEX,
+              KeyConditionExpression: 'pendingKey = :key AND pendingAt <= :before',
+              ExpressionAttributeValues: { ':key': pendingKeyOf(pk, counterSk(shard, shards)), ':before': before },
+              Limit: query.limit - items.length,
+              ExclusiveStartKey: start,
+            }),
+          );
+          items.push(...((page.Items ?? []) as UserItem[]));
+          start = page.LastEvaluatedKey;
+        } while (start && items.length < query.limit);
+        return items;
+      }),
+    );
+    return pages
+      .flat()
+      .filter((item) => item.rank !== undefined && item.pendingAt !== undefined)
+      .map((item) => ({
+        userId: item.userId,
+        rank: item.rank as number,
+        admittedAt: item.admittedAt ?? (item.pendingAt as string),
+        lastSentAt: Date.parse(item.pendingAt as string),
+      }))
+      .sort((a, b) => a.lastSentAt - b.lastSentAt)
+      .slice(0, query.limit);
+  }
+
+  /** One conditional update per admission, in parallel: `pendingAt` moved to `at` while the admission is pending. */
+  async resent(day: CampaignDay, admissions: readonly ClaimRequest[], at: number): Promise<void> {
+    const pk = dayPk(day);
+    await Promise.all(
+      admissions.map(async ({ userId, rank }) => {
+        try {
+          await this.client.send(
+            new UpdateCommand({
+              TableName: this.tableName,
+              Key: { pk, sk: userSk(userId) },
+              UpdateExpression: 'SET pendingAt = :at',
+              ConditionExpression: '#rank = :rank AND attribute_exists(pendingKey)',
+              ExpressionAttributeNames: { '#rank': 'rank' },
+              ExpressionAttributeValues: { ':rank': rank, ':at': new Date(at).toISOString() },
+            }),
+          );
+        } catch (error) {
+          if (!isConditionalCheckFailed(error)) throw error;
+        }
+      }),
+    );
+  }
+
+  /** The sum of the day's counter shards (one item unless the campaign is sharded). */
+  admittedCount(day: CampaignDay): Promise<number> {
+    return this.counters.admittedCount(day);
   }
 
   protected async user(pk: string, userId: string, signal?: AbortSignal): Promise<UserItem | undefined> {
@@ -268,13 +351,14 @@ export class DynamoDbAdmissionStore extends DynamoDbAdmissionLedger implements A
                 Update: {
                   TableName: this.tableName,
                   Key: { pk, sk: userSk(request.userId) },
-                  UpdateExpression: `SET userId = :user, #rank = :rank, #counter = :counter, requestId = :rid, admittedAt = :at, expiresAt = :exp${request.campaignLimit ? ', campaignMarker = :true' : ''}`,
+                  UpdateExpression: `SET userId = :user, #rank = :rank, #counter = :counter, requestId = :rid, admittedAt = :at, expiresAt = :exp, pendingKey = :pending, pendingAt = :at${request.campaignLimit ? ', campaignMarker = :true' : ''}`,
                   ConditionExpression: 'attribute_not_exists(#rank) AND NOT contains(voided, :rid)',
                   ExpressionAttributeNames: { '#rank': 'rank', '#counter': 'counter' },
                   ExpressionAttributeValues: {
                     ':user': request.userId,
                     ':rank': rank,
                     ':counter': counter,
+                    ':pending': pendingKeyOf(pk, counter),
                     ':rid': request.requestId,
                     ':at': request.admittedAt,
                     ':exp': request.expiresAt,
@@ -442,7 +526,8 @@ export class DynamoDbAdmissionStore extends DynamoDbAdmissionLedger implements A
               Update: {
                 TableName: this.tableName,
                 Key: { pk, sk: userSk(userId) },
-                UpdateExpression: 'REMOVE #rank, #counter, requestId, admittedAt, campaignMarker',
+                UpdateExpression:
+                  'REMOVE #rank, #counter, requestId, admittedAt, pendingKey, pendingAt, campaignMarker',
                 // Serialized with claim()'s conditional update of the same item: whichever lands first wins.
                 ConditionExpression: '#rank = :rank AND attribute_not_exists(claimedAt)',
                 ExpressionAttributeNames: { '#rank': 'rank', '#counter': 'counter' },
@@ -486,11 +571,6 @@ export class DynamoDbAdmissionStore extends DynamoDbAdmissionLedger implements A
 
   async admittedUsers(day: CampaignDay): Promise<Map<string, number>> {
     return new Map((await this.ledger(day)).map((entry) => [entry.userId, entry.rank]));
-  }
-
-  /** The sum of the day's counter shards (one item unless the campaign is sharded). */
-  admittedCount(day: CampaignDay): Promise<number> {
-    return this.counters.admittedCount(day);
   }
 
   private repeat(user: UserItem, request: AdmitRequest): AdmitOutcome {

@@ -7,6 +7,8 @@ import type {
   AdmitRequest,
   ClaimRequest,
   LedgerEntry,
+  PendingAdmission,
+  PendingQuery,
   ReleaseOutcome,
 } from '../../domain/admission/ports';
 import { AdmissionUnsettledError, AdmissionVoidedError } from '../../domain/kernel/errors';
@@ -37,6 +39,11 @@ export function dayKeys(day: CampaignDay) {
     claimed: `${prefix}:claimed`,
     /** SET of request ids whose admission must never land (see VOID_SCRIPT). */
     voided: `${prefix}:voided`,
+    /**
+     * ZSET score epoch ms of the last message (admission or re-enqueue), member rank: the admissions no coupon
+     * writer has claimed (see PENDING_SCRIPT). Claims and releases remove their member.
+     */
+    pending: `${prefix}:pending`,
   };
 }
 
@@ -55,6 +62,35 @@ export function campaignKeys(campaignId: string) {
 }
 
 /**
+ * KEYS and ARGV of one {@link ADMIT_SCRIPT} call for `request` (the benchmarks call the script directly with
+ * them): `admittedAt` is ISO-8601 UTC, `expiresAt` and `campaignLimit.expiresAt` epoch s.
+ */
+export function admitScriptCall(request: {
+  readonly day: CampaignDay;
+  readonly userId: string;
+  readonly requestId: string;
+  readonly quota: number;
+  readonly admittedAt: string;
+  readonly expiresAt: number | string;
+  readonly campaignLimit?: { readonly expiresAt: number };
+}): { keys: string[]; args: string[] } {
+  const k = dayKeys(request.day);
+  return {
+    keys: [k.users, k.ledger, k.seq, k.closed, k.voided, k.pending, campaignKeys(request.day.campaignId).holders],
+    args: [
+      request.userId,
+      request.requestId,
+      String(request.quota),
+      request.admittedAt,
+      String(request.expiresAt),
+      String(Date.parse(request.admittedAt)),
+      request.day.issueDate,
+      request.campaignLimit ? String(request.campaignLimit.expiresAt) : '',
+    ],
+  };
+}
+
+/**
  * Lua shared by the admission and void scripts (KEYS[1] users, ARGV[1] userId, ARGV[2] requestId): returns
  * {0, rank} when the user holds a rank from this request, {1, rank} from another.
  */
@@ -68,16 +104,17 @@ end
 `;
 
 /**
- * KEYS: users, ledger, seq, closed, voided, holders. ARGV: userId, requestId, quota, admittedAt, expireAt (epoch s),
- * issueDate, holdersExpireAt (epoch s; '' without the campaign limit). Returns {0, rank} admitted, {1, rank} already
- * admitted, {2, admitted} sold out, {3, 0} closed, {4, 0} this request was voided (VOID_SCRIPT): it can never be
- * admitted, {6, rank, issueDate} the user holds an admission on another issue day of the campaign (the campaign
- * limit: its marker in `holders`, written with the admission).
+ * KEYS: users, ledger, seq, closed, voided, pending, holders. ARGV: userId, requestId, quota, admittedAt, expireAt
+ * (epoch s), admittedAt (epoch ms; the pending score), issueDate, holdersExpireAt (epoch s; '' without the campaign
+ * limit). Build them with {@link admitScriptCall}. Returns {0, rank} admitted, {1, rank} already admitted,
+ * {2, admitted} sold out, {3, 0} closed, {4, 0} this request was voided (VOID_SCRIPT): it can never be admitted,
+ * {6, rank, issueDate} the user holds an admission on another issue day of the campaign (the campaign limit: its
+ * marker in `holders`, written with the admission).
  */
 export const ADMIT_SCRIPT = `${USER_HELD}if redis.call('SISMEMBER', KEYS[5], ARGV[2]) == 1 then return {4, 0} end
-local limited = ARGV[7] ~= nil and ARGV[7] ~= ''
+local limited = ARGV[8] ~= nil and ARGV[8] ~= ''
 if limited then
-  local held = redis.call('HGET', KEYS[6], ARGV[1])
+  local held = redis.call('HGET', KEYS[7], ARGV[1])
   if held then
     local date, rank = string.match(held, '^(.*)|(%d+)$')
     return {6, tonumber(rank), date}
@@ -89,10 +126,12 @@ if admitted >= tonumber(ARGV[3]) then return {2, admitted} end
 local rank = redis.call('INCR', KEYS[3])
 redis.call('HSET', KEYS[1], ARGV[1], rank .. '|' .. ARGV[2])
 redis.call('ZADD', KEYS[2], rank, ARGV[1] .. '|' .. ARGV[4])
+redis.call('ZADD', KEYS[6], ARGV[6], rank)
 for i = 1, 3 do redis.call('EXPIREAT', KEYS[i], ARGV[5]) end
+redis.call('EXPIREAT', KEYS[6], ARGV[5])
 if limited then
-  redis.call('HSET', KEYS[6], ARGV[1], ARGV[6] .. '|' .. rank)
-  redis.call('EXPIREAT', KEYS[6], ARGV[7])
+  redis.call('HSET', KEYS[7], ARGV[1], ARGV[7] .. '|' .. rank)
+  redis.call('EXPIREAT', KEYS[7], ARGV[8])
 end
 return {0, rank}
 `;
@@ -108,10 +147,10 @@ return {5, 0}
 `;
 
 /**
- * KEYS: users, ledger, claimed, holders. ARGV: userId, rank, issueDate. Returns 1 when released, 0 when the user no
- * longer held `rank`, 2 when a coupon writer claimed the admission (it stands). The unit of quota returns (the count
- * is HLEN users); the rank is not reused, leaving a gap. The user's campaign marker goes with the admission when it
- * points at it: an admission released was never claimed, so it never became a coupon.
+ * KEYS: users, ledger, claimed, pending, holders. ARGV: userId, rank, issueDate. Returns 1 when released, 0 when the
+ * user no longer held `rank`, 2 when a coupon writer claimed the admission (it stands). The unit of quota returns
+ * (the count is HLEN users); the rank is not reused, leaving a gap. The user's campaign marker goes with the
+ * admission when it points at it: an admission released was never claimed, so it never became a coupon.
  */
 const RELEASE_SCRIPT = `
 local entry = redis.call('HGET', KEYS[1], ARGV[1])
@@ -119,14 +158,15 @@ if not entry or string.match(entry, '^(%d+)|') ~= ARGV[2] then return 0 end
 if redis.call('SISMEMBER', KEYS[3], ARGV[1]) == 1 then return 2 end
 redis.call('HDEL', KEYS[1], ARGV[1])
 redis.call('ZREMRANGEBYSCORE', KEYS[2], ARGV[2], ARGV[2])
-if redis.call('HGET', KEYS[4], ARGV[1]) == ARGV[3] .. '|' .. ARGV[2] then redis.call('HDEL', KEYS[4], ARGV[1]) end
+redis.call('ZREM', KEYS[4], ARGV[2])
+if redis.call('HGET', KEYS[5], ARGV[1]) == ARGV[3] .. '|' .. ARGV[2] then redis.call('HDEL', KEYS[5], ARGV[1]) end
 return 1
 `;
 
 /**
- * KEYS: users, claimed. ARGV: userId1, rank1, userId2, rank2, ... Returns one flag per pair: 1 when the user
- * holds that rank (now claimed: RELEASE_SCRIPT refuses it), 0 when not (released, or never admitted). The claimed
- * set expires with the users hash.
+ * KEYS: users, claimed, pending. ARGV: userId1, rank1, userId2, rank2, ... Returns one flag per pair: 1 when the user
+ * holds that rank (now claimed: RELEASE_SCRIPT refuses it, and it leaves the pending set), 0 when not (released,
+ * or never admitted). The claimed set expires with the users hash.
  */
 const CLAIM_SCRIPT = `
 local held = {}
@@ -134,6 +174,7 @@ for i = 1, #ARGV, 2 do
 local entry = redis.call('HGET', KEYS[1], ARGV[i])
 if entry and string.match(entry, '^(%d+)|') == ARGV[i + 1] then
   redis.call('SADD', KEYS[2], ARGV[i])
+  redis.call('ZREM', KEYS[3], ARGV[i + 1])
   held[#held + 1] = 1
 else
   held[#held + 1] = 0
@@ -145,15 +186,42 @@ return held
 `;
 
 /**
+ * KEYS: ledger, pending. ARGV: before (epoch ms), limit. Returns flat triples {"userId|admittedAt", rank, last
+ * message epoch ms} of the pending admissions whose score is at most `before`, oldest first: one range read of the
+ * pending set and one rank lookup in the ledger per admission returned, whatever the ledger's size.
+ */
+const PENDING_SCRIPT = `
+local pending = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', ARGV[1], 'WITHSCORES', 'LIMIT', 0, tonumber(ARGV[2]))
+local out = {}
+for i = 1, #pending, 2 do
+  local member = redis.call('ZRANGEBYSCORE', KEYS[1], pending[i], pending[i], 'LIMIT', 0, 1)[1]
+  if member then
+    out[#out + 1] = member
+    out[#out + 1] = pending[i]
+    out[#out + 1] = pending[i + 1]
+  end
+end
+return out
+`;
+
+/** A ledger member `userId|admittedAt` split (user ids may contain '|'; ISO instants do not). */
+function ledgerMember(member: string): { userId: string; admittedAt: string } {
+  const cut = member.lastIndexOf('|');
+  return { userId: member.slice(0, cut), admittedAt: member.slice(cut + 1) };
+}
+
+/**
  * The admission ledger as the coupon pipeline sees it (the consumer, replay and reconciliation): claims and the
  * ledger, without the admission path, so their bundles leave it out. {@link RedisAdmissionStore} adds admission,
  * release and close. Give it a client with `automaticDeserialization: false` (see RedisAdmissionStore).
  */
 export class RedisAdmissionLedger implements AdmissionLedger {
   private readonly claimScript;
+  private readonly pendingScript;
 
   constructor(protected readonly redis: Redis) {
     this.claimScript = redis.createScript<number[]>(CLAIM_SCRIPT);
+    this.pendingScript = redis.createScript<(string | number)[]>(PENDING_SCRIPT);
   }
 
   /** One script call for the whole list (see {@link CLAIM_SCRIPT}). */
@@ -161,7 +229,7 @@ export class RedisAdmissionLedger implements AdmissionLedger {
     if (admissions.length === 0) return [];
     const k = dayKeys(day);
     const flags = await this.claimScript.exec(
-      [k.users, k.claimed],
+      [k.users, k.claimed, k.pending],
       admissions.flatMap((a) => [a.userId, String(a.rank)]),
     );
     return flags.map((flag) => Number(flag) === 1);
@@ -177,11 +245,36 @@ export class RedisAdmissionLedger implements AdmissionLedger {
     const flat = await this.redis.zrange<(string | number)[]>(dayKeys(day).ledger, 0, -1, { withScores: true });
     const entries: LedgerEntry[] = [];
     for (let i = 0; i + 1 < flat.length; i += 2) {
-      const member = String(flat[i]);
-      const cut = member.lastIndexOf('|'); // user ids may contain '|'; ISO instants do not
-      entries.push({ userId: member.slice(0, cut), admittedAt: member.slice(cut + 1), rank: Number(flat[i + 1]) });
+      entries.push({ ...ledgerMember(String(flat[i])), rank: Number(flat[i + 1]) });
     }
     return entries;
+  }
+
+  /** One script call (see {@link PENDING_SCRIPT}). */
+  async pending(day: CampaignDay, query: PendingQuery): Promise<PendingAdmission[]> {
+    const k = dayKeys(day);
+    const flat = await this.pendingScript.exec([k.ledger, k.pending], [String(query.before), String(query.limit)]);
+    const entries: PendingAdmission[] = [];
+    for (let i = 0; i + 2 < flat.length; i += 3) {
+      entries.push({
+        ...ledgerMember(String(flat[i])),
+        rank: Number(flat[i + 1]),
+        lastSentAt: Number(flat[i + 2]),
+      });
+    }
+    return entries;
+  }
+
+  /** One `ZADD XX` (only members still pending are updated). */
+  async resent(day: CampaignDay, admissions: readonly ClaimRequest[], at: number): Promise<void> {
+    const [first, ...rest] = admissions.map((a) => ({ score: at, member: String(a.rank) }));
+    if (!first) return;
+    await this.redis.zadd(dayKeys(day).pending, { xx: true }, first, ...rest);
+  }
+
+  /** HLEN of the day's users hash. */
+  async admittedCount(day: CampaignDay): Promise<number> {
+    return this.redis.hlen(dayKeys(day).users);
   }
 }
 
@@ -216,21 +309,10 @@ export class RedisAdmissionStore extends RedisAdmissionLedger implements Admissi
    * voided; AdmissionUnsettledError when the void got no answer either, within the deadline or 10 attempts).
    */
   async admit(request: AdmitRequest): Promise<AdmitOutcome> {
-    const k = dayKeys(request.day);
+    const call = admitScriptCall(request);
     let reply: [number, number, string?];
     try {
-      reply = await this.admitScript.exec(
-        [k.users, k.ledger, k.seq, k.closed, k.voided, campaignKeys(request.day.campaignId).holders],
-        [
-          request.userId,
-          request.requestId,
-          String(request.quota),
-          request.admittedAt,
-          String(request.expiresAt),
-          request.day.issueDate,
-          request.campaignLimit ? String(request.campaignLimit.expiresAt) : '',
-        ],
-      );
+      reply = await this.admitScript.exec(call.keys, call.args);
     } catch {
       return this.settle(request);
     }
@@ -269,7 +351,7 @@ export class RedisAdmissionStore extends RedisAdmissionLedger implements Admissi
   async release(day: CampaignDay, userId: string, rank: number): Promise<ReleaseOutcome> {
     const k = dayKeys(day);
     const status = await this.releaseScript.exec(
-      [k.users, k.ledger, k.claimed, campaignKeys(day.campaignId).holders],
+      [k.users, k.ledger, k.claimed, k.pending, campaignKeys(day.campaignId).holders],
       [userId, String(rank), day.issueDate],
     );
     return status === 1 ? 'RELEASED' : status === 2 ? 'CLAIMED' : 'NOT_HELD';
@@ -286,9 +368,5 @@ export class RedisAdmissionStore extends RedisAdmissionLedger implements Admissi
       ? Array.from({ length: reply.length / 2 }, (_, i) => [reply[2 * i], reply[2 * i + 1]] as const)
       : Object.entries(reply ?? {});
     return new Map(pairs.map(([userId, entry]) => [String(userId), Number.parseInt(String(entry), 10)]));
-  }
-
-  async admittedCount(day: CampaignDay): Promise<number> {
-    return this.redis.hlen(dayKeys(day).users);
   }
 }

@@ -115,9 +115,9 @@ export async function issueCoupon(
 
   const day: CampaignDay = { campaignId, issueDate: state.issueDate };
   const couponId = couponIdOf(campaignId, day.issueDate, userId);
-  const soldOut = deps.soldOut.get(day);
-  if (soldOut) {
-    const rank = soldOut.get(userId);
+  if (deps.soldOut.get(day) !== undefined) {
+    // One point read of the user's own entry: a winner's repeat is still told ALREADY_ISSUED.
+    const rank = await deps.admissions.rankOf(day, userId);
     if (rank !== undefined) throw new AlreadyIssuedError(rank, couponId, day.issueDate);
     throw new SoldOutError(campaignId, day.issueDate);
   }
@@ -144,14 +144,13 @@ export async function issueCoupon(
     deadline,
   });
   if (outcome.kind === 'SOLD_OUT') {
-    // One read of the day's winners lets this instance answer the rest of the burst from memory.
-    const admitted = await deps.admissions.admittedUsers(day).catch((error: unknown) => {
-      deps.log.warn('could not snapshot admitted users', { ...day, error });
+    // One read of the day's count (not of its ledger) lets this instance answer the rest of the burst with a
+    // point read each; a count below the quota means a unit came back meanwhile, so nothing is cached.
+    const admitted = await deps.admissions.admittedCount(day).catch((error: unknown) => {
+      deps.log.warn('could not read the admitted count', { ...day, error });
       return undefined;
     });
-    // Fewer winners than the quota means an admission is between its count and its ledger write (DynamoDB mode):
-    // a snapshot now would miss that winner, whose repeat must get ALREADY_ISSUED, so nothing is cached.
-    if (admitted && admitted.size >= campaign.dailyQuota) deps.soldOut.mark(day, admitted);
+    if (admitted !== undefined && admitted >= campaign.dailyQuota) deps.soldOut.mark(day, admitted);
     throw new SoldOutError(campaignId, day.issueDate);
   }
   if (outcome.kind === 'CLOSED') throw new NotOpenError(CLOSED_MESSAGES.CLOSED);

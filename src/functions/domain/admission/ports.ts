@@ -76,6 +76,24 @@ export interface LedgerEntry {
 }
 
 /**
+ * An admission no coupon writer has claimed yet (its message was never received, or never sent): what
+ * reconciliation reads instead of the whole ledger. `lastSentAt` is epoch ms of its last message: the admission,
+ * or its last re-enqueue ({@link AdmissionStore.resent}).
+ */
+export interface PendingAdmission extends LedgerEntry {
+  readonly lastSentAt: number;
+}
+
+/** Which pending admissions to read: those whose last message is at or before `before`, at most `limit` of them. */
+export interface PendingQuery {
+  /** Epoch ms. */
+  readonly before: number;
+  readonly limit: number;
+  /** The campaign's `counterShards` (DynamoDB mode reads one index partition per shard). @default 1 */
+  readonly counterShards?: number;
+}
+
+/**
  * The atomic admission counter and ledger of a campaign day (Redis Lua script or DynamoDB transaction).
  * Guarantees: never more than `quota` admitted users per day, one rank per user per day (per campaign with
  * {@link AdmitRequest.campaignLimit}), and a repeated `admit` for an admitted user answers `ALREADY_ADMITTED` with
@@ -97,14 +115,26 @@ export interface AdmissionStore {
    * The coupon writers' ledger check: for each admission, whether the day's ledger holds the user with that rank,
    * marking each held one claimed in the same atomic step, so that no release can undo it afterwards (claiming is
    * idempotent). Returns one flag per admission, in order; false means released or never admitted: no coupon may
-   * be written for it.
+   * be written for it. A claimed admission leaves the day's pending admissions ({@link AdmissionStore.pending}) in the
+   * same step: from its first receive on, its message is the queue's and the dead-letter queue's to deliver.
    */
   claim(day: CampaignDay, admissions: readonly ClaimRequest[]): Promise<boolean[]>;
+  /**
+   * The day's pending admissions (admitted, neither claimed nor released) whose last message is older than the
+   * query's `before`, oldest first, at most `limit`: a read proportional to what is pending, not to the ledger.
+   * DynamoDB mode reads an eventually consistent index: an admission claimed a moment ago may still be listed.
+   */
+  pending(day: CampaignDay, query: PendingQuery): Promise<PendingAdmission[]>;
+  /**
+   * Records that `admissions` (still pending) were sent again at `at` (epoch ms), so the next reconciliation leaves
+   * them alone until the age rule passes again. Admissions no longer pending are left as they are.
+   */
+  resent(day: CampaignDay, admissions: readonly ClaimRequest[], at: number): Promise<void>;
   /** The user's rank on that day, or undefined when not admitted. */
   rankOf(day: CampaignDay, userId: string): Promise<number | undefined>;
-  /** Every admitted user of that day with their rank (at most `quota` entries). */
+  /** Every admitted user of that day with their rank (at most `quota` entries): a copy of the ledger, for tools. */
   admittedUsers(day: CampaignDay): Promise<Map<string, number>>;
-  /** Number of users admitted on that day. */
+  /** Number of users admitted on that day (one read: Redis HLEN, or the day's counter shards). */
   admittedCount(day: CampaignDay): Promise<number>;
   /** The day's admission ledger, in rank order (reconciliation reads it). */
   ledger(day: CampaignDay): Promise<LedgerEntry[]>;
@@ -124,9 +154,13 @@ export interface AdmissionStore {
 
 /**
  * What the coupon pipeline (consumer, replay, reconciliation, redrive) needs of the admission ledger: the claim
- * before each coupon write, the ledger and a user's rank; never admission itself.
+ * before each coupon write, the ledger, a user's rank, the admitted count and the pending admissions; never
+ * admission itself.
  */
-export type AdmissionLedger = Pick<AdmissionStore, 'claim' | 'ledger' | 'rankOf'>;
+export type AdmissionLedger = Pick<
+  AdmissionStore,
+  'claim' | 'ledger' | 'rankOf' | 'admittedCount' | 'pending' | 'resent'
+>;
 
 /**
  * The queue between admission and the coupon writer. `send` resolves when the message was accepted, throws

@@ -122,10 +122,47 @@ describe('domain: reconcile', () => {
     expect(report).toMatchObject({ pending: 1, reconciled: 1 });
   });
 
-  it('makes no per-user read when the persisted count equals the ledger', async () => {
+  it('reads only pending admissions: one a coupon writer claimed is left to the queue and its dead-letter queue', async () => {
+    const { deps, sent } = await setup([
+      { userId: 'claimed', minutesAgo: 30 },
+      { userId: 'lost', minutesAgo: 30 },
+    ]);
+    await deps.admissions.claim(day, [{ userId: 'claimed', rank: 1 }]);
+    const [report] = await reconcile(deps);
+    expect(sent.map((m) => m.userId)).toEqual(['lost']);
+    expect(report).toMatchObject({ admitted: 2, persisted: 0, reconciled: 1, pending: 1 });
+  });
+
+  it('during a long drain re-enqueues a pending admission once per longest message age, not on every run', async () => {
+    const { deps, sent, issueQueue } = await setup([{ userId: 'waiting', minutesAgo: 20 }]);
+    issueQueue.depth = 5_000;
+    const at = (minutesLater: number) => ({ ...deps, clock: () => new Date(NOW.getTime() + minutesLater * MINUTE) });
+    await reconcile(at(0));
+    for (let minute = 1; minute < 15; minute++) await reconcile(at(minute));
+    expect(sent).toHaveLength(1);
+    await reconcile(at(15));
+    expect(sent).toHaveLength(2);
+  });
+
+  it('reads at most pageSize pending admissions a day per run, oldest first; the rest go in the next run', async () => {
+    const { deps, sent } = await setup([
+      { userId: 'a', minutesAgo: 40 },
+      { userId: 'b', minutesAgo: 30 },
+      { userId: 'c', minutesAgo: 50 },
+    ]);
+    await reconcile({ ...deps, pageSize: 2 });
+    expect(sent.map((m) => m.userId)).toEqual(['c', 'a']);
+    await reconcile({ ...deps, pageSize: 2 });
+    expect(sent.map((m) => m.userId)).toEqual(['c', 'a', 'b']);
+  });
+
+  it('reads only the two counts when the persisted count equals the admitted count', async () => {
     const { deps, coupons, calls, sent, idOf } = await setup([{ userId: 'a', minutesAgo: 30 }]);
     coupons.add(idOf('a'));
     const [report] = await reconcile(deps);
+    const callsBefore = deps.admissions.calls;
+    await reconcile(deps);
+    expect(deps.admissions.calls).toBe(callsBefore);
     expect(calls.existing).toBe(0);
     expect(sent).toEqual([]);
     expect(report).toMatchObject({ admitted: 1, persisted: 1, reconciled: 0 });
