@@ -13,6 +13,9 @@ const FUNCTIONS_DIR = path.join(__dirname, '..', '..', 'src', 'functions');
  */
 const LAMBDA_CREDENTIALS = path.join(FUNCTIONS_DIR, 'bundling', 'lambda-credentials.ts');
 
+/** Replaces mnemonist's LRU cache, which only the SDK's (unused) endpoint-discovery cache imports. */
+const ENDPOINT_LRU_CACHE = path.join(FUNCTIONS_DIR, 'bundling', 'endpoint-lru-cache.ts');
+
 /**
  * esbuild's options for one function's bundle: Node.js FUNCTION_NODE_MAJOR (the deployed runtime's), minified, with a source map beside it and the AWS SDK
  * bundled in (what runs locally is what deploys), ES module builds of dependencies first and an environment-only
@@ -42,7 +45,7 @@ export function functionBuildOptions(handler: HandlerName, outDir: string): Buil
     // (test/infra/bundle-size.test.ts loads every bundle without node_modules).
     external: bundleEventStreams ? [] : ['@smithy/core/event-streams'],
     mainFields: ['module', 'main'],
-    alias: { '@aws-sdk/credential-provider-node': LAMBDA_CREDENTIALS },
+    alias: { '@aws-sdk/credential-provider-node': LAMBDA_CREDENTIALS, 'mnemonist/lru-cache': ENDPOINT_LRU_CACHE },
     // The ES builds load node:http lazily with import(); as require() the bundle is plain CommonJS, which the
     // local runtime's V8 code cache (vm.Script) can run.
     supported: { 'dynamic-import': false },

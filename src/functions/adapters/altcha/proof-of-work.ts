@@ -1,5 +1,4 @@
-import { createHmac, randomInt, scrypt, timingSafeEqual } from 'node:crypto';
-import { createChallenge, type DeriveKeyFunction } from 'altcha-lib';
+import { createHmac, randomBytes, randomInt, scrypt, timingSafeEqual } from 'node:crypto';
 import {
   PROOF_OF_WORK_ALGORITHM,
   PROOF_OF_WORK_MAX_COUNTER,
@@ -10,24 +9,23 @@ import {
 } from '../../../contract/proof-of-work';
 import type { ProofBinding, ProofOfWork, ProofRefusal } from '../../domain/admission/proof-of-work';
 
-/**
- * scrypt with the challenge's parameters (N = `cost`, r = `memoryCost`, p = `parallelism`), as ALTCHA's own
- * `altcha-lib/algorithms/scrypt` derives it, on Node's native scrypt (off the event loop, in libuv's pool).
- */
-const deriveScrypt: DeriveKeyFunction = (parameters, salt, password) =>
+/** scrypt of `password` and `salt` with {@link SCRYPT_PARAMETERS}, on Node's native scrypt (off the event loop). */
+const deriveScrypt = (password: Buffer, salt: Buffer): Promise<Buffer> =>
   new Promise((resolve, reject) => {
-    const N = parameters.cost;
-    const r = parameters.memoryCost ?? SCRYPT_PARAMETERS.memoryCost;
-    const p = parameters.parallelism ?? 1;
-    scrypt(password, salt, parameters.keyLength, { N, r, p, maxmem: 2 * 128 * N * r * p }, (error, key) =>
-      error ? reject(error) : resolve({ derivedKey: new Uint8Array(key) }),
+    const { cost: N, memoryCost: r, parallelism: p, keyLength } = SCRYPT_PARAMETERS;
+    scrypt(password, salt, keyLength, { N, r, p, maxmem: 2 * 128 * N * r * p }, (error, key) =>
+      error ? reject(error) : resolve(key),
     );
   });
 
 /**
- * Proof of work with ALTCHA v2 (altcha-lib) in its deterministic mode: a challenge's secret counter is drawn
- * uniformly in `[0, maxCounter]` of its difficulty (src/contract/proof-of-work.ts), its key derived once and signed
- * (`keySignature`), so a solution verifies with two HMAC-SHA-256 (Node's) and no derivation. Both HMAC keys come from the one
+ * Proof of work in ALTCHA v2's format (altcha-lib, https://github.com/altcha-org/altcha-lib) in its deterministic
+ * mode: a challenge's secret counter is drawn uniformly in `[0, maxCounter]` of its difficulty
+ * (src/contract/proof-of-work.ts), its key derived once and signed (`keySignature`), so a solution verifies with two
+ * HMAC-SHA-256 and no derivation. Both are built on node:crypto rather than altcha-lib's WebCrypto code, which would
+ * add 4 KB to the issue function's bundle (its size goal, test/infra/bundle-size.test.ts) and import each HMAC key per
+ * call; test/unit/domain/admission/proof-of-work.test.ts checks that altcha-lib accepts these challenges and agrees
+ * with these verdicts. Both HMAC keys come from the one
  * signing key read from Secrets Manager (labelled HMACs, so neither key signs what the other does).
  */
 export class AltchaProofOfWork implements ProofOfWork {
@@ -47,11 +45,21 @@ export class AltchaProofOfWork implements ProofOfWork {
     difficulty: ProofOfWorkDifficulty,
     expiresAt: Date,
   ): Promise<ProofOfWorkChallenge> {
-    const challenge = await createChallenge({
+    // altcha-lib deriveChallenge: a 16-byte nonce and salt, the password the nonce then the counter (uint32,
+    // big-endian), the key prefix the first half of the derived key; signChallenge: the key signature over the
+    // derived key, then the signature over the parameters' JSON with sorted keys.
+    const nonce = randomBytes(16);
+    const salt = randomBytes(16);
+    const counter = Buffer.alloc(4);
+    counter.writeUInt32BE(randomInt(PROOF_OF_WORK_MAX_COUNTER[difficulty] + 1));
+    const derivedKey = await deriveScrypt(Buffer.concat([nonce, counter]), salt);
+    const parameters = sortKeys({
       algorithm: PROOF_OF_WORK_ALGORITHM,
+      nonce: nonce.toString('hex'),
+      salt: salt.toString('hex'),
       ...SCRYPT_PARAMETERS,
-      counter: randomInt(PROOF_OF_WORK_MAX_COUNTER[difficulty] + 1),
-      deriveKey: deriveScrypt,
+      keyPrefix: derivedKey.subarray(0, SCRYPT_PARAMETERS.keyLength / 2).toString('hex'),
+      keySignature: createHmac('sha256', this.#derivedKeyKey).update(derivedKey).digest('hex'),
       // The expiry in the signed data, not ALTCHA's `expiresAt`, which it checks against the system clock: the
       // use case's clock decides (src/functions/domain/kernel/clock.ts).
       data: {
@@ -60,10 +68,9 @@ export class AltchaProofOfWork implements ProofOfWork {
         userId: binding.userId,
         expiresAt: Math.floor(expiresAt.getTime() / 1000),
       },
-      hmacSignatureSecret: this.#challengeKey,
-      hmacKeySignatureSecret: this.#derivedKeyKey,
-    });
-    return { parameters: challenge.parameters, signature: challenge.signature ?? '' };
+    }) as ProofOfWorkChallenge['parameters'];
+    const signature = createHmac('sha256', this.#challengeKey).update(JSON.stringify(parameters)).digest('hex');
+    return { parameters, signature };
   }
 
   /**
