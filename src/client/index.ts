@@ -6,6 +6,7 @@
 export {
   type AdminApi,
   type ApiMediaType,
+  type CheckoutApi,
   type CouponApi,
   type CouponClient,
   type CouponClientOptions,
@@ -27,6 +28,7 @@ export type {
   AdminPaths,
   ApiPaths,
   ApiProblem,
+  CheckoutPaths,
   DomainProblem,
   FieldError,
   ProblemCode,

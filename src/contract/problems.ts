@@ -49,6 +49,9 @@ export const PROBLEM_TITLES: Readonly<Record<string, string>> = {
   NOT_REDRIVABLE: 'Not redrivable',
   ADMISSION_EXPIRED: 'Admission expired',
   ADMISSION_RELEASED: 'Admission released',
+  REDEMPTION_NOT_FOUND: 'Redemption not found',
+  IDEMPOTENCY_CONFLICT: 'Idempotency key reused',
+  NOT_APPLICABLE: 'Coupon not applicable',
 };
 
 /** The `title` of the problem with `code`; the code itself for one without a title (never for the product's own). */

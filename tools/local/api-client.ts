@@ -24,6 +24,8 @@ export interface LocalApiAccess {
   readonly apiUrl: string;
   /** The local admin's SigV4 credentials (admin routes). */
   readonly adminCredentials: AdminCredentials;
+  /** The local checkout's SigV4 credentials (checkout routes); absent for a deployed target without them. */
+  readonly checkoutCredentials?: AdminCredentials;
   /** `jwt` when the user routes take bearer tokens (mint them at `POST /_local/token`), `none` in open mode. */
   readonly auth: { readonly mode: FunctionAuthMode };
 }
@@ -31,7 +33,8 @@ export interface LocalApiAccess {
 /**
  * A client of the local cloud's HTTP API that authenticates like a real one: bearer tokens for users (minted by
  * the local issuer at `POST /_local/token`, cached per user) and SigV4-signed admin calls with the local admin's
- * credentials. Used by the tests, the benchmarks and the load test. {@link api}, {@link user} and {@link admin}
+ * credentials (and checkout calls with the local checkout's). Used by the tests, the benchmarks and the load test.
+ * {@link api}, {@link user}, {@link admin} and {@link checkout}
  * are the product's typed client (src/client, createCouponClient), which authenticates each route as the route
  * table says; {@link fetch} is the untyped escape hatch (malformed requests). Both go through one transport, which
  * checks responses when `checkResponses` is on.
@@ -45,6 +48,11 @@ export class LocalApiClient {
   readonly api: ApiClient;
   /** The typed client of the local admin: admin routes SigV4-signed for `execute-api`. */
   readonly admin: ApiClient;
+  /**
+   * The typed client of the local checkout: checkout routes SigV4-signed with `checkoutCredentials` (unsigned when
+   * the access has none: API Gateway answers 403).
+   */
+  readonly checkout: ApiClient;
 
   constructor(
     readonly access: LocalApiAccess,
@@ -58,6 +66,21 @@ export class LocalApiClient {
       baseUrl,
       adminCredentials: { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) },
       region,
+      fetch: this.transport,
+    }).api;
+    const checkout = access.checkoutCredentials;
+    this.checkout = createCouponClient({
+      baseUrl,
+      ...(checkout
+        ? {
+            checkoutCredentials: {
+              accessKeyId: checkout.accessKeyId,
+              secretAccessKey: checkout.secretAccessKey,
+              ...(checkout.sessionToken ? { sessionToken: checkout.sessionToken } : {}),
+            },
+            region: checkout.region,
+          }
+        : {}),
       fetch: this.transport,
     }).api;
   }

@@ -8,7 +8,9 @@ import {
   AlreadyIssuedError,
   AlreadyRedeemedError,
   CouponExpiredError,
+  CouponNotApplicableError,
   type DomainError,
+  IdempotencyConflictError,
   UnavailableError,
 } from '../../../src/functions/domain/kernel/errors';
 import { httpErrors } from '../../../src/functions/runtime/http';
@@ -44,6 +46,11 @@ const SAMPLES = new Map<unknown, DomainError>([
   [AlreadyIssuedError, new AlreadyIssuedError(3, 'c'.repeat(32), '2026-05-01')],
   [CouponExpiredError, new CouponExpiredError('c1', '2026-05-01T00:00:00.000Z')],
   [AlreadyRedeemedError, new AlreadyRedeemedError('c1', 'order-1')],
+  [IdempotencyConflictError, new IdempotencyConflictError('order-1', 'acme.b3JkZXItMQ')],
+  [
+    CouponNotApplicableError,
+    new CouponNotApplicableError('c1', [{ code: 'CURRENCY_MISMATCH', message: 'the order is in USD' }]),
+  ],
   [AdmissionExpiredError, new AdmissionExpiredError('expired', '2026-05-01T00:00:00.000Z')],
 ]);
 
