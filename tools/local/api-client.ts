@@ -146,11 +146,16 @@ export class LocalApiClient {
   }
 
   /**
-   * The `authorization` and `x-amz-date` headers of an admin request, SigV4-signed for `execute-api` by the
-   * product's client (src/client/sigv4.ts).
+   * The `authorization` and `x-amz-date` headers of an admin request (or of a checkout request with `signer`, the
+   * checkout's credentials), SigV4-signed for `execute-api` by the product's client (src/client/sigv4.ts).
    */
-  async adminHeaders(method: string, url: string, body?: string): Promise<Record<string, string>> {
-    const { region, ...credentials } = this.access.adminCredentials;
+  async adminHeaders(
+    method: string,
+    url: string,
+    body?: string,
+    signer: AdminCredentials = this.access.adminCredentials,
+  ): Promise<Record<string, string>> {
+    const { region, ...credentials } = signer;
     return {
       ...(await signatureHeaders(credentials, region, { method, url, ...(body === undefined ? {} : { body }) })),
     };
@@ -158,7 +163,8 @@ export class LocalApiClient {
 
   /**
    * Calls the API: as `as` (a user id: its bearer token, or `userId` semantics are the caller's in open mode) or
-   * as the local admin for `/v1/admin/` paths unless `sign` is false.
+   * as the local admin for `/v1/admin/` paths and as the checkout for `/v1/checkout/` paths (when the access has
+   * checkout credentials) unless `sign` is false.
    */
   async fetch(
     path: string,
@@ -177,8 +183,13 @@ export class LocalApiClient {
     const token =
       init.token ?? (init.as !== undefined && this.access.auth.mode === 'jwt' ? await this.token(init.as) : undefined);
     if (token !== undefined) headers.authorization = `Bearer ${token}`;
-    if (init.sign !== false && new URL(url).pathname.startsWith('/v1/admin/')) {
+    const pathname = new URL(url).pathname;
+    if (init.sign !== false && pathname.startsWith('/v1/admin/')) {
       Object.assign(headers, await this.adminHeaders(method, url, init.body));
+    }
+    const checkout = this.access.checkoutCredentials;
+    if (init.sign !== false && checkout && pathname.startsWith('/v1/checkout/')) {
+      Object.assign(headers, await this.adminHeaders(method, url, init.body, checkout));
     }
     return this.transport(url, { method, headers, body: init.body });
   }
