@@ -185,11 +185,14 @@ describe('the console and the drop page in a browser (local cloud, redis admissi
     expect(confirmation).toMatch(/Close "Browser drop"/);
     expect(await claim(await visitor(String(dropUrl), 'visitor-after'), /Not open/)).toMatch(/Not open/);
 
-    // Redeem the winner's coupon against an order; the vendor's settlement shows the credit.
-    await winner.getByLabel('Order id').fill('order-42');
-    await winner.getByLabel('Order amount').fill('20000');
-    await winner.getByRole('button', { name: 'Redeem' }).click();
-    await waitForText(winner.getByRole('listitem'), /REDEEMED · order order-42, 10,000 credited/);
+    // The holder only shows the coupon; the shop's checkout redeems it for an order, and the vendor's settlement
+    // shows the credit.
+    const couponId = (await winner.locator('li[data-coupon] code').textContent()) as string;
+    expect(await winner.locator('li[data-coupon]').getAttribute('data-coupon')).toBe(couponId);
+    const redeemed = await cloud.client.checkout.POST('/v1/checkout/redemptions', {
+      body: { userId: 'visitor-1', couponId, orderId: 'order-42', orderAmount: 20_000, currency: 'KRW' },
+    });
+    expect(redeemed.response.status).toBe(201);
     await consolePage.goto(`${base}/console/#/vendors/${VENDOR.vendorId}`);
     await waitForText(consolePage.getByRole('group', { name: 'Balance' }), /Balance\s+10,000 KRW/);
     await waitForText(consolePage.getByRole('group', { name: 'Redemptions' }), /Redemptions\s+1$/);
