@@ -197,6 +197,16 @@ describe('the console and the drop page in a browser (local cloud, redis admissi
     await waitForText(consolePage.getByRole('group', { name: 'Balance' }), /Balance\s+10,000 KRW/);
     await waitForText(consolePage.getByRole('group', { name: 'Redemptions' }), /Redemptions\s+1$/);
     await waitForText(consolePage.getByRole('table', { name: /Ledger/ }), /order-42.*browser-drop\s+10,000 KRW/s);
+    // The checkout refunds the order: a new, negative ledger entry; the balance back to 0.
+    const refunded = await cloud.client.checkout.POST('/v1/checkout/redemptions/{redemptionId}/refund', {
+      params: { path: { redemptionId: redeemed.data?.redemptionId as string } },
+      body: { reason: 'order returned' },
+    });
+    expect(refunded.response.status).toBe(200);
+    await consolePage.reload();
+    await waitForText(consolePage.getByRole('group', { name: 'Balance' }), /Balance\s+0 KRW/);
+    await waitForText(consolePage.getByRole('group', { name: 'Refunds' }), /Refunds\s+1$/);
+    await waitForText(consolePage.getByRole('table', { name: /Ledger/ }), /order-42.*-10,000 KRW\s+Refund/s);
     expect(errors).toEqual([]);
     expect(visitorProblems.flat()).toEqual([]);
   });
