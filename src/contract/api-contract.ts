@@ -68,8 +68,8 @@ import { WINNERS_CSV_COLUMNS, winnersQuerySchema, winnersResponseSchema } from '
  * and the domain errors its handler can answer with. The OpenAPI document (src/contract/openapi/document.ts) is built
  * from ROUTES and this table; a route without its entry fails to compile. Errors every route can answer with are
  * added there: 503 UNAVAILABLE (the edge maps any backend failure to it, src/functions/runtime/http.ts), the admin
- * functions' 403 FORBIDDEN (src/functions/runtime/identity.ts requireAdmin) and API Gateway's own refusals
- * (`{message}`). This module is for tools and tests (the document, the typed client's checks); no function bundle
+ * and checkout functions' 403 FORBIDDEN (src/functions/runtime/identity.ts requireIamCaller) and API Gateway's own
+ * refusals (`{message}`). This module is for tools and tests (the document, the typed client's checks); no function bundle
  * imports it.
  */
 

@@ -66,7 +66,7 @@ export function adminPrincipal(event: APIGatewayProxyEventV2, tier: 'admin' | 'c
  * depth behind the route's IAM authorization) and adds the caller's ARN to every log line (`principal`), for an
  * audit trail. Put it after `httpErrors()` so the refusal becomes a 403 response.
  */
-export function requireAdmin(
+export function requireIamCaller(
   tier: 'admin' | 'checkout' = 'admin',
 ): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2> {
   return {

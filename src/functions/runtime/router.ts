@@ -2,7 +2,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import type { HandlerName } from '../../contract/names';
 import { type OperationsOf, operationOf, routesOf } from '../../contract/routes';
 import { httpErrors } from './http';
-import { requireAdmin } from './identity';
+import { requireIamCaller } from './identity';
 import { instrumented } from './powertools';
 
 /** An HTTP API event (payload format 2.0). */
@@ -30,8 +30,8 @@ export type Operations<H extends HandlerName> = { readonly [O in OperationsOf<H>
 export function httpHandler<H extends HandlerName>(handler: H, operations: Operations<H>) {
   const byOperation = new Map<string, OperationHandler>(Object.entries(operations));
   const stack = instrumented<HttpEvent, HttpResult>().use(httpErrors());
-  if (routesOf(handler).some((route) => route.authorization === 'admin')) stack.use(requireAdmin('admin'));
-  else if (routesOf(handler).some((route) => route.authorization === 'checkout')) stack.use(requireAdmin('checkout'));
+  if (routesOf(handler).some((route) => route.authorization === 'admin')) stack.use(requireIamCaller('admin'));
+  else if (routesOf(handler).some((route) => route.authorization === 'checkout')) stack.use(requireIamCaller('checkout'));
   return stack.handler(async (event, context) => {
     const operation = operationOf(event.routeKey);
     const serve = operation === undefined ? undefined : byOperation.get(operation);
