@@ -31,7 +31,8 @@ export function httpHandler<H extends HandlerName>(handler: H, operations: Opera
   const byOperation = new Map<string, OperationHandler>(Object.entries(operations));
   const stack = instrumented<HttpEvent, HttpResult>().use(httpErrors());
   if (routesOf(handler).some((route) => route.authorization === 'admin')) stack.use(requireIamCaller('admin'));
-  else if (routesOf(handler).some((route) => route.authorization === 'checkout')) stack.use(requireIamCaller('checkout'));
+  else if (routesOf(handler).some((route) => route.authorization === 'checkout'))
+    stack.use(requireIamCaller('checkout'));
   return stack.handler(async (event, context) => {
     const operation = operationOf(event.routeKey);
     const serve = operation === undefined ? undefined : byOperation.get(operation);
