@@ -305,6 +305,36 @@ describe('bad input through the local cloud', () => {
     );
     const foreign = await call(`${api}/v1/checkout/redemptions`, { body: { ...valid, userId: 'not-the-owner' } });
     expect(foreign).toMatchObject({ status: 404, body: { code: 'COUPON_NOT_FOUND' } });
+    // The quote's body is the redeem body without orderId; it refuses the same mistakes.
+    const { orderId: _, ...quote } = valid;
+    await fc.assert(
+      fc.asyncProperty(
+        badRedeemBody(quote).filter((body) => JSON.stringify(body) !== JSON.stringify(quote)),
+        async (body) => {
+          const answer = await call(`${api}/v1/checkout/quotes`, { body });
+          expectClearRejection(answer, body);
+          expect(answer.status).toBe(400);
+        },
+      ),
+      { numRuns: RUNS },
+    );
+    // A refund needs a reason of 1-500 characters, and nothing else.
+    const refund = `${api}/v1/checkout/redemptions/test-vendor.by0x/refund`;
+    for (const body of [
+      {},
+      { reason: '' },
+      { reason: ' ' },
+      { reason: 7 },
+      { reason: 'x'.repeat(501) },
+      { reason: 'r', x: 1 },
+    ]) {
+      const answer = await call(refund, { body });
+      expectClearRejection(answer, body);
+      expect(answer.status).toBe(400);
+    }
+    expect(await call(`${api}/v1/checkout/redemptions/not%20an%20id/refund`, { body: { reason: 'r' } })).toMatchObject({
+      status: 400,
+    });
   });
 
   it('refuses bad vendor definitions with 400 and creates nothing', async () => {
