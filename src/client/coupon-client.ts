@@ -1,7 +1,7 @@
 import createClient, { type Client, type Middleware } from 'openapi-fetch';
 import { ROUTES, type RouteAuthorization, routeKey } from '../contract/routes';
 import { type AdminCredentials, regionOfApiUrl, signRequest } from './sigv4';
-import type { AdminPaths, ApiPaths, UserPaths } from './types';
+import type { AdminPaths, ApiPaths, CheckoutPaths, UserPaths } from './types';
 
 /**
  * The media types the clients read: JSON answers, the product's problems (`application/problem+json`) and API
@@ -12,6 +12,8 @@ export type ApiMediaType = 'application/json' | 'application/problem+json';
 export type CouponApi = Client<ApiPaths, ApiMediaType>;
 /** A typed client of the admin routes. */
 export type AdminApi = Client<AdminPaths, ApiMediaType>;
+/** A typed client of the checkout routes. */
+export type CheckoutApi = Client<CheckoutPaths, ApiMediaType>;
 /** A typed client of the user routes and the public ones (a campaign's view and its count). */
 export type UserApi = Client<UserPaths, ApiMediaType>;
 
@@ -38,6 +40,12 @@ export interface CouponClientOptions {
    */
   readonly adminCredentials?: Provided<AdminCredentials | undefined>;
   /**
+   * The checkout service's credentials (a role granted `FcfsCoupon.grantCheckout`), with which every `checkout`
+   * route is SigV4-signed for `execute-api`; a function is called at each request.
+   * @default - none: checkout routes are sent unsigned (API Gateway answers 403)
+   */
+  readonly checkoutCredentials?: Provided<AdminCredentials | undefined>;
+  /**
    * The API's AWS Region, for the signature's scope.
    * @default - the Region in `baseUrl` when it is an `execute-api` default endpoint
    */
@@ -51,12 +59,14 @@ export interface CouponClientOptions {
   readonly middleware?: readonly Middleware[];
 }
 
-/** The clients {@link createCouponClient} returns: one client, typed three ways. */
+/** The clients {@link createCouponClient} returns: one client, typed four ways. */
 export interface CouponClient {
   /** The user routes and the public ones (a campaign's view, its count): bearer token on the user routes, nothing on the public. */
   readonly user: UserApi;
   /** The admin routes, SigV4-signed. */
   readonly admin: AdminApi;
+  /** The checkout routes, SigV4-signed with `checkoutCredentials`. */
+  readonly checkout: CheckoutApi;
   /** Every route, each authenticated as its route table entry demands (src/contract/routes.ts). */
   readonly api: CouponApi;
 }
@@ -70,23 +80,29 @@ const provided = <T>(value: Provided<T>): T | Promise<T> =>
 /**
  * A typed client of the HTTP API that authenticates each request as its route's authorization in the route table
  * (src/contract/routes.ts) says: `admin` routes SigV4-signed for `execute-api` with `adminCredentials` (aws4fetch),
+ * `checkout` routes likewise with `checkoutCredentials`,
  * `user` routes with `authorization: Bearer <userToken>`, `public` ones with nothing. Runs in browsers and Node 20+
  * (fetch and WebCrypto only). Calls answer `{data}` or `{error}` (an {@link ApiProblem}: the product's problem
  * details or API Gateway's `{message}`, read as JSON whatever the media type) with the `response`; a network
  * failure rejects.
- * @throws Error when `adminCredentials` is given without `region` and `baseUrl` is not an `execute-api` endpoint.
+ * @throws Error when `adminCredentials` or `checkoutCredentials` is given without `region` and `baseUrl` is not an
+ *   `execute-api` endpoint.
  */
 export function createCouponClient(options: CouponClientOptions): CouponClient {
   const region = options.region ?? regionOfApiUrl(options.baseUrl);
-  if (options.adminCredentials !== undefined && region === undefined) {
-    throw new Error(`region is required to sign admin requests to ${options.baseUrl} (not an execute-api endpoint)`);
+  if ((options.adminCredentials !== undefined || options.checkoutCredentials !== undefined) && region === undefined) {
+    throw new Error(`region is required to sign requests to ${options.baseUrl} (not an execute-api endpoint)`);
   }
-  const { userToken, adminCredentials } = options;
+  const { userToken, adminCredentials, checkoutCredentials } = options;
   const authentication: Middleware = {
     onRequest: async ({ request, schemaPath }) => {
       const authorization = AUTHORIZATION.get(`${request.method} ${schemaPath}`);
       if (authorization === 'admin' && adminCredentials !== undefined && region !== undefined) {
         const credentials = await provided(adminCredentials);
+        if (credentials) return signRequest(credentials, region, request);
+      }
+      if (authorization === 'checkout' && checkoutCredentials !== undefined && region !== undefined) {
+        const credentials = await provided(checkoutCredentials);
         if (credentials) return signRequest(credentials, region, request);
       }
       if (authorization === 'user' && userToken !== undefined) {
@@ -104,5 +120,10 @@ export function createCouponClient(options: CouponClientOptions): CouponClient {
   });
   for (const m of options.middleware ?? []) api.use(m);
   api.use(authentication);
-  return { api, user: api as unknown as UserApi, admin: api as unknown as AdminApi };
+  return {
+    api,
+    user: api as unknown as UserApi,
+    admin: api as unknown as AdminApi,
+    checkout: api as unknown as CheckoutApi,
+  };
 }

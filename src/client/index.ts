@@ -7,6 +7,7 @@
 export {
   type AdminApi,
   type ApiMediaType,
+  type CheckoutApi,
   type CouponApi,
   type CouponClient,
   type CouponClientOptions,
@@ -29,6 +30,7 @@ export type {
   AdminPaths,
   ApiPaths,
   ApiProblem,
+  CheckoutPaths,
   DomainProblem,
   FieldError,
   ProblemCode,

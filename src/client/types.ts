@@ -10,6 +10,9 @@ type PathsOf<A extends RouteOf['authorization']> = Extract<RouteOf, { authorizat
 /** The paths an operator calls: the `admin` routes (IAM authorization, SigV4-signed for `execute-api`). */
 export type AdminPaths = Pick<paths, PathsOf<'admin'>>;
 
+/** The paths a shop's checkout service calls: the `checkout` routes (IAM authorization, SigV4-signed). */
+export type CheckoutPaths = Pick<paths, PathsOf<'checkout'>>;
+
 /** The paths a user calls: the `user` routes (bearer token) and the `public` ones (a campaign's view and its count, no credentials). */
 export type UserPaths = Pick<paths, PathsOf<'user' | 'public'>>;
 

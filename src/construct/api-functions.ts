@@ -36,8 +36,9 @@ const ADMISSION_RETENTION_DAYS = String(DEFAULTS.admissionRetentionDays);
  * The functions behind the HTTP API's routes, each bound to the least it needs:
  * - issue: admits (the only writer of the ledger besides the admin's close) and sends the admission to the queue;
  * - query: a campaign's public view (its vendor's name), the day's count and a user's coupon, read-only;
- * - user coupons: redemption (the coupon, the vendor's credit and the day's redeemed count in one transaction)
- *   and the caller's coupon list;
+ * - user coupons: the caller's coupon list, read-only;
+ * - checkout: quotes, redemptions and refunds (the coupon, the redemption, the vendor's ledger entry and balance,
+ *   and the day's redeemed count in one transaction each);
  * - admin campaigns: writes campaigns, closes admission days (the kill switch), reads stats;
  * - admin vendors: writes vendors, reads their settlement;
  * - admin failed events: lists the failed-event table and redrives parked admissions to the issue queue, each
@@ -47,6 +48,7 @@ export class ApiFunctions extends Construct {
   readonly issue: AppFunction;
   readonly query: AppFunction;
   readonly userCoupons: AppFunction;
+  readonly checkout: AppFunction;
   readonly adminCampaigns: AppFunction;
   readonly adminVendors: AppFunction;
   readonly adminFailedEvents: AppFunction;
@@ -146,9 +148,17 @@ export class ApiFunctions extends Construct {
       timeout: Duration.seconds(10),
       environment: callerEnv,
     });
-    data.bindCouponTable(this.userCoupons, 'readWrite');
-    data.bindVendorTable(this.userCoupons, 'readWrite');
-    data.bindAdmissionTable(this.userCoupons, 'readWrite');
+    data.bindCouponTable(this.userCoupons, 'read');
+    data.bindAdmissionTable(this.userCoupons, 'read');
+
+    this.checkout = new AppFunction(this, 'CheckoutFunction', {
+      logRetention: props.logRetention,
+      handler: HANDLERS.checkout,
+      timeout: Duration.seconds(10),
+    });
+    data.bindCouponTable(this.checkout, 'readWrite');
+    data.bindVendorTable(this.checkout, 'readWrite');
+    data.bindAdmissionTable(this.checkout, 'readWrite');
 
     for (const fn of this.all()) {
       acknowledge(fn, 'Serverless', {
@@ -159,6 +169,14 @@ export class ApiFunctions extends Construct {
 
   /** Every function of this construct. */
   all(): AppFunction[] {
-    return [this.issue, this.query, this.userCoupons, this.adminCampaigns, this.adminVendors, this.adminFailedEvents];
+    return [
+      this.issue,
+      this.query,
+      this.userCoupons,
+      this.checkout,
+      this.adminCampaigns,
+      this.adminVendors,
+      this.adminFailedEvents,
+    ];
   }
 }

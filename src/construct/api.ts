@@ -16,7 +16,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { type HandlerName, WINNERS_CSV_HEADERS } from '../contract/names';
 import { PROOF_OF_WORK_HEADER } from '../contract/proof-of-work';
-import { ROUTES, type Route, routeKey, THROTTLE_TIERS, type Throttle } from '../contract/routes';
+import { IAM_AUTHORIZATIONS, ROUTES, type Route, routeKey, THROTTLE_TIERS, type Throttle } from '../contract/routes';
 import { acknowledge } from './acknowledge';
 import { OPEN_MODE_WARNING } from './user-auth';
 
@@ -84,7 +84,7 @@ const pascal = (name: string) => name.charAt(0).toUpperCase() + name.slice(1);
  * The HTTP API: one `$default` stage with throttling (stage default plus per-route tiers) and a JSON access log
  * (client IP, route, status, latency, authorizer error, IAM principal), and every route of the route table
  * (src/contract/routes.ts) with its Lambda integration and authorization: `user` routes behind the JWT
- * authorizer, `admin` routes behind IAM (SigV4), `public` routes open.
+ * authorizer, `admin` and `checkout` routes behind IAM (SigV4), `public` routes open.
  */
 export class CouponApi extends Construct {
   readonly httpApi: HttpApi;
@@ -142,10 +142,14 @@ export class CouponApi extends Construct {
         { ThrottlingRateLimit: t.rateLimit, ThrottlingBurstLimit: t.burstLimit },
       ]),
     );
-    const admin = new HttpIamAuthorizer();
+    // IAM authorizes who signed; which IAM routes a signer may call is its policy's (grantAdminInvoke, grantCheckout).
+    const iam = new HttpIamAuthorizer();
     for (const route of ROUTES) {
-      const authorizer =
-        route.authorization === 'admin' ? admin : route.authorization === 'user' ? props.userAuthorizer : undefined;
+      const authorizer = IAM_AUTHORIZATIONS.includes(route.authorization)
+        ? iam
+        : route.authorization === 'user'
+          ? props.userAuthorizer
+          : undefined;
       this.addRoute(route, props.functions[route.handler], authorizer);
     }
   }

@@ -129,6 +129,7 @@ export class FcfsCoupon extends Construct {
       issue: apiFunctions.issue,
       query: apiFunctions.query,
       userCoupons: apiFunctions.userCoupons,
+      checkout: apiFunctions.checkout,
       adminCampaigns: apiFunctions.adminCampaigns,
       adminVendors: apiFunctions.adminVendors,
       adminFailedEvents: apiFunctions.adminFailedEvents,
@@ -274,6 +275,19 @@ export class FcfsCoupon extends Construct {
     return this.grantInvoke(
       grantee,
       ROUTES.filter((r) => r.authorization === 'admin' && r.method === 'GET'),
+    );
+  }
+
+  /**
+   * Allows `grantee` to call the checkout routes (quote, redeem, refund; execute-api:Invoke on each route of the
+   * route table whose authorization is `checkout`) and no other: a shop's checkout service, server side, with its own
+   * role. The admin routes stay refused to it, as the checkout routes are to an admin granted by
+   * {@link grantAdminInvoke}.
+   */
+  grantCheckout(grantee: IGrantable): Grant {
+    return this.grantInvoke(
+      grantee,
+      ROUTES.filter((r) => r.authorization === 'checkout'),
     );
   }
 

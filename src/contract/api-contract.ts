@@ -10,17 +10,20 @@ import {
   CampaignNotFoundError,
   CampaignStartedError,
   CouponExpiredError,
+  CouponNotApplicableError,
   CouponNotFoundError,
   type DomainError,
   EndedError,
   FailedEventNotFoundError,
   ForbiddenError,
+  IdempotencyConflictError,
   InvalidRequestError,
   NotOpenError,
   NotRedrivableError,
   PayloadTooLargeError,
   ProofInvalidError,
   ProofRequiredError,
+  RedemptionNotFoundError,
   SoldOutError,
   UnauthorizedError,
   UnknownVendorError,
@@ -38,23 +41,31 @@ import {
   redriveResponseSchema,
 } from './failed-events';
 import { PROOF_OF_WORK_HEADER, proofOfWorkChallengeSchema } from './proof-of-work';
-import { dryRunQuerySchema, issueDayQuerySchema, redeemBodyFields, statsQuerySchema } from './requests';
+import {
+  dryRunQuerySchema,
+  issueDayQuerySchema,
+  quoteBodySchema,
+  redeemBodySchema,
+  refundBodySchema,
+  statsQuerySchema,
+} from './requests';
 import {
   campaignPageSchema,
   campaignSchema,
   campaignStatsSchema,
+  checkoutRedemptionSchema,
   couponPageSchema,
-  couponSchema,
   issuanceCountSchema,
   issueAcceptedSchema,
   publicCampaignSchema,
+  quoteSchema,
   userCouponSchema,
   vendorPageSchema,
   vendorSchema,
   vendorSettlementSchema,
 } from './responses';
 import type { Operation } from './routes';
-import { entityIdSchema, idSchema, localDateSchema } from './rules';
+import { entityIdSchema, idSchema, localDateSchema, redemptionIdSchema } from './rules';
 import { WINNERS_CSV_COLUMNS, winnersQuerySchema, winnersResponseSchema } from './winners';
 
 /**
@@ -62,8 +73,8 @@ import { WINNERS_CSV_COLUMNS, winnersQuerySchema, winnersResponseSchema } from '
  * and the domain errors its handler can answer with. The OpenAPI document (src/contract/openapi/document.ts) is built
  * from ROUTES and this table; a route without its entry fails to compile. Errors every route can answer with are
  * added there: 503 UNAVAILABLE (the edge maps any backend failure to it, src/functions/runtime/http.ts), the admin
- * functions' 403 FORBIDDEN (src/functions/runtime/identity.ts requireAdmin) and API Gateway's own refusals
- * (`{message}`). This module is for tools and tests (the document, the typed client's checks); no function bundle
+ * and checkout functions' 403 FORBIDDEN (src/functions/runtime/identity.ts requireIamCaller) and API Gateway's own
+ * refusals (`{message}`). This module is for tools and tests (the document, the typed client's checks); no function bundle
  * imports it.
  */
 
@@ -109,6 +120,7 @@ export const PATH_PARAMETERS: Readonly<Record<string, z.ZodMiniType>> = {
   vendorId: entityIdSchema('vendorId'),
   issueDate: localDateSchema('issueDate'),
   failedEventId: idSchema,
+  redemptionId: redemptionIdSchema,
 };
 
 /** Extra fields of an error body beyond `{code, message}`, by error code (the errors' `details`, src/functions/domain/kernel/errors.ts). */
@@ -127,6 +139,8 @@ export const ERROR_DETAILS: Readonly<Record<string, Record<string, z.ZodMiniType
   NOT_OPEN: { opensAt: z.optional(z.iso.datetime()) },
   EXPIRED: { expiresAt: z.iso.datetime() },
   ALREADY_REDEEMED: { orderId: z.string() },
+  IDEMPOTENCY_CONFLICT: { redemptionId: z.string() },
+  NOT_APPLICABLE: { reasons: z.array(z.strictObject({ code: z.string(), message: z.string() })) },
   ADMISSION_EXPIRED: { ledgerKeptUntil: z.iso.datetime() },
   /**
    * The challenge to solve (src/contract/proof-of-work.ts), the issue day it is bound to and, before the window
@@ -202,20 +216,44 @@ export const API_CONTRACT: { readonly [O in Operation]: OperationContract } = {
     success: { 200: { description: "The caller's coupon or pending admission.", schema: userCouponSchema } },
     errors: [...CAMPAIGN_READ, ...CALLER, CouponNotFoundError],
   },
-  redeemCoupon: {
-    body: { schema: z.strictObject(redeemBodyFields), required: true },
-    success: {
-      200: {
-        description: 'The redeemed coupon (the same answer for a repeat with the same orderId).',
-        schema: couponSchema,
-      },
-    },
-    errors: [...JSON_BODY, ...CALLER, CouponNotFoundError, AlreadyRedeemedError, CouponExpiredError],
-  },
   listUserCoupons: {
     query: pageQuerySchema,
     success: { 200: { description: "One page of the caller's coupons.", schema: couponPageSchema } },
     errors: [InvalidRequestError, ...CALLER],
+  },
+  quoteCoupon: {
+    body: { schema: quoteBodySchema, required: true },
+    success: {
+      200: {
+        description: 'What the coupon gives the order, or why it gives none; nothing changed.',
+        schema: quoteSchema,
+      },
+    },
+    errors: [...JSON_BODY, CouponNotFoundError],
+  },
+  redeemCoupon: {
+    body: { schema: redeemBodySchema, required: true },
+    success: {
+      201: {
+        description: 'The redemption (the same answer for the same body again, whatever became of it since).',
+        schema: checkoutRedemptionSchema,
+      },
+    },
+    errors: [
+      ...JSON_BODY,
+      CouponNotFoundError,
+      IdempotencyConflictError,
+      AlreadyRedeemedError,
+      CouponExpiredError,
+      CouponNotApplicableError,
+    ],
+  },
+  refundRedemption: {
+    body: { schema: refundBodySchema, required: true },
+    success: {
+      200: { description: 'The REFUNDED redemption (the same for a repeat).', schema: checkoutRedemptionSchema },
+    },
+    errors: [...JSON_BODY, RedemptionNotFoundError],
   },
   createCampaign: {
     query: dryRunQuerySchema,

@@ -232,6 +232,7 @@ export const HANDLERS = {
   issue: 'issue-coupon',
   query: 'query-issuance',
   userCoupons: 'user-coupons',
+  checkout: 'checkout',
   adminCampaigns: 'admin-campaigns',
   adminVendors: 'admin-vendors',
   adminFailedEvents: 'admin-failed-events',

@@ -51,6 +51,9 @@ export const PROBLEM_TITLES: Readonly<Record<string, string>> = {
   ADMISSION_RELEASED: 'Admission released',
   PROOF_REQUIRED: 'Proof of work required',
   PROOF_INVALID: 'Proof of work invalid',
+  REDEMPTION_NOT_FOUND: 'Redemption not found',
+  IDEMPOTENCY_CONFLICT: 'Idempotency key reused',
+  NOT_APPLICABLE: 'Coupon not applicable',
 };
 
 /** The `title` of the problem with `code`; the code itself for one without a title (never for the product's own). */

@@ -1,11 +1,11 @@
 import * as z from 'zod/mini';
 import { minorUnitsSchema } from '../functions/domain/campaign/campaign';
-import { localDateSchema } from './rules';
+import { idSchema, localDateSchema } from './rules';
 
 /**
  * Query schemas shared by a handler, which parses its request with them, and the API contract
  * (src/contract/api-contract.ts), which documents them. Bodies are the domain's schemas (campaign/campaign.ts,
- * vendor/vendor.ts) but for the redeem body's fields; ids and local dates follow src/contract/rules.ts.
+ * vendor/vendor.ts) but for the checkout's bodies; ids and local dates follow src/contract/rules.ts.
  */
 
 /** `?date=YYYY-MM-DD` of the count and the user's coupon: the issue day (default: today in the campaign's zone). */
@@ -25,17 +25,27 @@ export const dryRunQuerySchema = z.object({
   dryRun: z.optional(z.enum(['true', 'false'], 'dryRun must be true or false')),
 });
 
-/**
- * Body of `POST /v1/coupons/{couponId}/redeem` (besides the caller's identity): the order the coupon is used on,
- * and its amount in minor units, which a PERCENT discount needs to compute the vendor's credit.
- */
-export const redeemBodyFields = {
-  orderId: z
-    .string()
-    .check(
-      z.minLength(1, 'orderId must not be empty'),
-      z.maxLength(128, 'orderId must be at most 128 characters'),
-      z.regex(/^[^\p{Cc}\p{Cf}\s]+$/u, 'orderId must not contain whitespace or control characters'),
-    ),
-  orderAmount: z.optional(minorUnitsSchema('orderAmount')),
+/** An ISO 4217 currency code, as vendors declare theirs (src/functions/domain/vendor/vendor.ts). */
+const currencySchema = z.string().check(z.regex(/^[A-Z]{3}$/, 'currency must be an ISO 4217 code such as USD or KRW'));
+
+/** The order a checkout asks about (src/functions/domain/vendor/checkout.ts `CheckoutOrder`); amounts in minor units. */
+const checkoutOrderFields = {
+  userId: idSchema,
+  couponId: idSchema,
+  orderAmount: minorUnitsSchema('orderAmount'),
+  currency: currencySchema,
 };
+
+/** Body of `POST /v1/checkout/quotes`: the user, the coupon, and the order's amount (minor units) and currency. */
+export const quoteBodySchema = z.strictObject(checkoutOrderFields);
+
+/**
+ * Body of `POST /v1/checkout/redemptions`: the quote's fields and the vendor's `orderId`, the idempotency key (the
+ * id rule, src/contract/rules.ts).
+ */
+export const redeemBodySchema = z.strictObject({ ...checkoutOrderFields, orderId: idSchema });
+
+/** Body of `POST /v1/checkout/redemptions/{redemptionId}/refund`: why (order cancelled or returned), 1-500 characters. */
+export const refundBodySchema = z.strictObject({
+  reason: z.string().check(z.trim(), z.minLength(1, 'reason must not be empty'), z.maxLength(500)),
+});

@@ -62,13 +62,24 @@ export const vendorPageSchema = z.strictObject({ items: z.array(vendorSchema), n
 
 /** A vendor with its settlement account and one page of its ledger (src/functions/domain/vendor/vendor.ts `vendorSettlement`). */
 export const vendorSettlementSchema = z.extend(vendorSchema, {
-  settlement: z.strictObject({ vendorId: z.string(), currency: z.string(), balance: amount, redemptions: count }),
+  /** `balance` is the sum of the ledger entries' amounts. */
+  settlement: z.strictObject({
+    vendorId: z.string(),
+    currency: z.string(),
+    balance: amount,
+    redemptions: count,
+    refunds: count,
+  }),
+  /** The ledger, never edited: a REDEMPTION credits, a REFUND reverses it with a negative amount. */
   entries: z.array(
     z.strictObject({
+      kind: z.enum(['REDEMPTION', 'REFUND']),
+      redemptionId: z.optional(z.string()),
       couponId: z.string(),
       campaignId: z.string(),
       orderId: z.string(),
-      amount,
+      amount: z.int(),
+      /** When the entry was written. */
       redeemedAt: instant,
     }),
   ),
@@ -91,13 +102,56 @@ export const couponSchema = z.strictObject({
   discount: discountSchema,
   redemption: z.optional(
     z.strictObject({
+      redemptionId: z.optional(z.string()),
       orderId: z.string(),
       orderAmount: z.optional(amount),
+      currency: z.optional(z.string()),
       /** The vendor's credit. */
       amount,
       redeemedAt: instant,
     }),
   ),
+});
+
+/** The quote of a coupon for an order (src/functions/domain/vendor/checkout.ts `Quote`). */
+export const quoteSchema = z.strictObject({
+  couponId: z.string(),
+  userId: z.string(),
+  orderAmount: amount,
+  currency: z.string(),
+  applicable: z.boolean(),
+  /** 0 when not applicable. */
+  discountAmount: amount,
+  /** Why the coupon gives no discount; empty when applicable. */
+  reasons: z.array(
+    z.strictObject({
+      code: z.enum(['NOT_OWNER', 'REDEEMED', 'EXPIRED', 'CURRENCY_MISMATCH', 'BELOW_MINIMUM_ORDER', 'ZERO_DISCOUNT']),
+      message: z.string(),
+    }),
+  ),
+  /** The PERCENT discount's maxAmount, when it capped the discount. */
+  cappedAt: z.optional(amount),
+  expiresAt: instant,
+});
+
+/** A checkout redemption (src/functions/domain/vendor/checkout.ts `CheckoutRedemption`). */
+export const checkoutRedemptionSchema = z.strictObject({
+  /** `<vendorId>.<orderId in base64url>`: the same for every repeat of the order. */
+  redemptionId: z.string(),
+  vendorId: z.string(),
+  orderId: z.string(),
+  couponId: z.string(),
+  userId: z.string(),
+  campaignId: z.string(),
+  issueDate: localDate,
+  orderAmount: amount,
+  currency: z.string(),
+  /** The order's discount, which the vendor is credited. */
+  discountAmount: amount,
+  status: z.enum(['REDEEMED', 'REFUNDED']),
+  redeemedAt: instant,
+  refundedAt: z.optional(instant),
+  refundReason: z.optional(z.string()),
 });
 
 /** One page of the caller's coupons, newest admission first. */

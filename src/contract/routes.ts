@@ -14,9 +14,14 @@ type HttpMethod = 'GET' | 'POST' | 'PATCH';
 
 /**
  * Who may call a route: `user` (the JWT authorizer of the user pool or OIDC issuer; none in auth=none), `admin`
- * (IAM: a SigV4-signed caller allowed `execute-api:Invoke`), `public` (anyone: a drop page's campaign view and count).
+ * (IAM: a SigV4-signed caller allowed `execute-api:Invoke`, `FcfsCoupon.grantAdminInvoke`), `checkout` (IAM as
+ * well, a shop's checkout service, `FcfsCoupon.grantCheckout`: a tier of its own, so a checkout role cannot
+ * administer and an admin role need not redeem), `public` (anyone: a drop page's campaign view and count).
  */
-export type RouteAuthorization = 'user' | 'admin' | 'public';
+export type RouteAuthorization = 'user' | 'admin' | 'checkout' | 'public';
+
+/** The tiers API Gateway authorizes with IAM (SigV4): the construct puts its IAM authorizer on their routes. */
+export const IAM_AUTHORIZATIONS: readonly RouteAuthorization[] = ['admin', 'checkout'];
 
 /** A throttle tier, requests/s (`rateLimit`) and burst (`burstLimit`), on top of the stage's default. */
 export interface Throttle {
@@ -26,12 +31,14 @@ export interface Throttle {
 
 /**
  * Per-route throttle tiers of the HTTP API stage; API Gateway answers 429 above them. Reads a landing page polls
- * get more room than a signed-in user's own calls; admin calls are rare and get least. `stage` routes (the issue
+ * get more room than a signed-in user's own calls, and a checkout's calls (one per order) as much room as those; admin
+ * calls are rare and get least. `stage` routes (the issue
  * route) take the stage default, the construct's `throttleRateLimit` / `throttleBurstLimit`.
  */
 export const THROTTLE_TIERS = {
   polledRead: { rateLimit: 2000, burstLimit: 2000 },
   userCall: { rateLimit: 500, burstLimit: 1000 },
+  checkoutCall: { rateLimit: 500, burstLimit: 1000 },
   adminCall: { rateLimit: 20, burstLimit: 50 },
 } as const satisfies Record<string, Throttle>;
 /** `stage` (the stage default) or a key of {@link THROTTLE_TIERS}. */
@@ -47,7 +54,7 @@ export interface Route {
   readonly path: string;
   /** The function that serves it (a value of HANDLERS). */
   readonly handler: HandlerName;
-  /** Who may call it: the public, a signed-in user (JWT) or an admin (IAM, SigV4). */
+  /** Who may call it: the public, a signed-in user (JWT), an admin or a checkout (IAM, SigV4). */
   readonly authorization: RouteAuthorization;
   /** Its throttle tier ({@link THROTTLE_TIERS}). */
   readonly throttle: ThrottleTier;
@@ -55,7 +62,7 @@ export interface Route {
   readonly summary: string;
 }
 
-/** Every route of the HTTP API. Order is the README's: the user's drop, then administration. */
+/** Every route of the HTTP API. Order is the README's: the user's drop, the checkout, then administration. */
 export const ROUTES = [
   {
     operation: 'getPublicCampaign',
@@ -95,15 +102,6 @@ export const ROUTES = [
     summary: "The caller's coupon of a campaign day (ISSUED), or its admission while the coupon is written (PENDING).",
   },
   {
-    operation: 'redeemCoupon',
-    method: 'POST',
-    path: '/v1/coupons/{couponId}/redeem',
-    handler: HANDLERS.userCoupons,
-    authorization: 'user',
-    throttle: 'userCall',
-    summary: "Redeems the caller's coupon against an order, crediting the vendor.",
-  },
-  {
     operation: 'listUserCoupons',
     method: 'GET',
     path: '/v1/users/me/coupons',
@@ -111,6 +109,33 @@ export const ROUTES = [
     authorization: 'user',
     throttle: 'userCall',
     summary: "The caller's coupons, newest admission first, one page at a time.",
+  },
+  {
+    operation: 'quoteCoupon',
+    method: 'POST',
+    path: '/v1/checkout/quotes',
+    handler: HANDLERS.checkout,
+    authorization: 'checkout',
+    throttle: 'checkoutCall',
+    summary: 'The discount a coupon gives an order, or why it gives none; changes nothing.',
+  },
+  {
+    operation: 'redeemCoupon',
+    method: 'POST',
+    path: '/v1/checkout/redemptions',
+    handler: HANDLERS.checkout,
+    authorization: 'checkout',
+    throttle: 'checkoutCall',
+    summary: "Redeems a user's coupon for a vendor's order, crediting the vendor; idempotent per (vendor, orderId).",
+  },
+  {
+    operation: 'refundRedemption',
+    method: 'POST',
+    path: '/v1/checkout/redemptions/{redemptionId}/refund',
+    handler: HANDLERS.checkout,
+    authorization: 'checkout',
+    throttle: 'checkoutCall',
+    summary: "Refunds a redemption: the coupon is usable again while valid, the vendor's credit reversed; idempotent.",
   },
   {
     operation: 'createCampaign',

@@ -77,3 +77,15 @@ export const pageQuerySchemaOf = <C extends z.ZodMiniType<string>>(maxLimit: num
     ),
     cursor: z.optional(cursor),
   });
+
+/**
+ * A checkout redemption's id as the refund route reads it: `<vendorId>.<orderId in base64url>`
+ * (src/functions/domain/vendor/checkout.ts redemptionIdOf), at most 800 characters (a 64-character vendor id and a
+ * 128-character order id of 4-byte characters). An id of this shape that names no redemption is a 404, not a 400.
+ */
+export const redemptionIdSchema = z
+  .string()
+  .check(
+    z.maxLength(800, 'redemptionId must be at most 800 characters'),
+    z.regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}\.[A-Za-z0-9_-]+$/, 'redemptionId must be <vendorId>.<base64url>'),
+  );

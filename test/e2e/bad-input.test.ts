@@ -129,24 +129,28 @@ const badDefinition: fc.Arbitrary<{ definition: Record<string, unknown>; field: 
 );
 
 /**
- * Redeem bodies that can never redeem the fuzz coupon, sent with its owner's token (a PERCENT coupon, so
- * orderAmount is required; a userId in the body is refused, even the owner's).
+ * Checkout redeem bodies that can never redeem the fuzz coupon: each breaks one field of a valid body (ids,
+ * amount, currency) or adds an unknown one.
  */
-const badRedeemBody = (owner: string): fc.Arbitrary<Record<string, unknown>> =>
+const badRedeemBody = (valid: Record<string, unknown>): fc.Arbitrary<Record<string, unknown>> =>
   fc.oneof(
-    fc.constant({ orderId: 'o-1' }),
-    fc.oneof(badUserId, fc.constant(owner)).map((userId) => ({ userId, orderId: 'o-1', orderAmount: 1_000 })),
-    badUserId.map((orderId) => ({ orderId, orderAmount: 1_000 })),
+    fc.constantFrom('orderId', 'orderAmount', 'currency', 'userId', 'couponId').map((key) => {
+      const { [key]: _, ...rest } = valid;
+      return rest;
+    }),
+    badUserId.map((userId) => ({ ...valid, userId })),
+    badUserId.map((orderId) => ({ ...valid, orderId })),
     fc
       .oneof(
         fc.constantFrom(0, -1, 1.5, 1e13, '1000', null, true, Number.NaN),
         fc.double().filter((d) => !Number.isInteger(d)),
       )
-      .map((orderAmount) => ({ orderId: 'o-1', orderAmount })),
+      .map((orderAmount) => ({ ...valid, orderAmount })),
+    fc.constantFrom('usd', 'KRWX', '', 7, null).map((currency) => ({ ...valid, currency })),
     fc
       .string({ minLength: 1, maxLength: 20 })
-      .filter((k) => !['userId', 'orderId', 'orderAmount'].includes(k))
-      .map((key) => ({ orderId: 'o-1', orderAmount: 1_000, [key]: 1 })),
+      .filter((k) => !Object.keys(valid).includes(k))
+      .map((key) => ({ ...valid, [key]: 1 })),
   );
 
 /** Vendor definitions the admin API must refuse. */
@@ -289,20 +293,48 @@ describe('bad input through the local cloud', () => {
     expect(String(answer.body.detail)).toMatch(/^invalid request body: \d+ invalid fields: /);
   });
 
-  it('refuses bad redeem bodies with 400 and redeems nothing', async () => {
+  it('refuses bad checkout redeem bodies with 400 and redeems nothing', async () => {
+    const valid = { userId: OWNER, couponId, orderId: 'o-1', orderAmount: 1_000, currency: 'KRW' };
     await fc.assert(
-      fc.asyncProperty(badRedeemBody(OWNER), async (body) => {
-        const answer = await call(`${api}/v1/coupons/${couponId}/redeem`, { body, as: OWNER });
+      fc.asyncProperty(badRedeemBody(valid), async (body) => {
+        const answer = await call(`${api}/v1/checkout/redemptions`, { body });
         expectClearRejection(answer, body);
         expect(answer.status).toBe(400);
       }),
       { numRuns: RUNS },
     );
-    const foreign = await call(`${api}/v1/coupons/${couponId}/redeem`, {
-      body: { orderId: 'o-1', orderAmount: 1_000 },
-      as: 'not-the-owner',
-    });
+    const foreign = await call(`${api}/v1/checkout/redemptions`, { body: { ...valid, userId: 'not-the-owner' } });
     expect(foreign).toMatchObject({ status: 404, body: { code: 'COUPON_NOT_FOUND' } });
+    // The quote's body is the redeem body without orderId; it refuses the same mistakes.
+    const { orderId: _, ...quote } = valid;
+    await fc.assert(
+      fc.asyncProperty(
+        badRedeemBody(quote).filter((body) => JSON.stringify(body) !== JSON.stringify(quote)),
+        async (body) => {
+          const answer = await call(`${api}/v1/checkout/quotes`, { body });
+          expectClearRejection(answer, body);
+          expect(answer.status).toBe(400);
+        },
+      ),
+      { numRuns: RUNS },
+    );
+    // A refund needs a reason of 1-500 characters, and nothing else.
+    const refund = `${api}/v1/checkout/redemptions/test-vendor.by0x/refund`;
+    for (const body of [
+      {},
+      { reason: '' },
+      { reason: ' ' },
+      { reason: 7 },
+      { reason: 'x'.repeat(501) },
+      { reason: 'r', x: 1 },
+    ]) {
+      const answer = await call(refund, { body });
+      expectClearRejection(answer, body);
+      expect(answer.status).toBe(400);
+    }
+    expect(await call(`${api}/v1/checkout/redemptions/not%20an%20id/refund`, { body: { reason: 'r' } })).toMatchObject({
+      status: 400,
+    });
   });
 
   it('refuses bad vendor definitions with 400 and creates nothing', async () => {

@@ -189,15 +189,28 @@ describe('the console and the drop page in a browser (local cloud, redis admissi
     await waitForText(after.locator('main'), /The organizer has closed this drop/);
     expect(await after.getByRole('button', { name: 'Claim my coupon' }).isVisible()).toBe(false);
 
-    // Redeem the winner's coupon against an order; the vendor's settlement shows the credit.
-    await winner.getByLabel('Order id').fill('order-42');
-    await winner.getByLabel('Order amount').fill('20000');
-    await winner.getByRole('button', { name: 'Redeem' }).click();
-    await waitForText(winner.getByRole('listitem'), /REDEEMED · order order-42, 10,000 credited/);
+    // The holder only shows the coupon; the shop's checkout redeems it for an order, and the vendor's settlement
+    // shows the credit.
+    const couponId = (await winner.locator('li[data-coupon] code').textContent()) as string;
+    expect(await winner.locator('li[data-coupon]').getAttribute('data-coupon')).toBe(couponId);
+    const redeemed = await cloud.client.checkout.POST('/v1/checkout/redemptions', {
+      body: { userId: 'visitor-1', couponId, orderId: 'order-42', orderAmount: 20_000, currency: 'KRW' },
+    });
+    expect(redeemed.response.status).toBe(201);
     await consolePage.goto(`${base}/console/#/vendors/${VENDOR.vendorId}`);
     await waitForText(consolePage.getByRole('group', { name: 'Balance' }), /Balance\s+10,000 KRW/);
     await waitForText(consolePage.getByRole('group', { name: 'Redemptions' }), /Redemptions\s+1$/);
     await waitForText(consolePage.getByRole('table', { name: /Ledger/ }), /order-42.*browser-drop\s+10,000 KRW/s);
+    // The checkout refunds the order: a new, negative ledger entry; the balance back to 0.
+    const refunded = await cloud.client.checkout.POST('/v1/checkout/redemptions/{redemptionId}/refund', {
+      params: { path: { redemptionId: redeemed.data?.redemptionId as string } },
+      body: { reason: 'order returned' },
+    });
+    expect(refunded.response.status).toBe(200);
+    await consolePage.reload();
+    await waitForText(consolePage.getByRole('group', { name: 'Balance' }), /Balance\s+0 KRW/);
+    await waitForText(consolePage.getByRole('group', { name: 'Refunds' }), /Refunds\s+1$/);
+    await waitForText(consolePage.getByRole('table', { name: /Ledger/ }), /order-42.*-10,000 KRW\s+Refund/s);
     expect(errors).toEqual([]);
     expect(visitorProblems.flat()).toEqual([]);
   });

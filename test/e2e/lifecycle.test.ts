@@ -39,14 +39,14 @@ describe('coupon lifecycle through the local cloud', () => {
     const { data, error, response } = await cloud.client.user(userId).GET('/v1/users/me/coupons');
     return { status: response.status, body: data ?? error };
   };
-  /** Redeems as `userId` (its bearer token) with the rest of `request` as the body; `{status, body}`. */
+  /** Redeems at the checkout (its SigV4 credentials) for `userId`'s order, in KRW; `{status, body}`. */
   const redeem = async (
     couponId: string,
-    { userId, ...body }: { userId: string; orderId: string; orderAmount?: number },
+    { userId, orderId, orderAmount = 20_000 }: { userId: string; orderId: string; orderAmount?: number },
   ) => {
-    const { data, error, response } = await cloud.client
-      .user(userId)
-      .POST('/v1/coupons/{couponId}/redeem', { params: { path: { couponId } }, body });
+    const { data, error, response } = await cloud.client.checkout.POST('/v1/checkout/redemptions', {
+      body: { userId, couponId, orderId, orderAmount, currency: 'KRW' },
+    });
     return { status: response.status, body: data ?? error };
   };
 
@@ -95,21 +95,21 @@ describe('coupon lifecycle through the local cloud', () => {
     const race = await Promise.all(
       Array.from({ length: 12 }, (_, i) => redeem(couponId, { userId, orderId: `order-${i}`, orderAmount: 20_000 })),
     );
-    const won = race.filter((r) => r.status === 200);
+    const won = race.filter((r) => r.status === 201);
     expect(won).toHaveLength(1);
     expect(race.filter((r) => r.status === 409).map((r) => (r.body as { code?: string }).code)).toEqual(
       Array(11).fill('ALREADY_REDEEMED'),
     );
-    const redemption = (won[0]?.body as { redemption: { orderId: string } } | undefined)?.redemption as {
-      orderId: string;
-    };
-    expect(redemption).toMatchObject({ amount: 5_000, orderAmount: 20_000 });
+    const redemption = won[0]?.body as { orderId: string; redemptionId: string };
+    expect(redemption).toMatchObject({ discountAmount: 5_000, orderAmount: 20_000, status: 'REDEEMED' });
 
     const again = await redeem(couponId, { userId, orderId: redemption.orderId, orderAmount: 20_000 });
-    expect(again).toMatchObject({ status: 200, body: { status: 'REDEEMED', redemption } });
+    expect(again).toMatchObject({ status: 201, body: redemption });
     const stranger = await redeem(couponId, { userId: 'someone-else', orderId: 'order-x' });
     expect(stranger).toMatchObject({ status: 404, body: { code: 'COUPON_NOT_FOUND' } });
-    expect((await mine(userId)).body).toMatchObject({ items: [{ couponId, status: 'REDEEMED', redemption }] });
+    expect((await mine(userId)).body).toMatchObject({
+      items: [{ couponId, status: 'REDEEMED', redemption: { orderId: redemption.orderId, amount: 5_000 } }],
+    });
 
     const vendor = await cloud.client.admin.GET('/v1/admin/vendors/{vendorId}', { params: { path: { vendorId } } });
     expect(vendor.response.status).toBe(200);
@@ -204,7 +204,7 @@ describe('coupon lifecycle through the local cloud', () => {
       couponId: string;
       userId: string;
     };
-    expect((await redeem(unredeemed.couponId, { userId: unredeemed.userId, orderId: 'after-close' })).status).toBe(200);
+    expect((await redeem(unredeemed.couponId, { userId: unredeemed.userId, orderId: 'after-close' })).status).toBe(201);
     expect((await call(`${api}/v1/admin/campaigns/missing/close`, { body: {} })).status).toBe(404);
   });
 

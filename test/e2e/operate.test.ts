@@ -146,11 +146,16 @@ describe('operating a drop in the local cloud (redis admission mode)', () => {
     const issueDate = String(accepted[0]?.body.issueDate);
     await probe.until('coupons written', async () => (await probe.persistedCount({ campaignId, issueDate })) === quota);
     const winner = accepted[0] as (typeof accepted)[number];
-    const redeemed = await call(`${api}/v1/coupons/${winner.body.couponId}/redeem`, {
-      body: { orderId: 'order-1', orderAmount: 10_000 },
-      as: winner.userId,
+    const redeemed = await call(`${api}/v1/checkout/redemptions`, {
+      body: {
+        userId: winner.userId,
+        couponId: winner.body.couponId,
+        orderId: 'order-1',
+        orderAmount: 10_000,
+        currency: 'KRW',
+      },
     });
-    expect(redeemed.status).toBe(200);
+    expect(redeemed.status).toBe(201);
 
     const url = `${api}/v1/admin/campaigns/${campaignId}/days/${issueDate}/winners`;
     const first = await call(`${url}?limit=2`);

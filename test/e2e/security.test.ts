@@ -60,7 +60,6 @@ describe('security through the local cloud', () => {
     };
     const requests: [string, string, unknown][] = [
       ['POST', `/v1/campaigns/${CAMPAIGN}/issue`, undefined],
-      ['POST', '/v1/coupons/c0ffee/redeem', { orderId: 'o-1' }],
       ['GET', '/v1/users/me/coupons', undefined],
       ['GET', `/v1/campaigns/${CAMPAIGN}/users/me/coupon`, undefined],
     ];
@@ -98,7 +97,7 @@ describe('security through the local cloud', () => {
     aliceCoupon = coupon?.couponId as string;
   });
 
-  it("lets nobody read or redeem another user's coupon", async () => {
+  it("lets nobody read another user's coupon, nor redeem one without the checkout's credentials", async () => {
     expect(await call(`${api}/v1/campaigns/${CAMPAIGN}/users/alice/coupon`, { as: 'mallory' })).toMatchObject({
       status: 403,
       body: { code: 'FORBIDDEN' },
@@ -113,15 +112,18 @@ describe('security through the local cloud', () => {
     expect((await call(`${api}/v1/users/me/coupons`, { as: 'mallory' })).body).toEqual({ items: [] });
     expect(await call(`${api}/v1/users/me/coupons?userId=alice`, { as: 'mallory' })).toMatchObject({ status: 400 });
 
-    const stolen = await call(`${api}/v1/coupons/${aliceCoupon}/redeem`, { body: { orderId: 'o-m' }, as: 'mallory' });
-    expect(stolen).toMatchObject({ status: 404, body: { code: 'COUPON_NOT_FOUND' } });
-    const onBehalf = await call(`${api}/v1/coupons/${aliceCoupon}/redeem`, {
-      body: { userId: 'alice', orderId: 'o-m' },
-      as: 'mallory',
+    // Only the checkout redeems: a user's token does not open its routes, and the checkout names the owner.
+    const order = { couponId: aliceCoupon, orderAmount: 20_000, currency: 'KRW', orderId: 'o-m' };
+    const withToken = await call(`${api}/v1/checkout/redemptions`, {
+      body: { ...order, userId: 'alice' },
+      as: 'alice',
+      sign: false,
     });
-    expect(onBehalf).toMatchObject({ status: 400, body: { code: 'INVALID_REQUEST' } });
-    const own = await call(`${api}/v1/coupons/${aliceCoupon}/redeem`, { body: { orderId: 'o-a' }, as: 'alice' });
-    expect(own).toMatchObject({ status: 200, body: { status: 'REDEEMED', redemption: { orderId: 'o-a' } } });
+    expect(withToken).toMatchObject({ status: 403 });
+    const stolen = await call(`${api}/v1/checkout/redemptions`, { body: { ...order, userId: 'mallory' } });
+    expect(stolen).toMatchObject({ status: 404, body: { code: 'COUPON_NOT_FOUND' } });
+    const own = await call(`${api}/v1/checkout/redemptions`, { body: { ...order, userId: 'alice', orderId: 'o-a' } });
+    expect(own).toMatchObject({ status: 201, body: { status: 'REDEEMED', orderId: 'o-a' } });
   });
 
   it('refuses admin calls without a valid SigV4 signature with 403, even with a user token', async () => {
@@ -144,10 +146,10 @@ describe('security through the local cloud', () => {
   });
 
   it('refuses bodies above the limits with 413: 16 KB in the functions, 10 MB at the API', async () => {
-    const url = `${api}/v1/coupons/c0ffee/redeem`;
-    const function413 = await call(url, { raw: JSON.stringify({ orderId: 'x'.repeat(20_000) }), as: 'alice' });
+    const url = `${api}/v1/checkout/redemptions/test-vendor.eA/refund`;
+    const function413 = await call(url, { raw: JSON.stringify({ reason: 'x'.repeat(20_000) }) });
     expect(function413).toMatchObject({ status: 413, body: { code: 'PAYLOAD_TOO_LARGE' } });
-    const api413 = await call(url, { raw: 'x'.repeat(11 * 1024 * 1024), as: 'alice' });
+    const api413 = await call(url, { raw: 'x'.repeat(11 * 1024 * 1024) });
     expect(api413).toMatchObject({ status: 413, body: { message: 'Request Entity Too Large' } });
   });
 

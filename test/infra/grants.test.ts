@@ -46,6 +46,20 @@ describe('infra: grants', () => {
     expect(granted.filter((g) => !g.startsWith('GET '))).toEqual([]);
     expect(granted.every((g) => g.includes('/v1/admin/'))).toBe(true);
   });
+
+  it('grantCheckout allows exactly the checkout routes (quote, redeem, refund), and no admin or user route', () => {
+    const granted = invokable((coupons, role) => coupons.grantCheckout(role));
+    expect(granted).toEqual([
+      'POST /v1/checkout/quotes',
+      'POST /v1/checkout/redemptions',
+      'POST /v1/checkout/redemptions/*/refund',
+    ]);
+    expect(granted).toEqual(asGranted(ROUTES.filter((r) => r.authorization === 'checkout')));
+    // The two IAM tiers are disjoint: neither grant opens the other's routes.
+    const admin = invokable((coupons, role) => coupons.grantAdminInvoke(role));
+    expect(admin.filter((g) => granted.includes(g))).toEqual([]);
+    expect(admin.some((g) => g.includes('/v1/checkout/'))).toBe(false);
+  });
 });
 
 describe('infra: metric()', () => {

@@ -19,7 +19,6 @@ type Statement = { Effect: string; Action: string | string[]; Resource: unknown 
 const USER_ROUTES = [
   'POST /v1/campaigns/{campaignId}/issue',
   'GET /v1/campaigns/{campaignId}/users/{userId}/coupon',
-  'POST /v1/coupons/{couponId}/redeem',
   'GET /v1/users/me/coupons',
 ];
 
@@ -104,7 +103,7 @@ function accessMatrix(template: Template): Record<string, Record<string, string>
 }
 
 describe('infra: identity and access', () => {
-  it('puts user routes behind a Cognito JWT authorizer by default, admin routes behind IAM, and leaves only the count and the public view public', () => {
+  it('puts user routes behind a Cognito JWT authorizer by default, admin and checkout routes behind IAM, and leaves only the count and the public view public', () => {
     cognito.resourceCountIs('AWS::Cognito::UserPool', 1);
     cognito.hasResourceProperties('AWS::Cognito::UserPoolClient', {
       GenerateSecret: false,
@@ -130,8 +129,10 @@ describe('infra: identity and access', () => {
     const byRoute = authorizationByRoute(cognito);
     for (const route of USER_ROUTES) expect([route, byRoute[route]]).toEqual([route, 'JWT']);
     for (const [route, type] of Object.entries(byRoute)) {
-      if (route.includes('/v1/admin/')) expect([route, type]).toEqual([route, 'AWS_IAM']);
+      if (route.includes('/v1/admin/') || route.includes('/v1/checkout/'))
+        expect([route, type]).toEqual([route, 'AWS_IAM']);
     }
+    expect(Object.keys(byRoute).filter((r) => r.includes('/v1/checkout/'))).toHaveLength(3);
     expect(byRoute['GET /v1/campaigns/{campaignId}/count']).toBe('NONE');
     expect(byRoute['GET /v1/campaigns/{campaignId}']).toBe('NONE');
     expect(Object.values(byRoute).filter((t) => t === 'NONE')).toHaveLength(2);
@@ -165,6 +166,7 @@ describe('infra: identity and access', () => {
       IssueCouponFunction: 'jwt',
       QueryIssuanceFunction: 'jwt',
       UserCouponsFunction: 'jwt',
+      CheckoutFunction: undefined,
       AdminCampaignsFunction: undefined,
       AdminVendorsFunction: undefined,
       ConsumeAdmissionsFunction: undefined,
@@ -198,7 +200,7 @@ describe('infra: identity and access', () => {
     const byRoute = authorizationByRoute(open);
     for (const route of USER_ROUTES) expect(byRoute[route]).toBe('NONE');
     for (const [route, type] of Object.entries(byRoute)) {
-      if (route.includes('/v1/admin/')) expect(type).toBe('AWS_IAM');
+      if (route.includes('/v1/admin/') || route.includes('/v1/checkout/')) expect(type).toBe('AWS_IAM');
     }
     Annotations.fromStack(openStack).hasWarning('*', Match.stringLikeRegexp('AUTH IS OFF \\(auth=none\\)'));
     open.hasResourceProperties('AWS::Lambda::Function', {
@@ -246,8 +248,10 @@ describe('infra: identity and access', () => {
       ApplyPrewarmFunction: { ...own('ApplyPrewarmFunction'), CampaignTable: 'read', IssueAlias: 'provision' },
       Scheduler: { ApplyPrewarmFunction: 'invoke' },
       AdminVendorsFunction: { ...own('AdminVendorsFunction'), VendorTable: 'write' },
-      UserCouponsFunction: {
-        ...own('UserCouponsFunction'),
+      // A holder lists its coupons; only the checkout redeems and refunds.
+      UserCouponsFunction: { ...own('UserCouponsFunction'), CouponTable: 'read', AdmissionTable: 'read' },
+      CheckoutFunction: {
+        ...own('CheckoutFunction'),
         CouponTable: 'write',
         VendorTable: 'write',
         AdmissionTable: 'write',

@@ -17,7 +17,7 @@ jest.setTimeout(120_000);
 describe('infra: FcfsCouponStack', () => {
   it('runs every function on Node.js 24 arm64 with an explicit timeout and memory', () => {
     const functions = dynamoMode.findResources('AWS::Lambda::Function');
-    expect(Object.keys(functions)).toHaveLength(9);
+    expect(Object.keys(functions)).toHaveLength(10);
     for (const fn of Object.values(functions)) {
       expect(fn.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'] });
       expect(fn.Properties.Timeout).toBeGreaterThan(0);
@@ -160,7 +160,9 @@ describe('infra: FcfsCouponStack', () => {
       'POST /v1/admin/failed-events/{failedEventId}/redrive',
       'POST /v1/admin/vendors',
       'POST /v1/campaigns/{campaignId}/issue',
-      'POST /v1/coupons/{couponId}/redeem',
+      'POST /v1/checkout/quotes',
+      'POST /v1/checkout/redemptions',
+      'POST /v1/checkout/redemptions/{redemptionId}/refund',
     ]);
   });
 
@@ -198,7 +200,7 @@ describe('infra: FcfsCouponStack', () => {
     ]);
   });
 
-  it('writes the vendor ledger only from redemption, and the vendors only from the vendor admin', () => {
+  it('writes the vendor ledger only from the checkout, and the vendors only from the vendor admin', () => {
     const policies = Object.values(dynamoMode.findResources('AWS::IAM::Policy'));
     const vendorTable = Object.keys(dynamoMode.findResources('AWS::DynamoDB::Table')).find((id) =>
       localId(id).startsWith('VendorTable'),
@@ -211,7 +213,7 @@ describe('infra: FcfsCouponStack', () => {
         ),
       )
       .map((p) => localId(String(p.Properties.PolicyName)).replace(/Role.*$/, ''));
-    expect(writers.sort()).toEqual(['AdminVendorsFunction', 'UserCouponsFunction']);
+    expect(writers.sort()).toEqual(['AdminVendorsFunction', 'CheckoutFunction']);
   });
 
   it('lets the replay function (reconciliation) and the admin redrive re-enqueue admissions, and alarms on invariant violations', () => {

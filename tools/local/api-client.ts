@@ -24,6 +24,8 @@ export interface LocalApiAccess {
   readonly apiUrl: string;
   /** The local admin's SigV4 credentials (admin routes). */
   readonly adminCredentials: AdminCredentials;
+  /** The local checkout's SigV4 credentials (checkout routes); absent for a deployed target without them. */
+  readonly checkoutCredentials?: AdminCredentials;
   /** `jwt` when the user routes take bearer tokens (mint them at `POST /_local/token`), `none` in open mode. */
   readonly auth: { readonly mode: FunctionAuthMode };
 }
@@ -31,7 +33,8 @@ export interface LocalApiAccess {
 /**
  * A client of the local cloud's HTTP API that authenticates like a real one: bearer tokens for users (minted by
  * the local issuer at `POST /_local/token`, cached per user) and SigV4-signed admin calls with the local admin's
- * credentials. Used by the tests, the benchmarks and the load test. {@link api}, {@link user} and {@link admin}
+ * credentials (and checkout calls with the local checkout's). Used by the tests, the benchmarks and the load test.
+ * {@link api}, {@link user}, {@link admin} and {@link checkout}
  * are the product's typed client (src/client, createCouponClient), which authenticates each route as the route
  * table says; {@link fetch} is the untyped escape hatch (malformed requests). Both go through one transport, which
  * checks responses when `checkResponses` is on.
@@ -45,6 +48,11 @@ export class LocalApiClient {
   readonly api: ApiClient;
   /** The typed client of the local admin: admin routes SigV4-signed for `execute-api`. */
   readonly admin: ApiClient;
+  /**
+   * The typed client of the local checkout: checkout routes SigV4-signed with `checkoutCredentials` (unsigned when
+   * the access has none: API Gateway answers 403).
+   */
+  readonly checkout: ApiClient;
 
   constructor(
     readonly access: LocalApiAccess,
@@ -58,6 +66,21 @@ export class LocalApiClient {
       baseUrl,
       adminCredentials: { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) },
       region,
+      fetch: this.transport,
+    }).api;
+    const checkout = access.checkoutCredentials;
+    this.checkout = createCouponClient({
+      baseUrl,
+      ...(checkout
+        ? {
+            checkoutCredentials: {
+              accessKeyId: checkout.accessKeyId,
+              secretAccessKey: checkout.secretAccessKey,
+              ...(checkout.sessionToken ? { sessionToken: checkout.sessionToken } : {}),
+            },
+            region: checkout.region,
+          }
+        : {}),
       fetch: this.transport,
     }).api;
   }
@@ -123,11 +146,16 @@ export class LocalApiClient {
   }
 
   /**
-   * The `authorization` and `x-amz-date` headers of an admin request, SigV4-signed for `execute-api` by the
-   * product's client (src/client/sigv4.ts).
+   * The `authorization` and `x-amz-date` headers of an admin request (or of a checkout request with `signer`, the
+   * checkout's credentials), SigV4-signed for `execute-api` by the product's client (src/client/sigv4.ts).
    */
-  async adminHeaders(method: string, url: string, body?: string): Promise<Record<string, string>> {
-    const { region, ...credentials } = this.access.adminCredentials;
+  async adminHeaders(
+    method: string,
+    url: string,
+    body?: string,
+    signer: AdminCredentials = this.access.adminCredentials,
+  ): Promise<Record<string, string>> {
+    const { region, ...credentials } = signer;
     return {
       ...(await signatureHeaders(credentials, region, { method, url, ...(body === undefined ? {} : { body }) })),
     };
@@ -135,7 +163,8 @@ export class LocalApiClient {
 
   /**
    * Calls the API: as `as` (a user id: its bearer token, or `userId` semantics are the caller's in open mode) or
-   * as the local admin for `/v1/admin/` paths unless `sign` is false.
+   * as the local admin for `/v1/admin/` paths and as the checkout for `/v1/checkout/` paths (when the access has
+   * checkout credentials) unless `sign` is false.
    */
   async fetch(
     path: string,
@@ -154,8 +183,13 @@ export class LocalApiClient {
     const token =
       init.token ?? (init.as !== undefined && this.access.auth.mode === 'jwt' ? await this.token(init.as) : undefined);
     if (token !== undefined) headers.authorization = `Bearer ${token}`;
-    if (init.sign !== false && new URL(url).pathname.startsWith('/v1/admin/')) {
+    const pathname = new URL(url).pathname;
+    if (init.sign !== false && pathname.startsWith('/v1/admin/')) {
       Object.assign(headers, await this.adminHeaders(method, url, init.body));
+    }
+    const checkout = this.access.checkoutCredentials;
+    if (init.sign !== false && checkout && pathname.startsWith('/v1/checkout/')) {
+      Object.assign(headers, await this.adminHeaders(method, url, init.body, checkout));
     }
     return this.transport(url, { method, headers, body: init.body });
   }

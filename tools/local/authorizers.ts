@@ -144,7 +144,7 @@ export class LocalIssuer {
   }
 }
 
-/** Generates the local admin's credentials (an AKIA-style key id and a 40-character secret). */
+/** Generates the local admin's or checkout's credentials (an AKIA-style key id and a 40-character secret). */
 export function generateAdminCredentials(): AdminCredentials {
   const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
   const id = Array.from(randomBytes(16), (b) => alphabet[b % alphabet.length]).join('');
@@ -163,19 +163,27 @@ const AUTHORIZATION =
   /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, ?SignedHeaders=([a-z0-9;-]+), ?Signature=([0-9a-f]{64})$/;
 
 /**
- * IAM authorization of a route as API Gateway does it for the local admin: the request must carry a SigV4
- * `Authorization` header (AWS4-HMAC-SHA256, service `execute-api`, the local region) by the local admin's
- * access key, an X-Amz-Date within 5 minutes, and a signature that matches the one recomputed over the signed
- * headers, the path, the query and the body. Refusals are 403, as API Gateway answers them.
+ * IAM authorization of a route as API Gateway does it for one local principal (the admin, or the checkout): the
+ * request must carry a SigV4 `Authorization` header (AWS4-HMAC-SHA256, service `execute-api`, the local region) by
+ * that principal's access key (another principal's is refused, as AWS refuses a role whose policy lacks the
+ * route), an X-Amz-Date within 5 minutes, and a signature that matches the one recomputed over the signed headers,
+ * the path, the query and the body. Refusals are 403, as API Gateway answers them.
  */
 export class LocalIamAuthorizer {
   private readonly signer: SignatureV4;
 
-  constructor(private readonly credentials: AdminCredentials) {
+  /**
+   * `principal` names the local IAM user the credentials stand for (`local-admin`, `local-checkout`): the ARN the
+   * functions log.
+   */
+  constructor(
+    private readonly credentials: AdminCredentials,
+    private readonly principal = 'local-admin',
+  ) {
     this.signer = executeApiSigner(credentials);
   }
 
-  /** Checks one request's signature; on success the event's `requestContext.authorizer.iam` of the local admin. */
+  /** Checks one request's signature; on success the event's `requestContext.authorizer.iam` of the local principal. */
   async authorize(req: http.IncomingMessage, url: URL, body: Buffer): Promise<AuthorizationResult> {
     const forbidden = (message: string): AuthorizationResult => ({ ok: false, status: 403, body: { message } });
     const header = req.headers.authorization;
@@ -221,7 +229,7 @@ export class LocalIamAuthorizer {
           'Access Key and signing method.',
       );
     }
-    const userId = 'AIDALOCALADMIN0000000';
+    const userId = `AIDA${this.principal.replace(/[^a-z]/g, '').toUpperCase()}`.padEnd(21, '0').slice(0, 21);
     return {
       ok: true,
       authorizer: {
@@ -231,7 +239,7 @@ export class LocalIamAuthorizer {
           callerId: userId,
           cognitoIdentity: null,
           principalOrgId: null,
-          userArn: `arn:aws:iam::${LOCAL_ACCOUNT}:user/local-admin`,
+          userArn: `arn:aws:iam::${LOCAL_ACCOUNT}:user/${this.principal}`,
           userId,
         },
       },

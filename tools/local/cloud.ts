@@ -113,6 +113,11 @@ export interface LocalEndpoints {
   auth: { mode: FunctionAuthMode; issuer?: string; audience?: string[]; tokenUrl?: string; jwksUrl?: string };
   /** SigV4 credentials of the local admin, for the IAM-authorized admin routes (generated at every start). */
   adminCredentials: AdminCredentials;
+  /**
+   * SigV4 credentials of the local checkout, for the IAM-authorized checkout routes (generated at every start;
+   * refused on the admin routes, as the admin's are on the checkout routes).
+   */
+  checkoutCredentials: AdminCredentials;
 }
 
 /** A running local cloud. */
@@ -288,7 +293,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     scheduler.bind(functions);
     lambdaApi.bind(functions);
     for (const fn of Object.values(functions)) stoppers.push(() => fn.stop());
-    const { routes, issuer, adminCredentials, authorize } = await provisionRoutes(stack, physical);
+    const { routes, issuer, adminCredentials, checkoutCredentials, authorize } = await provisionRoutes(stack, physical);
     const eventSources = provisionEventSources(stack, sqsClient, functions, physical, queues);
     const pollers = eventSources.map((source) => source.poller);
     const schedules = readSchedules(stack, functions, log);
@@ -345,9 +350,10 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
           }
         : { mode: 'none' },
       adminCredentials,
+      checkoutCredentials,
     };
     const endpointsFile = path.join(stateDir, 'endpoints.json');
-    // Holds the admin's secret key: readable by this user only.
+    // Holds the admin's and the checkout's secret keys: readable by this user only.
     writeFileSync(endpointsFile, `${JSON.stringify(endpoints, null, 2)}\n`, { mode: 0o600 });
     return { endpoints, endpointsFile, stop: stopAll };
   } catch (error) {

@@ -56,6 +56,7 @@ async function main() {
     console.log('  users      OPEN (auth=none): any caller acts as the userId it sends');
   }
   console.log('  admins     SigV4 (execute-api) with adminCredentials from the endpoints file');
+  console.log('  checkouts  SigV4 (execute-api) with checkoutCredentials from the endpoints file');
   console.log('Ctrl-C to stop.');
 }
 

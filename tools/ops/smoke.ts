@@ -2,7 +2,8 @@ import { parseArgs } from 'node:util';
 import { resolveTarget, type Target } from './target';
 
 // `npm run smoke -- [apiUrl] [--token <idToken>] [--open]`: checks a deployment end to end, printing each step
-// with its HTTP status: creates a vendor and a one-coupon campaign, issues, waits for the coupon, redeems it, reads
+// with its HTTP status: creates a vendor and a one-coupon campaign, issues, waits for the coupon, redeems it at the
+// checkout (SigV4: the local cloud's checkoutCredentials, or on AWS the operator's role granted grantCheckout), reads
 // the vendor's settlement and the day's winners, then closes the campaign. Exit 1 at the first failed step.
 // No apiUrl: the running local cloud (npm start). See tools/ops/target.ts for credentials and tokens.
 
@@ -86,13 +87,14 @@ async function smoke(target: Target, report: (step: SmokeStep) => void): Promise
   }
   if (!step('coupon written', coupon.status, coupon.json.status === 'ISSUED', brief(coupon.json))) return steps;
 
-  const redeemed = await send(
-    'POST',
-    `/v1/coupons/${couponId}/redeem`,
-    { orderId: `${id}-order`, orderAmount: 5000 },
-    'user',
-  );
-  if (!step('redeem', redeemed.status, redeemed.status === 200, brief(redeemed.json))) return steps;
+  const redeemed = await send('POST', '/v1/checkout/redemptions', {
+    userId: String(coupon.json.coupon && (coupon.json.coupon as { userId?: string }).userId),
+    couponId,
+    orderId: `${id}-order`,
+    orderAmount: 5000,
+    currency: 'USD',
+  });
+  if (!step('redeem', redeemed.status, redeemed.status === 201, brief(redeemed.json))) return steps;
 
   const settlement = await send('GET', `/v1/admin/vendors/${id}`);
   const credited = (settlement.json.settlement as { redemptions?: number } | undefined)?.redemptions === 1;

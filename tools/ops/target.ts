@@ -53,6 +53,8 @@ export function resolveTarget(apiUrl: string | undefined, options: { token?: str
   const client = new LocalApiClient({
     apiUrl: apiUrl.replace(/\/$/, ''),
     adminCredentials,
+    // The operator's role signs the checkout routes too: it needs grantCheckout besides grantAdminInvoke.
+    checkoutCredentials: adminCredentials,
     auth: { mode: options.openMode ? 'none' : 'jwt' },
   });
   return options.openMode ? { client, userAuth: 'none' } : { client, userAuth: 'token', token: options.token };

@@ -68,23 +68,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/coupons/{couponId}/redeem": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Redeems the caller's coupon against an order, crediting the vendor. */
-        post: operations["redeemCoupon"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/v1/users/me/coupons": {
         parameters: {
             query?: never;
@@ -96,6 +79,57 @@ export interface paths {
         get: operations["listUserCoupons"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/checkout/quotes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The discount a coupon gives an order, or why it gives none; changes nothing. */
+        post: operations["quoteCoupon"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/checkout/redemptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Redeems a user's coupon for a vendor's order, crediting the vendor; idempotent per (vendor, orderId). */
+        post: operations["redeemCoupon"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/checkout/redemptions/{redemptionId}/refund": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Refunds a redemption: the coupon is usable again while valid, the vendor's credit reversed; idempotent. */
+        post: operations["refundRedemption"];
         delete?: never;
         options?: never;
         head?: never;
@@ -301,10 +335,12 @@ export interface components {
                 type: "PERCENT";
                 value: number;
                 maxAmount?: number;
+                minOrderAmount?: number;
             } | {
                 /** @constant */
                 type: "AMOUNT";
                 value: number;
+                minOrderAmount?: number;
             };
             expectedPeakRps?: number;
             prewarm?: {
@@ -344,14 +380,18 @@ export interface components {
                 type: "PERCENT";
                 value: number;
                 maxAmount?: number;
+                minOrderAmount?: number;
             } | {
                 /** @constant */
                 type: "AMOUNT";
                 value: number;
+                minOrderAmount?: number;
             };
             redemption?: {
+                redemptionId?: string;
                 orderId: string;
                 orderAmount?: number;
+                currency?: string;
                 amount: number;
                 /** Format: date-time */
                 redeemedAt: string;
@@ -394,8 +434,12 @@ export interface components {
                 currency: string;
                 balance: number;
                 redemptions: number;
+                refunds: number;
             };
             entries: {
+                /** @enum {string} */
+                kind: "REDEMPTION" | "REFUND";
+                redemptionId?: string;
                 couponId: string;
                 campaignId: string;
                 orderId: string;
@@ -440,10 +484,12 @@ export interface components {
                 type: "PERCENT";
                 value: number;
                 maxAmount?: number;
+                minOrderAmount?: number;
             } | {
                 /** @constant */
                 type: "AMOUNT";
                 value: number;
+                minOrderAmount?: number;
             };
             timezone: string;
             startDate: string;
@@ -704,6 +750,20 @@ export interface components {
             message: string;
             errors: components["schemas"]["FieldError"][];
         };
+        IdempotencyConflictError: {
+            /** @constant */
+            type: "tag:fcfs-coupon,2026:problems/idempotency-conflict";
+            /** @constant */
+            title: "Idempotency key reused";
+            /** @constant */
+            status: 409;
+            detail: string;
+            /** @constant */
+            code: "IDEMPOTENCY_CONFLICT";
+            message: string;
+            errors: components["schemas"]["FieldError"][];
+            redemptionId: string;
+        };
         AlreadyRedeemedError: {
             /** @constant */
             type: "tag:fcfs-coupon,2026:problems/already-redeemed";
@@ -732,6 +792,36 @@ export interface components {
             errors: components["schemas"]["FieldError"][];
             /** Format: date-time */
             expiresAt: string;
+        };
+        CouponNotApplicableError: {
+            /** @constant */
+            type: "tag:fcfs-coupon,2026:problems/not-applicable";
+            /** @constant */
+            title: "Coupon not applicable";
+            /** @constant */
+            status: 422;
+            detail: string;
+            /** @constant */
+            code: "NOT_APPLICABLE";
+            message: string;
+            errors: components["schemas"]["FieldError"][];
+            reasons: {
+                code: string;
+                message: string;
+            }[];
+        };
+        RedemptionNotFoundError: {
+            /** @constant */
+            type: "tag:fcfs-coupon,2026:problems/redemption-not-found";
+            /** @constant */
+            title: "Redemption not found";
+            /** @constant */
+            status: 404;
+            detail: string;
+            /** @constant */
+            code: "REDEMPTION_NOT_FOUND";
+            message: string;
+            errors: components["schemas"]["FieldError"][];
         };
         CampaignExistsError: {
             /** @constant */
@@ -1322,158 +1412,6 @@ export interface operations {
             };
         };
     };
-    redeemCoupon: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                couponId: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                /**
-                 * @example {
-                 *       "orderId": "order-7",
-                 *       "orderAmount": 30000
-                 *     }
-                 */
-                "application/json": {
-                    orderId: string;
-                    orderAmount?: number;
-                };
-            };
-        };
-        responses: {
-            /** @description The redeemed coupon (the same answer for a repeat with the same orderId). */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "couponId": "3f1c2a9e8b7d4c6a5e0f1b2c3d4e5f60",
-                     *       "campaignId": "spring-sale",
-                     *       "vendorId": "acme",
-                     *       "issueDate": "2026-05-01",
-                     *       "userId": "u1",
-                     *       "rank": 1,
-                     *       "admittedAt": "2026-05-01T04:00:00.012Z",
-                     *       "issuedAt": "2026-05-01T04:00:00.310Z",
-                     *       "expiresAt": "2026-06-04T15:00:00.000Z",
-                     *       "status": "REDEEMED",
-                     *       "discount": {
-                     *         "type": "PERCENT",
-                     *         "value": 50,
-                     *         "maxAmount": 20000
-                     *       },
-                     *       "redemption": {
-                     *         "orderId": "order-7",
-                     *         "orderAmount": 30000,
-                     *         "amount": 15000,
-                     *         "redeemedAt": "2026-05-02T09:30:00.000Z"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Coupon"];
-                };
-            };
-            /** @description INVALID_REQUEST */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["InvalidRequestError"];
-                };
-            };
-            /** @description UNAUTHORIZED; A missing, expired or forged bearer token (JWT authorizer). */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["UnauthorizedError"];
-                    "application/json": components["schemas"]["GatewayError"];
-                };
-            };
-            /** @description FORBIDDEN */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ForbiddenError"];
-                };
-            };
-            /** @description COUPON_NOT_FOUND */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["CouponNotFoundError"];
-                };
-            };
-            /** @description ALREADY_REDEEMED */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["AlreadyRedeemedError"];
-                };
-            };
-            /** @description EXPIRED */
-            410: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["CouponExpiredError"];
-                };
-            };
-            /** @description PAYLOAD_TOO_LARGE; Above API Gateway's 10 MB payload limit (API Gateway). */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["PayloadTooLargeError"];
-                    "application/json": components["schemas"]["GatewayError"];
-                };
-            };
-            /** @description Throttled by the stage or the route (API Gateway). */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GatewayError"];
-                };
-            };
-            /** @description The function failed or timed out (API Gateway). */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GatewayError"];
-                };
-            };
-            /** @description UNAVAILABLE */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["UnavailableError"];
-                };
-            };
-        };
-    };
     listUserCoupons: {
         parameters: {
             query?: {
@@ -1552,6 +1490,434 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Throttled by the stage or the route (API Gateway). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description The function failed or timed out (API Gateway). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["UnavailableError"];
+                };
+            };
+        };
+    };
+    quoteCoupon: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "userId": "u1",
+                 *       "couponId": "3f1c2a9e8b7d4c6a5e0f1b2c3d4e5f60",
+                 *       "orderAmount": 30000,
+                 *       "currency": "KRW"
+                 *     }
+                 */
+                "application/json": {
+                    userId: string;
+                    couponId: string;
+                    orderAmount: number;
+                    currency: string;
+                };
+            };
+        };
+        responses: {
+            /** @description What the coupon gives the order, or why it gives none; nothing changed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "userId": "u1",
+                     *       "couponId": "3f1c2a9e8b7d4c6a5e0f1b2c3d4e5f60",
+                     *       "orderAmount": 30000,
+                     *       "currency": "KRW",
+                     *       "applicable": true,
+                     *       "discountAmount": 15000,
+                     *       "reasons": [],
+                     *       "expiresAt": "2026-06-04T15:00:00.000Z"
+                     *     }
+                     */
+                    "application/json": {
+                        couponId: string;
+                        userId: string;
+                        orderAmount: number;
+                        currency: string;
+                        applicable: boolean;
+                        discountAmount: number;
+                        reasons: {
+                            /** @enum {string} */
+                            code: "NOT_OWNER" | "REDEEMED" | "EXPIRED" | "CURRENCY_MISMATCH" | "BELOW_MINIMUM_ORDER" | "ZERO_DISCOUNT";
+                            message: string;
+                        }[];
+                        cappedAt?: number;
+                        /** Format: date-time */
+                        expiresAt: string;
+                    };
+                };
+            };
+            /** @description INVALID_REQUEST */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InvalidRequestError"];
+                };
+            };
+            /** @description FORBIDDEN; Not a SigV4-signed caller allowed execute-api:Invoke (IAM). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ForbiddenError"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description COUPON_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["CouponNotFoundError"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE; Above API Gateway's 10 MB payload limit (API Gateway). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["PayloadTooLargeError"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Throttled by the stage or the route (API Gateway). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description The function failed or timed out (API Gateway). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["UnavailableError"];
+                };
+            };
+        };
+    };
+    redeemCoupon: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "userId": "u1",
+                 *       "couponId": "3f1c2a9e8b7d4c6a5e0f1b2c3d4e5f60",
+                 *       "orderAmount": 30000,
+                 *       "currency": "KRW",
+                 *       "orderId": "order-7"
+                 *     }
+                 */
+                "application/json": {
+                    userId: string;
+                    couponId: string;
+                    orderAmount: number;
+                    currency: string;
+                    orderId: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The redemption (the same answer for the same body again, whatever became of it since). */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "redemptionId": "acme.b3JkZXItNw",
+                     *       "vendorId": "acme",
+                     *       "orderId": "order-7",
+                     *       "couponId": "3f1c2a9e8b7d4c6a5e0f1b2c3d4e5f60",
+                     *       "userId": "u1",
+                     *       "campaignId": "spring-sale",
+                     *       "issueDate": "2026-05-01",
+                     *       "orderAmount": 30000,
+                     *       "currency": "KRW",
+                     *       "discountAmount": 15000,
+                     *       "status": "REDEEMED",
+                     *       "redeemedAt": "2026-05-02T09:30:00.000Z"
+                     *     }
+                     */
+                    "application/json": {
+                        redemptionId: string;
+                        vendorId: string;
+                        orderId: string;
+                        couponId: string;
+                        userId: string;
+                        campaignId: string;
+                        issueDate: string;
+                        orderAmount: number;
+                        currency: string;
+                        discountAmount: number;
+                        /** @enum {string} */
+                        status: "REDEEMED" | "REFUNDED";
+                        /** Format: date-time */
+                        redeemedAt: string;
+                        /** Format: date-time */
+                        refundedAt?: string;
+                        refundReason?: string;
+                    };
+                };
+            };
+            /** @description INVALID_REQUEST */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InvalidRequestError"];
+                };
+            };
+            /** @description FORBIDDEN; Not a SigV4-signed caller allowed execute-api:Invoke (IAM). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ForbiddenError"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description COUPON_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["CouponNotFoundError"];
+                };
+            };
+            /** @description IDEMPOTENCY_CONFLICT; ALREADY_REDEEMED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["IdempotencyConflictError"] | components["schemas"]["AlreadyRedeemedError"];
+                };
+            };
+            /** @description EXPIRED */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["CouponExpiredError"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE; Above API Gateway's 10 MB payload limit (API Gateway). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["PayloadTooLargeError"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description NOT_APPLICABLE */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["CouponNotApplicableError"];
+                };
+            };
+            /** @description Throttled by the stage or the route (API Gateway). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description The function failed or timed out (API Gateway). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["UnavailableError"];
+                };
+            };
+        };
+    };
+    refundRedemption: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                redemptionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "reason": "order cancelled"
+                 *     }
+                 */
+                "application/json": {
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The REFUNDED redemption (the same for a repeat). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "redemptionId": "acme.b3JkZXItNw",
+                     *       "vendorId": "acme",
+                     *       "orderId": "order-7",
+                     *       "couponId": "3f1c2a9e8b7d4c6a5e0f1b2c3d4e5f60",
+                     *       "userId": "u1",
+                     *       "campaignId": "spring-sale",
+                     *       "issueDate": "2026-05-01",
+                     *       "orderAmount": 30000,
+                     *       "currency": "KRW",
+                     *       "discountAmount": 15000,
+                     *       "status": "REFUNDED",
+                     *       "redeemedAt": "2026-05-02T09:30:00.000Z",
+                     *       "refundedAt": "2026-05-03T10:00:00.000Z",
+                     *       "refundReason": "order cancelled"
+                     *     }
+                     */
+                    "application/json": {
+                        redemptionId: string;
+                        vendorId: string;
+                        orderId: string;
+                        couponId: string;
+                        userId: string;
+                        campaignId: string;
+                        issueDate: string;
+                        orderAmount: number;
+                        currency: string;
+                        discountAmount: number;
+                        /** @enum {string} */
+                        status: "REDEEMED" | "REFUNDED";
+                        /** Format: date-time */
+                        redeemedAt: string;
+                        /** Format: date-time */
+                        refundedAt?: string;
+                        refundReason?: string;
+                    };
+                };
+            };
+            /** @description INVALID_REQUEST */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InvalidRequestError"];
+                };
+            };
+            /** @description FORBIDDEN; Not a SigV4-signed caller allowed execute-api:Invoke (IAM). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ForbiddenError"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description REDEMPTION_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["RedemptionNotFoundError"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE; Above API Gateway's 10 MB payload limit (API Gateway). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["PayloadTooLargeError"];
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
@@ -1749,10 +2115,12 @@ export interface operations {
                         type: "PERCENT";
                         value: number;
                         maxAmount?: number;
+                        minOrderAmount?: number;
                     } | {
                         /** @constant */
                         type: "AMOUNT";
                         value: number;
+                        minOrderAmount?: number;
                     };
                     expectedPeakRps?: number;
                     prewarm?: {
@@ -2130,10 +2498,12 @@ export interface operations {
                         type: "PERCENT";
                         value: number;
                         maxAmount?: number;
+                        minOrderAmount?: number;
                     } | {
                         /** @constant */
                         type: "AMOUNT";
                         value: number;
+                        minOrderAmount?: number;
                     };
                     expectedPeakRps?: number;
                     prewarm?: {
@@ -2810,10 +3180,13 @@ export interface operations {
                      *         "vendorId": "acme",
                      *         "currency": "KRW",
                      *         "balance": 15000,
-                     *         "redemptions": 1
+                     *         "redemptions": 1,
+                     *         "refunds": 0
                      *       },
                      *       "entries": [
                      *         {
+                     *           "kind": "REDEMPTION",
+                     *           "redemptionId": "acme.b3JkZXItNw",
                      *           "couponId": "3f1c2a9e8b7d4c6a5e0f1b2c3d4e5f60",
                      *           "campaignId": "spring-sale",
                      *           "orderId": "order-7",

@@ -15,7 +15,7 @@ import { ROUTES, type RouteOf } from '../routes';
 import { REQUEST_EXAMPLES, RESPONSE_EXAMPLES } from './examples';
 
 /** The security scheme names of the document. */
-export const SECURITY = { user: 'userJwt', admin: 'adminSigV4' } as const;
+export const SECURITY = { user: 'userJwt', admin: 'adminSigV4', checkout: 'checkoutSigV4' } as const;
 
 /** A DomainError of the class, for its code, status and details (the constructors take only message parts). */
 const sample = (cls: DomainErrorClass): DomainError => new (cls as unknown as new () => DomainError)();
@@ -55,7 +55,9 @@ function gatewayStatuses(route: RouteOf): Record<number, string> {
     500: 'The function failed or timed out (API Gateway).',
   };
   if (route.authorization === 'user') statuses[401] = 'A missing, expired or forged bearer token (JWT authorizer).';
-  if (route.authorization === 'admin') statuses[403] = 'Not a SigV4-signed caller allowed execute-api:Invoke (IAM).';
+  if (route.authorization === 'admin' || route.authorization === 'checkout') {
+    statuses[403] = 'Not a SigV4-signed caller allowed execute-api:Invoke (IAM).';
+  }
   return statuses;
 }
 
@@ -72,8 +74,9 @@ function responsesOf(route: RouteOf): ZodOpenApiOperationObject['responses'] {
   };
   const errors = new Set<DomainErrorClass>(contract.errors);
   errors.add(UnavailableError);
-  // The admin functions refuse a request that reached them without an IAM caller (src/functions/runtime/identity.ts).
-  if (route.authorization === 'admin') errors.add(ForbiddenError);
+  // The admin and checkout functions refuse a request that reached them without an IAM caller
+  // (src/functions/runtime/identity.ts).
+  if (route.authorization === 'admin' || route.authorization === 'checkout') errors.add(ForbiddenError);
   for (const cls of errors) {
     const error = sample(cls);
     add(error.statusCode, errorBodyOf(cls), error.code);
@@ -131,7 +134,7 @@ function operationOf(route: RouteOf): ZodOpenApiOperationObject {
   return {
     operationId: route.operation,
     summary: route.summary,
-    tags: [route.authorization === 'admin' ? 'admin' : 'users'],
+    tags: [route.authorization === 'admin' || route.authorization === 'checkout' ? route.authorization : 'users'],
     security: route.authorization === 'public' ? [] : [{ [SECURITY[route.authorization]]: [] }],
     ...(path || contract.query || contract.headers
       ? {
@@ -208,7 +211,12 @@ export function openApiDocument() {
       },
       servers: [{ url: 'http://127.0.0.1:3000', description: 'The local cloud (`npm start`)' }],
       tags: [
-        { name: 'users', description: 'A drop as its users see it: issue, count, their coupons, redemption.' },
+        { name: 'users', description: 'A drop as its users see it: issue, count, their coupons.' },
+        {
+          name: 'checkout',
+          description:
+            "A shop's checkout service: quotes, redemptions and refunds (IAM callers granted grantCheckout).",
+        },
         { name: 'admin', description: 'Vendors, campaigns and their statistics (IAM callers only).' },
       ],
       security: [],
@@ -234,6 +242,16 @@ export function openApiDocument() {
             description:
               'AWS Signature Version 4 for service `execute-api` (IAM authorization): the caller needs ' +
               '`execute-api:Invoke` on the admin routes. Locally: the credentials in `.local/endpoints.json`.',
+            'x-amazon-apigateway-authtype': 'awsSigv4',
+          },
+          [SECURITY.checkout]: {
+            type: 'apiKey',
+            name: 'Authorization',
+            in: 'header',
+            description:
+              'AWS Signature Version 4 for service `execute-api` (IAM authorization) by a role allowed ' +
+              '`execute-api:Invoke` on the checkout routes (`FcfsCoupon.grantCheckout`). Locally: ' +
+              '`checkoutCredentials` in `.local/endpoints.json` (refused on the admin routes).',
             'x-amazon-apigateway-authtype': 'awsSigv4',
           },
         },

@@ -3,7 +3,7 @@ import type { Operation } from '../routes';
 /**
  * Examples of the OpenAPI document, taken from README.md's lifecycle walk-through ("API"): the vendor `acme`, its
  * campaign `spring-sale` (Seoul, May 1-5, 13:00-15:00, 100 a day, 50 % off up to 20,000 won), user `u1`'s coupon
- * and its redemption on `order-7`. The contract tests validate each against its schema.
+ * and its redemption at the checkout on `order-7`. The contract tests validate each against its schema.
  */
 
 const COUPON_ID = '3f1c2a9e8b7d4c6a5e0f1b2c3d4e5f60';
@@ -35,10 +35,22 @@ const COUPON = {
   status: 'ISSUED',
   discount: CAMPAIGN.discount,
 } as const;
-const REDEEMED = {
-  ...COUPON,
+/** `acme` . base64url('order-7'): src/functions/domain/vendor/checkout.ts redemptionIdOf. */
+const REDEMPTION_ID = 'acme.b3JkZXItNw';
+const ORDER = { userId: 'u1', couponId: COUPON_ID, orderAmount: 30000, currency: 'KRW' } as const;
+const REDEMPTION = {
+  redemptionId: REDEMPTION_ID,
+  vendorId: 'acme',
+  orderId: 'order-7',
+  couponId: COUPON_ID,
+  userId: 'u1',
+  campaignId: 'spring-sale',
+  issueDate: '2026-05-01',
+  orderAmount: 30000,
+  currency: 'KRW',
+  discountAmount: 15000,
   status: 'REDEEMED',
-  redemption: { orderId: 'order-7', orderAmount: 30000, amount: 15000, redeemedAt: '2026-05-02T09:30:00.000Z' },
+  redeemedAt: '2026-05-02T09:30:00.000Z',
 } as const;
 const STORED_CAMPAIGN = { ...CAMPAIGN, createdAt: '2026-04-20T01:00:00.000Z', version: 1 };
 
@@ -47,7 +59,9 @@ export const REQUEST_EXAMPLES: Partial<Record<Operation, unknown>> = {
   createVendor: VENDOR,
   createCampaign: CAMPAIGN,
   updateCampaign: { dailyQuota: 200 },
-  redeemCoupon: { orderId: 'order-7', orderAmount: 30000 },
+  quoteCoupon: ORDER,
+  redeemCoupon: { ...ORDER, orderId: 'order-7' },
+  refundRedemption: { reason: 'order cancelled' },
 };
 
 /** Success response examples, by operation (of its first success status). */
@@ -57,9 +71,11 @@ export const RESPONSE_EXAMPLES: Partial<Record<Operation, unknown>> = {
   getVendor: {
     ...VENDOR,
     createdAt: '2026-04-20T00:00:00.000Z',
-    settlement: { vendorId: 'acme', currency: 'KRW', balance: 15000, redemptions: 1 },
+    settlement: { vendorId: 'acme', currency: 'KRW', balance: 15000, redemptions: 1, refunds: 0 },
     entries: [
       {
+        kind: 'REDEMPTION',
+        redemptionId: REDEMPTION_ID,
         couponId: COUPON_ID,
         campaignId: 'spring-sale',
         orderId: 'order-7',
@@ -113,5 +129,12 @@ export const RESPONSE_EXAMPLES: Partial<Record<Operation, unknown>> = {
   },
   getUserCoupon: { status: 'ISSUED', coupon: COUPON },
   listUserCoupons: { items: [COUPON] },
-  redeemCoupon: REDEEMED,
+  quoteCoupon: { ...ORDER, applicable: true, discountAmount: 15000, reasons: [], expiresAt: COUPON.expiresAt },
+  redeemCoupon: REDEMPTION,
+  refundRedemption: {
+    ...REDEMPTION,
+    status: 'REFUNDED',
+    refundedAt: '2026-05-03T10:00:00.000Z',
+    refundReason: 'order cancelled',
+  },
 };

@@ -33,6 +33,7 @@ export const FUNCTION_BUNDLES: Readonly<Record<HandlerName, FunctionBundle>> = {
   [HANDLERS.issue]: { awaitInit: true, bundleEventStreams: false },
   [HANDLERS.query]: COMMONJS,
   [HANDLERS.userCoupons]: COMMONJS,
+  [HANDLERS.checkout]: COMMONJS,
   [HANDLERS.adminCampaigns]: COMMONJS,
   [HANDLERS.adminVendors]: COMMONJS,
   [HANDLERS.adminFailedEvents]: COMMONJS,

@@ -11,6 +11,7 @@ import { DynamoDbAdmissionLedger, DynamoDbAdmissionStore } from '../adapters/dyn
 import { DynamoDbCampaignRepository } from '../adapters/dynamodb/campaign-repository';
 import { DynamoDbCouponStore } from '../adapters/dynamodb/coupon-store';
 import { DynamoDbFailedEventStore } from '../adapters/dynamodb/failed-event-store';
+import { DynamoDbRedemptionLedger } from '../adapters/dynamodb/redemption-ledger';
 import { DynamoDbVendorRepository } from '../adapters/dynamodb/vendor-repository';
 import { LambdaProvisionedConcurrency } from '../adapters/lambda/provisioned-concurrency';
 import { RedisAdmissionLedger, RedisAdmissionStore } from '../adapters/redis/admission-store';
@@ -27,7 +28,7 @@ import type { PrewarmScheduler, ProvisionedConcurrency } from '../domain/drop-pl
 import type { DeadLetterSource, FailedEventStore } from '../domain/failed-events/ports';
 import { systemClock } from '../domain/kernel/clock';
 import { UnavailableError } from '../domain/kernel/errors';
-import type { VendorRepository } from '../domain/vendor/ports';
+import type { RedemptionLedger, VendorRepository } from '../domain/vendor/ports';
 import { type Env, requiredString } from './config';
 import { invocationSignal } from './deadline';
 
@@ -204,25 +205,31 @@ function modeGetter<T>(
 
 let coupons: DynamoDbCouponStore | undefined;
 
-/** The coupon store; it can redeem only when the function has the vendor table (`VENDOR_TABLE_NAME`). */
-export function couponStore(
-  config: Env<typeof ENV.COUPON_TABLE | typeof ENV.ADMISSION_TABLE> & Partial<Env<typeof ENV.VENDOR_TABLE>>,
-): CouponStore {
-  coupons ??= new DynamoDbCouponStore(
+/** The coupon store, with each day's persisted and redeemed counts. */
+export function couponStore(config: Env<typeof ENV.COUPON_TABLE | typeof ENV.ADMISSION_TABLE>): CouponStore {
+  coupons ??= new DynamoDbCouponStore(documentClient(), config[ENV.COUPON_TABLE], config[ENV.ADMISSION_TABLE]);
+  return coupons;
+}
+
+/** The coupon store's many-coupon reads (the same instance as {@link couponStore}). */
+export function couponLookup(config: Env<typeof ENV.COUPON_TABLE | typeof ENV.ADMISSION_TABLE>): CouponLookup {
+  couponStore(config);
+  return coupons as DynamoDbCouponStore;
+}
+
+let redemptions: DynamoDbRedemptionLedger | undefined;
+
+/** Checkout redemptions, each written with its coupon, ledger entry, balance and day count in one transaction. */
+export function redemptionLedger(
+  config: Env<typeof ENV.COUPON_TABLE | typeof ENV.ADMISSION_TABLE | typeof ENV.VENDOR_TABLE>,
+): RedemptionLedger {
+  redemptions ??= new DynamoDbRedemptionLedger(
     documentClient(),
     config[ENV.COUPON_TABLE],
     config[ENV.ADMISSION_TABLE],
     config[ENV.VENDOR_TABLE],
   );
-  return coupons;
-}
-
-/** The coupon store's many-coupon reads (the same instance as {@link couponStore}). */
-export function couponLookup(
-  config: Env<typeof ENV.COUPON_TABLE | typeof ENV.ADMISSION_TABLE> & Partial<Env<typeof ENV.VENDOR_TABLE>>,
-): CouponLookup {
-  couponStore(config);
-  return coupons as DynamoDbCouponStore;
+  return redemptions;
 }
 
 let vendors: DynamoDbVendorRepository | undefined;

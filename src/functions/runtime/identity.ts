@@ -51,26 +51,29 @@ export function callerUserId<T extends object>(
 }
 
 /**
- * The IAM principal (ARN) of a SigV4-signed admin request, as API Gateway's IAM authorization verified it.
+ * The IAM principal (ARN) of a SigV4-signed admin or checkout request, as API Gateway's IAM authorization verified
+ * it; `tier` names the routes in the refusal.
  * @throws ForbiddenError (403) when the request reached the function without an IAM caller.
  */
-export function adminPrincipal(event: APIGatewayProxyEventV2): string {
+export function adminPrincipal(event: APIGatewayProxyEventV2, tier: 'admin' | 'checkout' = 'admin'): string {
   const iam = (event.requestContext as IamRequestContext).authorizer?.iam;
-  if (!iam?.userArn) throw new ForbiddenError('admin routes need an IAM (SigV4-signed) caller');
+  if (!iam?.userArn) throw new ForbiddenError(`${tier} routes need an IAM (SigV4-signed) caller`);
   return iam.userArn;
 }
 
 /**
- * Middy middleware of the admin functions: refuses a request without an IAM caller (defence in depth behind the
- * route's IAM authorization) and adds the caller's ARN to every log line (`principal`), for an audit trail.
- * Put it after `httpErrors()` so the refusal becomes a 403 response.
+ * Middy middleware of the admin and checkout functions (`tier`): refuses a request without an IAM caller (defence in
+ * depth behind the route's IAM authorization) and adds the caller's ARN to every log line (`principal`), for an
+ * audit trail. Put it after `httpErrors()` so the refusal becomes a 403 response.
  */
-export function requireAdmin(): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2> {
+export function requireIamCaller(
+  tier: 'admin' | 'checkout' = 'admin',
+): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2> {
   return {
     before: async (request) => {
-      const principal = adminPrincipal(request.event);
+      const principal = adminPrincipal(request.event, tier);
       logger.appendKeys({ principal });
-      logger.info('admin request', { routeKey: request.event.routeKey });
+      logger.info(`${tier} request`, { routeKey: request.event.routeKey });
     },
     after: async () => {
       logger.removeKeys(['principal']);

@@ -158,18 +158,26 @@ async function settlement(context: ConsoleContext, vendorId: string, target: HTM
           el('div', { class: 'label' }, 'Redemptions'),
           el('div', { class: 'value' }, count(data.settlement.redemptions)),
         ),
+        el(
+          'div',
+          { class: 'metric', role: 'group', 'aria-label': 'Refunds' },
+          el('div', { class: 'label' }, 'Refunds'),
+          el('div', { class: 'value' }, count(data.settlement.refunds)),
+        ),
       ),
       entries.length === 0
         ? el('p', { class: 'muted' }, 'No redemptions yet.')
         : table(
-            'Ledger (newest first)',
-            ['Redeemed at', 'Order', 'Coupon', 'Campaign', 'Amount'],
+            'Ledger (oldest first)',
+            // A refund is a new entry with a negative amount: the ledger is never edited.
+            ['At', 'Order', 'Coupon', 'Campaign', 'Amount', 'Entry'],
             entries.map((e) => [
               localTime(e.redeemedAt),
               e.orderId,
               el('code', {}, e.couponId),
               e.campaignId,
               money(e.amount),
+              e.kind === 'REFUND' ? 'Refund' : 'Redemption',
             ]),
           ),
       cursor ? el('button', { type: 'button', class: 'secondary', onclick: () => void load() }, 'More') : null,

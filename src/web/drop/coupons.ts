@@ -8,8 +8,8 @@ export interface CouponsCard {
 }
 
 /**
- * The visitor's coupons (`GET /v1/users/me/coupons`, the first 50), each ISSUED one with its redemption form
- * (`POST /v1/coupons/{couponId}/redeem`; an order amount for a percentage discount).
+ * The visitor's coupons (`GET /v1/users/me/coupons`, the first 50), each ISSUED one with its id to pick at the
+ * shop's checkout: the holder does not redeem, the checkout does, with the order it charges (README.md, "Checkout").
  */
 export function couponsCard(api: UserApi): CouponsCard {
   const section = el('section', { class: 'card' });
@@ -39,50 +39,11 @@ export function couponsCard(api: UserApi): CouponsCard {
       ` · ${c.campaignId} · #${c.rank} of ${c.issueDate} · `,
       el('span', { class: `badge ${c.status === 'ISSUED' ? 'ok' : 'warn'}` }, c.status),
       c.redemption
-        ? ` · order ${c.redemption.orderId}, ${count(c.redemption.amount)} credited ${localTime(c.redemption.redeemedAt)}`
+        ? ` · order ${c.redemption.orderId}, ${count(c.redemption.amount)} off ${localTime(c.redemption.redeemedAt)}`
         : ` · valid until ${localTime(c.expiresAt)}`,
     );
     if (c.status !== 'ISSUED') return item;
-    const result = el('span', { role: 'status' });
-    const form = el(
-      'form',
-      { class: 'actions', 'aria-label': `Redeem coupon ${c.couponId}` },
-      el(
-        'label',
-        {},
-        el('span', {}, 'Order id'),
-        el('input', { name: 'orderId', required: true, pattern: '[^\\s]{1,128}' }),
-      ),
-      c.discount.type === 'PERCENT'
-        ? el(
-            'label',
-            {},
-            el('span', {}, 'Order amount'),
-            el('input', { name: 'orderAmount', type: 'number', min: 1, required: true }),
-          )
-        : null,
-      el('button', { type: 'submit' }, 'Redeem'),
-      result,
-    );
-    form.addEventListener('submit', async (event) => {
-      event.preventDefault();
-      const data = new FormData(form);
-      const amount = String(data.get('orderAmount') ?? '');
-      const {
-        data: redeemed,
-        error,
-        response,
-      } = await api.POST('/v1/coupons/{couponId}/redeem', {
-        params: { path: { couponId: c.couponId } },
-        body: { orderId: String(data.get('orderId') ?? '').trim(), ...(amount ? { orderAmount: Number(amount) } : {}) },
-      });
-      if (!redeemed) {
-        result.textContent = problemText(error, response);
-        return;
-      }
-      await render();
-    });
-    item.append(form);
+    item.append(el('p', { class: 'muted' }, 'At the checkout, pick this coupon: ', el('code', {}, c.couponId)));
     return item;
   };
 

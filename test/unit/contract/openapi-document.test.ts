@@ -46,7 +46,12 @@ describe('contract: the OpenAPI document', () => {
         | undefined;
       const operation = item?.[route.method.toLowerCase()];
       expect(operation?.operationId).toBe(route.operation);
-      const expected = { user: [{ userJwt: [] }], admin: [{ adminSigV4: [] }], public: [] }[route.authorization];
+      const expected = {
+        user: [{ userJwt: [] }],
+        admin: [{ adminSigV4: [] }],
+        checkout: [{ checkoutSigV4: [] }],
+        public: [],
+      }[route.authorization];
       expect(operation?.security).toEqual(expected);
     }
   });

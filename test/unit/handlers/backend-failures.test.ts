@@ -24,8 +24,12 @@ const REQUESTS: Record<
   issueCoupon: { pathParameters: { campaignId: 'spring-sale' } },
   getCount: { pathParameters: { campaignId: 'spring-sale' } },
   getUserCoupon: { pathParameters: { campaignId: 'spring-sale', userId: 'me' } },
-  redeemCoupon: { pathParameters: { couponId: 'a'.repeat(32) }, body: { orderId: 'order-1', orderAmount: 20_000 } },
   listUserCoupons: { query: { limit: '10' } },
+  quoteCoupon: { body: { userId: 'alice', couponId: 'a'.repeat(32), orderAmount: 20_000, currency: 'KRW' } },
+  redeemCoupon: {
+    body: { userId: 'alice', couponId: 'a'.repeat(32), orderId: 'order-1', orderAmount: 20_000, currency: 'KRW' },
+  },
+  refundRedemption: { pathParameters: { redemptionId: 'acme.b3JkZXItMQ' }, body: { reason: 'order cancelled' } },
   createCampaign: { body: springSaleDefinition },
   listCampaigns: {},
   getCampaign: { pathParameters: { campaignId: 'spring-sale' } },
@@ -47,7 +51,7 @@ function eventOf(route: RouteOf): APIGatewayProxyEventV2 {
   const authorizer =
     route.authorization === 'user'
       ? { jwt: { claims: { sub: 'alice' }, scopes: null } }
-      : route.authorization === 'admin'
+      : route.authorization === 'admin' || route.authorization === 'checkout'
         ? { iam: { userArn: 'arn:aws:iam::123456789012:user/ops', accessKey: 'AKIAEXAMPLE' } }
         : undefined;
   return {

@@ -100,6 +100,25 @@ describe('local IAM authorizer (SigV4)', () => {
     expect((await authorize('GET', query, await client.adminHeaders('GET', query))).ok).toBe(true);
   });
 
+  it("accepts only its own principal: the checkout's authorizer refuses the admin's signature, and names its user", async () => {
+    const checkoutCredentials = generateAdminCredentials();
+    const checkout = new LocalIamAuthorizer(checkoutCredentials, 'local-checkout');
+    const url = `${api}/v1/checkout/quotes`;
+    const body = JSON.stringify({ userId: 'u1', couponId: 'c1', orderAmount: 1, currency: 'KRW' });
+    const request = (headers: Record<string, string>) =>
+      checkout.authorize(
+        { method: 'POST', headers: { host: '127.0.0.1:3000', ...headers } } as unknown as http.IncomingMessage,
+        new URL(url),
+        Buffer.from(body),
+      );
+    expect(await request(await client.adminHeaders('POST', url, body))).toMatchObject({ ok: false, status: 403 });
+    const own = await client.adminHeaders('POST', url, body, checkoutCredentials);
+    expect(await request(own)).toMatchObject({
+      ok: true,
+      authorizer: { iam: { userArn: expect.stringContaining(':user/local-checkout') } },
+    });
+  });
+
   it('refuses unsigned, wrongly signed, tampered and stale requests with 403', async () => {
     const url = `${api}/v1/admin/campaigns?limit=5`;
     const refused = async (result: Promise<unknown>, message: RegExp) =>

@@ -2,7 +2,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import * as z from 'zod/mini';
 import { ForbiddenError, InvalidRequestError, UnauthorizedError } from '../../../src/functions/domain/kernel/errors';
 import { parseWith } from '../../../src/functions/runtime/http';
-import { adminPrincipal, callerFields, callerUserId, requireAdmin } from '../../../src/functions/runtime/identity';
+import { adminPrincipal, callerFields, callerUserId, requireIamCaller } from '../../../src/functions/runtime/identity';
 
 /** An HTTP API 2.0 event with the given authorizer context. */
 const event = (authorizer?: Record<string, unknown>): APIGatewayProxyEventV2 =>
@@ -72,7 +72,7 @@ describe('identity: the caller of an admin route', () => {
   it('is refused with 403 when the request carries no IAM caller, even a valid user token', async () => {
     expect(() => adminPrincipal(event())).toThrow(ForbiddenError);
     expect(() => adminPrincipal(withClaims({ sub: 'alice' }))).toThrow(ForbiddenError);
-    const admit = requireAdmin().before as (request: { event: APIGatewayProxyEventV2 }) => Promise<void>;
+    const admit = requireIamCaller().before as (request: { event: APIGatewayProxyEventV2 }) => Promise<void>;
     await expect(admit({ event: withClaims({ sub: 'alice' }) })).rejects.toThrow(ForbiddenError);
     await expect(admit({ event: event(iam) })).resolves.toBeUndefined();
   });

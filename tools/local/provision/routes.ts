@@ -1,4 +1,5 @@
 import type * as http from 'node:http';
+import { ROUTES, routeKey } from '../../../src/contract/routes';
 import {
   type AuthorizationResult,
   generateAdminCredentials,
@@ -15,15 +16,20 @@ export interface ProvisionedRoutes {
   readonly routes: LocalRoute[];
   /** The local stand-in for the template's JWT issuer; undefined when no route has a JWT authorizer (auth=none). */
   readonly issuer?: LocalIssuer;
-  /** The local admin's SigV4 credentials, generated at every start: the IAM-authorized routes accept only them. */
+  /** The local admin's SigV4 credentials, generated at every start: the admin routes accept only them. */
   readonly adminCredentials: AdminCredentials;
+  /** The local checkout's SigV4 credentials, generated at every start: the checkout routes accept only them. */
+  readonly checkoutCredentials: AdminCredentials;
   /** Authorizes one request to `route` as API Gateway would (JWT, AWS_IAM or NONE). */
   authorize(route: LocalRoute, req: http.IncomingMessage, url: URL, body: Buffer): Promise<AuthorizationResult>;
 }
 
 /**
  * Reads the template's AWS::ApiGatewayV2 routes, their Lambda integrations and JWT authorizers (resolved against
- * `physical`), creates the local issuer of the authorizers' one issuer and the local admin's credentials.
+ * `physical`), creates the local issuer of the authorizers' one issuer and the local admin's and checkout's
+ * credentials. On AWS one IAM authorizer serves both tiers and each role's policy (grantAdminInvoke, grantCheckout)
+ * picks its routes; locally the route table's tier of an AWS_IAM route (src/contract/routes.ts) picks whose
+ * signature it accepts.
  * @throws Error for a route without a Lambda integration, an authorizer or authorization type the local cloud does
  *   not emulate (only JWT authorizers; AWS_IAM and NONE routes), or JWT authorizers with more than one issuer.
  */
@@ -56,7 +62,10 @@ export async function provisionRoutes(
   const firstJwt = Object.values(jwtAuthorizers)[0];
   const issuer = firstJwt ? await LocalIssuer.create(firstJwt.issuer, firstJwt.audience) : undefined;
   const adminCredentials = generateAdminCredentials();
-  const iam = new LocalIamAuthorizer(adminCredentials);
+  const checkoutCredentials = generateAdminCredentials();
+  const adminIam = new LocalIamAuthorizer(adminCredentials, 'local-admin');
+  const checkoutIam = new LocalIamAuthorizer(checkoutCredentials, 'local-checkout');
+  const tiers = new Map(ROUTES.map((r) => [routeKey(r), r.authorization]));
 
   const routes: LocalRoute[] = [];
   for (const [, route] of resourcesOfType(stack, 'AWS::ApiGatewayV2::Route')) {
@@ -86,9 +95,13 @@ export async function provisionRoutes(
     routes,
     issuer,
     adminCredentials,
+    checkoutCredentials,
     authorize: async (route, req, url, body) => {
       const { authorization } = route;
-      if (authorization.type === 'AWS_IAM') return iam.authorize(req, url, body);
+      if (authorization.type === 'AWS_IAM') {
+        const iam = tiers.get(route.routeKey) === 'checkout' ? checkoutIam : adminIam;
+        return iam.authorize(req, url, body);
+      }
       if (authorization.type === 'JWT' && issuer) return issuer.authorize(req.headers.authorization, authorization);
       return { ok: true };
     },

@@ -1,14 +1,13 @@
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { USER_COUPONS_INDEX } from '../../../contract/names';
 import type { CampaignDay } from '../../domain/admission/admission';
-import type { Coupon, Redemption } from '../../domain/coupon/coupon';
+import type { Coupon } from '../../domain/coupon/coupon';
 import type { BatchOutcome, CouponStore } from '../../domain/coupon/ports';
 import type { Page, PageRequest } from '../../domain/kernel/page';
 import { dayPk, STATS_SK } from './admission-keys';
 import { batchGetKeys } from './batch-get';
 import { decodeCursor, encodeCursor } from './cursor';
 import { conditionFailures, firstConditionFailed } from './transaction';
-import { creditSk, VENDOR_SK } from './vendor-repository';
 
 /**
  * Coupons per transaction of {@link DynamoDbCouponStore.putAllIfAbsent}: TransactWriteItems takes at most 100
@@ -19,15 +18,14 @@ const COUPONS_PER_TRANSACTION = 50;
 /**
  * Coupons in the coupon table (key `couponId`, index {@link USER_COUPONS_INDEX}), with the day's `persisted`
  * and `redeemed` counts kept in the admission table's STATS item by the same transactions, so the counts never
- * drift from the coupons. Redemption also writes the vendor table's credit and balance (`vendorTable`).
+ * drift from the coupons. Checkout redemptions change coupons too, in their own transactions
+ * (src/functions/adapters/dynamodb/redemption-ledger.ts).
  */
 export class DynamoDbCouponStore implements CouponStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly couponTable: string,
     private readonly admissionTable: string,
-    /** Needed only by {@link redeem}. */
-    private readonly vendorTable?: string,
   ) {}
 
   async putIfAbsent(coupon: Coupon): Promise<'CREATED' | 'EXISTS'> {
@@ -107,70 +105,6 @@ export class DynamoDbCouponStore implements CouponStore {
     return new Map(
       items.map((item) => [item.couponId as string, item as Pick<Coupon, 'couponId' | 'status' | 'expiresAt'>]),
     );
-  }
-
-  async redeem(coupon: Coupon & { vendorId: string }, redemption: Redemption): Promise<'REDEEMED' | 'CONFLICT'> {
-    if (!this.vendorTable) throw new Error('DynamoDbCouponStore.redeem needs the vendor table');
-    try {
-      await this.client.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Update: {
-                TableName: this.couponTable,
-                Key: { couponId: coupon.couponId },
-                UpdateExpression: 'SET #status = :redeemed, redemption = :redemption',
-                ConditionExpression: '#status = :issued AND userId = :userId AND expiresAt > :now',
-                ExpressionAttributeNames: { '#status': 'status' },
-                ExpressionAttributeValues: {
-                  ':redeemed': 'REDEEMED',
-                  ':issued': 'ISSUED',
-                  ':redemption': redemption,
-                  ':userId': coupon.userId,
-                  ':now': redemption.redeemedAt,
-                },
-              },
-            },
-            {
-              Put: {
-                TableName: this.vendorTable,
-                Item: {
-                  vendorId: coupon.vendorId,
-                  sk: creditSk(redemption.redeemedAt, coupon.couponId),
-                  couponId: coupon.couponId,
-                  campaignId: coupon.campaignId,
-                  orderId: redemption.orderId,
-                  amount: redemption.amount,
-                  redeemedAt: redemption.redeemedAt,
-                },
-                ConditionExpression: 'attribute_not_exists(sk)',
-              },
-            },
-            {
-              Update: {
-                TableName: this.vendorTable,
-                Key: { vendorId: coupon.vendorId, sk: VENDOR_SK },
-                UpdateExpression: 'ADD balance :amount, redemptions :one',
-                ConditionExpression: 'attribute_exists(vendorId)',
-                ExpressionAttributeValues: { ':amount': redemption.amount, ':one': 1 },
-              },
-            },
-            {
-              Update: {
-                TableName: this.admissionTable,
-                Key: { pk: dayPk(coupon), sk: STATS_SK },
-                UpdateExpression: 'ADD redeemed :one',
-                ExpressionAttributeValues: { ':one': 1 },
-              },
-            },
-          ],
-        }),
-      );
-      return 'REDEEMED';
-    } catch (error) {
-      if (firstConditionFailed(error)) return 'CONFLICT';
-      throw error;
-    }
   }
 
   async listByUser(userId: string, page: PageRequest): Promise<Page<Coupon>> {

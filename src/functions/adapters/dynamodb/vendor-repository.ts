@@ -7,15 +7,17 @@ import type { VendorRepository } from '../../domain/vendor/ports';
 import type { Settlement, SettlementEntry, Vendor } from '../../domain/vendor/vendor';
 import { decodeCursor, encodeCursor } from './cursor';
 
-/** Sort key of a vendor's profile item, which also holds its settlement account (`balance`, `redemptions`). */
+/** Sort key of a vendor's profile item, which also holds its settlement account (`balance`, `redemptions`, `refunds`). */
 export const VENDOR_SK = 'PROFILE';
-/** Sort key of a settlement credit: `CREDIT#<redeemedAt>#<couponId>`, so a query lists credits oldest first. */
+/** Sort key of a ledger entry: `CREDIT#<redeemedAt>#<couponId>`, so a query lists entries oldest first. */
 export const creditSk = (redeemedAt: string, couponId: string) => `CREDIT#${redeemedAt}#${couponId}`;
 
 /**
- * Vendors in the vendor table (key `vendorId`, `sk`): one PROFILE item per vendor and one CREDIT item per
- * redemption. The coupon store writes the credits and the balance, in the redemption's transaction. PROFILE items
- * carry `listing` = VENDORS_INDEX_PARTITION, which puts them (and only them) in the sparse index VENDORS_INDEX.
+ * Vendors in the vendor table (key `vendorId`, `sk`): one PROFILE item per vendor, one CREDIT item per ledger
+ * entry (a redemption's credit or a refund's reversal) and one ORDER item per checkout redemption. The redemption
+ * ledger (redemption-ledger.ts) writes the entries, the balance and the redemptions, in one transaction each.
+ * PROFILE items carry `listing` = VENDORS_INDEX_PARTITION, which puts them (and only them) in the sparse index
+ * VENDORS_INDEX.
  */
 export class DynamoDbVendorRepository implements VendorRepository {
   constructor(
@@ -61,6 +63,7 @@ export class DynamoDbVendorRepository implements VendorRepository {
         currency,
         balance: (item.balance as number | undefined) ?? 0,
         redemptions: (item.redemptions as number | undefined) ?? 0,
+        refunds: (item.refunds as number | undefined) ?? 0,
       },
     };
   }
@@ -111,6 +114,8 @@ export class DynamoDbVendorRepository implements VendorRepository {
     );
     const items = (Items ?? []).map(
       (item): SettlementEntry => ({
+        kind: (item.kind as SettlementEntry['kind'] | undefined) ?? 'REDEMPTION',
+        ...(item.redemptionId ? { redemptionId: item.redemptionId as string } : {}),
         couponId: item.couponId as string,
         campaignId: item.campaignId as string,
         orderId: item.orderId as string,

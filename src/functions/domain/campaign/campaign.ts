@@ -37,15 +37,21 @@ export const minorUnitsSchema = (field: string) =>
 /**
  * The discount a coupon gives, which is also what the vendor is credited when it is redeemed (README.md, "API",
  * lifecycle rules: redemption). `AMOUNT`: a fixed amount in minor units of the vendor's currency.
- * `PERCENT`: a share of the order amount, optionally capped at `maxAmount` minor units.
+ * `PERCENT`: a share of the order amount, optionally capped at `maxAmount` minor units. Either may set
+ * `minOrderAmount`: orders below it get no discount (a checkout's quote says so, src/functions/domain/vendor/checkout.ts).
  */
 export const discountSchema = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('PERCENT'),
     value: z.number().check(z.gt(0, 'discount.value must be above 0'), z.lte(100, 'discount.value is at most 100')),
     maxAmount: z.optional(minorUnitsSchema('discount.maxAmount')),
+    minOrderAmount: z.optional(minorUnitsSchema('discount.minOrderAmount')),
   }),
-  z.strictObject({ type: z.literal('AMOUNT'), value: minorUnitsSchema('discount.value') }),
+  z.strictObject({
+    type: z.literal('AMOUNT'),
+    value: minorUnitsSchema('discount.value'),
+    minOrderAmount: z.optional(minorUnitsSchema('discount.minOrderAmount')),
+  }),
 ]);
 
 const counterShardsSchema = z

@@ -2,9 +2,13 @@ import type { Campaign } from '../campaign/campaign';
 
 /** How a coupon was used: the order, what the vendor was credited (minor units) and when (ISO-8601 UTC). */
 export interface Redemption {
+  /** The checkout redemption (src/functions/domain/vendor/checkout.ts); absent on redemptions before 2.0. */
+  readonly redemptionId?: string;
   readonly orderId: string;
-  /** The order amount the client sent, minor units (absent when not sent). */
+  /** The order amount the checkout sent, minor units (absent on some redemptions before 2.0). */
   readonly orderAmount?: number;
+  /** The order's currency, ISO 4217 (absent on redemptions before 2.0). */
+  readonly currency?: string;
   /** The credit to the vendor's settlement ledger, minor units of the vendor's currency. */
   readonly amount: number;
   readonly redeemedAt: string;
@@ -12,7 +16,7 @@ export interface Redemption {
 
 /**
  * A coupon as stored. Instants are ISO-8601 UTC; `issueDate` is the local issue day. `status` moves
- * ISSUED -> REDEEMED once (with `redemption`); expiry is not stored but read from `expiresAt` (see couponView).
+ * ISSUED -> REDEEMED (with `redemption`), and back to ISSUED when a checkout refunds the redemption; expiry is not stored but read from `expiresAt` (see couponView).
  */
 export interface Coupon {
   readonly couponId: string;

@@ -1,6 +1,6 @@
 import type { CampaignDay } from '../admission/admission';
 import type { Page, PageRequest } from '../kernel/page';
-import type { Coupon, Redemption } from './coupon';
+import type { Coupon } from './coupon';
 
 // The ports of the coupon aggregate: coupon storage with each day's counts
 // (src/functions/adapters/dynamodb/coupon-store.ts).
@@ -34,13 +34,6 @@ export interface CouponStore {
   persistedCount(day: CampaignDay): Promise<number>;
   /** Coupons persisted and redeemed for the day (the day's STATS counters). */
   dayCounts(day: CampaignDay): Promise<{ persisted: number; redeemed: number }>;
-  /**
-   * ISSUED -> REDEEMED in one transaction with the vendor's credit: the coupon update is conditional on it being
-   * ISSUED, owned by `coupon.userId` and unexpired at `redemption.redeemedAt`; the same transaction appends the
-   * settlement entry, adds `amount` to the vendor's balance and counts the day's redemption. 'CONFLICT' when the
-   * coupon's condition failed (redeemed or expired meanwhile: read it again).
-   */
-  redeem(coupon: Coupon & { vendorId: string }, redemption: Redemption): Promise<'REDEEMED' | 'CONFLICT'>;
   /**
    * The user's coupons, newest admission first.
    * @throws InvalidRequestError for a cursor this listing did not issue for this user.

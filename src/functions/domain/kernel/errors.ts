@@ -310,3 +310,40 @@ export class ProofInvalidError extends DomainError {
     };
   }
 }
+
+/** 404: no checkout redemption with this id. */
+export class RedemptionNotFoundError extends DomainError {
+  readonly code = 'REDEMPTION_NOT_FOUND';
+  readonly statusCode = 404;
+  constructor(redemptionId: string) {
+    super(`Redemption '${redemptionId}' does not exist`);
+  }
+}
+
+/**
+ * 409: the vendor's order (the idempotency key of a checkout redemption) was already redeemed with another body
+ * (another coupon, user, amount or currency); carries the stored redemption's id.
+ */
+export class IdempotencyConflictError extends DomainError {
+  readonly code = 'IDEMPOTENCY_CONFLICT';
+  readonly statusCode = 409;
+  override readonly details: Readonly<Record<string, unknown>>;
+  constructor(orderId: string, redemptionId: string) {
+    super(`Order '${orderId}' was already redeemed with another request body`);
+    this.details = { redemptionId };
+  }
+}
+
+/**
+ * 422: the coupon gives this order no discount (another currency, an order below the discount's minimum, or a
+ * discount that rounds to 0); `reasons` lists why, as the quote does (src/functions/domain/vendor/checkout.ts).
+ */
+export class CouponNotApplicableError extends DomainError {
+  readonly code = 'NOT_APPLICABLE';
+  readonly statusCode = 422;
+  override readonly details: Readonly<Record<string, unknown>>;
+  constructor(couponId: string, reasons: readonly { code: string; message: string }[] = []) {
+    super(`Coupon '${couponId}' gives this order no discount: ${reasons.map((r) => r.message).join('; ')}`);
+    this.details = { reasons };
+  }
+}

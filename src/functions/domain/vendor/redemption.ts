@@ -1,102 +1,163 @@
-import type { Campaign } from '../campaign/campaign';
-import { type Coupon, type CouponView, couponView, type Redemption } from '../coupon/coupon';
+import { type Coupon, type CouponView, couponView } from '../coupon/coupon';
 import type { CouponStore } from '../coupon/ports';
 import type { Clock } from '../kernel/clock';
 import {
   AlreadyRedeemedError,
   CouponExpiredError,
+  CouponNotApplicableError,
   CouponNotFoundError,
-  InvalidRequestError,
+  IdempotencyConflictError,
+  RedemptionNotFoundError,
   UnavailableError,
 } from '../kernel/errors';
 import type { Page, PageRequest } from '../kernel/page';
+import {
+  type CheckoutOrder,
+  type CheckoutRedemption,
+  parseRedemptionId,
+  type Quote,
+  quoteOf,
+  type RedeemRequest,
+  redemptionIdOf,
+  sameRequest,
+} from './checkout';
+import type { RedemptionLedger, VendorRepository } from './ports';
 
-/**
- * What redeeming a coupon credits its vendor, minor units: an AMOUNT discount's value (at most the order amount
- * when one is given); a PERCENT discount's share of the order amount, rounded half up, capped at `maxAmount`.
- * @throws InvalidRequestError when a PERCENT discount gets no order amount.
- */
-export function creditAmount(discount: Campaign['discount'], orderAmount: number | undefined): number {
-  if (discount.type === 'AMOUNT') return Math.min(discount.value, orderAmount ?? discount.value);
-  if (orderAmount === undefined) {
-    const message = 'orderAmount is required: this coupon takes a percentage of the order';
-    throw new InvalidRequestError(message, { errors: [{ path: 'orderAmount', message }] });
-  }
-  const share = Math.round((orderAmount * discount.value) / 100);
-  return Math.min(share, discount.maxAmount ?? share);
-}
-
-/** Dependencies of {@link redeemCoupon} and {@link userCoupons}. */
-interface RedemptionDeps {
-  readonly coupons: Pick<CouponStore, 'get' | 'redeem' | 'listByUser'>;
+/** Dependencies of the checkout's use cases. */
+export interface CheckoutDeps {
+  readonly coupons: Pick<CouponStore, 'get'>;
+  readonly vendors: Pick<VendorRepository, 'get'>;
+  readonly redemptions: RedemptionLedger;
   readonly clock: Clock;
 }
 
-/** A redeem request: the caller redeems `couponId` for `orderId`. */
-interface RedeemRequest {
-  readonly couponId: string;
-  readonly userId: string;
-  readonly orderId: string;
-  readonly orderAmount?: number;
+/**
+ * The coupon with the currency its vendor settles in.
+ * @throws CouponNotFoundError (404) when the coupon does not exist; UnavailableError (503) when it has no vendor
+ *   (coupons written before vendors existed) or its vendor is gone.
+ */
+async function couponWithCurrency(
+  deps: Pick<CheckoutDeps, 'coupons' | 'vendors'>,
+  couponId: string,
+): Promise<{ coupon: Coupon & { vendorId: string }; currency: string }> {
+  const coupon = await deps.coupons.get(couponId);
+  if (!coupon) throw new CouponNotFoundError(`Coupon '${couponId}' does not exist`);
+  if (coupon.vendorId === undefined) throw new UnavailableError(`coupon '${couponId}' has no vendor to credit`);
+  const vendor = await deps.vendors.get(coupon.vendorId);
+  if (!vendor) throw new UnavailableError(`vendor '${coupon.vendorId}' of coupon '${couponId}' does not exist`);
+  return { coupon: coupon as Coupon & { vendorId: string }, currency: vendor.currency };
 }
 
 /**
- * Redeems a coupon for an order (README.md, "API", lifecycle rules: redemption): ISSUED -> REDEEMED by a
- * conditional write, crediting the vendor's settlement ledger in the same transaction, so the credit happens
- * exactly once. Idempotent per order: redeeming again with the same `orderId` returns the first redemption
- * (even after expiry). Of concurrent redeems of one coupon exactly one wins; the others see its result.
- * @throws CouponNotFoundError (404) when the coupon does not exist or belongs to someone else; CouponExpiredError
- *   (410) after its validity; AlreadyRedeemedError (409) when redeemed with another order; InvalidRequestError
- *   (400) when a PERCENT coupon gets no orderAmount; UnavailableError (503) when the coupon has no vendor or
- *   stays ISSUED after a failed redeem; the backend's error as is when a read or the write fails.
+ * The discount a coupon gives an order now, or why it gives none (README.md, "Checkout"); changes nothing.
+ * @throws CouponNotFoundError (404) when the coupon does not exist; UnavailableError (503) when it has no vendor;
+ *   the backend's error as is when a read fails.
  */
-export async function redeemCoupon(
-  deps: RedemptionDeps,
-  request: RedeemRequest,
-): Promise<CouponView & { redemption: Redemption }> {
-  const coupon = await deps.coupons.get(request.couponId);
-  const settled = outcomeOf(coupon, request, deps.clock());
-  if (settled) return settled;
-  const issued = coupon as Coupon;
-  if (issued.vendorId === undefined) {
-    throw new UnavailableError(`coupon '${issued.couponId}' has no vendor to credit`);
-  }
-  const redemption: Redemption = {
+export async function quoteCoupon(
+  deps: Pick<CheckoutDeps, 'coupons' | 'vendors' | 'clock'>,
+  order: CheckoutOrder,
+): Promise<Quote> {
+  const { coupon, currency } = await couponWithCurrency(deps, order.couponId);
+  return quoteOf(coupon, order, currency, deps.clock());
+}
+
+/**
+ * Redeems a coupon for a vendor's order at the checkout (README.md, "Checkout"): ISSUED -> REDEEMED by a
+ * conditional transaction that also stores the redemption under (vendor, orderId), credits the vendor's settlement
+ * ledger with the discount and counts the day's redemption, so each happens exactly once. Idempotent per
+ * (vendor, orderId): the same request again returns the stored redemption (also after a refund, or after expiry);
+ * another request for the same order is refused. Of concurrent redeems of one coupon exactly one wins.
+ * @throws CouponNotFoundError (404) when the coupon does not exist or belongs to another user;
+ *   IdempotencyConflictError (409) when the order was redeemed with another body; AlreadyRedeemedError (409) when
+ *   the coupon is redeemed for another order; CouponExpiredError (410) after its validity; CouponNotApplicableError
+ *   (422) for another currency, an order below the minimum or a discount of 0; UnavailableError (503) when the
+ *   coupon has no vendor or the write failed for no reason a read explains; the backend's error as is.
+ */
+export async function redeemCoupon(deps: CheckoutDeps, request: RedeemRequest): Promise<CheckoutRedemption> {
+  const { coupon, currency } = await couponWithCurrency(deps, request.couponId);
+  const repeat = await repeatOf(deps, coupon.vendorId, request);
+  if (repeat) return repeat;
+  const now = deps.clock();
+  const quote = quoteOf(coupon, request, currency, now);
+  refuse(coupon, quote);
+  const redemption: CheckoutRedemption = {
+    redemptionId: redemptionIdOf(coupon.vendorId, request.orderId),
+    vendorId: coupon.vendorId,
     orderId: request.orderId,
-    ...(request.orderAmount === undefined ? {} : { orderAmount: request.orderAmount }),
-    amount: creditAmount(issued.discount, request.orderAmount),
-    redeemedAt: deps.clock().toISOString(),
+    couponId: coupon.couponId,
+    userId: coupon.userId,
+    campaignId: coupon.campaignId,
+    issueDate: coupon.issueDate,
+    orderAmount: request.orderAmount,
+    currency: request.currency,
+    discountAmount: quote.discountAmount,
+    status: 'REDEEMED',
+    redeemedAt: now.toISOString(),
   };
-  const result = await deps.coupons.redeem({ ...issued, vendorId: issued.vendorId as string }, redemption);
-  if (result === 'REDEEMED') return { ...issued, status: 'REDEEMED', redemption };
-  // Another redeem won the race, or the coupon expired meanwhile: answer from what is stored now.
-  const now = await deps.coupons.get(request.couponId);
-  const after = outcomeOf(now, request, deps.clock());
-  if (after) return after;
-  throw new UnavailableError(`coupon '${request.couponId}' could not be redeemed and is still ISSUED`);
+  const result = await deps.redemptions.redeem(coupon, redemption);
+  if (result === 'REDEEMED') return redemption;
+  // A concurrent request won: the same order (answer it), or the coupon (redeemed or expired meanwhile).
+  const again = await repeatOf(deps, coupon.vendorId, request);
+  if (again) return again;
+  const stored = await deps.coupons.get(request.couponId);
+  if (stored) refuse(stored, quoteOf(stored, request, currency, deps.clock()));
+  throw new UnavailableError(`coupon '${request.couponId}' could not be redeemed for order '${request.orderId}'`);
 }
 
 /**
- * The answer a stored coupon already determines: throws for a missing, foreign, expired or otherwise redeemed
- * coupon, returns the redemption for a repeat of the same order, undefined when it may be redeemed now.
+ * The stored redemption of the request's order when the request repeats it.
+ * @throws IdempotencyConflictError when the order was redeemed with another body.
  */
-function outcomeOf(
-  coupon: Coupon | undefined,
+async function repeatOf(
+  deps: Pick<CheckoutDeps, 'redemptions'>,
+  vendorId: string,
   request: RedeemRequest,
-  now: Date,
-): (CouponView & { redemption: Redemption }) | undefined {
-  // Someone else's coupon is answered exactly like a missing one, so ids cannot be probed.
-  if (!coupon || coupon.userId !== request.userId) {
-    throw new CouponNotFoundError(`Coupon '${request.couponId}' does not exist`);
+): Promise<CheckoutRedemption | undefined> {
+  const stored = await deps.redemptions.find(vendorId, request.orderId);
+  if (!stored) return undefined;
+  if (!sameRequest(stored, request)) throw new IdempotencyConflictError(request.orderId, stored.redemptionId);
+  return stored;
+}
+
+/** Throws the error of the first reason the quote gives no discount, most specific first; returns when it gives one. */
+function refuse(coupon: Coupon, quote: Quote): void {
+  const codes = new Set(quote.reasons.map((r) => r.code));
+  // Someone else's coupon is answered exactly like a missing one.
+  if (codes.has('NOT_OWNER')) throw new CouponNotFoundError(`Coupon '${coupon.couponId}' does not exist`);
+  if (codes.has('REDEEMED')) {
+    throw new AlreadyRedeemedError(coupon.couponId, coupon.redemption?.orderId ?? '');
   }
-  if (coupon.status === 'REDEEMED' && coupon.redemption) {
-    if (coupon.redemption.orderId !== request.orderId) {
-      throw new AlreadyRedeemedError(coupon.couponId, coupon.redemption.orderId);
-    }
-    return { ...coupon, status: 'REDEEMED', redemption: coupon.redemption };
-  }
-  if (now.getTime() >= Date.parse(coupon.expiresAt)) throw new CouponExpiredError(coupon.couponId, coupon.expiresAt);
-  return undefined;
+  if (codes.has('EXPIRED')) throw new CouponExpiredError(coupon.couponId, coupon.expiresAt);
+  if (quote.reasons.length > 0) throw new CouponNotApplicableError(coupon.couponId, quote.reasons);
+}
+
+/**
+ * Refunds a checkout redemption (order cancelled or returned; README.md, "Checkout"): REDEEMED -> REFUNDED in one
+ * transaction that makes the coupon ISSUED again (usable while still valid: an expired coupon stays expired) and
+ * reverses the vendor's credit with a new REFUND ledger entry (entries are never edited). Idempotent: refunding a
+ * refunded redemption returns it as stored (with its first reason).
+ * @throws RedemptionNotFoundError (404) for an id no redemption has; UnavailableError (503) when the transaction
+ *   failed for no reason a read explains; the backend's error as is.
+ */
+export async function refundRedemption(
+  deps: Pick<CheckoutDeps, 'redemptions' | 'clock'>,
+  redemptionId: string,
+  reason: string,
+): Promise<CheckoutRedemption> {
+  const key = parseRedemptionId(redemptionId);
+  const stored = key && (await deps.redemptions.find(key.vendorId, key.orderId));
+  if (!key || !stored) throw new RedemptionNotFoundError(redemptionId);
+  if (stored.status === 'REFUNDED') return stored;
+  const refunded: CheckoutRedemption = {
+    ...stored,
+    status: 'REFUNDED',
+    refundedAt: deps.clock().toISOString(),
+    refundReason: reason,
+  };
+  if ((await deps.redemptions.refund(refunded)) === 'REFUNDED') return refunded;
+  const now = await deps.redemptions.find(key.vendorId, key.orderId);
+  if (now?.status === 'REFUNDED') return now;
+  throw new UnavailableError(`redemption '${redemptionId}' could not be refunded and is still REDEEMED`);
 }
 
 /**
@@ -105,7 +166,11 @@ function outcomeOf(
  * the list is read from an index that may lag a coupon write by a moment.
  * @throws InvalidRequestError for a bad cursor; the backend's error as is when the read fails.
  */
-export async function userCoupons(deps: RedemptionDeps, userId: string, page: PageRequest): Promise<Page<CouponView>> {
+export async function userCoupons(
+  deps: { coupons: Pick<CouponStore, 'listByUser'>; clock: Clock },
+  userId: string,
+  page: PageRequest,
+): Promise<Page<CouponView>> {
   const found = await deps.coupons.listByUser(userId, page);
   const now = deps.clock();
   return { ...found, items: found.items.map((coupon) => couponView(coupon, now)) };

@@ -25,23 +25,31 @@ export interface Vendor {
 }
 
 /**
- * A vendor's settlement account: `balance` is the sum of the credits of every redemption of its coupons (minor
- * units of `currency`), `redemptions` how many there were. Both change only with a redemption, in its transaction.
+ * A vendor's settlement account: `balance` is the sum of the amounts of its ledger entries (minor units of
+ * `currency`): each redemption's credit, minus each refund's reversal. `redemptions` counts redemptions and
+ * `refunds` refunds. They change only with an entry, in its transaction (src/functions/adapters/dynamodb/coupon-store.ts).
  */
 export interface Settlement {
   readonly vendorId: string;
   readonly currency: string;
   readonly balance: number;
   readonly redemptions: number;
+  readonly refunds: number;
 }
 
-/** One credit of the settlement ledger: what one redemption owes the vendor. */
+/**
+ * One entry of the settlement ledger, never edited: a `REDEMPTION` credits what one redemption owes the vendor
+ * (a positive amount), a `REFUND` reverses it (the same amount, negative).
+ */
 export interface SettlementEntry {
+  readonly kind: 'REDEMPTION' | 'REFUND';
+  /** The checkout redemption it records (absent on entries of the holder's redeem route, removed in 2.0). */
+  readonly redemptionId?: string;
   readonly couponId: string;
   readonly campaignId: string;
   readonly orderId: string;
-  /** Minor units of the vendor's currency. */
+  /** Minor units of the vendor's currency; negative for a REFUND. */
   readonly amount: number;
-  /** ISO-8601 UTC. */
+  /** When the entry was written: the redemption's or the refund's instant, ISO-8601 UTC. */
   readonly redeemedAt: string;
 }
