@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { ADMIT_SCRIPT, admitScriptCall } from '../../src/functions/adapters/redis/admission-store';
+import { SOLD_OUT_SNAPSHOT_MAX_QUOTA } from '../../src/functions/domain/admission/sold-out-cache';
 import { issueEvent, issueFunctionEnv, lambdaContext, reportResult, statusOf } from './issue-harness';
 
 // The worker process of tools/bench/admission-cpu.ts (see there): one variant, the product's issue handler or the
@@ -25,7 +26,20 @@ export interface AdmissionCpuOptions {
    * per issue worker: the first after the quota, then one each time the cache's 2 s lapse (the worker waits).
    */
   readonly refreshes: number;
+  /**
+   * Daily quota of the day whose sold-out answers are measured ({@link soldOutCampaignOf}), filled by the issue
+   * worker after its measured admissions (not measured). At most SOLD_OUT_SNAPSHOT_MAX_QUOTA
+   * (src/functions/domain/admission/sold-out-cache.ts), so the cache holds the day's winners and a cached answer
+   * makes no Upstash request.
+   */
+  readonly soldOutQuota: number;
 }
+
+/** The campaign whose day the issue worker sells out and answers from its sold-out cache. */
+export const soldOutCampaignOf = (campaignId: string) => `${campaignId}-sold-out`;
+
+/** Batches of cached sold-out answers discarded (each met a cache refill) before the worker gives up. */
+const MAX_DISCARDED_BATCHES = 20;
 
 /** Figures of one worker, CPU µs per request; the sold-out ones for the issue handler only. */
 export interface WorkerFigures {
@@ -65,7 +79,7 @@ async function worker(variant: Variant, campaignId: string, endpoint: string, op
     }),
   );
   // Counts the Upstash client's HTTP requests (it calls the global fetch; the SDK uses node:http): a sold-out
-  // answer from the cache's flag makes one (the user's own rank), and the minimal handler exactly one per request.
+  // answer from the cache's copy of the winners makes none, and the minimal handler exactly one per request.
   const realFetch = globalThis.fetch;
   let redisRequests = 0;
   globalThis.fetch = (...args: Parameters<typeof fetch>) => {
@@ -77,9 +91,9 @@ async function worker(variant: Variant, campaignId: string, endpoint: string, op
     if (statusOf(response) !== status) throw new Error(`expected ${status}: ${JSON.stringify(response)}`);
   };
   let user = 0;
-  const invoke = () => {
+  const invoke = (campaign = campaignId) => {
     const userId = `user-${user++}`;
-    return handler(issueEvent(campaignId, userId), lambdaContext(`req-${campaignId}-${userId}`));
+    return handler(issueEvent(campaign, userId), lambdaContext(`req-${campaign}-${userId}`));
   };
 
   for (let i = 0; i < options.warmUp; i++) expect(202, await invoke());
@@ -93,28 +107,40 @@ async function worker(variant: Variant, campaignId: string, endpoint: string, op
     return;
   }
 
-  // Sold out from here. A refresh: the EVALSHA answering SOLD_OUT and the admitted count that marks the cache.
+  // A day of quota `soldOutQuota` (within the cache's snapshot limit), filled, then sold out from here. A refresh:
+  // the EVALSHA answering SOLD_OUT and the read of the day's winners (HGETALL) that marks the cache.
+  if (options.soldOutQuota > SOLD_OUT_SNAPSHOT_MAX_QUOTA) {
+    throw new Error(`soldOutQuota ${options.soldOutQuota} is above the snapshot limit ${SOLD_OUT_SNAPSHOT_MAX_QUOTA}`);
+  }
+  const soldOutDay = soldOutCampaignOf(campaignId);
+  for (let i = 0; i < options.soldOutQuota; i++) expect(202, await invoke(soldOutDay));
   const refreshCpu: number[] = [];
   const refresh = async () => {
     const before = redisRequests;
     const t0 = process.cpuUsage();
-    expect(409, await invoke());
+    expect(409, await invoke(soldOutDay));
     refreshCpu.push(cpuUs(t0));
     if (redisRequests - before !== 2) throw new Error(`a refresh made ${redisRequests - before} Redis requests`);
   };
   await refresh();
-  // Cached answers in batches short enough to fall inside the cache's 2 s; a batch that met a refresh (one Redis
-  // request more than its answers' point reads) is measured again after it, so only answers from the flag count.
+  // Cached answers in batches short enough to fall inside the cache's 2 s; a batch that met a refresh (Redis
+  // requests where the cached answers make none) is measured again after it, so only answers from memory count.
   const batch = 100;
-  for (let i = 0; i < batch; i++) expect(409, await invoke()); // warms the sold-out path
+  for (let i = 0; i < batch; i++) expect(409, await invoke(soldOutDay)); // warms the sold-out path
   let soldOutCpu = 0;
   let soldOutAnswers = 0;
+  let discarded = 0;
   while (soldOutAnswers < options.soldOut) {
     const before = redisRequests;
     const t0 = process.cpuUsage();
-    for (let i = 0; i < batch; i++) expect(409, await invoke());
+    for (let i = 0; i < batch; i++) expect(409, await invoke(soldOutDay));
     const used = cpuUs(t0);
-    if (redisRequests - before !== batch) continue;
+    if (redisRequests !== before) {
+      if (++discarded > MAX_DISCARDED_BATCHES) {
+        throw new Error(`${discarded} batches of sold-out answers made Redis requests (cached answers make none)`);
+      }
+      continue;
+    }
     soldOutCpu += used;
     soldOutAnswers += batch;
   }

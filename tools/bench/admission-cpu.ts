@@ -1,12 +1,14 @@
 import * as path from 'node:path';
 import IORedis from 'ioredis';
 import { ADMIT_SCRIPT, dayKeys } from '../../src/functions/adapters/redis/admission-store';
+import { SOLD_OUT_SNAPSHOT_MAX_QUOTA } from '../../src/functions/domain/admission/sold-out-cache';
 import { startRedisServer } from '../local/emulators';
 import { startUpstashBridge } from '../local/upstash-bridge';
 import {
   type AdmissionCpuOptions,
   queueUrlOf,
   SECRET_ID,
+  soldOutCampaignOf,
   today,
   type Variant,
   type WorkerFigures,
@@ -38,6 +40,8 @@ export const ADMISSION_CPU_DEFAULTS: AdmissionCpuOptions = {
   admissions: 2_000,
   soldOut: 5_000,
   refreshes: 3,
+  // The largest day whose sold-out cache holds its winners (and so the dearest refill of that cache).
+  soldOutQuota: SOLD_OUT_SNAPSHOT_MAX_QUOTA,
 };
 
 /** What the minimal handler's worker saw of its own calls: evidence that it made both calls on every request. */
@@ -56,7 +60,7 @@ interface AdmissionCpuRound {
   readonly soldOutUs: number;
   readonly refreshUs: number;
   readonly minimalCalls: MinimalCalls;
-  /** SendMessage requests the stub accepted from the issue worker (one per admission). */
+  /** SendMessage requests the stub accepted from the issue worker (one per admission, the sold-out day's included). */
   readonly issueSendMessages: number;
 }
 
@@ -104,6 +108,8 @@ export async function benchAdmissionCpu(
       for (const variant of order) {
         const campaignId = `cpu-${runId}-${round}-${variant}`;
         stub.campaigns.set(campaignId, benchCampaign(campaignId, perWorker));
+        const soldOutDay = soldOutCampaignOf(campaignId);
+        if (variant === 'issue') stub.campaigns.set(soldOutDay, benchCampaign(soldOutDay, options.soldOutQuota));
         const worker = await runWorker<WorkerFigures>(path.join(__dirname, 'admission-cpu-worker.ts'), [
           variant,
           campaignId,
@@ -112,11 +118,19 @@ export async function benchAdmissionCpu(
         ]);
         const sent = stub.sentByQueue.get(queueUrlOf(stub.url, campaignId)) ?? 0;
         const admitted = await redis.hlen(dayKeys({ campaignId, issueDate: today() }).users);
+        // The issue worker also filled the sold-out day (its sends go to the same queue).
+        const soldOutAdmitted = variant === 'issue' ? options.soldOutQuota : 0;
+        const admittedSoldOutDay = await redis.hlen(dayKeys({ campaignId: soldOutDay, issueDate: today() }).users);
         // Each admission made exactly its two calls, whichever the handler.
-        if (sent !== perWorker || admitted !== perWorker || worker.redisRequests !== perWorker) {
+        if (
+          sent !== perWorker + soldOutAdmitted ||
+          admitted !== perWorker ||
+          admittedSoldOutDay !== soldOutAdmitted ||
+          worker.redisRequests !== perWorker
+        ) {
           throw new Error(
-            `${variant} worker: ${perWorker} admissions expected; ${admitted} in Redis, ` +
-              `${worker.redisRequests} Upstash requests, ${sent} SendMessage`,
+            `${variant} worker: ${perWorker} admissions (and ${soldOutAdmitted} on the sold-out day) expected; ` +
+              `${admitted} (${admittedSoldOutDay}) in Redis, ${worker.redisRequests} Upstash requests, ${sent} SendMessage`,
           );
         }
         figures[variant] = { ...worker, sent };

@@ -84,9 +84,12 @@ export interface BigDayResult {
   readonly reconcile: ReadCost & { readonly reconciled: number };
   /** The previous reconciliation's read: the whole ledger. */
   readonly ledgerRead: ReadCost;
-  /** The sold-out snapshot: its refresh (the admitted count) and the heap it holds. */
+  /** The sold-out snapshot of a day above SOLD_OUT_SNAPSHOT_MAX_QUOTA: its refresh (the admitted count) and the heap it holds. */
   readonly snapshot: ReadCost;
-  /** The previous snapshot: a copy of the admitted users. */
+  /**
+   * A copy of the admitted users: the snapshot of a day within SOLD_OUT_SNAPSHOT_MAX_QUOTA
+   * (src/functions/domain/admission/sold-out-cache.ts), and before it the snapshot of every day.
+   */
   readonly ledgerSnapshot: ReadCost;
 }
 

@@ -167,9 +167,9 @@ function formatAdmissionCpu(cpu: AdmissionCpuResult, sizes: AdmissionCpuOptions)
   const rows: { what: string; us?: RoundsSummary; model?: number }[] = [
     { what: 'minimal handler: EVALSHA + SendMessage, nothing else', us: cpu.minimalUs },
     { what: 'issue function: admitted', us: cpu.admissionUs },
-    { what: "issue function: sold out, from the instance's flag (one point read)", us: cpu.soldOutUs },
+    { what: "issue function: sold out, from the instance's copy of the winners (no backend call)", us: cpu.soldOutUs },
     {
-      what: 'issue function: sold out, marking the cache (EVALSHA + the admitted count)',
+      what: "issue function: sold out, marking the cache (EVALSHA + the day's winners)",
       us: cpu.refreshUs,
     },
     { what: `cost model: ${modelSeconds * 1000} ms billed per request`, model: modelSeconds * 1e6 },

@@ -115,9 +115,11 @@ export async function issueCoupon(
 
   const day: CampaignDay = { campaignId, issueDate: state.issueDate };
   const couponId = couponIdOf(campaignId, day.issueDate, userId);
-  if (deps.soldOut.get(day) !== undefined) {
-    // One point read of the user's own entry: a winner's repeat is still told ALREADY_ISSUED.
-    const rank = await deps.admissions.rankOf(day, userId);
+  const soldOut = deps.soldOut.get(day);
+  if (soldOut !== undefined) {
+    // From the copy of the winners when the day holds one, else one point read of the user's own entry: either
+    // way a winner's repeat is still told ALREADY_ISSUED.
+    const rank = soldOut.winners ? soldOut.winners.get(userId) : await deps.admissions.rankOf(day, userId);
     if (rank !== undefined) throw new AlreadyIssuedError(rank, couponId, day.issueDate);
     throw new SoldOutError(campaignId, day.issueDate);
   }
@@ -144,13 +146,7 @@ export async function issueCoupon(
     deadline,
   });
   if (outcome.kind === 'SOLD_OUT') {
-    // One read of the day's count (not of its ledger) lets this instance answer the rest of the burst with a
-    // point read each; a count below the quota means a unit came back meanwhile, so nothing is cached.
-    const admitted = await deps.admissions.admittedCount(day).catch((error: unknown) => {
-      deps.log.warn('could not read the admitted count', { ...day, error });
-      return undefined;
-    });
-    if (admitted !== undefined && admitted >= campaign.dailyQuota) deps.soldOut.mark(day, admitted);
+    await markSoldOut(deps, day, campaign.dailyQuota);
     throw new SoldOutError(campaignId, day.issueDate);
   }
   if (outcome.kind === 'CLOSED') throw new NotOpenError(CLOSED_MESSAGES.CLOSED);
@@ -185,6 +181,32 @@ export async function issueCoupon(
     throw new UnavailableError('Could not enqueue the coupon; please retry', { cause: sendError });
   }
   return { rank, couponId, issueDate: day.issueDate };
+}
+
+/**
+ * Marks a day that answered SOLD_OUT in the instance's cache: a day of small quota (SoldOutCache.holdsWinners)
+ * with a copy of its winners, so the rest of the burst costs no backend call; a bigger one with the admitted count
+ * only (one read, not of the ledger), each answer then reading the user's rank. A count below the quota means a
+ * unit came back meanwhile, and a failed read is logged: either way nothing is cached.
+ */
+async function markSoldOut(
+  deps: Pick<IssueCouponDeps, 'admissions' | 'soldOut' | 'log'>,
+  day: CampaignDay,
+  quota: number,
+): Promise<void> {
+  if (deps.soldOut.holdsWinners(quota)) {
+    const winners = await deps.admissions.admittedUsers(day).catch((error: unknown) => {
+      deps.log.warn("could not read the day's winners", { ...day, error });
+      return undefined;
+    });
+    if (winners !== undefined && winners.size >= quota) deps.soldOut.mark(day, winners.size, winners);
+    return;
+  }
+  const admitted = await deps.admissions.admittedCount(day).catch((error: unknown) => {
+    deps.log.warn('could not read the admitted count', { ...day, error });
+    return undefined;
+  });
+  if (admitted !== undefined && admitted >= quota) deps.soldOut.mark(day, admitted);
 }
 
 /** Attempts of a release that got no answer, when the request has no deadline. */

@@ -132,7 +132,7 @@ export interface AdmissionStore {
   resent(day: CampaignDay, admissions: readonly ClaimRequest[], at: number): Promise<void>;
   /** The user's rank on that day, or undefined when not admitted. */
   rankOf(day: CampaignDay, userId: string): Promise<number | undefined>;
-  /** Every admitted user of that day with their rank (at most `quota` entries): a copy of the ledger, for tools. */
+  /** Every admitted user of that day with their rank (at most `quota` entries): a copy of the ledger, for tools and the sold-out cache of small days (sold-out-cache.ts). */
   admittedUsers(day: CampaignDay): Promise<Map<string, number>>;
   /** Number of users admitted on that day (one read: Redis HLEN, or the day's counter shards). */
   admittedCount(day: CampaignDay): Promise<number>;

@@ -2,7 +2,7 @@ import type { AdmissionMessage } from '../../../../src/functions/domain/admissio
 import { couponIdOf, MessageRejectedError } from '../../../../src/functions/domain/admission/admission';
 import { issueCoupon } from '../../../../src/functions/domain/admission/issue-coupon';
 import type { AdmitOutcome, AdmitRequest } from '../../../../src/functions/domain/admission/ports';
-import { SoldOutCache } from '../../../../src/functions/domain/admission/sold-out-cache';
+import { SoldOutCache, type SoldOutCacheOptions } from '../../../../src/functions/domain/admission/sold-out-cache';
 import { admissionExpiresAt, type Campaign } from '../../../../src/functions/domain/campaign/campaign';
 import {
   AdmissionUnsettledError,
@@ -22,7 +22,7 @@ const campaign: Campaign = {
   createdAt: '2026-04-01T00:00:00Z',
 };
 
-function setup(now = '2026-05-01T04:30:00Z') {
+function setup(now = '2026-05-01T04:30:00Z', soldOutOptions: SoldOutCacheOptions = {}) {
   const admissions = new MemoryAdmissions();
   const sent: AdmissionMessage[] = [];
   const queue = {
@@ -40,20 +40,21 @@ function setup(now = '2026-05-01T04:30:00Z') {
     },
   };
   const clock = () => new Date(now);
+  const warnings: string[] = [];
   const deps = {
     campaigns: {
       get: async (id: string) => (id === 'c1' ? campaign : undefined),
     },
     admissions,
     queue,
-    soldOut: new SoldOutCache(clock),
+    soldOut: new SoldOutCache(clock, soldOutOptions),
     clock,
-    log: { warn: () => undefined, error: () => undefined },
+    log: { warn: (message: string) => void warnings.push(message), error: () => undefined },
     admissionRetentionDays: 7,
   };
   const issue = (userId: string, requestId = `req-${userId}-${Math.random()}`) =>
     issueCoupon(deps, { campaignId: 'c1', userId, requestId });
-  return { admissions, sent, queue, issue };
+  return { admissions, sent, queue, issue, warnings };
 }
 
 describe('domain: issueCoupon', () => {
@@ -139,8 +140,23 @@ describe('domain: issueCoupon', () => {
     expect(sent.map((m) => m.userId)).toEqual(['bob']);
   });
 
-  it('answers from the sold-out flag once sold out: one point read each, repeats of winners get their rank, no admission', async () => {
+  it('answers from the winners held in memory once a small day sold out: no backend call, repeats of winners get their rank', async () => {
     const { issue, admissions } = setup();
+    await issue('alice');
+    await issue('bob');
+    await expect(issue('carol')).rejects.toBeInstanceOf(SoldOutError);
+    const callsAfterSoldOut = admissions.calls;
+    const readsAfterSoldOut = admissions.rankReads;
+    await expect(issue('dave')).rejects.toBeInstanceOf(SoldOutError);
+    const repeat = issue('bob');
+    await expect(repeat).rejects.toBeInstanceOf(AlreadyIssuedError);
+    await expect(repeat).rejects.toMatchObject({ rank: 2 });
+    expect(admissions.calls).toBe(callsAfterSoldOut);
+    expect(admissions.rankReads).toBe(readsAfterSoldOut);
+  });
+
+  it('answers from the sold-out flag once a day above the snapshot quota sold out: one point read each, repeats of winners get their rank, no admission', async () => {
+    const { issue, admissions } = setup(undefined, { snapshotMaxQuota: 0 });
     await issue('alice');
     await issue('bob');
     await expect(issue('carol')).rejects.toBeInstanceOf(SoldOutError);
@@ -154,14 +170,41 @@ describe('domain: issueCoupon', () => {
     expect(admissions.rankReads - readsAfterSoldOut).toBe(2);
   });
 
-  it('does not cache a sold-out day whose count is below the quota (a unit came back), so the next request is admitted', async () => {
-    const { issue, admissions } = setup();
+  it.each([
+    ['with its winners (quota within the snapshot limit)', {}],
+    ['as a flag (quota above the snapshot limit)', { snapshotMaxQuota: 0 }],
+  ])(
+    'does not cache a sold-out day %s whose count is below the quota (a unit came back), so the next request is admitted',
+    async (_how, options) => {
+      const { issue, admissions } = setup(undefined, options);
+      await issue('alice');
+      await issue('bob');
+      admissions.admittedCount = async () => 1;
+      admissions.admittedUsers = async () => new Map([['alice', 1]]);
+      await expect(issue('carol')).rejects.toBeInstanceOf(SoldOutError);
+      await admissions.release({ campaignId: 'c1', issueDate: '2026-05-01' }, 'bob', 2);
+      await expect(issue('dave')).resolves.toMatchObject({ rank: 3 });
+    },
+  );
+
+  it.each([
+    ['winners', {}],
+    ['admitted count', { snapshotMaxQuota: 0 }],
+  ])('caches nothing and logs when the read of the %s fails after SOLD_OUT', async (_read, options) => {
+    const { issue, admissions, warnings } = setup(undefined, options);
     await issue('alice');
     await issue('bob');
-    admissions.admittedCount = async () => 1;
+    const unavailable = async () => {
+      throw new Error('backend unavailable');
+    };
+    admissions.admittedCount = unavailable;
+    admissions.admittedUsers = unavailable;
     await expect(issue('carol')).rejects.toBeInstanceOf(SoldOutError);
-    await admissions.release({ campaignId: 'c1', issueDate: '2026-05-01' }, 'bob', 2);
-    await expect(issue('dave')).resolves.toMatchObject({ rank: 3 });
+    expect(warnings).toHaveLength(1);
+    const callsBefore = admissions.calls;
+    await expect(issue('dave')).rejects.toBeInstanceOf(SoldOutError);
+    // Not answered from the cache: dave's request went to admission.
+    expect(admissions.calls).toBeGreaterThan(callsBefore);
   });
 
   it('rejects outside the daily window without touching the backend', async () => {
