@@ -46,6 +46,7 @@ function resourcePrefixes(template: Template): Map<string, string> {
     'SchedulerRole',
     'ApplyPrewarmFunction',
     'IssueAlias',
+    'ProofOfWorkKey',
   ];
   const map = new Map<string, string>();
   for (const logicalId of Object.keys(template.toJSON().Resources)) {
@@ -216,6 +217,8 @@ describe('infra: identity and access', () => {
         CampaignTable: 'read',
         AdmissionTable: 'write',
         IssueQueue: 'send',
+        // The proof-of-work signing key, read once per instance.
+        ProofOfWorkKey: 'secret',
       },
       QueryIssuanceFunction: {
         ...own('QueryIssuanceFunction'),
@@ -352,6 +355,7 @@ describe('infra: identity and access', () => {
           'x-amz-security-token',
           'x-amz-content-sha256',
           'x-aws-waf-token',
+          'x-proof-of-work',
         ],
         AllowMethods: ['GET', 'POST', 'PATCH'],
         // The winners CSV's figures and next-page cursor (src/contract/api-contract.ts), and its file name.
