@@ -1,8 +1,12 @@
 import { scrypt } from '@noble/hashes/scrypt';
 import { type DeriveKeyFunction, solveChallenge } from 'altcha-lib';
-import type { ProofOfWorkChallenge } from '../contract/proof-of-work';
+import type { Schema } from './types';
 
-export type { ProofOfWorkChallenge } from '../contract/proof-of-work';
+/**
+ * A signed proof-of-work challenge, the `challenge` of a PROOF_REQUIRED or PROOF_INVALID problem (from the OpenAPI
+ * document's types, so the client's declarations need no schema library; src/contract/proof-of-work.ts declares it).
+ */
+export type ProofOfWorkChallenge = Schema<'ProofRequiredError'>['challenge'];
 
 /** Options of {@link solveProofOfWork}. */
 export interface SolveProofOfWorkOptions {

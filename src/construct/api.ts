@@ -14,8 +14,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { type HandlerName, WINNERS_CSV_HEADERS } from '../contract/names';
-import { PROOF_OF_WORK_HEADER } from '../contract/proof-of-work';
+import { type HandlerName, PROOF_OF_WORK_HEADER, WINNERS_CSV_HEADERS } from '../contract/names';
 import { IAM_AUTHORIZATIONS, ROUTES, type Route, routeKey, THROTTLE_TIERS, type Throttle } from '../contract/routes';
 import { acknowledge } from './acknowledge';
 import { OPEN_MODE_WARNING } from './user-auth';

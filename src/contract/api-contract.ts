@@ -40,7 +40,8 @@ import {
   failedEventsResponseSchema,
   redriveResponseSchema,
 } from './failed-events';
-import { PROOF_OF_WORK_HEADER, proofOfWorkChallengeSchema } from './proof-of-work';
+import { PROOF_OF_WORK_HEADER } from './names';
+import { proofOfWorkChallengeSchema } from './proof-of-work';
 import {
   dryRunQuerySchema,
   issueDayQuerySchema,

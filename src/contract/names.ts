@@ -271,3 +271,9 @@ export const DEFAULTS = {
   /** The issue function's memory, MB: its CPU share (a full vCPU at 1,769 MB) and its GB-s price. */
   issueMemoryMb: 1024,
 } as const;
+
+/**
+ * The request header that carries a proof-of-work solution: base64 of the JSON `{challenge, solution}` (ALTCHA's
+ * payload; src/contract/proof-of-work.ts). The API's CORS allow-list and the issue handler read it.
+ */
+export const PROOF_OF_WORK_HEADER = 'x-proof-of-work';

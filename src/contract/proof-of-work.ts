@@ -11,9 +11,6 @@ export const PROOF_OF_WORK_DIFFICULTIES = ['LOW', 'MEDIUM', 'HIGH'] as const;
 /** One of {@link PROOF_OF_WORK_DIFFICULTIES}. */
 export type ProofOfWorkDifficulty = (typeof PROOF_OF_WORK_DIFFICULTIES)[number];
 
-/** The request header that carries a solution: base64 of the JSON `{challenge, solution}` (ALTCHA's payload). */
-export const PROOF_OF_WORK_HEADER = 'x-proof-of-work';
-
 /** The key derivation of every challenge: scrypt (RFC 7914), memory-hard, so a GPU gains little over a CPU. */
 export const PROOF_OF_WORK_ALGORITHM = 'SCRYPT';
 
@@ -89,11 +86,11 @@ export const proofOfWorkSolutionSchema = z.object({
   time: z.optional(z.number()),
 });
 
-/** What the {@link PROOF_OF_WORK_HEADER} header holds, base64-encoded JSON. */
+/** What the `x-proof-of-work` header (names.ts PROOF_OF_WORK_HEADER) holds, base64-encoded JSON. */
 export const proofOfWorkPayloadSchema = z.object({
   challenge: proofOfWorkChallengeSchema,
   solution: proofOfWorkSolutionSchema,
 });
 
-/** The decoded {@link PROOF_OF_WORK_HEADER} value. */
+/** The decoded `x-proof-of-work` header (names.ts PROOF_OF_WORK_HEADER). */
 export type ProofOfWorkPayload = z.infer<typeof proofOfWorkPayloadSchema>;

@@ -1,8 +1,14 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import * as z from 'zod/mini';
-import { ENV, HANDLERS, ISSUE_OUTCOME_METRICS, METRIC, type MetricName } from '../../contract/names';
-import { PROOF_OF_WORK_HEADER } from '../../contract/proof-of-work';
+import {
+  ENV,
+  HANDLERS,
+  ISSUE_OUTCOME_METRICS,
+  METRIC,
+  type MetricName,
+  PROOF_OF_WORK_HEADER,
+} from '../../contract/names';
 import { issueCoupon } from '../domain/admission/issue-coupon';
 import { SoldOutCache } from '../domain/admission/sold-out-cache';
 import { warmUpInstance } from '../domain/admission/warm-up';
