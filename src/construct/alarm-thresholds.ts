@@ -70,6 +70,13 @@ export interface CouponAlarmThresholds {
    * @default 100
    */
   readonly edgeBlockedRequestsPerMinute?: number;
+  /**
+   * How far the domain events may lag behind the data (the events publisher's Lambda IteratorAge, Maximum per
+   * minute) before, for 3 minutes in a row, the events-delayed alarm fires. Whole seconds, from 60 s to 24 h (the
+   * DynamoDB streams' retention).
+   * @default Duration.minutes(5)
+   */
+  readonly eventsDelay?: Duration;
 }
 
 /** Every threshold of {@link CouponAlarmThresholds}, as the construct applies it. */
@@ -86,6 +93,7 @@ export const DEFAULT_ALARM_THRESHOLDS: Readonly<ResolvedAlarmThresholds> = {
   issueErrorsPerMinute: 0,
   api5xxRatePercent: 1,
   edgeBlockedRequestsPerMinute: 100,
+  eventsDelay: Duration.minutes(5),
 };
 
 /** A dead letter cannot be older than the dead-letter queue keeps it (src/construct/pipeline.ts), s. */
@@ -101,10 +109,20 @@ const COUNTS = {
   edgeBlockedRequestsPerMinute: 'requests per minute',
 } as const satisfies Partial<Record<keyof CouponAlarmThresholds, string>>;
 
+/** A DynamoDB stream keeps a record 24 h (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Streams.html), s. */
+const STREAM_RETENTION_S = 86_400;
+
+/** @throws Error naming `field` when `value` is not a Duration of whole seconds from 60 s to `maxS`. */
+function checkDuration(field: string, value: Duration | undefined, maxS: number): void {
+  if (value === undefined) return;
+  if (!(value instanceof Duration)) throw new Error(`${field} must be a Duration, not ${String(value)}`);
+  if (!value.isUnresolved()) checkInteger(field, value.toSeconds({ integral: false }), 60, maxS, 's');
+}
+
 /**
  * Checks `alarmThresholds` (the construct's prop) before anything is built.
  * @throws Error naming the field (`alarmThresholds.<field>`): an unknown field, a count that is not an integer >= 0,
- *   a dead-letter age that is not whole seconds from 60 s to 14 days, a 5xx rate outside [0, 100).
+ *   a dead-letter age that is not whole seconds from 60 s to 14 days, an events delay from 60 s to 24 h, a 5xx rate outside [0, 100).
  */
 export function checkAlarmThresholds(thresholds: CouponAlarmThresholds | undefined): void {
   if (thresholds === undefined) return;
@@ -119,13 +137,8 @@ export function checkAlarmThresholds(thresholds: CouponAlarmThresholds | undefin
   for (const [field, unit] of Object.entries(COUNTS)) {
     checkInteger(prop(field), thresholds[field as keyof typeof COUNTS], 0, Number.MAX_SAFE_INTEGER, unit);
   }
-  const age = thresholds.deadLetterAge;
-  if (age !== undefined) {
-    if (!(age instanceof Duration)) throw new Error(`${prop('deadLetterAge')} must be a Duration, not ${String(age)}`);
-    if (!age.isUnresolved()) {
-      checkInteger(prop('deadLetterAge'), age.toSeconds({ integral: false }), 60, DEAD_LETTER_RETENTION_S, 's');
-    }
-  }
+  checkDuration(prop('deadLetterAge'), thresholds.deadLetterAge, DEAD_LETTER_RETENTION_S);
+  checkDuration(prop('eventsDelay'), thresholds.eventsDelay, STREAM_RETENTION_S);
   const rate = thresholds.api5xxRatePercent;
   if (rate !== undefined && !Token.isUnresolved(rate) && !(Number.isFinite(rate) && rate >= 0 && rate < 100)) {
     throw new Error(`${prop('api5xxRatePercent')} must be a number from 0 to less than 100 percent, not ${rate}`);
@@ -145,5 +158,6 @@ export function resolveAlarmThresholds(thresholds: CouponAlarmThresholds = {}): 
     api5xxRatePercent: thresholds.api5xxRatePercent ?? DEFAULT_ALARM_THRESHOLDS.api5xxRatePercent,
     edgeBlockedRequestsPerMinute:
       thresholds.edgeBlockedRequestsPerMinute ?? DEFAULT_ALARM_THRESHOLDS.edgeBlockedRequestsPerMinute,
+    eventsDelay: thresholds.eventsDelay ?? DEFAULT_ALARM_THRESHOLDS.eventsDelay,
   };
 }

@@ -30,6 +30,8 @@ export interface CouponAlarmsProps {
   readonly issueFunction: IFunction;
   /** The consumer (errors: crashes and timeouts; failed records are answered in its partial batch response). */
   readonly consumerFunction: IFunction;
+  /** How far behind the tables' streams the events' publisher is, ms (Lambda IteratorAge, Maximum per minute). */
+  readonly eventsDelay: IMetric;
   /** The HTTP API (5xx rate). */
   readonly httpApi: IHttpApi;
   /**
@@ -64,6 +66,8 @@ export class CouponAlarms extends Construct {
   readonly issueThrottles: Alarm;
   readonly issueErrors: Alarm;
   readonly api5xxRate: Alarm;
+  /** The domain events lag behind the data (the publisher fails or falls behind). */
+  readonly eventsDelayed: Alarm;
   /** With the WAF distribution: blocked requests jumped (an opening's bots, or people caught by a rule). */
   readonly edgeBlockedRequests?: Alarm;
 
@@ -155,6 +159,17 @@ export class CouponAlarms extends Construct {
       metric: props.issueFunction.metricErrors(minute),
       evaluationPeriods: 2,
     });
+    const eventsDelayS = thresholds.eventsDelay.toSeconds();
+    this.eventsDelayed = new Alarm(this, 'EventsDelayedAlarm', {
+      ...above(eventsDelayS * 1000),
+      alarmDescription:
+        `The domain events (CouponIssued, ...) are more than ${eventsDelayS} s behind the data for 3 minutes: the ` +
+        'events publisher keeps failing on a stream batch (its log says which record) or the bus throttles ' +
+        '(EventPublishRetries). It retries in order until the record is 24 h old and leaves the stream; nothing ' +
+        'is lost before then. Coupons are issued meanwhile; only the integrations wait.',
+      metric: props.eventsDelay,
+      evaluationPeriods: 3,
+    });
     const count = new Metric({
       namespace: 'AWS/ApiGateway',
       metricName: 'Count',
@@ -216,6 +231,7 @@ export class CouponAlarms extends Construct {
       this.issueThrottles,
       this.issueErrors,
       this.api5xxRate,
+      this.eventsDelayed,
       ...(this.edgeBlockedRequests ? [this.edgeBlockedRequests] : []),
     ];
   }

@@ -6,6 +6,7 @@ import {
   type CfnTable,
   type ITable,
   ProjectionType,
+  StreamViewType,
   Table,
   TableEncryption,
   type TableProps,
@@ -107,6 +108,8 @@ export class CouponData extends Construct {
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     };
     const coupon = new Table(this, 'CouponTable', {
+      // Its changes state the domain events (src/construct/events.ts).
+      stream: StreamViewType.NEW_AND_OLD_IMAGES,
       ...tableDefaults,
       ...tableKeys(TABLE_KEYS.coupon),
     });
@@ -119,6 +122,7 @@ export class CouponData extends Construct {
       [`AwsSolutions-IAM5[Resource::${couponTableArn}/index/*]`]: `Table grants cover the coupon table's indexes; it has one, ${USER_COUPONS_INDEX} (a user's coupons).`,
     });
     const vendor = new Table(this, 'VendorTable', {
+      stream: StreamViewType.NEW_AND_OLD_IMAGES,
       ...tableDefaults,
       ...tableKeys(TABLE_KEYS.vendor),
     });
@@ -133,6 +137,7 @@ export class CouponData extends Construct {
       [`AwsSolutions-IAM5[Resource::${vendorTableArn}/index/*]`]: `Table grants cover the vendor table's indexes; it has one, ${VENDORS_INDEX} (the vendor list).`,
     });
     const admission = new Table(this, 'AdmissionTable', {
+      stream: StreamViewType.NEW_AND_OLD_IMAGES,
       ...tableDefaults,
       ...tableKeys(TABLE_KEYS.admission),
       timeToLiveAttribute: 'expiresAt',
@@ -156,6 +161,7 @@ export class CouponData extends Construct {
       coupon,
       vendor,
       failedEvent: new Table(this, 'FailedEventTable', {
+        stream: StreamViewType.NEW_AND_OLD_IMAGES,
         ...tableDefaults,
         ...tableKeys(TABLE_KEYS.failedEvent),
       }),

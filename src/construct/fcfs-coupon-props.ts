@@ -1,5 +1,6 @@
 import type { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
+import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { type CouponAlarmThresholds, checkAlarmThresholds } from './alarm-thresholds';
@@ -158,6 +159,13 @@ export interface FcfsCouponProps {
   readonly issueReservedConcurrency?: number;
   /** What happens to the five tables when they leave the stack. @default RemovalPolicy.RETAIN */
   readonly removalPolicy?: RemovalPolicy;
+  /**
+   * The EventBridge bus the domain events go to (`CouponIssued`, `CouponRedeemed`, `RedemptionRefunded`,
+   * `DaySoldOut`, `AdmissionParked`; src/contract/events.ts, README.md "Events"), for example the account's default
+   * bus or an integration team's. Match them with `FcfsCoupon.eventPattern()`.
+   * @default - a new bus, `FcfsCoupon.eventBus`
+   */
+  readonly eventBus?: IEventBus;
   /** Topic notified when an alarm fires and when it recovers. @default - `alarmEmail`'s topic, else no actions */
   readonly alarmTopic?: ITopic;
   /**

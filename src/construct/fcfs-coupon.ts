@@ -1,11 +1,13 @@
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { type IMetric, Metric, type MetricOptions } from 'aws-cdk-lib/aws-cloudwatch';
+import type { EventPattern, IEventBus } from 'aws-cdk-lib/aws-events';
 import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import type { IAlias, IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { EVENT_SOURCE, type EventDetailType } from '../contract/events';
 import {
   type AdmissionMode,
   ENV,
@@ -30,6 +32,7 @@ import { CouponDashboard } from './dashboard';
 import { CouponData, type CouponTables } from './data';
 import { CouponEdge } from './edge';
 import { EdgeFirewall } from './edge-firewall';
+import { CouponEvents } from './events';
 import { type FcfsCouponProps, validateProps } from './fcfs-coupon-props';
 import { IssuePipeline } from './pipeline';
 import { IssuePrewarm } from './prewarm';
@@ -72,6 +75,10 @@ export class FcfsCoupon extends Construct {
   readonly admissionMode: AdmissionMode;
   /** The issue function's published alias, the pre-warm schedules' group and their applier. */
   readonly prewarm: IssuePrewarm;
+  /** The bus the domain events go to: the `eventBus` prop, or the one created for them. */
+  readonly eventBus: IEventBus;
+  /** The domain events' publisher, reading the tables' streams (src/construct/events.ts). */
+  readonly events: CouponEvents;
   /** CloudFront in front of the API without WAF, when `edge` is set and neither `wafRateLimit` nor `botDefense`. */
   readonly edge?: CouponEdge;
   /** CloudFront in front of the API with AWS WAF, when `wafRateLimit` or `botDefense` is set. */
@@ -125,6 +132,12 @@ export class FcfsCoupon extends Construct {
       data,
       logRetention: props.logRetention,
     });
+    this.events = new CouponEvents(this, 'Events', {
+      data,
+      eventBus: props.eventBus,
+      logRetention: props.logRetention,
+    });
+    this.eventBus = this.events.eventBus;
     const functions: Record<FunctionRole, AppFunction> = {
       issue: apiFunctions.issue,
       query: apiFunctions.query,
@@ -136,6 +149,7 @@ export class FcfsCoupon extends Construct {
       consumer: pipeline.consumer,
       replayAndReconcile: pipeline.replayAndReconcile,
       prewarm: this.prewarm.applier,
+      publishEvents: this.events.publisher,
     };
     this.functions = functions;
     this.proofOfWorkKey = apiFunctions.proofOfWorkKey;
@@ -202,6 +216,7 @@ export class FcfsCoupon extends Construct {
       parkedAdmissions: this.metricParkedAdmissions(),
       issueFunction: functions.issue,
       consumerFunction: functions.consumer,
+      eventsDelay: this.events.metricDelay(),
       httpApi: this.api.httpApi,
       edgeBlockedRequests: this.edgeFirewall?.metricBlockedRequests(),
       alarmTopic: this.alarmTopic,
@@ -257,6 +272,20 @@ export class FcfsCoupon extends Construct {
   }
 
   /**
+   * The pattern of a rule matching this construct's domain events of `detailTypes` (every one when none is given):
+   * `source` EVENT_SOURCE, the detail-types, and the detail's `instance`, this construct's path, so that a rule on a
+   * shared bus never matches another instance's events. E.g.
+   * `new Rule(this, 'Winners', { eventBus: coupons.eventBus, eventPattern: coupons.eventPattern('CouponIssued'), targets: [...] })`.
+   */
+  eventPattern(...detailTypes: EventDetailType[]): EventPattern {
+    return {
+      source: [EVENT_SOURCE],
+      ...(detailTypes.length > 0 ? { detailType: detailTypes } : {}),
+      detail: { instance: [this.node.path] },
+    };
+  }
+
+  /**
    * Allows `grantee` to call every admin route (execute-api:Invoke on each route of the route table whose
    * authorization is `admin`, on the API's stage): operators and their tools.
    */
@@ -306,7 +335,7 @@ export class FcfsCoupon extends Construct {
   private productMetric(
     metricName: MetricName,
     options: MetricOptions = {},
-    emitter: 'issue' | 'consumer' | 'replayAndReconcile' = 'replayAndReconcile',
+    emitter: (typeof METRIC_EMITTER)[MetricName] = 'replayAndReconcile',
   ): Metric {
     return new Metric({
       namespace: METRICS_NAMESPACE,

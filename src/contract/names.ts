@@ -64,6 +64,19 @@ export const ENV = {
    * secret; src/functions/runtime/composition-root.ts reads it once per instance).
    */
   PROOF_OF_WORK_SECRET_ID: 'PROOF_OF_WORK_SECRET_ID',
+  /** Name of the EventBridge bus the publisher puts the domain events on (src/contract/events.ts). */
+  EVENT_BUS_NAME: 'EVENT_BUS_NAME',
+} as const;
+
+/**
+ * Sort keys of items whose changes state events (src/contract/events.ts): the construct's stream filters
+ * (src/construct/events.ts) match them and the adapters write them (src/functions/adapters/dynamodb/).
+ */
+export const EVENT_ITEM_SORT_KEYS = {
+  /** The admission table's per-day STATS item (`persisted`, `redeemed` counts). */
+  dayStats: 'STATS',
+  /** The prefix of the vendor table's checkout redemption items, `ORDER#<orderId>`. */
+  redemptionPrefix: 'ORDER#',
 } as const;
 
 /** Global secondary index of the coupon table: a user's coupons (`userId`, sorted by `admittedAt`). */
@@ -181,6 +194,10 @@ export const METRIC = {
   IssueUnavailable: 'IssueUnavailable',
   /** Issue: requests refused for their input or caller (400, 401, 403 FORBIDDEN, 404). */
   IssueRejected: 'IssueRejected',
+  /** Publisher: domain events the bus accepted (src/contract/events.ts). */
+  EventsPublished: 'EventsPublished',
+  /** Publisher: stream batches answered with a record to retry from (an event unpublished, retried). */
+  EventPublishRetries: 'EventPublishRetries',
 } as const;
 /**
  * The issue function's outcome metric of each answer code (`IssueRejected` for any other 4xx), one count per
@@ -202,7 +219,9 @@ export type MetricName = (typeof METRIC)[keyof typeof METRIC];
  * The function that emits each metric, whose Powertools service name ({@link HANDLERS}) is the metric's `service`
  * dimension. ReleasedAdmissionsDropped is the consumer's here; replay emits it too, under its own service.
  */
-export const METRIC_EMITTER: Readonly<Record<MetricName, 'issue' | 'consumer' | 'replayAndReconcile'>> = {
+export const METRIC_EMITTER: Readonly<
+  Record<MetricName, 'issue' | 'consumer' | 'replayAndReconcile' | 'publishEvents'>
+> = {
   CouponsPersisted: 'consumer',
   DuplicateDeliveries: 'consumer',
   CouponWriteFailures: 'consumer',
@@ -222,6 +241,8 @@ export const METRIC_EMITTER: Readonly<Record<MetricName, 'issue' | 'consumer' | 
   IssueNotOpen: 'issue',
   IssueUnavailable: 'issue',
   IssueRejected: 'issue',
+  EventsPublished: 'publishEvents',
+  EventPublishRetries: 'publishEvents',
 };
 
 /**
@@ -239,6 +260,7 @@ export const HANDLERS = {
   consumer: 'consume-admissions',
   replayAndReconcile: 'replay-and-reconcile',
   prewarm: 'apply-prewarm',
+  publishEvents: 'publish-events',
 } as const;
 /** A function's role in the product: a key of {@link HANDLERS}. */
 export type FunctionRole = keyof typeof HANDLERS;

@@ -68,6 +68,7 @@ const THRESHOLD_CASES: Record<
   issueErrorsPerMinute: [5, 'IssueErrorsAlarm', 5, '(above 5 per minute) for 2 minutes'],
   api5xxRatePercent: [2.5, 'Api5xxRateAlarm', 2.5, 'More than 2.5% of'],
   edgeBlockedRequestsPerMinute: [500, 'EdgeBlockedRequestsAlarm', 500, 'blocked more than 500 requests', WAF_STACK],
+  eventsDelay: [Duration.minutes(10), 'EventsDelayedAlarm', 600_000, 'more than 600 s behind the data'],
 };
 
 jest.setTimeout(120_000);

@@ -1,6 +1,7 @@
 import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { UserPool, UserPoolClient } from 'aws-cdk-lib/aws-cognito';
+import { EventBus } from 'aws-cdk-lib/aws-events';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import type { IConstruct } from 'constructs';
@@ -460,6 +461,19 @@ const CASES: Record<keyof FcfsCouponProps, Case[]> = {
         expect(tables.map((t) => [t.DeletionPolicy, t.UpdateReplacePolicy])).toEqual(
           Array(5).fill(['Delete', 'Delete']),
         );
+      },
+    },
+  ],
+  eventBus: [
+    {
+      name: 'receives the domain events instead of a bus of its own',
+      props: {},
+      extra: (stack) => ({ eventBus: new EventBus(stack, 'Integrations', { eventBusName: 'integrations' }) }),
+      check: (s) => {
+        expect(resources(s, 'AWS::Events::EventBus').map((b) => b.Properties.Name)).toEqual(['integrations']);
+        expect(fn(s, 'publishEvents').Environment.Variables[ENV.EVENT_BUS_NAME]).toEqual({
+          Ref: s.stack.getLogicalId(s.stack.node.findChild('Integrations').node.defaultChild as never),
+        });
       },
     },
   ],

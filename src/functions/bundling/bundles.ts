@@ -39,6 +39,7 @@ export const FUNCTION_BUNDLES: Readonly<Record<HandlerName, FunctionBundle>> = {
   [HANDLERS.adminFailedEvents]: COMMONJS,
   [HANDLERS.consumer]: COMMONJS,
   [HANDLERS.replayAndReconcile]: COMMONJS,
+  [HANDLERS.publishEvents]: COMMONJS,
   // The Lambda client (provisioned concurrency) loads the event-stream serde at init.
   [HANDLERS.prewarm]: { awaitInit: false, bundleEventStreams: true },
 };

@@ -1,4 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
@@ -12,7 +13,9 @@ import { DynamoDbCampaignRepository } from '../adapters/dynamodb/campaign-reposi
 import { DynamoDbCouponStore } from '../adapters/dynamodb/coupon-store';
 import { DynamoDbFailedEventStore } from '../adapters/dynamodb/failed-event-store';
 import { DynamoDbRedemptionLedger } from '../adapters/dynamodb/redemption-ledger';
+import type { StreamTables } from '../adapters/dynamodb/stream-changes';
 import { DynamoDbVendorRepository } from '../adapters/dynamodb/vendor-repository';
+import { EventBusPublisher } from '../adapters/eventbridge/event-bus-publisher';
 import { LambdaProvisionedConcurrency } from '../adapters/lambda/provisioned-concurrency';
 import { RedisAdmissionLedger, RedisAdmissionStore } from '../adapters/redis/admission-store';
 import { SchedulerPrewarmScheduler } from '../adapters/scheduler/prewarm-scheduler';
@@ -25,6 +28,7 @@ import type { ProofOfWork } from '../domain/admission/proof-of-work';
 import type { CampaignRepository } from '../domain/campaign/ports';
 import type { CouponLookup, CouponStore } from '../domain/coupon/ports';
 import type { PrewarmScheduler, ProvisionedConcurrency } from '../domain/drop-plan/ports';
+import type { EventPublisher } from '../domain/events/ports';
 import type { DeadLetterSource, FailedEventStore } from '../domain/failed-events/ports';
 import { systemClock } from '../domain/kernel/clock';
 import { UnavailableError } from '../domain/kernel/errors';
@@ -326,5 +330,36 @@ export function proofOfWork(config: Partial<Env<typeof ENV.PROOF_OF_WORK_SECRET_
   return {
     challenge: async (binding, difficulty, expiresAt) => (await key()).challenge(binding, difficulty, expiresAt),
     verify: async (proof, binding, now) => (await key()).verify(proof, binding, now),
+  };
+}
+
+let events: EventPublisher | undefined;
+
+/**
+ * The publisher of the domain events to the bus `EVENT_BUS_NAME`: 3 attempts, each abandoned after 3 s without an
+ * answer (a stream batch that fails is retried from its record, so a call need not wait long).
+ */
+export function eventPublisher(config: Env<typeof ENV.EVENT_BUS_NAME>): EventPublisher {
+  events ??= new EventBusPublisher(
+    new EventBridgeClient({
+      maxAttempts: 3,
+      requestHandler: { connectionTimeout: 1_000, requestTimeout: 3_000, throwOnRequestTimeout: true },
+    }),
+    config[ENV.EVENT_BUS_NAME],
+  );
+  return events;
+}
+
+/** The names of the tables whose streams the publisher reads. */
+export function streamTables(
+  config: Env<
+    typeof ENV.COUPON_TABLE | typeof ENV.VENDOR_TABLE | typeof ENV.ADMISSION_TABLE | typeof ENV.FAILED_EVENT_TABLE
+  >,
+): StreamTables {
+  return {
+    coupon: config[ENV.COUPON_TABLE],
+    vendor: config[ENV.VENDOR_TABLE],
+    admission: config[ENV.ADMISSION_TABLE],
+    failedEvent: config[ENV.FAILED_EVENT_TABLE],
   };
 }

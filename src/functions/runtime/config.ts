@@ -69,6 +69,8 @@ const VARIABLES = {
    * with `proofOfWork` answers 503 (src/functions/domain/admission/proof-of-work.ts).
    */
   [ENV.PROOF_OF_WORK_SECRET_ID]: z.optional(requiredString()),
+  /** The EventBridge bus of the domain events (the construct's, or the one its `eventBus` prop names). */
+  [ENV.EVENT_BUS_NAME]: requiredString(),
 } as const satisfies Record<(typeof ENV)[keyof typeof ENV], z.ZodMiniType>;
 
 /** An environment variable's name, a value of {@link ENV}. */
@@ -129,6 +131,15 @@ export const FUNCTION_ENV = {
     ENV.MAX_REPLAY_ATTEMPTS,
     ENV.RECONCILE_GRACE_SECONDS,
     ENV.ISSUE_QUEUE_MAX_MESSAGE_AGE_SECONDS,
+  ],
+  publishEvents: [
+    ...COMMON,
+    ENV.CAMPAIGN_TABLE,
+    ENV.COUPON_TABLE,
+    ENV.VENDOR_TABLE,
+    ENV.ADMISSION_TABLE,
+    ENV.FAILED_EVENT_TABLE,
+    ENV.EVENT_BUS_NAME,
   ],
 } as const satisfies Record<FunctionRole, readonly EnvName[]>;
 

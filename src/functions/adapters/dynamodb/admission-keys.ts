@@ -1,3 +1,4 @@
+import { EVENT_ITEM_SORT_KEYS } from '../../../contract/names';
 import { campaignDayKey } from '../../domain/admission/admission';
 
 // Item keys of the admission table (partition `pk`, sort `sk`): per campaign day, the counter shards, one ledger
@@ -20,7 +21,7 @@ export const counterSk = (shard: number, shards: number) => (shards === 1 ? COUN
 export const userSk = (userId: string) => `USER#${userId}`;
 
 /** Sort key of a day's statistics item (`persisted`, `redeemed` counts), written by the coupon store. */
-export const STATS_SK = 'STATS';
+export const STATS_SK = EVENT_ITEM_SORT_KEYS.dayStats;
 
 /**
  * Partition key of a campaign's markers in the admission table: `campaignId#CAMPAIGN` (never a day's: an issue date

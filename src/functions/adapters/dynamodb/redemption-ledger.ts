@@ -1,4 +1,5 @@
 import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { EVENT_ITEM_SORT_KEYS } from '../../../contract/names';
 import type { Redemption } from '../../domain/coupon/coupon';
 import type { CheckoutRedemption } from '../../domain/vendor/checkout';
 import type { RedemptionLedger } from '../../domain/vendor/ports';
@@ -6,8 +7,10 @@ import { dayPk, STATS_SK } from './admission-keys';
 import { conditionFailures } from './transaction';
 import { creditSk, VENDOR_SK } from './vendor-repository';
 
+/** The sort key prefix of the checkout redemptions in the vendor table (the publisher's stream decoder reads it). */
+export const ORDER_SK_PREFIX = EVENT_ITEM_SORT_KEYS.redemptionPrefix;
 /** Sort key of a checkout redemption in the vendor table: one item per (vendor, orderId), the idempotency key. */
-export const orderSk = (orderId: string) => `ORDER#${orderId}`;
+export const orderSk = (orderId: string) => `${ORDER_SK_PREFIX}${orderId}`;
 /**
  * Sort key of a checkout's ledger entry: {@link creditSk} of its instant, then the redemption id (and `#REFUND` for
  * a refund), so entries list oldest first with the others (`CREDIT#` prefix) and never collide: one coupon may be
