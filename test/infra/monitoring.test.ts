@@ -30,6 +30,7 @@ const ALARM_IDS = [
   'IssueThrottlesAlarm',
   'IssueErrorsAlarm',
   'Api5xxRateAlarm',
+  'EventsDelayedAlarm',
 ];
 
 /** Each alarm's `Threshold` and `AlarmDescription`, by its construct id (`DeadLetterAgeAlarm`). */
@@ -151,6 +152,7 @@ describe('infra: operating a drop (dashboard, alarms, outputs)', () => {
       IssueThrottlesAlarm: 0,
       IssueErrorsAlarm: 0,
       Api5xxRateAlarm: 1,
+      EventsDelayedAlarm: 300_000,
     });
     expect(DEFAULT_ALARM_THRESHOLDS.deadLetterAge.toSeconds()).toBe(thresholds.DeadLetterAgeAlarm);
     expect(DEFAULT_ALARM_THRESHOLDS.api5xxRatePercent).toBe(thresholds.Api5xxRateAlarm);

@@ -130,7 +130,11 @@ const CASES: Record<keyof FcfsCouponProps, Case[]> = {
     {
       name: 'sets the batch size',
       props: { consumerBatchSize: 100 },
-      check: (s) => s.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', { BatchSize: 100 }),
+      check: (s) =>
+        s.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+          FunctionName: { Ref: s.id(s.coupons.functions.consumer) },
+          BatchSize: 100,
+        }),
     },
   ],
   consumerMaxBatchingWindow: [
@@ -485,7 +489,7 @@ const CASES: Record<keyof FcfsCouponProps, Case[]> = {
       check: (s) => {
         const topic = { Ref: s.id(s.stack.node.findChild('OnCall')) };
         const alarms = resources(s, 'AWS::CloudWatch::Alarm');
-        expect(alarms).toHaveLength(9);
+        expect(alarms).toHaveLength(10);
         for (const alarm of alarms)
           expect(alarm.Properties).toMatchObject({ AlarmActions: [topic], OKActions: [topic] });
       },

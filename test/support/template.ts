@@ -5,5 +5,5 @@
  * listed in src/construct/fcfs-coupon.ts.
  */
 export function localId(logicalId: string): string {
-  return logicalId.replace(/^Coupons(Data|Pipeline|Functions|Api|UserAuth|Alarms|EdgeFirewall|Prewarm)?/, '');
+  return logicalId.replace(/^Coupons(Data|Pipeline|Functions|Api|UserAuth|Alarms|EdgeFirewall|Prewarm|Events)?/, '');
 }

@@ -32,6 +32,8 @@ export interface RunReport {
   readonly persisted: number;
   readonly injected: Record<string, number>;
   readonly parked: number;
+  /** Domain events the bus received, duplicates included (tools/explorer/events.ts). */
+  readonly events?: number;
 }
 
 /** How long after the faults clear new users keep asking (guarantee 2's bound), ms. */

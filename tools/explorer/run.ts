@@ -25,6 +25,7 @@ import { DomainError } from '../../src/functions/domain/kernel/errors';
 import type { Backends } from './backends';
 import { type Answers, check, DEMAND_AFTER_CLEAR_MS, type RunReport } from './checks';
 import { consumeBatch } from './consumer';
+import { publishAndCheckEvents } from './events';
 import { FaultPlan, type FaultRule, faultRule, type Outage, outageArbitrary, seededRandom } from './faults';
 import type { Quiescence } from './quiescence';
 import { SqsModel } from './sqs-model';
@@ -361,7 +362,7 @@ export async function runWorkload(
     }
 
     scheduling = false;
-    return await check({
+    const report = await check({
       store: store(),
       coupons,
       failures,
@@ -372,6 +373,22 @@ export async function runWorkload(
       plan,
       campaignLimit: workload.campaignLimit,
     });
+    const events = await publishAndCheckEvents({
+      tail: backends.tail,
+      tables: { ...backends.tables, vendor: 'explorer-no-vendor-table' },
+      campaignId,
+      quota: workload.quota,
+      answers,
+      coupons,
+      failures,
+      random: seededRandom(workload.seed ^ 0x5eed),
+    });
+    return {
+      ...report,
+      violations: [...report.violations, ...events.violations],
+      injected: { ...report.injected, ...events.injected },
+      events: events.delivered,
+    };
   } finally {
     globalThis.fetch = realFetch;
     dynamo.destroy();
