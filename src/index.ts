@@ -16,11 +16,24 @@ export {
 } from './construct/bot-defense';
 export type { CouponConsole } from './construct/console';
 export type { CouponTables } from './construct/data';
+export type { CouponEvents } from './construct/events';
 export { FcfsCoupon, type FcfsCouponProps } from './construct/fcfs-coupon';
 export { FcfsCouponStack, type FcfsCouponStackProps } from './construct/fcfs-coupon-stack';
 export { nagChecks } from './construct/nag';
 export type { UserAuthMode } from './construct/user-auth';
 export { userAuthFromContext } from './construct/user-auth';
+export {
+  type AdmissionParkedDetail,
+  type CouponIssuedDetail,
+  type DaySoldOutDetail,
+  type DomainEvent,
+  EVENT_DETAIL_TYPES,
+  EVENT_SOURCE,
+  type EventDetailBase,
+  type EventDetails,
+  type EventDetailType,
+  type RedemptionDetail,
+} from './contract/events';
 export {
   ADMISSION_MODES,
   type AdmissionMode,

@@ -4,6 +4,19 @@
  * Node 20+ alike: it uses only the fetch and WebCrypto globals, and its proof-of-work solver
  * ({@link solveProofOfWork}) altcha-lib and @noble/hashes, both plain JavaScript.
  */
+
+export {
+  type AdmissionParkedDetail,
+  type CouponIssuedDetail,
+  type DaySoldOutDetail,
+  type DomainEvent,
+  EVENT_DETAIL_TYPES,
+  EVENT_SOURCE,
+  type EventDetailBase,
+  type EventDetails,
+  type EventDetailType,
+  type RedemptionDetail,
+} from '../contract/events';
 export {
   type AdminApi,
   type ApiMediaType,
