@@ -136,6 +136,12 @@ export const ERROR_DETAILS: Readonly<Record<string, Record<string, z.ZodMiniType
     issueDate: z.string(),
     limit: z.enum(['perUserDailyLimit', 'perUserCampaignLimit']),
   },
+  /**
+   * `outcome: 'UNKNOWN'` on the issue route when the admission could be neither confirmed nor voided in time
+   * (AdmissionUnsettledError): the user may hold a coupon, and asking again says (202, or 409 ALREADY_ISSUED);
+   * absent on every other 503, whose request changed nothing.
+   */
+  UNAVAILABLE: { outcome: z.optional(z.literal('UNKNOWN')) },
   /** The next window's opening; absent when the campaign was closed early (it will not open again). */
   NOT_OPEN: { opensAt: z.optional(z.iso.datetime()) },
   EXPIRED: { expiresAt: z.iso.datetime() },

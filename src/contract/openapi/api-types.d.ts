@@ -568,6 +568,8 @@ export interface components {
             code: "UNAVAILABLE";
             message: string;
             errors: components["schemas"]["FieldError"][];
+            /** @constant */
+            outcome?: "UNKNOWN";
         };
         PayloadTooLargeError: {
             /** @constant */

@@ -132,6 +132,13 @@ describe('edge: httpErrors', () => {
     expect(JSON.stringify(body)).not.toContain('secret');
   });
 
+  it('says when an admission could be neither confirmed nor voided: the same 503, its outcome unknown', async () => {
+    const { status, body } = await answer(new errorClasses.AdmissionUnsettledError('no answer from the store'));
+    expect(status).toBe(503);
+    expect(body).toEqual({ ...UNAVAILABLE, outcome: 'UNKNOWN' });
+    expect((await answer(new errorClasses.AdmissionVoidedError('voided'))).body).toEqual(UNAVAILABLE);
+  });
+
   it('has a title for the code of every domain error', () => {
     const codes = Object.values(errorClasses)
       .filter((cls) => typeof cls === 'function' && cls.prototype instanceof errorClasses.DomainError)

@@ -148,11 +148,12 @@ export class UnavailableError extends DomainError {
 /**
  * 503 whose outcome is unknown: the admission store answered neither the admission nor the void that would settle
  * it before the invocation's deadline (every call failed or timed out). The user may or may not hold a unit; asking
- * again tells (ALREADY_ISSUED, or a new admission). Counted apart so that guarantee 4 (RELIABILITY.md: a 503 user
- * holds nothing) can exclude it.
+ * again tells (ALREADY_ISSUED, or a new admission). Its body says so (`outcome: 'UNKNOWN'`), so that a client asks
+ * again rather than telling its user "no", and guarantee 4 (RELIABILITY.md: a 503 user holds nothing) can exclude it.
  */
 export class AdmissionUnsettledError extends UnavailableError {
   override readonly name = 'AdmissionUnsettledError';
+  override readonly details: Readonly<Record<string, unknown>> = { outcome: 'UNKNOWN' };
 }
 
 /**
