@@ -42,13 +42,19 @@ export interface EventDetailBase {
 
 /** `CouponIssued`: the winner's coupon. `rank` is the admission's place in the day's order, 1-based. */
 export interface CouponIssuedDetail extends EventDetailBase {
+  /** The coupon (`GET /v1/users/me/coupons`, the checkout's `couponId`). */
   readonly couponId: string;
+  /** The campaign it was won in. */
   readonly campaignId: string;
   /** The local issue day, `YYYY-MM-DD` in the campaign's time zone. */
   readonly issueDate: string;
+  /** The winner: the JWT `sub` of the user who asked. */
   readonly userId: string;
+  /** The admission's place in the day's order, 1 to the daily quota. */
   readonly rank: number;
+  /** The vendor that funds the discount (absent on coupons of campaigns from before vendors). */
   readonly vendorId?: string;
+  /** When the user was admitted (the issue request), before the coupon was written. */
   readonly admittedAt: string;
   /** Exclusive end of the coupon's validity. */
   readonly expiresAt: string;
@@ -56,13 +62,21 @@ export interface CouponIssuedDetail extends EventDetailBase {
 
 /** `CouponRedeemed` and `RedemptionRefunded`: the checkout redemption. Amounts are minor units of `currency`. */
 export interface RedemptionDetail extends EventDetailBase {
+  /** The checkout redemption (`POST /v1/checkout/redemptions`' answer). */
   readonly redemptionId: string;
+  /** The coupon redeemed. */
   readonly couponId: string;
+  /** The coupon's campaign. */
   readonly campaignId: string;
+  /** The coupon's local issue day, `YYYY-MM-DD`. */
   readonly issueDate: string;
+  /** The coupon's holder, who placed the order. */
   readonly userId: string;
+  /** The vendor whose settlement ledger the redemption moves. */
   readonly vendorId: string;
+  /** The vendor's order id, the redemption's idempotency key. */
   readonly orderId: string;
+  /** The order's amount before the discount, minor units of `currency`. */
   readonly orderAmount: number;
   /** ISO 4217. */
   readonly currency: string;
@@ -74,7 +88,9 @@ export interface RedemptionDetail extends EventDetailBase {
 
 /** `DaySoldOut`: the day's quota is all persisted as coupons. */
 export interface DaySoldOutDetail extends EventDetailBase {
+  /** The campaign. */
   readonly campaignId: string;
+  /** The local issue day, `YYYY-MM-DD`, whose quota is all persisted. */
   readonly issueDate: string;
   /** The campaign's daily quota. */
   readonly quota: number;
@@ -86,18 +102,25 @@ export interface AdmissionParkedDetail extends EventDetailBase {
   readonly failedEventId: string;
   /** `POISON`: can never succeed; `ERROR`: a failure that may be transient. */
   readonly reason: 'POISON' | 'ERROR';
-  /** Absent when the parked message is not an admission. */
+  /** The admission's campaign; absent when the parked message is not an admission. */
   readonly campaignId?: string;
+  /** The admission's local issue day; absent when the parked message is not an admission. */
   readonly issueDate?: string;
+  /** The last attempt's error, `Name: message`. */
   readonly lastError: string;
 }
 
 /** The detail of each event, by detail-type. */
 export interface EventDetails {
+  /** {@link CouponIssuedDetail}. */
   readonly CouponIssued: CouponIssuedDetail;
+  /** {@link RedemptionDetail}. */
   readonly CouponRedeemed: RedemptionDetail;
+  /** {@link RedemptionDetail}, with `refundReason`. */
   readonly RedemptionRefunded: RedemptionDetail;
+  /** {@link DaySoldOutDetail}. */
   readonly DaySoldOut: DaySoldOutDetail;
+  /** {@link AdmissionParkedDetail}. */
   readonly AdmissionParked: AdmissionParkedDetail;
 }
 
