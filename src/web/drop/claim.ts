@@ -25,6 +25,7 @@ export function claimAnswer(status: number, body: unknown, ok?: Schema<'IssueAcc
     opensAt?: string;
     issueDate?: string;
     limit?: string;
+    outcome?: string;
   };
   switch (error.code) {
     case 'ALREADY_ISSUED':
@@ -54,6 +55,14 @@ export function claimAnswer(status: number, body: unknown, ok?: Schema<'IssueAcc
     case 'PROOF_REQUIRED':
     case 'PROOF_INVALID':
       return { text: 'Your browser could not prove it is not a bot in time: try again.', tone: 'warn' };
+    case 'UNAVAILABLE':
+      // The admission could be neither confirmed nor voided in time (RELIABILITY.md): asking again tells.
+      if (error.outcome === 'UNKNOWN') {
+        return {
+          text: 'We could not confirm your claim in time: claim again to see whether you got one.',
+          tone: 'warn',
+        };
+      }
   }
   if (status === 401) return { text: 'Your sign-in has expired: sign out and in again.', tone: 'warn' };
   return { text: 'Busy right now: try again in a moment.', tone: 'warn' };
