@@ -100,7 +100,7 @@ describe('infra: FcfsCoupon construct', () => {
     template.resourceCountIs('AWS::ApiGatewayV2::Api', 2);
     template.resourceCountIs('AWS::DynamoDB::Table', 10);
     template.resourceCountIs('AWS::Lambda::Function', 2 * Object.keys(HANDLERS).length);
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 18);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 20);
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 2);
     const routeKeys = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map(
       (r) => r.Properties.RouteKey,
@@ -158,7 +158,7 @@ describe('infra: FcfsCoupon construct', () => {
     });
     expect(coupons.userAuth.userPool).toBe(pool);
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
-    expect(alarms).toHaveLength(9);
+    expect(alarms).toHaveLength(10);
     for (const alarm of alarms) {
       expect(alarm.Properties.AlarmActions).toEqual([{ Ref: id(topic) }]);
       expect(alarm.Properties.OKActions).toEqual([{ Ref: id(topic) }]);

@@ -17,7 +17,7 @@ jest.setTimeout(120_000);
 describe('infra: FcfsCouponStack', () => {
   it('runs every function on Node.js 24 arm64 with an explicit timeout and memory', () => {
     const functions = dynamoMode.findResources('AWS::Lambda::Function');
-    expect(Object.keys(functions)).toHaveLength(10);
+    expect(Object.keys(functions)).toHaveLength(11);
     for (const fn of Object.values(functions)) {
       expect(fn.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'] });
       expect(fn.Properties.Timeout).toBeGreaterThan(0);
