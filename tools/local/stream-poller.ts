@@ -138,6 +138,7 @@ export class StreamPoller {
 
   /** Waits `ms`, or less when the poller stops. */
   private sleep(ms: number): Promise<void> {
+    if (!this.running) return Promise.resolve();
     return new Promise((resolve) => {
       const wake = () => {
         clearTimeout(timer);
@@ -154,6 +155,7 @@ export class StreamPoller {
       try {
         for (const shard of await this.shards()) {
           const id = shard.ShardId as string;
+          if (!this.running) break;
           if (this.shardLoops.has(id)) continue;
           this.shardLoops.set(id, this.readShard(shard));
           this.stats.shards = this.shardLoops.size;
