@@ -70,10 +70,11 @@ describe('domain events through the local cloud (dynamodb admission mode)', () =
     await probe.createCampaign(openCampaign(campaignId, quota));
     await probe.chaos({
       lambda: { 'publish-events': { crashRate: 0.5 } },
-      eventbridge: { PutEvents: { errorRate: 0.3, errorAfterForwardRate: 0.3 } },
+      // Per PutEvents attempt: 40 % refused, 30 % applied with the answer lost; enough attempts that each happens.
+      eventbridge: { PutEvents: { errorRate: 0.4, errorAfterForwardRate: 0.5 } },
     });
-    // Act: demand at 4 users a second, so the coupons spread over a few stream batches (each a chance to crash).
-    const answers = await probe.issuePaced(campaignId, users('e', 1.5 * quota), 4);
+    // Act: demand at 3 users a second, so the coupons spread over many stream batches (each a chance to crash).
+    const answers = await probe.issuePaced(campaignId, users('e', 1.5 * quota), 3);
     const day = dayOf(campaignId, answers);
     await probe.until('every coupon persisted', async () => (await probe.persistedCount(day)) === quota, 60_000, 500);
     const ofCampaign = async () =>
