@@ -119,9 +119,13 @@ describe('npm start', () => {
     for (let i = 0; i < 480 && !existsSync(endpointsFile) && npm.exitCode === null; i++) await sleep(500);
     if (!existsSync(endpointsFile)) throw new Error(`npm start did not become ready:\n${output}`);
     const endpoints = JSON.parse(readFileSync(endpointsFile, 'utf8')) as LocalEndpoints;
-    const urls = [endpoints.apiUrl, endpoints.dynamodbEndpoint, endpoints.sqsEndpoint, endpoints.redisRestUrl].filter(
-      (u): u is string => u !== undefined,
-    );
+    const urls = [
+      endpoints.apiUrl,
+      endpoints.dynamodbEndpoint,
+      endpoints.sqsEndpoint,
+      endpoints.eventBridgeEndpoint,
+      endpoints.redisRestUrl,
+    ].filter((u): u is string => u !== undefined);
     expect(await Promise.all(urls.map(listening))).toEqual(urls.map(() => true));
     const started = [...new Set([...descendants(npm.pid as number), ...processesOf(stateDir)])];
     for (const pid of started) spawned.add(pid);

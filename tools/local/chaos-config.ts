@@ -47,7 +47,8 @@ const operationFaultSchema = z
     /**
      * The error returned, one the real service returns. Retryable: DynamoDB InternalServerError (500, the default)
      * or ProvisionedThroughputExceededException / ThrottlingException (400); SQS InternalError (500, the default)
-     * or ServiceUnavailable (503). Not retryable: DynamoDB AccessDeniedException (400), as when a function's role
+     * or ServiceUnavailable (503); EventBridge InternalException (500, the default) or ThrottlingException (400).
+     * Not retryable: DynamoDB AccessDeniedException (400), as when a function's role
      * lost a permission (the replay parks what fails with it, src/functions/domain/failed-events/replay.ts isRetryable).
      */
     error: z
@@ -58,6 +59,7 @@ const operationFaultSchema = z
         'AccessDeniedException',
         'InternalError',
         'ServiceUnavailable',
+        'InternalException',
       ])
       .optional(),
     /** Added before forwarding, ms. */
@@ -112,6 +114,8 @@ const lambdaFaultSchema = z.strictObject({
 export const chaosConfigSchema = z.strictObject({
   dynamodb: serviceFaultsSchema.optional(),
   sqs: serviceFaultsSchema.optional(),
+  /** The publisher's PutEvents to the local bus (tools/local/event-bus.ts). */
+  eventbridge: serviceFaultsSchema.optional(),
   redis: redisFaultSchema.optional(),
   /** Function (handler name, as `issue-coupon`, or logical id) -> faults. */
   lambda: z.record(z.string().min(1), lambdaFaultSchema).optional(),
@@ -129,7 +133,8 @@ export type ChaosConfig = z.infer<typeof chaosConfigSchema>;
 export const CHAOS_OPERATIONS = {
   dynamodb: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'Scan', 'BatchGetItem', 'TransactWriteItems'],
   sqs: ['SendMessage', 'ReceiveMessage', 'DeleteMessage', 'ChangeMessageVisibilityBatch', 'GetQueueAttributes'],
-} as const satisfies Record<'dynamodb' | 'sqs', readonly string[]>;
+  eventbridge: ['PutEvents'],
+} as const satisfies Record<'dynamodb' | 'sqs' | 'eventbridge', readonly string[]>;
 
 /** A function faults may name: by its logical id, or by its handler name (a value of HANDLERS) when it has one. */
 export interface ChaosFunction {
@@ -193,7 +198,7 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
 function nameErrors(value: unknown, functions: readonly ChaosFunction[] | undefined): ChaosConfigIssue[] {
   if (!isRecord(value)) return [];
   const errors: ChaosConfigIssue[] = [];
-  for (const service of ['dynamodb', 'sqs'] as const) {
+  for (const service of ['dynamodb', 'sqs', 'eventbridge'] as const) {
     const faults = value[service];
     if (!isRecord(faults)) continue;
     const valid: readonly string[] = CHAOS_OPERATIONS[service];

@@ -33,7 +33,7 @@ export type RedisVerdict =
   | { readonly kind: 'forward'; readonly latencyMs: number; readonly dropAnswer: boolean };
 
 /** A proxied AWS service. */
-export type ChaosService = 'dynamodb' | 'sqs';
+export type ChaosService = 'dynamodb' | 'sqs' | 'eventbridge';
 
 const DYNAMODB_ERRORS: Record<string, { status: number; message: string }> = {
   InternalServerError: { status: 500, message: 'Internal server error (injected by the local cloud)' },
@@ -53,6 +53,11 @@ const SQS_ERRORS: Record<string, { status: number; message: string }> = {
   ServiceUnavailable: { status: 503, message: 'The request has failed due to a temporary failure (injected)' },
 };
 
+const EVENTBRIDGE_ERRORS: Record<string, { status: number; message: string }> = {
+  InternalException: { status: 500, message: 'This exception occurs due to unexpected causes. (injected)' },
+  ThrottlingException: { status: 400, message: 'Rate exceeded (injected by the local cloud)' },
+};
+
 /**
  * The operation an AWS JSON-protocol request calls: `X-Amz-Target: DynamoDB_20120810.PutItem` -> `PutItem`,
  * or the query protocol's `Action=` form field.
@@ -66,7 +71,8 @@ export function operationOf(headers: Record<string, string | string[] | undefine
 
 /**
  * The error response an AWS SDK v3 client receives from `service` for `name` (JSON protocol, as DynamoDB and
- * SQS speak to the SDK): the status, `x-amzn-ErrorType` / `x-amzn-query-error` and the `__type` body field.
+ * SQS speak to the SDK; AWS JSON 1.1 for EventBridge): the status, `x-amzn-ErrorType` / `x-amzn-query-error` and
+ * the `__type` body field.
  */
 export function serviceError(
   service: ChaosService,
@@ -79,6 +85,15 @@ export function serviceError(
       status,
       headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-errortype': code },
       body: JSON.stringify({ __type: `com.amazonaws.dynamodb.v20120810#${code}`, message }),
+    };
+  }
+  if (service === 'eventbridge') {
+    const code = name && EVENTBRIDGE_ERRORS[name] ? name : 'InternalException';
+    const { status, message } = EVENTBRIDGE_ERRORS[code] as { status: number; message: string };
+    return {
+      status,
+      headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-errortype': code },
+      body: JSON.stringify({ __type: code, message }),
     };
   }
   const code = name && SQS_ERRORS[name] ? name : 'InternalError';

@@ -2,17 +2,20 @@ import { randomBytes } from 'node:crypto';
 import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { AdmissionMode, FunctionAuthMode } from '../../src/contract/names';
 import { Chaos } from './chaos';
 import { chaosFunctionsOf } from './chaos-config';
 import { localControl } from './control';
 import { type Emulator, projectRoot, startDynamoDbLocal, startFauxqs, startRedisServer } from './emulators';
+import { startLocalEventBus } from './event-bus';
 import { type LocalRoute, startHttpApi } from './http-api';
 import { startLocalLambdaApi } from './lambda-api';
 import type { LocalFunction } from './lambda-runtime';
 import { nodeForRuntime } from './node-runtime';
 import { hasRedisServer, REDIS_SERVER_NEEDED } from './prerequisites';
+import { provisionEventBuses } from './provision/event-buses';
 import { type LocalEventSource, provisionEventSources } from './provision/event-sources';
 import { provisionFunctions } from './provision/functions';
 import { provisionQueues } from './provision/queues';
@@ -78,11 +81,15 @@ export interface LocalCloudOptions {
   readonly log?: (message: string) => void;
 }
 
-/** How a function is triggered: its API routes (`METHOD /path`), its event source queue and its schedule. */
+/**
+ * How a function is triggered: its API routes (`METHOD /path`), its event sources (queues, or tables whose streams
+ * it reads, by logical id; `eventSource` the first) and its schedule.
+ */
 interface FunctionDescription {
   schedule?: string;
   routes?: string[];
   eventSource?: string;
+  eventSources?: string[];
 }
 
 /** What `.local/endpoints.json` holds. */
@@ -93,6 +100,8 @@ export interface LocalEndpoints {
   dynamodbEndpoint: string;
   /** The SQS emulator behind a proxy without faults (the functions use another, where chaos is injected). */
   sqsEndpoint: string;
+  /** The local event bus without faults (the functions use a proxy where chaos is injected); see `/_local/events`. */
+  eventBridgeEndpoint: string;
   /**
    * The Upstash REST bridge to redis-server without faults, and its token (Redis mode; the functions use another
    * bridge, where chaos is injected, with the same token).
@@ -139,8 +148,9 @@ function describeFunctions(
   for (const { functionLogicalId: id, routeKey } of routes) {
     described[id] = { ...described[id], routes: [...(described[id]?.routes ?? []), routeKey] };
   }
-  for (const { functionLogicalId: id, queueLogicalId } of eventSources) {
-    described[id] = { ...described[id], eventSource: queueLogicalId };
+  for (const { functionLogicalId: id, sourceLogicalId } of eventSources) {
+    const all = [...(described[id]?.eventSources ?? []), sourceLogicalId];
+    described[id] = { ...described[id], eventSource: all[0], ...(all.length > 1 ? { eventSources: all } : {}) };
   }
   for (const { functionLogicalId: id, expression } of schedules)
     described[id] = { ...described[id], schedule: expression };
@@ -150,7 +160,8 @@ function describeFunctions(
 /**
  * Runs the synthesized stack locally: DynamoDB Local with the template's tables, fauxqs with its queues and
  * redrive policies, redis-server behind an Upstash REST bridge (Redis mode), each function's bundle in its own
- * worker with its template environment, the HTTP API routes, the SQS event source mappings and the schedules.
+ * worker with its template environment, the HTTP API routes, the SQS and DynamoDB stream event source mappings,
+ * an EventBridge PutEvents stand-in for the template's buses and the schedules.
  * Writes `<stateDir>/endpoints.json`.
  * @throws Error when an emulator does not start or the template uses something the local cloud lacks.
  */
@@ -270,6 +281,15 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       physical[name.slice('local/'.length)] = { ref: name, attributes: {} };
     }
     const tables = await provisionTables(stack, dynamoClient, physical);
+    // The domain events' bus: the publisher reaches it through a chaos proxy, as the other services.
+    const { buses, rules } = provisionEventBuses(stack, physical);
+    const eventBus = await startLocalEventBus({ buses, rules, log });
+    stoppers.push(eventBus.stop);
+    const functionEvents = await startServiceProxy({
+      target: eventBus.endpoint,
+      chaos: { chaos, service: 'eventbridge' },
+    });
+    stoppers.push(functionEvents.stop);
     const queues = await provisionQueues(stack, sqsClient, physical, {
       setupEndpoint: sqsProxy.endpoint,
       functionEndpoint: functionSqs.endpoint,
@@ -287,6 +307,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         secretsManager: secrets.endpoint,
         scheduler: scheduler.endpoint,
         lambda: lambdaApi.endpoint,
+        eventBridge: functionEvents.endpoint,
       },
       chaos,
     });
@@ -294,7 +315,15 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     lambdaApi.bind(functions);
     for (const fn of Object.values(functions)) stoppers.push(() => fn.stop());
     const { routes, issuer, adminCredentials, checkoutCredentials, authorize } = await provisionRoutes(stack, physical);
-    const eventSources = provisionEventSources(stack, sqsClient, functions, physical, queues);
+    const streamsClient = new DynamoDBStreamsClient({ endpoint: dynamo.endpoint, region: LOCAL_REGION, credentials });
+    stoppers.push(async () => streamsClient.destroy());
+    const eventSources = provisionEventSources(
+      stack,
+      { sqs: sqsClient, streams: streamsClient },
+      functions,
+      physical,
+      queues,
+    );
     const pollers = eventSources.map((source) => source.poller);
     const schedules = readSchedules(stack, functions, log);
 
@@ -304,7 +333,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       localIssuer: issuer !== undefined,
       adminCredentials,
     });
-    const control = localControl({ functions, issuer, chaos, pollers, log, scheduler, lambdaApi });
+    const control = localControl({ functions, issuer, chaos, pollers, log, scheduler, lambdaApi, eventBus });
 
     const apiLog = createWriteStream(path.join(logDir, 'http-api.log'), { flags: 'a' });
     stoppers.push(async () => {
@@ -334,6 +363,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       region: LOCAL_REGION,
       dynamodbEndpoint: dynamo.endpoint,
       sqsEndpoint: sqsProxy.endpoint,
+      eventBridgeEndpoint: eventBus.endpoint,
       redisRestUrl: bridge?.url ?? null,
       redisRestToken: bridge?.token ?? null,
       admissionMode: mode,

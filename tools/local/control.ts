@@ -4,12 +4,14 @@ import { openApiDocument } from '../../src/contract/openapi/document';
 import type { LocalIssuer, tokenRequestSchema } from './authorizers';
 import type { Chaos } from './chaos';
 import { ChaosConfigError } from './chaos-config';
+import type { LocalEventBus } from './event-bus';
 import type { LocalControl } from './http-api';
 import { sendJson } from './http-server';
 import type { LocalLambdaApi } from './lambda-api';
 import type { LocalFunction } from './lambda-runtime';
 import type { LocalScheduler } from './scheduler';
 import type { SqsPoller } from './sqs-poller';
+import type { StreamPoller } from './stream-poller';
 
 /**
  * Reads a control endpoint's JSON body (`{}` when empty) and hands it to `apply`, which validates it with zod.
@@ -58,7 +60,9 @@ export interface ControlContext {
   readonly issuer?: LocalIssuer;
   readonly chaos: Chaos;
   /** The event source pollers, whose stats `/_local/health` reports. */
-  readonly pollers: readonly SqsPoller[];
+  readonly pollers: readonly (SqsPoller | StreamPoller)[];
+  /** The local event bus, whose accepted events `/_local/events` lists. */
+  readonly eventBus?: LocalEventBus;
   /** Progress messages (a chaos change is logged). */
   readonly log: (message: string) => void;
   /** The local Scheduler, whose schedules and firings `/_local/prewarm` reports. */
@@ -79,12 +83,15 @@ export interface ControlContext {
  * - `GET /_local/stats`: backend calls and each function's invocations and cold starts;
  * - `GET /_local/health`: `{ok: true}` and each poller's stats;
  * - `GET /_local/prewarm`: the Scheduler's schedules and firings, and the provisioned concurrency changes;
+ * - `GET /_local/events[?detailType=&since=<ISO instant>]`: `{events}`, what the local bus accepted, oldest first
+ *   (tools/local/event-bus.ts PublishedEvent), 400 for a `since` that is no instant; `DELETE /_local/events`
+ *   forgets them, 204;
  * - `POST /_local/functions/<logical id>/code` `{"codeDir"?, "environment"?}`: runs another bundle and/or adds
  *   environment variables, retiring every execution environment (LocalFunction.updateCode): 200 `{}`, 404 for an
  *   unknown function, 400 for a bad body. `{}` only makes the next invocations start cold.
  */
 export function localControl(context: ControlContext): LocalControl {
-  const { functions, issuer, chaos, pollers, log, scheduler, lambdaApi } = context;
+  const { functions, issuer, chaos, pollers, log, scheduler, lambdaApi, eventBus } = context;
   let document: ReturnType<typeof openApiDocument> | undefined;
   return async (req, body, res) => {
     const url = new URL(req.url ?? '/', 'http://local');
@@ -93,6 +100,23 @@ export function localControl(context: ControlContext): LocalControl {
         schedules: scheduler?.schedules() ?? [],
         firings: scheduler?.firings() ?? [],
         provisioned: lambdaApi?.changes() ?? [],
+      });
+      return true;
+    }
+    if (url.pathname === '/_local/events' && eventBus && (req.method === 'GET' || req.method === 'DELETE')) {
+      if (req.method === 'DELETE') {
+        eventBus.clear();
+        res.writeHead(204).end();
+        return true;
+      }
+      const since = url.searchParams.get('since');
+      if (since !== null && Number.isNaN(Date.parse(since))) {
+        sendJson(res, 400, { message: `invalid since: ${since} is not an ISO instant` });
+        return true;
+      }
+      const detailType = url.searchParams.get('detailType') ?? undefined;
+      sendJson(res, 200, {
+        events: eventBus.events({ detailType, since: since === null ? undefined : new Date(since) }),
       });
       return true;
     }

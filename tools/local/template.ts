@@ -108,6 +108,8 @@ const RUN_LOCALLY = new Set([
   'AWS::ApiGatewayV2::Route',
   'AWS::ApiGatewayV2::Stage',
   'AWS::Events::Rule',
+  'AWS::Events::EventBus',
+  'AWS::Events::EventBusPolicy',
   'AWS::Cognito::UserPool',
   'AWS::Cognito::UserPoolClient',
   'AWS::Scheduler::ScheduleGroup',

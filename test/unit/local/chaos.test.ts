@@ -225,7 +225,7 @@ describe('local: chaos configuration validation', () => {
     expect(byPath['sqs.SendMesage']).toMatch(/unknown operation; valid: .*SendMessage/);
     expect(byPath['dynamodb.PutItem.errorRat']).toMatch(/unknown field; valid: .*errorRate/);
     expect(byPath['lambda.issue-coupon.crashAtt']).toMatch(/unknown field; valid: crashRate, crashAt/);
-    expect(byPath.s3).toBe('unknown service; valid: dynamodb, sqs, redis, lambda');
+    expect(byPath.s3).toBe('unknown service; valid: dynamodb, sqs, eventbridge, redis, lambda');
   });
 
   it('refuses one function named twice, by handler name and by logical id', () => {
@@ -279,13 +279,13 @@ describe('local: chaos configuration validation', () => {
     for (const example of examples) expect(() => validateChaosConfig(JSON.parse(example), functions)).not.toThrow();
   });
 
-  it('declares exactly the DynamoDB and SQS operations the functions send', () => {
+  it('declares exactly the DynamoDB, SQS and EventBridge operations the functions send', () => {
     // Prepare
     const called = operationsCalled();
-    const declared: string[] = [...CHAOS_OPERATIONS.dynamodb, ...CHAOS_OPERATIONS.sqs];
+    const declared: string[] = [...CHAOS_OPERATIONS.dynamodb, ...CHAOS_OPERATIONS.sqs, ...CHAOS_OPERATIONS.eventbridge];
     // Act + Assess: every declared one is sent somewhere, and every one sent that the proxies see is declared.
     expect(declared.filter((op) => !called.has(op))).toEqual([]);
-    const proxied = /Item|Items|^Query$|^Scan$|Message|Queue/;
+    const proxied = /Item|Items|^Query$|^Scan$|Message|Queue|^PutEvents$/;
     expect([...called].filter((op) => proxied.test(op) && !declared.includes(op))).toEqual([]);
   });
 });

@@ -34,7 +34,7 @@ export interface FunctionOptions {
   readonly concurrency?: number;
   /** Static credentials every function uses (the emulators accept any). */
   readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string };
-  /** Where the functions reach the backends (`AWS_ENDPOINT_URL_*`): the chaos proxies and local Secrets Manager. */
+  /** Where the functions reach the backends (`AWS_ENDPOINT_URL_*`): the chaos proxies and the local stand-ins. */
   readonly endpoints: {
     readonly dynamodb: string;
     readonly sqs: string;
@@ -43,6 +43,8 @@ export interface FunctionOptions {
     readonly scheduler?: string;
     /** The local Lambda API (tools/local/lambda-api.ts), for the pre-warm applier. */
     readonly lambda?: string;
+    /** The local event bus (tools/local/event-bus.ts) behind its chaos proxy, for the events publisher. */
+    readonly eventBridge?: string;
   };
   /** Faults injected into the execution environments. */
   readonly chaos: Chaos;
@@ -122,6 +124,7 @@ export function provisionFunctions(
         AWS_ENDPOINT_URL_SECRETS_MANAGER: options.endpoints.secretsManager,
         ...(options.endpoints.scheduler ? { AWS_ENDPOINT_URL_SCHEDULER: options.endpoints.scheduler } : {}),
         ...(options.endpoints.lambda ? { AWS_ENDPOINT_URL_LAMBDA: options.endpoints.lambda } : {}),
+        ...(options.endpoints.eventBridge ? { AWS_ENDPOINT_URL_EVENTBRIDGE: options.endpoints.eventBridge } : {}),
         AWS_LAMBDA_FUNCTION_NAME: name,
         AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(memory),
         AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',

@@ -4,6 +4,7 @@ import {
   type DynamoDBClient,
   type GlobalSecondaryIndex,
   type KeySchemaElement,
+  type StreamViewType,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import {
@@ -16,10 +17,13 @@ import {
 
 /**
  * Creates the template's AWS::DynamoDB::Table resources in DynamoDB Local: on demand, with their key schema, global
- * secondary indexes (key schema and projection) and time to live. Records each table's name (`Ref`) and ARN in
- * `physical`, so later resources resolve their references to it.
+ * secondary indexes (key schema and projection), time to live and stream (StreamSpecification.StreamViewType,
+ * which DynamoDB Local supports). Records each table's name (`Ref`), ARN and, with a stream, its `StreamArn`
+ * (the LatestStreamArn DynamoDB Local answers, `arn:aws:dynamodb:ddblocal:000000000000:table/<name>/stream/<label>`)
+ * in `physical`, so later resources (stream event source mappings) resolve their references to it.
  * @returns table name by logical id.
- * @throws the DynamoDB error when a table cannot be created (e.g. it exists already).
+ * @throws the DynamoDB error when a table cannot be created (e.g. it exists already); Error when a table with a
+ *   stream gets no stream ARN.
  */
 export async function provisionTables(
   stack: SynthesizedStack,
@@ -30,7 +34,8 @@ export async function provisionTables(
   for (const [id, table] of resourcesOfType(stack, 'AWS::DynamoDB::Table')) {
     const p = table.Properties ?? {};
     const name = (p.TableName as string | undefined) ?? id;
-    await dynamodb.send(
+    const streamView = (p.StreamSpecification as { StreamViewType?: StreamViewType } | undefined)?.StreamViewType;
+    const created = await dynamodb.send(
       new CreateTableCommand({
         TableName: name,
         BillingMode: 'PAY_PER_REQUEST',
@@ -45,8 +50,11 @@ export async function provisionTables(
               })),
             }
           : {}),
+        ...(streamView ? { StreamSpecification: { StreamEnabled: true, StreamViewType: streamView } } : {}),
       }),
     );
+    const streamArn = created.TableDescription?.LatestStreamArn;
+    if (streamView && !streamArn) throw new Error(`table ${name}: DynamoDB Local answered no LatestStreamArn`);
     const ttl = p.TimeToLiveSpecification as { AttributeName?: string; Enabled?: boolean } | undefined;
     if (ttl?.Enabled && ttl.AttributeName) {
       await dynamodb.send(
@@ -59,7 +67,10 @@ export async function provisionTables(
     tables[id] = name;
     physical[id] = {
       ref: name,
-      attributes: { Arn: `arn:aws:dynamodb:${LOCAL_REGION}:${LOCAL_ACCOUNT}:table/${name}` },
+      attributes: {
+        Arn: `arn:aws:dynamodb:${LOCAL_REGION}:${LOCAL_ACCOUNT}:table/${name}`,
+        ...(streamArn ? { StreamArn: streamArn } : {}),
+      },
     };
   }
   return tables;
