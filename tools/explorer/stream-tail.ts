@@ -7,6 +7,7 @@ import {
   type _Record as StreamRecord,
 } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBRecord } from 'aws-lambda';
+import { toLambdaRecord } from '../local/stream-record';
 
 // The tail of DynamoDB Local's streams of some tables: each read returns the records written since the last one,
 // per shard in order, shaped as Lambda's DynamoDB event source delivers them. The explorer's runs are sequential,
@@ -18,25 +19,6 @@ export interface TailRecord {
   /** The shard it came from: order holds within a shard only. */
   readonly shardId: string;
   readonly record: DynamoDBRecord;
-}
-
-/** Lambda's shape of a stream record (ApproximateCreationDateTime in epoch seconds). */
-function lambdaRecord(record: StreamRecord, streamArn: string): DynamoDBRecord {
-  const { ApproximateCreationDateTime, ...rest } = record.dynamodb ?? {};
-  return {
-    eventID: record.eventID,
-    eventName: record.eventName,
-    eventVersion: record.eventVersion,
-    eventSource: 'aws:dynamodb',
-    awsRegion: record.awsRegion,
-    eventSourceARN: streamArn,
-    dynamodb: {
-      ...(rest as DynamoDBRecord['dynamodb']),
-      ...(ApproximateCreationDateTime
-        ? { ApproximateCreationDateTime: ApproximateCreationDateTime.getTime() / 1000 }
-        : {}),
-    },
-  };
 }
 
 /** Reads the streams of `tables` from where the previous {@link StreamTail.read} stopped. */
@@ -64,7 +46,7 @@ export class StreamTail {
         for (const { ShardId } of StreamDescription?.Shards ?? []) {
           if (!ShardId) continue;
           for (const record of await this.shardRecords(StreamArn, ShardId)) {
-            records.push({ table, shardId: ShardId, record: lambdaRecord(record, StreamArn) });
+            records.push({ table, shardId: ShardId, record: toLambdaRecord(record, StreamArn) });
           }
         }
       }
