@@ -84,7 +84,7 @@ describe('domain events through the local cloud (dynamodb admission mode)', () =
     // Assess: the faults happened, and the events are exactly the coupons.
     expect(injected['eventbridge.PutEvents.error']).toBeGreaterThan(0);
     expect(injected['eventbridge.PutEvents.errorAfterForward']).toBeGreaterThan(0);
-    expect(crashes[probe.functionId('EventsPublishEventsFunction')]).toBeGreaterThan(0);
+    expect(crashes[probe.functionId('PublishEventsFunction')]).toBeGreaterThan(0);
     const winners = await winnersOf(cloud, day);
     expect(winners).toHaveLength(quota);
     const issued = distinct(await ofCampaign());
