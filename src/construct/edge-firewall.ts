@@ -48,7 +48,8 @@ export interface EdgeFirewallProps {
  * A CloudFront distribution in front of the HTTP API with an AWS WAF web ACL: a rate-based rule per client IP
  * (`rateLimitPerIp`), the AWS managed known-bad-inputs rule group and, with `botDefense`, the issue route's bot
  * defense (Bot Control, a Challenge or CAPTCHA, rate limits per IP and per JA4 fingerprint; bot-defense.ts) and
- * the web ACL's integration URL for the drop page. AWS WAF cannot be attached to an HTTP API stage (only to REST APIs,
+ * the web ACL's integration URL for the drop page (and, with `captcha` and token domains, a CAPTCHA API key for
+ * them). AWS WAF cannot be attached to an HTTP API stage (only to REST APIs,
  * CloudFront, ALB, AppSync, Cognito), hence CloudFront; its web ACLs have CLOUDFRONT scope and must live in
  * us-east-1, so the stack must be deployed there.
  * Clients must call the distribution URL: the execute-api endpoint stays reachable directly (with the stage and
