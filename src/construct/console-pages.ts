@@ -51,6 +51,12 @@ export interface PageEndpoints {
    * @default - the drop page loads no WAF script
    */
   readonly wafIntegrationUrl?: string;
+  /**
+   * The AWS WAF CAPTCHA API key for the pages' domain (botDefense `captcha`, EdgeFirewall.captchaApiKey): the drop
+   * page renders WAF's CAPTCHA puzzle with it. Not a secret (AWS embeds it in public pages by design).
+   * @default - the drop page shows no puzzle
+   */
+  readonly wafCaptchaApiKey?: string;
   /** The API's region, for SigV4. */
   readonly region: string;
   readonly userAuth: WebUserAuth;
@@ -72,6 +78,7 @@ export function pageConfigs(endpoints: PageEndpoints): Record<WebPage, WebConfig
       region,
       userAuth,
       ...(endpoints.wafIntegrationUrl === undefined ? {} : { wafIntegrationUrl: endpoints.wafIntegrationUrl }),
+      ...(endpoints.wafCaptchaApiKey === undefined ? {} : { wafCaptchaApiKey: endpoints.wafCaptchaApiKey }),
     },
   };
 }
@@ -103,14 +110,24 @@ export function connectSources(scope: IConstruct, cognitoRegion?: string): strin
 /**
  * The pages' Content-Security-Policy: scripts from this origin (the pages are ES modules without inline script)
  * and `scripts` (WAF's integration with botDefense), styles from this origin or inline (a page's `<style>`; style
- * cannot run code), calls to this origin, `connect` and `scripts`, no framing, no plugins, no `<base>`.
+ * cannot run code), calls to this origin, `connect` and `scripts`, no framing, no plugins, no `<base>`. With
+ * `puzzle` (WAF's CAPTCHA with botDefense `captcha`), its hosts may also serve the puzzle's images, audio
+ * (the audio puzzle), styles and frames, and the puzzle's images may be `blob:` URLs; the puzzle's exact needs are
+ * not documented by AWS, so these are the directives it could use (README "Bot defense at the edge").
  */
-export function contentSecurityPolicy(connect: readonly string[], scripts: readonly string[] = []): string {
+export function contentSecurityPolicy(
+  connect: readonly string[],
+  scripts: readonly string[] = [],
+  puzzle: readonly string[] = [],
+): string {
+  const withPuzzle = (directive: string, ...own: string[]) =>
+    [directive, ...own, ...(puzzle.length ? [...puzzle, 'blob:'] : [])].join(' ');
   return [
     "default-src 'none'",
     ['script-src', "'self'", ...scripts].join(' '),
-    "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data:",
+    ['style-src', "'self'", "'unsafe-inline'", ...puzzle].join(' '),
+    withPuzzle('img-src', "'self'", 'data:'),
+    ...(puzzle.length ? [withPuzzle('media-src', "'self'"), ['frame-src', ...puzzle].join(' ')] : []),
     "font-src 'self'",
     ['connect-src', "'self'", ...connect, ...scripts].join(' '),
     "manifest-src 'self'",

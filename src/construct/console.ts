@@ -52,6 +52,12 @@ export interface CouponConsoleProps {
    * @default - scripts from the pages' origin only
    */
   readonly scriptSources?: readonly string[];
+  /**
+   * Sources (`https://host`, wildcards allowed) WAF's CAPTCHA puzzle may load images, audio, styles and frames
+   * from, with botDefense `captcha` (`WAF_INTEGRATION_SOURCE` in console-pages.ts).
+   * @default - no puzzle sources
+   */
+  readonly puzzleSources?: readonly string[];
 }
 
 /**
@@ -106,7 +112,7 @@ export class CouponConsole extends Construct {
       comment: 'FCFS coupon console: CSP, HSTS, no framing, no sniffing; browsers revalidate',
       securityHeadersBehavior: {
         contentSecurityPolicy: {
-          contentSecurityPolicy: contentSecurityPolicy(props.connectSources, props.scriptSources),
+          contentSecurityPolicy: contentSecurityPolicy(props.connectSources, props.scriptSources, props.puzzleSources),
           override: true,
         },
         strictTransportSecurity: {

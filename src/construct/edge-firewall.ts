@@ -4,7 +4,12 @@ import { Distribution, PriceClass, SecurityPolicyProtocol } from 'aws-cdk-lib/aw
 import { Metric, type MetricOptions } from 'aws-cdk-lib/aws-cloudwatch';
 import type { IGrantable } from 'aws-cdk-lib/aws-iam';
 import { CfnWebACL } from 'aws-cdk-lib/aws-wafv2';
-import { AwsCustomResource, AwsCustomResourcePolicy, PhysicalResourceId } from 'aws-cdk-lib/custom-resources';
+import {
+  AwsCustomResource,
+  AwsCustomResourcePolicy,
+  PhysicalResourceId,
+  PhysicalResourceIdReference,
+} from 'aws-cdk-lib/custom-resources';
 import { Construct, type IConstruct } from 'constructs';
 import { acknowledge } from './acknowledge';
 import { type BotDefenseAction, type BotDefenseSettings, botDefenseRules, tokenImmunity } from './bot-defense';
@@ -43,7 +48,8 @@ export interface EdgeFirewallProps {
  * A CloudFront distribution in front of the HTTP API with an AWS WAF web ACL: a rate-based rule per client IP
  * (`rateLimitPerIp`), the AWS managed known-bad-inputs rule group and, with `botDefense`, the issue route's bot
  * defense (Bot Control, a Challenge or CAPTCHA, rate limits per IP and per JA4 fingerprint; bot-defense.ts) and
- * the web ACL's integration URL for the drop page. AWS WAF cannot be attached to an HTTP API stage (only to REST APIs,
+ * the web ACL's integration URL for the drop page (and, with `captcha` and token domains, a CAPTCHA API key for
+ * them). AWS WAF cannot be attached to an HTTP API stage (only to REST APIs,
  * CloudFront, ALB, AppSync, Cognito), hence CloudFront; its web ACLs have CLOUDFRONT scope and must live in
  * us-east-1, so the stack must be deployed there.
  * Clients must call the distribution URL: the execute-api endpoint stays reachable directly (with the stage and
@@ -62,6 +68,13 @@ export class EdgeFirewall extends Construct {
    * resource: CloudFormation has no attribute for it), from which a page loads `challenge.js`; with `botDefense`.
    */
   readonly integrationUrl?: string;
+  /**
+   * The AWS WAF CAPTCHA JavaScript API key for `tokenDomains` (CreateAPIKey, CLOUDFRONT scope, created at deploy
+   * by a custom resource: CloudFormation has no resource for it), with `botDefense: 'captcha'` and token domains.
+   * Not a secret: AWS designs it to be embedded in public pages (it only lets a page on one of its domains render
+   * the puzzle); https://docs.aws.amazon.com/waf/latest/developerguide/waf-js-captcha-api-key.html
+   */
+  readonly captchaApiKey?: string;
 
   /** The URL clients call, `https://<id>.cloudfront.net`. */
   get url(): string {
@@ -120,6 +133,9 @@ export class EdgeFirewall extends Construct {
     });
     const webAcl = this.webAcl;
     if (botDefense) this.integrationUrl = this.readIntegrationUrl(webAcl);
+    if (botDefense?.botDefense === 'captcha' && props.tokenDomains?.length) {
+      this.captchaApiKey = this.createCaptchaApiKey(props.tokenDomains);
+    }
     this.distribution = new Distribution(this, 'Distribution', {
       comment: 'FCFS coupon API behind AWS WAF',
       webAclId: webAcl.attrArn,
@@ -183,7 +199,56 @@ export class EdgeFirewall extends Construct {
     acknowledgeCustomResourceHandler(reader);
     return reader.getResponseField('ApplicationIntegrationURL');
   }
+
+  /**
+   * CreateAPIKey at deploy (an AwsCustomResource in us-east-1, CLOUDFRONT scope): a new key when the token domains
+   * change (the update creates one, and CloudFormation deletes the old one as the physical id changes), deleted
+   * with DeleteAPIKey on removal. WAF's key actions take no resource ARN, hence `*`.
+   * @throws Error when there are more than {@link CAPTCHA_API_KEY_MAX_DOMAINS} domains.
+   */
+  private createCaptchaApiKey(domains: readonly string[]): string {
+    if (domains.length > CAPTCHA_API_KEY_MAX_DOMAINS) {
+      throw new Error(
+        `a CAPTCHA API key takes at most ${CAPTCHA_API_KEY_MAX_DOMAINS} token domains, not ${domains.length}`,
+      );
+    }
+    const create = {
+      service: 'WAFV2',
+      action: 'createAPIKey',
+      region: 'us-east-1',
+      parameters: { Scope: 'CLOUDFRONT', TokenDomains: [...domains] },
+      physicalResourceId: PhysicalResourceId.fromResponse('APIKey'),
+      outputPaths: ['APIKey'],
+    };
+    const key = new AwsCustomResource(this, 'CaptchaApiKey', {
+      onCreate: create,
+      onUpdate: create,
+      onDelete: {
+        service: 'WAFV2',
+        action: 'deleteAPIKey',
+        region: 'us-east-1',
+        parameters: { Scope: 'CLOUDFRONT', APIKey: new PhysicalResourceIdReference() },
+        // Already deleted by hand: nothing left to do.
+        ignoreErrorCodesMatching: 'WAFNonexistentItemException',
+      },
+      policy: AwsCustomResourcePolicy.fromSdkCalls({ resources: AwsCustomResourcePolicy.ANY_RESOURCE }),
+      installLatestAwsSdk: false,
+      memorySize: 256,
+    });
+    acknowledge(key, 'AwsSolutions', {
+      'AwsSolutions-IAM5[Resource::*]':
+        'wafv2:CreateAPIKey and wafv2:DeleteAPIKey take no resource ARN (IAM service authorization reference).',
+    });
+    acknowledgeCustomResourceHandler(key);
+    return key.getResponseField('APIKey');
+  }
 }
+
+/**
+ * AWS WAF's limit of domains per CAPTCHA API key
+ * (https://docs.aws.amazon.com/waf/latest/developerguide/waf-js-captcha-api-key.html).
+ */
+export const CAPTCHA_API_KEY_MAX_DOMAINS = 5;
 
 /** Acknowledges the findings on the stack's AwsCustomResource handler, a singleton that aws-cdk-lib writes. */
 function acknowledgeCustomResourceHandler(reader: IGrantable & IConstruct): void {

@@ -107,7 +107,9 @@ export interface FcfsCouponProps {
    * (a puzzle) for a request without a valid WAF token, and rate limits per IP (`issueRateLimitPerIp`) and per TLS
    * fingerprint (`issueRateLimitPerJa4`). Only the issue route is inspected, so count polls pay no Bot Control or
    * challenge fee. The issue route then serves browsers that run WAF's JavaScript: the drop page loads it (the
-   * integration URL comes in its config.json) and acquires the token during the countdown; a mobile or server client
+   * integration URL comes in its config.json) and acquires the token during the countdown; with `captcha` and the
+   * console, the construct also creates a CAPTCHA API key for the console's domain at deploy and the page shows the
+   * puzzle before the claim (EdgeFirewall.captchaApiKey, src/web/drop/waf-captcha.ts); a mobile or server client
    * of the issue route needs the WAF mobile SDK or another route. Price (https://aws.amazon.com/waf/pricing/,
    * README "Bot defense at the edge"): Bot Control $10 a month plus $1 per million inspected requests (COMMON),
    * Challenge $0.40 per million challenge responses, CAPTCHA $0.40 per thousand attempts.

@@ -162,6 +162,8 @@ export class FcfsCoupon extends Construct {
           connectSources: connectSources(this, this.userAuth.userPool?.env.region),
           // The drop page loads WAF's challenge.js from the web ACL's integration URL (botDefense).
           scriptSources: props.botDefense ? [WAF_INTEGRATION_SOURCE] : undefined,
+          // ...and with 'captcha' renders WAF's CAPTCHA puzzle, whose images and audio come from WAF's hosts.
+          puzzleSources: props.botDefense === 'captcha' ? [WAF_INTEGRATION_SOURCE] : undefined,
         })
       : undefined;
     this.api = new CouponApi(this, 'Api', {
@@ -196,6 +198,7 @@ export class FcfsCoupon extends Construct {
         protectedApiUrl: this.edgeFirewall?.url,
         countUrl: (this.edge ?? this.edgeFirewall)?.url,
         wafIntegrationUrl: this.edgeFirewall?.integrationUrl,
+        wafCaptchaApiKey: this.edgeFirewall?.captchaApiKey,
         region: Stack.of(this).region,
         userAuth: this.userAuth.webUserAuth,
       }),

@@ -23,6 +23,14 @@ export interface WebConfig {
    * without bot defense, and locally.
    */
   readonly wafIntegrationUrl?: string;
+  /**
+   * The AWS WAF CAPTCHA JavaScript API key for the page's domain (the construct's `botDefense: 'captcha'`, created
+   * at deploy): with it the drop page loads `<wafIntegrationUrl>jsapi.js` instead of `challenge.js` and has the
+   * visitor solve the puzzle before the claim (src/web/drop/waf-captcha.ts). Not a secret: AWS designs it to be
+   * embedded in public pages, and it works only on the domains it was created for. Absent in challenge mode and
+   * locally.
+   */
+  readonly wafCaptchaApiKey?: string;
   /** How the drop page signs a visitor in. */
   readonly userAuth: WebUserAuth;
   /**

@@ -1,7 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { DateTime } from 'luxon';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { contentSecurityPolicy, WAF_INTEGRATION_SOURCE } from '../../src/construct/console-pages';
 import { call, middayZone, type RunningCloud, startCloudProcess } from '../../tools/local/child-cloud';
 import { launchChromium, pageProblems, waitForText } from '../support/browser';
 
@@ -56,9 +57,17 @@ describe('the drop page in a browser (local cloud, redis admission mode)', () =>
     expect(problems.flat()).toEqual([]);
   });
 
-  /** A new visitor (own session storage) on the drop page of `campaignId`, signed in as `user` if given. */
-  async function visit(campaignId: string, user?: string): Promise<Page> {
+  /**
+   * A new visitor (own session storage) on the drop page of `campaignId`, signed in as `user` if given; `prepare`
+   * sets up the visitor's browser context (its routes) before the page loads.
+   */
+  async function visit(
+    campaignId: string,
+    user?: string,
+    prepare?: (context: BrowserContext) => Promise<void>,
+  ): Promise<Page> {
     const context = await browser.newContext({ viewport: { width: 820, height: 900 } });
+    await prepare?.(context);
     const page = await context.newPage();
     problems.push(pageProblems(page));
     await page.goto(`${api}/drop/?campaign=${campaignId}`);
@@ -140,6 +149,71 @@ describe('the drop page in a browser (local cloud, redis admission mode)', () =>
     await waitForText(closed.locator('.badge').first(), /Closed/);
     await waitForText(closed.locator('main'), /The organizer has closed this drop/);
     expect(await claimButton(closed).isVisible()).toBe(false);
+  });
+
+  it("with botDefense 'captcha', has the visitor solve WAF's puzzle before the claim, and again when WAF refuses", async () => {
+    // Prepare: the page as the construct configures it in captcha mode (config.json's wafIntegrationUrl and
+    // wafCaptchaApiKey, the production CSP with WAF's sources), stand-ins for WAF's challenge.js and jsapi.js (the
+    // puzzle is a button that calls onSuccess with a new token), and WAF in front of the issue route, answering its
+    // CAPTCHA action (405) to the first puzzle's token as if it had expired.
+    await create(campaign('drop-captcha', { name: 'Puzzle drop' }));
+    const integration = 'https://fake.awswaf.com/acl/';
+    const tokensAtIssue: (string | null)[] = [];
+    const behindWaf = async (context: BrowserContext) => {
+      await context.route(
+        (url) => url.pathname === '/drop/',
+        async (route) => {
+          const response = await route.fetch();
+          const csp = contentSecurityPolicy([], [WAF_INTEGRATION_SOURCE], [WAF_INTEGRATION_SOURCE]);
+          await route.fulfill({ response, headers: { ...response.headers(), 'content-security-policy': csp } });
+        },
+      );
+      await context.route('**/drop/config.json', async (route) => {
+        const config = await (await route.fetch()).json();
+        await route.fulfill({ json: { ...config, wafIntegrationUrl: integration, wafCaptchaApiKey: 'drop-page-key' } });
+      });
+      const script = (body: string) => ({ contentType: 'text/javascript', body });
+      await context.route(`${integration}challenge.js`, (route) =>
+        route.fulfill(script("window.AwsWafIntegration = { getToken: async () => 'challenge-token' };")),
+      );
+      await context.route(`${integration}jsapi.js`, (route) =>
+        route.fulfill(
+          script(`let solved = 0;
+window.AwsWafCaptcha = { renderCaptcha(container, options) {
+  if (options.apiKey !== 'drop-page-key' || !options.dynamicWidth) return options.onError(new Error('bad options'));
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.textContent = 'I am a person';
+  button.onclick = () => { container.replaceChildren(); options.onSuccess('captcha-token-' + ++solved); };
+  container.replaceChildren(button);
+} };`),
+        ),
+      );
+      await context.route('**/v1/campaigns/drop-captcha/issue', async (route) => {
+        const token = route.request().headers()['x-aws-waf-token'] ?? null;
+        tokensAtIssue.push(token);
+        if (token === 'captcha-token-2') return route.fallback();
+        return route.fulfill({ status: 405, headers: { 'x-amzn-waf-action': 'captcha' }, body: '' });
+      });
+    };
+    const page = await visit('drop-captcha', 'person', behindWaf);
+    const puzzle = page.getByRole('button', { name: 'I am a person' });
+
+    // Assess: the puzzle in the claim card, the claim waiting for it.
+    await waitForText(page.locator('.badge').first(), /Open/);
+    await puzzle.waitFor();
+    expect(await claimButton(page).isDisabled()).toBe(true);
+
+    // Act: the puzzle solved, then the claim, which WAF refuses once.
+    await puzzle.click();
+    await page.waitForFunction("document.querySelector('button.claim')?.disabled === false");
+    await claimButton(page).click();
+    await waitForText(page.getByRole('status'), /Solve the puzzle again/);
+    await puzzle.click();
+
+    // Assess: the claim went again, with the new token, and was admitted.
+    await waitForText(page.getByRole('status').filter({ hasText: /coupon/ }), /You got coupon #1!/);
+    expect(tokensAtIssue).toEqual(['captcha-token-1', 'captcha-token-2']);
   });
 
   it('shows a real not-found page for an unknown campaign: no raw error, no sign-in form', async () => {

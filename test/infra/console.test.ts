@@ -279,6 +279,54 @@ describe('infra: the console option', () => {
     expect((deployedConfigs(plain) as Record<string, object>).drop).not.toHaveProperty('wafIntegrationUrl');
   });
 
+  it("with botDefense 'captcha', creates a CAPTCHA API key for the pages' domain and gives it to the drop page", () => {
+    // Prepare, Act
+    const bots = synth({ console: true, botDefense: 'captcha', env: { ...ENV, region: 'us-east-1' } });
+    const { edgeFirewall, console: pages } = bots.stack.coupons;
+    if (!edgeFirewall || !pages) throw new Error('expected the WAF distribution and the console');
+
+    // Assess: a custom resource calls CreateAPIKey in us-east-1 for the console's domain, DeleteAPIKey on removal.
+    const calls = Object.entries(bots.template.findResources('Custom::AWS')) as [string, Resource][];
+    const keyCalls = calls.filter(([, r]) => JSON.stringify(r.Properties.Create ?? '').includes('createAPIKey'));
+    expect(keyCalls).toHaveLength(1);
+    const [keyId, key] = keyCalls[0] as [string, Resource];
+    for (const phase of ['Create', 'Update']) {
+      const call = JSON.stringify(key.Properties[phase]);
+      for (const word of [
+        '\\"service\\":\\"WAFV2\\"',
+        '\\"region\\":\\"us-east-1\\"',
+        '\\"Scope\\":\\"CLOUDFRONT\\"',
+      ]) {
+        expect(call).toContain(word);
+      }
+      expect(call).toContain(`"Fn::GetAtt":["${bots.id(pages.distribution)}","DomainName"]`);
+    }
+    expect(JSON.stringify(key.Properties.Delete)).toContain('deleteAPIKey');
+    // The key goes into the drop page's config.json, not the console's.
+    const configs = deployedConfigs(bots) as Record<string, { wafCaptchaApiKey?: string }>;
+    expect(configs.drop?.wafCaptchaApiKey).toBe(`\${${keyId}.APIKey}`);
+    expect(configs.console?.wafCaptchaApiKey).toBeUndefined();
+    // The puzzle's images, audio and frames come from WAF's hosts.
+    const [, headers] = only(bots.template, 'AWS::CloudFront::ResponseHeadersPolicy');
+    const csp = JSON.stringify(
+      bots.stack.resolve(
+        headers.Properties.ResponseHeadersPolicyConfig.SecurityHeadersConfig.ContentSecurityPolicy
+          .ContentSecurityPolicy,
+      ),
+    );
+    expect(csp).toContain("img-src 'self' data: https://*.awswaf.com blob:;");
+    expect(csp).toContain("media-src 'self' https://*.awswaf.com blob:;");
+    expect(csp).toContain('frame-src https://*.awswaf.com;');
+
+    // In challenge mode, no key, no config entry and no puzzle sources.
+    const challenge = synth({ console: true, botDefense: 'challenge', env: { ...ENV, region: 'us-east-1' } });
+    expect(JSON.stringify(challenge.template.toJSON())).not.toContain('createAPIKey');
+    expect((deployedConfigs(challenge) as Record<string, object>).drop).not.toHaveProperty('wafCaptchaApiKey');
+    expect(JSON.stringify(challenge.template.findResources('AWS::CloudFront::ResponseHeadersPolicy'))).not.toMatch(
+      /frame-src|media-src/,
+    );
+  });
+
   it('outputs the console and drop page URLs', () => {
     const url = (page: string) => ({
       'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [distributionId, 'DomainName'] }, `/${page}/`]],

@@ -412,6 +412,21 @@ describe('infra: identity and access', () => {
     );
   });
 
+  it("with botDefense 'captcha' and the console, lets the API key's custom resource create and delete API keys only", () => {
+    const bots = Template.fromStack(
+      stackOf({ botDefense: 'captcha', console: true, env: { account: '111111111111', region: 'us-east-1' } }),
+    );
+    // WAF's API key actions take no resource ARN (IAM service authorization reference), hence '*'.
+    bots.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: [
+          { Action: 'wafv2:CreateAPIKey', Effect: 'Allow', Resource: '*' },
+          { Action: 'wafv2:DeleteAPIKey', Effect: 'Allow', Resource: '*' },
+        ],
+      },
+    });
+  });
+
   it("with botDefense, lets the integration URL's custom resource read only its own web ACL", () => {
     const bots = Template.fromStack(
       stackOf({ botDefense: 'captcha', env: { account: '111111111111', region: 'us-east-1' } }),

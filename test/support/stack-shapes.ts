@@ -26,6 +26,10 @@ export const STACK_SHAPES: [string, FcfsCouponStackProps][] = [
     },
   ],
   [
+    "bot defense at the edge (captcha: the drop page's CAPTCHA API key), console and drop page",
+    { botDefense: 'captcha', console: true, env: { account: '111111111111', region: 'us-east-1' } },
+  ],
+  [
     'Alarm e-mail topic, thresholds set',
     { alarmEmail: 'oncall@example.com', alarmThresholds: { api5xxRatePercent: 2.5, deadLetterAge: Duration.hours(1) } },
   ],

@@ -18,6 +18,8 @@ export interface CampaignCard {
   readonly claim: HTMLButtonElement;
   /** Where the answer to a claim is shown. */
   readonly answer: HTMLElement;
+  /** Where WAF's CAPTCHA puzzle is rendered before the claim (botDefense `captcha`); hidden otherwise. */
+  readonly puzzle: HTMLElement;
   /** Shows a newer public view. */
   update(view: PublicCampaign): void;
   /** Whether the campaign takes claims now: OPEN, or a countdown to an opening has reached it. */
@@ -42,6 +44,7 @@ export function campaignCard(first: PublicCampaign, onOpening: () => void): Camp
   const remainingLine = el('p', { class: 'muted' });
   const today = el('div', { class: 'today' }, el('h3', {}, 'Left today'), remaining, remainingLine);
   const claim = el('button', { type: 'button', class: 'claim' }, 'Claim my coupon');
+  const puzzle = el('div', { class: 'puzzle', hidden: true });
   const actions = el('div', { class: 'actions' }, claim);
   const answer = el('p', { class: 'status', role: 'status', hidden: true });
   const card = el(
@@ -50,6 +53,7 @@ export function campaignCard(first: PublicCampaign, onOpening: () => void): Camp
     el('p', { class: 'state' }, badge, ' ', statusLine),
     countdown,
     today,
+    puzzle,
     actions,
     answer,
   );
@@ -140,6 +144,7 @@ export function campaignCard(first: PublicCampaign, onOpening: () => void): Camp
     elements: [title, terms, calendar, card],
     claim,
     answer,
+    puzzle,
     update: (next) => {
       // A read from before the opening (the edge keeps a view 1 s) does not close a window the countdown opened.
       const stale = state === 'OPEN' && view.state !== 'OPEN' && Date.parse(next.asOf) < (countdownTarget(view) ?? 0);

@@ -65,21 +65,44 @@ export function claimAnswer(status: number, body: unknown, ok?: Schema<'IssueAcc
       }
   }
   if (status === 401) return { text: 'Your sign-in has expired: sign out and in again.', tone: 'warn' };
+  if (status === 405) return { text: 'Solve the puzzle to show you are a person, then claim.', tone: 'warn' };
   return { text: 'Busy right now: try again in a moment.', tone: 'warn' };
+}
+
+/** The response header in which AWS WAF names the action it took (bot-defense.ts). */
+export const WAF_ACTION_HEADER = 'x-amzn-waf-action';
+
+/** How many times one claim shows the puzzle again when WAF still asks for a CAPTCHA. */
+const CAPTCHA_ROUNDS = 2;
+
+/**
+ * Whether `response` is AWS WAF's CAPTCHA action (botDefense `captcha`): HTTP 405 with `x-amzn-waf-action: captcha`.
+ * A 405 whose header the page cannot read (a cross-origin response exposes it only if CORS does) counts too: the
+ * API itself never answers 405 (an unknown method is API Gateway's 404).
+ */
+export function isCaptchaAction(response: Response): boolean {
+  return response.status === 405 && (response.headers.get(WAF_ACTION_HEADER) ?? 'captcha') === 'captcha';
 }
 
 /**
  * Claims today's coupon for the signed-in visitor through `issue` (`POST /v1/campaigns/{campaignId}/issue` with the
  * visitor's credentials and, for a campaign with `proofOfWork`, its solution: proof-of-work.ts `issue`) and answers
  * what to show, `accepted` when admitted. Never rejects: a network failure is answered as "try again".
+ * With `solveCaptcha` (botDefense `captcha`): when WAF answers with its CAPTCHA ({@link isCaptchaAction}, e.g. the
+ * solved puzzle's token expired), it has the visitor solve the puzzle again (`solveCaptcha` resolves true once
+ * solved) and sends the claim again, at most {@link CAPTCHA_ROUNDS} times.
  */
 export async function requestClaim(
   issue: () => ReturnType<UserApi['POST']>,
+  solveCaptcha?: () => Promise<boolean>,
 ): Promise<ClaimAnswer & { accepted: boolean }> {
-  try {
-    const { data, error, response } = await issue();
-    return { ...claimAnswer(response.status, error, data), accepted: data !== undefined };
-  } catch {
-    return { ...claimAnswer(0, undefined), accepted: false };
+  for (let round = 0; ; round++) {
+    try {
+      const { data, error, response } = await issue();
+      if (solveCaptcha && isCaptchaAction(response) && round < CAPTCHA_ROUNDS && (await solveCaptcha())) continue;
+      return { ...claimAnswer(response.status, error, data), accepted: data !== undefined };
+    } catch {
+      return { ...claimAnswer(0, undefined), accepted: false };
+    }
   }
 }

@@ -53,8 +53,9 @@ async function start(): Promise<void> {
     show(root, el('p', { class: 'status bad', role: 'alert' }, `Cannot read the page's configuration: ${error}`));
     return;
   }
-  // With the stack's botDefense: a WAF token acquired during the countdown, sent with the claim.
-  startWafToken(config);
+  // With the stack's botDefense: a WAF token acquired during the countdown, sent with the claim; with 'captcha',
+  // also the puzzle the visitor solves before the claim.
+  const captcha = startWafToken(config);
   const visitor = () => storedVisitor();
   const api: UserApi = userClient(config, config.apiUrl, () => visitor()?.credential);
   // The public routes go through the edge when the stack has one (config.countUrl).
@@ -85,7 +86,33 @@ async function start(): Promise<void> {
   const coupons = couponsCard(api);
   let claiming = false;
   const refreshClaim = () => {
-    card.claim.disabled = claiming || !visitor() || !card.claimable();
+    const puzzleLeft = captcha !== undefined && captcha.token() === undefined;
+    card.claim.disabled = claiming || !visitor() || !card.claimable() || puzzleLeft;
+  };
+  /**
+   * Shows WAF's CAPTCHA puzzle in the card until it is solved; true once solved (botDefense `captcha`). A call while
+   * the puzzle shows answers with that puzzle.
+   */
+  let puzzleShowing: Promise<boolean> | undefined;
+  const solvePuzzle = (): Promise<boolean> => {
+    puzzleShowing ??= showPuzzle().finally(() => {
+      puzzleShowing = undefined;
+    });
+    return puzzleShowing;
+  };
+  const showPuzzle = async (): Promise<boolean> => {
+    if (!captcha) return false;
+    show(card.puzzle);
+    card.puzzle.hidden = false;
+    const token = await captcha.solve(card.puzzle);
+    card.puzzle.hidden = true;
+    if (!token) {
+      show(card.answer, 'The puzzle could not be shown: reload the page to try again.');
+      card.answer.className = 'status bad';
+      card.answer.hidden = false;
+    }
+    refreshClaim();
+    return token !== undefined;
   };
   show(root, ...card.elements, account, coupons.section);
   setInterval(() => void readAgain(), VIEW_EVERY_MS);
@@ -120,6 +147,9 @@ async function start(): Promise<void> {
     );
     coupons.section.hidden = false;
     proofOfWork.prepare(card.opensAt());
+    // The puzzle before the claim, while the countdown runs: the claim button waits for it.
+    const opening = card.claimable() || !Number.isNaN(card.opensAt());
+    if (captcha && captcha.token() === undefined && opening) void solvePuzzle();
     void coupons.render().then((n) => {
       couponsShown = n;
     });
@@ -129,12 +159,22 @@ async function start(): Promise<void> {
   card.claim.addEventListener('click', async () => {
     claiming = true;
     refreshClaim();
-    const shown = await requestClaim(() =>
-      proofOfWork.issue(() => {
-        show(card.answer, 'Checking you are not a bot: a few seconds of work in your browser…');
-        card.answer.className = 'status warn';
-        card.answer.hidden = false;
-      }),
+    const shown = await requestClaim(
+      () =>
+        proofOfWork.issue(() => {
+          show(card.answer, 'Checking you are not a bot: a few seconds of work in your browser…');
+          card.answer.className = 'status warn';
+          card.answer.hidden = false;
+        }),
+      // WAF refused the puzzle's token (expired): the puzzle again, then the claim again.
+      captcha &&
+        (() => {
+          captcha.forget();
+          show(card.answer, 'Solve the puzzle again to claim.');
+          card.answer.className = 'status warn';
+          card.answer.hidden = false;
+          return solvePuzzle();
+        }),
     );
     show(card.answer, shown.text);
     card.answer.className = `status ${shown.tone}`;

@@ -1,4 +1,5 @@
 import type { WebConfig } from '../config';
+import { captchaScriptUrl, type WafCaptcha, wafCaptcha } from './waf-captcha';
 
 // AWS WAF's JavaScript integration on the drop page (the construct's `botDefense`): the page loads `challenge.js`
 // from the web ACL's integration URL (config.json's `wafIntegrationUrl`), acquires a WAF token while the visitor
@@ -10,8 +11,9 @@ import type { WebConfig } from '../config';
 // than through `AwsWafIntegration.fetch`, because the coupon client (openapi-fetch) passes Request objects to
 // fetch. AWS documents the API: https://docs.aws.amazon.com/waf/latest/developerguide/waf-js-challenge-api.html
 //
-// With `botDefense: 'captcha'` the challenge token alone does not pass the issue route: a person must solve the
-// CAPTCHA (AWS WAF's CAPTCHA JavaScript API, which needs an API key); this page does not render it yet.
+// With `botDefense: 'captcha'` (config.json's `wafCaptchaApiKey`) the challenge token alone does not pass the issue
+// route: the page also loads `jsapi.js`, AWS WAF's CAPTCHA JavaScript API, and the person solves the puzzle before
+// the claim (waf-captcha.ts); the claim then carries the token the solved puzzle gave.
 
 /** The part of `window.AwsWafIntegration` (challenge.js) that the page uses. */
 interface AwsWafIntegrationApi {
@@ -76,14 +78,28 @@ function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
  * Starts the WAF integration when `config.wafIntegrationUrl` is set: loads challenge.js, acquires a token now and
  * every {@link REFRESH_EVERY_MS}, and makes every non-GET call to `config.apiUrl` carry the current token in
  * {@link WAF_TOKEN_HEADER} (it replaces `globalThis.fetch`, which the coupon client calls at each request). A
- * failure to load or to acquire leaves the calls as they were.
+ * failure to load or to acquire leaves the calls as they were. With `config.wafCaptchaApiKey` it also loads
+ * jsapi.js (after challenge.js, which jsapi.js would otherwise load itself) and answers the page's CAPTCHA, whose
+ * solved token the calls then carry instead; undefined otherwise.
  */
-export function startWafToken(config: WebConfig): void {
+export function startWafToken(config: WebConfig): WafCaptcha | undefined {
   const integrationUrl = config.wafIntegrationUrl;
-  if (!integrationUrl) return;
-  const integration: Promise<AwsWafIntegrationApi | undefined> = loadScript(challengeScriptUrl(integrationUrl))
+  if (!integrationUrl) return undefined;
+  const challengeLoaded = loadScript(challengeScriptUrl(integrationUrl));
+  const integration: Promise<AwsWafIntegrationApi | undefined> = challengeLoaded
     .then(() => page.AwsWafIntegration)
     .catch(() => undefined);
+  const apiKey = config.wafCaptchaApiKey;
+  const captcha = apiKey
+    ? wafCaptcha(
+        apiKey,
+        challengeLoaded
+          .catch(() => undefined)
+          .then(() => loadScript(captchaScriptUrl(integrationUrl)))
+          // Not loaded: the puzzle never renders (waf-captcha.ts), and no rejection goes unhandled.
+          .catch(() => undefined),
+      )
+    : undefined;
   const token = async (): Promise<string | undefined> => {
     try {
       return await (await integration)?.getToken();
@@ -101,7 +117,7 @@ export function startWafToken(config: WebConfig): void {
     if (request.method === 'GET' || request.method === 'HEAD' || !request.url.startsWith(apiBase)) {
       return plainFetch(request);
     }
-    const current = await within(token(), TOKEN_WAIT_MS);
+    const current = captcha?.token() ?? (await within(token(), TOKEN_WAIT_MS));
     if (!current) return plainFetch(request);
     const headers = new Headers(request.headers);
     headers.set(WAF_TOKEN_HEADER, current);
@@ -116,4 +132,5 @@ export function startWafToken(config: WebConfig): void {
       }),
     );
   };
+  return captcha;
 }
