@@ -51,13 +51,20 @@ describe('bench: every benchmark at smoke sizes', () => {
     expect(d?.roundsOpsPerSecond.length).toBe(goalRounds.resp.max);
   });
 
-  it('measures the CPU of an admission, a sold-out answer and the minimal handler, which made its two calls', () => {
+  it('measures the CPU of an admission (without and with a proof of work), a sold-out answer and the minimal handler, which made its two calls', () => {
     const cpu = report.admissionCpu;
     const { rounds, warmUp, admissions, soldOutQuota } = SMOKE_SIZES.admissionCpu;
     expect(cpu?.rounds).toHaveLength(rounds);
-    for (const summary of [cpu?.minimalUs, cpu?.admissionUs, cpu?.soldOutUs, cpu?.refreshUs]) {
+    for (const summary of [cpu?.minimalUs, cpu?.admissionUs, cpu?.soldOutUs, cpu?.refreshUs, cpu?.proofOfWorkUs]) {
       expect(summary?.median).toBeGreaterThan(0);
     }
+    // The proof of work's ratio is computed per round, against that round's admission without it.
+    expect(cpu?.proofOfWorkRatio?.rounds).toEqual(
+      (cpu?.rounds ?? []).map((r) => Math.round((r.proofOfWorkUs / r.admissionUs) * 1000) / 1000),
+    );
+    expect(report.goals.filter((g) => g.question === 'Q3').map((g) => g.goal)).toContainEqual(
+      expect.stringContaining('with a proof of work verified'),
+    );
     for (const round of cpu?.rounds ?? []) {
       // One Upstash request and one SendMessage per request, warm-up included, and nothing more.
       expect(round.minimalCalls).toEqual({
@@ -67,6 +74,8 @@ describe('bench: every benchmark at smoke sizes', () => {
       });
       // The issue worker also filled the day whose sold-out answers it measures.
       expect(round.issueSendMessages).toBe(warmUp + admissions + soldOutQuota);
+      // Every request on the campaign with a proof of work was admitted: its solution verified.
+      expect(round.proofOfWorkSendMessages).toBe(warmUp + admissions);
       // A sold-out answer from the cache costs less than an admission, which costs more than nothing.
       expect(round.soldOutUs).toBeLessThan(round.admissionUs);
     }

@@ -1,17 +1,19 @@
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { ADMIT_SCRIPT, admitScriptCall } from '../../src/functions/adapters/redis/admission-store';
 import { SOLD_OUT_SNAPSHOT_MAX_QUOTA } from '../../src/functions/domain/admission/sold-out-cache';
 import { issueEvent, issueFunctionEnv, lambdaContext, reportResult, statusOf } from './issue-harness';
 
-// The worker process of tools/bench/admission-cpu.ts (see there): one variant, the product's issue handler or the
-// minimal handler, in a fresh Node process as an execution environment; `tsx tools/bench/admission-cpu-worker.ts
-// <variant> <campaignId> <endpoint> <options JSON>`.
+// The worker process of tools/bench/admission-cpu.ts (see there): one variant, the product's issue handler (on a
+// campaign without or with a proof of work) or the minimal handler, in a fresh Node process as an execution
+// environment; `tsx tools/bench/admission-cpu-worker.ts <variant> <campaignId> <endpoint> <options JSON> [<proofs
+// file>]`, the proofs file (variant `proofOfWork`) a JSON array of `x-proof-of-work` values, the i-th for `user-<i>`.
 
 /** Sizes of the benchmark (tools/bench/admission-cpu.ts); a worker reads them from its arguments. */
 export interface AdmissionCpuOptions {
-  /** Rounds at least; each runs both variants in fresh processes. */
+  /** Rounds at least; each runs the three variants in fresh processes. */
   readonly rounds: number;
   /** Rounds at most: after `rounds`, rounds are added while a goal's 95% interval straddles its threshold. */
   readonly maxRounds: number;
@@ -52,11 +54,22 @@ export interface WorkerFigures {
   readonly redisRequests: number;
 }
 
-/** The product's issue handler, or the minimal handler making only its two calls. */
-export type Variant = 'issue' | 'minimal';
+/**
+ * The product's issue handler (`issue`), the same on a campaign that requires a proof of work, each request carrying
+ * a valid solution (`proofOfWork`), or the minimal handler making only its two calls.
+ */
+export type Variant = 'issue' | 'minimal' | 'proofOfWork';
 
 /** The Secrets Manager id of the Upstash `{"url","token"}` the AWS stub serves. */
 export const SECRET_ID = 'bench/upstash';
+/**
+ * The Secrets Manager id of the proof-of-work signing key the AWS stub serves ({@link PROOF_OF_WORK_KEY}), set for
+ * every variant, as the construct sets it on the issue function (src/functions/runtime/config.ts); the function reads
+ * it on its first challenge or verification only.
+ */
+export const PROOF_OF_WORK_SECRET_ID = 'bench/proof-of-work';
+/** The benchmark's proof-of-work signing key (src/functions/adapters/altcha/proof-of-work.ts: 32 characters or more). */
+export const PROOF_OF_WORK_KEY = 'bench-proof-of-work-signing-key-'.padEnd(48, 'x');
 /** A worker's own queue URL on the stub, so the stub's count of SendMessage is that worker's. */
 export const queueUrlOf = (endpoint: string, campaignId: string) => `${endpoint}/000000000000/issue-${campaignId}`;
 
@@ -67,8 +80,17 @@ const cpuUs = (start: NodeJS.CpuUsage) => {
   return used.user + used.system;
 };
 
-/** In the worker: one variant, timed; reports its figures on stderr (tools/bench/issue-harness.ts reportResult). */
-async function worker(variant: Variant, campaignId: string, endpoint: string, options: AdmissionCpuOptions) {
+/**
+ * In the worker: one variant, timed; reports its figures on stderr (tools/bench/issue-harness.ts reportResult).
+ * `proofsFile` (variant `proofOfWork`): the JSON array of `x-proof-of-work` values, the i-th for `user-<i>`.
+ */
+async function worker(
+  variant: Variant,
+  campaignId: string,
+  endpoint: string,
+  options: AdmissionCpuOptions,
+  proofsFile?: string,
+) {
   Object.assign(
     process.env,
     issueFunctionEnv({
@@ -76,8 +98,14 @@ async function worker(variant: Variant, campaignId: string, endpoint: string, op
       endpoint,
       queueUrl: queueUrlOf(endpoint, campaignId),
       upstashSecretId: SECRET_ID,
+      proofOfWorkSecretId: PROOF_OF_WORK_SECRET_ID,
     }),
   );
+  // Read before anything is timed; one solution per admitted user, warm-up included.
+  const proofs = variant === 'proofOfWork' ? (JSON.parse(readFileSync(String(proofsFile), 'utf8')) as string[]) : [];
+  if (variant === 'proofOfWork' && proofs.length < options.warmUp + options.admissions) {
+    throw new Error(`${proofs.length} proofs for ${options.warmUp + options.admissions} admissions`);
+  }
   // Counts the Upstash client's HTTP requests (it calls the global fetch; the SDK uses node:http): a sold-out
   // answer from the cache's copy of the winners makes none, and the minimal handler exactly one per request.
   const realFetch = globalThis.fetch;
@@ -86,14 +114,15 @@ async function worker(variant: Variant, campaignId: string, endpoint: string, op
     redisRequests++;
     return realFetch(...args);
   };
-  const handler = variant === 'issue' ? issueHandler() : await minimalHandler(options.warmUp + options.admissions);
+  const handler = variant === 'minimal' ? await minimalHandler(options.warmUp + options.admissions) : issueHandler();
   const expect = (status: number, response: unknown) => {
     if (statusOf(response) !== status) throw new Error(`expected ${status}: ${JSON.stringify(response)}`);
   };
   let user = 0;
   const invoke = (campaign = campaignId) => {
+    const proof = proofs[user];
     const userId = `user-${user++}`;
-    return handler(issueEvent(campaign, userId), lambdaContext(`req-${campaign}-${userId}`));
+    return handler(issueEvent(campaign, userId, proof), lambdaContext(`req-${campaign}-${userId}`));
   };
 
   for (let i = 0; i < options.warmUp; i++) expect(202, await invoke());
@@ -102,7 +131,7 @@ async function worker(variant: Variant, campaignId: string, endpoint: string, op
   const admissionUs = cpuUs(start) / options.admissions;
   // Every admission, warm-up included: one Upstash request each, for either handler.
   const admissionRedisRequests = redisRequests;
-  if (variant === 'minimal') {
+  if (variant !== 'issue') {
     reportResult({ admissionUs, redisRequests: admissionRedisRequests } satisfies WorkerFigures);
     return;
   }
@@ -205,8 +234,8 @@ async function minimalHandler(quota: number): Promise<Handler> {
 }
 
 if (require.main === module) {
-  const [, , variant, campaignId, endpoint, options] = process.argv;
-  worker(variant as Variant, String(campaignId), String(endpoint), JSON.parse(String(options))).catch(
+  const [, , variant, campaignId, endpoint, options, proofsFile] = process.argv;
+  worker(variant as Variant, String(campaignId), String(endpoint), JSON.parse(String(options)), proofsFile).catch(
     (error: unknown) => {
       process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
       process.exit(1);

@@ -92,13 +92,19 @@ function ratiosChart(report: BenchReport): ChartSpec | undefined {
   };
 }
 
-/** Q3: CPU per request of the minimal handler, an admission and a sold-out answer, with every round. */
+/**
+ * Q3: CPU per request of the minimal handler, an admission (without and, when measured, with a proof of work) and a
+ * sold-out answer, with every round.
+ */
 function cpuChart(report: BenchReport): ChartSpec | undefined {
   const cpu = report.admissionCpu;
   if (!cpu) return undefined;
   const kinds = [
     { kind: 'minimal handler (EVALSHA + SendMessage)', summary: cpu.minimalUs },
     { kind: 'issue function: admitted', summary: cpu.admissionUs },
+    ...(cpu.proofOfWorkUs
+      ? [{ kind: 'issue function: admitted, proof of work verified', summary: cpu.proofOfWorkUs }]
+      : []),
     { kind: 'issue function: sold out (cached)', summary: cpu.soldOutUs },
   ];
   const y = {

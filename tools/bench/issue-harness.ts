@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { PROOF_OF_WORK_HEADER } from '../../src/contract/names';
 import type { Campaign } from '../../src/functions/domain/campaign/campaign';
 
 // What the benchmark that runs the issue function's handler in a worker process (Q3: tools/bench/admission-cpu.ts)
@@ -57,6 +58,8 @@ export function issueFunctionEnv(options: {
   readonly endpoint: string;
   readonly queueUrl: string;
   readonly upstashSecretId?: string;
+  /** The proof-of-work signing key's secret id (`PROOF_OF_WORK_SECRET_ID`). @default - unset: no proof of work */
+  readonly proofOfWorkSecretId?: string;
 }): Record<string, string> {
   return {
     ADMISSION_MODE: options.mode,
@@ -64,6 +67,7 @@ export function issueFunctionEnv(options: {
     ADMISSION_TABLE_NAME: 'admissions',
     ISSUE_QUEUE_URL: options.queueUrl,
     ...(options.upstashSecretId ? { UPSTASH_SECRET_ID: options.upstashSecretId } : {}),
+    ...(options.proofOfWorkSecretId ? { PROOF_OF_WORK_SECRET_ID: options.proofOfWorkSecretId } : {}),
     AUTH_MODE: 'none',
     POWERTOOLS_SERVICE_NAME: 'issue-coupon',
     METRICS_INSTANCE: 'Bench/Coupons',
@@ -113,13 +117,19 @@ export function lambdaContext(requestId: string): Context {
   } as unknown as Context;
 }
 
-/** The HTTP API (payload 2.0) event of `POST /v1/campaigns/{campaignId}/issue` with `{"userId"}` (auth none). */
-export function issueEvent(campaignId: string, userId: string): APIGatewayProxyEventV2 {
+/**
+ * The HTTP API (payload 2.0) event of `POST /v1/campaigns/{campaignId}/issue` with `{"userId"}` (auth none), and
+ * `proof` in the `x-proof-of-work` header (src/contract/names.ts PROOF_OF_WORK_HEADER) when given.
+ */
+export function issueEvent(campaignId: string, userId: string, proof?: string): APIGatewayProxyEventV2 {
   return {
     version: '2.0',
     routeKey: 'POST /v1/campaigns/{campaignId}/issue',
     rawPath: `/v1/campaigns/${campaignId}/issue`,
-    headers: { 'content-type': 'application/json' },
+    headers: {
+      'content-type': 'application/json',
+      ...(proof === undefined ? {} : { [PROOF_OF_WORK_HEADER]: proof }),
+    },
     pathParameters: { campaignId },
     body: JSON.stringify({ userId }),
     isBase64Encoded: false,

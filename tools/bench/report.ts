@@ -167,6 +167,9 @@ function formatAdmissionCpu(cpu: AdmissionCpuResult, sizes: AdmissionCpuOptions)
   const rows: { what: string; us?: RoundsSummary; model?: number }[] = [
     { what: 'minimal handler: EVALSHA + SendMessage, nothing else', us: cpu.minimalUs },
     { what: 'issue function: admitted', us: cpu.admissionUs },
+    ...(cpu.proofOfWorkUs
+      ? [{ what: 'issue function: admitted, a proof of work verified (x-proof-of-work)', us: cpu.proofOfWorkUs }]
+      : []),
     { what: "issue function: sold out, from the instance's copy of the winners (no backend call)", us: cpu.soldOutUs },
     {
       what: "issue function: sold out, marking the cache (EVALSHA + the day's winners)",

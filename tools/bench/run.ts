@@ -129,6 +129,15 @@ export function checkGoals(report: Omit<BenchReport, 'goals'>): Goal[] {
         clear: clearOfNoise(cpu.soldOutRatio, ADMISSION_CPU_GOALS.soldOutVsAdmission),
       },
     );
+    if (cpu.proofOfWorkRatio) {
+      goals.push({
+        question: 'Q3',
+        goal: `CPU per admission with a proof of work verified <= ${ADMISSION_CPU_GOALS.proofOfWorkVsAdmission}x an admission without (issue 29)`,
+        measured: formatRounds(cpu.proofOfWorkRatio),
+        met: cpu.proofOfWorkRatio.median <= ADMISSION_CPU_GOALS.proofOfWorkVsAdmission,
+        clear: clearOfNoise(cpu.proofOfWorkRatio, ADMISSION_CPU_GOALS.proofOfWorkVsAdmission),
+      });
+    }
   }
   for (const fn of report.coldStart ?? []) {
     goals.push({

@@ -52,4 +52,21 @@ describe('bench goals', () => {
       clear: true,
     });
   });
+
+  it("states the proof of work's goal only for a run that measured it, met or not against 1.1x", () => {
+    const cpu = report.admissionCpu as NonNullable<BenchReport['admissionCpu']>;
+    const goalOf = (ratios: number[]) =>
+      checkGoals({ ...report, admissionCpu: { ...cpu, proofOfWorkRatio: summarizeRounds(ratios) } }).find((g) =>
+        g.goal.includes('proof of work'),
+      );
+    expect(goalOf([1.01, 1.03, 0.98, 1.02, 1.0, 1.04])).toMatchObject({
+      question: 'Q3',
+      goal: expect.stringContaining('<= 1.1x an admission without'),
+      met: true,
+      clear: true,
+    });
+    expect(goalOf([1.2, 1.25, 1.3, 1.22, 1.18, 1.27])).toMatchObject({ met: false, clear: true });
+    expect(goalOf([1.05, 1.15, 1.08, 1.12, 1.02, 1.2])).toMatchObject({ clear: false });
+    expect(checkGoals(report).some((g) => g.goal.includes('proof of work'))).toBe(false);
+  });
 });
