@@ -101,9 +101,11 @@ describe('domain events through the local cloud (dynamodb admission mode)', () =
     const losers = new Set(answers.filter((a) => a.status !== 202).map((a) => a.userId));
     expect(losers.size).toBe(quota / 2);
     expect([...issued.values()].filter((d) => losers.has(String(d.userId)))).toEqual([]);
-    const soldOut = distinct(
-      (await published(probe.api, 'DaySoldOut')).filter((e) => e.detail.campaignId === campaignId),
-    );
+    // The day's STATS item streams apart from the coupons (another table, its own shard and retries): wait for it.
+    const soldOutOf = async () =>
+      distinct((await published(probe.api, 'DaySoldOut')).filter((e) => e.detail.campaignId === campaignId));
+    await settle(probe, 'the DaySoldOut event', async () => (await soldOutOf()).size, 1);
+    const soldOut = await soldOutOf();
     expect([...soldOut.values()]).toEqual([
       expect.objectContaining({ eventId: `DaySoldOut:${campaignId}#${day.issueDate}`, quota, ...day }),
     ]);

@@ -42,6 +42,9 @@ import { startUpstashBridge } from './upstash-bridge';
 import { startLocalWebPages } from './web-pages';
 
 /** Options of {@link startLocalCloud}. */
+/** How long stopping waits for one part of the cloud (a poller, a function, an emulator) before going on, ms. */
+const STOP_STEP_MS = 3_000;
+
 export interface LocalCloudOptions {
   /** HTTP API port on 127.0.0.1; 0 picks a free one. @default 3000 */
   readonly port?: number;
@@ -209,8 +212,19 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   if (skipped.length > 0) log(`not run locally (the rest runs): ${skipped.join(', ')}`);
 
   const stoppers: (() => Promise<void>)[] = [];
+  // Each part gets at most STOP_STEP_MS: a poller waiting on a slow invocation or read under load must not keep the
+  // emulators, stopped last, running after the signal.
   const stopAll = async () => {
-    for (const stop of stoppers.reverse()) await stop().catch(() => undefined);
+    for (const stop of stoppers.reverse()) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        stop().catch(() => undefined),
+        new Promise<void>((resolve) => {
+          timer = setTimeout(resolve, STOP_STEP_MS);
+        }),
+      ]);
+      clearTimeout(timer);
+    }
     stoppers.length = 0;
   };
   try {
