@@ -1,4 +1,3 @@
-import { Readable } from 'node:stream';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
 import type { HttpRequest, HttpResponse } from '@smithy/types';
@@ -12,7 +11,7 @@ import type { DataChange } from '../../src/functions/domain/events/data-change';
 import { publishChanges } from '../../src/functions/domain/events/publish-changes';
 import type { Answers } from './checks';
 import type { StreamTail, TailRecord } from './stream-tail';
-import { bodyText } from './transport';
+import { bodyText, respond } from './transport';
 
 // The events of a run (guarantee E of RELIABILITY.md): once the run settled, the publisher reads what the run wrote
 // from the tables' streams and puts it on a model of the bus, as the stream event source mapping drives it (batches
@@ -36,15 +35,9 @@ const EVENT_FAULTS: readonly EventFault[] = [
 /** Invocations one shard may take before the check says it never advanced. */
 const MAX_INVOCATIONS = 500;
 
-function respond(status: number, body: unknown): { response: HttpResponse } {
-  return {
-    response: {
-      statusCode: status,
-      reason: undefined,
-      headers: { 'content-type': 'application/x-amz-json-1.1' },
-      body: Readable.from([Buffer.from(JSON.stringify(body))]),
-    },
-  };
+/** An AWS JSON 1.1 answer of `status` with `body` (the protocol EventBridge speaks). */
+function answer(status: number, body: unknown): { response: HttpResponse } {
+  return respond(status, { 'content-type': 'application/x-amz-json-1.1' }, JSON.stringify(body));
 }
 
 /** A model of one EventBridge bus behind the SDK: PutEvents only, faulted by `fault()`. */
@@ -57,7 +50,7 @@ class BusModel {
 
   async handle(request: HttpRequest): Promise<{ response: HttpResponse }> {
     const kind = this.fault();
-    if (kind === 'error') return respond(500, { __type: 'InternalException', message: 'explorer' });
+    if (kind === 'error') return answer(500, { __type: 'InternalException', message: 'explorer' });
     const { Entries = [] } = JSON.parse(bodyText(request)) as {
       Entries?: { DetailType: string; Detail: string }[];
     };
@@ -67,9 +60,9 @@ class BusModel {
       return { EventId: `e-${++this.sequence}` };
     });
     if (kind === 'lostAnswer') throw Object.assign(new Error('socket hang up (explorer)'), { code: 'ECONNRESET' });
-    if (kind === 'errorAfter') return respond(500, { __type: 'InternalException', message: 'explorer' });
+    if (kind === 'errorAfter') return answer(500, { __type: 'InternalException', message: 'explorer' });
     const failed = answers.filter((a) => 'ErrorCode' in a).length;
-    return respond(200, { FailedEntryCount: failed, Entries: answers });
+    return answer(200, { FailedEntryCount: failed, Entries: answers });
   }
 
   updateHttpClientConfig(): void {}

@@ -47,7 +47,8 @@ export function bodyText(request: HttpRequest): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
 }
 
-function respond(status: number, headers: Record<string, string>, body: string): { response: HttpResponse } {
+/** An HTTP answer as an SDK request handler returns it: `status`, `headers`, `body` as its bytes. */
+export function respond(status: number, headers: Record<string, string>, body: string): { response: HttpResponse } {
   return {
     response: { statusCode: status, reason: undefined, headers, body: Readable.from([Buffer.from(body)]) },
   };

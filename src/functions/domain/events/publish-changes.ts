@@ -51,8 +51,10 @@ export async function publishChanges(
     try {
       const refused = await deps.publisher.publish(events);
       published = events.length - refused.length;
-      const firstRefused = Math.min(...refused.map((i) => sources[i] as number));
-      if (refused.length > 0) firstFailed = Math.min(firstFailed ?? firstRefused, firstRefused);
+      if (refused.length > 0) {
+        const firstRefused = Math.min(...refused.map((i) => sources[i] as number));
+        firstFailed = Math.min(firstFailed ?? firstRefused, firstRefused);
+      }
     } catch {
       firstFailed = sources[0];
     }
