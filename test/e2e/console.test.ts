@@ -226,6 +226,15 @@ describe('the console and the drop page in a browser (local cloud, redis admissi
     await waitForText(page.getByRole('table'), /Later drop[\s\S]*browser-later/);
     await page.getByRole('link', { name: /Later drop/ }).click();
     await waitForText(page.locator('h2'), /Later drop\s+Opens soon/);
+    // The vendor list answers only after the preview has run (a slow admin API, as under load): the form must be
+    // valid with the campaign's own vendor meanwhile (CI once clicked Preview while the list was loading, and the
+    // browser's constraint validation silently refused to submit).
+    let previewed!: () => void;
+    const vendorsHeld = new Promise<void>((resolve) => (previewed = resolve));
+    await page.route('**/v1/admin/vendors*', async (route) => {
+      await vendorsHeld;
+      await route.continue();
+    });
 
     // Act: edit the quota and the per-user limit, preview, save.
     await page.getByRole('button', { name: 'Edit' }).click();
@@ -236,6 +245,9 @@ describe('the console and the drop page in a browser (local cloud, redis admissi
     expect(await save.isDisabled()).toBe(true);
     await form.getByRole('button', { name: 'Preview (dry run)' }).click();
     await waitForText(page.getByRole('table', { name: /Calendar/ }), new RegExp(`${tomorrow}[^\n]*\\s7\\b`));
+    previewed();
+    await waitForText(form.getByLabel('Vendor', { exact: true }), /Choose a vendor/);
+    expect(await form.getByLabel('Vendor', { exact: true }).inputValue()).toBe(future.vendorId);
     await save.click();
 
     // Assess: the page shows the new quota, and so does the API.
