@@ -27,15 +27,19 @@ export async function allVendors(context: ConsoleContext): Promise<{ vendors: Ve
 
 /**
  * The campaign form's vendor field: a required select named `vendorId` of every vendor ({@link allVendors}),
- * labelled "Vendor", filled once the list arrives; `selected` (the edited campaign's vendor) stays chosen. Without
- * vendors, or when the list cannot be read, the hint says so and links to the vendors view.
+ * labelled "Vendor", filled once the list arrives; `selected` (the edited campaign's vendor) is chosen from the start
+ * and stays chosen. Without vendors, or when the list cannot be read, the hint says so and links to the vendors view.
  */
 export function vendorPicker(context: ConsoleContext, selected?: string): HTMLElement {
   const id = 'campaign-vendor';
+  // While the list loads, an edited campaign's vendor is already chosen, so the form can be previewed and saved
+  // (a required select without a value would make the browser refuse the submit without a word).
   const select = el(
     'select',
     { id, name: 'vendorId', required: true, 'aria-describedby': `${id}-hint` },
-    el('option', { value: '' }, 'Loading vendors…'),
+    selected
+      ? el('option', { value: selected, selected: true }, `${selected} (loading vendors…)`)
+      : el('option', { value: '' }, 'Loading vendors…'),
   );
   const hint = el('small', { id: `${id}-hint` }, 'who funds the discount and is credited');
   void allVendors(context).then((answer) => {
