@@ -22,18 +22,8 @@ export { FcfsCouponStack, type FcfsCouponStackProps } from './construct/fcfs-cou
 export { nagChecks } from './construct/nag';
 export type { UserAuthMode } from './construct/user-auth';
 export { userAuthFromContext } from './construct/user-auth';
-export {
-  type AdmissionParkedDetail,
-  type CouponIssuedDetail,
-  type DaySoldOutDetail,
-  type DomainEvent,
-  EVENT_DETAIL_TYPES,
-  EVENT_SOURCE,
-  type EventDetailBase,
-  type EventDetails,
-  type EventDetailType,
-  type RedemptionDetail,
-} from './contract/events';
+// Every event name and detail shape of the bus, declared once in the contract.
+export * from './contract/events';
 export {
   ADMISSION_MODES,
   type AdmissionMode,

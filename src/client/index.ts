@@ -5,18 +5,8 @@
  * ({@link solveProofOfWork}) altcha-lib and @noble/hashes, both plain JavaScript.
  */
 
-export {
-  type AdmissionParkedDetail,
-  type CouponIssuedDetail,
-  type DaySoldOutDetail,
-  type DomainEvent,
-  EVENT_DETAIL_TYPES,
-  EVENT_SOURCE,
-  type EventDetailBase,
-  type EventDetails,
-  type EventDetailType,
-  type RedemptionDetail,
-} from '../contract/events';
+// Every event name and detail shape of the bus, declared once in the contract.
+export * from '../contract/events';
 export {
   type AdminApi,
   type ApiMediaType,
