@@ -122,6 +122,8 @@ interface CampaignLoad {
   readonly expectedPeakRps?: number;
   /** DynamoDB mode: counter items the day's quota is split over. */
   readonly counterShards: number;
+  /** Admissions a day: in DynamoDB mode, how long the attempts find quota left (and take a rank). */
+  readonly dailyQuota: number;
   /** Provisioned concurrency the campaign asks for at each opening; undefined without pre-warming. */
   readonly prewarmConcurrency?: number;
 }
@@ -251,6 +253,20 @@ export function capacityWarnings(deployed: DeployedCapacity, load: CampaignLoad)
         needed: rps,
         unit: 'writes/s',
         message: `${load.counterShards} counter item(s) take about ${load.counterShards * perItem} admission attempts/s; use counterShards >= ${Math.ceil(rps / perItem)}`,
+        source: CAPACITY.dynamoDbItemWritesPerSecond.source,
+      });
+    }
+    // Every attempt that finds quota left first takes a rank from the day's one RANKS item
+    // (src/functions/adapters/dynamodb/counter-shards.ts ticket): shards do not spread that write. A quota the item
+    // hands out within a second is gone before the throttling matters.
+    if (rps > perItem && load.dailyQuota > perItem) {
+      warnings.push({
+        code: 'RANK_TICKET',
+        setting: 'upstashSecretName (construct prop: Redis admission)',
+        limit: perItem,
+        needed: rps,
+        unit: 'writes/s',
+        message: `each admission attempt while the day has quota left writes the day's one rank ticket item, which takes about ${perItem} writes/s whatever counterShards is; above that, attempts are throttled and answered 503 until the quota is gone. Redis admission takes ${CAPACITY.upstashCommandsPerSecond.value} commands/s`,
         source: CAPACITY.dynamoDbItemWritesPerSecond.source,
       });
     }

@@ -157,6 +157,7 @@ export function planDrop(definition: CampaignDefinition, deployed: DeployedCapac
     ...capacityWarnings(deployed, {
       expectedPeakRps: definition.expectedPeakRps,
       counterShards: definition.counterShards,
+      dailyQuota: definition.dailyQuota,
       prewarmConcurrency,
     }),
     ...periodWarnings(definition, days, validUntil, now),

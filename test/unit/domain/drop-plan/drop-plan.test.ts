@@ -152,7 +152,12 @@ describe('domain: planDrop (the dry run)', () => {
 
   it('warns about every limit a peak exceeds, naming the setting to change', () => {
     const plan = planDrop(
-      define({ expectedPeakRps: 60_000, counterShards: 4, prewarm: { concurrency: 1500, leadMinutes: 10 } }),
+      define({
+        expectedPeakRps: 60_000,
+        counterShards: 4,
+        dailyQuota: 50_000,
+        prewarm: { concurrency: 1500, leadMinutes: 10 },
+      }),
       { ...deployed, issueReservedConcurrency: 1000 },
       before,
     );
@@ -162,6 +167,7 @@ describe('domain: planDrop (the dry run)', () => {
       'COUNTER_SHARDS',
       'ISSUE_CONCURRENCY',
       'PREWARM_ABOVE_CONCURRENCY',
+      'RANK_TICKET',
       'STAGE_BURST',
       'STAGE_THROTTLE',
     ]);
@@ -171,6 +177,22 @@ describe('domain: planDrop (the dry run)', () => {
     expect(byCode.COUNTER_SHARDS).toMatchObject({ limit: 4000, needed: 60_000 });
     expect(byCode.COUNTER_SHARDS?.message).toMatch(/counterShards >= 60/);
     expect(plan.deployed.issueConcurrencyLimit).toBe(1000);
+  });
+
+  it("warns that the day's one rank ticket item caps DynamoDB mode near 1,000 attempts/s, however many shards", () => {
+    const plan = (expectedPeakRps: number, counterShards: number, dailyQuota = 5_000) =>
+      planDrop(define({ expectedPeakRps, counterShards, dailyQuota, prewarm: { leadMinutes: 10 } }), deployed, before);
+    const codes = (p: ReturnType<typeof plan>) => p.warnings.map((w) => w.code);
+    // 1,500 attempts/s over 2 shards for a quota of 5,000: the counters take it, the rank ticket does not.
+    const above = plan(1_500, 2);
+    expect(codes(above)).toEqual(['RANK_TICKET']);
+    expect(above.warnings[0]).toMatchObject({ limit: 1000, needed: 1500, unit: 'writes/s' });
+    expect(above.warnings[0]?.setting).toMatch(/upstashSecretName/);
+    expect(above.warnings[0]?.message).toMatch(/whatever counterShards/);
+    expect(above.warnings[0]?.source).toMatch(/^https:\/\/docs\.aws\.amazon\.com\//);
+    expect(codes(plan(1_000, 1))).toEqual([]);
+    // A quota of 1,000 is handed out within the first second, throttled or not.
+    expect(codes(plan(1_500, 2, 1_000))).toEqual([]);
   });
 
   it('checks Upstash, not counter shards, in Redis mode, and warns of a cold opening without pre-warming', () => {
