@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { openCampaign, type RunningCloud, startCloudProcess } from '../../tools/local/child-cloud';
 import { launchChromium, pageProblems, waitForText } from '../support/browser';
-import { PARKING_TIMEOUT_MS, PipelineProbe } from '../support/pipeline';
+import { distinctEvents, PARKING_TIMEOUT_MS, PipelineProbe } from '../support/pipeline';
 
 // The operator console and the drop page in headless Chromium, against a local cloud: what the pages show, not
 // just what the API answers. Screenshots go to test-output/screenshots/ (docs/console.png, docs/drop-page.png and
@@ -282,6 +282,21 @@ describe('the console and the drop page in a browser (local cloud, redis admissi
       2_000,
     );
     await probe.chaos({});
+    // Each parked admission is announced once on the bus (the failed-event table's stream), for a team's pager.
+    const parkedEvents = async () =>
+      distinctEvents((await probe.events('AdmissionParked')).filter((e) => e.detail.campaignId === campaignId));
+    await probe.eventsSettled('3 AdmissionParked events', async () => (await parkedEvents()).size, users.length);
+    const failures = (await probe.failures(campaignId)).filter((f) => f.status === 'PARKED');
+    expect([...(await parkedEvents()).values()].map((d) => d.failedEventId).sort()).toEqual(
+      failures.map((f) => f.failedEventId).sort(),
+    );
+    for (const detail of (await parkedEvents()).values()) {
+      expect(detail).toMatchObject({
+        reason: 'ERROR',
+        issueDate: day.issueDate,
+        lastError: expect.stringMatching(/AccessDenied/),
+      });
+    }
 
     // Act and assess: the console lists them; redrive one, then the rest of the day.
     const page = await (await browser.newContext({ viewport: { width: 1200, height: 1000 } })).newPage();

@@ -10,6 +10,7 @@ import type { CampaignDay } from '../../src/functions/domain/admission/admission
 import type { AdmissionStore, LedgerEntry } from '../../src/functions/domain/admission/ports';
 import type { RequestBody } from '../../tools/local/api-client';
 import { call, type RunningCloud } from '../../tools/local/child-cloud';
+import type { PublishedEvent } from '../../tools/local/event-bus';
 import { localId } from './template';
 
 /** One reading of the pipeline's state for a campaign day, see {@link PipelineProbe.sample}. */
@@ -31,6 +32,26 @@ export interface PipelineSample {
   readonly parked: number;
   /** The day's persisted count (coupons written). */
   readonly persisted: number;
+}
+
+/** How long the published events must stay unchanged before a test counts them, ms. */
+const EVENTS_SETTLE_MS = 4_000;
+
+/** An event's detail carries at least an `eventId` (src/contract/events.ts). */
+export type EventDetail = { eventId: string } & Record<string, unknown>;
+
+/**
+ * The distinct events by `eventId`; fails the test when two copies of one eventId differ in detail (a redelivery
+ * must repeat the same event).
+ */
+export function distinctEvents(events: readonly { detail: EventDetail }[]): Map<string, EventDetail> {
+  const byId = new Map<string, EventDetail>();
+  for (const { detail } of events) {
+    const seen = byId.get(detail.eventId);
+    if (seen) expect(detail).toEqual(seen);
+    else byId.set(detail.eventId, detail);
+  }
+  return byId;
 }
 
 /** The outcome of one HTTP issue request. */
@@ -233,6 +254,28 @@ export class PipelineProbe {
     while (!(await check())) {
       if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
       await new Promise((resolve) => setTimeout(resolve, everyMs));
+    }
+  }
+
+  /** The events the local bus accepted (`GET /_local/events`), of one detail type. */
+  async events(detailType: string): Promise<(PublishedEvent & { detail: EventDetail })[]> {
+    const { status, body } = await call(`${this.api}/_local/events?detailType=${detailType}`, { sign: false });
+    if (status !== 200) throw new Error(`GET /_local/events answered ${status}`);
+    return body.events as never;
+  }
+
+  /**
+   * Waits until `count()` reaches `expected`, then until it has stayed unchanged for 4 s: the events of a drop
+   * are counted only once the stream event source mappings have nothing more to deliver.
+   */
+  async eventsSettled(what: string, count: () => Promise<number>, expected: number, timeoutMs = 90_000) {
+    await this.until(what, async () => (await count()) >= expected, timeoutMs, 500);
+    let last = await count();
+    let stableSince = Date.now();
+    while (Date.now() - stableSince < EVENTS_SETTLE_MS) {
+      await sleep(500);
+      const now = await count();
+      if (now !== last) [last, stableSince] = [now, Date.now()];
     }
   }
 
