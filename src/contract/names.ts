@@ -126,7 +126,7 @@ export const VENDORS_INDEX_ATTRIBUTES = ['name', 'currency', 'createdAt'] as con
 /**
  * Sparse global secondary index of the admission table: the admissions no coupon writer has claimed yet, per
  * campaign day and counter shard (`pendingKey`), by the ISO-8601 instant of their last message (`pendingAt`).
- * Reconciliation reads it instead of the day's ledger (src/functions/adapters/dynamodb/admission-store.ts).
+ * Reconciliation reads it instead of the day's ledger (src/functions/adapters/dynamodb/admission-ledger.ts).
  */
 export const PENDING_ADMISSIONS_INDEX = 'pending';
 

@@ -1,7 +1,8 @@
 import { type DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { COUNTER_SK, dayPk, userSk } from '../../src/functions/adapters/dynamodb/admission-keys';
-import { DynamoDbAdmissionLedger, DynamoDbAdmissionStore } from '../../src/functions/adapters/dynamodb/admission-store';
+import { DynamoDbAdmissionLedger } from '../../src/functions/adapters/dynamodb/admission-ledger';
+import { DynamoDbAdmissionStore } from '../../src/functions/adapters/dynamodb/admission-store';
 import { isConditionalCheckFailed } from '../../src/functions/adapters/dynamodb/transaction';
 import type { CampaignDay } from '../../src/functions/domain/admission/admission';
 import type { AdmitOutcome, AdmitRequest } from '../../src/functions/domain/admission/ports';
