@@ -368,6 +368,8 @@ describe('the console and the drop page in a browser (local cloud, redis admissi
     expect(await stateOf('Next year sale').innerText()).toBe('Opens soon');
     await stateOf('Open now').waitFor();
     expect(await stateOf('Open now').getAttribute('data-state')).toBe('OPEN');
+    // The vendor by name, with its id.
+    await waitForText(list.locator('tbody tr', { hasText: 'Open now' }), /Test vendor\s+test-vendor/);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'console-campaigns.png'), fullPage: true });
 
     // The form: the vendor among every vendor (both pages), pre-warming set; the dry run says what it will do.
