@@ -3,7 +3,7 @@ import { problemText, type Schema } from '../shared/api';
 import { count, el, field, localDate, localTime, show, table, visitorTimeZone } from '../shared/dom';
 import type { ConsoleContext } from './context';
 import { stateBadge } from './state-badge';
-import { vendorPicker } from './vendors';
+import { allVendors, vendorPicker } from './vendors';
 
 type Campaign = Schema<'Campaign'>;
 type CampaignDefinition = operations['createCampaign']['requestBody']['content']['application/json'];
@@ -11,7 +11,7 @@ type DryRun = operations['createCampaign']['responses'][200]['content']['applica
 
 /**
  * The campaigns list: every page of `GET /v1/admin/campaigns` (which come in no order), sorted by period start, then
- * name.
+ * name, each with its vendor's name (every vendor, read beside them) and id.
  */
 export async function campaignsView(target: HTMLElement, context: ConsoleContext): Promise<void> {
   const status = el('p', { class: 'muted', role: 'status' }, 'Loading campaigns…');
@@ -20,6 +20,10 @@ export async function campaignsView(target: HTMLElement, context: ConsoleContext
     el('h2', {}, 'Campaigns'),
     el('div', { class: 'actions' }, el('a', { href: '#/campaigns/new', class: 'button' }, 'New campaign')),
     status,
+  );
+  // Vendor names for the list, read beside the campaigns; without them (the listing failed) the ids stand alone.
+  const vendorNames = allVendors(context).then((answer) =>
+    'error' in answer ? new Map<string, string>() : new Map(answer.vendors.map((v) => [v.vendorId, v.name])),
   );
   const campaigns: Campaign[] = [];
   let cursor: string | undefined;
@@ -40,6 +44,7 @@ export async function campaignsView(target: HTMLElement, context: ConsoleContext
     return;
   }
   campaigns.sort((a, b) => a.startDate.localeCompare(b.startDate) || a.name.localeCompare(b.name));
+  const names = await vendorNames;
   status.replaceWith(
     table(
       `${campaigns.length} campaigns`,
@@ -52,7 +57,12 @@ export async function campaignsView(target: HTMLElement, context: ConsoleContext
           el('br'),
           el('code', {}, c.campaignId),
         ),
-        el('a', { href: `#/vendors/${encodeURIComponent(c.vendorId)}` }, c.vendorId),
+        el(
+          'a',
+          { href: `#/vendors/${encodeURIComponent(c.vendorId)}` },
+          ...(names.has(c.vendorId) ? [names.get(c.vendorId) as string, el('br')] : []),
+          el('code', {}, c.vendorId),
+        ),
         `${c.startDate} → ${c.endDate}`,
         `${c.dailyWindow.open}–${c.dailyWindow.close} ${c.timezone}`,
         count(c.dailyQuota),
