@@ -61,29 +61,11 @@ export class DynamoDbAdmissionLedger implements AdmissionLedger {
    * rank (1 WCU; the release is conditioned on `claimedAt` being absent). Idempotent.
    */
   async claim(day: CampaignDay, admissions: readonly ClaimRequest[]): Promise<boolean[]> {
-    const pk = dayPk(day);
-    const claimedAt = new Date().toISOString();
-    return Promise.all(
-      admissions.map(async ({ userId, rank }) => {
-        try {
-          await this.client.send(
-            new UpdateCommand({
-              TableName: this.tableName,
-              Key: { pk, sk: userSk(userId) },
-              // The claim ends the admission's pending state: its message is the queue's to deliver from now on.
-              UpdateExpression: 'SET claimedAt = if_not_exists(claimedAt, :now) REMOVE pendingKey, pendingAt',
-              ConditionExpression: '#rank = :rank',
-              ExpressionAttributeNames: { '#rank': 'rank' },
-              ExpressionAttributeValues: { ':rank': rank, ':now': claimedAt },
-            }),
-          );
-          return true;
-        } catch (error) {
-          if (isConditionalCheckFailed(error)) return false;
-          throw error;
-        }
-      }),
-    );
+    // The claim ends the admission's pending state: its message is the queue's to deliver from now on.
+    return this.updateRanked(day, admissions, {
+      update: 'SET claimedAt = if_not_exists(claimedAt, :now) REMOVE pendingKey, pendingAt',
+      values: { ':now': new Date().toISOString() },
+    });
   }
 
   async ledger(day: CampaignDay): Promise<LedgerEntry[]> {
@@ -157,22 +139,40 @@ export class DynamoDbAdmissionLedger implements AdmissionLedger {
 
   /** One conditional update per admission, in parallel: `pendingAt` moved to `at` while the admission is pending. */
   async resent(day: CampaignDay, admissions: readonly ClaimRequest[], at: number): Promise<void> {
+    await this.updateRanked(day, admissions, {
+      update: 'SET pendingAt = :at',
+      condition: 'attribute_exists(pendingKey)',
+      values: { ':at': new Date(at).toISOString() },
+    });
+  }
+
+  /**
+   * One UpdateItem per admission, in parallel, applied only where the user's item still holds the admission's rank
+   * (and `condition`): true where it applied, false where a condition failed. @throws the first other error.
+   */
+  private async updateRanked(
+    day: CampaignDay,
+    admissions: readonly ClaimRequest[],
+    { update, condition, values }: { update: string; condition?: string; values: Record<string, unknown> },
+  ): Promise<boolean[]> {
     const pk = dayPk(day);
-    await Promise.all(
+    return Promise.all(
       admissions.map(async ({ userId, rank }) => {
         try {
           await this.client.send(
             new UpdateCommand({
               TableName: this.tableName,
               Key: { pk, sk: userSk(userId) },
-              UpdateExpression: 'SET pendingAt = :at',
-              ConditionExpression: '#rank = :rank AND attribute_exists(pendingKey)',
+              UpdateExpression: update,
+              ConditionExpression: condition ? `#rank = :rank AND ${condition}` : '#rank = :rank',
               ExpressionAttributeNames: { '#rank': 'rank' },
-              ExpressionAttributeValues: { ':rank': rank, ':at': new Date(at).toISOString() },
+              ExpressionAttributeValues: { ':rank': rank, ...values },
             }),
           );
+          return true;
         } catch (error) {
-          if (!isConditionalCheckFailed(error)) throw error;
+          if (isConditionalCheckFailed(error)) return false;
+          throw error;
         }
       }),
     );
