@@ -1,7 +1,7 @@
 import uPlot from 'uplot';
 import { problemText, type Schema } from '../shared/api';
 import { count, el, localDate, localTime, show, table } from '../shared/dom';
-import { editCampaignForm } from './campaigns';
+import { editCampaignForm } from './campaign-form';
 import type { ConsoleContext } from './context';
 import { refreshParked } from './parked';
 import { stateBadge } from './state-badge';
