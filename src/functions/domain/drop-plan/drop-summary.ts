@@ -1,29 +1,26 @@
 import { type ArrivalCurve, arrivalsOf, DEFAULT_DECAY_SECONDS, DROP_HORIZON_SECONDS } from './arrival-curve';
 import { type DropLimit, type DropSecond, type DropSimulationInput, simulateDropSeconds } from './drop-simulation';
 
-/** Totals of a simulated drop over its horizon; issue requests: `arrivals` = the four `shed…` + `admitted` + `soldOut`. */
-export interface DropTotals {
-  /** Issue requests sent. */
-  readonly arrivals: number;
-  /** Refused by CloudFront's request rate per distribution. */
-  readonly shedAtEdge: number;
-  /** 429 from API Gateway (stage or account throttle). */
-  readonly shedByGateway: number;
-  /** Over the issue function's execution environments. */
-  readonly shedByLambda: number;
-  /** 503: Upstash's or a DynamoDB item's rate. */
-  readonly shedByBackend: number;
-  /** 202, sent to the issue queue. */
-  readonly admitted: number;
-  /** 409 SOLD_OUT. */
-  readonly soldOut: number;
-  /** Count polls sent. */
-  readonly countPolls: number;
-  /** Count polls answered. */
-  readonly countAnswered: number;
-  /** Coupons the consumer wrote within the horizon. */
-  readonly persisted: number;
-}
+/** The counts of {@link DropSecond} a drop's totals sum. */
+const TOTALS = [
+  'arrivals',
+  'shedAtEdge',
+  'shedByGateway',
+  'shedByLambda',
+  'shedByBackend',
+  'admitted',
+  'soldOut',
+  'countPolls',
+  'countAnswered',
+  'persisted',
+] as const satisfies readonly (keyof DropSecond)[];
+
+/**
+ * Totals of a simulated drop over its horizon: each of {@link DropSecond}'s counts in {@link TOTALS} summed over the
+ * seconds (issue requests: `arrivals` = the four `shed…` + `admitted` + `soldOut`; `persisted`, the coupons the
+ * consumer wrote).
+ */
+export type DropTotals = Pick<DropSecond, (typeof TOTALS)[number]>;
 
 /** A simulated drop in short: what the dry run reports (dryRunResponseSchema's `simulation`, src/contract/dry-run.ts). */
 export interface DropSimulationSummary {
@@ -49,19 +46,6 @@ export interface DropSimulationSummary {
   /** The horizon's cost, USD (src/functions/domain/drop-plan/prices.ts). */
   readonly costUsd: number;
 }
-
-const TOTALS: readonly (keyof DropTotals)[] = [
-  'arrivals',
-  'shedAtEdge',
-  'shedByGateway',
-  'shedByLambda',
-  'shedByBackend',
-  'admitted',
-  'soldOut',
-  'countPolls',
-  'countAnswered',
-  'persisted',
-];
 
 const shedIn = (s: DropSecond) => s.shedAtEdge + s.shedByGateway + s.shedByLambda + s.shedByBackend;
 
