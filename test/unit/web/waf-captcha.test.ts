@@ -8,6 +8,7 @@ import {
 } from '../../../src/web/drop/waf-captcha';
 import { startWafToken, WAF_TOKEN_HEADER } from '../../../src/web/drop/waf-token';
 import type { UserApi } from '../../../src/web/shared/api';
+import { settle, standInWafPage, type WafPageStandIn } from '../../support/waf-page';
 
 // The drop page's CAPTCHA mode (botDefense 'captcha'), in Node with a stand-in document (a script tag "loads" at
 // once) and stand-ins for WAF's challenge.js and jsapi.js: the puzzle, the token the claim carries, and the claim
@@ -15,17 +16,6 @@ import type { UserApi } from '../../../src/web/shared/api';
 
 const API = 'https://d222.cloudfront.net';
 const INTEGRATION = 'https://abc.us-east-1.sdk.awswaf.com/abc/def/';
-
-/** Lets the promise chains of loading and solving run. */
-async function settle(): Promise<void> {
-  for (let i = 0; i < 20; i++) await Promise.resolve();
-}
-
-interface FakeScript {
-  src: string;
-  onload?: () => void;
-  onerror?: () => void;
-}
 
 /** A stand-in for jsapi.js's `AwsWafCaptcha`: each render is kept, for the test to solve or fail. */
 function fakeCaptchaApi() {
@@ -45,41 +35,22 @@ function answer(status: number, body: unknown, headers: Record<string, string> =
 }
 
 describe('web pages: the drop page CAPTCHA (botDefense captcha)', () => {
-  const realFetch = globalThis.fetch;
-  const seen: Request[] = [];
-  let scripts: string[];
+  let browserPage: WafPageStandIn;
   let captcha: ReturnType<typeof fakeCaptchaApi>;
 
   beforeEach(() => {
     jest.useFakeTimers();
-    seen.length = 0;
-    scripts = [];
     captcha = fakeCaptchaApi();
-    globalThis.fetch = (async (input: Request | string | URL, init?: RequestInit) => {
-      seen.push(new Request(input, init));
-      return new Response('{}', { status: 200 });
-    }) as typeof fetch;
-    Object.assign(globalThis, {
-      document: {
-        createElement: () => ({ src: '' }) as FakeScript,
-        head: {
-          append: (script: FakeScript) => {
-            scripts.push(script.src);
-            // Each script defines its global when it runs (window is globalThis in a page).
-            if (script.src.endsWith('/challenge.js')) {
-              Object.assign(globalThis, { AwsWafIntegration: { getToken: async () => 'challenge-token' } });
-            }
-            if (script.src.endsWith('/jsapi.js')) Object.assign(globalThis, { AwsWafCaptcha: captcha.api });
-            script.onload?.();
-          },
-        },
-      },
+    // Each script defines its global when it runs (window is globalThis in a page).
+    browserPage = standInWafPage((src) => {
+      if (src.endsWith('/challenge.js')) return { AwsWafIntegration: { getToken: async () => 'challenge-token' } };
+      if (src.endsWith('/jsapi.js')) return { AwsWafCaptcha: captcha.api };
+      return {};
     });
   });
   afterEach(() => {
     jest.useRealTimers();
-    globalThis.fetch = realFetch;
-    for (const name of ['AwsWafIntegration', 'AwsWafCaptcha', 'document']) Reflect.deleteProperty(globalThis, name);
+    browserPage.restore();
   });
 
   const config = (wafCaptchaApiKey?: string): WebConfig => ({
@@ -100,7 +71,7 @@ describe('web pages: the drop page CAPTCHA (botDefense captcha)', () => {
     // Prepare
     const page = startWafToken(config('key-for-the-drop-page'));
     await settle();
-    expect(scripts).toEqual([`${INTEGRATION}challenge.js`, `${INTEGRATION}jsapi.js`]);
+    expect(browserPage.scripts).toEqual([`${INTEGRATION}challenge.js`, `${INTEGRATION}jsapi.js`]);
     expect(page?.token()).toBeUndefined();
     const container = { id: 'puzzle' };
 
@@ -116,7 +87,7 @@ describe('web pages: the drop page CAPTCHA (botDefense captcha)', () => {
     // Assess
     expect(await solving).toBe('captcha-token');
     expect(page?.token()).toBe('captcha-token');
-    expect(seen.map((r) => r.headers.get(WAF_TOKEN_HEADER))).toEqual(['captcha-token']);
+    expect(browserPage.seen.map((r) => r.headers.get(WAF_TOKEN_HEADER))).toEqual(['captcha-token']);
   });
 
   it('shows one puzzle at a time, and renders a new one after the token is forgotten', async () => {
@@ -153,7 +124,7 @@ describe('web pages: the drop page CAPTCHA (botDefense captcha)', () => {
 
   it('loads no CAPTCHA script in challenge mode (no API key)', () => {
     expect(startWafToken(config())).toBeUndefined();
-    expect(scripts).toEqual([`${INTEGRATION}challenge.js`]);
+    expect(browserPage.scripts).toEqual([`${INTEGRATION}challenge.js`]);
   });
 });
 
