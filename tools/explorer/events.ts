@@ -11,7 +11,7 @@ import type { DataChange } from '../../src/functions/domain/events/data-change';
 import { publishChanges } from '../../src/functions/domain/events/publish-changes';
 import type { Answers } from './checks';
 import type { StreamTail, TailRecord } from './stream-tail';
-import { bodyText, respond } from './transport';
+import { bodyText, ModelRequestHandler, respond } from './transport';
 
 // The events of a run (guarantee E of RELIABILITY.md): once the run settled, the publisher reads what the run wrote
 // from the tables' streams and puts it on a model of the bus, as the stream event source mapping drives it (batches
@@ -41,12 +41,13 @@ function answer(status: number, body: unknown): { response: HttpResponse } {
 }
 
 /** A model of one EventBridge bus behind the SDK: PutEvents only, faulted by `fault()`. */
-class BusModel {
-  readonly metadata = { handlerProtocol: 'http/1.1' };
+class BusModel extends ModelRequestHandler {
   readonly delivered: DomainEvent[] = [];
   private sequence = 0;
 
-  constructor(private readonly fault: () => EventFault | undefined) {}
+  constructor(private readonly fault: () => EventFault | undefined) {
+    super();
+  }
 
   async handle(request: HttpRequest): Promise<{ response: HttpResponse }> {
     const kind = this.fault();
@@ -64,12 +65,6 @@ class BusModel {
     const failed = answers.filter((a) => 'ErrorCode' in a).length;
     return answer(200, { FailedEntryCount: failed, Entries: answers });
   }
-
-  updateHttpClientConfig(): void {}
-  httpHandlerConfigs(): Record<string, never> {
-    return {};
-  }
-  destroy(): void {}
 }
 
 /** The campaign a change belongs to, if any. */

@@ -110,17 +110,35 @@ export function realDelivery(network: Pick<Network, 'track'>): Deliver {
 }
 
 /**
+ * An AWS SDK request handler (`requestHandler` client option) that answers each request itself: `handle` is the
+ * subclass's; there is no connection to configure or close.
+ */
+export abstract class ModelRequestHandler {
+  readonly metadata = { handlerProtocol: 'http/1.1' };
+
+  abstract handle(request: HttpRequest, options?: HttpHandlerOptions): Promise<{ response: HttpResponse }>;
+
+  updateHttpClientConfig(): void {}
+
+  httpHandlerConfigs(): Record<string, never> {
+    return {};
+  }
+
+  destroy(): void {}
+}
+
+/**
  * An AWS SDK request handler (`requestHandler` client option) that puts every call of `service` through the
  * scheduler and the fault plan, then delivers it.
  */
-export class ExplorerRequestHandler {
-  readonly metadata = { handlerProtocol: 'http/1.1' };
-
+export class ExplorerRequestHandler extends ModelRequestHandler {
   constructor(
     private readonly service: 'dynamodb' | 'sqs',
     private readonly network: Network,
     private readonly deliver: Deliver,
-  ) {}
+  ) {
+    super();
+  }
 
   async handle(request: HttpRequest, options?: HttpHandlerOptions): Promise<{ response: HttpResponse }> {
     const operation = operationOf(request.headers, bodyText(request));
@@ -152,14 +170,6 @@ export class ExplorerRequestHandler {
       }
     }
   }
-
-  updateHttpClientConfig(): void {}
-
-  httpHandlerConfigs(): Record<string, never> {
-    return {};
-  }
-
-  destroy(): void {}
 }
 
 /** The Redis command an Upstash REST body carries: `["evalsha", ...]` or a pipeline `[["evalsha", ...]]`. */
