@@ -13,6 +13,7 @@ import { startLocalEventBus } from './event-bus';
 import { type LocalRoute, startHttpApi } from './http-api';
 import { startLocalLambdaApi } from './lambda-api';
 import type { LocalFunction } from './lambda-runtime';
+import { stopInOrder } from './lifetime';
 import { nodeForRuntime } from './node-runtime';
 import { hasRedisServer, REDIS_SERVER_NEEDED } from './prerequisites';
 import { provisionEventBuses } from './provision/event-buses';
@@ -42,9 +43,6 @@ import { startUpstashBridge } from './upstash-bridge';
 import { startLocalWebPages } from './web-pages';
 
 /** Options of {@link startLocalCloud}. */
-/** How long stopping waits for one part of the cloud (a poller, a function, an emulator) before going on, ms. */
-const STOP_STEP_MS = 3_000;
-
 export interface LocalCloudOptions {
   /** HTTP API port on 127.0.0.1; 0 picks a free one. @default 3000 */
   readonly port?: number;
@@ -212,19 +210,10 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   if (skipped.length > 0) log(`not run locally (the rest runs): ${skipped.join(', ')}`);
 
   const stoppers: (() => Promise<void>)[] = [];
-  // Each part gets at most STOP_STEP_MS: a poller waiting on a slow invocation or read under load must not keep the
-  // emulators, stopped last, running after the signal.
+  // In reverse order of starting, each part waited for a while and the whole within a budget
+  // (tools/local/lifetime.ts stopInOrder): CI once saw the emulators still running 40 s after SIGINT under load.
   const stopAll = async () => {
-    for (const stop of stoppers.reverse()) {
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([
-        stop().catch(() => undefined),
-        new Promise<void>((resolve) => {
-          timer = setTimeout(resolve, STOP_STEP_MS);
-        }),
-      ]);
-      clearTimeout(timer);
-    }
+    await stopInOrder(stoppers.reverse());
     stoppers.length = 0;
   };
   try {
@@ -327,7 +316,10 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     });
     scheduler.bind(functions);
     lambdaApi.bind(functions);
-    for (const fn of Object.values(functions)) stoppers.push(() => fn.stop());
+    // The functions' workers stop side by side: one part, not one per function.
+    stoppers.push(async () => {
+      await Promise.all(Object.values(functions).map((fn) => fn.stop()));
+    });
     const { routes, issuer, adminCredentials, checkoutCredentials, authorize } = await provisionRoutes(stack, physical);
     const streamsClient = new DynamoDBStreamsClient({ endpoint: dynamo.endpoint, region: LOCAL_REGION, credentials });
     stoppers.push(async () => streamsClient.destroy());

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { ancestorPids, stopWithLauncher } from '../../../tools/local/lifetime';
+import { ancestorPids, stopInOrder, stopWithLauncher } from '../../../tools/local/lifetime';
 
 describe('local: the local cloud lives as long as what launched it', () => {
   it('reads the ancestors from /proc stat lines, whose command names may hold spaces and parentheses', () => {
@@ -63,5 +63,43 @@ describe('local: the local cloud lives as long as what launched it', () => {
     for (let i = 0; i < 50 && !output.includes('stopped'); i++) await new Promise((r) => setTimeout(r, 100));
     // Assess
     expect(output).toMatch(new RegExp(`stopped: process ${shell.pid}, which started this one, has exited`));
+  });
+});
+
+describe('local cloud: stopInOrder', () => {
+  beforeEach(() => jest.useFakeTimers());
+  afterEach(() => jest.useRealTimers());
+
+  it('asks every part to stop, in order, within the budget however many parts hang', async () => {
+    // Prepare: 20 parts (as many as a local cloud has), the first 18 never finishing, the last two the emulators.
+    const asked: number[] = [];
+    const parts = Array.from({ length: 20 }, (_, i) => async () => {
+      asked.push(i);
+      if (i < 18) await new Promise<void>(() => undefined);
+    });
+    // Act
+    let done = false;
+    const stopping = stopInOrder(parts, { stepMs: 3_000, budgetMs: 12_000 }).then(() => {
+      done = true;
+    });
+    await jest.advanceTimersByTimeAsync(12_000);
+    await stopping;
+    // Assess: four parts waited for, 3 s each, then the rest asked at once, the emulators included.
+    expect(done).toBe(true);
+    expect(asked).toEqual(Array.from({ length: 20 }, (_, i) => i));
+  });
+
+  it('goes on at once past a part that stops or throws', async () => {
+    const asked: string[] = [];
+    await stopInOrder([
+      async () => {
+        asked.push('throws');
+        throw new Error('already stopped');
+      },
+      async () => {
+        asked.push('stops');
+      },
+    ]);
+    expect(asked).toEqual(['throws', 'stops']);
   });
 });
