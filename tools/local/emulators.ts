@@ -56,7 +56,8 @@ function startProcess(
   const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout?.pipe(log);
   child.stderr?.pipe(log);
-  // An emulator never outlives the local cloud, however it exits (a stop cut short, process.exit, a crash).
+  // An emulator never outlives the local cloud process that exits (a stop cut short, process.exit, an uncaught
+  // error); only a SIGKILL of that process leaves it running.
   const killOnExit = () => child.kill('SIGKILL');
   process.once('exit', killOnExit);
   child.once('exit', () => process.off('exit', killOnExit));
